@@ -1,0 +1,36 @@
+// Moving f32 data between host and GPU: storage buffers from typed arrays, and read-back.
+import type { Gpu } from './device.ts';
+
+export const STORAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC (GPUBufferUsage)
+
+/** A storage buffer holding `data` (rounded up to 4 bytes; WebGPU needs ≥ 4 bytes). */
+export function uploadF32(gpu: Gpu, data: Float32Array, label = 'f32'): GPUBuffer {
+  const buffer = gpu.device.createBuffer({
+    label,
+    size: Math.max(4, data.byteLength),
+    usage: STORAGE,
+    mappedAtCreation: true,
+  });
+  new Float32Array(buffer.getMappedRange()).set(data);
+  buffer.unmap();
+  return buffer;
+}
+
+/** A zero-filled storage buffer of `count` f32 values. */
+export function zerosF32(gpu: Gpu, count: number, label = 'zeros'): GPUBuffer {
+  return gpu.device.createBuffer({ label, size: Math.max(4, count * 4), usage: STORAGE });
+}
+
+/** Copies `count` f32 values (from `offset` elements) back to the host; waits for the GPU. */
+export async function readF32(gpu: Gpu, buffer: GPUBuffer, count: number, offset = 0): Promise<Float32Array> {
+  const bytes = Math.max(4, count * 4);
+  const staging = gpu.device.createBuffer({ size: bytes, usage: 0x0001 | 0x0008 }); // MAP_READ | COPY_DST
+  const encoder = gpu.device.createCommandEncoder();
+  encoder.copyBufferToBuffer(buffer, offset * 4, staging, 0, bytes);
+  gpu.device.queue.submit([encoder.finish()]);
+  await staging.mapAsync(0x0001);
+  const out = new Float32Array(staging.getMappedRange().slice(0, count * 4));
+  staging.unmap();
+  staging.destroy();
+  return out;
+}
