@@ -34,3 +34,17 @@ export async function readF32(gpu: Gpu, buffer: GPUBuffer, count: number, offset
   staging.destroy();
   return out;
 }
+
+/** Copies `byteLength` raw bytes (from `byteOffset`, both multiples of 4) back to the host; waits. */
+export async function readBytes(gpu: Gpu, buffer: GPUBuffer, byteLength: number, byteOffset = 0): Promise<ArrayBuffer> {
+  const size = Math.max(4, Math.ceil(byteLength / 4) * 4);
+  const staging = gpu.device.createBuffer({ size, usage: 0x0001 | 0x0008 }); // MAP_READ | COPY_DST
+  const encoder = gpu.device.createCommandEncoder();
+  encoder.copyBufferToBuffer(buffer, byteOffset, staging, 0, size);
+  gpu.device.queue.submit([encoder.finish()]);
+  await staging.mapAsync(0x0001);
+  const out = staging.getMappedRange().slice(0, byteLength);
+  staging.unmap();
+  staging.destroy();
+  return out;
+}

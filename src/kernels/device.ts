@@ -1,8 +1,10 @@
 // Owns the WebGPU device: picks an adapter (by name or backend), requests its features and
 // limits, and reports what it got. One Gpu value is what every kernel dispatch receives.
 import { create, globals } from 'webgpu';
+import { UsageError } from '../core/index.ts';
 import { NoAdapterError } from './errors.ts';
 import { PipelineCache } from './pipelines.ts';
+import { BufferPool } from './pool.ts';
 
 export interface AdapterChoice {
   /** Substring of the adapter's name or description, case-insensitive (e.g. `llvmpipe`, `H100`). */
@@ -27,6 +29,10 @@ export interface Gpu {
   readonly device: GPUDevice;
   readonly adapter: AdapterDescription;
   readonly pipelines: PipelineCache;
+  /** Storage buffers reused by size class (see pool.ts); destroyed with the device. */
+  readonly pool: BufferPool;
+  /** The Dawn backend asked for (`default` when Dawn chose). */
+  readonly backend: string;
   readonly hasF16: boolean;
   readonly hasSubgroups: boolean;
   readonly hasTimestamps: boolean;
@@ -44,10 +50,27 @@ function installGlobals(): void {
   globalsInstalled = true;
 }
 
-function dawnOptions(choice: AdapterChoice): string[] {
-  const options: string[] = [];
-  if (choice.backend) options.push(`backend=${choice.backend}`);
-  return options;
+/** Backends Dawn's node binding accepts for `backend=` (Dawn prints this list for a bad one). */
+export const DAWN_BACKENDS = ['vulkan', 'metal', 'd3d12', 'd3d11', 'opengl', 'opengles', 'null', 'webgpu'] as const;
+
+/** Backends worth probing on this platform when listing adapters (null/webgpu are not devices). */
+function platformBackends(): readonly string[] {
+  if (process.platform === 'darwin') return ['metal'];
+  if (process.platform === 'win32') return ['d3d12', 'vulkan', 'd3d11'];
+  return ['vulkan', 'opengles', 'opengl'];
+}
+
+function checkBackend(backend: string): void {
+  if (!(DAWN_BACKENDS as readonly string[]).includes(backend)) {
+    throw new UsageError(
+      'GPU_BAD_BACKEND',
+      `backend '${backend}' is not a Dawn backend; expected one of ${DAWN_BACKENDS.join(', ')}`,
+    );
+  }
+}
+
+function dawnOptions(backend: string | undefined): string[] {
+  return backend ? [`backend=${backend}`] : [];
 }
 
 /** Describes an adapter for logs and benchmark output. */
@@ -78,50 +101,114 @@ function matchesName(desc: AdapterDescription, name: string): boolean {
   return hay.includes(name.toLowerCase());
 }
 
+interface Candidate {
+  readonly instance: GPU;
+  readonly adapter: GPUAdapter;
+  readonly backend: string;
+  readonly description: AdapterDescription;
+}
+
+/** One requestAdapter() on a fresh Dawn instance; undefined when that backend has none. */
+async function probe(backend: string | undefined, powerPreference?: GPUPowerPreference): Promise<Candidate | undefined> {
+  installGlobals();
+  try {
+    const instance = create(dawnOptions(backend));
+    const adapter = await instance.requestAdapter(powerPreference ? { powerPreference } : undefined);
+    if (!adapter) return undefined;
+    return { instance, adapter, backend: backend ?? 'default', description: describeAdapter(adapter) };
+  } catch {
+    return undefined; // Dawn throws when a backend is not compiled in or has no driver.
+  }
+}
+
+/** Every adapter reachable here: the default one, then each platform backend (deduplicated). */
+async function candidates(powerPreference?: GPUPowerPreference): Promise<Candidate[]> {
+  const found: Candidate[] = [];
+  const seen = new Set<string>();
+  for (const backend of [undefined, ...platformBackends()]) {
+    const c = await probe(backend, powerPreference);
+    if (!c) continue;
+    const key = `${c.description.vendor}|${c.description.device}|${c.description.description}`;
+    // The default adapter is one of the backends' adapters: keep the entry that names its backend.
+    if (seen.has(key)) {
+      const i = found.findIndex((f) => f.backend === 'default' && adapterKey(f) === key);
+      if (i >= 0) found[i] = c;
+      continue;
+    }
+    seen.add(key);
+    found.push(c);
+  }
+  return found;
+}
+
+function adapterKey(c: Candidate): string {
+  return `${c.description.vendor}|${c.description.device}|${c.description.description}`;
+}
+
+export interface ListedAdapter {
+  /** Dawn backend that exposes it (pass as `backend` to pick it). */
+  readonly backend: string;
+  readonly adapter: AdapterDescription;
+}
+
+/** Lists the adapters on this machine with their features and limits (for `bench adapters`). */
+export async function listAdapters(): Promise<ListedAdapter[]> {
+  return (await candidates()).map((c) => ({ backend: c.backend, adapter: c.description }));
+}
+
+/** The adapter `choice` names: the backend's (or default) adapter, else any adapter matching the name. */
+async function chooseAdapter(choice: AdapterChoice): Promise<Candidate> {
+  if (choice.backend) checkBackend(choice.backend);
+  const first = await probe(choice.backend, choice.powerPreference);
+  if (first && (!choice.name || matchesName(first.description, choice.name))) return first;
+  if (choice.name && !choice.backend) {
+    const match = (await candidates(choice.powerPreference)).find((c) => matchesName(c.description, choice.name ?? ''));
+    if (match) return match;
+  }
+  if (!first) throw new NoAdapterError(`requestAdapter(${JSON.stringify(choice)}) returned none`);
+  const found = (await listAdapters()).map((a) => `'${a.adapter.description || a.adapter.device}' (${a.backend})`);
+  throw new NoAdapterError(`no adapter matches name '${choice.name}' (found ${found.join(', ') || 'none'})`);
+}
+
+const WANTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupsPerDimension',
+] as const;
+
 /** Opens a device on the chosen adapter, with every useful optional feature it supports. */
 export async function openGpu(choice: AdapterChoice = {}): Promise<Gpu> {
-  installGlobals();
-  let navigatorGpu: GPU | undefined = create(dawnOptions(choice));
-  const adapter = await navigatorGpu.requestAdapter(
-    choice.powerPreference ? { powerPreference: choice.powerPreference } : undefined,
-  );
-  if (!adapter) throw new NoAdapterError(`requestAdapter(${JSON.stringify(choice)}) returned none`);
-  const description = describeAdapter(adapter);
-  if (choice.name && !matchesName(description, choice.name)) {
-    throw new NoAdapterError(
-      `no adapter matches name '${choice.name}' (found '${description.description || description.device}')`,
-    );
-  }
+  const chosen = await chooseAdapter(choice);
+  let instance: GPU | undefined = chosen.instance;
+  const { adapter, description } = chosen;
   const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
   const requiredLimits: Record<string, number> = {};
-  for (const key of [
-    'maxStorageBufferBindingSize',
-    'maxBufferSize',
-    'maxComputeWorkgroupStorageSize',
-    'maxComputeInvocationsPerWorkgroup',
-    'maxComputeWorkgroupSizeX',
-    'maxComputeWorkgroupSizeY',
-    'maxStorageBuffersPerShaderStage',
-    'maxComputeWorkgroupsPerDimension',
-  ] as const) {
-    requiredLimits[key] = adapter.limits[key];
-  }
+  for (const key of WANTED_LIMITS) requiredLimits[key] = adapter.limits[key];
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
   device.addEventListener('uncapturederror', (event) => {
     process.stderr.write(`webgpu: uncaptured error: ${(event as GPUUncapturedErrorEvent).error.message}\n`);
   });
-  const pipelines = new PipelineCache(device);
+  const pool = new BufferPool(device);
   return {
     device,
     adapter: description,
-    pipelines,
+    pipelines: new PipelineCache(device),
+    pool,
+    backend: chosen.backend,
     hasF16: device.features.has('shader-f16'),
     hasSubgroups: device.features.has('subgroups'),
     hasTimestamps: device.features.has('timestamp-query'),
     destroy() {
+      pool.destroy();
       device.destroy();
       // Dawn keeps Node alive while the instance is referenced (crbug 387965810).
-      navigatorGpu = undefined;
+      instance = undefined;
+      void instance;
     },
   };
 }

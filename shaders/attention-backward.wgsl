@@ -1,0 +1,258 @@
+// Blockwise attention backward (FlashAttention-2, Dao 2023, alg. 2) without atomics:
+// `prep` computes delta = rowsum(dO∘O); `dkdv` owns R key rows and walks the queries; `dq` owns R
+// query rows and walks the keys. Both recompute P = exp2(S·scale·log2 e − lse·log2 e) from Q, K
+// and the forward's lse, and accumulate (+=) into dq / dk / dv so a ring can add block by block.
+// Layout: q/k/v/dO/o/dq/dk/dv `[rows, H, D]` f32 as vec4 (D4 per row and head); lse/delta `[rows, H]`.
+
+override H: u32 = 1u;
+override D4: u32 = 8u;
+override CAUSAL: bool = true;
+override SCALE: f32 = 0.177;      // softmax scale
+override SCALE_LOG2: f32 = 0.255; // scale · log2(e)
+override WG: u32 = 64u;
+
+const R: u32 = 4u;                // owned rows per invocation
+const MAXD4: u32 = 32u;
+const PAD: u32 = 0xffffffffu;
+const LOG2E: f32 = 1.4426950408889634;
+
+struct Params {
+  q_rows: u32,
+  k_rows: u32,
+  q_offset: u32,
+  k_offset: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> q: array<vec4f>;
+@group(0) @binding(2) var<storage, read> q_pos: array<u32>;
+@group(0) @binding(3) var<storage, read> k: array<vec4f>;
+@group(0) @binding(4) var<storage, read> v: array<vec4f>;
+@group(0) @binding(5) var<storage, read> k_pos: array<u32>;
+@group(0) @binding(6) var<storage, read> d_o: array<vec4f>;
+@group(0) @binding(7) var<storage, read> lse: array<f32>;
+@group(0) @binding(8) var<storage, read_write> delta: array<f32>;
+@group(0) @binding(9) var<storage, read_write> dq: array<vec4f>;
+@group(0) @binding(10) var<storage, read_write> dk: array<vec4f>;
+@group(0) @binding(11) var<storage, read_write> dv: array<vec4f>;
+@group(0) @binding(12) var<storage, read> o: array<vec4f>;
+
+// Valid (query, key) pairs: neither padded, and key pos <= query pos when causal.
+fn pair_mask(qp: vec4<u32>, kp: u32) -> vec4<bool> {
+  var ok = (qp != vec4<u32>(PAD)) & vec4<bool>(kp != PAD);
+  if (CAUSAL) {
+    ok = ok & (vec4<u32>(kp) <= qp);
+  }
+  return ok;
+}
+
+// Valid pairs of one query and 4 keys (same rule as pair_mask).
+fn key_mask(kp: vec4<u32>, qp: u32) -> vec4<bool> {
+  var ok = (kp != vec4<u32>(PAD)) & vec4<bool>(qp != PAD);
+  if (CAUSAL) {
+    ok = ok & (kp <= vec4<u32>(qp));
+  }
+  return ok;
+}
+
+// 4 positions from rows j..j+3 of a block (PAD past its end).
+fn load_qpos(j: u32) -> vec4<u32> {
+  var p = vec4<u32>(PAD);
+  for (var c = 0u; c < 4u; c++) {
+    if (j + c < params.q_rows) {
+      p[c] = q_pos[params.q_offset + j + c];
+    }
+  }
+  return p;
+}
+
+fn load_kpos(j: u32) -> vec4<u32> {
+  var p = vec4<u32>(PAD);
+  for (var c = 0u; c < 4u; c++) {
+    if (j + c < params.k_rows) {
+      p[c] = k_pos[params.k_offset + j + c];
+    }
+  }
+  return p;
+}
+
+// Smallest / largest non-padded position of 4 (PAD-only gives min = PAD, max = 0).
+fn min_pos(p: vec4<u32>) -> u32 {
+  return min(min(p.x, p.y), min(p.z, p.w));
+}
+
+fn max_pos(p: vec4<u32>) -> u32 {
+  let z = select(p, vec4<u32>(0u), p == vec4<u32>(PAD));
+  return max(max(z.x, z.y), max(z.z, z.w));
+}
+
+@compute @workgroup_size(WG)
+fn prep(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let idx = gid.x;                // row * H + head
+  if (idx >= params.q_rows * H) {
+    return;
+  }
+  let sr = params.q_offset * H + idx;
+  var s = 0.0;
+  for (var d = 0u; d < D4; d++) {
+    s += dot(d_o[sr * D4 + d], o[sr * D4 + d]);
+  }
+  delta[sr] = s;
+}
+
+// Owner of keys: dv_i += Σ_q p·dO, dk_i += scale·Σ_q ds·q with ds = p·(dO·v_i − delta).
+@compute @workgroup_size(WG)
+fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let h = gid.y;
+  let base = gid.x * R;
+  if (base >= params.k_rows) {
+    return;
+  }
+  var kk: array<vec4f, 128>;
+  var vv: array<vec4f, 128>;
+  var gk: array<vec4f, 128>;
+  var gv: array<vec4f, 128>;
+  let kp = load_kpos(base);
+  let min_kp = min_pos(kp);
+  for (var i = 0u; i < R; i++) {
+    let r = (params.k_offset + min(base + i, params.k_rows - 1u)) * H + h;
+    for (var d = 0u; d < D4; d++) {
+      kk[i * MAXD4 + d] = k[r * D4 + d] * SCALE_LOG2;
+      vv[i * MAXD4 + d] = v[r * D4 + d];
+    }
+  }
+  for (var j = 0u; j < params.q_rows; j += 4u) {
+    let qp = load_qpos(j);
+    if ((CAUSAL && max_pos(qp) < min_kp) || all(qp == vec4<u32>(PAD)) || min_kp == PAD) {
+      continue;
+    }
+    let jc = min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.q_rows - 1u));
+    let qb = (vec4<u32>(params.q_offset) + jc) * H + vec4<u32>(h);
+    let lse2 = vec4f(lse[qb.x], lse[qb.y], lse[qb.z], lse[qb.w]) * LOG2E;
+    let dl = vec4f(delta[qb.x], delta[qb.y], delta[qb.z], delta[qb.w]);
+    var s: array<vec4f, 4>;       // [key i] over 4 queries, log2 units
+    var dp: array<vec4f, 4>;      // [key i] dO_q · v_i
+    for (var d = 0u; d < D4; d++) {
+      let q0 = q[qb.x * D4 + d];
+      let q1 = q[qb.y * D4 + d];
+      let q2 = q[qb.z * D4 + d];
+      let q3 = q[qb.w * D4 + d];
+      let g0 = d_o[qb.x * D4 + d];
+      let g1 = d_o[qb.y * D4 + d];
+      let g2 = d_o[qb.z * D4 + d];
+      let g3 = d_o[qb.w * D4 + d];
+      for (var i = 0u; i < R; i++) {
+        let x = kk[i * MAXD4 + d];
+        let y = vv[i * MAXD4 + d];
+        s[i] += vec4f(dot(x, q0), dot(x, q1), dot(x, q2), dot(x, q3));
+        dp[i] += vec4f(dot(y, g0), dot(y, g1), dot(y, g2), dot(y, g3));
+      }
+    }
+    var p: array<vec4f, 4>;
+    var ds: array<vec4f, 4>;
+    for (var i = 0u; i < R; i++) {
+      p[i] = select(vec4f(0.0), exp2(s[i] - lse2), pair_mask(qp, kp[i]));
+      ds[i] = p[i] * (dp[i] - dl);
+    }
+    for (var d = 0u; d < D4; d++) {
+      let q0 = q[qb.x * D4 + d];
+      let q1 = q[qb.y * D4 + d];
+      let q2 = q[qb.z * D4 + d];
+      let q3 = q[qb.w * D4 + d];
+      let g0 = d_o[qb.x * D4 + d];
+      let g1 = d_o[qb.y * D4 + d];
+      let g2 = d_o[qb.z * D4 + d];
+      let g3 = d_o[qb.w * D4 + d];
+      for (var i = 0u; i < R; i++) {
+        let pi = p[i];
+        let si = ds[i];
+        gv[i * MAXD4 + d] += pi.x * g0 + pi.y * g1 + pi.z * g2 + pi.w * g3;
+        gk[i * MAXD4 + d] += si.x * q0 + si.y * q1 + si.z * q2 + si.w * q3;
+      }
+    }
+  }
+  for (var i = 0u; i < R; i++) {
+    if (base + i < params.k_rows) {
+      let r = (params.k_offset + base + i) * H + h;
+      for (var d = 0u; d < D4; d++) {
+        dk[r * D4 + d] += gk[i * MAXD4 + d] * SCALE;
+        dv[r * D4 + d] += gv[i * MAXD4 + d];
+      }
+    }
+  }
+}
+
+// Owner of queries: dq_i += scale·Σ_k ds·k with ds = p·(dO_i·v − delta_i).
+@compute @workgroup_size(WG)
+fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let h = gid.y;
+  let base = gid.x * R;
+  if (base >= params.q_rows) {
+    return;
+  }
+  var qv: array<vec4f, 128>;
+  var gov: array<vec4f, 128>;
+  var gq: array<vec4f, 128>;
+  let qp = load_qpos(base);
+  let max_qp = max_pos(qp);
+  var lse2: vec4f;
+  var dl: vec4f;
+  for (var i = 0u; i < R; i++) {
+    let r = (params.q_offset + min(base + i, params.q_rows - 1u)) * H + h;
+    lse2[i] = lse[r] * LOG2E;
+    dl[i] = delta[r];
+    for (var d = 0u; d < D4; d++) {
+      qv[i * MAXD4 + d] = q[r * D4 + d] * SCALE_LOG2;
+      gov[i * MAXD4 + d] = d_o[r * D4 + d];
+    }
+  }
+  for (var j = 0u; j < params.k_rows; j += 4u) {
+    let kp = load_kpos(j);
+    if ((CAUSAL && min_pos(kp) > max_qp) || all(kp == vec4<u32>(PAD)) || all(qp == vec4<u32>(PAD))) {
+      continue;
+    }
+    let jc = min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.k_rows - 1u));
+    let kb = (vec4<u32>(params.k_offset) + jc) * H + vec4<u32>(h);
+    var s: array<vec4f, 4>;       // [query i] over 4 keys
+    var dp: array<vec4f, 4>;
+    for (var d = 0u; d < D4; d++) {
+      let k0 = k[kb.x * D4 + d];
+      let k1 = k[kb.y * D4 + d];
+      let k2 = k[kb.z * D4 + d];
+      let k3 = k[kb.w * D4 + d];
+      let v0 = v[kb.x * D4 + d];
+      let v1 = v[kb.y * D4 + d];
+      let v2 = v[kb.z * D4 + d];
+      let v3 = v[kb.w * D4 + d];
+      for (var i = 0u; i < R; i++) {
+        let x = qv[i * MAXD4 + d];
+        let y = gov[i * MAXD4 + d];
+        s[i] += vec4f(dot(x, k0), dot(x, k1), dot(x, k2), dot(x, k3));
+        dp[i] += vec4f(dot(y, v0), dot(y, v1), dot(y, v2), dot(y, v3));
+      }
+    }
+    var ds: array<vec4f, 4>;
+    for (var i = 0u; i < R; i++) {
+      let p = select(vec4f(0.0), exp2(s[i] - vec4f(lse2[i])), key_mask(kp, qp[i]));
+      ds[i] = p * (dp[i] - vec4f(dl[i]));
+    }
+    for (var d = 0u; d < D4; d++) {
+      let k0 = k[kb.x * D4 + d];
+      let k1 = k[kb.y * D4 + d];
+      let k2 = k[kb.z * D4 + d];
+      let k3 = k[kb.w * D4 + d];
+      for (var i = 0u; i < R; i++) {
+        let si = ds[i];
+        gq[i * MAXD4 + d] += si.x * k0 + si.y * k1 + si.z * k2 + si.w * k3;
+      }
+    }
+  }
+  for (var i = 0u; i < R; i++) {
+    if (base + i < params.q_rows) {
+      let r = (params.q_offset + base + i) * H + h;
+      for (var d = 0u; d < D4; d++) {
+        dq[r * D4 + d] += gq[i * MAXD4 + d] * SCALE;
+      }
+    }
+  }
+}

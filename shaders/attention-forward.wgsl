@@ -1,0 +1,163 @@
+// Blockwise attention forward: `fold` adds one K/V block to a Q block's online-softmax state
+// (m, l, acc) and `finalize` turns the state into O and the log-sum-exp.
+// Online softmax as in FlashAttention-2 (Dao 2023): scores are kept in log2 units (s·scale·log2 e)
+// so exp is exp2. Each invocation owns R query rows of one head and walks the keys 4 at a time
+// with vec4 dot products: K/V are read straight from storage (cache-resident on CPU adapters; on
+// GPUs all lanes of a subgroup read the same key, a broadcast) and there are no barriers.
+// Layout: q/k/v/acc/o `[rows, H, D]` f32 as vec4 (D4 = D/4 per row and head); m/l/lse `[rows, H]`.
+
+override H: u32 = 1u;
+override D4: u32 = 8u;            // head dim / 4, at most MAXD4
+override CAUSAL: bool = true;
+override SCALE_LOG2: f32 = 0.255; // softmax scale · log2(e)
+override WG: u32 = 64u;
+
+const R: u32 = 4u;                // query rows per invocation
+const MAXD4: u32 = 32u;           // D <= 128
+const PAD: u32 = 0xffffffffu;
+const NEG: f32 = -1e30;           // stands for −∞ (finite: WGSL may assume finite math)
+const LN2: f32 = 0.6931471805599453;
+
+struct Params {
+  q_rows: u32,
+  k_rows: u32,
+  q_offset: u32,
+  k_offset: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> q: array<vec4f>;
+@group(0) @binding(2) var<storage, read> q_pos: array<u32>;
+@group(0) @binding(3) var<storage, read> k: array<vec4f>;
+@group(0) @binding(4) var<storage, read> v: array<vec4f>;
+@group(0) @binding(5) var<storage, read> k_pos: array<u32>;
+@group(0) @binding(6) var<storage, read_write> m_state: array<f32>;
+@group(0) @binding(7) var<storage, read_write> l_state: array<f32>;
+@group(0) @binding(8) var<storage, read_write> acc_state: array<vec4f>;
+@group(0) @binding(9) var<storage, read_write> o: array<vec4f>;
+@group(0) @binding(10) var<storage, read_write> lse: array<f32>;
+
+fn max4(x: vec4f) -> f32 {
+  return max(max(x.x, x.y), max(x.z, x.w));
+}
+
+// Mask of the 4 keys starting at key row `j` (absolute index) for query position `qp`.
+fn key_mask(kp: vec4<u32>, qp: u32) -> vec4<bool> {
+  var ok = (kp != vec4<u32>(PAD)) & vec4<bool>(qp != PAD);
+  if (CAUSAL) {
+    ok = ok & (kp <= vec4<u32>(qp));
+  }
+  return ok;
+}
+
+fn load_kpos(j: u32) -> vec4<u32> {
+  var kp = vec4<u32>(PAD);
+  for (var c = 0u; c < 4u; c++) {
+    if (j + c < params.k_rows) {
+      kp[c] = k_pos[params.k_offset + j + c];
+    }
+  }
+  return kp;
+}
+
+@compute @workgroup_size(WG)
+fn fold(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let h = gid.y;
+  let base = gid.x * R;
+  if (base >= params.q_rows) {
+    return;
+  }
+  var qv: array<vec4f, 128>;      // [R][MAXD4]
+  var acc: array<vec4f, 128>;     // [R][MAXD4]
+  var qp: vec4<u32>;
+  var m: vec4f;
+  var l: vec4f;
+  var max_qp = 0u;                // largest unpadded query position of this invocation
+  for (var i = 0u; i < R; i++) {
+    let r = min(base + i, params.q_rows - 1u);
+    let sr = (params.q_offset + r) * H + h;
+    qp[i] = select(PAD, q_pos[params.q_offset + r], base + i < params.q_rows);
+    if (qp[i] != PAD) {
+      max_qp = max(max_qp, qp[i]);
+    }
+    m[i] = m_state[sr];
+    l[i] = l_state[sr];
+    for (var d = 0u; d < D4; d++) {
+      qv[i * MAXD4 + d] = q[sr * D4 + d] * SCALE_LOG2;
+      acc[i * MAXD4 + d] = acc_state[sr * D4 + d];
+    }
+  }
+  for (var j = 0u; j < params.k_rows; j += 4u) {
+    let kp = load_kpos(j);
+    // Skip a chunk that is fully masked for every row here (causal future keys, or padding).
+    if (CAUSAL && min(min(kp.x, kp.y), min(kp.z, kp.w)) > max_qp) {
+      continue;
+    }
+    if (all(kp == vec4<u32>(PAD))) {
+      continue;
+    }
+    let jc = vec4<u32>(min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.k_rows - 1u)));
+    let kb = (vec4<u32>(params.k_offset) + jc) * H + vec4<u32>(h);
+    // s[i][c] = q_i · k_c (already scaled into log2 units)
+    var s: array<vec4f, 4>;
+    for (var d = 0u; d < D4; d++) {
+      let k0 = k[kb.x * D4 + d];
+      let k1 = k[kb.y * D4 + d];
+      let k2 = k[kb.z * D4 + d];
+      let k3 = k[kb.w * D4 + d];
+      for (var i = 0u; i < R; i++) {
+        let x = qv[i * MAXD4 + d];
+        s[i] += vec4f(dot(x, k0), dot(x, k1), dot(x, k2), dot(x, k3));
+      }
+    }
+    var p: array<vec4f, 4>;
+    var alpha: vec4f;
+    for (var i = 0u; i < R; i++) {
+      let ok = key_mask(kp, qp[i]);
+      let si = select(vec4f(NEG), s[i], ok);
+      let m_new = max(m[i], max4(si));
+      alpha[i] = exp2(m[i] - m_new);
+      p[i] = select(vec4f(0.0), exp2(si - vec4f(m_new)), ok);
+      l[i] = l[i] * alpha[i] + dot(p[i], vec4f(1.0));
+      m[i] = m_new;
+    }
+    for (var d = 0u; d < D4; d++) {
+      let v0 = v[kb.x * D4 + d];
+      let v1 = v[kb.y * D4 + d];
+      let v2 = v[kb.z * D4 + d];
+      let v3 = v[kb.w * D4 + d];
+      for (var i = 0u; i < R; i++) {
+        let pi = p[i];
+        acc[i * MAXD4 + d] = acc[i * MAXD4 + d] * alpha[i] + pi.x * v0 + pi.y * v1 + pi.z * v2 + pi.w * v3;
+      }
+    }
+  }
+  for (var i = 0u; i < R; i++) {
+    if (base + i < params.q_rows) {
+      let sr = (params.q_offset + base + i) * H + h;
+      m_state[sr] = m[i];
+      l_state[sr] = l[i];
+      for (var d = 0u; d < D4; d++) {
+        acc_state[sr * D4 + d] = acc[i * MAXD4 + d];
+      }
+    }
+  }
+}
+
+// o = acc / l and lse = (m + log2 l)·ln 2 per (row, head); rows with l = 0 (no unmasked key) get
+// o = 0 and lse = NEG.
+@compute @workgroup_size(WG)
+fn finalize(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let idx = gid.x;                // row * H + head
+  if (idx >= params.q_rows * H) {
+    return;
+  }
+  let sr = params.q_offset * H + idx;
+  let l = l_state[sr];
+  let has = l > 0.0;
+  let inv = select(0.0, 1.0 / l, has);
+  for (var d = 0u; d < D4; d++) {
+    o[sr * D4 + d] = acc_state[sr * D4 + d] * inv;
+  }
+  lse[sr] = select(NEG, (m_state[sr] + log2(max(l, 1e-30))) * LN2, has);
+}

@@ -1,0 +1,90 @@
+// `bench serve eia`: runs the simulated EIA API v2 server on loopback until SIGINT/SIGTERM.
+import { ExitCode, UsageError } from '../../core/index.ts';
+import { parseFaults, parseRate, startEiaSimServer, type EiaSimOptions, type EiaSimServer } from '../../ingest/sim/index.ts';
+import { defineCommand } from '../command.ts';
+
+interface ServeArgs {
+  source: string;
+  host: string;
+  port: number;
+  rate: string;
+  burst: number;
+  'time-scale': number;
+  faults: string;
+  'latency-ms': number;
+  seed: number;
+  keys: string | undefined;
+}
+
+function need(ok: boolean, flag: string, expected: string, got: unknown): void {
+  if (!ok) throw new UsageError('BAD_FLAG', `${flag} must be ${expected}, got ${JSON.stringify(got)}.`);
+}
+
+/** Turns the flags into server options, naming the flag of any bad value. */
+export function serveOptions(a: ServeArgs): EiaSimOptions {
+  need(Number.isInteger(a.port) && a.port >= 0 && a.port <= 65535, '--port', 'an integer 0..65535 (0 = any free port)', a.port);
+  need(Number.isInteger(a.burst) && a.burst >= 1, '--burst', 'an integer >= 1', a.burst);
+  need(Number.isFinite(a['time-scale']) && a['time-scale'] > 0, '--time-scale', 'a number > 0', a['time-scale']);
+  need(Number.isFinite(a['latency-ms']) && a['latency-ms'] >= 0, '--latency-ms', 'a number >= 0', a['latency-ms']);
+  need(Number.isSafeInteger(a.seed), '--seed', 'an integer', a.seed);
+  const keys = a.keys?.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  return {
+    host: a.host, port: a.port, seed: a.seed, rateLimitPerHour: parseRate(a.rate, '--rate'),
+    burstPerSecond: a.burst, latencyMedianMs: a['latency-ms'], timeScale: a['time-scale'],
+    faults: parseFaults(a.faults, '--faults'), ...(keys === undefined || keys.length === 0 ? {} : { validKeys: keys }),
+  };
+}
+
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string): void => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(signal);
+    };
+    const onInt = (): void => stop('SIGINT');
+    const onTerm = (): void => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+async function serve(server: EiaSimServer, options: EiaSimOptions, json: boolean): Promise<number> {
+  const settings = {
+    seed: options.seed, ratePerHour: options.rateLimitPerHour, burstPerSecond: options.burstPerSecond,
+    timeScale: options.timeScale, latencyMedianMs: options.latencyMedianMs, faults: options.faults,
+    keysChecked: options.validKeys !== undefined,
+  };
+  if (json) process.stdout.write(`${JSON.stringify({ event: 'listening', url: server.url, ...settings })}\n`);
+  else process.stdout.write(`${server.url}\n`);
+  process.stderr.write(`bench serve: simulated EIA API v2 at ${server.url} (rate ${options.rateLimitPerHour || 'unlimited'}/h ×${options.timeScale}); Ctrl-C stops it\n`);
+  const signal = await untilSignal();
+  const stats = server.stats();
+  await server.close();
+  process.stderr.write(`bench serve: ${signal}: closed after ${stats.requests} requests, ${stats.rowsServed} rows, ${stats.rateLimited} 429s\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ event: 'closed', signal, stats })}\n`);
+  return ExitCode.ok;
+}
+
+export default defineCommand({
+  command: 'serve <source>',
+  describe: 'Run a simulated API on loopback (eia: EIA API v2 routes, rate limit, latency, faults) until Ctrl-C',
+  builder: (y) =>
+    y
+      .positional('source', { type: 'string', choices: ['eia'], demandOption: true, describe: 'Which API to simulate' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+      .option('port', { type: 'number', default: 0, describe: 'TCP port; 0 picks a free one (printed)' })
+      .option('rate', { type: 'string', default: '5000/h', describe: 'Sustained budget per key: 5000/h, 90/min, 2/s, or 0 = unlimited' })
+      .option('burst', { type: 'number', default: 5, describe: 'Most requests per key in any 1-s window (also the bucket size)' })
+      .option('time-scale', { type: 'number', default: 1, describe: 'k: rates × k, latency/stall/Retry-After ÷ k' })
+      .option('faults', { type: 'string', default: '', describe: 'Fault probabilities per request, e.g. 5xx=0.1,reset=0.02,truncated=0.01,stall=0.01' })
+      .option('latency-ms', { type: 'number', default: 1000, describe: 'Median response time of a full page (log-normal), ms' })
+      .option('seed', { type: 'number', default: 1, describe: 'Seed of the synthetic data, latency and faults' })
+      .option('keys', { type: 'string', describe: 'Comma-separated valid API keys (others get 403 API_KEY_INVALID); default: any key' })
+      .strict(),
+  run: async (args) => {
+    const options = serveOptions(args);
+    const server = await startEiaSimServer(options);
+    return serve(server, options, args.json);
+  },
+});

@@ -1,0 +1,202 @@
+// `bench extract` flags → a checked extract configuration. Every problem is a UsageError that
+// names the flag, raised before anything is sent or written.
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  ExtractUsageError,
+  isRouteName,
+  KNOWN_RESPONDENTS,
+  parseFaults,
+  parseHour,
+  parseRate,
+  ROUTES,
+  type FaultRates,
+  type RouteName,
+} from '../../ingest/index.ts';
+
+export const PRESETS = {
+  'q1-2024': { respondents: 'PACW,ERCO,CISO,MISO,PJM', routes: 'region-data,fuel-type-data', series: 'D', start: '2024-01-01T00', end: '2024-03-31T23' },
+  'backfill-2019-2025': { respondents: 'PACW,ERCO,CISO,MISO,PJM', routes: 'region-data,fuel-type-data', series: 'D', start: '2019-01-01T00', end: '2025-12-31T23' },
+} as const;
+export type PresetName = keyof typeof PRESETS;
+
+export const EIA_BASE_URL = 'https://api.eia.gov/v2/';
+
+/** Flags as yargs hands them over (strings unparsed, so errors can quote them). */
+export interface ExtractFlags {
+  readonly source: string;
+  readonly baseUrl?: string | undefined;
+  readonly apiKey?: string | undefined;
+  readonly preset?: string | undefined;
+  readonly respondents?: string | undefined;
+  readonly routes?: string | undefined;
+  readonly series?: string | undefined;
+  readonly fuels?: string | undefined;
+  readonly start?: string | undefined;
+  readonly end?: string | undefined;
+  readonly rate: string;
+  readonly burst: number;
+  readonly out: string;
+  readonly resume: boolean;
+  readonly timeScale: number;
+  readonly faults?: string | undefined;
+  readonly windowDays?: number | undefined;
+  readonly maxInFlight?: number | undefined;
+  readonly timeout: number;
+  readonly seed: number;
+  readonly latencyMs: number;
+}
+
+export interface ExtractConfig {
+  /** undefined: start the embedded simulated server. */
+  readonly baseUrl: string | undefined;
+  readonly apiKey: string | undefined;
+  readonly routes: RouteName[];
+  readonly respondents: string[];
+  readonly series: Partial<Record<RouteName, string[]>>;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly ratePerHour: number;
+  readonly burstPerSecond: number;
+  readonly outDir: string;
+  readonly resume: boolean;
+  readonly timeScale: number;
+  readonly faults: FaultRates;
+  readonly windowHours: number | undefined;
+  readonly maxInFlight: number | undefined;
+  readonly timeoutMs: number;
+  readonly seed: number;
+  readonly latencyMs: number;
+}
+
+export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = process.env): ExtractConfig {
+  if (flags.source !== 'eia') throw new ExtractUsageError('--source', `only "eia" is supported, got ${JSON.stringify(flags.source)}`);
+  const preset = presetOf(flags.preset);
+  const apiKey = flags.apiKey ?? (env['EIA_API_KEY'] || undefined);
+  const baseUrl = flags.baseUrl ?? (apiKey !== undefined ? EIA_BASE_URL : undefined);
+  const routes = listOf(flags.routes ?? preset?.routes ?? 'region-data,fuel-type-data', '--routes').map((r) => routeOf(r));
+  const { startMs, endMs } = rangeOf(flags.start ?? preset?.start, flags.end ?? preset?.end);
+  const timeScale = positive(flags.timeScale, '--time-scale');
+  const faults = flags.faults === undefined ? {} : parseFaults(flags.faults, '--faults');
+  checkSimOnly(baseUrl, flags, timeScale);
+  return {
+    baseUrl, apiKey, routes, startMs, endMs, timeScale, faults,
+    respondents: respondentsOf(flags.respondents ?? preset?.respondents ?? 'PACW,ERCO,CISO,MISO,PJM'),
+    series: seriesOf(routes, flags.series ?? preset?.series, flags.fuels),
+    ratePerHour: rateOf(flags.rate),
+    burstPerSecond: positiveInt(flags.burst, '--burst'),
+    outDir: writableDir(flags.out),
+    resume: flags.resume,
+    windowHours: flags.windowDays === undefined ? undefined : positiveInt(flags.windowDays, '--window-days') * 24,
+    maxInFlight: flags.maxInFlight === undefined ? undefined : positiveInt(flags.maxInFlight, '--max-in-flight'),
+    timeoutMs: positive(flags.timeout, '--timeout') * 1000,
+    seed: flags.seed,
+    latencyMs: nonNegative(flags.latencyMs, '--latency-ms'),
+  };
+}
+
+function presetOf(name: string | undefined): (typeof PRESETS)[PresetName] | undefined {
+  if (name === undefined) return undefined;
+  if (name === 'q1-2024' || name === 'backfill-2019-2025') return PRESETS[name];
+  throw new ExtractUsageError('--preset', `unknown preset ${JSON.stringify(name)}; choose ${Object.keys(PRESETS).join(' or ')}`);
+}
+
+function listOf(text: string, flag: string): string[] {
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (items.length === 0) throw new ExtractUsageError(flag, 'give at least one value (comma-separated)');
+  return [...new Set(items)];
+}
+
+function routeOf(name: string): RouteName {
+  if (isRouteName(name)) return name;
+  throw new ExtractUsageError('--routes', `unknown route ${JSON.stringify(name)}; known routes: ${Object.keys(ROUTES).join(', ')}`);
+}
+
+function respondentsOf(text: string): string[] {
+  const codes = listOf(text, '--respondents').map((c) => c.toUpperCase());
+  const unknown = codes.filter((c) => !KNOWN_RESPONDENTS.has(c));
+  if (unknown.length > 0) {
+    throw new ExtractUsageError('--respondents', `${unknown.join(', ')} ${unknown.length > 1 ? 'are not EIA-930 respondent codes' : 'is not an EIA-930 respondent code'} (the API would answer with an empty result); e.g. PACW, ERCO, CISO, MISO, PJM, SWPP (not SPP)`);
+  }
+  return codes;
+}
+
+function seriesOf(routes: RouteName[], series: string | undefined, fuels: string | undefined): Partial<Record<RouteName, string[]>> {
+  const out: Partial<Record<RouteName, string[]>> = {};
+  if (routes.includes('region-data')) out['region-data'] = codesOf(series ?? ROUTES['region-data'].series.join(','), 'region-data', '--series');
+  if (routes.includes('fuel-type-data')) out['fuel-type-data'] = fuels === undefined ? [] : codesOf(fuels, 'fuel-type-data', '--fuels');
+  return out;
+}
+
+function codesOf(text: string, route: RouteName, flag: string): string[] {
+  const codes = listOf(text, flag).map((c) => c.toUpperCase());
+  const bad = codes.filter((c) => !ROUTES[route].series.includes(c));
+  if (bad.length > 0) throw new ExtractUsageError(flag, `unknown ${route} series ${bad.join(', ')}; known: ${ROUTES[route].series.join(', ')}`);
+  return codes;
+}
+
+function rangeOf(start: string | undefined, end: string | undefined): { startMs: number; endMs: number } {
+  if (start === undefined) throw new ExtractUsageError('--start', 'required (YYYY-MM-DDTHH, UTC, inclusive), or use --preset');
+  if (end === undefined) throw new ExtractUsageError('--end', 'required (YYYY-MM-DDTHH, UTC, inclusive), or use --preset');
+  const startMs = hourFlag(start, '--start');
+  const endMs = hourFlag(end, '--end');
+  if (endMs < startMs) throw new ExtractUsageError('--start', `${start} is after --end ${end}`);
+  return { startMs, endMs };
+}
+
+function hourFlag(text: string, flag: string): number {
+  // Date-only input is refused: EIA reads `end=2024-01-31` as T00 and loses 23 hours.
+  const ms = /T\d{2}$/.test(text) ? parseHour(text) : undefined;
+  if (ms === undefined) throw new ExtractUsageError(flag, `${JSON.stringify(text)} is not a UTC hour; write YYYY-MM-DDTHH, e.g. 2024-01-31T23`);
+  return ms;
+}
+
+function rateOf(text: string): number {
+  const perHour = parseRate(text, '--rate');
+  if (perHour <= 0) throw new ExtractUsageError('--rate', 'must be a positive budget such as 5000/h (the client cannot run unlimited)');
+  return perHour;
+}
+
+function checkSimOnly(baseUrl: string | undefined, flags: ExtractFlags, timeScale: number): void {
+  if (baseUrl === undefined) return;
+  if (flags.faults !== undefined) throw new ExtractUsageError('--faults', 'only applies to the embedded simulated server (omit --base-url and --api-key)');
+  if (baseUrl === EIA_BASE_URL && timeScale !== 1) throw new ExtractUsageError('--time-scale', 'only applies to a simulated server, not api.eia.gov');
+  try {
+    new URL(baseUrl);
+  } catch {
+    throw new ExtractUsageError('--base-url', `${JSON.stringify(baseUrl)} is not a URL; e.g. http://127.0.0.1:8080/v2/`);
+  }
+}
+
+/** The folder must be creatable and writable; nothing is created here (nothing written on bad input). */
+function writableDir(out: string): string {
+  const path = resolve(out);
+  let probe = path;
+  while (!existsSync(probe)) {
+    const parent = dirname(probe);
+    if (parent === probe) break;
+    probe = parent;
+  }
+  try {
+    if (!statSync(probe).isDirectory()) throw new Error('not a folder');
+    accessSync(probe, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new ExtractUsageError('--out', `${out} cannot be written (${probe} is not a writable folder)`);
+  }
+  return path;
+}
+
+function positive(n: number, flag: string): number {
+  if (!Number.isFinite(n) || n <= 0) throw new ExtractUsageError(flag, `must be a number > 0, got ${n}`);
+  return n;
+}
+
+function nonNegative(n: number, flag: string): number {
+  if (!Number.isFinite(n) || n < 0) throw new ExtractUsageError(flag, `must be a number >= 0, got ${n}`);
+  return n;
+}
+
+function positiveInt(n: number, flag: string): number {
+  if (!Number.isInteger(n) || n <= 0) throw new ExtractUsageError(flag, `must be a whole number > 0, got ${n}`);
+  return n;
+}

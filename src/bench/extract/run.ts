@@ -1,0 +1,68 @@
+// Runs one configured extract: starts the embedded simulated server when no API target is given,
+// wires SIGINT and progress, and returns the summary with the exit status it implies.
+import { randomBytes } from 'node:crypto';
+import { ExitCode } from '../../core/index.ts';
+import { redactUrl, runExtract, startEiaSimServer, type EiaSimServer, type Progress } from '../../ingest/index.ts';
+import type { ExtractConfig } from './config.ts';
+import { summarise, type ExtractSummary } from './report.ts';
+
+export interface RunOutcome {
+  readonly summary: ExtractSummary;
+  readonly exitCode: number;
+  /** Lines for stderr explaining a non-zero exit (failed and empty windows). */
+  readonly problems: readonly string[];
+}
+
+export interface RunHooks {
+  readonly signal?: AbortSignal;
+  readonly log?: (line: string) => void;
+  readonly progress?: boolean;
+}
+
+export async function runConfigured(config: ExtractConfig, hooks: RunHooks = {}): Promise<RunOutcome> {
+  const log = hooks.log ?? (() => {});
+  let sim: EiaSimServer | undefined;
+  let apiKey = config.apiKey;
+  let baseUrl = config.baseUrl;
+  if (baseUrl === undefined) {
+    apiKey = `sim-${randomBytes(8).toString('hex')}`;
+    sim = await startEiaSimServer({ seed: config.seed, timeScale: config.timeScale, faults: config.faults, rateLimitPerHour: config.ratePerHour, burstPerSecond: config.burstPerSecond, latencyMedianMs: config.latencyMs, validKeys: [apiKey] });
+    baseUrl = sim.url;
+    log(`bench extract: no --base-url or API key given: started the embedded simulated EIA server at ${sim.url} (budget ${config.ratePerHour}/h, time scale ${config.timeScale})`);
+  }
+  const source = sim ? 'eia-sim' : 'eia';
+  try {
+    const result = await runExtract({
+      source, baseUrl, apiKey, outDir: config.outDir, resume: config.resume, ratePerHour: config.ratePerHour, burstPerSecond: config.burstPerSecond,
+      timeScale: config.timeScale, maxInFlight: config.maxInFlight, timeoutMs: config.timeoutMs,
+      plan: { routes: config.routes, respondents: config.respondents, series: config.series, startMs: config.startMs, endMs: config.endMs, windowHours: config.windowHours },
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
+      ...(hooks.progress ? { onProgress: (p: Progress) => log(progressLine(p)) } : {}),
+    });
+    const summary = summarise(result, { source, target: redactUrl(baseUrl), budgetPerHour: config.ratePerHour, burstPerSecond: config.burstPerSecond, timeScale: config.timeScale, sim: sim?.stats() });
+    return { summary, ...verdict(summary) };
+  } finally {
+    await sim?.close();
+  }
+}
+
+function progressLine(p: Progress): string {
+  const eta = Number.isFinite(p.etaSeconds) ? `${Math.ceil(p.etaSeconds)} s` : '?';
+  return `extract: ${p.windowsDone}/${p.windowsTotal} windows, ${p.rowsLanded.toLocaleString('en-US')} rows, ${p.requests} requests (${p.requestsPerSecond.toFixed(2)}/s), ETA ${eta}`;
+}
+
+/** Exit status: fatal remote error > interrupted > failed/empty windows or respondents > ok. */
+function verdict(s: ExtractSummary): { exitCode: number; problems: string[] } {
+  const problems: string[] = [];
+  if (s.fatal) problems.push(`stopped: ${s.fatal.message} [${s.fatal.code}]`);
+  for (const w of s.failedWindows.slice(0, 20)) problems.push(`failed window ${w.id}: ${w.message} [${w.code}]`);
+  if (s.failedWindows.length > 20) problems.push(`… and ${s.failedWindows.length - 20} more failed windows`);
+  if (s.emptyWindows.length > 0) problems.push(`empty result (0 rows, not counted as success) for ${s.emptyWindows.length} windows: ${s.emptyWindows.slice(0, 10).join(', ')}`);
+  if (s.coverage.emptyRespondents.length > 0) problems.push(`no rows at all for respondents ${s.coverage.emptyRespondents.join(', ')}`);
+  if (s.windows.notRun > 0 && !s.interrupted && !s.fatal) problems.push(`${s.windows.notRun} windows were not run`);
+  let exitCode: number = ExitCode.ok;
+  if (s.fatal) exitCode = ExitCode.remote;
+  else if (s.interrupted) exitCode = ExitCode.interrupted;
+  else if (problems.length > 0) exitCode = ExitCode.failed;
+  return { exitCode, problems };
+}

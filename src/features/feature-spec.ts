@@ -1,0 +1,47 @@
+// The feature list: names, units and how each is normalised; one source of truth for the
+// compute step, the store's columns and its metadata.
+import { CALENDAR_FEATURES } from './calendar.ts';
+
+export type Normalisation = 'zscore' | 'identity';
+
+export interface FeatureSpec {
+  readonly name: string;
+  readonly unit: string;
+  /** zscore: (x − mean_train) / std_train per respondent; identity: already bounded, kept as is. */
+  readonly normalisation: Normalisation;
+  readonly description: string;
+}
+
+export const DEMAND_LAGS = [1, 2, 3, 24, 48, 168] as const;
+export const ROLLING_HOURS = [24, 168] as const;
+export const ROLLING_STATS = ['mean', 'std', 'min', 'max'] as const;
+/** Rows needed before the first complete feature row (the longest lag / rolling window). */
+export const WARM_UP_HOURS = 168;
+
+const flag = (name: string, description: string): FeatureSpec => ({ name, unit: '1', normalisation: 'identity', description });
+const mwh = (name: string, description: string): FeatureSpec => ({ name, unit: 'MWh', normalisation: 'zscore', description });
+
+/** Every feature, in column order. fuels: the fuel codes of the input (sorted), one share each. */
+export function featureSpecs(fuels: readonly string[]): FeatureSpec[] {
+  return [
+    flag('demand_observed', '1 when demand at t was reported, else 0'),
+    flag('demand_filled', '1 when demand at t is a carried-forward short-gap fill'),
+    ...CALENDAR_FEATURES.map((n) => flag(n, 'calendar of the hour starting at period − 1 h, local standard time')),
+    mwh('demand', 'demand at t'),
+    ...DEMAND_LAGS.map((k) => mwh(`demand_lag_${k}`, `demand at clock hour t − ${k} h`)),
+    ...ROLLING_HOURS.flatMap((w) =>
+      ROLLING_STATS.map((s) => mwh(`demand_roll${w}_${s}`, `${s} of demand over hours t − ${w - 1} … t`)),
+    ),
+    mwh('demand_ramp_1h', 'demand(t) − demand(t − 1)'),
+    mwh('net_load', 'demand − solar (SUN) − wind (WND) generation at t'),
+    mwh('net_load_ramp_1h', 'net_load(t) − net_load(t − 1)'),
+    mwh('df', "the BA's day-ahead demand forecast for hour t (DF)"),
+    flag('df_available', '1 when DF for hour t exists'),
+    ...fuels.map((f) => ({
+      name: `share_${f}`,
+      unit: 'fraction',
+      normalisation: 'identity' as const,
+      description: `${f} generation ÷ total generation at t`,
+    })),
+  ];
+}

@@ -1,0 +1,127 @@
+// One complete hourly index per respondent: every clock hour from its first to its last demand
+// value is a row; hours the data lacks stay NaN (masked later), never shifted out.
+import { RawInputError } from './errors.ts';
+import type { RawChunk, RawInput } from './raw-files.ts';
+
+const DEMAND = 'region-data:D';
+const FORECAST = 'region-data:DF';
+const FUEL_PREFIX = 'fuel-type-data:';
+
+/** Dense hourly series of one respondent; index i is hour firstHour + i (hour-ending, UTC). */
+export interface RespondentGrid {
+  readonly code: string;
+  readonly firstHour: number;
+  readonly hours: number;
+  /** Demand, MWh; NaN = missing. */
+  readonly demand: Float64Array;
+  /** The BA's day-ahead demand forecast (DF), MWh, or null when the respondent has none. */
+  readonly forecast: Float64Array | null;
+  /** Net generation by fuel code (COL, NG, SUN, WND, …), MWh; NaN = missing. */
+  readonly fuels: ReadonlyMap<string, Float64Array>;
+}
+
+/** Builds the grids, sorted by respondent code; rows outside a respondent's demand span are dropped. */
+export function buildGrids(raw: RawInput): RespondentGrid[] {
+  const demandId = raw.series.names.indexOf(DEMAND);
+  const spans = demandSpans(raw, demandId);
+  const nSeries = raw.series.names.length;
+  const slots: (Float64Array | undefined)[] = new Array(raw.respondents.names.length * nSeries);
+  const present = seriesPresent(raw);
+  const grids = raw.respondents.names.map((code, r) => {
+    const span = spans[r];
+    if (span === undefined) {
+      throw new RawInputError(
+        'FEATURES_NO_DEMAND',
+        `respondent ${code} has no demand values (series D of region-data) in ${raw.dir}; ` +
+          'extract region-data type D for it, or leave it out of the input',
+      );
+    }
+    return allocate(raw, r, span, present, slots);
+  });
+  scatter(raw, grids, slots);
+  return grids.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+interface Span {
+  first: number;
+  last: number;
+}
+
+function demandSpans(raw: RawInput, demandId: number): (Span | undefined)[] {
+  const spans: (Span | undefined)[] = new Array(raw.respondents.names.length);
+  for (const c of raw.chunks) {
+    for (let i = 0; i < c.hour.length; i++) {
+      if (c.series[i] !== demandId || Number.isNaN(c.value[i])) continue;
+      const r = c.respondent[i] ?? 0;
+      const h = c.hour[i] ?? 0;
+      const s = spans[r];
+      if (s === undefined) spans[r] = { first: h, last: h };
+      else {
+        if (h < s.first) s.first = h;
+        if (h > s.last) s.last = h;
+      }
+    }
+  }
+  return spans;
+}
+
+function allocate(raw: RawInput, r: number, span: Span, present: Uint8Array, slots: (Float64Array | undefined)[]): RespondentGrid {
+  const hours = span.last - span.first + 1;
+  const nSeries = raw.series.names.length;
+  const make = (id: number): Float64Array => {
+    const a = new Float64Array(hours).fill(Number.NaN);
+    slots[r * nSeries + id] = a;
+    return a;
+  };
+  let demand: Float64Array | undefined;
+  let forecast: Float64Array | null = null;
+  const fuels = new Map<string, Float64Array>();
+  raw.series.names.forEach((key, id) => {
+    if (present[r * nSeries + id] !== 1) return;
+    if (key === DEMAND) demand = make(id);
+    else if (key === FORECAST) forecast = make(id);
+    else if (key.startsWith(FUEL_PREFIX)) fuels.set(key.slice(FUEL_PREFIX.length), make(id));
+    // Region-data NG (net generation) and TI (interchange) are not features yet.
+  });
+  return { code: raw.respondents.names[r] ?? '', firstHour: span.first, hours, demand: demand ?? make(0), forecast, fuels };
+}
+
+/** present[r · nSeries + s] = 1 when respondent r has any row of series s. */
+function seriesPresent(raw: RawInput): Uint8Array {
+  const nSeries = raw.series.names.length;
+  const present = new Uint8Array(raw.respondents.names.length * nSeries);
+  for (const c of raw.chunks) {
+    for (let i = 0; i < c.hour.length; i++) present[(c.respondent[i] ?? 0) * nSeries + (c.series[i] ?? 0)] = 1;
+  }
+  return present;
+}
+
+/** Places each row at its clock hour; a second row for the same (hour, respondent, series) is an error. */
+function scatter(raw: RawInput, grids: readonly RespondentGrid[], slots: readonly (Float64Array | undefined)[]): void {
+  const nSeries = raw.series.names.length;
+  const seen = slots.map((s) => (s === undefined ? undefined : new Uint8Array(s.length)));
+  for (const c of raw.chunks) {
+    for (let i = 0; i < c.hour.length; i++) {
+      const r = c.respondent[i] ?? 0;
+      const slot = r * nSeries + (c.series[i] ?? 0);
+      const target = slots[slot];
+      if (target === undefined) continue;
+      const t = (c.hour[i] ?? 0) - (grids[r]?.firstHour ?? 0);
+      if (t < 0 || t >= target.length) continue;
+      const marks = seen[slot];
+      if (marks !== undefined && marks[t] === 1) duplicate(raw, c, i);
+      if (marks !== undefined) marks[t] = 1;
+      target[t] = c.value[i] ?? Number.NaN;
+    }
+  }
+}
+
+function duplicate(raw: RawInput, c: RawChunk, i: number): never {
+  const period = new Date((c.hour[i] ?? 0) * 3_600_000).toISOString().slice(0, 13);
+  const key = raw.series.names[c.series[i] ?? 0] ?? '?';
+  throw new RawInputError(
+    'FEATURES_DUPLICATE_ROW',
+    `${raw.files[c.file]?.path ?? '?'}: row (period ${period}, respondent ${raw.respondents.names[c.respondent[i] ?? 0]}, ` +
+      `series ${key}) also appears in an earlier file; rows must be unique — remove the overlapping file`,
+  );
+}

@@ -1,0 +1,68 @@
+// Checks one raw Arrow file against the ingest → features contract ("Raw Arrow files" in
+// notes/contracts.md) and says exactly which file, column or metadata key is wrong.
+import { DataType, Precision, TimeUnit, type Schema } from 'apache-arrow';
+import { RawInputError } from './errors.ts';
+
+export type Route = 'region-data' | 'fuel-type-data';
+export const RAW_SCHEMA_VERSION = 'raw/1';
+
+/** What the file-level metadata tells the reader. */
+export interface RawFileMeta {
+  readonly route: Route;
+  readonly source: string;
+}
+
+const STRING_COLUMNS = ['respondent', 'series', 'units'] as const;
+
+/** Throws RawInputError naming the file and column/key when the schema breaks the contract. */
+export function checkRawSchema(file: string, schema: Schema): RawFileMeta {
+  const meta = schema.metadata;
+  const version = meta.get('wattring.schema');
+  if (version !== RAW_SCHEMA_VERSION) {
+    throw new RawInputError(
+      'FEATURES_RAW_SCHEMA',
+      `${file}: schema metadata wattring.schema is ${JSON.stringify(version ?? null)}, expected "${RAW_SCHEMA_VERSION}" ` +
+        '(is this a file written by bench extract?)',
+    );
+  }
+  const route = meta.get('wattring.route');
+  if (route !== 'region-data' && route !== 'fuel-type-data') {
+    throw new RawInputError(
+      'FEATURES_RAW_SCHEMA',
+      `${file}: schema metadata wattring.route is ${JSON.stringify(route ?? null)}, expected "region-data" or ` +
+        '"fuel-type-data" (it tells region NG from fuel NG)',
+    );
+  }
+  checkColumns(file, schema);
+  return { route, source: meta.get('wattring.source') ?? 'unknown' };
+}
+
+function checkColumns(file: string, schema: Schema): void {
+  const type = (name: string): DataType => {
+    const field = schema.fields.find((f) => f.name === name);
+    if (field === undefined) {
+      const have = schema.fields.map((f) => f.name).join(', ');
+      throw new RawInputError('FEATURES_RAW_SCHEMA', `${file}: column "${name}" is missing (columns: ${have})`);
+    }
+    return field.type;
+  };
+  const period = type('period');
+  if (!DataType.isTimestamp(period) || period.unit !== TimeUnit.MILLISECOND || !isUtc(period.timezone)) {
+    wrongType(file, 'period', period, 'Timestamp<MILLISECOND, UTC>');
+  }
+  const value = type('value');
+  if (!DataType.isFloat(value) || value.precision !== Precision.DOUBLE) wrongType(file, 'value', value, 'Float64');
+  for (const name of STRING_COLUMNS) {
+    const t = type(name);
+    const ok = DataType.isUtf8(t) || (DataType.isDictionary(t) && DataType.isUtf8(t.dictionary));
+    if (!ok) wrongType(file, name, t, 'Dictionary<Int32, Utf8> or Utf8');
+  }
+}
+
+function isUtc(zone: string | null | undefined): boolean {
+  return zone === 'UTC' || zone === 'utc' || zone === 'Etc/UTC' || zone === '+00:00' || zone === 'Z';
+}
+
+function wrongType(file: string, column: string, got: DataType, want: string): never {
+  throw new RawInputError('FEATURES_RAW_SCHEMA', `${file}: column "${column}" has type ${String(got)}, expected ${want}`);
+}

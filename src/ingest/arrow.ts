@@ -1,0 +1,93 @@
+// Raw Arrow schema (notes/contracts.md, `raw/1`): builds a record batch straight from typed-array
+// columns (dictionary vectors for the strings) and encodes it as one Arrow IPC file.
+import {
+  Dictionary,
+  Field,
+  Float64,
+  Int32,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  tableToIPC,
+  TimestampMillisecond,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
+import type { RowColumns, StringDict } from './columns.ts';
+import { formatHour } from './hours.ts';
+import type { RouteName } from './routes.ts';
+
+export const RAW_SCHEMA_VERSION = 'raw/1';
+
+export interface RawFileMeta {
+  readonly source: 'eia' | 'eia-sim';
+  readonly route: RouteName;
+  readonly windowStartMs: number;
+  readonly windowEndMs: number;
+  readonly retrievedAt: string;
+  readonly apiVersion: string;
+}
+
+export function rawMetadata(meta: RawFileMeta): Map<string, string> {
+  return new Map([
+    ['wattring.source', meta.source],
+    ['wattring.route', meta.route],
+    ['wattring.window_start', formatHour(meta.windowStartMs)],
+    ['wattring.window_end', formatHour(meta.windowEndMs)],
+    ['wattring.retrieved_at', meta.retrievedAt],
+    ['wattring.api_version', meta.apiVersion],
+    ['wattring.schema', RAW_SCHEMA_VERSION],
+  ]);
+}
+
+/** Encodes the rows as an Arrow IPC file (one record batch) with the raw/1 schema and metadata. */
+export function encodeRawFile(rows: RowColumns, meta: RawFileMeta): Uint8Array {
+  const n = rows.length;
+  const period = makeData({ type: new TimestampMillisecond('UTC'), length: n, data: toBigInt64(rows.period, n) });
+  const respondent = dictionaryData(rows.respondent, n, rows.dicts.respondent);
+  const series = dictionaryData(rows.series, n, rows.dicts.series);
+  const units = dictionaryData(rows.units, n, rows.dicts.units);
+  const value = makeData({
+    type: new Float64(),
+    length: n,
+    data: rows.value.subarray(0, n),
+    nullCount: rows.nullCount,
+    ...(rows.nullCount > 0 ? { nullBitmap: packBits(rows.valid, n) } : {}),
+  });
+  const fields = [
+    new Field('period', period.type, false),
+    new Field('respondent', respondent.type, false),
+    new Field('series', series.type, false),
+    new Field('value', value.type, true),
+    new Field('units', units.type, false),
+  ];
+  const schema = new Schema(fields, rawMetadata(meta));
+  const struct = makeData({ type: new Struct(fields), length: n, nullCount: 0, children: [period, respondent, series, value, units] });
+  return tableToIPC(new Table([new RecordBatch(schema, struct)]), 'file');
+}
+
+function dictionaryData(indices: Int32Array, n: number, dict: StringDict) {
+  const type = new Dictionary(new Utf8(), new Int32());
+  return makeData({ type, length: n, data: indices.subarray(0, n), dictionary: vectorFromArray(dict.values, new Utf8()) });
+}
+
+/** Epoch ms (non-negative integers < 2^53) → int64 by writing the two little-endian 32-bit halves (no BigInt per row). */
+function toBigInt64(ms: Float64Array, n: number): BigInt64Array {
+  const out = new BigInt64Array(n);
+  const halves = new Uint32Array(out.buffer);
+  for (let i = 0; i < n; i++) {
+    const v = ms[i] ?? 0;
+    halves[2 * i] = v % 4294967296;
+    halves[2 * i + 1] = Math.floor(v / 4294967296);
+  }
+  return out;
+}
+
+/** Arrow validity bitmap: bit i (LSB first) set when row i is valid. */
+function packBits(valid: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil(n / 8));
+  for (let i = 0; i < n; i++) if (valid[i]) out[i >> 3] = (out[i >> 3] ?? 0) | (1 << (i & 7));
+  return out;
+}

@@ -1,0 +1,235 @@
+// The extract run: plan the windows, skip what the manifest holds, fetch the rest at the key's
+// budget, land each window (Arrow file, then manifest), and report counts and coverage.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { encodeRawFile } from './arrow.ts';
+import { EiaClient } from './client.ts';
+import { newDicts, type RowColumns } from './columns.ts';
+import { coverageReport, type CoverageReport } from './coverage.ts';
+import { EiaError, OutputError } from './errors.ts';
+import { WindowFetcher } from './fetch-window.ts';
+import { formatHour, HOUR_MS } from './hours.ts';
+import { scanLanded } from './landed.ts';
+import { KeyLimiter } from './limiter.ts';
+import { MANIFEST_SCHEMA, ManifestWriter, readManifest, type Manifest } from './manifest.ts';
+import { planRequests, type Plan, type PlanInput, type PlannedWindow } from './plan.ts';
+import { defaultRetryPolicy, withRetries } from './retry.ts';
+import { ROUTES, type RouteName } from './routes.ts';
+import { rateFigures, RunStats, type RateFigures } from './stats.ts';
+import { removeStaleTemps, writeFileAtomic } from './store.ts';
+
+export interface ExtractOptions {
+  readonly source: 'eia' | 'eia-sim';
+  readonly baseUrl: string;
+  readonly apiKey?: string | undefined;
+  /** What to fetch; `seriesPerRespondent` is measured by a probe when a route's series are open. */
+  readonly plan: Omit<PlanInput, 'seriesPerRespondent'>;
+  readonly outDir: string;
+  readonly resume: boolean;
+  readonly ratePerHour: number;
+  readonly burstPerSecond?: number;
+  readonly timeScale: number;
+  readonly maxInFlight?: number | undefined;
+  /** Per-request timeout in server time (÷ time scale on the wall clock); default 60 s. */
+  readonly timeoutMs?: number;
+  /** Aborting stops new requests; in-flight windows finish and land. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  readonly windowsDone: number;
+  readonly windowsTotal: number;
+  readonly rowsLanded: number;
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  readonly etaSeconds: number;
+}
+
+export type WindowOutcome =
+  | { readonly kind: 'landed'; readonly id: string; readonly rows: number }
+  | { readonly kind: 'skipped'; readonly id: string }
+  | { readonly kind: 'empty'; readonly id: string }
+  | { readonly kind: 'failed'; readonly id: string; readonly error: EiaError }
+  | { readonly kind: 'not-run'; readonly id: string };
+
+export interface ExtractResult {
+  readonly plan: Plan;
+  readonly outcomes: readonly WindowOutcome[];
+  readonly stats: RunStats;
+  readonly rates: RateFigures;
+  readonly coverage: CoverageReport;
+  readonly contentSha256: string;
+  readonly rowsOnDisk: number;
+  readonly duplicates: number;
+  readonly interrupted: boolean;
+  /** A fatal error (bad key, unknown route) that stopped the run. */
+  readonly fatal: EiaError | undefined;
+  readonly wallSeconds: number;
+}
+
+export async function runExtract(options: ExtractOptions): Promise<ExtractResult> {
+  const wallStart = Date.now();
+  const existing = openOutput(options);
+  const k = options.timeScale;
+  const stats = new RunStats();
+  const limiter = new KeyLimiter({ ratePerHour: options.ratePerHour, burstPerSecond: options.burstPerSecond ?? 5, timeScale: k, maxInFlight: options.maxInFlight });
+  const client = new EiaClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, timeoutMs: (options.timeoutMs ?? 60_000) / k });
+  const fetcher = new WindowFetcher(client, limiter, defaultRetryPolicy(k), stats);
+  try {
+    const planInput = existing ? resumedPlanInput(existing, options) : { ...options.plan, seriesPerRespondent: await probeSeries(options, client, limiter) };
+    const plan = planRequests(planInput);
+    if (existing && existing.plan !== plan.fingerprint) {
+      throw new OutputError(`${options.outDir} holds a run planned differently (plan ${existing.plan}, these flags give ${plan.fingerprint}); resume with the original flags or use another --out.`);
+    }
+    const manifest: Manifest = existing ?? { schema: MANIFEST_SCHEMA, source: options.source, plan: plan.fingerprint, planInput: planJson(planInput), windows: {} };
+    const run = new WindowRun(plan, manifest, new ManifestWriter(options.outDir, manifest), fetcher, limiter, stats, options);
+    const { outcomes, fatal } = await run.all();
+    return summarise(plan, manifest, outcomes, stats, options, fatal, wallStart);
+  } finally {
+    await limiter.stop();
+    await client.close();
+  }
+}
+
+/** Checks --out and reads its manifest; without --resume a folder holding a run is refused. */
+function openOutput(options: ExtractOptions): Manifest | undefined {
+  const existing = readManifest(options.outDir);
+  if (existing && !options.resume) {
+    throw new OutputError(`${options.outDir} already holds an extract run (${Object.keys(existing.windows).length} windows landed); pass --resume to continue it, or use another --out.`);
+  }
+  if (existing && existing.source !== options.source) {
+    throw new OutputError(`${options.outDir} holds data from source ${existing.source}, not ${options.source}; use another --out.`);
+  }
+  removeStaleTemps(options.outDir);
+  return existing;
+}
+
+function resumedPlanInput(existing: Manifest, options: ExtractOptions): PlanInput {
+  const stored = existing.planInput['seriesPerRespondent'];
+  const seriesPerRespondent: Partial<Record<RouteName, number>> = {};
+  if (typeof stored === 'object' && stored !== null) {
+    for (const [route, v] of Object.entries(stored)) if (typeof v === 'number' && (route === 'region-data' || route === 'fuel-type-data')) seriesPerRespondent[route] = v;
+  }
+  return { ...options.plan, seriesPerRespondent };
+}
+
+function planJson(input: PlanInput): Record<string, unknown> {
+  return { ...input, start: formatHour(input.startMs), end: formatHour(input.endMs) };
+}
+
+/**
+ * Routes whose series are left open (fuel mixes differ by respondent) are probed with one request
+ * over the range's last 24 hours, so windows can be sized to fill 5,000-row pages.
+ */
+async function probeSeries(options: ExtractOptions, client: EiaClient, limiter: KeyLimiter): Promise<Partial<Record<RouteName, number>>> {
+  const out: Partial<Record<RouteName, number>> = {};
+  const { plan } = options;
+  for (const route of plan.routes) {
+    if ((plan.series[route] ?? []).length > 0 || plan.windowHours !== undefined) continue;
+    const startMs = Math.max(plan.startMs, plan.endMs - 23 * HOUR_MS);
+    const hours = (plan.endMs - startMs) / HOUR_MS + 1;
+    const group = plan.respondents.slice(0, plan.maxRespondentsPerQuery ?? 20);
+    const query = { route, respondents: group, series: [], startMs, endMs: startMs + (hours - 1) * HOUR_MS, offset: 0 };
+    const page = await withRetries(() => limiter.schedule(() => client.fetchPage(query, newDicts())), defaultRetryPolicy(options.timeScale), {
+      onThrottle: (ms) => limiter.pause(ms),
+    });
+    out[route] = page.total > 0 ? page.total / (hours * group.length) : ROUTES[route].defaultSeriesPerRespondent;
+  }
+  return out;
+}
+
+/** Runs the windows with enough in progress to keep the limiter's slots booked. */
+class WindowRun {
+  private readonly outcomes = new Map<string, WindowOutcome>();
+  private fatal: EiaError | undefined;
+  private lastProgress = 0;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly manifest: Manifest,
+    private readonly writer: ManifestWriter,
+    private readonly fetcher: WindowFetcher,
+    private readonly limiter: KeyLimiter,
+    private readonly stats: RunStats,
+    private readonly options: ExtractOptions,
+  ) {}
+
+  async all(): Promise<{ outcomes: WindowOutcome[]; fatal: EiaError | undefined }> {
+    const queue = this.plan.windows.filter((w) => {
+      if (!this.manifest.windows[w.id]) return true;
+      this.outcomes.set(w.id, { kind: 'skipped', id: w.id });
+      return false;
+    });
+    const active = new Set<Promise<void>>();
+    let next = 0;
+    while (next < queue.length && !this.stopped()) {
+      while (next < queue.length && active.size < this.limiter.maxInFlight + 2 && !this.stopped()) {
+        const w = queue[next++];
+        if (!w) break;
+        const p: Promise<void> = this.one(w).finally(() => active.delete(p));
+        active.add(p);
+      }
+      if (active.size > 0) await Promise.race(active);
+    }
+    await Promise.all(active);
+    this.progress(true);
+    const outcomes = this.plan.windows.map((w) => this.outcomes.get(w.id) ?? { kind: 'not-run' as const, id: w.id });
+    return { outcomes, fatal: this.fatal };
+  }
+
+  private stopped(): boolean {
+    return this.fatal !== undefined || this.options.signal?.aborted === true;
+  }
+
+  private async one(w: PlannedWindow): Promise<void> {
+    try {
+      const got = await this.fetcher.fetch(w);
+      if (got.kind === 'empty') this.outcomes.set(w.id, { kind: 'empty', id: w.id });
+      else await this.land(w, got.rows, got.apiVersion);
+    } catch (error) {
+      if (!(error instanceof EiaError)) throw error;
+      this.outcomes.set(w.id, { kind: 'failed', id: w.id, error });
+      if (error.retry === 'fatal') this.fatal ??= error;
+    }
+    this.progress(false);
+  }
+
+  /** Arrow file first (atomic), manifest second: a crash between them only repeats this window. */
+  private async land(w: PlannedWindow, rows: RowColumns, apiVersion: string): Promise<void> {
+    const file = `${w.id}.arrow`;
+    const bytes = encodeRawFile(rows, { source: this.options.source, route: w.route, windowStartMs: w.startMs, windowEndMs: w.endMs, retrievedAt: new Date().toISOString(), apiVersion });
+    writeFileAtomic(join(this.options.outDir, file), bytes);
+    await this.writer.record(w.id, {
+      route: w.route, file, start: formatHour(w.startMs), end: formatHour(w.endMs), respondents: [...w.respondents], series: [...w.series],
+      rows: rows.length, nullValues: rows.nullCount, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), landedAt: new Date().toISOString(),
+    });
+    this.stats.rowsLanded += rows.length;
+    this.stats.windowsLanded++;
+    this.outcomes.set(w.id, { kind: 'landed', id: w.id, rows: rows.length });
+  }
+
+  private progress(final: boolean): void {
+    const now = Date.now();
+    if (!this.options.onProgress || (!final && now - this.lastProgress < 1000)) return;
+    this.lastProgress = now;
+    const done = this.outcomes.size;
+    const elapsed = Math.max(1e-3, (now - Math.min(now, this.stats.firstStart)) / 1000);
+    const windowsPerSecond = this.stats.windowsLanded / elapsed;
+    const remaining = this.plan.windows.length - done;
+    this.options.onProgress({
+      windowsDone: done, windowsTotal: this.plan.windows.length, rowsLanded: this.stats.rowsLanded, requests: this.stats.requests,
+      requestsPerSecond: this.stats.requests / elapsed, etaSeconds: windowsPerSecond > 0 ? remaining / windowsPerSecond : Number.NaN,
+    });
+  }
+}
+
+function summarise(plan: Plan, manifest: Manifest, outcomes: WindowOutcome[], stats: RunStats, options: ExtractOptions, fatal: EiaError | undefined, wallStart: number): ExtractResult {
+  const scan = scanLanded(options.outDir, manifest, plan.input.startMs, plan.input.endMs);
+  const coverage = coverageReport(scan, plan.input);
+  return {
+    plan, outcomes, stats, rates: rateFigures(stats, options.ratePerHour, options.timeScale), coverage,
+    contentSha256: scan.contentSha256, rowsOnDisk: scan.rows, duplicates: scan.duplicates,
+    interrupted: options.signal?.aborted === true, fatal, wallSeconds: (Date.now() - wallStart) / 1000,
+  };
+}

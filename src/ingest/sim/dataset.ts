@@ -1,0 +1,132 @@
+// The rows a query selects, in the API's sort order, without materialising them: a grid of
+// hours × (respondent, series) slots minus the absent rows, so any page is O(page) to produce.
+import { SIM_LAST_HOUR, SIM_RESPONDENTS, seriesOf, type SimRespondent, type SimRouteSpec } from './catalog.ts';
+import { absentHours, isNullHour, lowerBound } from './gaps.ts';
+import { FUEL_SLOT, REGION_SLOT, modelFor, type RespondentModel } from './model.ts';
+
+export interface SimSlot {
+  readonly respondent: SimRespondent;
+  readonly seriesCode: string;
+  readonly seriesName: string;
+  readonly model: RespondentModel;
+  /** Index into the model's value vector. */
+  readonly valueSlot: number;
+  /** Noise key of this series: respondentIndex * 16 + valueSlot. */
+  readonly key: number;
+  readonly absent: Int32Array;
+}
+
+/** Ordering after `period` (which always sorts first): respondent/series, each asc or desc. */
+export interface SlotOrder {
+  readonly keys: readonly { readonly column: 'respondent' | 'series'; readonly desc: boolean }[];
+}
+
+export interface SimSelection {
+  readonly route: SimRouteSpec;
+  /** undefined = every respondent (no facet given). */
+  readonly respondents: readonly string[] | undefined;
+  readonly series: readonly string[] | undefined;
+  /** Inclusive hour indexes as requested; clamped to the data span here. */
+  readonly firstHour: number;
+  readonly lastHour: number;
+  readonly periodDesc: boolean;
+  readonly order: SlotOrder;
+}
+
+export type RowSink = (slot: SimSlot, hour: number, value: number | null) => void;
+
+function compareSlots(order: SlotOrder): (a: SimSlot, b: SimSlot) => number {
+  const keys = [...order.keys];
+  if (!keys.some((k) => k.column === 'respondent')) keys.push({ column: 'respondent', desc: false });
+  if (!keys.some((k) => k.column === 'series')) keys.push({ column: 'series', desc: false });
+  return (a, b) => {
+    for (const k of keys) {
+      const [x, y] = k.column === 'respondent' ? [a.respondent.code, b.respondent.code] : [a.seriesCode, b.seriesCode];
+      if (x !== y) return (x < y ? -1 : 1) * (k.desc ? -1 : 1);
+    }
+    return 0;
+  };
+}
+
+function buildSlots(seed: number, sel: SimSelection): SimSlot[] {
+  const wantR = sel.respondents === undefined ? undefined : new Set(sel.respondents);
+  const wantS = sel.series === undefined ? undefined : new Set(sel.series);
+  const slotOf = sel.route.route === 'region-data' ? REGION_SLOT : FUEL_SLOT;
+  const slots: SimSlot[] = [];
+  SIM_RESPONDENTS.forEach((respondent, index) => {
+    if (wantR !== undefined && !wantR.has(respondent.code)) return;
+    for (const code of seriesOf(sel.route, respondent)) {
+      if (wantS !== undefined && !wantS.has(code)) continue;
+      const valueSlot = slotOf[code] ?? 0;
+      const key = index * 16 + valueSlot;
+      const seriesName = sel.route.series.find((s) => s.code === code)?.name ?? code;
+      const model = modelFor(seed, index, respondent);
+      slots.push({ respondent, seriesCode: code, seriesName, model, valueSlot, key, absent: absentHours(seed, key) });
+    }
+  });
+  return slots.sort(compareSlots(sel.order));
+}
+
+/** A query resolved against the synthetic data: its total and a way to walk any page of it. */
+export class SimPlan {
+  readonly slots: readonly SimSlot[];
+  readonly total: number;
+  private readonly lo: number;
+  private readonly hi: number;
+  private readonly size: number;
+  /** Grid positions (hourPos * slots + slot) of absent rows, ascending. */
+  private readonly absentGrid: Float64Array;
+
+  constructor(
+    private readonly seed: number,
+    private readonly sel: SimSelection,
+  ) {
+    this.slots = buildSlots(seed, sel);
+    this.lo = Math.max(sel.firstHour, sel.route.firstHour);
+    this.hi = Math.min(sel.lastHour, SIM_LAST_HOUR);
+    const hours = Math.max(0, this.hi - this.lo + 1);
+    this.size = hours * this.slots.length;
+    this.absentGrid = this.findAbsent();
+    this.total = this.size - this.absentGrid.length;
+  }
+
+  private findAbsent(): Float64Array {
+    const found: number[] = [];
+    const width = this.slots.length;
+    this.slots.forEach((slot, s) => {
+      for (let i = lowerBound(slot.absent, this.lo); i < slot.absent.length; i++) {
+        const hour = slot.absent[i] ?? 0;
+        if (hour > this.hi) break;
+        found.push((this.sel.periodDesc ? this.hi - hour : hour - this.lo) * width + s);
+      }
+    });
+    return Float64Array.from(found).sort();
+  }
+
+  /** Calls `sink` for rows offset .. offset+length−1 (fewer at the end); returns how many. */
+  forEach(offset: number, length: number, sink: RowSink): number {
+    const absent = this.absentGrid;
+    let g = offset;
+    let p = 0;
+    // Skip as many grid positions as there are absent rows at or before the target.
+    while (p < absent.length && (absent[p] ?? 0) <= g) {
+      g++;
+      p++;
+    }
+    const width = this.slots.length;
+    let emitted = 0;
+    for (; emitted < length && g < this.size; g++) {
+      if (p < absent.length && absent[p] === g) {
+        p++;
+        continue;
+      }
+      const hourPos = Math.floor(g / width);
+      const slot = this.slots[g - hourPos * width];
+      if (slot === undefined) break;
+      const hour = this.sel.periodDesc ? this.hi - hourPos : this.lo + hourPos;
+      sink(slot, hour, isNullHour(this.seed, slot.key, hour) ? null : slot.model.value(slot.valueSlot, hour));
+      emitted++;
+    }
+    return emitted;
+  }
+}

@@ -1,0 +1,87 @@
+// Records the attention dispatches (fold, finalize, backward prep, backward block) into a
+// caller's command encoder, after checking every buffer against the shapes it must hold.
+import type { Gpu } from './device.ts';
+import type { BackwardBlockArgs, BackwardPrepArgs, FinalizeArgs, FoldArgs } from './attention.ts';
+import { ShapeError } from './errors.ts';
+import type { AttentionPipelines } from './attention-pipelines.ts';
+import { checkBuffer, checkRows, ROWS_PER_INVOCATION, WORKGROUP_SIZE, type AttentionLimits } from './attention-shapes.ts';
+
+type Bindings = Readonly<Record<number, GPUBuffer>>;
+
+function dispatch(gpu: Gpu, encoder: GPUCommandEncoder, pipeline: GPUComputePipeline, bindings: Bindings, x: number, y: number): void {
+  const bindGroup = gpu.device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: Object.entries(bindings).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })),
+  });
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(x, y);
+  pass.end();
+}
+
+/** Workgroups along x for `rows` rows, R rows per invocation. */
+function rowGroups(rows: number): number {
+  return Math.ceil(rows / (ROWS_PER_INVOCATION * WORKGROUP_SIZE));
+}
+
+function checkQSide(lim: AttentionLimits, what: string, a: { qRows: number; q: GPUBuffer; qPos: GPUBuffer; qOffset?: number }): number {
+  const off = a.qOffset ?? 0;
+  checkRows(lim, `${what} qRows`, a.qRows, off);
+  checkBuffer(what, 'q', a.q, a.qRows, off, [lim.heads, lim.headDim]);
+  checkBuffer(what, 'qPos', a.qPos, a.qRows, off, []);
+  return off;
+}
+
+function checkKSide(lim: AttentionLimits, what: string, a: { kRows: number; k: GPUBuffer; v: GPUBuffer; kPos: GPUBuffer; kOffset?: number }): number {
+  const off = a.kOffset ?? 0;
+  checkRows(lim, `${what} kRows`, a.kRows, off);
+  checkBuffer(what, 'k', a.k, a.kRows, off, [lim.heads, lim.headDim]);
+  checkBuffer(what, 'v', a.v, a.kRows, off, [lim.heads, lim.headDim]);
+  checkBuffer(what, 'kPos', a.kPos, a.kRows, off, []);
+  return off;
+}
+
+export function encodeFold(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: FoldArgs): void {
+  const qOff = checkQSide(lim, 'fold', a);
+  const kOff = checkKSide(lim, 'fold', a);
+  if (a.state.rows < a.qRows + qOff) {
+    throw new ShapeError(`attention fold: state has ${a.state.rows} rows, needs qOffset ${qOff} + qRows ${a.qRows}`);
+  }
+  const params = p.params(a.qRows, a.kRows, qOff, kOff);
+  const b = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.state.m, 7: a.state.l, 8: a.state.acc };
+  dispatch(gpu, encoder, p.fold, b, rowGroups(a.qRows), lim.heads);
+}
+
+export function encodeFinalize(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: FinalizeArgs): void {
+  const rows = a.state.rows;
+  checkBuffer('finalize', 'o', a.o, rows, 0, [lim.heads, lim.headDim]);
+  checkBuffer('finalize', 'lse', a.lse, rows, 0, [lim.heads]);
+  const b = { 0: p.params(rows, 0, 0, 0), 6: a.state.m, 7: a.state.l, 8: a.state.acc, 9: a.o, 10: a.lse };
+  dispatch(gpu, encoder, p.finalize, b, Math.ceil((rows * lim.heads) / WORKGROUP_SIZE), 1);
+}
+
+export function encodeBackwardPrep(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: BackwardPrepArgs): void {
+  checkRows(lim, 'backward prep rows', a.rows);
+  checkBuffer('backward prep', 'o', a.o, a.rows, 0, [lim.heads, lim.headDim]);
+  checkBuffer('backward prep', 'dO', a.dO, a.rows, 0, [lim.heads, lim.headDim]);
+  checkBuffer('backward prep', 'delta', a.delta, a.rows, 0, [lim.heads]);
+  const b = { 0: p.params(a.rows, 0, 0, 0), 6: a.dO, 8: a.delta, 12: a.o };
+  dispatch(gpu, encoder, p.prep, b, Math.ceil((a.rows * lim.heads) / WORKGROUP_SIZE), 1);
+}
+
+export function encodeBackwardBlock(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: BackwardBlockArgs): void {
+  const what = 'backward block';
+  const qOff = checkQSide(lim, what, a);
+  const kOff = checkKSide(lim, what, a);
+  checkBuffer(what, 'dO', a.dO, a.qRows, qOff, [lim.heads, lim.headDim]);
+  checkBuffer(what, 'lse', a.lse, a.qRows, qOff, [lim.heads]);
+  checkBuffer(what, 'delta', a.delta, a.qRows, qOff, [lim.heads]);
+  checkBuffer(what, 'dq', a.dq, a.qRows, qOff, [lim.heads, lim.headDim]);
+  checkBuffer(what, 'dk', a.dk, a.kRows, kOff, [lim.heads, lim.headDim]);
+  checkBuffer(what, 'dv', a.dv, a.kRows, kOff, [lim.heads, lim.headDim]);
+  const params = p.params(a.qRows, a.kRows, qOff, kOff);
+  const shared = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.dO, 7: a.lse, 8: a.delta };
+  dispatch(gpu, encoder, p.dkdv, { ...shared, 10: a.dk, 11: a.dv }, rowGroups(a.kRows), lim.heads);
+  dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(a.qRows), lim.heads);
+}

@@ -1,0 +1,70 @@
+// Shape and limit checks for the attention kernels: every failure is a ShapeError naming the
+// argument, its shape and the limit it breaks.
+import type { Gpu } from './device.ts';
+import { ShapeError } from './errors.ts';
+import type { AttentionConfig } from './attention.ts';
+
+/** Query/key rows one invocation owns and invocations per workgroup (must match the WGSL). */
+export const ROWS_PER_INVOCATION = 4;
+export const WORKGROUP_SIZE = 64;
+export const MAX_HEAD_DIM = 128;
+/** Storage buffers the dK/dV pass binds (q, qPos, k, v, kPos, dO, lse, delta, dk, dv). */
+export const STORAGE_BUFFERS_NEEDED = 10;
+
+export interface AttentionLimits {
+  readonly heads: number;
+  readonly headDim: number;
+  readonly maxBindingBytes: number;
+  readonly maxWorkgroups: number;
+}
+
+export function attentionLimits(gpu: Gpu, config: Required<AttentionConfig>): AttentionLimits {
+  return {
+    heads: config.heads,
+    headDim: config.headDim,
+    maxBindingBytes: gpu.device.limits.maxStorageBufferBindingSize,
+    maxWorkgroups: gpu.device.limits.maxComputeWorkgroupsPerDimension,
+  };
+}
+
+/** Rejects head counts, head dims and scales the kernels cannot run, and too-small devices. */
+export function checkConfig(gpu: Gpu, c: Required<AttentionConfig>): void {
+  if (!Number.isInteger(c.heads) || c.heads < 1) throw new ShapeError(`attention heads must be a positive integer, got ${c.heads}`);
+  if (!Number.isInteger(c.headDim) || c.headDim % 4 !== 0 || c.headDim < 4 || c.headDim > MAX_HEAD_DIM) {
+    throw new ShapeError(`attention headDim ${c.headDim} is unsupported: it must be a multiple of 4 in [4, ${MAX_HEAD_DIM}]`);
+  }
+  if (!(Number.isFinite(c.scale) && c.scale > 0)) throw new ShapeError(`attention scale must be a positive number, got ${c.scale}`);
+  const maxWg = gpu.device.limits.maxComputeWorkgroupsPerDimension;
+  if (c.heads > maxWg) throw new ShapeError(`attention heads ${c.heads} exceeds maxComputeWorkgroupsPerDimension ${maxWg}`);
+  const buffers = gpu.device.limits.maxStorageBuffersPerShaderStage;
+  if (buffers < STORAGE_BUFFERS_NEEDED) {
+    throw new ShapeError(
+      `attention backward binds ${STORAGE_BUFFERS_NEEDED} storage buffers; this device allows maxStorageBuffersPerShaderStage ${buffers}`,
+    );
+  }
+}
+
+/** A block of `rows` rows (plus `offset`) must fit one binding and the dispatch grid. */
+export function checkRows(lim: AttentionLimits, what: string, rows: number, offset = 0): void {
+  if (!Number.isInteger(rows) || rows < 1) throw new ShapeError(`attention ${what} must be a positive integer, got ${rows}`);
+  if (!Number.isInteger(offset) || offset < 0) throw new ShapeError(`attention ${what} offset must be a non-negative integer, got ${offset}`);
+  const bytes = (rows + offset) * lim.heads * lim.headDim * 4;
+  if (bytes > lim.maxBindingBytes) {
+    throw new ShapeError(
+      `attention ${what}: [${rows + offset}, H=${lim.heads}, D=${lim.headDim}] f32 = ${bytes} bytes exceeds maxStorageBufferBindingSize ${lim.maxBindingBytes}`,
+    );
+  }
+  const groups = Math.ceil((rows * lim.heads) / WORKGROUP_SIZE);
+  if (groups > lim.maxWorkgroups) {
+    throw new ShapeError(`attention ${what}: ${rows} rows × ${lim.heads} heads needs ${groups} workgroups > maxComputeWorkgroupsPerDimension ${lim.maxWorkgroups}`);
+  }
+}
+
+/** `buffer` must hold `[rows + offset, ...inner]` elements of 4 bytes. */
+export function checkBuffer(what: string, name: string, buffer: GPUBuffer, rows: number, offset: number, inner: readonly number[]): void {
+  const count = (rows + offset) * inner.reduce((a, b) => a * b, 1);
+  if (buffer.size < count * 4) {
+    const shape = [`${offset ? `${offset}+` : ''}${rows}`, ...inner].join(', ');
+    throw new ShapeError(`attention ${what}: ${name} has ${buffer.size} bytes, needs [${shape}] × 4 = ${count * 4} bytes`);
+  }
+}

@@ -1,0 +1,189 @@
+// Plain-TypeScript (f64) references for attention: dense forward/backward that materialise the
+// score matrix (fine for a reference), and the block-wise fold/finalize with the GPU's semantics.
+// Layout: q/k/v/o/dO `[rows, H, D]` row-major; lse `[rows, H]`; positions per row, PAD = 0xffffffff.
+const PAD = 0xffffffff;
+const NEG = -1e30; // the kernels' −∞ for rows that saw no unmasked key
+
+export interface AttentionRefConfig {
+  readonly heads: number;
+  readonly headDim: number;
+  readonly causal: boolean;
+  /** Default 1/sqrt(headDim). */
+  readonly scale?: number;
+}
+
+export interface AttentionRefInputs {
+  readonly q: ArrayLike<number>;
+  readonly k: ArrayLike<number>;
+  readonly v: ArrayLike<number>;
+  readonly qPos: ArrayLike<number>;
+  readonly kPos: ArrayLike<number>;
+}
+
+function scaleOf(c: AttentionRefConfig): number {
+  return c.scale ?? 1 / Math.sqrt(c.headDim);
+}
+
+/** Whether query position qp may attend to key position kp. */
+export function attends(c: AttentionRefConfig, qp: number, kp: number): boolean {
+  return qp !== PAD && kp !== PAD && (!c.causal || kp <= qp);
+}
+
+function dotRows(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, D: number): number {
+  let s = 0;
+  for (let d = 0; d < D; d++) s += (a[ai + d] ?? 0) * (b[bi + d] ?? 0);
+  return s;
+}
+
+/** Scaled, masked scores of one head: s[i][j] (−∞ where masked). */
+function scores(c: AttentionRefConfig, x: AttentionRefInputs, h: number): Float64Array[] {
+  const { heads: H, headDim: D } = c;
+  const tq = x.qPos.length;
+  const tk = x.kPos.length;
+  const scale = scaleOf(c);
+  return Array.from({ length: tq }, (_, i) => {
+    const row = new Float64Array(tk).fill(Number.NEGATIVE_INFINITY);
+    for (let j = 0; j < tk; j++) {
+      if (attends(c, x.qPos[i] ?? PAD, x.kPos[j] ?? PAD)) row[j] = scale * dotRows(x.q, (i * H + h) * D, x.k, (j * H + h) * D, D);
+    }
+    return row;
+  });
+}
+
+/** Softmax probabilities of one score row and its log-sum-exp (NEG and all-zero when fully masked). */
+function softmaxRow(s: Float64Array): { p: Float64Array; lse: number } {
+  const m = Math.max(...s);
+  if (m === Number.NEGATIVE_INFINITY) return { p: new Float64Array(s.length), lse: NEG };
+  let sum = 0;
+  for (const x of s) sum += Math.exp(x - m);
+  const lse = m + Math.log(sum);
+  return { p: s.map((x) => Math.exp(x - lse)), lse };
+}
+
+/** Dense attention forward: o [Tq, H, D], lse [Tq, H]. */
+export function attentionForwardRef(c: AttentionRefConfig, x: AttentionRefInputs): { o: Float64Array; lse: Float64Array } {
+  const { heads: H, headDim: D } = c;
+  const tq = x.qPos.length;
+  const o = new Float64Array(tq * H * D);
+  const lse = new Float64Array(tq * H);
+  for (let h = 0; h < H; h++) {
+    scores(c, x, h).forEach((row, i) => {
+      const sm = softmaxRow(row);
+      lse[i * H + h] = sm.lse;
+      sm.p.forEach((p, j) => {
+        if (p === 0) return;
+        for (let d = 0; d < D; d++) o[(i * H + h) * D + d]! += p * (x.v[(j * H + h) * D + d] ?? 0);
+      });
+    });
+  }
+  return { o, lse };
+}
+
+/** Dense attention backward: dq, dk, dv for upstream gradient dO (recomputes the forward). */
+export function attentionBackwardRef(
+  c: AttentionRefConfig,
+  x: AttentionRefInputs,
+  dO: ArrayLike<number>,
+): { dq: Float64Array; dk: Float64Array; dv: Float64Array } {
+  const { heads: H, headDim: D } = c;
+  const scale = scaleOf(c);
+  const tq = x.qPos.length;
+  const tk = x.kPos.length;
+  const dq = new Float64Array(tq * H * D);
+  const dk = new Float64Array(tk * H * D);
+  const dv = new Float64Array(tk * H * D);
+  for (let h = 0; h < H; h++) {
+    scores(c, x, h).forEach((row, i) => {
+      const { p } = softmaxRow(row);
+      const qi = (i * H + h) * D;
+      const dp = Array.from(p, (_, j) => dotRows(dO, qi, x.v, (j * H + h) * D, D));
+      let delta = 0; // Σ_j p·dp = dO·O
+      p.forEach((pj, j) => (delta += pj * (dp[j] ?? 0)));
+      p.forEach((pj, j) => {
+        if (pj === 0) return;
+        const kj = (j * H + h) * D;
+        const ds = pj * ((dp[j] ?? 0) - delta) * scale;
+        for (let d = 0; d < D; d++) {
+          dv[kj + d]! += pj * (dO[qi + d] ?? 0);
+          dq[qi + d]! += ds * (x.k[kj + d] ?? 0);
+          dk[kj + d]! += ds * (x.q[qi + d] ?? 0);
+        }
+      });
+    });
+  }
+  return { dq, dk, dv };
+}
+
+/** Block-wise online-softmax state (natural-log units), as the GPU's fold keeps it. */
+export interface RefState {
+  readonly m: Float64Array; // [rows, H]
+  readonly l: Float64Array; // [rows, H]
+  readonly acc: Float64Array; // [rows, H, D]
+}
+
+export function refState(c: AttentionRefConfig, rows: number): RefState {
+  return { m: new Float64Array(rows * c.heads).fill(NEG), l: new Float64Array(rows * c.heads), acc: new Float64Array(rows * c.heads * c.headDim) };
+}
+
+/** Folds one K/V block into the state of a Q block (online softmax, one key at a time). */
+export function refFold(c: AttentionRefConfig, state: RefState, x: AttentionRefInputs): void {
+  const { heads: H, headDim: D } = c;
+  for (let h = 0; h < H; h++) {
+    scores(c, x, h).forEach((row, i) => {
+      const r = i * H + h;
+      row.forEach((s, j) => {
+        if (s === Number.NEGATIVE_INFINITY) return;
+        const m = Math.max(state.m[r] ?? NEG, s);
+        const alpha = Math.exp((state.m[r] ?? NEG) - m);
+        const p = Math.exp(s - m);
+        state.l[r] = (state.l[r] ?? 0) * alpha + p;
+        state.m[r] = m;
+        for (let d = 0; d < D; d++) state.acc[r * D + d] = (state.acc[r * D + d] ?? 0) * alpha + p * (x.v[(j * H + h) * D + d] ?? 0);
+      });
+    });
+  }
+}
+
+/** o = acc / l, lse = m + log l (o = 0, lse = NEG for rows with no unmasked key). */
+export function refFinalize(c: AttentionRefConfig, state: RefState): { o: Float64Array; lse: Float64Array } {
+  const D = c.headDim;
+  const o = state.acc.map((a, idx) => {
+    const l = state.l[Math.floor(idx / D)] ?? 0;
+    return l > 0 ? a / l : 0;
+  });
+  const lse = state.m.map((m, r) => ((state.l[r] ?? 0) > 0 ? m + Math.log(state.l[r] ?? 0) : NEG));
+  return { o, lse };
+}
+
+/** delta[r, h] = Σ_d dO·O (the backward's row term). */
+export function refBackwardPrep(c: AttentionRefConfig, o: ArrayLike<number>, dO: ArrayLike<number>): Float64Array {
+  const rows = o.length / c.headDim;
+  return Float64Array.from({ length: rows }, (_, r) => dotRows(o, r * c.headDim, dO, r * c.headDim, c.headDim));
+}
+
+/** Adds one K/V block's contribution to dq and that block's dk, dv (P recomputed from lse). */
+export function refBackwardBlock(
+  c: AttentionRefConfig,
+  x: AttentionRefInputs,
+  t: { readonly dO: ArrayLike<number>; readonly lse: ArrayLike<number>; readonly delta: ArrayLike<number> },
+  g: { readonly dq: Float64Array; readonly dk: Float64Array; readonly dv: Float64Array },
+): void {
+  const { heads: H, headDim: D } = c;
+  const scale = scaleOf(c);
+  for (let h = 0; h < H; h++) {
+    scores(c, x, h).forEach((row, i) => {
+      const qi = (i * H + h) * D;
+      row.forEach((s, j) => {
+        if (s === Number.NEGATIVE_INFINITY) return;
+        const kj = (j * H + h) * D;
+        const p = Math.exp(s - (t.lse[i * H + h] ?? 0));
+        const ds = p * (dotRows(t.dO, qi, x.v, kj, D) - (t.delta[i * H + h] ?? 0)) * scale;
+        for (let d = 0; d < D; d++) {
+          g.dv[kj + d]! += p * (t.dO[qi + d] ?? 0);
+          g.dq[qi + d]! += ds * (x.k[kj + d] ?? 0);
+          g.dk[kj + d]! += ds * (x.q[qi + d] ?? 0);
+        }
+      });
+    });
+  }
+}

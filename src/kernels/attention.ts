@@ -1,0 +1,265 @@
+// Blockwise (flash-style) multi-head attention on WebGPU: the block API the ring drives, and full
+// attention built from it. WGSL in shaders/attention-forward.wgsl and shaders/attention-backward.wgsl.
+//
+// ## Block API (kernels → ring)
+// Layout: every Q/K/V/O/dO/dQ/dK/dV block is a GPUBuffer of f32, row-major `[rows, H, D]`.
+// Positions: a GPUBuffer of u32 `[rows]`, each row's absolute sequence position;
+// `PAD_POSITION = 0xffffffff` marks a padded row, masked as query and as key (a padded query row
+// gets O = 0). Causal mask: key position <= query position. Positions need not be contiguous or
+// sorted (zigzag and striped layouts work); key blocks whose positions are sorted ascending skip
+// fully masked key chunks cheaply.
+// Running state of a Q block (`AttentionState`, opaque to callers): m `[rows, H]` (running max, in
+// log2 units: score·scale·log2 e), l `[rows, H]`, acc `[rows, H, D]`. `lse [rows, H]` is the
+// natural-log log-sum-exp of the scaled scores (−1e30 for a row that saw no unmasked key).
+// Softmax scale defaults to 1/sqrt(D).
+//
+// Every `encode*` records into a caller-provided GPUCommandEncoder (the caller submits), so a ring can
+// batch many block dispatches per submit. Each dispatch gets its own (cached, immutable) uniform
+// buffer, so many dispatches can share one submit. Optional `qOffset`/`kOffset` (rows) address a
+// sub-block inside a larger buffer (applies to every per-row buffer of that side: q, qPos, state,
+// dO, lse, delta, dq — or k, v, kPos, dk, dv).
+//
+//   const attn = await createAttentionKernels(gpu, { heads, headDim, causal });  // compiles pipelines
+//   const state = attn.createState(rows);                    // m=-1e30 (stands for −∞), l=0, acc=0
+//   attn.encodeFold(encoder, { q, qPos, qRows, k, v, kPos, kRows, state });  // fold one K/V block in
+//   attn.encodeFinalize(encoder, { state, o, lse });         // o = acc/l, lse = (m + log2 l)·ln 2
+//   attn.encodeBackwardPrep(encoder, { o, dO, rows, delta }); // delta[r,h] = Σ_d dO·O
+//   attn.encodeBackwardBlock(encoder, { q, qPos, qRows, k, v, kPos, kRows, dO, lse, delta, dq, dk, dv });
+//                                                            // dq += …, dk += …, dv += … (accumulate)
+//   const { o, lse } = await attn.forward({ q, k, v, T });   // full attention (positions 0..T-1)
+//   const { dq, dk, dv } = await attn.backward({ q, k, v, o, lse, dO, T });
+//
+// Backward follows FlashAttention-2 (Dao 2023, alg. 2) without atomics: one pass owns keys (dK, dV),
+// a second owns queries (dQ); both recompute P = exp(S·scale − lse).
+import type { Gpu } from './device.ts';
+import { ShapeError } from './errors.ts';
+import { createAttentionPipelines, type AttentionPipelines } from './attention-pipelines.ts';
+import { encodeBackwardBlock, encodeBackwardPrep, encodeFinalize, encodeFold } from './attention-encode.ts';
+import { attentionLimits, checkConfig, checkRows } from './attention-shapes.ts';
+
+/** Position of a padded row (masked as query and key). */
+export const PAD_POSITION = 0xffffffff;
+
+export interface AttentionConfig {
+  readonly heads: number;
+  /** Head dimension D: a multiple of 4, at most 128. */
+  readonly headDim: number;
+  readonly causal: boolean;
+  /** Softmax scale; default 1/sqrt(headDim). */
+  readonly scale?: number;
+}
+
+/** Running softmax state of one Q block (own buffers; `destroy()` frees them). */
+export interface AttentionState {
+  readonly rows: number;
+  readonly m: GPUBuffer; // [rows, H] f32, log2 units
+  readonly l: GPUBuffer; // [rows, H] f32
+  readonly acc: GPUBuffer; // [rows, H, D] f32
+  /** Re-initialises to m = −∞ (−1e30), l = 0, acc = 0 (recorded into `encoder`). */
+  encodeReset(encoder: GPUCommandEncoder): void;
+  destroy(): void;
+}
+
+export interface FoldArgs {
+  readonly q: GPUBuffer; // [qRows, H, D]
+  readonly qPos: GPUBuffer; // [qRows] u32
+  readonly qRows: number;
+  readonly k: GPUBuffer; // [kRows, H, D]
+  readonly v: GPUBuffer; // [kRows, H, D]
+  readonly kPos: GPUBuffer; // [kRows] u32
+  readonly kRows: number;
+  readonly state: AttentionState;
+  /** Row offsets into q/qPos/state and k/v/kPos (default 0). */
+  readonly qOffset?: number;
+  readonly kOffset?: number;
+}
+
+export interface FinalizeArgs {
+  readonly state: AttentionState;
+  readonly o: GPUBuffer; // [rows, H, D]
+  readonly lse: GPUBuffer; // [rows, H]
+}
+
+export interface BackwardPrepArgs {
+  readonly o: GPUBuffer; // [rows, H, D]
+  readonly dO: GPUBuffer; // [rows, H, D]
+  readonly rows: number;
+  readonly delta: GPUBuffer; // [rows, H] out
+}
+
+export interface BackwardBlockArgs {
+  readonly q: GPUBuffer;
+  readonly qPos: GPUBuffer;
+  readonly qRows: number;
+  readonly k: GPUBuffer;
+  readonly v: GPUBuffer;
+  readonly kPos: GPUBuffer;
+  readonly kRows: number;
+  readonly dO: GPUBuffer; // [qRows, H, D]
+  readonly lse: GPUBuffer; // [qRows, H] (from the forward's finalize)
+  readonly delta: GPUBuffer; // [qRows, H] (from encodeBackwardPrep)
+  readonly dq: GPUBuffer; // [qRows, H, D] accumulated into (+=)
+  readonly dk: GPUBuffer; // [kRows, H, D] accumulated into (+=)
+  readonly dv: GPUBuffer; // [kRows, H, D] accumulated into (+=)
+  readonly qOffset?: number;
+  readonly kOffset?: number;
+}
+
+export interface ForwardArgs {
+  readonly q: GPUBuffer; // [T, H, D]
+  readonly k: GPUBuffer;
+  readonly v: GPUBuffer;
+  readonly T: number;
+  /** [T] u32 positions shared by queries and keys; default 0..T-1. */
+  readonly positions?: GPUBuffer;
+}
+
+export interface ForwardResult {
+  readonly o: GPUBuffer; // [T, H, D], caller owns
+  readonly lse: GPUBuffer; // [T, H], caller owns
+}
+
+export interface BackwardArgs extends ForwardArgs {
+  readonly o: GPUBuffer;
+  readonly lse: GPUBuffer;
+  readonly dO: GPUBuffer;
+}
+
+export interface BackwardResult {
+  readonly dq: GPUBuffer; // [T, H, D], caller owns
+  readonly dk: GPUBuffer;
+  readonly dv: GPUBuffer;
+}
+
+export interface AttentionKernels {
+  readonly config: Required<AttentionConfig>;
+  createState(rows: number): AttentionState;
+  encodeFold(encoder: GPUCommandEncoder, args: FoldArgs): void;
+  encodeFinalize(encoder: GPUCommandEncoder, args: FinalizeArgs): void;
+  encodeBackwardPrep(encoder: GPUCommandEncoder, args: BackwardPrepArgs): void;
+  encodeBackwardBlock(encoder: GPUCommandEncoder, args: BackwardBlockArgs): void;
+  /** Full attention: one fold over all keys then finalize; submits and waits. */
+  forward(args: ForwardArgs): Promise<ForwardResult>;
+  /** Full backward: prep, then one backward block over all keys; submits and waits. */
+  backward(args: BackwardArgs): Promise<BackwardResult>;
+  /** Records the full forward into `encoder` (buffers supplied by the caller). */
+  encodeForward(encoder: GPUCommandEncoder, args: ForwardArgs & ForwardResult & { readonly state: AttentionState }): void;
+  /** Records the full backward into `encoder`; dq/dk/dv must be zeroed (they are accumulated into). */
+  encodeBackward(encoder: GPUCommandEncoder, args: BackwardArgs & BackwardResult & { readonly delta: GPUBuffer }): void;
+  /** u32 positions 0..T-1 as a GPU buffer (cached per T; owned by the kernels object). */
+  positions(T: number): GPUBuffer;
+}
+
+/** Compiles the attention pipelines for one (heads, headDim, causal, scale). */
+export async function createAttentionKernels(gpu: Gpu, config: AttentionConfig): Promise<AttentionKernels> {
+  const full: Required<AttentionConfig> = { scale: 1 / Math.sqrt(config.headDim), ...config };
+  checkConfig(gpu, full);
+  const pipelines = await createAttentionPipelines(gpu, full);
+  return makeKernels(gpu, full, pipelines);
+}
+
+function makeKernels(gpu: Gpu, config: Required<AttentionConfig>, p: AttentionPipelines): AttentionKernels {
+  const { heads: H, headDim: D } = config;
+  const limits = attentionLimits(gpu, config);
+  const positionsCache = new Map<number, GPUBuffer>();
+  const kernels: AttentionKernels = {
+    config,
+    createState: (rows) => createState(gpu, config, rows),
+    encodeFold: (encoder, args) => encodeFold(gpu, p, limits, encoder, args),
+    encodeFinalize: (encoder, args) => encodeFinalize(gpu, p, limits, encoder, args),
+    encodeBackwardPrep: (encoder, args) => encodeBackwardPrep(gpu, p, limits, encoder, args),
+    encodeBackwardBlock: (encoder, args) => encodeBackwardBlock(gpu, p, limits, encoder, args),
+    positions(T) {
+      let buf = positionsCache.get(T);
+      if (!buf) {
+        buf = uploadU32(gpu, Uint32Array.from({ length: T }, (_, i) => i), `attention positions T${T}`);
+        positionsCache.set(T, buf);
+      }
+      return buf;
+    },
+    encodeForward(encoder, a) {
+      const pos = a.positions ?? kernels.positions(a.T);
+      a.state.encodeReset(encoder);
+      kernels.encodeFold(encoder, { q: a.q, qPos: pos, qRows: a.T, k: a.k, v: a.v, kPos: pos, kRows: a.T, state: a.state });
+      kernels.encodeFinalize(encoder, { state: a.state, o: a.o, lse: a.lse });
+    },
+    encodeBackward(encoder, a) {
+      const pos = a.positions ?? kernels.positions(a.T);
+      kernels.encodeBackwardPrep(encoder, { o: a.o, dO: a.dO, rows: a.T, delta: a.delta });
+      kernels.encodeBackwardBlock(encoder, {
+        q: a.q, qPos: pos, qRows: a.T, k: a.k, v: a.v, kPos: pos, kRows: a.T,
+        dO: a.dO, lse: a.lse, delta: a.delta, dq: a.dq, dk: a.dk, dv: a.dv,
+      });
+    },
+    async forward(a) {
+      checkRows(limits, 'forward T', a.T);
+      const state = createState(gpu, config, a.T);
+      const o = storage(gpu, a.T * H * D, 'attention o');
+      const lse = storage(gpu, a.T * H, 'attention lse');
+      const encoder = gpu.device.createCommandEncoder();
+      kernels.encodeForward(encoder, { ...a, o, lse, state });
+      gpu.device.queue.submit([encoder.finish()]);
+      await gpu.device.queue.onSubmittedWorkDone();
+      state.destroy();
+      return { o, lse };
+    },
+    async backward(a) {
+      checkRows(limits, 'backward T', a.T);
+      const delta = storage(gpu, a.T * H, 'attention delta');
+      const dq = storage(gpu, a.T * H * D, 'attention dq');
+      const dk = storage(gpu, a.T * H * D, 'attention dk');
+      const dv = storage(gpu, a.T * H * D, 'attention dv');
+      const encoder = gpu.device.createCommandEncoder();
+      kernels.encodeBackward(encoder, { ...a, delta, dq, dk, dv });
+      gpu.device.queue.submit([encoder.finish()]);
+      await gpu.device.queue.onSubmittedWorkDone();
+      delta.destroy();
+      return { dq, dk, dv };
+    },
+  };
+  return kernels;
+}
+
+const STORAGE_USAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC
+
+function storage(gpu: Gpu, count: number, label: string): GPUBuffer {
+  return gpu.device.createBuffer({ label, size: Math.max(4, count * 4), usage: STORAGE_USAGE });
+}
+
+/** A storage buffer holding u32 data (positions). */
+export function uploadU32(gpu: Gpu, data: Uint32Array, label = 'u32'): GPUBuffer {
+  const buffer = gpu.device.createBuffer({ label, size: Math.max(4, data.byteLength), usage: STORAGE_USAGE, mappedAtCreation: true });
+  new Uint32Array(buffer.getMappedRange()).set(data);
+  buffer.unmap();
+  return buffer;
+}
+
+const NEG_INF_F32 = -1e30; // stands for −∞ in m and lse (finite: WGSL may assume finite math)
+
+function createState(gpu: Gpu, config: Required<AttentionConfig>, rows: number): AttentionState {
+  if (!Number.isInteger(rows) || rows < 1) throw new ShapeError(`attention state rows must be a positive integer, got ${rows}`);
+  const { heads: H, headDim: D } = config;
+  const m = storage(gpu, rows * H, 'attention m');
+  const l = storage(gpu, rows * H, 'attention l');
+  const acc = storage(gpu, rows * H * D, 'attention acc');
+  // m's −∞ lives in a constant buffer so a reset is ordered with the encoder's other commands
+  // (queue.writeBuffer would run before the whole submit).
+  const mInit = gpu.device.createBuffer({ label: 'attention m init', size: m.size, usage: STORAGE_USAGE, mappedAtCreation: true });
+  new Float32Array(mInit.getMappedRange()).fill(NEG_INF_F32);
+  mInit.unmap();
+  const state: AttentionState = {
+    rows, m, l, acc,
+    encodeReset(encoder) {
+      encoder.copyBufferToBuffer(mInit, 0, m, 0, m.size);
+      encoder.clearBuffer(l);
+      encoder.clearBuffer(acc);
+    },
+    destroy() {
+      for (const b of [m, l, acc, mInit]) b.destroy();
+    },
+  };
+  const encoder = gpu.device.createCommandEncoder();
+  state.encodeReset(encoder);
+  gpu.device.queue.submit([encoder.finish()]);
+  return state;
+}

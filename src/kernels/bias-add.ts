@@ -1,0 +1,87 @@
+// Bias add (y = x + bias over rows of [N, C], out of place or in place) and its gradient
+// (db = column sums of dy). Pipelines compile in prepare(); record*() add work to an encoder.
+import { ColumnSum } from './column-sum.ts';
+import type { Gpu } from './device.ts';
+import { paramBuffer, paramStruct } from './op-params.ts';
+import { recordPass, requireDim, requireDistinct, requireF32, strideGroups, submitAndWait } from './op-support.ts';
+
+export const BIAS_ADD_PARAMS = paramStruct('bias_add', 'BiasAddParams', [
+  ['total', 'u32'],
+  ['cols', 'u32'],
+]);
+
+const WG = 256;
+
+/** Rows × columns of the activation: x, y, dy are [rows, cols]; bias and db are [cols]. */
+export interface RowsCols {
+  readonly rows: number;
+  readonly cols: number;
+}
+
+export class BiasAdd {
+  private constructor(
+    private readonly gpu: Gpu,
+    private readonly outOfPlace: GPUComputePipeline,
+    private readonly inPlace: GPUComputePipeline,
+    private readonly columnSum: ColumnSum,
+  ) {}
+
+  static async prepare(gpu: Gpu): Promise<BiasAdd> {
+    const [a, b, c] = await Promise.all([
+      gpu.pipelines.pipeline('bias_add', 'bias_add', { WG }),
+      gpu.pipelines.pipeline('bias_add', 'bias_add_inplace', { WG }),
+      ColumnSum.prepare(gpu),
+    ]);
+    return new BiasAdd(gpu, a, b, c);
+  }
+
+  private check(shape: RowsCols, bias: GPUBuffer, act: Record<string, GPUBuffer>): number {
+    requireDim(shape.rows, 'biasAdd rows');
+    requireDim(shape.cols, 'biasAdd cols');
+    const s = `[${shape.rows}, ${shape.cols}]`;
+    for (const [name, buf] of Object.entries(act)) requireF32(this.gpu, buf, shape.rows * shape.cols, `biasAdd ${name}`, s);
+    requireF32(this.gpu, bias, shape.cols, 'biasAdd bias', `[${shape.cols}]`);
+    return shape.rows * shape.cols;
+  }
+
+  /** y = x + bias (x, y: [rows, cols]; bias: [cols]). */
+  record(encoder: GPUCommandEncoder, io: { x: GPUBuffer; bias: GPUBuffer; y: GPUBuffer }, shape: RowsCols): void {
+    requireDistinct(io.x, io.y, 'biasAdd x and y');
+    const total = this.check(shape, io.bias, { x: io.x, y: io.y });
+    const params = paramBuffer(this.gpu, BIAS_ADD_PARAMS, { total, cols: shape.cols });
+    recordPass(this.gpu, encoder, 'bias add', [
+      { pipeline: this.outOfPlace, bindings: [[0, params], [1, io.x], [2, io.bias], [3, io.y]], groups: [strideGroups(total, WG)] },
+    ]);
+  }
+
+  /** xy += bias in place. */
+  recordInPlace(encoder: GPUCommandEncoder, io: { xy: GPUBuffer; bias: GPUBuffer }, shape: RowsCols): void {
+    const total = this.check(shape, io.bias, { xy: io.xy });
+    const params = paramBuffer(this.gpu, BIAS_ADD_PARAMS, { total, cols: shape.cols });
+    recordPass(this.gpu, encoder, 'bias add in place', [
+      { pipeline: this.inPlace, bindings: [[0, params], [2, io.bias], [4, io.xy]], groups: [strideGroups(total, WG)] },
+    ]);
+  }
+
+  /** dbias = Σ_rows dy (overwrites dbias; dx = dy needs no kernel). */
+  recordGrad(encoder: GPUCommandEncoder, io: { dy: GPUBuffer; dbias: GPUBuffer }, shape: RowsCols): void {
+    this.check(shape, io.dbias, { dy: io.dy });
+    this.columnSum.record(encoder, io.dy, io.dbias, shape.rows, shape.cols, 'biasAdd grad');
+  }
+
+  run(io: { x: GPUBuffer; bias: GPUBuffer; y: GPUBuffer }, shape: RowsCols): Promise<void> {
+    return submitAndWait(this.gpu, (e) => this.record(e, io, shape));
+  }
+
+  runInPlace(io: { xy: GPUBuffer; bias: GPUBuffer }, shape: RowsCols): Promise<void> {
+    return submitAndWait(this.gpu, (e) => this.recordInPlace(e, io, shape));
+  }
+
+  runGrad(io: { dy: GPUBuffer; dbias: GPUBuffer }, shape: RowsCols): Promise<void> {
+    return submitAndWait(this.gpu, (e) => this.recordGrad(e, io, shape));
+  }
+
+  dispose(): void {
+    this.columnSum.dispose();
+  }
+}

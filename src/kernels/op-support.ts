@@ -1,0 +1,70 @@
+// Shared steps of the training ops' dispatch code: input checks that raise ShapeError naming the
+// buffer, shape and limit; bind groups by binding number; recording passes; submit-and-wait.
+import type { Gpu } from './device.ts';
+import { ShapeError } from './errors.ts';
+
+/** One dispatch: a pipeline, its resources by @binding number, and the workgroup grid. */
+export interface DispatchSpec {
+  readonly pipeline: GPUComputePipeline;
+  /** [binding, buffer]; binding 0 is the op's uniform by convention. */
+  readonly bindings: readonly (readonly [number, GPUBuffer])[];
+  readonly groups: readonly [number, number?, number?];
+}
+
+/** Records the dispatches, in order, in one compute pass (WebGPU orders storage writes between them). */
+export function recordPass(gpu: Gpu, encoder: GPUCommandEncoder, label: string, dispatches: readonly DispatchSpec[]): void {
+  const pass = encoder.beginComputePass({ label });
+  for (const d of dispatches) {
+    const bindGroup = gpu.device.createBindGroup({
+      layout: d.pipeline.getBindGroupLayout(0),
+      entries: d.bindings.map(([binding, buffer]) => ({ binding, resource: { buffer } })),
+    });
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(d.groups[0], d.groups[1] ?? 1, d.groups[2] ?? 1);
+  }
+  pass.end();
+}
+
+/** Records with `record` into a fresh encoder, submits, and waits for the GPU to finish. */
+export async function submitAndWait(gpu: Gpu, record: (encoder: GPUCommandEncoder) => void): Promise<void> {
+  const encoder = gpu.device.createCommandEncoder();
+  record(encoder);
+  gpu.device.queue.submit([encoder.finish()]);
+  await gpu.device.queue.onSubmittedWorkDone();
+}
+
+/** Checks a dimension is a positive integer; `what` names it (e.g. `layerNorm cols`). */
+export function requireDim(value: number, what: string): void {
+  if (!Number.isInteger(value) || value <= 0) throw new ShapeError(`${what} = ${value}: expected a positive integer`);
+}
+
+/** Checks `buffer` can be bound holding `count` f32 values (size and the adapter's binding limit). */
+export function requireF32(gpu: Gpu, buffer: GPUBuffer, count: number, what: string, shape: string): void {
+  const bytes = count * 4;
+  const limit = gpu.adapter.limits['maxStorageBufferBindingSize'] ?? Number.POSITIVE_INFINITY;
+  if (bytes > limit) {
+    throw new ShapeError(`${what} ${shape} needs ${bytes} bytes, over this adapter's maxStorageBufferBindingSize ${limit}`);
+  }
+  if (buffer.size < bytes) {
+    throw new ShapeError(`${what} ${shape} needs ${count} f32 (${bytes} bytes) but its buffer '${buffer.label}' has ${buffer.size} bytes`);
+  }
+}
+
+/** Checks a grid dimension against maxComputeWorkgroupsPerDimension. */
+export function requireGroups(gpu: Gpu, groups: number, what: string): void {
+  const limit = gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535;
+  if (groups > limit) {
+    throw new ShapeError(`${what} needs ${groups} workgroups in one dimension, over this adapter's maxComputeWorkgroupsPerDimension ${limit}`);
+  }
+}
+
+/** Checks two buffers are distinct objects (WebGPU refuses one buffer bound writable and read-only). */
+export function requireDistinct(a: GPUBuffer, b: GPUBuffer, what: string): void {
+  if (a === b) throw new ShapeError(`${what}: the same buffer '${a.label}' is passed twice; use the in-place variant`);
+}
+
+/** Grid-stride workgroup count for `total` elements: enough to fill a GPU, capped so each lane loops. */
+export function strideGroups(total: number, workgroupSize: number, maxGroups = 1024): number {
+  return Math.max(1, Math.min(Math.ceil(total / workgroupSize), maxGroups));
+}

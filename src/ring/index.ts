@@ -1,0 +1,18 @@
+// Public entry of the ring stage: exact ring attention over R simulated devices (layouts,
+// transports, coordinator, communication log) and its dense f64 reference.
+export { createRingAttention } from './ring.ts';
+export type { RankMemory, RingAttention, RingConfig, RingInputs } from './ring.ts';
+export { gatherRows, isRingLayoutKind, paddedLength, planLayout, RING_LAYOUTS, shardRows, validateRingShape } from './layout.ts';
+export type { RingLayout, RingLayoutKind, RingSegment } from './layout.ts';
+export { imbalance, originAt, pairFullyMasked, planRing, rankWork, unmaskedPairs } from './schedule.ts';
+export type { BlockPair, RankWork, StepPlan } from './schedule.ts';
+export { linkMinimumMs, TRANSPORT_MODES, transferBytes } from './transport.ts';
+export type { LinkShape, RingTransport, TransferPart, TransferRecord, TransportMode } from './transport.ts';
+export { createSharedTransport } from './transport-shared.ts';
+export { openIsolatedTransport } from './transport-isolated.ts';
+export type { IsolatedTransportOptions } from './transport-isolated.ts';
+export { overlapMs, stepRecord, summarizePass } from './commlog.ts';
+export type { Interval, PassSummary, RingPass, StepRecord } from './commlog.ts';
+export { denseBackward, denseDqRow, denseForward, denseOutputRow } from './reference.ts';
+export type { DenseForward, DenseGrads, DenseShape } from './reference.ts';
+export { PAD_POSITION } from './positions.ts';

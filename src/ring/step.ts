@@ -1,0 +1,65 @@
+// What forward and backward steps share: ranks grouped by device (one command encoder and one
+// submit per device per step), the K/V block a rank holds at a step, and the log rows.
+import { stepRecord, type Interval, type RingPass, type StepRecord } from './commlog.ts';
+import type { KvBlock, RankRuntime } from './rank.ts';
+import type { StepPlan } from './schedule.ts';
+import type { TransferPart, TransferRecord } from './transport.ts';
+
+/** Encodes every rank of each device into one encoder, submits once per device, and resolves to
+ *  each rank's compute interval (host clock, from encoding to onSubmittedWorkDone). */
+export function submitStep(
+  ranks: readonly RankRuntime[],
+  label: string,
+  encode: (encoder: GPUCommandEncoder, rt: RankRuntime) => void,
+): Promise<Interval[]> {
+  const byDevice = new Map<GPUDevice, RankRuntime[]>();
+  for (const rt of ranks) byDevice.set(rt.gpu.device, [...(byDevice.get(rt.gpu.device) ?? []), rt]);
+  const perDevice = [...byDevice.entries()].map(([device, group]) => {
+    const startMs = performance.now();
+    const encoder = device.createCommandEncoder({ label });
+    for (const rt of group) encode(encoder, rt);
+    device.queue.submit([encoder.finish()]);
+    return device.queue.onSubmittedWorkDone().then((): [RankRuntime[], Interval] => [group, { startMs, endMs: performance.now() }]);
+  });
+  return Promise.all(perDevice).then((done) => {
+    const out: Interval[] = [];
+    for (const [group, interval] of done) for (const rt of group) out[rt.rank] = interval;
+    return out;
+  });
+}
+
+/** The K/V block rank `rt` computes on at `step`: its own at step 0, then the slot it received. */
+export function kvAt(rt: RankRuntime, step: number): KvBlock {
+  return step === 0 ? rt.home : rt.slots[step % 2 === 0 ? 0 : 1];
+}
+
+/** The slot a block sent at `step` lands in (the receiver computes on it at step + 1). */
+export function slotFor(step: number): 0 | 1 {
+  return (step + 1) % 2 === 0 ? 0 : 1;
+}
+
+export function kvParts(src: KvBlock, dst: KvBlock, rows: number, rowBytes: number): TransferPart[] {
+  return [
+    { src: src.k, dst: dst.k, bytes: rows * rowBytes },
+    { src: src.v, dst: dst.v, bytes: rows * rowBytes },
+    { src: src.pos, dst: dst.pos, bytes: rows * 4 },
+  ];
+}
+
+/** Log rows of one step: each rank's plan, compute interval and the sends it made. */
+export function stepRecords(
+  pass: RingPass,
+  plans: readonly StepPlan[],
+  intervals: readonly Interval[],
+  sends: readonly (readonly TransferRecord[])[],
+): StepRecord[] {
+  return plans.map((plan) => {
+    const interval = intervals[plan.rank];
+    if (!interval) throw new Error(`no compute interval for rank ${plan.rank}`);
+    return stepRecord(pass, plan, interval, sends[plan.rank] ?? []);
+  });
+}
+
+export function nextRank(rank: number, ranks: number): number {
+  return (rank + 1) % ranks;
+}

@@ -1,0 +1,124 @@
+// Gaps: a removed hour is a masked row at its own clock hour, lags stay aligned to clock hours,
+// short gaps are filled and flagged (when asked), and no window crosses a long gap.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { buildFeatureStore, resolveGaps, type FeatureStore } from '../../src/features/index.ts';
+import { demandAt, hourOf } from './support/synthetic.ts';
+import { FIRST_HOUR, SPLITS, tempDir, WINDOW, writeWorld } from './support/world.ts';
+
+const tmp = tempDir('gaps');
+afterAll(() => tmp.cleanup());
+
+const REMOVED = hourOf('2023-02-10T05'); // one hour dropped from PACW demand
+const LONG_FROM = hourOf('2023-03-15T10'); // 30 hours missing from ERCO demand (long gap)
+const LONG_HOURS = 30;
+
+let store: FeatureStore;
+beforeAll(() => {
+  const input = writeWorld(tmp.dir, 'raw', {
+    edit: (r, route, s, h) => {
+      if (route !== 'region-data' || s !== 'D') return undefined;
+      if (r === 'PACW' && h === REMOVED) return 'drop';
+      if (r === 'ERCO' && h >= LONG_FROM && h < LONG_FROM + LONG_HOURS) return null;
+      return undefined;
+    },
+  });
+  store = buildFeatureStore({ input, output: join(tmp.dir, 'store'), splits: SPLITS, window: WINDOW, gaps: { fill: 'none' } }).store;
+});
+
+function respondent(code: string) {
+  const r = store.respondents.find((x) => x.code === code);
+  if (r === undefined) throw new Error(`no ${code}`);
+  return r;
+}
+
+function feature(code: string, name: string, row: number): number {
+  const f = store.featureNames.indexOf(name);
+  return respondent(code).features[row * store.featureNames.length + f] ?? Number.NaN;
+}
+
+describe('a removed hour', () => {
+  it('is a row at its own clock hour with demand_observed = 0 and a null demand_mwh', () => {
+    const pacw = respondent('PACW');
+    const t = REMOVED - FIRST_HOUR;
+    expect(pacw.hours).toBe(hourOf('2023-05-01T00') - FIRST_HOUR + 1);
+    expect(feature('PACW', 'demand_observed', t)).toBe(0);
+    expect(feature('PACW', 'demand_observed', t - 1)).toBe(1);
+    expect(pacw.demand[t]).toBeNaN();
+    const table = tableFromIPC(readFileSync(join(tmp.dir, 'store', 'respondents', 'PACW.arrow')));
+    const period = table.getChild('period');
+    expect(Number(period?.get(t))).toBe(REMOVED * 3_600_000);
+    expect(table.getChild('demand_mwh')?.get(t)).toBeNull();
+  });
+
+  it('leaves lags aligned to clock hours: lag k at t is demand at t − k, masked when that hour is missing', () => {
+    const t = REMOVED - FIRST_HOUR;
+    const { mean, std } = store.metadata.respondents[1]?.normalisation['demand_lag_24'] ?? { mean: 0, std: 1 };
+    // 24 h after the hole, lag 24 points into the hole: unavailable (0 after normalisation), not the hour before it.
+    expect(feature('PACW', 'demand_lag_24', t + 24)).toBe(0);
+    // 25 h after, lag 24 reads the hour after the hole, whose generated demand we know exactly.
+    const expected = (demandAt(1, 0, REMOVED + 1) - mean) / std;
+    expect(feature('PACW', 'demand_lag_24', t + 25)).toBeCloseTo(expected, 4); // float32 store: ~1e-7 relative
+    expect(feature('PACW', 'demand_lag_1', t + 1)).toBe(0);
+  });
+});
+
+describe('a long gap', () => {
+  it('is flagged on every hour past the short-gap length and crossed by no window', () => {
+    const erco = respondent('ERCO');
+    const t0 = LONG_FROM - FIRST_HOUR;
+    const short = store.metadata.gaps.shortGapHours;
+    expect(Array.from(erco.longGap.subarray(t0, t0 + LONG_HOURS))).toEqual(Array.from({ length: LONG_HOURS }, (_, i) => (i < short ? 0 : 1)));
+    const span = WINDOW.seqLen + WINDOW.horizon;
+    let ercoWindows = 0;
+    for (const split of ['train', 'validation', 'test'] as const) {
+      for (const w of store.windows(split)) {
+        if (w.respondent !== 'ERCO') continue;
+        ercoWindows++;
+        const gapRows = erco.longGap.subarray(w.start, w.start + span).reduce((a, b) => a + b, 0);
+        expect(gapRows, `window at row ${w.start} crosses the long gap`).toBe(0);
+      }
+    }
+    // PACW has no long gap, so ERCO lost exactly the windows that would have crossed the hole.
+    const pacwWindows = ['train', 'validation', 'test'].reduce((n, s) => n + (respondent('PACW').windows[s as 'train'].length), 0);
+    expect(ercoWindows).toBeLessThan(pacwWindows);
+    expect(pacwWindows - ercoWindows).toBe(expectedLost(erco.windows, respondent('PACW').windows));
+  });
+});
+
+/** Windows PACW has that ERCO lacks must all overlap the gap's long-gap rows. */
+function expectedLost(erco: Record<string, Int32Array>, pacw: Record<string, Int32Array>): number {
+  const gapStart = LONG_FROM - FIRST_HOUR + store.metadata.gaps.shortGapHours;
+  const gapEnd = LONG_FROM - FIRST_HOUR + LONG_HOURS;
+  let lost = 0;
+  for (const split of ['train', 'validation', 'test']) {
+    const kept = new Set(erco[split]);
+    for (const s of pacw[split] ?? []) {
+      if (kept.has(s)) continue;
+      expect(s < gapEnd && s + WINDOW.seqLen + WINDOW.horizon > gapStart, `window at ${s} was dropped without crossing the gap`).toBe(true);
+      lost++;
+    }
+  }
+  return lost;
+}
+
+describe('short gaps', () => {
+  const demand = Float64Array.from([10, 11, Number.NaN, Number.NaN, 14, Number.NaN, Number.NaN, Number.NaN, Number.NaN, 19]);
+
+  it('are carried forward and flagged when fill is carry-forward; later hours of a long run stay masked', () => {
+    const g = resolveGaps(demand, { shortGapHours: 2, fill: 'carry-forward' });
+    expect(Array.from(g.value)).toEqual([10, 11, 11, 11, 14, 14, 14, Number.NaN, Number.NaN, 19]);
+    expect(Array.from(g.filled)).toEqual([0, 0, 1, 1, 0, 1, 1, 0, 0, 0]);
+    expect(Array.from(g.observed)).toEqual([1, 1, 0, 0, 1, 0, 0, 0, 0, 1]);
+    expect(Array.from(g.longGap)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 0]);
+  });
+
+  it('stay masked and unfilled when fill is none', () => {
+    const g = resolveGaps(demand, { shortGapHours: 2, fill: 'none' });
+    expect(Array.from(g.filled)).toEqual(new Array(10).fill(0));
+    expect(g.value[2]).toBeNaN();
+    expect(Array.from(g.longGap)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 0]);
+  });
+});
