@@ -4,6 +4,9 @@
 // and the forward's lse, and accumulate (+=) into dq / dk / dv so a ring can add block by block.
 // Layout: q/k/v/dO/o/dq/dk/dv `[rows, H, D]` f32 as vec4 (D4 per row and head); lse/delta `[rows, H]`.
 
+// NOTE: loop-local arrays are zeroed explicitly (`array<vec4f, 4>()`): declared without an
+// initialiser they kept the previous iteration's values on llvmpipe (Mesa 25.0.7).
+
 override H: u32 = 1u;
 override D4: u32 = 8u;
 override CAUSAL: bool = true;
@@ -130,8 +133,8 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>) {
     let qb = (vec4<u32>(params.q_offset) + jc) * H + vec4<u32>(h);
     let lse2 = vec4f(lse[qb.x], lse[qb.y], lse[qb.z], lse[qb.w]) * LOG2E;
     let dl = vec4f(delta[qb.x], delta[qb.y], delta[qb.z], delta[qb.w]);
-    var s: array<vec4f, 4>;       // [key i] over 4 queries, log2 units
-    var dp: array<vec4f, 4>;      // [key i] dO_q · v_i
+    var s = array<vec4f, 4>();     // [key i] over 4 queries, log2 units
+    var dp = array<vec4f, 4>();    // [key i] dO_q · v_i
     for (var d = 0u; d < D4; d++) {
       let q0 = q[qb.x * D4 + d];
       let q1 = q[qb.y * D4 + d];
@@ -213,8 +216,8 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
     let jc = min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.k_rows - 1u));
     let kb = (vec4<u32>(params.k_offset) + jc) * H + vec4<u32>(h);
-    var s: array<vec4f, 4>;       // [query i] over 4 keys
-    var dp: array<vec4f, 4>;
+    var s = array<vec4f, 4>();     // [query i] over 4 keys
+    var dp = array<vec4f, 4>();
     for (var d = 0u; d < D4; d++) {
       let k0 = k[kb.x * D4 + d];
       let k1 = k[kb.y * D4 + d];

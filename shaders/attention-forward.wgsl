@@ -6,6 +6,9 @@
 // GPUs all lanes of a subgroup read the same key, a broadcast) and there are no barriers.
 // Layout: q/k/v/acc/o `[rows, H, D]` f32 as vec4 (D4 = D/4 per row and head); m/l/lse `[rows, H]`.
 
+// NOTE: loop-local arrays are zeroed explicitly (`array<vec4f, 4>()`): declared without an
+// initialiser they kept the previous iteration's values on llvmpipe (Mesa 25.0.7).
+
 override H: u32 = 1u;
 override D4: u32 = 8u;            // head dim / 4, at most MAXD4
 override CAUSAL: bool = true;
@@ -99,7 +102,7 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>) {
     let jc = vec4<u32>(min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.k_rows - 1u)));
     let kb = (vec4<u32>(params.k_offset) + jc) * H + vec4<u32>(h);
     // s[i][c] = q_i · k_c (already scaled into log2 units)
-    var s: array<vec4f, 4>;
+    var s = array<vec4f, 4>();
     for (var d = 0u; d < D4; d++) {
       let k0 = k[kb.x * D4 + d];
       let k1 = k[kb.y * D4 + d];

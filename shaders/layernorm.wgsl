@@ -1,5 +1,6 @@
 // Layer norm over the last axis of x: [rows, cols] row-major f32, one lane per row (no barriers,
 // which are costly on CPU drivers; rows are independent). Two-pass variance for stability.
+// The *_vec4 entries do the same on vec4 views when cols % 4 == 0 (4× fewer loads per lane).
 //   forward:  y = (x − mean)·rstd·gamma + beta, saving mean[row] and rstd[row] = 1/√(var + eps)
 //   backward: x̂ = (x − mean)·rstd, g = dy·gamma,  dx = rstd·(g − mean(g) − x̂·mean(g·x̂))
 //   params:   dgamma = Σ_rows dy·x̂, dbeta = Σ_rows dy (per-chunk partials here; column_sum finishes)
@@ -25,6 +26,12 @@ struct LayerNormParams {
 @group(0) @binding(10) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(11) var<storage, read_write> dgamma_part: array<f32>;
 @group(0) @binding(12) var<storage, read_write> dbeta_part: array<f32>;
+@group(0) @binding(13) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(14) var<storage, read> gamma4: array<vec4f>;
+@group(0) @binding(15) var<storage, read> beta4: array<vec4f>;
+@group(0) @binding(16) var<storage, read_write> y4: array<vec4f>;
+@group(0) @binding(17) var<storage, read> dy4: array<vec4f>;
+@group(0) @binding(18) var<storage, read_write> dx4: array<vec4f>;
 
 /** Row index of this lane; the grid is 2-D when rows exceed one dimension's workgroup limit. */
 fn row_of(gid: vec3u, nwg: vec3u) -> u32 {
@@ -77,6 +84,57 @@ fn layernorm_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wo
   for (var c = 0u; c < p.cols; c++) {
     let xhat = (x[base + c] - mean) * rstd;
     dx[base + c] = rstd * (dy[base + c] * gamma[c] - g_mean - xhat * gx_mean);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn layernorm_forward_vec4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = row_of(gid, nwg);
+  if (row >= p.rows) {
+    return;
+  }
+  let quads = p.cols / 4u;
+  let base = row * quads;
+  var sum = vec4f(0.0);
+  for (var c = 0u; c < quads; c++) {
+    sum += x4[base + c];
+  }
+  let mean = dot(sum, vec4f(1.0)) / f32(p.cols);
+  var sq = vec4f(0.0);
+  for (var c = 0u; c < quads; c++) {
+    let d = x4[base + c] - mean;
+    sq += d * d;
+  }
+  let rstd = 1.0 / sqrt(dot(sq, vec4f(1.0)) / f32(p.cols) + p.eps);
+  for (var c = 0u; c < quads; c++) {
+    y4[base + c] = (x4[base + c] - mean) * rstd * gamma4[c] + beta4[c];
+  }
+  mean_out[row] = mean;
+  rstd_out[row] = rstd;
+}
+
+@compute @workgroup_size(WG)
+fn layernorm_backward_vec4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = row_of(gid, nwg);
+  if (row >= p.rows) {
+    return;
+  }
+  let quads = p.cols / 4u;
+  let base = row * quads;
+  let mean = mean_in[row];
+  let rstd = rstd_in[row];
+  var g_sum = vec4f(0.0);
+  var gx_sum = vec4f(0.0);
+  for (var c = 0u; c < quads; c++) {
+    let g = dy4[base + c] * gamma4[c];
+    g_sum += g;
+    gx_sum += g * (x4[base + c] - mean) * rstd;
+  }
+  let g_mean = dot(g_sum, vec4f(1.0)) / f32(p.cols);
+  let gx_mean = dot(gx_sum, vec4f(1.0)) / f32(p.cols);
+  for (var c = 0u; c < quads; c++) {
+    let xhat = (x4[base + c] - mean) * rstd;
+    dx4[base + c] = rstd * (dy4[base + c] * gamma4[c] - g_mean - xhat * gx_mean);
   }
 }
 

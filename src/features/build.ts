@@ -2,15 +2,15 @@
 // train-only normalisation → windows → atomic write. Returns the store in memory and a summary.
 import { performance } from 'node:perf_hooks';
 import { UsageError } from '../core/index.ts';
-import { computeFeatures, type RespondentFeatures } from './compute.ts';
+import { computeFeatures } from './compute.ts';
 import { featureSpecs, type FeatureSpec } from './feature-spec.ts';
 import { DEFAULT_GAPS, type GapSettings } from './gaps.ts';
 import { buildGrids, type RespondentGrid } from './grid.ts';
-import { fitStats, normaliseInto, type NormStats } from './normalise.ts';
-import { readRawFolder } from './raw-files.ts';
+import { fitStats, interleave, normaliseColumns } from './normalise.ts';
+import { readRawFolder, type RawInput } from './raw-files.ts';
 import { parseSplits, SPLIT_NAMES, type SplitName, type SplitRange } from './splits.ts';
-import { FeatureStore, STORE_SCHEMA, type RespondentData } from './store.ts';
-import { checkOutputFolder, writeStore, type PendingMetadata } from './store-write.ts';
+import { FeatureStore, STORE_SCHEMA, type RespondentData, type RespondentMeta, type StoreMetadata } from './store.ts';
+import { StoreWriter } from './store-write.ts';
 import { DEFAULT_WINDOW, planWindows, type WindowShape } from './windows.ts';
 
 export interface BuildOptions {
@@ -33,109 +33,123 @@ export interface BuildSummary {
   readonly rawRows: number;
   /** Rows of the hourly index over all respondents (= store rows). */
   readonly rows: number;
+  /** Store rows whose demand was not reported (filled or long-gap rows). */
   readonly maskedRows: number;
   readonly windows: Record<SplitName, number>;
   /** Wall time per phase and in total, seconds. */
   readonly seconds: { readonly read: number; readonly features: number; readonly write: number; readonly total: number };
+  /** CPU time of this process over the build (user + system), seconds: steadier than wall time on a busy machine. */
+  readonly cpuSeconds: number;
   readonly rawRowsPerSecond: number;
   readonly rowsPerSecond: number;
 }
 
+interface Settings {
+  readonly window: WindowShape;
+  readonly gaps: GapSettings;
+  readonly splits: readonly SplitRange[];
+}
+
 export function buildFeatureStore(options: BuildOptions): { store: FeatureStore; summary: BuildSummary } {
   const t0 = performance.now();
-  const window = checkWindow({ ...DEFAULT_WINDOW, ...options.window });
-  const gaps = checkGaps({ ...DEFAULT_GAPS, ...options.gaps });
-  const splits = typeof options.splits === 'string' ? parseSplits(options.splits) : options.splits;
-  checkOutputFolder(options.output);
+  const cpu0 = process.cpuUsage();
+  const settings = checkSettings(options);
   const say = options.onProgress ?? (() => {});
-  const raw = readRawFolder(options.input, (done, total) => {
-    if (done === total || done % 50 === 0) say(`read ${done}/${total} raw files`);
-  });
-  const t1 = performance.now();
-  const grids = buildGrids(raw);
-  const specs = featureSpecs(fuelCodes(grids));
-  const built = grids.map((grid) => buildRespondent(grid, specs, gaps, splits, window));
-  say(`computed ${specs.length} features for ${grids.length} respondents`);
-  const t2 = performance.now();
-  const pending = pendingMetadata(options, raw, specs, window, gaps, splits, built);
-  const metadata = writeStore(options.output, pending, built.map((b) => b.data));
-  const t3 = performance.now();
-  say(`wrote ${options.output}`);
-  const store = new FeatureStore(metadata, built.map((b) => b.data));
-  return { store, summary: summarise(options.output, store, raw.rows, raw.files.length, built, [t0, t1, t2, t3]) };
+  const writer = StoreWriter.begin(options.output);
+  try {
+    const raw = readRawFolder(options.input, (done, total) => {
+      if (done === total || done % 50 === 0) say(`read ${done}/${total} raw files`);
+    });
+    const t1 = performance.now();
+    const grids = buildGrids(raw);
+    const specs = featureSpecs(fuelCodes(grids));
+    let writeMs = 0;
+    const respondents = grids.map((grid) => {
+      const built = buildRespondent(grid, specs, settings);
+      const w0 = performance.now();
+      const written = writer.add(specs, built);
+      writeMs += performance.now() - w0;
+      say(`${grid.code}: ${grid.hours} rows, ${specs.length} features`);
+      return { data: built.data, meta: { ...built.meta, ...written } };
+    });
+    const metadata = storeMetadata(options, raw, specs, settings, respondents.map((r) => r.meta));
+    const w0 = performance.now();
+    writer.commit(metadata);
+    const t2 = performance.now();
+    writeMs += t2 - w0;
+    say(`wrote ${options.output}`);
+    const store = new FeatureStore(metadata, respondents.map((r) => r.data));
+    const seconds = { read: (t1 - t0) / 1000, features: (t2 - t1 - writeMs) / 1000, write: writeMs / 1000, total: (t2 - t0) / 1000 };
+    const cpu = process.cpuUsage(cpu0);
+    return { store, summary: summarise(options.output, store, raw, seconds, (cpu.user + cpu.system) / 1e6) };
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
 }
 
-function checkWindow(w: WindowShape): WindowShape {
-  for (const [flag, v] of [['--seq-len', w.seqLen], ['--stride', w.stride], ['--horizon', w.horizon]] as const) {
+function checkSettings(options: BuildOptions): Settings {
+  const window = { ...DEFAULT_WINDOW, ...options.window };
+  for (const [flag, v] of [['--seq-len', window.seqLen], ['--stride', window.stride], ['--horizon', window.horizon]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new UsageError('FEATURES_BAD_FLAG', `${flag} ${v}: expected a whole number ≥ 1`);
   }
-  return w;
-}
-
-function checkGaps(g: GapSettings): GapSettings {
-  if (!Number.isInteger(g.shortGapHours) || g.shortGapHours < 0) {
-    throw new UsageError('FEATURES_BAD_FLAG', `--short-gap-hours ${g.shortGapHours}: expected a whole number ≥ 0`);
+  const gaps = { ...DEFAULT_GAPS, ...options.gaps };
+  if (!Number.isInteger(gaps.shortGapHours) || gaps.shortGapHours < 0) {
+    throw new UsageError('FEATURES_BAD_FLAG', `--short-gap-hours ${gaps.shortGapHours}: expected a whole number ≥ 0`);
   }
-  return g;
+  const splits = typeof options.splits === 'string' ? parseSplits(options.splits) : options.splits;
+  return { window, gaps, splits };
 }
 
 function fuelCodes(grids: readonly RespondentGrid[]): string[] {
   return [...new Set(grids.flatMap((g) => [...g.fuels.keys()]))].sort();
 }
 
-interface Built {
-  readonly features: RespondentFeatures;
-  readonly stats: NormStats;
-  readonly data: RespondentData;
-}
+type PendingMeta = Omit<RespondentMeta, 'file' | 'sha256'>;
 
-function buildRespondent(grid: RespondentGrid, specs: readonly FeatureSpec[], gaps: GapSettings, splits: readonly SplitRange[], window: WindowShape): Built {
-  const features = computeFeatures(grid, specs, gaps);
-  const train = splits[0];
-  const start = (train?.firstHour ?? 0) - grid.firstHour;
-  const stats = fitStats(grid.code, features.columns, specs, start, (train?.lastHour ?? -1) - grid.firstHour + 1);
-  const matrix = new Float32Array(grid.hours * specs.length);
-  normaliseInto(features.columns, stats, matrix);
-  const d = specs.findIndex((s) => s.name === 'demand');
-  const mean = stats.mean[d] ?? 0;
-  const std = stats.std[d] ?? 1;
-  const target = new Float32Array(grid.hours);
+/** Features → train statistics → normalised columns and time-major matrix → windows. */
+function buildRespondent(grid: RespondentGrid, specs: readonly FeatureSpec[], s: Settings): { data: RespondentData; columns: Float32Array[]; meta: PendingMeta } {
+  const features = computeFeatures(grid, specs, s.gaps);
+  const train = s.splits[0];
+  const stats = fitStats(grid.code, features.columns, specs, (train?.firstHour ?? 0) - grid.firstHour, (train?.lastHour ?? -1) - grid.firstHour + 1);
+  const columns = normaliseColumns(features.columns, stats);
+  const d = specs.findIndex((x) => x.name === 'demand');
+  const { value, observed, filled, longGap } = features.gaps;
   const demand = new Float32Array(grid.hours);
-  for (let t = 0; t < grid.hours; t++) {
-    const v = features.gaps.value[t] ?? Number.NaN;
-    target[t] = Number.isNaN(v) ? 0 : (v - mean) / std;
-    demand[t] = features.gaps.observed[t] === 1 ? (grid.demand[t] ?? Number.NaN) : Number.NaN;
-  }
-  const windows = planWindows(grid.firstHour, features.gaps.longGap, splits, window);
-  const data = { code: grid.code, firstPeriodMs: grid.firstHour * 3_600_000, hours: grid.hours, features: matrix, target, demand, longGap: features.gaps.longGap, windows };
-  return { features, stats, data };
+  for (let t = 0; t < grid.hours; t++) demand[t] = observed[t] === 1 ? (value[t] ?? Number.NaN) : Number.NaN;
+  const windows = planWindows(grid.firstHour, longGap, s.splits, s.window);
+  const firstPeriodMs = grid.firstHour * 3_600_000;
+  const data: RespondentData = {
+    code: grid.code, firstPeriodMs, hours: grid.hours, features: interleave(columns, grid.hours),
+    // The target is the normalised demand feature itself (filled hours included; 0 where unavailable).
+    target: columns[d] ?? new Float32Array(grid.hours), demand, longGap, windows,
+  };
+  const meta: PendingMeta = {
+    code: grid.code,
+    firstPeriod: new Date(firstPeriodMs).toISOString(),
+    lastPeriod: new Date(firstPeriodMs + (grid.hours - 1) * 3_600_000).toISOString(),
+    rows: grid.hours,
+    observedRows: count(observed),
+    filledRows: count(filled),
+    longGapRows: count(longGap),
+    calendarUtcOffsetHours: features.utcOffset,
+    normalisation: Object.fromEntries(specs.map((x, i) => [x.name, { mean: stats.mean[i] ?? 0, std: stats.std[i] ?? 1 }])),
+    trainRows: stats.trainRows,
+    windows: { train: windows.train.length, validation: windows.validation.length, test: windows.test.length },
+  };
+  return { data, columns, meta };
 }
 
-function pendingMetadata(
-  options: BuildOptions, raw: ReturnType<typeof readRawFolder>, specs: readonly FeatureSpec[], window: WindowShape,
-  gaps: GapSettings, splits: readonly SplitRange[], built: readonly Built[],
-): PendingMetadata {
+function storeMetadata(options: BuildOptions, raw: RawInput, specs: readonly FeatureSpec[], s: Settings, respondents: readonly RespondentMeta[]): StoreMetadata {
   return {
     schema: STORE_SCHEMA,
     createdAt: new Date().toISOString(),
     features: specs,
-    target: { column: 'target', rawColumn: 'demand_mwh', unit: raw.units, horizon: window.horizon },
-    window,
-    gaps,
-    splits,
-    respondents: built.map(({ features: f, stats, data }) => ({
-      code: f.code,
-      firstPeriod: new Date(data.firstPeriodMs).toISOString(),
-      lastPeriod: new Date(data.firstPeriodMs + (f.hours - 1) * 3_600_000).toISOString(),
-      rows: f.hours,
-      observedRows: count(f.gaps.observed),
-      filledRows: count(f.gaps.filled),
-      longGapRows: count(f.gaps.longGap),
-      calendarUtcOffsetHours: f.utcOffset,
-      normalisation: Object.fromEntries(specs.map((s, i) => [s.name, { mean: stats.mean[i] ?? 0, std: stats.std[i] ?? 1 }])),
-      trainRows: stats.trainRows,
-      windows: { train: data.windows.train.length, validation: data.windows.validation.length, test: data.windows.test.length },
-    })),
+    target: { column: 'target', rawColumn: 'demand_mwh', unit: raw.units, horizon: s.window.horizon },
+    window: s.window,
+    gaps: s.gaps,
+    splits: s.splits,
+    respondents,
     inputs: { folder: options.input, rows: raw.rows, files: raw.files },
   };
 }
@@ -146,10 +160,8 @@ function count(flags: Uint8Array): number {
   return n;
 }
 
-function summarise(output: string, store: FeatureStore, rawRows: number, files: number, built: readonly Built[], t: number[]): BuildSummary {
-  const [t0 = 0, t1 = 0, t2 = 0, t3 = 0] = t;
-  const total = (t3 - t0) / 1000;
-  const rows = built.reduce((n, b) => n + b.data.hours, 0);
+function summarise(output: string, store: FeatureStore, raw: RawInput, seconds: BuildSummary['seconds'], cpuSeconds: number): BuildSummary {
+  const rows = store.respondents.reduce((n, r) => n + r.hours, 0);
   const windows = { train: 0, validation: 0, test: 0 };
   for (const s of SPLIT_NAMES) windows[s] = store.windowCount(s);
   return {
@@ -157,13 +169,14 @@ function summarise(output: string, store: FeatureStore, rawRows: number, files: 
     features: store.metadata.features.length,
     featureNames: store.featureNames,
     respondents: store.respondents.map((r) => r.code),
-    inputFiles: files,
-    rawRows,
+    inputFiles: raw.files.length,
+    rawRows: raw.rows,
     rows,
-    maskedRows: built.reduce((n, b) => n + b.data.hours - count(b.features.gaps.observed), 0),
+    maskedRows: store.metadata.respondents.reduce((n, r) => n + r.rows - r.observedRows, 0),
     windows,
-    seconds: { read: (t1 - t0) / 1000, features: (t2 - t1) / 1000, write: (t3 - t2) / 1000, total },
-    rawRowsPerSecond: rawRows / total,
-    rowsPerSecond: rows / total,
+    seconds,
+    cpuSeconds,
+    rawRowsPerSecond: raw.rows / seconds.total,
+    rowsPerSecond: rows / seconds.total,
   };
 }

@@ -30,39 +30,49 @@ export function writeCalendar(out: Float64Array[], firstHour: number, hours: num
   const lastYear = new Date((start + hours) * 3_600_000).getUTCFullYear();
   const holidays = holidayDays(firstYear, lastYear);
   const [hs, hc, ws, wc, ds, dc, we, ho] = out;
-  let day = Number.NaN;
-  let doyAngle = 0;
-  let wd = 0;
-  let holiday = 0;
-  for (let t = 0; t < hours; t++) {
-    const local = start + t;
-    const d = Math.floor(local / 24);
-    if (d !== day) {
-      day = d;
-      doyAngle = dayOfYearAngle(d);
-      wd = weekdayOf(d);
-      holiday = holidays.has(d) ? 1 : 0;
+  // sin/cos change per hour of day and per day only: tabulate them instead of calling Math per row.
+  const hourSin = Array.from({ length: 24 }, (_, h) => Math.sin((TWO_PI * h) / 24));
+  const hourCos = Array.from({ length: 24 }, (_, h) => Math.cos((TWO_PI * h) / 24));
+  let t = 0;
+  while (t < hours) {
+    const d = Math.floor((start + t) / 24);
+    const end = Math.min(hours, (d + 1) * 24 - start);
+    const wd = weekdayOf(d);
+    const doy = dayOfYearAngle(d);
+    fillDay(ws, t, end, Math.sin((TWO_PI * wd) / 7));
+    fillDay(wc, t, end, Math.cos((TWO_PI * wd) / 7));
+    fillDay(ds, t, end, Math.sin(doy));
+    fillDay(dc, t, end, Math.cos(doy));
+    fillDay(we, t, end, wd === 0 || wd === 6 ? 1 : 0);
+    fillDay(ho, t, end, holidays.has(d) ? 1 : 0);
+    for (; t < end; t++) {
+      const h = start + t - d * 24;
+      set(hs, t, hourSin[h] ?? 0);
+      set(hc, t, hourCos[h] ?? 0);
     }
-    const hourAngle = (TWO_PI * (local - d * 24)) / 24;
-    set(hs, t, Math.sin(hourAngle));
-    set(hc, t, Math.cos(hourAngle));
-    set(ws, t, Math.sin((TWO_PI * wd) / 7));
-    set(wc, t, Math.cos((TWO_PI * wd) / 7));
-    set(ds, t, Math.sin(doyAngle));
-    set(dc, t, Math.cos(doyAngle));
-    set(we, t, wd === 0 || wd === 6 ? 1 : 0);
-    set(ho, t, holiday);
   }
+}
+
+function fillDay(a: Float64Array | undefined, from: number, to: number, v: number): void {
+  a?.fill(v, from, to);
 }
 
 function set(a: Float64Array | undefined, t: number, v: number): void {
   if (a !== undefined) a[t] = v;
 }
 
-/** 2π · (day of year − 1) / days in that year. */
+/** 2π · (day of year − 1) / days in that year; years cached (Date is slow per call). */
 function dayOfYearAngle(day: number): number {
-  const year = new Date(day * 86_400_000).getUTCFullYear();
-  const jan1 = Date.UTC(year, 0, 1) / 86_400_000;
-  const length = Date.UTC(year + 1, 0, 1) / 86_400_000 - jan1;
-  return (TWO_PI * (day - jan1)) / length;
+  let year = yearCache.get(Math.floor(day / 365.2425) + 1970);
+  if (year === undefined || day < year.jan1 || day >= year.next) year = yearOf(day);
+  return (TWO_PI * (day - year.jan1)) / (year.next - year.jan1);
+}
+
+const yearCache = new Map<number, { jan1: number; next: number }>();
+
+function yearOf(day: number): { jan1: number; next: number } {
+  const y = new Date(day * 86_400_000).getUTCFullYear();
+  const year = { jan1: Date.UTC(y, 0, 1) / 86_400_000, next: Date.UTC(y + 1, 0, 1) / 86_400_000 };
+  yearCache.set(Math.floor(day / 365.2425) + 1970, year);
+  return year;
 }

@@ -23,10 +23,9 @@ export interface RespondentGrid {
 /** Builds the grids, sorted by respondent code; rows outside a respondent's demand span are dropped. */
 export function buildGrids(raw: RawInput): RespondentGrid[] {
   const demandId = raw.series.names.indexOf(DEMAND);
-  const spans = demandSpans(raw, demandId);
   const nSeries = raw.series.names.length;
+  const { spans, present } = survey(raw, demandId);
   const slots: (Float64Array | undefined)[] = new Array(raw.respondents.names.length * nSeries);
-  const present = seriesPresent(raw);
   const grids = raw.respondents.names.map((code, r) => {
     const span = spans[r];
     if (span === undefined) {
@@ -47,12 +46,20 @@ interface Span {
   last: number;
 }
 
-function demandSpans(raw: RawInput, demandId: number): (Span | undefined)[] {
+/**
+ * One pass over all rows: each respondent's span of finite demand hours, and
+ * present[r · nSeries + s] = 1 when respondent r has any row of series s.
+ */
+function survey(raw: RawInput, demandId: number): { spans: (Span | undefined)[]; present: Uint8Array } {
+  const nSeries = raw.series.names.length;
   const spans: (Span | undefined)[] = new Array(raw.respondents.names.length);
+  const present = new Uint8Array(raw.respondents.names.length * nSeries);
   for (const c of raw.chunks) {
     for (let i = 0; i < c.hour.length; i++) {
-      if (c.series[i] !== demandId || Number.isNaN(c.value[i])) continue;
       const r = c.respondent[i] ?? 0;
+      const series = c.series[i] ?? 0;
+      present[r * nSeries + series] = 1;
+      if (series !== demandId || Number.isNaN(c.value[i])) continue;
       const h = c.hour[i] ?? 0;
       const s = spans[r];
       if (s === undefined) spans[r] = { first: h, last: h };
@@ -62,7 +69,7 @@ function demandSpans(raw: RawInput, demandId: number): (Span | undefined)[] {
       }
     }
   }
-  return spans;
+  return { spans, present };
 }
 
 function allocate(raw: RawInput, r: number, span: Span, present: Uint8Array, slots: (Float64Array | undefined)[]): RespondentGrid {
@@ -86,20 +93,11 @@ function allocate(raw: RawInput, r: number, span: Span, present: Uint8Array, slo
   return { code: raw.respondents.names[r] ?? '', firstHour: span.first, hours, demand: demand ?? make(0), forecast, fuels };
 }
 
-/** present[r · nSeries + s] = 1 when respondent r has any row of series s. */
-function seriesPresent(raw: RawInput): Uint8Array {
-  const nSeries = raw.series.names.length;
-  const present = new Uint8Array(raw.respondents.names.length * nSeries);
-  for (const c of raw.chunks) {
-    for (let i = 0; i < c.hour.length; i++) present[(c.respondent[i] ?? 0) * nSeries + (c.series[i] ?? 0)] = 1;
-  }
-  return present;
-}
-
 /** Places each row at its clock hour; a second row for the same (hour, respondent, series) is an error. */
 function scatter(raw: RawInput, grids: readonly RespondentGrid[], slots: readonly (Float64Array | undefined)[]): void {
   const nSeries = raw.series.names.length;
-  const seen = slots.map((s) => (s === undefined ? undefined : new Uint8Array(s.length)));
+  // seen[slot][t] = 1 + index of the file that placed the row there (0 = none yet).
+  const seen = slots.map((s) => (s === undefined ? undefined : new Int32Array(s.length)));
   for (const c of raw.chunks) {
     for (let i = 0; i < c.hour.length; i++) {
       const r = c.respondent[i] ?? 0;
@@ -109,19 +107,19 @@ function scatter(raw: RawInput, grids: readonly RespondentGrid[], slots: readonl
       const t = (c.hour[i] ?? 0) - (grids[r]?.firstHour ?? 0);
       if (t < 0 || t >= target.length) continue;
       const marks = seen[slot];
-      if (marks !== undefined && marks[t] === 1) duplicate(raw, c, i);
-      if (marks !== undefined) marks[t] = 1;
+      if (marks !== undefined && marks[t] !== 0) duplicate(raw, c, i, (marks[t] ?? 1) - 1);
+      if (marks !== undefined) marks[t] = c.file + 1;
       target[t] = c.value[i] ?? Number.NaN;
     }
   }
 }
 
-function duplicate(raw: RawInput, c: RawChunk, i: number): never {
+function duplicate(raw: RawInput, c: RawChunk, i: number, earlier: number): never {
   const period = new Date((c.hour[i] ?? 0) * 3_600_000).toISOString().slice(0, 13);
   const key = raw.series.names[c.series[i] ?? 0] ?? '?';
   throw new RawInputError(
     'FEATURES_DUPLICATE_ROW',
     `${raw.files[c.file]?.path ?? '?'}: row (period ${period}, respondent ${raw.respondents.names[c.respondent[i] ?? 0]}, ` +
-      `series ${key}) also appears in an earlier file; rows must be unique — remove the overlapping file`,
+      `series ${key}) also appears in ${raw.files[earlier]?.path ?? 'an earlier file'}; rows must be unique — remove the overlapping file`,
   );
 }

@@ -27,3 +27,5 @@ export { federalHolidays, holidayDays } from './holidays.ts';
 export type { Holiday } from './holidays.ts';
 export { STANDARD_UTC_OFFSET } from './calendar.ts';
 export { FeatureStoreError, RawInputError, SplitError, StoreWriteError } from './errors.ts';
+export { measureWindowIteration } from './iterate.ts';
+export type { IterationReport } from './iterate.ts';

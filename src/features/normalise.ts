@@ -1,5 +1,5 @@
 // Normalisation fitted on the train split only (per respondent, per feature), then applied to
-// every row; the result is the store's time-major Float32 matrix [hours, features].
+// every row; the result is one Float32 column per feature, then the time-major matrix [hours, features].
 import { RawInputError } from './errors.ts';
 import type { FeatureSpec } from './feature-spec.ts';
 
@@ -36,11 +36,13 @@ export function fitStats(code: string, columns: readonly Float64Array[], specs: 
 }
 
 function moments(c: Float64Array, start: number, end: number): { m: number; s: number; count: number } {
+  const from = Math.max(0, start);
+  const to = Math.min(end, c.length);
   let count = 0;
   let sum = 0;
-  for (let t = Math.max(0, start); t < Math.min(end, c.length); t++) {
+  for (let t = from; t < to; t++) {
     const v = c[t] ?? Number.NaN;
-    if (!Number.isNaN(v)) {
+    if (v === v) {
       count++;
       sum += v;
     }
@@ -48,22 +50,37 @@ function moments(c: Float64Array, start: number, end: number): { m: number; s: n
   if (count === 0) return { m: 0, s: 0, count };
   const m = sum / count;
   let sq = 0;
-  for (let t = Math.max(0, start); t < Math.min(end, c.length); t++) {
+  for (let t = from; t < to; t++) {
     const v = c[t] ?? Number.NaN;
-    if (!Number.isNaN(v)) sq += (v - m) * (v - m);
+    if (v === v) sq += (v - m) * (v - m);
   }
   return { m, s: Math.sqrt(sq / count), count };
 }
 
-/** out[t·F + f] = (x_f[t] − mean_f) / std_f, and 0 where x is not available (NaN). */
-export function normaliseInto(columns: readonly Float64Array[], stats: NormStats, out: Float32Array): void {
-  const F = columns.length;
-  columns.forEach((c, f) => {
+/** columns[f][t] → (x − mean_f) / std_f as Float32, and 0 where x is not available (NaN). */
+export function normaliseColumns(columns: readonly Float64Array[], stats: NormStats): Float32Array[] {
+  return columns.map((c, f) => {
     const m = stats.mean[f] ?? 0;
     const inv = 1 / (stats.std[f] ?? 1);
+    const out = new Float32Array(c.length);
     for (let t = 0; t < c.length; t++) {
       const v = c[t] ?? Number.NaN;
-      out[t * F + f] = Number.isNaN(v) ? 0 : (v - m) * inv;
+      out[t] = v === v ? (v - m) * inv : 0;
     }
+    return out;
   });
+}
+
+/** Column-major → time-major [hours, F], in row blocks so sources and destination stay in cache. */
+export function interleave(columns: readonly Float32Array[], hours: number): Float32Array {
+  const F = columns.length;
+  const out = new Float32Array(hours * F);
+  const BLOCK = 1024; // 1,024 rows × F floats ≈ 150 KB of destination per block
+  for (let t0 = 0; t0 < hours; t0 += BLOCK) {
+    const t1 = Math.min(hours, t0 + BLOCK);
+    columns.forEach((c, f) => {
+      for (let t = t0, at = t0 * F + f; t < t1; t++, at += F) out[at] = c[t] ?? 0;
+    });
+  }
+  return out;
 }

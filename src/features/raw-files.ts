@@ -148,17 +148,9 @@ function readChunks(name: string, file: number, table: Table, route: Route, ids:
 
 /** Re-keys series codes as `<route>:<code>` so region NG and fuel NG never mix. */
 function routeSeries(codes: Int32Array, names: Interner, series: Interner, route: Route): Int32Array {
-  const remap = new Map<number, number>();
+  const remap = Int32Array.from(names.names, (code) => series.id(`${route}:${code}`));
   const out = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) {
-    const code = codes[i] ?? 0;
-    let id = remap.get(code);
-    if (id === undefined) {
-      id = series.id(`${route}:${names.names[code] ?? ''}`);
-      remap.set(code, id);
-    }
-    out[i] = id;
-  }
+  for (let i = 0; i < codes.length; i++) out[i] = remap[codes[i] ?? 0] ?? 0;
   return out;
 }
 

@@ -1,5 +1,5 @@
 // Rolling mean/std/min/max over the last w clock hours ending at t (rows t-w+1 … t), in O(n):
-// running sums for mean/std, monotonic deques for min/max (Lemire, "Streaming maximum-minimum
+// running shifted sums for mean/std, monotonic deques for min/max (Lemire, "Streaming maximum-minimum
 // filter using no more than three comparisons per element", 2006). NaN rows are skipped.
 
 export interface RollingStats {
@@ -18,41 +18,45 @@ export function rollingStats(x: Float64Array, w: number): RollingStats {
   return { mean, std, min: rollingExtreme(x, w, -1), max: rollingExtreme(x, w, 1) };
 }
 
+/**
+ * Running sums of (x − ref) with add/remove per step. Every w steps the sums are recomputed exactly
+ * over the current window with ref = its newest value, so rounding never drifts for more than w
+ * steps and Σ(x − ref)² stays at the window's spread, not at x² (~1e8 MWh²). Amortised O(n).
+ */
 function rollingMoments(x: Float64Array, w: number, mean: Float64Array, std: Float64Array): void {
-  // Sums of (x - ref) keep the variance from cancelling catastrophically at ~1e4 MWh scales.
-  const ref = firstFinite(x);
   let count = 0;
   let sum = 0;
   let sumSq = 0;
+  let ref = 0;
   for (let t = 0; t < x.length; t++) {
-    const add = (x[t] ?? Number.NaN) - ref;
-    if (!Number.isNaN(add)) {
-      count++;
-      sum += add;
-      sumSq += add * add;
+    if (t % w === 0) {
+      ref = Number.isNaN(x[t]) ? ref : (x[t] ?? 0);
+      [count, sum, sumSq] = exactSums(x, t - w + 1, t, ref);
+    } else {
+      const add = (x[t] ?? Number.NaN) - ref;
+      const old = t >= w ? (x[t - w] ?? Number.NaN) - ref : Number.NaN;
+      if (!Number.isNaN(add)) [count, sum, sumSq] = [count + 1, sum + add, sumSq + add * add];
+      if (!Number.isNaN(old)) [count, sum, sumSq] = [count - 1, sum - old, sumSq - old * old];
     }
-    const old = t >= w ? (x[t - w] ?? Number.NaN) - ref : Number.NaN;
-    if (!Number.isNaN(old)) {
-      count--;
-      sum -= old;
-      sumSq -= old * old;
-    }
-    if (count === 0) {
-      mean[t] = Number.NaN;
-      std[t] = Number.NaN;
-      sum = 0;
-      sumSq = 0;
-      continue;
-    }
-    const m = sum / count;
+    const m = count === 0 ? Number.NaN : sum / count;
     mean[t] = m + ref;
-    std[t] = Math.sqrt(Math.max(0, sumSq / count - m * m));
+    // One value has no spread: say 0 exactly rather than the square root of a rounding residue.
+    std[t] = count === 0 ? Number.NaN : count === 1 ? 0 : Math.sqrt(Math.max(0, sumSq / count - m * m));
   }
 }
 
-function firstFinite(x: Float64Array): number {
-  for (const v of x) if (!Number.isNaN(v)) return v;
-  return 0;
+function exactSums(x: Float64Array, from: number, to: number, ref: number): [number, number, number] {
+  let count = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = Math.max(0, from); i <= to; i++) {
+    const v = (x[i] ?? Number.NaN) - ref;
+    if (Number.isNaN(v)) continue;
+    count++;
+    sum += v;
+    sumSq += v * v;
+  }
+  return [count, sum, sumSq];
 }
 
 /** sign = 1: rolling max; sign = -1: rolling min. The deque holds row indices, values monotonic. */

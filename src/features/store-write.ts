@@ -6,14 +6,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Field, Float32, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Uint8, tableToIPC, type Data } from 'apache-arrow';
 import { FeatureStoreError, StoreWriteError } from './errors.ts';
 import type { FeatureSpec } from './feature-spec.ts';
-import { STORE_SCHEMA, type RespondentData, type RespondentMeta, type StoreMetadata } from './store.ts';
+import { STORE_SCHEMA, type RespondentData, type StoreMetadata } from './store.ts';
 
 export const METADATA_FILE = 'metadata.json';
-
-/** Store metadata before the respondent files exist (their names and hashes come from writing). */
-export type PendingMetadata = Omit<StoreMetadata, 'respondents'> & {
-  readonly respondents: readonly Omit<RespondentMeta, 'file' | 'sha256'>[];
-};
 
 /** Fails early, before any work, when --out holds something that is not a feature store. */
 export function checkOutputFolder(out: string): void {
@@ -33,32 +28,68 @@ export function checkOutputFolder(out: string): void {
   }
 }
 
-/** Writes the store and returns its final metadata. An existing store at `out` is replaced whole. */
-export function writeStore(out: string, pending: PendingMetadata, data: readonly RespondentData[]): StoreMetadata {
-  checkOutputFolder(out);
-  const target = resolve(out);
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  try {
-    mkdirSync(join(tmp, 'respondents'), { recursive: true });
-    const respondents = pending.respondents.map((meta, i) => {
-      const file = `respondents/${safeName(meta.code)}.arrow`;
-      const bytes = tableToIPC(respondentTable(pending.features, data[i] ?? missing(meta.code)), 'file');
-      writeDurably(join(tmp, file), bytes);
-      return { ...meta, file, sha256: createHash('sha256').update(bytes).digest('hex') };
+/** What is written per respondent: its data and its normalised feature columns (spec order). */
+export interface RespondentOutput {
+  readonly data: RespondentData;
+  readonly columns: readonly Float32Array[];
+}
+
+/**
+ * Writes one store: begin() makes a hidden temp folder beside `out`, add() writes a respondent
+ * file (fsynced), commit() writes metadata.json last and renames the folder into place (replacing
+ * an older store whole); abort() removes the temp folder. Until commit, `out` is untouched.
+ */
+export class StoreWriter {
+  private constructor(
+    private readonly out: string,
+    private readonly tmp: string,
+  ) {}
+
+  static begin(out: string): StoreWriter {
+    checkOutputFolder(out);
+    const target = resolve(out);
+    const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const writer = new StoreWriter(out, tmp);
+    writer.guard(() => mkdirSync(join(tmp, 'respondents'), { recursive: true }));
+    return writer;
+  }
+
+  /** Writes a respondent's Arrow file; returns its path inside the store and its sha256. */
+  add(specs: readonly FeatureSpec[], output: RespondentOutput): { file: string; sha256: string } {
+    return this.guard(() => {
+      const file = `respondents/${safeName(output.data.code)}.arrow`;
+      const bytes = tableToIPC(respondentTable(specs, output), 'file');
+      writeDurably(join(this.tmp, file), bytes);
+      return { file, sha256: createHash('sha256').update(bytes).digest('hex') };
     });
-    const metadata: StoreMetadata = { ...pending, respondents };
-    writeDurably(join(tmp, METADATA_FILE), Buffer.from(`${JSON.stringify(metadata, null, 2)}\n`));
-    swapInto(tmp, target);
-    return metadata;
-  } catch (cause) {
-    rmSync(tmp, { recursive: true, force: true });
-    if (cause instanceof FeatureStoreError) throw cause;
-    throw new StoreWriteError(`--out ${out}: could not write the feature store (${String(cause)}); nothing was changed`, { cause });
+  }
+
+  commit(metadata: StoreMetadata): void {
+    this.guard(() => {
+      checkOutputFolder(this.out);
+      writeDurably(join(this.tmp, METADATA_FILE), Buffer.from(`${JSON.stringify(metadata, null, 2)}\n`));
+      swapInto(this.tmp, resolve(this.out));
+    });
+  }
+
+  abort(): void {
+    rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  /** Runs a step; on failure removes the temp folder and reports which --out failed. */
+  private guard<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (cause) {
+      this.abort();
+      if (cause instanceof FeatureStoreError) throw cause;
+      throw new StoreWriteError(`--out ${this.out}: could not write the feature store (${String(cause)}); nothing was changed`, { cause });
+    }
   }
 }
 
-function missing(code: string): never {
-  throw new Error(`no data for respondent ${code}`);
+function missing(what: string): never {
+  throw new Error(`no data for ${what}`);
 }
 
 function safeName(code: string): string {
@@ -93,11 +124,9 @@ function swapInto(tmp: string, target: string): void {
 }
 
 /** Columns: period, demand_mwh (null where not reported), target, long_gap, then one per feature. */
-function respondentTable(specs: readonly FeatureSpec[], r: RespondentData): Table {
+function respondentTable(specs: readonly FeatureSpec[], { data: r, columns: normalised }: RespondentOutput): Table {
   const n = r.hours;
-  const F = specs.length;
-  const period = new BigInt64Array(n);
-  for (let t = 0; t < n; t++) period[t] = BigInt(r.firstPeriodMs + t * 3_600_000);
+  const period = periodColumn(r.firstPeriodMs, n);
   const columns: [Field, Data][] = [
     [new Field('period', new TimestampMillisecond('UTC'), false), makeData({ type: new TimestampMillisecond('UTC'), length: n, nullCount: 0, data: period })],
     [unitField('demand_mwh', 'MWh', 'none', true), withNaNAsNull(r.demand)],
@@ -105,14 +134,24 @@ function respondentTable(specs: readonly FeatureSpec[], r: RespondentData): Tabl
     [new Field('long_gap', new Uint8(), false), makeData({ type: new Uint8(), length: n, nullCount: 0, data: r.longGap })],
   ];
   specs.forEach((spec, f) => {
-    const col = new Float32Array(n);
-    for (let t = 0; t < n; t++) col[t] = r.features[t * F + f] ?? 0;
-    columns.push([unitField(spec.name, spec.unit, spec.normalisation, false), f32(col)]);
+    columns.push([unitField(spec.name, spec.unit, spec.normalisation, false), f32(normalised[f] ?? missing(spec.name))]);
   });
   const fields = columns.map(([field]) => field);
   const schema = new Schema(fields, new Map([['wattring.schema', STORE_SCHEMA], ['wattring.respondent', r.code]]));
   const struct = makeData({ type: new Struct(fields), length: n, nullCount: 0, children: columns.map(([, d]) => d) });
   return new Table([new RecordBatch(schema, struct)]);
+}
+
+/** Hourly ms timestamps as int64, written as two int32 halves (little-endian) to avoid BigInt per row. */
+function periodColumn(firstMs: number, n: number): BigInt64Array {
+  const period = new BigInt64Array(n);
+  const halves = new Int32Array(period.buffer);
+  for (let t = 0; t < n; t++) {
+    const ms = firstMs + t * 3_600_000;
+    halves[2 * t] = ms % 4294967296;
+    halves[2 * t + 1] = Math.floor(ms / 4294967296);
+  }
+  return period;
 }
 
 function unitField(name: string, unit: string, normalisation: string, nullable: boolean): Field {

@@ -139,6 +139,9 @@ async function probeSeries(options: ExtractOptions, client: EiaClient, limiter: 
   return out;
 }
 
+/** Windows written but not yet durable, at most (bounds memory when the disk is slow). */
+const MAX_LANDING = 16;
+
 /** Runs the windows with enough in progress to keep the limiter's slots booked. */
 class WindowRun {
   private readonly outcomes = new Map<string, WindowOutcome>();
@@ -161,18 +164,22 @@ class WindowRun {
       this.outcomes.set(w.id, { kind: 'skipped', id: w.id });
       return false;
     });
-    const active = new Set<Promise<void>>();
+    // Windows still fetching are capped by the limiter's in-flight target (so its slots stay booked);
+    // windows writing to disk are not counted against it, but at most MAX_LANDING wait on the disk.
+    const fetching = new Set<Promise<void>>();
+    const landing = new Set<Promise<void>>();
     let next = 0;
     while (next < queue.length && !this.stopped()) {
-      while (next < queue.length && active.size < this.limiter.maxInFlight + 2 && !this.stopped()) {
+      while (next < queue.length && fetching.size < this.limiter.maxInFlight + 2 && landing.size < MAX_LANDING && !this.stopped()) {
         const w = queue[next++];
         if (!w) break;
-        const p: Promise<void> = this.one(w).finally(() => active.delete(p));
-        active.add(p);
+        const f: Promise<void> = this.one(w, landing).finally(() => fetching.delete(f));
+        fetching.add(f);
       }
-      if (active.size > 0) await Promise.race(active);
+      if (fetching.size + landing.size > 0) await Promise.race([...fetching, ...landing]);
     }
-    await Promise.all(active);
+    await Promise.all(fetching);
+    await Promise.all(landing);
     this.progress(true);
     const outcomes = this.plan.windows.map((w) => this.outcomes.get(w.id) ?? { kind: 'not-run' as const, id: w.id });
     return { outcomes, fatal: this.fatal };
@@ -182,11 +189,16 @@ class WindowRun {
     return this.fatal !== undefined || this.options.signal?.aborted === true;
   }
 
-  private async one(w: PlannedWindow): Promise<void> {
+  /** Fetches one window; resolves when the fetch is done, leaving its landing in `landing`. */
+  private async one(w: PlannedWindow, landing: Set<Promise<void>>): Promise<void> {
     try {
       const got = await this.fetcher.fetch(w);
       if (got.kind === 'empty') this.outcomes.set(w.id, { kind: 'empty', id: w.id });
-      else await this.land(w, got.rows, got.apiVersion);
+      else {
+        const l: Promise<void> = this.land(w, got.rows, got.apiVersion).finally(() => landing.delete(l));
+        landing.add(l);
+        return;
+      }
     } catch (error) {
       if (!(error instanceof EiaError)) throw error;
       this.outcomes.set(w.id, { kind: 'failed', id: w.id, error });
@@ -199,7 +211,7 @@ class WindowRun {
   private async land(w: PlannedWindow, rows: RowColumns, apiVersion: string): Promise<void> {
     const file = `${w.id}.arrow`;
     const bytes = encodeRawFile(rows, { source: this.options.source, route: w.route, windowStartMs: w.startMs, windowEndMs: w.endMs, retrievedAt: new Date().toISOString(), apiVersion });
-    writeFileAtomic(join(this.options.outDir, file), bytes);
+    await writeFileAtomic(join(this.options.outDir, file), bytes);
     await this.writer.record(w.id, {
       route: w.route, file, start: formatHour(w.startMs), end: formatHour(w.endMs), respondents: [...w.respondents], series: [...w.series],
       rows: rows.length, nullValues: rows.nullCount, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), landedAt: new Date().toISOString(),
@@ -207,6 +219,7 @@ class WindowRun {
     this.stats.rowsLanded += rows.length;
     this.stats.windowsLanded++;
     this.outcomes.set(w.id, { kind: 'landed', id: w.id, rows: rows.length });
+    this.progress(false);
   }
 
   private progress(final: boolean): void {

@@ -66,32 +66,79 @@ export interface RawColumns {
   value(i: number): number | null;
 }
 
-/** Column accessors for a raw/1 table (dictionary or plain Utf8 string columns both work). */
+/**
+ * Column accessors for a raw/1 table, decoded once into plain arrays (Vector.get per row is slow).
+ * Dictionary or plain Utf8 string columns both work, as the contract requires of readers.
+ */
 export function readRawColumns(table: Table): RawColumns {
   const need = (name: string): Vector => {
     const v = table.getChild(name);
     if (!v) throw new Error(`raw Arrow file has no "${name}" column`);
     return v;
   };
-  const period = need('period');
-  const value = need('value');
+  const periods = timestampColumn(need('period'));
+  const values = floatColumn(need('value'));
   const [respondent, series, units] = [stringColumn(need('respondent')), stringColumn(need('series')), stringColumn(need('units'))];
   return {
     length: table.numRows,
-    period: (i) => Number(period.get(i)),
+    period: (i) => periods[i] ?? Number.NaN,
     respondent,
     series,
     units,
     value: (i) => {
-      const v: unknown = value.get(i);
-      return typeof v === 'number' ? v : null;
+      const v = values[i];
+      return v === undefined || Number.isNaN(v) ? null : v;
     },
   };
 }
 
-/** Decodes a string column once into a JS array (dictionary lookups otherwise cost per row). */
+/** Epoch ms of every row. */
+function timestampColumn(vector: Vector): Float64Array {
+  const out = new Float64Array(vector.length);
+  let at = 0;
+  for (const chunk of vector.data) {
+    const v: unknown = chunk.values;
+    if (v instanceof BigInt64Array) {
+      for (let i = 0; i < chunk.length; i++) out[at + i] = Number(v[chunk.offset + i] ?? 0n);
+    } else {
+      for (let i = 0; i < chunk.length; i++) out[at + i] = Number(vector.get(at + i));
+    }
+    at += chunk.length;
+  }
+  return out;
+}
+
+/** Float64 values with NaN for nulls. */
+function floatColumn(vector: Vector): Float64Array {
+  const out = new Float64Array(vector.length);
+  let at = 0;
+  for (const chunk of vector.data) {
+    const values: unknown = chunk.values;
+    const bitmap = chunk.nullCount > 0 ? chunk.nullBitmap : undefined;
+    for (let i = 0; i < chunk.length; i++) {
+      const j = chunk.offset + i;
+      const valid = bitmap ? ((bitmap[j >> 3] ?? 0) >> (j & 7)) & 1 : 1;
+      out[at + i] = valid && values instanceof Float64Array ? (values[j] ?? Number.NaN) : Number.NaN;
+    }
+    at += chunk.length;
+  }
+  return out;
+}
+
+/** Decodes a string column once: dictionary chunks via their indices, anything else per row. */
 function stringColumn(vector: Vector): (i: number) => string {
   const values: string[] = new Array<string>(vector.length);
-  for (let i = 0; i < vector.length; i++) values[i] = String(vector.get(i));
+  let at = 0;
+  for (const chunk of vector.data) {
+    const indices: unknown = chunk.values;
+    const dictionary = chunk.dictionary;
+    if (dictionary && indices instanceof Int32Array) {
+      const words = Array.from({ length: dictionary.length }, (_, j) => String(dictionary.get(j)));
+      for (let i = 0; i < chunk.length; i++) values[at + i] = words[indices[chunk.offset + i] ?? 0] ?? '';
+    } else {
+      for (let i = 0; i < chunk.length; i++) values[at + i] = String(vector.get(at + i));
+    }
+    at += chunk.length;
+  }
   return (i) => values[i] ?? '';
 }

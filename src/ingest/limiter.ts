@@ -1,5 +1,6 @@
 // One limiter per API key (bottleneck): a sustained budget and a burst cap, with the number of
 // requests in flight following the observed latency (in flight ≈ rate × latency, with headroom).
+import { performance } from 'node:perf_hooks';
 import Bottleneck from 'bottleneck';
 
 export interface LimiterOptions {
@@ -14,6 +15,8 @@ export interface LimiterOptions {
 }
 
 const REQUEUE = Symbol('requeue');
+/** Fraction of the budget the limiter plans to use. */
+export const HEADROOM = 0.985;
 
 export class KeyLimiter {
   /** Spacing between request starts, ms of wall time. */
@@ -25,18 +28,22 @@ export class KeyLimiter {
   private latencyDev = 0;
   private observed = 0;
   private inFlightCap: number;
+  private readonly gate: SendGate;
 
   constructor(options: LimiterOptions) {
     const k = options.timeScale;
     // Both caps become a minimum spacing of starts; bottleneck books slots ahead (next = slot +
     // minTime), so timer lateness does not accumulate while enough requests are queued.
-    const sustained = 3_600_000 / (options.ratePerHour * k);
+    // Send at 98.5 % of the budget: at exactly 100 % the server's bucket sits empty and any jitter
+    // in arrival times (a late event loop) becomes a 429; the 1.5 % lets it refill to absorb that.
+    const sustained = 3_600_000 / (options.ratePerHour * HEADROOM * k);
     // 5 % over 1/burst so that network jitter cannot put burst + 1 starts in one second.
     const burst = (1000 * 1.05) / (options.burstPerSecond * k);
     this.intervalMs = Math.max(sustained, burst);
     this.fixedInFlight = options.maxInFlight;
     this.inFlightCap = options.maxInFlight ?? Math.max(4, options.burstPerSecond);
     this.bottleneck = new Bottleneck({ minTime: this.intervalMs, maxConcurrent: this.inFlightCap });
+    this.gate = new SendGate(options.ratePerHour * HEADROOM * k, options.burstPerSecond, k);
   }
 
   /** Current cap on requests booked or in flight. */
@@ -48,7 +55,10 @@ export class KeyLimiter {
   async schedule<T>(send: () => Promise<T>): Promise<T> {
     for (;;) {
       await sleep(this.pausedUntil - Date.now());
-      const result = await this.bottleneck.schedule(async (): Promise<T | typeof REQUEUE> => (Date.now() < this.pausedUntil ? REQUEUE : send()));
+      const result = await this.bottleneck.schedule(async (): Promise<T | typeof REQUEUE> => {
+        await this.gate.admit();
+        return Date.now() < this.pausedUntil ? REQUEUE : send();
+      });
       if (result !== REQUEUE) return result;
     }
   }
@@ -77,6 +87,47 @@ export class KeyLimiter {
 
   async stop(): Promise<void> {
     await this.bottleneck.stop({ dropWaitingJobs: false });
+  }
+}
+
+/**
+ * Last check before a request leaves: the server's own rules (token bucket of the budget, at most
+ * `burst` starts per second) with one request of margin. Bottleneck books slots on a schedule; when
+ * the event loop is late, several slots fall due at once, and this turns that pile-up into a burst
+ * the server accepts instead of a 429.
+ */
+class SendGate {
+  private readonly refillPerMs: number;
+  private readonly capacity: number;
+  private readonly windowMs: number;
+  private tokens: number;
+  private updated = performance.now();
+  private readonly recent: number[] = [];
+
+  constructor(scaledPerHour: number, private readonly burst: number, timeScale: number) {
+    this.refillPerMs = scaledPerHour / 3_600_000;
+    this.capacity = Math.max(1, burst - 1);
+    this.tokens = this.capacity;
+    this.windowMs = (1000 * 1.1) / timeScale;
+  }
+
+  async admit(): Promise<void> {
+    for (;;) {
+      const now = performance.now();
+      this.tokens = Math.min(this.capacity, this.tokens + (now - this.updated) * this.refillPerMs);
+      this.updated = now;
+      while (this.recent.length > 0 && (this.recent[0] ?? 0) <= now - this.windowMs) this.recent.shift();
+      const windowCap = Math.max(1, this.burst - 1);
+      const forToken = this.tokens >= 1 ? 0 : (1 - this.tokens) / this.refillPerMs;
+      const forWindow = this.recent.length < windowCap ? 0 : (this.recent[0] ?? now) + this.windowMs - now;
+      const wait = Math.max(forToken, forWindow);
+      if (wait <= 0) {
+        this.tokens -= 1;
+        this.recent.push(now);
+        return;
+      }
+      await sleep(wait);
+    }
   }
 }
 

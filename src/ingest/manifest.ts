@@ -53,24 +53,33 @@ export function readManifest(outDir: string): Manifest | undefined {
   return parsed.data;
 }
 
-/** Serialises manifest saves so concurrent landings never interleave their writes. */
+/**
+ * Serialises manifest saves so concurrent landings never interleave their writes, and coalesces
+ * them: records that arrive while a save is running are all written by the next one.
+ */
 export class ManifestWriter {
-  private chain: Promise<void> = Promise.resolve();
+  private running: Promise<void> = Promise.resolve();
+  private pending: Promise<void> | undefined;
+
   constructor(
     readonly outDir: string,
     readonly manifest: Manifest,
   ) {}
 
-  /** Records a landed window and saves the manifest (atomic); resolves once it is durable. */
+  /** Records a landed window and saves the manifest (atomic); resolves once the entry is durable. */
   record(id: string, window: LandedWindow): Promise<void> {
     this.manifest.windows[id] = window;
     return this.save();
   }
 
-  /** Saves the manifest as it is now (a snapshot, so later changes wait for the next save). */
+  /** Saves the manifest; the text is taken when the save starts, so it holds every earlier record. */
   save(): Promise<void> {
-    const text = `${JSON.stringify(this.manifest, null, 1)}\n`;
-    this.chain = this.chain.then(() => writeFileAtomic(join(this.outDir, MANIFEST_FILE), text));
-    return this.chain;
+    this.pending ??= this.running.then(() => {
+      this.pending = undefined;
+      const text = `${JSON.stringify(this.manifest, null, 1)}\n`;
+      return writeFileAtomic(join(this.outDir, MANIFEST_FILE), text);
+    });
+    this.running = this.pending;
+    return this.pending;
   }
 }

@@ -1,32 +1,36 @@
 // Crash-safe landing: every file is written to a temp name, fsynced, renamed into place and its
 // folder fsynced, so a kill -9 at any instant leaves either the old file or the new one, never half.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-/** Writes `bytes` to `path` atomically (temp + fsync + rename + fsync of the folder). */
-export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
+/**
+ * Writes `bytes` to `path` atomically (temp + fsync + rename + fsync of the folder). Async, so the
+ * fsyncs run on libuv's thread pool instead of stalling the event loop (and every request timer).
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const temp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  const fd = openSync(temp, 'w', 0o644);
+  await mkdir(dir, { recursive: true });
+  const temp = `${path}.${process.pid}.${(tempCounter++).toString(36)}.tmp`;
+  const file = await open(temp, 'w', 0o644);
   try {
-    const data = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-    let written = 0;
-    while (written < data.length) written += writeSync(fd, data, written, data.length - written);
-    fsyncSync(fd);
+    await file.writeFile(bytes);
+    await file.sync();
   } finally {
-    closeSync(fd);
+    await file.close();
   }
-  renameSync(temp, path);
-  fsyncDir(dir);
+  await rename(temp, path);
+  await fsyncDir(dir);
 }
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
+let tempCounter = 0;
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 

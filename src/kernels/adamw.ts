@@ -4,10 +4,11 @@ import { ADAMW_DEFAULTS, type AdamWHyper } from './adamw.ref.ts';
 import type { Gpu } from './device.ts';
 import { ShapeError } from './errors.ts';
 import { paramBuffer, paramStruct } from './op-params.ts';
-import { recordPass, requireDim, requireDistinct, requireF32, strideGroups, submitAndWait } from './op-support.ts';
+import { recordPass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from './op-support.ts';
 
 export const ADAMW_PARAMS = paramStruct('adamw', 'AdamWParams', [
   ['total', 'u32'],
+  ['first', 'u32'],
   ['lr', 'f32'],
   ['beta1', 'f32'],
   ['beta2', 'f32'],
@@ -33,14 +34,19 @@ export type AdamWStep = { readonly step: number; readonly lr: number } & Partial
 export class AdamW {
   private constructor(
     private readonly gpu: Gpu,
-    private readonly pipeline: GPUComputePipeline,
+    private readonly scalar: GPUComputePipeline,
+    private readonly vec4: GPUComputePipeline,
   ) {}
 
   static async prepare(gpu: Gpu): Promise<AdamW> {
-    return new AdamW(gpu, await gpu.pipelines.pipeline('adamw', 'adamw_step', { WG }));
+    const [scalar, vec4] = await Promise.all([
+      gpu.pipelines.pipeline('adamw', 'adamw_step', { WG }),
+      gpu.pipelines.pipeline('adamw', 'adamw_step_vec4', { WG }),
+    ]);
+    return new AdamW(gpu, scalar, vec4);
   }
 
-  private params(total: number, s: AdamWStep): GPUBuffer {
+  private params(total: number, first: number, s: AdamWStep): GPUBuffer {
     if (!Number.isInteger(s.step) || s.step < 1) throw new ShapeError(`adamw step = ${s.step}: expected an integer >= 1`);
     const h = { ...ADAMW_DEFAULTS, ...s };
     for (const [k, v] of Object.entries({ beta1: h.beta1, beta2: h.beta2 })) {
@@ -48,6 +54,7 @@ export class AdamW {
     }
     return paramBuffer(this.gpu, ADAMW_PARAMS, {
       total,
+      first,
       lr: h.lr,
       beta1: h.beta1,
       beta2: h.beta2,
@@ -64,10 +71,14 @@ export class AdamW {
     const all = Object.entries(io);
     for (const [name, buf] of all) requireF32(this.gpu, buf, total, `adamw ${name}`, `[${total}]`);
     for (const [i, [a, x]] of all.entries()) for (const [b, y] of all.slice(i + 1)) requireDistinct(x, y, `adamw ${a} and ${b}`);
-    const params = this.params(total, step);
-    recordPass(this.gpu, encoder, 'adamw step', [
-      { pipeline: this.pipeline, bindings: [[0, params], [1, io.param], [2, io.grad], [3, io.m], [4, io.v]], groups: [strideGroups(total, WG)] },
-    ]);
+    const dispatches = splitFlat(total, WG, ({ vec4, first }) => {
+      const b = vec4 ? 4 : 0; // vec4 views sit 4 bindings above the scalar ones
+      return {
+        pipeline: vec4 ? this.vec4 : this.scalar,
+        bindings: [[0, this.params(total, first, step)], [1 + b, io.param], [2 + b, io.grad], [3 + b, io.m], [4 + b, io.v]],
+      };
+    });
+    recordPass(this.gpu, encoder, 'adamw step', dispatches);
   }
 
   run(io: AdamWIO, total: number, step: AdamWStep): Promise<void> {

@@ -21,18 +21,20 @@ export interface RowsCols {
 export class BiasAdd {
   private constructor(
     private readonly gpu: Gpu,
-    private readonly outOfPlace: GPUComputePipeline,
-    private readonly inPlace: GPUComputePipeline,
+    private readonly p: Readonly<Record<'add' | 'add4' | 'inPlace' | 'inPlace4', GPUComputePipeline>>,
     private readonly columnSum: ColumnSum,
   ) {}
 
   static async prepare(gpu: Gpu): Promise<BiasAdd> {
-    const [a, b, c] = await Promise.all([
-      gpu.pipelines.pipeline('bias_add', 'bias_add', { WG }),
-      gpu.pipelines.pipeline('bias_add', 'bias_add_inplace', { WG }),
+    const get = (entry: string): Promise<GPUComputePipeline> => gpu.pipelines.pipeline('bias_add', entry, { WG });
+    const [add, add4, inPlace, inPlace4, columnSum] = await Promise.all([
+      get('bias_add'),
+      get('bias_add_vec4'),
+      get('bias_add_inplace'),
+      get('bias_add_inplace_vec4'),
       ColumnSum.prepare(gpu),
     ]);
-    return new BiasAdd(gpu, a, b, c);
+    return new BiasAdd(gpu, { add, add4, inPlace, inPlace4 }, columnSum);
   }
 
   private check(shape: RowsCols, bias: GPUBuffer, act: Record<string, GPUBuffer>): number {
@@ -49,8 +51,14 @@ export class BiasAdd {
     requireDistinct(io.x, io.y, 'biasAdd x and y');
     const total = this.check(shape, io.bias, { x: io.x, y: io.y });
     const params = paramBuffer(this.gpu, BIAS_ADD_PARAMS, { total, cols: shape.cols });
+    // vec4 views need whole rows of quads: C % 4 == 0 (bindings 5–8 mirror 1–4).
+    const v = shape.cols % 4 === 0 ? 4 : 0;
     recordPass(this.gpu, encoder, 'bias add', [
-      { pipeline: this.outOfPlace, bindings: [[0, params], [1, io.x], [2, io.bias], [3, io.y]], groups: [strideGroups(total, WG)] },
+      {
+        pipeline: v ? this.p.add4 : this.p.add,
+        bindings: [[0, params], [1 + v, io.x], [2 + v, io.bias], [3 + v, io.y]],
+        groups: [strideGroups(v ? total / 4 : total, WG)],
+      },
     ]);
   }
 
@@ -58,8 +66,13 @@ export class BiasAdd {
   recordInPlace(encoder: GPUCommandEncoder, io: { xy: GPUBuffer; bias: GPUBuffer }, shape: RowsCols): void {
     const total = this.check(shape, io.bias, { xy: io.xy });
     const params = paramBuffer(this.gpu, BIAS_ADD_PARAMS, { total, cols: shape.cols });
+    const v = shape.cols % 4 === 0 ? 4 : 0;
     recordPass(this.gpu, encoder, 'bias add in place', [
-      { pipeline: this.inPlace, bindings: [[0, params], [2, io.bias], [4, io.xy]], groups: [strideGroups(total, WG)] },
+      {
+        pipeline: v ? this.p.inPlace4 : this.p.inPlace,
+        bindings: [[0, params], [2 + v, io.bias], [4 + v, io.xy]],
+        groups: [strideGroups(v ? total / 4 : total, WG)],
+      },
     ]);
   }
 

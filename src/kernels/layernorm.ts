@@ -49,20 +49,21 @@ export class LayerNorm {
 
   private constructor(
     private readonly gpu: Gpu,
-    private readonly fwd: GPUComputePipeline,
-    private readonly bwd: GPUComputePipeline,
-    private readonly paramGrad: GPUComputePipeline,
+    private readonly p: Readonly<Record<'fwd' | 'fwd4' | 'bwd' | 'bwd4' | 'paramGrad', GPUComputePipeline>>,
     private readonly columnSum: ColumnSum,
   ) {}
 
   static async prepare(gpu: Gpu): Promise<LayerNorm> {
-    const [f, b, g, c] = await Promise.all([
-      gpu.pipelines.pipeline('layernorm', 'layernorm_forward', { WG }),
-      gpu.pipelines.pipeline('layernorm', 'layernorm_backward', { WG }),
-      gpu.pipelines.pipeline('layernorm', 'layernorm_param_grad', { WG }),
+    const get = (entry: string): Promise<GPUComputePipeline> => gpu.pipelines.pipeline('layernorm', entry, { WG });
+    const [fwd, fwd4, bwd, bwd4, paramGrad, columnSum] = await Promise.all([
+      get('layernorm_forward'),
+      get('layernorm_forward_vec4'),
+      get('layernorm_backward'),
+      get('layernorm_backward_vec4'),
+      get('layernorm_param_grad'),
       ColumnSum.prepare(gpu),
     ]);
-    return new LayerNorm(gpu, f, b, g, c);
+    return new LayerNorm(gpu, { fwd, fwd4, bwd, bwd4, paramGrad }, columnSum);
   }
 
   private check(shape: LayerNormShape, bufs: Record<string, GPUBuffer>): void {
@@ -93,16 +94,19 @@ export class LayerNorm {
 
   record(encoder: GPUCommandEncoder, io: LayerNormForwardIO, shape: LayerNormShape): void {
     this.check(shape, { ...io });
-    const bindings = [[0, this.params(shape, 0)], [1, io.x], [2, io.gamma], [3, io.beta], [4, io.y], [5, io.mean], [6, io.rstd]] as const;
-    recordPass(this.gpu, encoder, 'layer norm forward', [{ pipeline: this.fwd, bindings, groups: this.rowGrid(shape.rows) }]);
+    // vec4 views (bindings 13–18) when rows are whole quads.
+    const v = shape.cols % 4 === 0;
+    const bindings = [[0, this.params(shape, 0)], [v ? 13 : 1, io.x], [v ? 14 : 2, io.gamma], [v ? 15 : 3, io.beta], [v ? 16 : 4, io.y], [5, io.mean], [6, io.rstd]] as const;
+    recordPass(this.gpu, encoder, 'layer norm forward', [{ pipeline: v ? this.p.fwd4 : this.p.fwd, bindings, groups: this.rowGrid(shape.rows) }]);
   }
 
   recordBackward(encoder: GPUCommandEncoder, io: LayerNormBackwardIO, shape: LayerNormShape): void {
     this.check(shape, { ...io });
     const { rows, cols } = shape;
+    const v = cols % 4 === 0;
     const dxPass: DispatchSpec = {
-      pipeline: this.bwd,
-      bindings: [[0, this.params(shape, 0)], [1, io.x], [2, io.gamma], [7, io.mean], [8, io.rstd], [9, io.dy], [10, io.dx]],
+      pipeline: v ? this.p.bwd4 : this.p.bwd,
+      bindings: [[0, this.params(shape, 0)], [v ? 13 : 1, io.x], [v ? 14 : 2, io.gamma], [7, io.mean], [8, io.rstd], [v ? 17 : 9, io.dy], [v ? 18 : 10, io.dx]],
       groups: this.rowGrid(rows),
     };
     const per = chunkRows(rows);
@@ -110,7 +114,7 @@ export class LayerNorm {
     requireGroups(this.gpu, chunks, `layerNorm param grad over ${rows} rows`);
     const [gPart, bPart] = chunks === 1 ? [io.dgamma, io.dbeta] : this.partialBuffers(chunks * cols);
     const partPass: DispatchSpec = {
-      pipeline: this.paramGrad,
+      pipeline: this.p.paramGrad,
       bindings: [[0, this.params(shape, per)], [1, io.x], [7, io.mean], [8, io.rstd], [9, io.dy], [11, gPart], [12, bPart]],
       groups: [Math.ceil(cols / WG), chunks],
     };

@@ -68,3 +68,21 @@ export function requireDistinct(a: GPUBuffer, b: GPUBuffer, what: string): void 
 export function strideGroups(total: number, workgroupSize: number, maxGroups = 1024): number {
   return Math.max(1, Math.min(Math.ceil(total / workgroupSize), maxGroups));
 }
+
+/** Which part of a flat array one dispatch covers: vec4 over ⌊total/4⌋·4 values, or scalars from `first`. */
+export interface FlatPart {
+  readonly vec4: boolean;
+  readonly first: number;
+}
+
+/**
+ * The dispatches of a flat element-wise op: one over ⌊total/4⌋ vec4 (skipped when empty) and one
+ * over the 0–3 trailing scalars (skipped when none). `make` returns each part's pipeline and bindings.
+ */
+export function splitFlat(total: number, workgroupSize: number, make: (part: FlatPart) => Omit<DispatchSpec, 'groups'>): DispatchSpec[] {
+  const quads = Math.floor(total / 4);
+  const parts: DispatchSpec[] = [];
+  if (quads > 0) parts.push({ ...make({ vec4: true, first: 0 }), groups: [strideGroups(quads, workgroupSize)] });
+  if (quads * 4 < total) parts.push({ ...make({ vec4: false, first: quads * 4 }), groups: [strideGroups(total - quads * 4, workgroupSize)] });
+  return parts;
+}

@@ -2,25 +2,32 @@
 // stream of a pre-norm block). Its backward is the identity (both inputs get dout), so no kernel.
 import type { Gpu } from './device.ts';
 import { paramBuffer, paramStruct } from './op-params.ts';
-import { recordPass, requireDim, requireDistinct, requireF32, strideGroups, submitAndWait } from './op-support.ts';
+import { recordPass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from './op-support.ts';
 
-export const RESIDUAL_ADD_PARAMS = paramStruct('residual_add', 'ResidualAddParams', [['total', 'u32']]);
+export const RESIDUAL_ADD_PARAMS = paramStruct('residual_add', 'ResidualAddParams', [
+  ['total', 'u32'],
+  ['first', 'u32'],
+]);
 
 const WG = 256;
+type Entry = 'residual_add' | 'residual_add_vec4' | 'residual_add_inplace' | 'residual_add_inplace_vec4';
 
 export class ResidualAdd {
   private constructor(
     private readonly gpu: Gpu,
-    private readonly outOfPlace: GPUComputePipeline,
-    private readonly inPlace: GPUComputePipeline,
+    private readonly pipelines: ReadonlyMap<Entry, GPUComputePipeline>,
   ) {}
 
   static async prepare(gpu: Gpu): Promise<ResidualAdd> {
-    const [a, b] = await Promise.all([
-      gpu.pipelines.pipeline('residual_add', 'residual_add', { WG }),
-      gpu.pipelines.pipeline('residual_add', 'residual_add_inplace', { WG }),
-    ]);
-    return new ResidualAdd(gpu, a, b);
+    const entries: Entry[] = ['residual_add', 'residual_add_vec4', 'residual_add_inplace', 'residual_add_inplace_vec4'];
+    const pipelines = await Promise.all(entries.map((e) => gpu.pipelines.pipeline('residual_add', e, { WG })));
+    return new ResidualAdd(gpu, new Map(entries.map((e, i) => [e, pipelines[i] as GPUComputePipeline])));
+  }
+
+  private pipeline(entry: Entry): GPUComputePipeline {
+    const p = this.pipelines.get(entry);
+    if (!p) throw new Error(`residual_add: no pipeline for ${entry}`);
+    return p;
   }
 
   private check(total: number, bufs: Record<string, GPUBuffer>): void {
@@ -33,20 +40,22 @@ export class ResidualAdd {
     requireDistinct(io.x, io.out, 'residualAdd x and out');
     requireDistinct(io.y, io.out, 'residualAdd y and out');
     this.check(total, io);
-    const params = paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total });
-    recordPass(this.gpu, encoder, 'residual add', [
-      { pipeline: this.outOfPlace, bindings: [[0, params], [1, io.x], [2, io.y], [3, io.out]], groups: [strideGroups(total, WG)] },
-    ]);
+    const dispatches = splitFlat(total, WG, ({ vec4, first }) => ({
+      pipeline: this.pipeline(vec4 ? 'residual_add_vec4' : 'residual_add'),
+      bindings: [[0, paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total, first })], [vec4 ? 5 : 1, io.x], [vec4 ? 6 : 2, io.y], [vec4 ? 7 : 3, io.out]],
+    }));
+    recordPass(this.gpu, encoder, 'residual add', dispatches);
   }
 
   /** acc += y in place. */
   recordInPlace(encoder: GPUCommandEncoder, io: { acc: GPUBuffer; y: GPUBuffer }, total: number): void {
     requireDistinct(io.acc, io.y, 'residualAdd acc and y');
     this.check(total, io);
-    const params = paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total });
-    recordPass(this.gpu, encoder, 'residual add in place', [
-      { pipeline: this.inPlace, bindings: [[0, params], [2, io.y], [4, io.acc]], groups: [strideGroups(total, WG)] },
-    ]);
+    const dispatches = splitFlat(total, WG, ({ vec4, first }) => ({
+      pipeline: this.pipeline(vec4 ? 'residual_add_inplace_vec4' : 'residual_add_inplace'),
+      bindings: [[0, paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total, first })], [vec4 ? 6 : 2, io.y], [vec4 ? 8 : 4, io.acc]],
+    }));
+    recordPass(this.gpu, encoder, 'residual add in place', dispatches);
   }
 
   run(io: { x: GPUBuffer; y: GPUBuffer; out: GPUBuffer }, total: number): Promise<void> {

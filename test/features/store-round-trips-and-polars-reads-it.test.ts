@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { buildFeatureStore, openFeatureStore, SPLIT_NAMES, type FeatureStore } from '../../src/features/index.ts';
+import { expectSameBytes } from './support/bytes.ts';
 import { tempDir, SPLITS, WINDOW, writeWorld } from './support/world.ts';
 
 const tmp = tempDir('store');
@@ -27,11 +28,11 @@ describe('round trip', () => {
     opened.respondents.forEach((r, i) => {
       const b = built.respondents[i];
       expect(r.code).toBe(b?.code);
-      expect(r.features).toEqual(b?.features);
-      expect(r.target).toEqual(b?.target);
-      expect(r.demand).toEqual(b?.demand);
-      expect(r.longGap).toEqual(b?.longGap);
-      for (const s of SPLIT_NAMES) expect(r.windows[s]).toEqual(b?.windows[s]);
+      expectSameBytes(r.features, b?.features, `${r.code} features`);
+      expectSameBytes(r.target, b?.target, `${r.code} target`);
+      expectSameBytes(r.demand, b?.demand, `${r.code} demand`);
+      expectSameBytes(r.longGap, b?.longGap, `${r.code} long_gap`);
+      for (const s of SPLIT_NAMES) expectSameBytes(r.windows[s], b?.windows[s], `${r.code} ${s} windows`);
     });
     for (const s of SPLIT_NAMES) expect(opened.windowCount(s)).toBeGreaterThan(0);
   });

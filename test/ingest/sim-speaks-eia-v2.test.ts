@@ -118,6 +118,12 @@ describe('simulated EIA v2 data routes', () => {
     expect(early.response.data.every((r) => r['period'] === '2018-07-01T00')).toBe(true);
   });
 
+  it('keeps connections alive across requests', async () => {
+    const before = server.stats().connections;
+    for (let i = 0; i < 10; i++) await get(query('region-data', { 'facets[respondent][]': 'TVA', start: '2023-01-01T00', end: '2023-01-01T00' }));
+    expect(server.stats().connections - before).toBeLessThanOrEqual(1);
+  });
+
   it('honours length below 5000 and an offset past the end', async () => {
     const params = { 'facets[respondent][]': 'PJM', start: '2021-01-01T00', end: '2021-01-10T23' };
     const small = await get(query('region-data', { ...params, length: '7', offset: '3' }));

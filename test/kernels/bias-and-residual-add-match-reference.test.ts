@@ -20,7 +20,7 @@ describeGpu('bias and residual add match reference', (gpu) => {
     bufs.destroy();
   });
 
-  for (const [rows, cols] of [[1, 1], [37, 19], [301, 67], [1000, 3]] as const) {
+  for (const [rows, cols] of [[1, 1], [37, 19], [301, 67], [1000, 3], [203, 36]] as const) {
     it(`adds a bias over [${rows}, ${cols}] out of place and in place`, async () => {
       const x = seeded(rows * cols, 1);
       const b = seeded(cols, 2);

@@ -19,7 +19,7 @@ describeGpu('layer norm matches reference', (gpu) => {
     bufs.destroy();
   });
 
-  for (const [rows, cols] of [[1, 7], [67, 33], [130, 64], [2003, 24]] as const) {
+  for (const [rows, cols] of [[1, 7], [67, 33], [130, 64], [2003, 24], [301, 21]] as const) {
     it(`forward and backward over [${rows}, ${cols}]`, async () => {
       const n = rows * cols;
       const x = seeded(n, 11, -2, 3);

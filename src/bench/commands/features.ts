@@ -2,7 +2,7 @@
 // features, rows, windows per split and throughput.
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../core/index.ts';
-import { buildFeatureStore, type BuildSummary } from '../../features/index.ts';
+import { buildFeatureStore, measureWindowIteration, type BuildSummary, type IterationReport } from '../../features/index.ts';
 import { defineCommand } from '../command.ts';
 
 interface FeaturesArgs {
@@ -35,7 +35,7 @@ export default defineCommand<FeaturesArgs>({
       .option('fill', { choices: ['carry-forward', 'none'] as const, default: 'carry-forward' as const, describe: 'How short gaps are filled (flagged in demand_filled)' })
       .example('$0 features --in raw --out store --split 2019-01-01..2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31 --json', ''),
   run: async (args) => {
-    const { summary } = buildFeatureStore({
+    const { store, summary } = buildFeatureStore({
       input: args.in,
       output: args.out,
       splits: args.split,
@@ -43,12 +43,13 @@ export default defineCommand<FeaturesArgs>({
       gaps: { shortGapHours: args['short-gap-hours'], fill: args.fill },
       onProgress: (m) => process.stderr.write(`features: ${m}\n`),
     });
-    process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : humanSummary(summary));
-    return ExitCode.ok;
+    const iterate = measureWindowIteration(store);
+    process.stdout.write(args.json ? `${JSON.stringify({ ...summary, iterate }, null, 2)}\n` : humanSummary(summary, iterate));
+    return iterate.copiedWindows === 0 ? ExitCode.ok : ExitCode.failed;
   },
 });
 
-function humanSummary(s: BuildSummary): string {
+function humanSummary(s: BuildSummary, it: IterationReport): string {
   return [
     `feature store ${s.output}`,
     `  features     ${s.features}`,
@@ -56,8 +57,10 @@ function humanSummary(s: BuildSummary): string {
     `  raw rows     ${s.rawRows} from ${s.inputFiles} files`,
     `  store rows   ${s.rows} (${s.maskedRows} masked)`,
     `  windows      train ${s.windows.train}, validation ${s.windows.validation}, test ${s.windows.test}`,
-    `  time         ${s.seconds.total.toFixed(2)} s (read ${s.seconds.read.toFixed(2)}, features ${s.seconds.features.toFixed(2)}, write ${s.seconds.write.toFixed(2)})`,
+    `  time         ${s.seconds.total.toFixed(2)} s (read ${s.seconds.read.toFixed(2)}, features ${s.seconds.features.toFixed(2)}, write ${s.seconds.write.toFixed(2)}); CPU ${s.cpuSeconds.toFixed(2)} s`,
     `  throughput   ${Math.round(s.rawRowsPerSecond)} raw rows/s, ${Math.round(s.rowsPerSecond)} store rows/s`,
+    `  iterate      ${it.windows} windows in ${it.seconds.toFixed(3)} s; ArrayBuffer bytes allocated ${it.arrayBufferBytesAllocated} ` +
+      `(copying would take ${it.bytesIfCopied}); copied windows ${it.copiedWindows}`,
     '',
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 // `bench serve eia`: runs the simulated EIA API v2 server on loopback until SIGINT/SIGTERM.
 import { ExitCode, UsageError } from '../../core/index.ts';
-import { parseFaults, parseRate, startEiaSimServer, type EiaSimOptions, type EiaSimServer } from '../../ingest/sim/index.ts';
+import { measurePageCost, parseFaults, parseRate, startEiaSimServer, type EiaSimOptions, type EiaSimServer } from '../../ingest/sim/index.ts';
 import { defineCommand } from '../command.ts';
 
 interface ServeArgs {
@@ -14,6 +14,7 @@ interface ServeArgs {
   'latency-ms': number;
   seed: number;
   keys: string | undefined;
+  measure: boolean;
 }
 
 function need(ok: boolean, flag: string, expected: string, got: unknown): void {
@@ -66,6 +67,22 @@ async function serve(server: EiaSimServer, options: EiaSimOptions, json: boolean
   return ExitCode.ok;
 }
 
+/** `--measure`: the server's CPU cost per 5,000-row page, instead of serving. */
+async function measure(json: boolean, seed: number): Promise<number> {
+  process.stderr.write('bench serve: measuring page cost (tinybench, 2 routes × ~2 s)…\n');
+  const costs = await measurePageCost(2000, seed);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ event: 'page-cost', rowsPerPage: 5000, costs })}\n`);
+    return ExitCode.ok;
+  }
+  process.stdout.write('route            ms/page p50   mean ± rme     rows/s (1 core)   samples\n');
+  for (const c of costs) {
+    process.stdout.write(`${c.route.padEnd(16)} ${c.pageMsP50.toFixed(2).padStart(11)}   ${c.pageMsMean.toFixed(2)} ± ${c.rmePercent.toFixed(1)}%`.padEnd(46) +
+      `${Math.round(c.rowsPerSecond).toLocaleString('en-US').padStart(12)}   ${c.samples}\n`);
+  }
+  return ExitCode.ok;
+}
+
 export default defineCommand({
   command: 'serve <source>',
   describe: 'Run a simulated API on loopback (eia: EIA API v2 routes, rate limit, latency, faults) until Ctrl-C',
@@ -81,9 +98,11 @@ export default defineCommand({
       .option('latency-ms', { type: 'number', default: 1000, describe: 'Median response time of a full page (log-normal), ms' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of the synthetic data, latency and faults' })
       .option('keys', { type: 'string', describe: 'Comma-separated valid API keys (others get 403 API_KEY_INVALID); default: any key' })
+      .option('measure', { type: 'boolean', default: false, describe: 'Do not serve: benchmark the CPU cost of a 5,000-row page per route and exit' })
       .strict(),
   run: async (args) => {
     const options = serveOptions(args);
+    if (args.measure) return measure(args.json, args.seed);
     const server = await startEiaSimServer(options);
     return serve(server, options, args.json);
   },

@@ -102,7 +102,7 @@ export function formatSummary(s: ExtractSummary): string {
     `coverage: ${s.coverage.absentHours} absent hours in ${gaps.length} series, ${s.coverage.nullHours} null-value hours` +
       (s.coverage.emptyRespondents.length > 0 ? `; NO ROWS for ${s.coverage.emptyRespondents.join(', ')}` : ''),
     ...gaps.slice(0, 10).map((g) => `  gaps ${g.route} ${g.respondent} ${g.series}: ${g.gaps.slice(0, 4).map((x) => (x.hours === 1 ? x.start : `${x.start}..${x.end}`)).join(', ')}${g.gaps.length > 4 ? ', …' : ''}`),
-    `content sha256 ${s.contentSha256.slice(0, 16)}…; wall ${f(s.wallSeconds, 1)} s; peak RSS ${f(s.peakRssMB)} MB`,
+    `content sha256 ${s.contentSha256.slice(0, 16)}…; active ${f(s.activeSeconds, 1)} s, wall ${f(s.wallSeconds, 1)} s; peak RSS ${f(s.peakRssMB)} MB`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -22,6 +22,11 @@ export interface KernelBenchRun {
   readonly allocatedBytes: number;
   /** Encodes, submits and waits for one complete run (the timed body). */
   run(): Promise<void>;
+  /**
+   * Optional: records one run into `encoder` without submitting. When present and the adapter
+   * has `timestamp-query`, `bench kernels` times the GPU work itself instead of wall time.
+   */
+  readonly encode?: (encoder: GPUCommandEncoder) => void;
   /** Compares one run's output with the plain-TS reference. */
   check(): Promise<{ readonly maxAbsError: number; readonly withinTolerance: boolean }>;
   dispose(): void;

@@ -107,7 +107,7 @@ const TABLE: readonly Row[] = [
   ['FPL', 'Florida Power & Light Co.', -5, 26.5, 14_000, 24, 5, 0.035, 0.015, { NUC: 0.22, SUN: 0.08, OTH: 0.01, OIL: 0.002 }, 0, 0],
   ['ISNE', 'ISO New England', -5, 42.5, 13_500, 10, 12, 0.02, 0.012, { NUC: 0.25, WAT: 0.06, WND: 0.03, SUN: 0.03, OTH: 0.06, OIL: 0.005 }, 0.01, -0.15],
   ['LDWP', 'Los Angeles Department of Water and Power', -8, 34, 3_200, 18, 6, 0.03, 0.008, { WAT: 0.05, SUN: 0.1, WND: 0.05, OTH: 0.02 }, 0.2, -0.25],
-  ['MISO', 'Midcontinent Independent System Operator, Inc.', -6, 41, 75_000, 10, 13, 0.025, 0.012, { NUC: 0.14, WND: 0.15, SUN: 0.02, WAT: 0.01, OTH: 0.02, OIL: 0.001 }, 0.55, -0.02],
+  ['MISO', 'Midcontinent Independent System Operator, Inc.', -6, 41, 75_000, 11, 14, 0.035, 0.012, { NUC: 0.14, WND: 0.15, SUN: 0.02, WAT: 0.01, OTH: 0.02, OIL: 0.001 }, 0.55, -0.02],
   ['NEVP', 'Nevada Power Company', -8, 36, 4_500, 20, 11, 0.035, 0.008, { SUN: 0.12, OTH: 0.03 }, 0, -0.1],
   ['NYIS', 'New York Independent System Operator', -5, 42, 17_500, 11, 12, 0.022, 0.01, { NUC: 0.28, WAT: 0.2, WND: 0.04, SUN: 0.01, OTH: 0.02, OIL: 0.003 }, 0, -0.1],
   ['PACE', 'PacifiCorp East', -7, 41, 6_000, 9, 13, 0.02, 0.015, { WAT: 0.02, WND: 0.15, SUN: 0.06, OTH: 0.01 }, 0.6, 0.05],

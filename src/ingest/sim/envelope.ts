@@ -11,6 +11,11 @@ const INCOMPLETE = JSON.stringify([{
   description: 'The API can only return 5000 rows in JSON format.  Please consider constraining your query with facets or by using the offset/length parameters.',
 }]);
 
+/** JSON with every non-ASCII character escaped, so a whole body can be encoded as latin1 (fast). */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** The part of a row after the period, up to (and including) `"value":` or the closing brace. */
 function rowMiddle(slot: SimSlot, facet: string, withValue: boolean): string {
   const fields =
@@ -24,22 +29,28 @@ export interface DataPage {
   readonly rows: number;
 }
 
-/** The 200 body for one page of a query. */
+/** The 200 body for one page of a query; pure ASCII (catalog names are ASCII, echoes are escaped). */
 export function dataBody(plan: SimPlan, query: SimQuery): DataPage {
   const route = query.selection.route;
   const middles = new Map<SimSlot, string>();
   for (const slot of plan.slots) middles.set(slot, rowMiddle(slot, route.seriesFacet, query.withValue));
-  const parts: string[] = [];
+  let data = '';
+  let lastHour = Number.NaN;
+  let periodHead = '';
   const rows = plan.forEach(query.offset, query.length, (slot, hour, value) => {
-    const head = `{"period":"${formatSimHour(hour)}"${middles.get(slot) ?? ''}`;
-    if (!query.withValue) parts.push(head);
-    else parts.push(`${head}${value === null ? 'null' : `"${value}"`},"value-units":"megawatthours"}`);
+    if (hour !== lastHour) {
+      lastHour = hour; // rows of one hour are adjacent: format each period once
+      periodHead = `{"period":"${formatSimHour(hour)}"`;
+    }
+    const head = (data === '' ? periodHead : `,${periodHead}`) + (middles.get(slot) ?? '');
+    if (!query.withValue) data += head;
+    else data += `${head}${value === null ? 'null' : `"${value}"`},"value-units":"megawatthours"}`;
   });
   const warnings = query.offset + rows < plan.total ? `,"warnings":${INCOMPLETE}` : '';
   const body =
-    `{"response":{"total":"${plan.total}","dateFormat":${DATE_FORMAT},"frequency":"hourly","data":[${parts.join(',')}],` +
+    `{"response":{"total":"${plan.total}","dateFormat":${DATE_FORMAT},"frequency":"hourly","data":[${data}],` +
     `"description":${JSON.stringify(route.description)}},` +
-    `"request":{"command":${JSON.stringify(route.command)},"params":${JSON.stringify(query.params)}},` +
+    `"request":{"command":${JSON.stringify(route.command)},"params":${asciiJson(query.params)}},` +
     `"apiVersion":"${API_VERSION}","ExcelAddInVersion":"2.1.0"${warnings}}`;
   return { body, rows };
 }

@@ -9,3 +9,5 @@ export type { SimKey, SimMissing, SimRow } from './truth.ts';
 export { SIM_LAST_HOUR, SIM_RESPONDENTS, SIM_ROUTES, fuelsOf } from './catalog.ts';
 export type { SimRespondent, SimRoute, SimRouteSpec } from './catalog.ts';
 export { formatSimHour, parseSimHour } from './hours.ts';
+export { measurePageCost } from './measure.ts';
+export type { PageCost } from './measure.ts';

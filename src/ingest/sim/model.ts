@@ -137,7 +137,7 @@ export function modelFor(seed: number, index: number, respondent: SimRespondent)
   const id = `${seed}:${index}`;
   let m = models.get(id);
   if (m === undefined) {
-    if (models.size >= 256) models.clear();
+    if (models.size >= 96) models.clear(); // ~0.45 MB each: bounds memory across many seeds
     m = new RespondentModel(seed, index, respondent);
     models.set(id, m);
   }

@@ -83,7 +83,7 @@ class SimHandler {
     const parsed = parseSimQuery(url.searchParams, route, SIM_LAST_HOUR);
     if (parsed.kind === 'error') return toReply(replies.param(parsed.message));
     const page = dataBody(new SimPlan(this.o.seed, parsed.query.selection), parsed.query);
-    return { status: 200, body: Buffer.from(page.body), contentType: 'application/json; charset=utf-8', headers: {}, rows: page.rows };
+    return { status: 200, body: Buffer.from(page.body, 'latin1'), contentType: 'application/json; charset=utf-8', headers: {}, rows: page.rows };
   }
 
   /** Runs `fn` after `ms` unless the client went away or the server closed first. */
@@ -151,7 +151,10 @@ export async function startEiaSimServer(options: EiaSimOptions = {}): Promise<Ei
   const handler = new SimHandler(o);
   const server = createServer({ keepAlive: true }, (req, res) => handler.handle(req, res));
   server.keepAliveTimeout = 65_000; // longer than clients' idle pools, as a gateway would be
-  server.on('connection', (socket) => socket.on('error', () => {})); // resets we inject must not crash it
+  server.on('connection', (socket) => {
+    handler.stats.connection();
+    socket.on('error', () => {}); // resets we inject must not crash the server
+  });
   const port = await listen(server, o.port, o.host);
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
   let closing: Promise<void> | undefined;

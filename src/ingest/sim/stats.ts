@@ -4,6 +4,8 @@ import type { FaultKind } from './options.ts';
 export interface SimStats {
   /** Every HTTP request received. */
   readonly requests: number;
+  /** TCP connections accepted (keep-alive clients reuse theirs). */
+  readonly connections: number;
   /** Responses sent in full, by HTTP status (injected 5xx included); faults that cut a reply are not here. */
   readonly byStatus: Readonly<Record<string, number>>;
   /** 429 OVER_RATE_LIMIT answers (also in byStatus['429']). */
@@ -23,6 +25,7 @@ export interface SimStats {
 
 export class StatsRecorder {
   private requests = 0;
+  private connections = 0;
   private readonly byStatus: Record<string, number> = {};
   private rateLimited = 0;
   private readonly faults: Record<FaultKind, number> = { http5xx: 0, reset: 0, truncated: 0, stall: 0 };
@@ -45,6 +48,10 @@ export class StatsRecorder {
     this.peak = Math.max(this.peak, this.recent.length);
   }
 
+  connection(): void {
+    this.connections++;
+  }
+
   response(status: number, bytes: number, rows: number): void {
     this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
     if (status === 429) this.rateLimited++;
@@ -58,7 +65,7 @@ export class StatsRecorder {
 
   snapshot(): SimStats {
     return {
-      requests: this.requests, byStatus: { ...this.byStatus }, rateLimited: this.rateLimited,
+      requests: this.requests, connections: this.connections, byStatus: { ...this.byStatus }, rateLimited: this.rateLimited,
       faults: { ...this.faults },
       rowsServed: this.rowsServed, bytesServed: this.bytesServed, peakRequestsPerWindow: this.peak,
       firstRequestAt: this.first, lastRequestAt: this.last,

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   Dictionary, Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Utf8,
-  tableToIPC, vectorFromArray, type Data, type DataType,
+  tableToIPC, vectorFromArray, type Data,
 } from 'apache-arrow';
 
 export type Route = 'region-data' | 'fuel-type-data';
@@ -66,7 +66,7 @@ export function rawMetadata(options: RawFileOptions): Map<string, string> {
 
 /** Builds a one-batch table from named column data and schema metadata (for malformed files too). */
 export function tableOf(columns: readonly [string, Data][], metadata: Map<string, string>): Table {
-  const fields = columns.map(([name, d]) => new Field(name, d.type as DataType, name === 'value'));
+  const fields = columns.map(([name, d]) => new Field(name, d.type, name === 'value'));
   const n = columns[0]?.[1].length ?? 0;
   const struct = makeData({ type: new Struct(fields), length: n, nullCount: 0, children: columns.map(([, d]) => d) });
   return new Table([new RecordBatch(new Schema(fields, metadata), struct)]);
@@ -77,7 +77,9 @@ function strings(ids: Int32Array, words: readonly string[], plain = false): Data
     const dictionary = vectorFromArray([...words], new Utf8());
     return makeData({ type: new Dictionary(new Utf8(), new Int32()), length: ids.length, nullCount: 0, data: ids, dictionary });
   }
-  return vectorFromArray(Array.from(ids, (i) => words[i] ?? ''), new Utf8()).data[0] as Data;
+  const data = vectorFromArray(Array.from(ids, (i) => words[i] ?? ''), new Utf8()).data[0];
+  if (data === undefined) throw new Error('vectorFromArray gave no data');
+  return data;
 }
 
 export function writeTable(path: string, table: Table): void {

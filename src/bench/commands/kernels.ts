@@ -1,0 +1,111 @@
+// `bench kernels`: times every WGSL kernel's benchmark cases on one adapter, checks each against
+// its plain-TS reference, calibrates against the best matmul, and gates on a committed baseline.
+import { ExitCode, UsageError } from '../../core/index.ts';
+import { formatAdapter, openGpu, type Gpu } from '../../kernels/index.ts';
+import { defineCommand } from '../command.ts';
+import { compareWithBaseline, formatComparison, readBaseline, writeBaseline } from '../kernels/baseline.ts';
+import { loadCases, matchesFilter, type LoadedCase } from '../kernels/load.ts';
+import { calibrationCase } from '../kernels/matmul.case.ts';
+import { measureCase, type MeasureOptions } from '../kernels/measure.ts';
+import { calibrationOf, formatTable, REPORT_SCHEMA, toResult, UNITS, type KernelReport, type NamedOutcome } from '../kernels/report.ts';
+
+interface KernelsArgs {
+  quick: boolean;
+  filter?: string | undefined;
+  repeat: number;
+  warmup: number;
+  'max-seconds': number;
+  adapter?: string | undefined;
+  backend?: string | undefined;
+  baseline?: string | undefined;
+  threshold: number;
+  'write-baseline'?: string | undefined;
+}
+
+function checkArgs(args: KernelsArgs): void {
+  if (!Number.isInteger(args.repeat) || args.repeat < 1) throw new UsageError('BENCH_BAD_FLAG', `--repeat ${args.repeat}: expected an integer >= 1`);
+  if (!Number.isInteger(args.warmup) || args.warmup < 0) throw new UsageError('BENCH_BAD_FLAG', `--warmup ${args.warmup}: expected an integer >= 0`);
+  if (!(args.threshold > 0 && args.threshold < 1)) throw new UsageError('BENCH_BAD_FLAG', `--threshold ${args.threshold}: expected a fraction between 0 and 1`);
+  if (!(args['max-seconds'] > 0)) throw new UsageError('BENCH_BAD_FLAG', `--max-seconds ${args['max-seconds']}: expected a number > 0`);
+}
+
+/** The selected cases, plus the calibration matmul when the filter left out every matmul. */
+async function selectCases(args: KernelsArgs): Promise<{ selected: LoadedCase[]; calibrationOnly: boolean }> {
+  const all = await loadCases();
+  const selected = all.filter((l) => (!args.quick || l.case.quick) && matchesFilter(l.case, args.filter));
+  if (selected.length === 0) {
+    throw new UsageError('BENCH_NO_CASES', `--filter '${args.filter ?? ''}'${args.quick ? ' with --quick' : ''} matches no case; cases: ${all.map((l) => `${l.case.kernel} ${l.case.shape}`).join(', ')}`);
+  }
+  const calibrationOnly = !selected.some((l) => l.case.kernel === 'matmul');
+  return { selected: calibrationOnly ? [{ file: 'matmul.case.ts', case: calibrationCase }, ...selected] : selected, calibrationOnly };
+}
+
+async function measureAll(gpu: Gpu, cases: readonly LoadedCase[], options: MeasureOptions): Promise<NamedOutcome[]> {
+  const outcomes: NamedOutcome[] = [];
+  for (const [i, { case: c }] of cases.entries()) {
+    process.stderr.write(`[${i + 1}/${cases.length}] ${c.kernel} ${c.shape} …\n`);
+    const outcome = await measureCase(gpu, c, options);
+    if (outcome.kind === 'failed') process.stderr.write(`  failed: ${outcome.error}\n`);
+    outcomes.push({ kernel: c.kernel, shape: c.shape, quick: c.quick, outcome });
+  }
+  return outcomes;
+}
+
+function buildReport(gpu: Gpu, outcomes: readonly NamedOutcome[], calibrationOnly: boolean): KernelReport {
+  const calibration = calibrationOf(outcomes);
+  // A calibration run the user did not ask for is not reported as a result of its own.
+  const shown = calibrationOnly ? outcomes.slice(1) : outcomes;
+  return {
+    schema: REPORT_SCHEMA,
+    createdAt: new Date().toISOString(),
+    adapter: { ...gpu.adapter, backend: gpu.backend },
+    calibration,
+    units: UNITS,
+    results: shown.map((o) => toResult(o, calibration)),
+  };
+}
+
+/** Exit status: 1 when a case failed, left its tolerance, or regressed against the baseline. */
+function gate(report: KernelReport, args: KernelsArgs): number {
+  let exit: number = ExitCode.ok;
+  if (report.results.some((r) => r.kind === 'failed' || !r.withinTolerance)) exit = ExitCode.failed;
+  if (args.baseline) {
+    const comparisons = compareWithBaseline(report, readBaseline(args.baseline), args.threshold);
+    process.stderr.write(`${formatComparison(comparisons, args.threshold)}\n`);
+    if (comparisons.some((c) => c.kind === 'regressed')) exit = ExitCode.failed;
+  }
+  return exit;
+}
+
+export default defineCommand({
+  command: 'kernels',
+  describe: 'Benchmark the WGSL kernels: median time, GFLOP/s or GB/s, error vs reference, ratio to the best matmul',
+  builder: (y) =>
+    y
+      .option('quick', { type: 'boolean', default: false, describe: 'Only the quick suite (what CI gates on)' })
+      .option('filter', { type: 'string', describe: 'Only cases whose "kernel shape" contains this text (case-insensitive)' })
+      .option('repeat', { type: 'number', default: 7, describe: 'Timed runs per case (median reported)' })
+      .option('warmup', { type: 'number', default: 2, describe: 'Untimed runs per case before timing' })
+      .option('max-seconds', { type: 'number', default: 20, describe: 'Stop repeating a case after this much timing (>= 3 runs)' })
+      .option('adapter', { type: 'string', describe: 'Adapter name substring, e.g. llvmpipe or H100 (see bench adapters)' })
+      .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' })
+      .option('baseline', { type: 'string', describe: 'Baseline JSON to compare ratios with; exit 1 on a regression' })
+      .option('threshold', { type: 'number', default: 0.4, describe: 'Regression = ratio more than this fraction below the baseline' })
+      .option('write-baseline', { type: 'string', describe: 'Write this run\'s ratios as a baseline file' }),
+  run: async (args) => {
+    checkArgs(args);
+    const { selected, calibrationOnly } = await selectCases(args);
+    const gpu = await openGpu({ ...(args.adapter ? { name: args.adapter } : {}), ...(args.backend ? { backend: args.backend } : {}) });
+    try {
+      process.stderr.write(`adapter: ${formatAdapter(gpu.adapter)}\n`);
+      const options = { warmup: args.warmup, repeat: args.repeat, maxSeconds: args['max-seconds'] };
+      const report = buildReport(gpu, await measureAll(gpu, selected, options), calibrationOnly);
+      process.stderr.write(`${formatTable(report)}\n`);
+      if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (args['write-baseline']) writeBaseline(args['write-baseline'], report);
+      return gate(report, args);
+    } finally {
+      gpu.destroy();
+    }
+  },
+});

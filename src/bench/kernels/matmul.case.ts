@@ -1,0 +1,93 @@
+// Benchmarks of the matmul kernel: square sizes (the calibration of every `bench kernels` run),
+// the transposed and batched forms training uses, and an odd shape with edge tiles.
+import { createMatmul, readF32, uploadF32, zerosF32, type Gpu, type MatmulShape } from '../../kernels/index.ts';
+import { matmulMismatch, matmulRef } from '../../kernels/matmul.ref.ts';
+import type { KernelBenchCase, KernelBenchRun } from './case.ts';
+
+/** fp32 tolerance, scaled by Σ|a·b| (see matmulMismatch for why not |ref|). */
+const TOLERANCE = { atol: 1e-5, rtol: 1e-4 } as const;
+/** Rows of C compared with the f64 reference (all of them would take seconds at 1024³ in JS). */
+const CHECKED_ROWS = 12;
+
+function seeded(count: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: count }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+function label(s: MatmulShape): string {
+  const t = s.transA || s.transB ? ` ${s.transA ? 'Aᵀ' : 'A'}·${s.transB ? 'Bᵀ' : 'B'}` : '';
+  return `${s.batch && s.batch > 1 ? `${s.batch}x` : ''}${s.M}x${s.N}x${s.K}${t}`;
+}
+
+/** Row m of op(A) for batch z, as a 1×K matrix. */
+function aRow(a: Float32Array, s: MatmulShape, z: number, m: number): Float32Array {
+  const base = z * (s.batchStrideA ?? s.M * s.K);
+  return Float32Array.from({ length: s.K }, (_, k) => a[base + (s.transA ? k * s.M + m : m * s.K + k)] ?? 0);
+}
+
+/** Compares sampled rows of every batch's C with the f64 reference. */
+function checkRows(c: Float32Array, a: Float32Array, b: Float32Array, s: MatmulShape): { maxAbsError: number; withinTolerance: boolean } {
+  let maxAbsError = 0;
+  let within = true;
+  for (let z = 0; z < (s.batch ?? 1); z++) {
+    const bz = b.subarray(z * (s.batchStrideB ?? s.K * s.N));
+    for (let r = 0; r < Math.min(CHECKED_ROWS, s.M); r++) {
+      const m = Math.floor((r * (s.M - 1)) / Math.max(1, CHECKED_ROWS - 1));
+      const ref = matmulRef(aRow(a, s, z, m), bz, { M: 1, N: s.N, K: s.K, transB: s.transB ?? false });
+      const got = c.subarray((z * s.M + m) * s.N, (z * s.M + m + 1) * s.N);
+      const worst = matmulMismatch(got, ref, TOLERANCE);
+      if (worst) within = false;
+      for (let n = 0; n < s.N; n++) maxAbsError = Math.max(maxAbsError, Math.abs((got[n] ?? Number.NaN) - (ref.out[n] ?? 0)));
+    }
+  }
+  return { maxAbsError, withinTolerance: within };
+}
+
+async function setupMatmul(gpu: Gpu, s: MatmulShape): Promise<KernelBenchRun> {
+  const kernel = await createMatmul(gpu, s);
+  const batch = s.batch ?? 1;
+  const a = seeded(batch * s.M * s.K, 11);
+  const b = seeded(batch * s.K * s.N, 23);
+  const [ga, gb, gc] = [uploadF32(gpu, a, 'A'), uploadF32(gpu, b, 'B'), zerosF32(gpu, batch * s.M * s.N, 'C')];
+  const encode = (encoder: GPUCommandEncoder): void => kernel.encode(encoder, { a: ga, b: gb, c: gc });
+  return {
+    flops: kernel.flops,
+    bytes: 4 * (a.length + b.length + batch * s.M * s.N),
+    allocatedBytes: ga.size + gb.size + gc.size + kernel.allocatedBytes,
+    encode,
+    async run() {
+      const encoder = gpu.device.createCommandEncoder();
+      encode(encoder);
+      gpu.device.queue.submit([encoder.finish()]);
+      await gpu.device.queue.onSubmittedWorkDone();
+    },
+    async check() {
+      return checkRows(await readF32(gpu, gc, batch * s.M * s.N), a, b, s);
+    },
+    dispose() {
+      kernel.destroy();
+      for (const buffer of [ga, gb, gc]) buffer.destroy();
+    },
+  };
+}
+
+function matmulCase(shape: MatmulShape, quick: boolean): KernelBenchCase {
+  return { kernel: 'matmul', shape: label(shape), quick, setup: (gpu) => setupMatmul(gpu, shape) };
+}
+
+/** The case `bench kernels` runs for calibration when --filter leaves out every matmul. */
+export const calibrationCase: KernelBenchCase = matmulCase({ M: 512, N: 512, K: 512 }, true);
+
+const cases: KernelBenchCase[] = [
+  calibrationCase,
+  matmulCase({ M: 512, N: 512, K: 512, transB: true }, true),
+  matmulCase({ M: 128, N: 128, K: 128, batch: 16 }, true),
+  matmulCase({ M: 1024, N: 1024, K: 1024 }, false),
+  matmulCase({ M: 1024, N: 1024, K: 1024, transA: true }, false),
+  matmulCase({ M: 8760, N: 128, K: 32 }, false),
+  matmulCase({ M: 127, N: 129, K: 31 }, false),
+];
+export default cases;

@@ -1,0 +1,141 @@
+// Turns measured cases into the `bench kernels` report: median and spread, GFLOP/s or GB/s,
+// the calibration (best matmul GFLOP/s of this run) with each kernel's ratio to it, and a table.
+import type { AdapterDescription, TimingMethod } from '../../kernels/index.ts';
+import type { CaseOutcome } from './measure.ts';
+
+export const REPORT_SCHEMA = 'wattring.bench.kernels/1';
+
+/** Units of every numeric field of a measured result, written into the JSON. */
+export const UNITS = {
+  medianMs: 'ms',
+  minMs: 'ms',
+  maxMs: 'ms',
+  spreadPct: '% of median (interquartile range)',
+  gflops: 'GFLOP/s',
+  gbps: 'GB/s',
+  ratio: 'throughput ÷ calibration GFLOP/s (GFLOP/s ÷ GFLOP/s, or GB/s ÷ GFLOP/s for memory-bound kernels)',
+  maxAbsError: 'absolute, vs the plain-TS reference',
+  allocatedBytes: 'bytes of GPU memory the case allocated',
+} as const;
+
+export type KernelResult =
+  | {
+      readonly kind: 'measured';
+      readonly kernel: string;
+      readonly shape: string;
+      readonly quick: boolean;
+      readonly timing: TimingMethod;
+      readonly runs: number;
+      readonly medianMs: number;
+      readonly minMs: number;
+      readonly maxMs: number;
+      readonly spreadPct: number;
+      /** Present when the kernel does floating-point work (flops > 0). */
+      readonly gflops?: number;
+      readonly gbps: number;
+      readonly ratio: number;
+      readonly maxAbsError: number;
+      readonly withinTolerance: boolean;
+      readonly allocatedBytes: number;
+    }
+  | { readonly kind: 'failed'; readonly kernel: string; readonly shape: string; readonly quick: boolean; readonly error: string };
+
+export interface Calibration {
+  readonly kernel: 'matmul';
+  readonly shape: string;
+  readonly gflops: number;
+}
+
+export interface KernelReport {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly createdAt: string;
+  readonly adapter: AdapterDescription & { readonly backend: string };
+  readonly calibration: Calibration | null;
+  readonly units: typeof UNITS;
+  readonly results: readonly KernelResult[];
+}
+
+export interface NamedOutcome {
+  readonly kernel: string;
+  readonly shape: string;
+  readonly quick: boolean;
+  readonly outcome: CaseOutcome;
+}
+
+/** Linear-interpolated quantile of sorted values. */
+function quantile(sorted: readonly number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const a = sorted[lo] ?? Number.NaN;
+  const b = sorted[Math.min(lo + 1, sorted.length - 1)] ?? a;
+  return a + (b - a) * (pos - lo);
+}
+
+/** Best matmul GFLOP/s among the measured outcomes (null when none ran). */
+export function calibrationOf(outcomes: readonly NamedOutcome[]): Calibration | null {
+  let best: Calibration | null = null;
+  for (const o of outcomes) {
+    if (o.kernel !== 'matmul' || o.outcome.kind !== 'measured') continue;
+    const median = quantile([...o.outcome.timings.seconds].sort((x, y) => x - y), 0.5);
+    const gflops = o.outcome.flops / median / 1e9;
+    if (!best || gflops > best.gflops) best = { kernel: 'matmul', shape: o.shape, gflops };
+  }
+  return best;
+}
+
+/** One result row: statistics over the timed runs and the ratio to the calibration. */
+export function toResult(o: NamedOutcome, calibration: Calibration | null): KernelResult {
+  const { kernel, shape, quick, outcome } = o;
+  if (outcome.kind === 'failed') return { kind: 'failed', kernel, shape, quick, error: outcome.error };
+  const sorted = [...outcome.timings.seconds].sort((x, y) => x - y);
+  const median = quantile(sorted, 0.5);
+  const gflops = outcome.flops > 0 ? outcome.flops / median / 1e9 : undefined;
+  const gbps = outcome.bytes / median / 1e9;
+  return {
+    kind: 'measured',
+    kernel,
+    shape,
+    quick,
+    timing: outcome.timings.method,
+    runs: sorted.length,
+    medianMs: median * 1e3,
+    minMs: (sorted[0] ?? Number.NaN) * 1e3,
+    maxMs: (sorted[sorted.length - 1] ?? Number.NaN) * 1e3,
+    spreadPct: ((quantile(sorted, 0.75) - quantile(sorted, 0.25)) / median) * 100,
+    ...(gflops === undefined ? {} : { gflops }),
+    gbps,
+    ratio: calibration ? (gflops ?? gbps) / calibration.gflops : Number.NaN,
+    maxAbsError: outcome.maxAbsError,
+    withinTolerance: outcome.withinTolerance,
+    allocatedBytes: outcome.allocatedBytes,
+  };
+}
+
+const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+
+function row(r: KernelResult): string[] {
+  if (r.kind === 'failed') return [r.kernel, r.shape, 'FAILED', '', '', '', '', '', r.error];
+  const speed = r.gflops !== undefined ? `${fmt(r.gflops, 2)} GFLOP/s` : `${fmt(r.gbps, 2)} GB/s`;
+  return [
+    r.kernel,
+    r.shape,
+    r.timing === 'timestamp-query' ? 'gpu' : 'wall',
+    `${fmt(r.medianMs, 2)} ms`,
+    `±${fmt(r.spreadPct, 0)}%`,
+    speed,
+    fmt(r.ratio, 3),
+    r.maxAbsError.toExponential(1),
+    `${r.withinTolerance ? 'ok' : 'OUT OF TOLERANCE'} ${(r.allocatedBytes / 2 ** 20).toFixed(1)} MiB`,
+  ];
+}
+
+/** The human table for stderr. */
+export function formatTable(report: KernelReport): string {
+  const header = ['kernel', 'shape', 'clock', 'median', 'IQR', 'throughput', 'ratio', 'max err', 'check / memory'];
+  const rows = [header, ...report.results.map(row)];
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  const cal = report.calibration;
+  const calLine = cal ? `calibration: matmul ${cal.shape} = ${fmt(cal.gflops, 2)} GFLOP/s (ratio 1.0)` : 'calibration: none (no matmul ran)';
+  return [`adapter: ${report.adapter.description || report.adapter.device} (${report.adapter.backend})`, calLine, ...lines].join('\n');
+}

@@ -1,0 +1,280 @@
+// Batched f32 matmul on the GPU: C[b] = op(A[b])·op(B[b]) with op = identity or transpose.
+// createMatmul() validates a shape against the adapter's limits and compiles once; encode()
+// records into a caller's GPUCommandEncoder (so many dispatches share one submit); matmul() is
+// the one-call convenience on tensors. Kernel design: shaders/matmul.wgsl.
+//
+//   const mm = await createMatmul(gpu, { M, N, K, batch: 4, transB: true });
+//   mm.encode(encoder, { a, b, c });   // a: [4, M, K], b: [4, N, K], c: [4, M, N] f32 buffers
+//   const c = await matmul(gpu, aTensor, bTensor, { transB: true });
+import type { Gpu } from './device.ts';
+import { ShapeError } from './errors.ts';
+import { emptyTensor, type Tensor } from './tensor.ts';
+import { createUniformBuffer, uniformLayout } from './uniforms.ts';
+
+export interface MatmulShape {
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  /** Independent products in one dispatch (default 1). */
+  readonly batch?: number;
+  /** A is stored [K, M] and used transposed. */
+  readonly transA?: boolean;
+  /** B is stored [N, K] and used transposed. */
+  readonly transB?: boolean;
+  /** Elements between batches of A (default M·K; 0 = the same A for every batch). */
+  readonly batchStrideA?: number;
+  /** Elements between batches of B (default K·N; 0 = the same B for every batch). */
+  readonly batchStrideB?: number;
+}
+
+export type ResolvedMatmulShape = Required<MatmulShape>;
+
+export interface MatmulBuffers {
+  /** f32, at least batchStrideA·(batch−1) + M·K elements. */
+  readonly a: GPUBuffer;
+  readonly b: GPUBuffer;
+  /** f32 [batch, M, N] row-major; fully overwritten. */
+  readonly c: GPUBuffer;
+}
+
+export interface MatmulKernel {
+  readonly shape: ResolvedMatmulShape;
+  /** Multiply-adds × 2 of one encode(): 2·batch·M·N·K. */
+  readonly flops: number;
+  /** GPU bytes this kernel holds (uniforms, packed-B scratch). */
+  readonly allocatedBytes: number;
+  /** Records C = op(A)·op(B); the caller submits. */
+  encode(encoder: GPUCommandEncoder, buffers: MatmulBuffers): void;
+  destroy(): void;
+}
+
+/** Rows and vec4 columns one invocation computes (fixed by the shader's 8×(2·vec4) block). */
+const ROWS_PER_THREAD = 8;
+const VEC4_PER_THREAD = 2;
+const PACK_WORKGROUP = 64;
+
+/** Workgroup shape: 8 lanes along n suit llvmpipe's 8-wide SIMD; 16×4 = 64 lanes suit GPUs. */
+function workgroupFor(gpu: Gpu): { WG_X: number; WG_Y: number } {
+  const cpu = /llvmpipe|lavapipe|swiftshader|software/i.test(`${gpu.adapter.description} ${gpu.adapter.architecture}`);
+  return cpu ? { WG_X: 8, WG_Y: 1 } : { WG_X: 16, WG_Y: 4 };
+}
+
+function positiveInt(value: number, field: string, shape: MatmulShape): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ShapeError(`matmul ${field} = ${value} must be a positive integer (shape ${describeShape(shape)})`);
+  }
+}
+
+export function describeShape(s: MatmulShape): string {
+  const a = s.transA ? `Aᵀ[${s.K}x${s.M}]` : `A[${s.M}x${s.K}]`;
+  const b = s.transB ? `Bᵀ[${s.N}x${s.K}]` : `B[${s.K}x${s.N}]`;
+  return `${s.batch ?? 1}×(${a}·${b})`;
+}
+
+/** Fills defaults and checks every dimension is a positive integer. */
+export function resolveMatmulShape(shape: MatmulShape): ResolvedMatmulShape {
+  const r: ResolvedMatmulShape = {
+    M: shape.M,
+    N: shape.N,
+    K: shape.K,
+    batch: shape.batch ?? 1,
+    transA: shape.transA ?? false,
+    transB: shape.transB ?? false,
+    batchStrideA: shape.batchStrideA ?? shape.M * shape.K,
+    batchStrideB: shape.batchStrideB ?? shape.K * shape.N,
+  };
+  for (const field of ['M', 'N', 'K', 'batch'] as const) positiveInt(r[field], field, r);
+  for (const field of ['batchStrideA', 'batchStrideB'] as const) {
+    if (!Number.isInteger(r[field]) || r[field] < 0) {
+      throw new ShapeError(`matmul ${field} = ${r[field]} must be an integer >= 0 (shape ${describeShape(r)})`);
+    }
+  }
+  return r;
+}
+
+/** Elements each operand must hold. */
+export function matmulExtents(s: ResolvedMatmulShape): { a: number; b: number; c: number } {
+  return {
+    a: s.batchStrideA * (s.batch - 1) + s.M * s.K,
+    b: s.batchStrideB * (s.batch - 1) + s.K * s.N,
+    c: s.batch * s.M * s.N,
+  };
+}
+
+/** B can be read in place as vec4 rows only when it is [K, N] with N and its batch stride multiples of 4. */
+function bIsPacked(s: ResolvedMatmulShape): boolean {
+  return !s.transB && s.N % 4 === 0 && s.batchStrideB % 4 === 0;
+}
+
+function checkLimits(gpu: Gpu, s: ResolvedMatmulShape, grid: readonly number[], packedBytes: number): void {
+  const maxGroups = gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535;
+  const axes = ['x (columns)', 'y (rows)', 'z (batch)'];
+  grid.forEach((groups, i) => {
+    if (groups > maxGroups) {
+      throw new ShapeError(
+        `matmul ${describeShape(s)} needs ${groups} workgroups along ${axes[i]}, over maxComputeWorkgroupsPerDimension ${maxGroups}`,
+      );
+    }
+  });
+  const maxBinding = gpu.adapter.limits['maxStorageBufferBindingSize'] ?? Number.POSITIVE_INFINITY;
+  const ext = matmulExtents(s);
+  const sizes = { A: ext.a * 4, B: ext.b * 4, C: ext.c * 4, 'packed B': packedBytes };
+  for (const [name, bytes] of Object.entries(sizes)) {
+    if (bytes > maxBinding) {
+      throw new ShapeError(
+        `matmul ${describeShape(s)}: ${name} needs ${bytes} bytes, over maxStorageBufferBindingSize ${maxBinding}`,
+      );
+    }
+  }
+}
+
+function checkBuffer(name: string, buffer: GPUBuffer, elements: number, s: ResolvedMatmulShape): void {
+  if (buffer.size < elements * 4) {
+    throw new ShapeError(
+      `matmul ${describeShape(s)}: buffer ${name} holds ${buffer.size} bytes, needs ${elements * 4} (${elements} f32)`,
+    );
+  }
+}
+
+interface PackPlan {
+  readonly pipeline: GPUComputePipeline;
+  readonly params: GPUBuffer;
+  readonly scratch: GPUBuffer;
+  readonly groups: readonly [number, number];
+}
+
+async function planPack(gpu: Gpu, s: ResolvedMatmulShape, N4: number): Promise<PackPlan | undefined> {
+  if (bIsPacked(s)) return undefined;
+  const batches = s.batchStrideB === 0 ? 1 : s.batch;
+  const params = createUniformBuffer(gpu, uniformLayout('matmul', 'PackParams'), {
+    K: s.K,
+    N: s.N,
+    N4,
+    b_row: s.transB ? 1 : s.N,
+    b_col: s.transB ? s.K : 1,
+    b_batch: s.batchStrideB,
+    batches,
+  });
+  const groupsTotal = Math.ceil((batches * s.K * N4) / PACK_WORKGROUP);
+  const gx = Math.min(groupsTotal, gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535);
+  return {
+    pipeline: await gpu.pipelines.pipeline('matmul', 'pack_b'),
+    params,
+    scratch: gpu.pool.acquire(batches * s.K * N4 * 16, undefined, 'matmul packed B'),
+    groups: [gx, Math.ceil(groupsTotal / gx)],
+  };
+}
+
+/** Compiles and sizes a matmul for `shape`; throws ShapeError when the adapter cannot run it. */
+export async function createMatmul(gpu: Gpu, shape: MatmulShape): Promise<MatmulKernel> {
+  const s = resolveMatmulShape(shape);
+  const wg = workgroupFor(gpu);
+  const N4 = Math.ceil(s.N / 4);
+  const grid = [Math.ceil(N4 / (VEC4_PER_THREAD * wg.WG_X)), Math.ceil(s.M / (ROWS_PER_THREAD * wg.WG_Y)), s.batch] as const;
+  checkLimits(gpu, s, grid, bIsPacked(s) ? 0 : (s.batchStrideB === 0 ? 1 : s.batch) * s.K * N4 * 16);
+  const pack = await planPack(gpu, s, N4);
+  const layout = uniformLayout('matmul', 'MatmulParams');
+  const params = createUniformBuffer(gpu, layout, {
+    M: s.M,
+    N: s.N,
+    K: s.K,
+    N4,
+    a_row: s.transA ? 1 : s.K,
+    a_col: s.transA ? s.M : 1,
+    a_batch: s.batchStrideA,
+    b_batch4: pack ? (s.batchStrideB === 0 ? 0 : s.K * N4) : s.batchStrideB / 4,
+    c_batch: s.M * s.N,
+  });
+  const pipeline = await gpu.pipelines.pipeline('matmul', 'main', wg);
+  const ext = matmulExtents(s);
+  const binds = new BindCache(gpu);
+  return {
+    shape: s,
+    flops: 2 * s.batch * s.M * s.N * s.K,
+    allocatedBytes: layout.size + (pack ? pack.scratch.size + pack.params.size : 0),
+    encode(encoder, { a, b, c }) {
+      checkBuffer('a', a, ext.a, s);
+      checkBuffer('b', b, ext.b, s);
+      checkBuffer('c', c, ext.c, s);
+      const pass = encoder.beginComputePass({ label: `matmul ${describeShape(s)}` });
+      if (pack) {
+        pass.setPipeline(pack.pipeline);
+        pass.setBindGroup(0, binds.get(pack.pipeline, [pack.params, b, pack.scratch]));
+        pass.dispatchWorkgroups(pack.groups[0], pack.groups[1]);
+      }
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, binds.get(pipeline, [params, a, pack ? pack.scratch : b, c]));
+      pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
+      pass.end();
+    },
+    destroy() {
+      params.destroy();
+      if (pack) {
+        pack.params.destroy();
+        gpu.pool.release(pack.scratch);
+      }
+    },
+  };
+}
+
+/** Bind groups by (pipeline, buffers): repeated encodes with the same buffers reuse one. */
+class BindCache {
+  private readonly groups = new Map<GPUComputePipeline, { buffers: readonly GPUBuffer[]; group: GPUBindGroup }>();
+  constructor(private readonly gpu: Gpu) {}
+
+  get(pipeline: GPUComputePipeline, buffers: readonly GPUBuffer[]): GPUBindGroup {
+    const hit = this.groups.get(pipeline);
+    if (hit && hit.buffers.every((b, i) => b === buffers[i])) return hit.group;
+    const group = this.gpu.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    this.groups.set(pipeline, { buffers, group });
+    return group;
+  }
+}
+
+export interface MatmulOptions {
+  readonly transA?: boolean;
+  readonly transB?: boolean;
+}
+
+/** The trailing two dimensions and the batch of a [..., rows, cols] tensor. */
+function matrixDims(t: Tensor, name: string): { batch: number; rows: number; cols: number } {
+  if (t.dtype !== 'f32') throw new ShapeError(`matmul ${name}: dtype ${t.dtype}, expected f32`);
+  if (t.shape.length < 2) throw new ShapeError(`matmul ${name}: shape [${t.shape.join(', ')}] needs at least 2 dimensions`);
+  const rows = t.shape[t.shape.length - 2] ?? 0;
+  const cols = t.shape[t.shape.length - 1] ?? 0;
+  return { batch: t.size / Math.max(1, rows * cols), rows, cols };
+}
+
+/**
+ * C = op(A)·op(B) for tensors [..., M, K]·[..., K, N] (batch dims flattened; a batch of 1 on
+ * either side broadcasts). Submits and waits; returns a new pooled tensor [..., M, N].
+ */
+export async function matmul(gpu: Gpu, a: Tensor, b: Tensor, options: MatmulOptions = {}): Promise<Tensor> {
+  const da = matrixDims(a, 'A');
+  const db = matrixDims(b, 'B');
+  const [M, Ka] = options.transA ? [da.cols, da.rows] : [da.rows, da.cols];
+  const [Kb, N] = options.transB ? [db.cols, db.rows] : [db.rows, db.cols];
+  const batch = Math.max(da.batch, db.batch);
+  if (Ka !== Kb || (da.batch !== db.batch && Math.min(da.batch, db.batch) !== 1)) {
+    throw new ShapeError(
+      `matmul shapes do not fit: A [${a.shape.join(', ')}]${options.transA ? 'ᵀ' : ''} · B [${b.shape.join(', ')}]${options.transB ? 'ᵀ' : ''}` +
+        ` (inner ${Ka} vs ${Kb}, batch ${da.batch} vs ${db.batch})`,
+    );
+  }
+  const kernel = await createMatmul(gpu, {
+    M, N, K: Ka, batch, ...options,
+    batchStrideA: da.batch === 1 ? 0 : M * Ka,
+    batchStrideB: db.batch === 1 ? 0 : Ka * N,
+  });
+  const outShape = [...(da.batch >= db.batch ? a.shape : b.shape).slice(0, -2), M, N];
+  const c = emptyTensor(gpu, outShape, 'f32', 'matmul C');
+  const encoder = gpu.device.createCommandEncoder();
+  kernel.encode(encoder, { a: a.buffer, b: b.buffer, c: c.buffer });
+  gpu.device.queue.submit([encoder.finish()]);
+  await gpu.device.queue.onSubmittedWorkDone();
+  kernel.destroy();
+  return c;
+}

@@ -1,0 +1,136 @@
+// The matmul kernel matches the f64 reference for A·B, Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ and batched products,
+// for sizes that are and are not multiples of its 8×8 block, and refuses shapes it cannot run.
+import { describe, expect, it } from 'vitest';
+import {
+  createMatmul,
+  matmul,
+  readF32,
+  readTensor,
+  ShapeError,
+  tensorFromArray,
+  uploadF32,
+  zerosF32,
+  type MatmulShape,
+} from '../../src/kernels/index.ts';
+import { matmulMismatch, matmulRef } from '../../src/kernels/matmul.ref.ts';
+import { describeGpu } from '../support/gpu.ts';
+
+/** Deterministic values in [-1, 1). */
+function random(count: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: count }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+// fp32 tolerance from the project standard, scaled by Σ|a·b| instead of |ref| (see matmulMismatch:
+// f32 dot-product error grows with Σ|a·b|, and cancellation can make |ref| arbitrarily small).
+const TOL = { atol: 1e-5, rtol: 1e-4 };
+
+const cases: readonly MatmulShape[] = [
+  { M: 1, N: 1, K: 1 },
+  { M: 8, N: 8, K: 8 },
+  { M: 33, N: 17, K: 65 },
+  { M: 127, N: 129, K: 31 },
+  { M: 64, N: 96, K: 300 },
+  { M: 33, N: 17, K: 65, transA: true },
+  { M: 33, N: 17, K: 65, transB: true },
+  { M: 20, N: 24, K: 9, transA: true, transB: true },
+  { M: 19, N: 36, K: 23, batch: 3 },
+  { M: 19, N: 13, K: 23, batch: 3, transB: true },
+  { M: 17, N: 12, K: 5, batch: 4, batchStrideB: 0 },
+  { M: 5, N: 7, K: 11, batch: 2, batchStrideA: 0, transA: true },
+];
+
+function name(s: MatmulShape): string {
+  const t = `${s.transA ? 'Aᵀ' : 'A'}·${s.transB ? 'Bᵀ' : 'B'}`;
+  const strides = s.batchStrideA === 0 ? ' shared A' : s.batchStrideB === 0 ? ' shared B' : '';
+  return `${t} ${s.batch ?? 1}×${s.M}×${s.N}×${s.K}${strides}`;
+}
+
+describeGpu('matmul matches the reference', (gpu) => {
+  it.each(cases.map((c) => [name(c), c] as const))('%s', async (_, shape) => {
+    const g = gpu();
+    const batch = shape.batch ?? 1;
+    const aCount = (shape.batchStrideA ?? shape.M * shape.K) * (batch - 1) + shape.M * shape.K;
+    const bCount = (shape.batchStrideB ?? shape.K * shape.N) * (batch - 1) + shape.K * shape.N;
+    const a = random(aCount, 1 + shape.M);
+    const b = random(bCount, 7 + shape.N);
+    const kernel = await createMatmul(g, shape);
+    const [ga, gb] = [uploadF32(g, a), uploadF32(g, b)];
+    const gc = zerosF32(g, batch * shape.M * shape.N);
+    const encoder = g.device.createCommandEncoder();
+    kernel.encode(encoder, { a: ga, b: gb, c: gc });
+    g.device.queue.submit([encoder.finish()]);
+    const got = await readF32(g, gc, batch * shape.M * shape.N);
+    const worst = matmulMismatch(got, matmulRef(a, b, shape), TOL);
+    expect(worst, worst && `C[${worst.index}] = ${worst.got}, expected ${worst.expected} ± ${worst.bound}`).toBeUndefined();
+    kernel.destroy();
+    for (const buffer of [ga, gb, gc]) buffer.destroy();
+  });
+
+  it('matmul() on tensors broadcasts a single B over a batch of A', async () => {
+    const g = gpu();
+    const a = random(2 * 9 * 10, 3);
+    const b = random(10 * 6, 4);
+    const ta = tensorFromArray(g, a, [2, 9, 10]);
+    const tb = tensorFromArray(g, b, [6, 10]);
+    const c = await matmul(g, ta, tb, { transB: true });
+    expect(c.shape).toEqual([2, 9, 6]);
+    const ref = matmulRef(a, b, { M: 9, N: 6, K: 10, batch: 2, transB: true, batchStrideB: 0 });
+    expect(matmulMismatch(await readTensor(g, c), ref, TOL)).toBeUndefined();
+    for (const t of [ta, tb, c]) t.release();
+  });
+});
+
+describeGpu('matmul refuses shapes it cannot run', (gpu) => {
+  it('names the field of a bad dimension', async () => {
+    await expect(createMatmul(gpu(), { M: 0, N: 4, K: 4 })).rejects.toThrow(/matmul M = 0 must be a positive integer/);
+    await expect(createMatmul(gpu(), { M: 4, N: 4.5, K: 4 })).rejects.toThrow(ShapeError);
+  });
+
+  it('names the shapes when inner dimensions differ', async () => {
+    const g = gpu();
+    const ta = tensorFromArray(g, new Float32Array(12), [3, 4]);
+    const tb = tensorFromArray(g, new Float32Array(15), [5, 3]);
+    await expect(matmul(g, ta, tb)).rejects.toThrow(/A \[3, 4\] · B \[5, 3\] \(inner 4 vs 5/);
+    ta.release();
+    tb.release();
+  });
+
+  it('names the limit when a grid or buffer is too large', async () => {
+    const g = gpu();
+    const maxGroups = g.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535;
+    await expect(createMatmul(g, { M: 1, N: 1, K: 1, batch: maxGroups + 1 })).rejects.toThrow(
+      new RegExp(`${maxGroups + 1} workgroups along z \\(batch\\), over maxComputeWorkgroupsPerDimension ${maxGroups}`),
+    );
+    const maxBinding = g.adapter.limits['maxStorageBufferBindingSize'] ?? 0;
+    const M = Math.ceil(maxBinding / 4 / 4096) + 1; // A = M×4096 f32, just over the binding limit
+    await expect(createMatmul(g, { M, N: 4, K: 4096 })).rejects.toThrow(/A needs \d+ bytes, over maxStorageBufferBindingSize/);
+  });
+
+  it('names the buffer that is too small for the shape', async () => {
+    const g = gpu();
+    const kernel = await createMatmul(g, { M: 4, N: 4, K: 4 });
+    const small = zerosF32(g, 8);
+    const ok = zerosF32(g, 16);
+    expect(() => kernel.encode(g.device.createCommandEncoder(), { a: small, b: ok, c: ok })).toThrow(
+      /buffer a holds 32 bytes, needs 64 \(16 f32\)/,
+    );
+    kernel.destroy();
+    small.destroy();
+    ok.destroy();
+  });
+});
+
+describe('matmul reference', () => {
+  it('multiplies a known 2×3 by 3×2, and its transposed forms agree', () => {
+    const a = [1, 2, 3, 4, 5, 6]; // [[1,2,3],[4,5,6]]
+    const b = [7, 8, 9, 10, 11, 12]; // [[7,8],[9,10],[11,12]]
+    expect(Array.from(matmulRef(a, b, { M: 2, N: 2, K: 3 }).out)).toEqual([58, 64, 139, 154]);
+    const aT = [1, 4, 2, 5, 3, 6];
+    const bT = [7, 9, 11, 8, 10, 12];
+    expect(Array.from(matmulRef(aT, bT, { M: 2, N: 2, K: 3, transA: true, transB: true }).out)).toEqual([58, 64, 139, 154]);
+  });
+});
