@@ -1,8 +1,10 @@
-// Finds the missing hours of a demand series: short gaps may be filled (carry-forward, flagged),
-// long gaps stay masked and later exclude every window that crosses them. Causal by design: the
-// first `shortGapHours` hours of any gap are treated alike whatever follows, so whether hour t is
-// filled never depends on hours after t.
-export type GapFill = 'carry-forward' | 'none';
+// Finds the missing hours of a demand series: short gaps may be filled (flagged), long gaps stay
+// masked and later exclude every window that crosses them. Causal by design: the first
+// `shortGapHours` hours of any gap are treated alike whatever follows, and fills read only earlier
+// hours, so nothing about hour t depends on hours after t.
+export type GapFill = 'previous-day' | 'carry-forward' | 'none';
+
+export const GAP_FILLS: readonly GapFill[] = ['previous-day', 'carry-forward', 'none'];
 
 export interface GapSettings {
   /**
@@ -11,13 +13,15 @@ export interface GapSettings {
    */
   readonly shortGapHours: number;
   /**
-   * How short gaps are filled. Carry-forward repeats the last observed value, which uses only the
-   * past (interpolation would pull the next observation into earlier hours: a leak).
+   * How short-gap hours are filled: previous-day repeats the value 24 h earlier (same hour of the
+   * day; the last value when that is missing too), carry-forward repeats the last value, none
+   * leaves them masked. Interpolation is not offered: it would pull a later hour into earlier ones.
    */
   readonly fill: GapFill;
 }
 
-export const DEFAULT_GAPS: GapSettings = { shortGapHours: 6, fill: 'carry-forward' };
+/** EIA-930 outages last up to about a day; 48 h keeps year-long windows possible. */
+export const DEFAULT_GAPS: GapSettings = { shortGapHours: 48, fill: 'previous-day' };
 
 /** Per-hour flags (0/1) and the demand series features are computed from (NaN = unavailable). */
 export interface DemandGaps {
@@ -33,27 +37,36 @@ export function resolveGaps(demand: Float64Array, settings: GapSettings): Demand
   const observed = new Uint8Array(n);
   const filled = new Uint8Array(n);
   const longGap = new Uint8Array(n);
-  let t = 0;
-  while (t < n) {
-    if (!Number.isNaN(demand[t])) {
+  let runStart = -1;
+  let last = Number.NaN;
+  for (let t = 0; t < n; t++) {
+    const v = demand[t] ?? Number.NaN;
+    if (!Number.isNaN(v)) {
       observed[t] = 1;
-      t++;
+      last = v;
+      runStart = -1;
       continue;
     }
-    let end = t;
-    while (end < n && Number.isNaN(demand[end])) end++;
-    markRun(t, end, t > 0 ? (value[t - 1] ?? Number.NaN) : Number.NaN);
-    t = end;
-  }
-  return { value, observed, filled, longGap };
-
-  function markRun(start: number, end: number, last: number): void {
-    for (let i = start; i < end; i++) {
-      if (i - start >= settings.shortGapHours) longGap[i] = 1;
-      else if (settings.fill === 'carry-forward' && !Number.isNaN(last)) {
-        value[i] = last;
-        filled[i] = 1;
-      }
+    if (runStart < 0) runStart = t;
+    if (t - runStart >= settings.shortGapHours) {
+      longGap[t] = 1;
+      continue;
+    }
+    const fill = fillValue(value, t, last, settings.fill);
+    if (!Number.isNaN(fill)) {
+      value[t] = fill;
+      filled[t] = 1;
     }
   }
+  return { value, observed, filled, longGap };
+}
+
+/** value holds observed and already-filled hours before t. */
+function fillValue(value: Float64Array, t: number, last: number, fill: GapFill): number {
+  if (fill === 'none') return Number.NaN;
+  if (fill === 'previous-day' && t >= 24) {
+    const dayBefore = value[t - 24] ?? Number.NaN;
+    if (!Number.isNaN(dayBefore)) return dayBefore;
+  }
+  return last;
 }

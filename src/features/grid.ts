@@ -80,17 +80,17 @@ function allocate(raw: RawInput, r: number, span: Span, present: Uint8Array, slo
     slots[r * nSeries + id] = a;
     return a;
   };
-  let demand: Float64Array | undefined;
+  // A span exists only where demand rows exist, so the demand series is always present here.
+  const demand = make(raw.series.names.indexOf(DEMAND));
   let forecast: Float64Array | null = null;
   const fuels = new Map<string, Float64Array>();
   raw.series.names.forEach((key, id) => {
     if (present[r * nSeries + id] !== 1) return;
-    if (key === DEMAND) demand = make(id);
-    else if (key === FORECAST) forecast = make(id);
+    if (key === FORECAST) forecast = make(id);
     else if (key.startsWith(FUEL_PREFIX)) fuels.set(key.slice(FUEL_PREFIX.length), make(id));
     // Region-data NG (net generation) and TI (interchange) are not features yet.
   });
-  return { code: raw.respondents.names[r] ?? '', firstHour: span.first, hours, demand: demand ?? make(0), forecast, fuels };
+  return { code: raw.respondents.names[r] ?? '', firstHour: span.first, hours, demand, forecast, fuels };
 }
 
 /** Places each row at its clock hour; a second row for the same (hour, respondent, series) is an error. */

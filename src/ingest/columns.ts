@@ -6,13 +6,20 @@ export class StringDict {
   readonly values: string[] = [];
   private readonly index = new Map<string, number>();
 
+  private lastValue: string | undefined;
+  private lastId = 0;
+
   id(value: string): number {
+    // Consecutive rows mostly repeat a value (units always, respondent often): skip the Map then.
+    if (value === this.lastValue) return this.lastId;
     let i = this.index.get(value);
     if (i === undefined) {
       i = this.values.length;
       this.values.push(value);
       this.index.set(value, i);
     }
+    this.lastValue = value;
+    this.lastId = i;
     return i;
   }
 }

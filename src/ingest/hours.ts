@@ -41,7 +41,23 @@ export function makePeriodParser(): (text: string) => number | undefined {
   return (text) => {
     if (text === lastText) return lastMs;
     lastText = text;
-    lastMs = text.length === 13 && text.charCodeAt(10) === 84 /* T */ ? parseHour(text) : undefined;
+    lastMs = text.length === 13 && text.charCodeAt(10) === 84 /* T */ ? fastHour(text) : undefined;
     return lastMs;
   };
+}
+
+/** `YYYY-MM-DDTHH` → epoch ms from char codes (no regex, no Date); falls back to parseHour to reject bad days. */
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12];
+
+function fastHour(t: string): number | undefined {
+  const d = (i: number): number => t.charCodeAt(i) - 48;
+  for (const i of DIGITS) if (!(d(i) >= 0 && d(i) <= 9)) return undefined;
+  const y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const mo = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  const h = d(11) * 10 + d(12);
+  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || !(y >= 1000 && mo >= 1 && mo <= 12 && day >= 1 && day <= 28 && h >= 0 && h <= 23)) {
+    return parseHour(t); // days 29-31, or anything odd: the careful path decides
+  }
+  return Date.UTC(y, mo - 1, day, h);
 }

@@ -49,6 +49,13 @@ export class GradNorm {
       requireF32(this.gpu, g.buffer, g.count, `gradNorm grads[${i}]`, `[${g.count}]`);
     });
     requireF32(this.gpu, result, 2, 'gradNorm result', '[2]');
+    // A buffer listed twice would count twice in the norm and be scaled twice by the clip.
+    const seen = new Set<GPUBuffer>();
+    grads.forEach((g, i) => {
+      if (seen.has(g.buffer)) throw new ShapeError(`gradNorm grads[${i}]: buffer '${g.buffer.label}' is listed twice`);
+      if (g.buffer === result) throw new ShapeError(`gradNorm grads[${i}]: buffer '${g.buffer.label}' is also the result buffer`);
+      seen.add(g.buffer);
+    });
   }
 
   /** result = [‖grads‖₂, min(1, maxNorm/(norm + 1e-6))]; maxNorm 0 (default) means scale 1. */

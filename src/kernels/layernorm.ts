@@ -2,6 +2,7 @@
 // column sums). Pipelines compile in prepare(); record*() add work to a caller's encoder.
 import { ColumnSum, chunkRows } from './column-sum.ts';
 import type { Gpu } from './device.ts';
+import { ShapeError } from './errors.ts';
 import { paramBuffer, paramStruct } from './op-params.ts';
 import { recordPass, requireDim, requireF32, requireGroups, submitAndWait, type DispatchSpec } from './op-support.ts';
 
@@ -69,6 +70,8 @@ export class LayerNorm {
   private check(shape: LayerNormShape, bufs: Record<string, GPUBuffer>): void {
     requireDim(shape.rows, 'layerNorm rows');
     requireDim(shape.cols, 'layerNorm cols');
+    const eps = shape.eps ?? 1e-5;
+    if (!(eps >= 0 && Number.isFinite(eps))) throw new ShapeError(`layerNorm eps = ${eps}: expected a finite value >= 0`);
     const { rows, cols } = shape;
     const perRow = new Set(['mean', 'rstd']);
     const perCol = new Set(['gamma', 'beta', 'dgamma', 'dbeta']);
@@ -89,15 +92,25 @@ export class LayerNorm {
   }
 
   private params(shape: LayerNormShape, rowsPerChunk: number): GPUBuffer {
-    return paramBuffer(this.gpu, LAYER_NORM_PARAMS, { rows: shape.rows, cols: shape.cols, eps: shape.eps ?? 1e-5, rows_per_chunk: rowsPerChunk });
+    const { rows, cols } = shape;
+    return paramBuffer(this.gpu, LAYER_NORM_PARAMS, { rows, cols, eps: shape.eps ?? 1e-5, rows_per_chunk: rowsPerChunk });
   }
 
   record(encoder: GPUCommandEncoder, io: LayerNormForwardIO, shape: LayerNormShape): void {
     this.check(shape, { ...io });
     // vec4 views (bindings 13–18) when rows are whole quads.
     const v = shape.cols % 4 === 0;
-    const bindings = [[0, this.params(shape, 0)], [v ? 13 : 1, io.x], [v ? 14 : 2, io.gamma], [v ? 15 : 3, io.beta], [v ? 16 : 4, io.y], [5, io.mean], [6, io.rstd]] as const;
-    recordPass(this.gpu, encoder, 'layer norm forward', [{ pipeline: v ? this.p.fwd4 : this.p.fwd, bindings, groups: this.rowGrid(shape.rows) }]);
+    const bindings = [
+      [0, this.params(shape, 0)],
+      [v ? 13 : 1, io.x],
+      [v ? 14 : 2, io.gamma],
+      [v ? 15 : 3, io.beta],
+      [v ? 16 : 4, io.y],
+      [5, io.mean],
+      [6, io.rstd],
+    ] as const;
+    const pipeline = v ? this.p.fwd4 : this.p.fwd;
+    recordPass(this.gpu, encoder, 'layer norm forward', [{ pipeline, bindings, groups: this.rowGrid(shape.rows) }]);
   }
 
   recordBackward(encoder: GPUCommandEncoder, io: LayerNormBackwardIO, shape: LayerNormShape): void {
@@ -118,10 +131,14 @@ export class LayerNorm {
       bindings: [[0, this.params(shape, per)], [1, io.x], [7, io.mean], [8, io.rstd], [9, io.dy], [11, gPart], [12, bPart]],
       groups: [Math.ceil(cols / WG), chunks],
     };
+    // More than one chunk: sum the chunk partials (the ColumnSum scratch is reused in queue order).
     const finish =
       chunks === 1
         ? []
-        : [...this.columnSum.dispatches(gPart, io.dgamma, chunks, cols, 'layerNorm dgamma'), ...this.columnSum.dispatches(bPart, io.dbeta, chunks, cols, 'layerNorm dbeta')];
+        : [
+            ...this.columnSum.dispatches(gPart, io.dgamma, chunks, cols, 'layerNorm dgamma'),
+            ...this.columnSum.dispatches(bPart, io.dbeta, chunks, cols, 'layerNorm dbeta'),
+          ];
     recordPass(this.gpu, encoder, 'layer norm backward', [dxPass, partPass, ...finish]);
   }
 

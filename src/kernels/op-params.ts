@@ -45,10 +45,36 @@ function checkedLayout(struct: ParamStruct<string>): UniformLayout {
   return layout;
 }
 
+/** Uniform buffers by (struct, values) per device; a trainer's steady state reuses them all. */
+const cache = new WeakMap<GPUDevice, Map<string, GPUBuffer>>();
+/** Entries kept per device; evicted ones are dropped, not destroyed (unsubmitted work may use them). */
+const CACHE_LIMIT = 4096;
+
 /**
- * A fresh uniform buffer holding `values`. Each dispatch owns its parameters (queue.writeBuffer
- * lands before the whole submit, so a shared buffer would give every dispatch the last values).
+ * A uniform buffer holding `values`. Each buffer's contents are written once, when it is created,
+ * and never change. That matters because queue.writeBuffer lands before the whole submit: if several
+ * dispatches in one encoder shared a buffer that was rewritten, every one would see the last values.
+ * A buffer whose values never change can be shared by any number of dispatches, so identical
+ * parameters reuse one cached buffer and a repeated step allocates nothing.
  */
 export function paramBuffer<F extends string>(gpu: Gpu, struct: ParamStruct<F>, values: Readonly<Record<F, number>>): GPUBuffer {
-  return createUniformBuffer(gpu, checkedLayout(struct), values);
+  const layout = checkedLayout(struct);
+  const key = `${struct.shader}#${struct.name}#${struct.fields.map(([f]) => values[f]).join(',')}`;
+  let perDevice = cache.get(gpu.device);
+  if (!perDevice) {
+    perDevice = new Map();
+    cache.set(gpu.device, perDevice);
+  }
+  let buffer = perDevice.get(key);
+  if (buffer) {
+    perDevice.delete(key); // re-insert: Map order is the LRU order
+  } else {
+    buffer = createUniformBuffer(gpu, layout, values);
+    if (perDevice.size >= CACHE_LIMIT) {
+      const oldest = perDevice.keys().next();
+      if (!oldest.done) perDevice.delete(oldest.value);
+    }
+  }
+  perDevice.set(key, buffer);
+  return buffer;
 }

@@ -10,24 +10,29 @@ export const RESIDUAL_ADD_PARAMS = paramStruct('residual_add', 'ResidualAddParam
 ]);
 
 const WG = 256;
-type Entry = 'residual_add' | 'residual_add_vec4' | 'residual_add_inplace' | 'residual_add_inplace_vec4';
+
+interface ResidualPipelines {
+  readonly add: GPUComputePipeline;
+  readonly add4: GPUComputePipeline;
+  readonly inPlace: GPUComputePipeline;
+  readonly inPlace4: GPUComputePipeline;
+}
 
 export class ResidualAdd {
   private constructor(
     private readonly gpu: Gpu,
-    private readonly pipelines: ReadonlyMap<Entry, GPUComputePipeline>,
+    private readonly p: ResidualPipelines,
   ) {}
 
   static async prepare(gpu: Gpu): Promise<ResidualAdd> {
-    const entries: Entry[] = ['residual_add', 'residual_add_vec4', 'residual_add_inplace', 'residual_add_inplace_vec4'];
-    const pipelines = await Promise.all(entries.map((e) => gpu.pipelines.pipeline('residual_add', e, { WG })));
-    return new ResidualAdd(gpu, new Map(entries.map((e, i) => [e, pipelines[i] as GPUComputePipeline])));
-  }
-
-  private pipeline(entry: Entry): GPUComputePipeline {
-    const p = this.pipelines.get(entry);
-    if (!p) throw new Error(`residual_add: no pipeline for ${entry}`);
-    return p;
+    const get = (entry: string): Promise<GPUComputePipeline> => gpu.pipelines.pipeline('residual_add', entry, { WG });
+    const [add, add4, inPlace, inPlace4] = await Promise.all([
+      get('residual_add'),
+      get('residual_add_vec4'),
+      get('residual_add_inplace'),
+      get('residual_add_inplace_vec4'),
+    ]);
+    return new ResidualAdd(gpu, { add, add4, inPlace, inPlace4 });
   }
 
   private check(total: number, bufs: Record<string, GPUBuffer>): void {
@@ -41,7 +46,7 @@ export class ResidualAdd {
     requireDistinct(io.y, io.out, 'residualAdd y and out');
     this.check(total, io);
     const dispatches = splitFlat(total, WG, ({ vec4, first }) => ({
-      pipeline: this.pipeline(vec4 ? 'residual_add_vec4' : 'residual_add'),
+      pipeline: vec4 ? this.p.add4 : this.p.add,
       bindings: [[0, paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total, first })], [vec4 ? 5 : 1, io.x], [vec4 ? 6 : 2, io.y], [vec4 ? 7 : 3, io.out]],
     }));
     recordPass(this.gpu, encoder, 'residual add', dispatches);
@@ -52,7 +57,7 @@ export class ResidualAdd {
     requireDistinct(io.acc, io.y, 'residualAdd acc and y');
     this.check(total, io);
     const dispatches = splitFlat(total, WG, ({ vec4, first }) => ({
-      pipeline: this.pipeline(vec4 ? 'residual_add_inplace_vec4' : 'residual_add_inplace'),
+      pipeline: vec4 ? this.p.inPlace4 : this.p.inPlace,
       bindings: [[0, paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total, first })], [vec4 ? 6 : 2, io.y], [vec4 ? 8 : 4, io.acc]],
     }));
     recordPass(this.gpu, encoder, 'residual add in place', dispatches);

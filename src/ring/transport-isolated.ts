@@ -50,8 +50,11 @@ class StagingPool {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+/** Waits until performance.now() >= targetMs (timers may fire up to 1 ms early, so re-check). */
+async function sleepUntil(targetMs: number): Promise<void> {
+  while (performance.now() < targetMs) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, targetMs - performance.now())));
+  }
 }
 
 /** Reads `parts` of the sender into one host buffer (one staging copy, one map). */
@@ -97,7 +100,7 @@ export async function openIsolatedTransport(ranks: number, options: IsolatedTran
       const pool = pools[from];
       if (!pool) throw new RangeError(`rank ${from} is outside 0..${ranks - 1}`);
       const host = await readToHost(gpuOf(from), pool, parts, bytes);
-      await sleep(startMs + linkMinimumMs(options.link, bytes) - performance.now());
+      await sleepUntil(startMs + linkMinimumMs(options.link, bytes));
       const queue = gpuOf(to).device.queue;
       let offset = 0;
       for (const p of parts) {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { SPLITS, tempDir, writeWorld } from './support/world.ts';
 
 const tmp = tempDir('cli');
@@ -40,6 +41,9 @@ describe('bench features', () => {
       rowsPerSecond: expect.any(Number),
       iterate: { copiedWindows: 0, arrayBufferBytesAllocated: expect.any(Number) },
     });
+    // No window copied: ArrayBuffer bytes grow by less than one window (336 h × features × 4 B) over the pass.
+    const { iterate, features } = z.object({ iterate: z.object({ arrayBufferBytesAllocated: z.number() }), features: z.number() }).parse(json);
+    expect(iterate.arrayBufferBytesAllocated).toBeLessThan(336 * features * 4);
     expect(r.stderr).toMatch(/features: read \d+\/\d+ raw files/);
     expect(r.stderr).toMatch(/features: wrote /);
   });

@@ -25,7 +25,7 @@ beforeAll(() => {
       return undefined;
     },
   });
-  store = buildFeatureStore({ input, output: join(tmp.dir, 'store'), splits: SPLITS, window: WINDOW, gaps: { fill: 'none' } }).store;
+  store = buildFeatureStore({ input, output: join(tmp.dir, 'store'), splits: SPLITS, window: WINDOW, gaps: { fill: 'none', shortGapHours: 6 } }).store;
 });
 
 function respondent(code: string) {
@@ -113,6 +113,18 @@ describe('short gaps', () => {
     expect(Array.from(g.filled)).toEqual([0, 0, 1, 1, 0, 1, 1, 0, 0, 0]);
     expect(Array.from(g.observed)).toEqual([1, 1, 0, 0, 1, 0, 0, 0, 0, 1]);
     expect(Array.from(g.longGap)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 0]);
+  });
+
+  it('take the value 24 h earlier when fill is previous-day (the last value before a day of history)', () => {
+    const day = Float64Array.from({ length: 30 }, (_, t) => 100 + t);
+    day[25] = Number.NaN;
+    day[26] = Number.NaN;
+    day[3] = Number.NaN;
+    const g = resolveGaps(day, { shortGapHours: 48, fill: 'previous-day' });
+    expect(g.value[25]).toBe(101); // hour 1, one day earlier
+    expect(g.value[26]).toBe(102);
+    expect(g.value[3]).toBe(102); // no day of history yet: the last value
+    expect(Array.from(g.filled).reduce((a, b) => a + b, 0)).toBe(3);
   });
 
   it('stay masked and unfilled when fill is none', () => {

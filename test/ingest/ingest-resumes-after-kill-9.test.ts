@@ -10,7 +10,7 @@ import { parseHour } from '../../src/ingest/index.ts';
 import { extractOnSim } from './support/extract-on-sim.ts';
 
 const bin = fileURLToPath(new URL('../../bin/bench.mjs', import.meta.url));
-const FLAGS = ['--respondents', 'PACW,ERCO', '--routes', 'region-data,fuel-type-data', '--series', 'D,NG', '--start', '2023-01-01T00', '--end', '2024-06-30T23', '--time-scale', '20'];
+const FLAGS = ['--respondents', 'PACW,ERCO', '--routes', 'region-data,fuel-type-data', '--series', 'D,NG', '--start', '2023-07-01T00', '--end', '2024-06-30T23'];
 
 interface Child {
   readonly code: number | null;
@@ -43,18 +43,19 @@ function tempFiles(dir: string): string[] {
 describe('kill -9 then --resume', () => {
   it('lands rows identical to an uninterrupted run, five times', async () => {
     const baseline = await extractOnSim(
-      { routes: ['region-data', 'fuel-type-data'], respondents: ['PACW', 'ERCO'], series: { 'region-data': ['D', 'NG'], 'fuel-type-data': [] }, startMs: parseHour('2023-01-01T00') ?? 0, endMs: parseHour('2024-06-30T23') ?? 0 },
+      { routes: ['region-data', 'fuel-type-data'], respondents: ['PACW', 'ERCO'], series: { 'region-data': ['D', 'NG'], 'fuel-type-data': [] }, startMs: parseHour('2023-07-01T00') ?? 0, endMs: parseHour('2024-06-30T23') ?? 0 },
       { timeScale: 50 },
     );
     expect(baseline.result.rowsOnDisk).toBeGreaterThan(100_000);
-    // kill moments spread over the run (~1.6 s of requests at time scale 20), plus jitter
-    const delays = [40, 350, 700, 1000, 1400].map((d) => d + Math.floor(Math.random() * 150));
+    // killed runs go at time scale 15 (~1.5 s of requests), resumes at 200 to keep the test short
+    // kill moments spread over the run, plus jitter
+    const delays = [30, 300, 600, 900, 1200].map((d) => d + Math.floor(Math.random() * 150));
     let killedMidRun = 0;
     for (const delay of delays) {
       const out = mkdtempSync(join(tmpdir(), 'wattring-kill-'));
-      const killed = await extract(out, [], delay);
+      const killed = await extract(out, ['--time-scale', '15'], delay);
       if (killed.signal === 'SIGKILL') killedMidRun++;
-      const resumed = await extract(out, ['--resume']);
+      const resumed = await extract(out, ['--resume', '--time-scale', '200']);
       expect(resumed.code, resumed.stderr).toBe(0);
       const summary = JSON.parse(resumed.stdout) as { contentSha256: string; duplicates: number; rowsOnDisk: number; windows: { skipped: number } };
       expect(summary.contentSha256, `killed after ${delay} ms`).toBe(baseline.result.contentSha256);

@@ -131,6 +131,9 @@ describe('simulated EIA data structure', () => {
     if (someAbsent === undefined) throw new Error('no absent row');
     const around = simulatedRows(1, 'region-data', [someAbsent.respondent], [someAbsent.series], someAbsent.period, someAbsent.period);
     expect(around).toEqual([]);
+    const year = simulatedMissing(1, 'region-data', BAS, REGION, '2023-01-01T00', '2023-12-31T23');
+    const nullKeys = region.filter((r) => r.value === null).map((r) => ({ period: r.period, respondent: r.respondent, series: r.series }));
+    expect(year.nulls).toEqual(nullKeys);
   });
 
   it('serves identical bytes after a restart with the same seed, and other data with another seed', async () => {

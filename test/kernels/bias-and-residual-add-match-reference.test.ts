@@ -20,7 +20,8 @@ describeGpu('bias and residual add match reference', (gpu) => {
     bufs.destroy();
   });
 
-  for (const [rows, cols] of [[1, 1], [37, 19], [301, 67], [1000, 3], [203, 36]] as const) {
+  // [2003, 131] and [8761, 124] exceed 1,024 workgroups × 256 lanes (scalars, vec4): lanes loop.
+  for (const [rows, cols] of [[1, 1], [37, 19], [301, 67], [1000, 3], [203, 36], [2003, 131], [8761, 124]] as const) {
     it(`adds a bias over [${rows}, ${cols}] out of place and in place`, async () => {
       const x = seeded(rows * cols, 1);
       const b = seeded(cols, 2);
@@ -50,7 +51,7 @@ describeGpu('bias and residual add match reference', (gpu) => {
   });
 
   it('adds residuals of odd length out of place and in place', async () => {
-    const n = 100_003;
+    const n = 1_100_003; // > 1,024 workgroups × 256 lanes × 4: grid-stride lanes loop
     const x = seeded(n, 5);
     const y = seeded(n, 6);
     const out = bufs.zeros(n, 'out');

@@ -62,6 +62,7 @@ describeGpu('training ops reject bad shapes', (gpu) => {
     const norm = await GradNorm.prepare(gpu());
     await refused(() => norm.run([], bufs.zeros(2, 'r')), 'at least one gradient buffer');
     await refused(() => norm.run([{ buffer: pred, count: 10 }], bufs.zeros(2, 'r'), Number.NaN), 'maxNorm = NaN');
+    await refused(() => norm.run([{ buffer: pred, count: 10 }, { buffer: pred, count: 5 }], bufs.zeros(2, 'r')), "grads[1]: buffer 'pred' is listed twice");
     const adamw = await AdamW.prepare(gpu());
     const io = { param: bufs.zeros(10, 'p'), grad: bufs.zeros(10, 'g'), m: bufs.zeros(10, 'm'), v: bufs.zeros(10, 'v') };
     await refused(() => adamw.run(io, 10, { step: 0, lr: 1e-3 }), 'adamw step = 0');

@@ -1,7 +1,7 @@
 // A whole small training step — layer norm → GELU → masked MSE, its backward, grad-norm clipping
 // and AdamW on gamma and beta — recorded into ONE encoder and submitted once, matches the same
 // chain of f64 references. Proves ops compose and per-dispatch uniforms survive batching.
-import { afterAll, beforeAll, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   AdamW,
   Gelu,
@@ -82,6 +82,7 @@ describeGpu('a training step batches in one encoder', (gpu) => {
       ops.adamw.record(e, { param: b.beta, grad: b.dbeta, m: b.mb, v: b.vb }, COLS, { ...HYPER, step: 1 });
     });
     const ref = referenceStep(data.x, data.gamma, data.beta, data.target, mask);
+    expect(ref.norm.scale).toBeLessThan(1); // the step really clips
     expectAllClose(await bufs.read(b.stats, 2), [ref.loss.loss, ref.loss.weight], FP32, 'stats'); // atol 1e-5, rtol 1e-4
     expectAllClose(await bufs.read(b.dx, N), ref.dx, FP32, 'dx'); // atol 1e-5, rtol 1e-4
     expectAllClose(await bufs.read(b.result, 2), [ref.norm.norm, ref.norm.scale], FP32, 'result'); // atol 1e-5, rtol 1e-4

@@ -1,8 +1,8 @@
 // `bench features`: builds the leak-free feature store from raw Arrow files and reports
 // features, rows, windows per split and throughput.
 import type { Argv } from 'yargs';
-import { ExitCode } from '../../core/index.ts';
-import { buildFeatureStore, measureWindowIteration, type BuildSummary, type IterationReport } from '../../features/index.ts';
+import { ExitCode, UsageError } from '../../core/index.ts';
+import { buildFeatureStore, DEFAULT_GAPS, GAP_FILLS, measureWindowIteration, type BuildSummary, type GapFill, type IterationReport } from '../../features/index.ts';
 import { defineCommand } from '../command.ts';
 
 interface FeaturesArgs {
@@ -13,7 +13,7 @@ interface FeaturesArgs {
   stride: number;
   horizon: number;
   'short-gap-hours': number;
-  fill: 'carry-forward' | 'none';
+  fill: GapFill;
 }
 
 export default defineCommand<FeaturesArgs>({
@@ -31,10 +31,19 @@ export default defineCommand<FeaturesArgs>({
       .option('seq-len', { type: 'number', default: 8760, describe: 'Input hours per window' })
       .option('stride', { type: 'number', default: 24, describe: 'Hours between window starts' })
       .option('horizon', { type: 'number', default: 24, describe: 'Target hours after each window (next-day demand)' })
-      .option('short-gap-hours', { type: 'number', default: 6, describe: 'Missing hours per gap that count as short (fillable); later hours of a gap are a long gap' })
-      .option('fill', { choices: ['carry-forward', 'none'] as const, default: 'carry-forward' as const, describe: 'How short gaps are filled (flagged in demand_filled)' })
+      .option('short-gap-hours', {
+        type: 'number',
+        default: DEFAULT_GAPS.shortGapHours,
+        describe: 'The first N missing hours of a gap are short (fillable); later hours are a long gap no window crosses',
+      })
+      .option('fill', {
+        choices: GAP_FILLS,
+        default: DEFAULT_GAPS.fill,
+        describe: 'How short-gap hours are filled (flagged in demand_filled): value 24 h earlier, last value, or left masked',
+      })
       .example('$0 features --in raw --out store --split 2019-01-01..2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31 --json', ''),
   run: async (args) => {
+    checkArgs(args);
     const { store, summary } = buildFeatureStore({
       input: args.in,
       output: args.out,
@@ -48,6 +57,19 @@ export default defineCommand<FeaturesArgs>({
     return iterate.copiedWindows === 0 ? ExitCode.ok : ExitCode.failed;
   },
 });
+
+/**
+ * Re-checks what yargs validates: the shared CLI's fail handler reports a bad flag but still runs
+ * the command, so a bad --fill or a missing --in must stop here with a UsageError (exit 2).
+ */
+function checkArgs(args: FeaturesArgs): void {
+  for (const flag of ['in', 'out', 'split'] as const) {
+    if (typeof args[flag] !== 'string' || args[flag] === '') throw new UsageError('FEATURES_BAD_FLAG', `--${flag} is required`);
+  }
+  if (!GAP_FILLS.includes(args.fill)) {
+    throw new UsageError('FEATURES_BAD_FLAG', `--fill ${String(args.fill)}: expected one of ${GAP_FILLS.join(', ')}`);
+  }
+}
 
 function humanSummary(s: BuildSummary, it: IterationReport): string {
   return [

@@ -75,10 +75,10 @@ async function measure(json: boolean, seed: number): Promise<number> {
     process.stdout.write(`${JSON.stringify({ event: 'page-cost', rowsPerPage: 5000, costs })}\n`);
     return ExitCode.ok;
   }
-  process.stdout.write('route            ms/page p50   mean ± rme     rows/s (1 core)   samples\n');
+  process.stdout.write('route            wall ms/page p50   mean ± rme       CPU ms/page   rows/s (1 core)   samples\n');
   for (const c of costs) {
-    process.stdout.write(`${c.route.padEnd(16)} ${c.pageMsP50.toFixed(2).padStart(11)}   ${c.pageMsMean.toFixed(2)} ± ${c.rmePercent.toFixed(1)}%`.padEnd(46) +
-      `${Math.round(c.rowsPerSecond).toLocaleString('en-US').padStart(12)}   ${c.samples}\n`);
+    process.stdout.write(`${c.route.padEnd(16)} ${c.pageMsP50.toFixed(2).padStart(16)}   ${`${c.pageMsMean.toFixed(2)} ± ${c.rmePercent.toFixed(1)}%`.padEnd(15)}` +
+      `${c.cpuMsPerPage.toFixed(2).padStart(12)}   ${Math.round(c.rowsPerSecond).toLocaleString('en-US').padStart(15)}   ${c.samples}\n`);
   }
   return ExitCode.ok;
 }

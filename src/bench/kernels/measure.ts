@@ -14,6 +14,11 @@ export interface Timings {
   readonly method: TimingMethod;
   /** Seconds of each timed run, in run order. */
   readonly seconds: readonly number[];
+  /**
+   * Process CPU seconds (all threads) per timed run. On a CPU adapter (llvmpipe) this is the
+   * kernel's own cost and, unlike wall time, barely moves when other processes share the cores.
+   */
+  readonly cpuSecondsPerRun: number;
 }
 
 export type CaseOutcome =
@@ -34,6 +39,7 @@ async function timeRuns(gpu: Gpu, run: KernelBenchRun, options: MeasureOptions):
   const once = (): Promise<number> => (timer && encode ? timer.time(encode) : wallSeconds(() => run.run()));
   const seconds: number[] = [];
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     while (seconds.length < options.repeat) {
       seconds.push(await once());
@@ -42,7 +48,8 @@ async function timeRuns(gpu: Gpu, run: KernelBenchRun, options: MeasureOptions):
   } finally {
     timer?.destroy();
   }
-  return { method: timer ? timer.method : 'wall', seconds };
+  const cpu = process.cpuUsage(cpu0);
+  return { method: timer ? timer.method : 'wall', seconds, cpuSecondsPerRun: (cpu.user + cpu.system) / 1e6 / seconds.length };
 }
 
 /** Measures `c` on `gpu`; a case that throws becomes {kind: 'failed'} so the others still run. */

@@ -11,6 +11,7 @@ export const UNITS = {
   minMs: 'ms',
   maxMs: 'ms',
   spreadPct: '% of median (interquartile range)',
+  cpuMsPerRun: 'ms of process CPU time (all threads) per timed run',
   gflops: 'GFLOP/s',
   gbps: 'GB/s',
   ratio: 'throughput ÷ calibration GFLOP/s (GFLOP/s ÷ GFLOP/s, or GB/s ÷ GFLOP/s for memory-bound kernels)',
@@ -30,6 +31,7 @@ export type KernelResult =
       readonly minMs: number;
       readonly maxMs: number;
       readonly spreadPct: number;
+      readonly cpuMsPerRun: number;
       /** Present when the kernel does floating-point work (flops > 0). */
       readonly gflops?: number;
       readonly gbps: number;
@@ -102,6 +104,7 @@ export function toResult(o: NamedOutcome, calibration: Calibration | null): Kern
     minMs: (sorted[0] ?? Number.NaN) * 1e3,
     maxMs: (sorted[sorted.length - 1] ?? Number.NaN) * 1e3,
     spreadPct: ((quantile(sorted, 0.75) - quantile(sorted, 0.25)) / median) * 100,
+    cpuMsPerRun: outcome.timings.cpuSecondsPerRun * 1e3,
     ...(gflops === undefined ? {} : { gflops }),
     gbps,
     ratio: calibration ? (gflops ?? gbps) / calibration.gflops : Number.NaN,
@@ -114,7 +117,7 @@ export function toResult(o: NamedOutcome, calibration: Calibration | null): Kern
 const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 
 function row(r: KernelResult): string[] {
-  if (r.kind === 'failed') return [r.kernel, r.shape, 'FAILED', '', '', '', '', '', r.error];
+  if (r.kind === 'failed') return [r.kernel, r.shape, 'FAILED', '', '', '', '', '', '', r.error];
   const speed = r.gflops !== undefined ? `${fmt(r.gflops, 2)} GFLOP/s` : `${fmt(r.gbps, 2)} GB/s`;
   return [
     r.kernel,
@@ -122,6 +125,7 @@ function row(r: KernelResult): string[] {
     r.timing === 'timestamp-query' ? 'gpu' : 'wall',
     `${fmt(r.medianMs, 2)} ms`,
     `±${fmt(r.spreadPct, 0)}%`,
+    `${fmt(r.cpuMsPerRun, 1)} ms`,
     speed,
     fmt(r.ratio, 3),
     r.maxAbsError.toExponential(1),
@@ -131,7 +135,7 @@ function row(r: KernelResult): string[] {
 
 /** The human table for stderr. */
 export function formatTable(report: KernelReport): string {
-  const header = ['kernel', 'shape', 'clock', 'median', 'IQR', 'throughput', 'ratio', 'max err', 'check / memory'];
+  const header = ['kernel', 'shape', 'clock', 'median', 'IQR', 'cpu/run', 'throughput', 'ratio', 'max err', 'check / memory'];
   const rows = [header, ...report.results.map(row)];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());

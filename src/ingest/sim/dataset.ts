@@ -105,6 +105,18 @@ export class SimPlan {
 
   /** Calls `sink` for rows offset .. offset+length−1 (fewer at the end); returns how many. */
   forEach(offset: number, length: number, sink: RowSink): number {
+    return this.walk(offset, length, sink, true);
+  }
+
+  /** Calls `sink` for every row whose value is null, without computing any values (cheap). */
+  forEachNull(sink: (slot: SimSlot, hour: number) => void): void {
+    this.walk(0, this.total, (slot, hour, value) => {
+      if (value === null) sink(slot, hour);
+    }, false);
+  }
+
+  /** With `values` false, non-null rows get NaN instead of their computed value. */
+  private walk(offset: number, length: number, sink: RowSink, values: boolean): number {
     const absent = this.absentGrid;
     let g = offset;
     let p = 0;
@@ -124,7 +136,8 @@ export class SimPlan {
       const slot = this.slots[g - hourPos * width];
       if (slot === undefined) break;
       const hour = this.sel.periodDesc ? this.hi - hourPos : this.lo + hourPos;
-      sink(slot, hour, isNullHour(this.seed, slot.key, hour) ? null : slot.model.value(slot.valueSlot, hour));
+      const isNull = isNullHour(this.seed, slot.key, hour);
+      sink(slot, hour, isNull ? null : values ? slot.model.value(slot.valueSlot, hour) : Number.NaN);
       emitted++;
     }
     return emitted;

@@ -35,6 +35,7 @@ export function dataBody(plan: SimPlan, query: SimQuery): DataPage {
   const middles = new Map<SimSlot, string>();
   for (const slot of plan.slots) middles.set(slot, rowMiddle(slot, route.seriesFacet, query.withValue));
   let data = '';
+  let separator = '';
   let lastHour = Number.NaN;
   let periodHead = '';
   const rows = plan.forEach(query.offset, query.length, (slot, hour, value) => {
@@ -42,7 +43,8 @@ export function dataBody(plan: SimPlan, query: SimQuery): DataPage {
       lastHour = hour; // rows of one hour are adjacent: format each period once
       periodHead = `{"period":"${formatSimHour(hour)}"`;
     }
-    const head = (data === '' ? periodHead : `,${periodHead}`) + (middles.get(slot) ?? '');
+    const head = separator + periodHead + (middles.get(slot) ?? '');
+    separator = ',';
     if (!query.withValue) data += head;
     else data += `${head}${value === null ? 'null' : `"${value}"`},"value-units":"megawatthours"}`;
   });

@@ -82,8 +82,8 @@ export function simulatedMissing(seed: number, route: SimRoute, respondents: rea
   series: readonly string[], start: string, end: string): SimMissing {
   const plan = planFor(seed, route, respondents, series, start, end);
   const nulls: SimKey[] = [];
-  plan.forEach(0, plan.total, (slot, hour, value) => {
-    if (value === null) nulls.push({ period: formatSimHour(hour), respondent: slot.respondent.code, series: slot.seriesCode });
+  plan.forEachNull((slot, hour) => {
+    nulls.push({ period: formatSimHour(hour), respondent: slot.respondent.code, series: slot.seriesCode });
   });
   const lo = Math.max(hourArg(start, 'start'), SIM_ROUTES[route].firstHour);
   const hi = hourArg(end, 'end');

@@ -1,0 +1,103 @@
+// `bench ring`: exact ring attention over R simulated devices at T = 8,760 — forward/backward
+// times, overhead against the single-device kernel, memory per rank, bytes moved, overlap, balance
+// and error. Table on stderr, JSON on stdout with --json.
+import type { Argv } from 'yargs';
+import { ExitCode } from '../../core/index.ts';
+import { measureRing, RING_LAYOUTS, TRANSPORT_MODES, type RingBenchResult } from '../../ring/index.ts';
+import { defineCommand } from '../command.ts';
+
+interface RingArgs {
+  'seq-len': number;
+  ranks: number;
+  layout: string;
+  mode: string;
+  heads: number;
+  'head-dim': number;
+  causal: boolean;
+  reps: number;
+  warmup: number;
+  baseline: boolean;
+  'check-rows': number;
+  seed: number;
+  'bandwidth-gbps': number | undefined;
+  'latency-us': number | undefined;
+  adapter: string | undefined;
+}
+
+function options(y: Argv) {
+  return y
+    .option('seq-len', { type: 'number', default: 8760, describe: 'Sequence length T (hours)' })
+    .option('ranks', { type: 'number', default: 4, describe: 'Simulated devices R (1 <= R <= T)' })
+    .option('layout', { type: 'string', default: 'zigzag', describe: `Rows per rank: ${RING_LAYOUTS.join(' | ')}` })
+    .option('mode', { type: 'string', default: 'shared', describe: `Transport: ${TRANSPORT_MODES.join(' | ')} (isolated = one device per rank, host-staged)` })
+    .option('heads', { type: 'number', default: 4, describe: 'Attention heads H' })
+    .option('head-dim', { type: 'number', default: 32, describe: 'Head size D (multiple of 4, <= 128)' })
+    .option('causal', { type: 'boolean', default: true, describe: 'Causal mask (--no-causal for full attention)' })
+    .option('reps', { type: 'number', default: 1, describe: 'Timed runs of each pass (median reported)' })
+    .option('warmup', { type: 'number', default: 0, describe: 'Untimed runs of each pass before timing' })
+    .option('baseline', { type: 'boolean', default: true, describe: 'Also run the single-device blockwise kernel (overhead, error vs it); --no-baseline skips it' })
+    .option('check-rows', { type: 'number', default: 8, describe: 'Query rows checked against the f64 dense reference (O, lse, dQ)' })
+    .option('seed', { type: 'number', default: 1, describe: 'Seed of the random Q, K, V, dO' })
+    .option('bandwidth-gbps', { type: 'number', describe: 'isolated mode: shape each transfer to this link bandwidth (GB/s)' })
+    .option('latency-us', { type: 'number', describe: 'isolated mode: add this link latency per transfer (µs)' })
+    .option('adapter', { type: 'string', describe: 'WebGPU adapter name substring (see bench adapters)' });
+}
+
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+const ms = (t: { medianMs: number; minMs: number; maxMs: number; runs: number }): string =>
+  t.runs > 1 ? `${t.medianMs.toFixed(0)} ms (min ${t.minMs.toFixed(0)}, max ${t.maxMs.toFixed(0)}, n=${t.runs})` : `${t.medianMs.toFixed(0)} ms`;
+
+/** The human table (stderr). */
+export function formatRingTable(r: RingBenchResult): string {
+  const c = r.config;
+  const lines = [
+    `ring attention  T=${c.seqLen} R=${c.ranks} layout=${c.layout} mode=${c.mode} H=${c.heads} D=${c.headDim} ${c.causal ? 'causal' : 'full'}  [${r.adapter}]`,
+    `  forward            ring ${ms(r.ring.forward)}${r.singleDevice ? ` | single device ${ms(r.singleDevice.forward)} | overhead ${r.overheadPct?.forward.toFixed(1)}%` : ''}`,
+    `  backward           ring ${ms(r.ring.backward)}${r.singleDevice ? ` | single device ${ms(r.singleDevice.backward)} | overhead ${r.overheadPct?.backward.toFixed(1)}%` : ''}`,
+    ...(r.overheadPct ? [`  overhead (fwd+bwd) ${r.overheadPct.total.toFixed(1)}%`] : []),
+    `  memory / rank      ${r.memory.perRank.map((m) => mb(m.peakBytes)).join(', ')}${r.singleDevice ? ` (single device ${mb(r.singleDevice.bytes)})` : ''}`,
+    `  bytes moved        forward ${mb(r.communication.forward.bytesMoved)}, backward ${mb(r.communication.backward.bytesMoved)}`,
+    `  overlap            forward ${(r.communication.forward.overlapFraction * 100).toFixed(1)}%, backward ${(r.communication.backward.overlapFraction * 100).toFixed(1)}%; exposed ${r.communication.forward.exposedMs.toFixed(1)} + ${r.communication.backward.exposedMs.toFixed(1)} ms`,
+    `  load imbalance     ${r.balance.imbalance.toFixed(3)} (computed), ${r.balance.unmaskedImbalance.toFixed(3)} (unmasked); efficiency ${(r.balance.efficiency * 100).toFixed(1)}%`,
+    ...errorLines(r),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function errorLines(r: RingBenchResult): string[] {
+  const fig = (f: { maxAbsError: number; withinTolerance: boolean }): string => `${f.maxAbsError.toExponential(2)}${f.withinTolerance ? '' : ' (!)'}`;
+  const d = r.error.vsDenseSampledRows;
+  const out = [`  error vs dense f64 (${d.rows.length} rows)  O ${fig(d.o)}  lse ${fig(d.lse)}  dQ ${fig(d.dq)}`];
+  const s = r.error.vsSingleDevice;
+  if (s) out.push(`  error vs single device   O ${fig(s.o)}  lse ${fig(s.lse)}  dQ ${fig(s.dq)}  dK ${fig(s.dk)}  dV ${fig(s.dv)}`);
+  return out;
+}
+
+export default defineCommand<RingArgs>({
+  command: 'ring',
+  describe: 'Ring attention over R simulated devices: times, overhead vs one device, memory, communication, balance, error',
+  builder: (y: Argv) =>
+    options(y)
+      .example('$0 ring --json', 'T=8760, R=4, zigzag, shared device, H=4, D=32, causal')
+      .example('$0 ring --layout contiguous --no-baseline', 'shows the causal load imbalance of contiguous blocks')
+      .example('$0 ring --mode isolated --bandwidth-gbps 16 --latency-us 5', 'one device per rank over a shaped link'),
+  run: async (args) => {
+    const link = {
+      ...(args['bandwidth-gbps'] === undefined ? {} : { bandwidthGBps: args['bandwidth-gbps'] }),
+      ...(args['latency-us'] === undefined ? {} : { latencyUs: args['latency-us'] }),
+    };
+    const result = await measureRing(
+      {
+        seqLen: args['seq-len'], ranks: args.ranks, layout: args.layout, mode: args.mode,
+        heads: args.heads, headDim: args['head-dim'], causal: args.causal,
+        reps: args.reps, warmup: args.warmup, baseline: args.baseline, checkRows: args['check-rows'], seed: args.seed,
+        ...(Object.keys(link).length > 0 ? { link } : {}),
+        ...(args.adapter ? { adapter: { name: args.adapter } } : {}),
+      },
+      (line) => process.stderr.write(`${line}\n`),
+    );
+    process.stderr.write(formatRingTable(result));
+    if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return ExitCode.ok;
+  },
+});
