@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
-import { ExitCode, WattringError } from '../core/index.ts';
+import { ExitCode, UsageError, WattringError } from '../core/index.ts';
 import type { BenchCommand } from './command.ts';
 
 const commandsDir = new URL('./commands/', import.meta.url);
@@ -45,9 +45,9 @@ export async function main(argv: string[]): Promise<number> {
     .version(false)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
+      // Throwing stops yargs before any handler runs; main() prints it and exits 2.
       if (err) throw err;
-      process.stderr.write(`bench: ${msg}\nRun with --help for usage.\n`);
-      exit = ExitCode.usage;
+      throw new UsageError('CLI_USAGE', `${msg}. Run with --help for usage.`);
     });
   for (const c of commands) {
     parser = parser.command({

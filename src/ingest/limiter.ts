@@ -76,9 +76,9 @@ export class KeyLimiter {
     this.latencyMean += alpha * delta;
     this.latencyDev += alpha * (Math.abs(delta) - this.latencyDev);
     if (this.fixedInFlight !== undefined || this.observed % 5 !== 0) return;
-    // Little's law: in flight = rate × latency; mean + 3 deviations covers the log-normal tail,
-    // +2 for requests booked but not yet started.
-    const target = Math.min(512, Math.max(2, Math.ceil((this.latencyMean + 3 * this.latencyDev) / this.intervalMs) + 2));
+    // Little's law: in flight = rate × latency; mean + 3 deviations covers the log-normal tail, ×1.5
+    // and +3 for requests booked but not yet started and for event-loop stalls.
+    const target = Math.min(512, Math.max(4, Math.ceil((1.5 * (this.latencyMean + 3 * this.latencyDev)) / this.intervalMs) + 3));
     if (target !== this.inFlightCap) {
       this.inFlightCap = target;
       this.bottleneck.updateSettings({ maxConcurrent: target });
@@ -106,7 +106,9 @@ class SendGate {
 
   constructor(scaledPerHour: number, private readonly burst: number, timeScale: number) {
     this.refillPerMs = scaledPerHour / 3_600_000;
-    this.capacity = Math.max(1, burst - 1);
+    // Two tokens of catch-up (not the server's five): at full rate the server's bucket is near empty,
+    // so a burst arriving more than ~(server capacity − ours) intervals bunched up would be refused.
+    this.capacity = Math.max(1, Math.min(2, burst - 1));
     this.tokens = this.capacity;
     this.windowMs = (1000 * 1.1) / timeScale;
   }

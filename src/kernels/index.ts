@@ -53,5 +53,5 @@ export { GELU_PARAMS } from './gelu.ts';
 export { MSE_PARAMS } from './mse.ts';
 export { ADAMW_PARAMS } from './adamw.ts';
 export { GRAD_NORM_PARAMS } from './gradnorm.ts';
-export { createMatmul, describeShape as describeMatmulShape, matmul, matmulExtents, resolveMatmulShape } from './matmul.ts';
-export type { MatmulBuffers, MatmulKernel, MatmulOptions, MatmulShape, ResolvedMatmulShape } from './matmul.ts';
+export { createMatmul, describeShape as describeMatmulShape, matmul, matmulExtents, matmulVariants, resolveMatmulShape } from './matmul.ts';
+export type { MatmulBuffers, MatmulKernel, MatmulOptions, MatmulShape, MatmulVariant, ResolvedMatmulShape } from './matmul.ts';

@@ -5,8 +5,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { parseHour } from '../../src/ingest/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseHour, readManifest } from '../../src/ingest/index.ts';
 import { extractOnSim } from './support/extract-on-sim.ts';
 
 const bin = fileURLToPath(new URL('../../bin/bench.mjs', import.meta.url));
@@ -19,8 +19,8 @@ interface Child {
   readonly stderr: string;
 }
 
-/** Runs `bench extract`; with `killAfterMs`, SIGKILLs it that long after its simulated server started. */
-function extract(out: string, extra: string[], killAfterMs?: number): Promise<Child> {
+/** Runs `bench extract`; with `killAfterMs`, sends `signal` that long after its simulated server started. */
+function extract(out: string, extra: string[], killAfterMs?: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<Child> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, 'extract', ...FLAGS, '--out', out, '--json', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     let [stdout, stderr] = ['', ''];
@@ -29,7 +29,7 @@ function extract(out: string, extra: string[], killAfterMs?: number): Promise<Ch
       const before = stderr;
       stderr += d.toString();
       if (killAfterMs !== undefined && !before.includes('simulated EIA server') && stderr.includes('simulated EIA server')) {
-        setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        setTimeout(() => child.kill(signal), killAfterMs);
       }
     });
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
@@ -41,11 +41,15 @@ function tempFiles(dir: string): string[] {
 }
 
 describe('kill -9 then --resume', () => {
-  it('lands rows identical to an uninterrupted run, five times', async () => {
-    const baseline = await extractOnSim(
+  let baseline: Awaited<ReturnType<typeof extractOnSim>>;
+  beforeAll(async () => {
+    baseline = await extractOnSim(
       { routes: ['region-data', 'fuel-type-data'], respondents: ['PACW', 'ERCO'], series: { 'region-data': ['D', 'NG'], 'fuel-type-data': [] }, startMs: parseHour('2023-07-01T00') ?? 0, endMs: parseHour('2024-06-30T23') ?? 0 },
       { timeScale: 50 },
     );
+  });
+
+  it('lands rows identical to an uninterrupted run, five times', async () => {
     expect(baseline.result.rowsOnDisk).toBeGreaterThan(100_000);
     // killed runs go at time scale 15 (~1.5 s of requests), resumes at 200 to keep the test short
     // kill moments spread over the run, plus jitter
@@ -64,5 +68,19 @@ describe('kill -9 then --resume', () => {
       expect(tempFiles(out)).toEqual([]);
     }
     expect(killedMidRun).toBe(delays.length);
+  });
+
+  it('SIGINT finishes in-flight windows, exits 130 with a valid manifest, and --resume completes', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'wattring-sigint-'));
+    const stopped = await extract(out, ['--time-scale', '15'], 400, 'SIGINT');
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(stopped.stderr).toContain('SIGINT');
+    const landed = Object.keys(readManifest(out)?.windows ?? {}).length;
+    expect(landed).toBeGreaterThan(0);
+    expect(landed).toBeLessThan(baseline.result.plan.windows.length);
+    expect(tempFiles(out)).toEqual([]);
+    const resumed = await extract(out, ['--resume', '--time-scale', '200']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect((JSON.parse(resumed.stdout) as { contentSha256: string }).contentSha256).toBe(baseline.result.contentSha256);
   });
 });

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   createMatmul,
   matmul,
+  matmulVariants,
+  MissingFeatureError,
   readF32,
   readTensor,
   ShapeError,
@@ -11,6 +13,7 @@ import {
   uploadF32,
   zerosF32,
   type MatmulShape,
+  type MatmulVariant,
 } from '../../src/kernels/index.ts';
 import { matmulMismatch, matmulRef } from '../../src/kernels/matmul.ref.ts';
 import { describeGpu } from '../support/gpu.ts';
@@ -49,15 +52,24 @@ function name(s: MatmulShape): string {
   return `${t} ${s.batch ?? 1}×${s.M}×${s.N}×${s.K}${strides}`;
 }
 
+const variants: readonly MatmulVariant[] = ['tiled', 'subgroup'];
+
 describeGpu('matmul matches the reference', (gpu) => {
-  it.each(cases.map((c) => [name(c), c] as const))('%s', async (_, shape) => {
+  const table = variants.flatMap((v) => cases.map((c) => [v, name(c), c] as const));
+  it.each(table)('%s: %s', async (variant, _, shape) => {
     const g = gpu();
+    if (!matmulVariants(g).includes(variant)) {
+      // The adapter lacks subgroups of >= 8 lanes: asking for the variant must say so.
+      await expect(createMatmul(g, shape, { variant })).rejects.toThrow(MissingFeatureError);
+      return;
+    }
     const batch = shape.batch ?? 1;
     const aCount = (shape.batchStrideA ?? shape.M * shape.K) * (batch - 1) + shape.M * shape.K;
     const bCount = (shape.batchStrideB ?? shape.K * shape.N) * (batch - 1) + shape.K * shape.N;
     const a = random(aCount, 1 + shape.M);
     const b = random(bCount, 7 + shape.N);
-    const kernel = await createMatmul(g, shape);
+    const kernel = await createMatmul(g, shape, { variant });
+    expect(kernel.variant).toBe(variant);
     const [ga, gb] = [uploadF32(g, a), uploadF32(g, b)];
     const gc = zerosF32(g, batch * shape.M * shape.N);
     const encoder = g.device.createCommandEncoder();

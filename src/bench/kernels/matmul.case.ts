@@ -1,6 +1,6 @@
 // Benchmarks of the matmul kernel: square sizes (the calibration of every `bench kernels` run),
 // the transposed and batched forms training uses, and an odd shape with edge tiles.
-import { createMatmul, readF32, uploadF32, zerosF32, type Gpu, type MatmulShape } from '../../kernels/index.ts';
+import { createMatmul, readF32, uploadF32, zerosF32, type Gpu, type MatmulShape, type MatmulVariant } from '../../kernels/index.ts';
 import { matmulMismatch, matmulRef } from '../../kernels/matmul.ref.ts';
 import type { KernelBenchCase, KernelBenchRun } from './case.ts';
 
@@ -46,8 +46,8 @@ function checkRows(c: Float32Array, a: Float32Array, b: Float32Array, s: MatmulS
   return { maxAbsError, withinTolerance: within };
 }
 
-async function setupMatmul(gpu: Gpu, s: MatmulShape): Promise<KernelBenchRun> {
-  const kernel = await createMatmul(gpu, s);
+async function setupMatmul(gpu: Gpu, s: MatmulShape, variant: MatmulVariant | undefined): Promise<KernelBenchRun> {
+  const kernel = await createMatmul(gpu, s, variant ? { variant } : {});
   const batch = s.batch ?? 1;
   const a = seeded(batch * s.M * s.K, 11);
   const b = seeded(batch * s.K * s.N, 23);
@@ -74,8 +74,10 @@ async function setupMatmul(gpu: Gpu, s: MatmulShape): Promise<KernelBenchRun> {
   };
 }
 
-function matmulCase(shape: MatmulShape, quick: boolean): KernelBenchCase {
-  return { kernel: 'matmul', shape: label(shape), quick, setup: (gpu) => setupMatmul(gpu, shape) };
+/** `variant` pins a kernel variant (shown in the shape); by default the adapter's best one runs. */
+function matmulCase(shape: MatmulShape, quick: boolean, variant?: MatmulVariant): KernelBenchCase {
+  const shown = `${label(shape)}${variant ? ` ${variant}` : ''}`;
+  return { kernel: 'matmul', shape: shown, quick, setup: (gpu) => setupMatmul(gpu, shape, variant) };
 }
 
 /** The case `bench kernels` runs for calibration when --filter leaves out every matmul. */
@@ -86,6 +88,8 @@ const cases: KernelBenchCase[] = [
   matmulCase({ M: 512, N: 512, K: 512, transB: true }, true),
   matmulCase({ M: 128, N: 128, K: 128, batch: 16 }, true),
   matmulCase({ M: 1024, N: 1024, K: 1024 }, false),
+  matmulCase({ M: 512, N: 512, K: 512 }, false, 'tiled'),
+  matmulCase({ M: 1024, N: 1024, K: 1024 }, false, 'tiled'),
   matmulCase({ M: 1024, N: 1024, K: 1024, transA: true }, false),
   matmulCase({ M: 8760, N: 128, K: 32 }, false),
   matmulCase({ M: 127, N: 129, K: 31 }, false),
