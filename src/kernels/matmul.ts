@@ -9,6 +9,7 @@
 import type { Gpu } from './device.ts';
 import { MissingFeatureError, ShapeError } from './errors.ts';
 import { emptyTensor, type Tensor } from './tensor.ts';
+import { createPack, packedBytes, type Pack, type PackSpec } from './matmul-pack.ts';
 import { createUniformBuffer, uniformLayout } from './uniforms.ts';
 
 export interface MatmulShape {
@@ -52,7 +53,6 @@ export interface MatmulKernel {
 /** Rows and vec4 columns one invocation computes (fixed by the shader's 8×(2·vec4) block). */
 const ROWS_PER_THREAD = 8;
 const VEC4_PER_THREAD = 2;
-const PACK_WORKGROUP = 64;
 
 /**
  * Kernel variants: `tiled` (shaders/matmul.wgsl: 8×8 block per invocation, runs anywhere) and
@@ -141,7 +141,7 @@ function bIsPacked(s: ResolvedMatmulShape): boolean {
   return !s.transB && s.N % 4 === 0 && s.batchStrideB % 4 === 0;
 }
 
-function checkLimits(gpu: Gpu, s: ResolvedMatmulShape, grid: readonly number[], packedBytes: number): void {
+function checkLimits(gpu: Gpu, s: ResolvedMatmulShape, grid: readonly number[], packed: Readonly<Record<string, number>>): void {
   const maxGroups = gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535;
   const axes = ['x (columns)', 'y (rows)', 'z (batch)'];
   grid.forEach((groups, i) => {
@@ -153,7 +153,7 @@ function checkLimits(gpu: Gpu, s: ResolvedMatmulShape, grid: readonly number[], 
   });
   const maxBinding = gpu.adapter.limits['maxStorageBufferBindingSize'] ?? Number.POSITIVE_INFINITY;
   const ext = matmulExtents(s);
-  const sizes = { A: ext.a * 4, B: ext.b * 4, C: ext.c * 4, 'packed B': packedBytes };
+  const sizes = { A: ext.a * 4, B: ext.b * 4, C: ext.c * 4, ...packed };
   for (const [name, bytes] of Object.entries(sizes)) {
     if (bytes > maxBinding) {
       throw new ShapeError(
@@ -171,33 +171,44 @@ function checkBuffer(name: string, buffer: GPUBuffer, elements: number, s: Resol
   }
 }
 
-interface PackPlan {
-  readonly pipeline: GPUComputePipeline;
-  readonly params: GPUBuffer;
-  readonly scratch: GPUBuffer;
-  readonly groups: readonly [number, number];
+/** Source layout of B as a [K, N] matrix, for packing. */
+function bSpec(s: ResolvedMatmulShape): PackSpec {
+  return { rows: s.K, cols: s.N, rowStride: s.transB ? 1 : s.N, colStride: s.transB ? s.K : 1, batchStride: s.batchStrideB, batch: s.batch };
 }
 
-async function planPack(gpu: Gpu, s: ResolvedMatmulShape, N4: number): Promise<PackPlan | undefined> {
-  if (bIsPacked(s)) return undefined;
-  const batches = s.batchStrideB === 0 ? 1 : s.batch;
-  const params = createUniformBuffer(gpu, uniformLayout('matmul', 'PackParams'), {
-    K: s.K,
-    N: s.N,
-    N4,
-    b_row: s.transB ? 1 : s.N,
-    b_col: s.transB ? s.K : 1,
-    b_batch: s.batchStrideB,
-    batches,
-  });
-  const groupsTotal = Math.ceil((batches * s.K * N4) / PACK_WORKGROUP);
-  const gx = Math.min(groupsTotal, gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535);
-  return {
-    pipeline: await gpu.pipelines.pipeline('matmul', 'pack_b'),
-    params,
-    scratch: gpu.pool.acquire(batches * s.K * N4 * 16, undefined, 'matmul packed B'),
-    groups: [gx, Math.ceil(groupsTotal / gx)],
-  };
+/** Source layout of Aᵀ as a [K, M] matrix, for packing (the subgroup kernel reads Aᵀ rows). */
+function aTSpec(s: ResolvedMatmulShape): PackSpec {
+  return { rows: s.K, cols: s.M, rowStride: s.transA ? s.M : 1, colStride: s.transA ? 1 : s.K, batchStride: s.batchStrideA, batch: s.batch };
+}
+
+interface Operands {
+  readonly packA: Pack | undefined;
+  readonly packB: Pack | undefined;
+  readonly params: GPUBuffer;
+}
+
+/** Packs what the variant needs and writes the kernel's uniforms (layout from its own struct). */
+async function prepareOperands(gpu: Gpu, s: ResolvedMatmulShape, plan: VariantPlan, variant: MatmulVariant): Promise<Operands> {
+  const N4 = Math.ceil(s.N / 4);
+  const packB = bIsPacked(s) ? undefined : await createPack(gpu, bSpec(s), 'matmul packed B');
+  const b_batch4 = packB ? packB.batchVec4 : s.batchStrideB / 4;
+  const common = { M: s.M, N: s.N, K: s.K, N4, b_batch4, c_batch: s.M * s.N };
+  const layout = uniformLayout(plan.shader, 'MatmulParams');
+  if (variant === 'subgroup') {
+    const packA = await createPack(gpu, aTSpec(s), 'matmul packed Aᵀ');
+    const params = createUniformBuffer(gpu, layout, { ...common, MP2: packA.cols4 * 2, a_batch2: packA.batchVec4 * 2 });
+    return { packA, packB, params };
+  }
+  const a = { a_row: s.transA ? 1 : s.K, a_col: s.transA ? s.M : 1, a_batch: s.batchStrideA };
+  return { packA: undefined, packB, params: createUniformBuffer(gpu, layout, { ...common, ...a }) };
+}
+
+/** Bytes of the packed copies a variant will allocate (checked against the binding limit first). */
+function packedSizes(s: ResolvedMatmulShape, variant: MatmulVariant): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  if (!bIsPacked(s)) sizes['packed B'] = packedBytes(bSpec(s));
+  if (variant === 'subgroup') sizes['packed Aᵀ'] = packedBytes(aTSpec(s));
+  return sizes;
 }
 
 /**
@@ -208,68 +219,53 @@ export async function createMatmul(gpu: Gpu, shape: MatmulShape, options: { vari
   const s = resolveMatmulShape(shape);
   const variant = chooseVariant(gpu, options.variant);
   const plan = planVariant(gpu, variant);
-  const N4 = Math.ceil(s.N / 4);
-  const grid = [Math.ceil(N4 / plan.blockVec4), Math.ceil(s.M / plan.blockRows), s.batch] as const;
-  checkLimits(gpu, s, grid, bIsPacked(s) ? 0 : (s.batchStrideB === 0 ? 1 : s.batch) * s.K * N4 * 16);
-  const pack = await planPack(gpu, s, N4);
-  const layout = uniformLayout(plan.shader, 'MatmulParams');
-  const params = createUniformBuffer(gpu, layout, {
-    M: s.M,
-    N: s.N,
-    K: s.K,
-    N4,
-    a_row: s.transA ? 1 : s.K,
-    a_col: s.transA ? s.M : 1,
-    a_batch: s.batchStrideA,
-    b_batch4: pack ? (s.batchStrideB === 0 ? 0 : s.K * N4) : s.batchStrideB / 4,
-    c_batch: s.M * s.N,
-  });
+  const grid = [Math.ceil(Math.ceil(s.N / 4) / plan.blockVec4), Math.ceil(s.M / plan.blockRows), s.batch] as const;
+  checkLimits(gpu, s, grid, packedSizes(s, variant));
+  const { packA, packB, params } = await prepareOperands(gpu, s, plan, variant);
   const pipeline = await gpu.pipelines.pipeline(plan.shader, 'main', plan.overrides);
   const ext = matmulExtents(s);
   const binds = new BindCache(gpu);
+  const bind = (p: GPUComputePipeline, buffers: GPUBuffer[]): GPUBindGroup => binds.get(p, buffers);
   return {
     shape: s,
     variant,
     flops: 2 * s.batch * s.M * s.N * s.K,
-    allocatedBytes: layout.size + (pack ? pack.scratch.size + pack.params.size : 0),
+    allocatedBytes: params.size + (packA?.allocatedBytes ?? 0) + (packB?.allocatedBytes ?? 0),
     encode(encoder, { a, b, c }) {
       checkBuffer('a', a, ext.a, s);
       checkBuffer('b', b, ext.b, s);
       checkBuffer('c', c, ext.c, s);
       const pass = encoder.beginComputePass({ label: `matmul ${describeShape(s)}` });
-      if (pack) {
-        pass.setPipeline(pack.pipeline);
-        pass.setBindGroup(0, binds.get(pack.pipeline, [pack.params, b, pack.scratch]));
-        pass.dispatchWorkgroups(pack.groups[0], pack.groups[1]);
-      }
+      packA?.record(pass, a, bind);
+      packB?.record(pass, b, bind);
       pass.setPipeline(pipeline);
-      pass.setBindGroup(0, binds.get(pipeline, [params, a, pack ? pack.scratch : b, c]));
+      pass.setBindGroup(0, bind(pipeline, [params, packA ? packA.scratch : a, packB ? packB.scratch : b, c]));
       pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
       pass.end();
     },
     destroy() {
       params.destroy();
-      if (pack) {
-        pack.params.destroy();
-        gpu.pool.release(pack.scratch);
-      }
+      packA?.destroy();
+      packB?.destroy();
     },
   };
 }
 
-/** Bind groups by (pipeline, buffers): repeated encodes with the same buffers reuse one. */
+/** Bind groups by (pipeline, buffers): repeated encodes with the same buffers reuse them. */
 class BindCache {
-  private readonly groups = new Map<GPUComputePipeline, { buffers: readonly GPUBuffer[]; group: GPUBindGroup }>();
+  private readonly entries: { pipeline: GPUComputePipeline; buffers: readonly GPUBuffer[]; group: GPUBindGroup }[] = [];
   constructor(private readonly gpu: Gpu) {}
 
   get(pipeline: GPUComputePipeline, buffers: readonly GPUBuffer[]): GPUBindGroup {
-    const hit = this.groups.get(pipeline);
-    if (hit && hit.buffers.every((b, i) => b === buffers[i])) return hit.group;
+    const hit = this.entries.find((e) => e.pipeline === pipeline && e.buffers.every((b, i) => b === buffers[i]));
+    if (hit) return hit.group;
     const group = this.gpu.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
-    this.groups.set(pipeline, { buffers, group });
+    // A kernel binds at most 3 pipelines × a few buffer sets; keep the last 8.
+    this.entries.push({ pipeline, buffers: [...buffers], group });
+    if (this.entries.length > 8) this.entries.shift();
     return group;
   }
 }

@@ -93,7 +93,9 @@ async function repeat(label: string, o: RingBenchOptions, progress: Progress, ru
     progress(`${label}: run ${i + 1}/${o.reps} ${times.at(-1)?.toFixed(0)} ms`);
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, minMs: sorted[0] ?? 0, maxMs: sorted.at(-1) ?? 0, runs: times.length };
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return { medianMs: median, minMs: sorted[0] ?? 0, maxMs: sorted.at(-1) ?? 0, runs: times.length };
 }
 
 async function openTransport(mode: TransportMode, o: RingBenchOptions): Promise<{ transport: RingTransport; gpu: Gpu; close: () => void }> {

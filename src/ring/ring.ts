@@ -1,12 +1,13 @@
 // The ring attention coordinator: lays the sequence out over R ranks, uploads each rank's rows,
 // runs the forward and backward ring passes through a transport, and gathers the results.
-import { createAttentionKernels, readF32, ShapeError, type AttentionKernels, type Gpu } from '../kernels/index.ts';
+import { createAttentionKernels, type AttentionKernels, type Gpu } from '../kernels/index.ts';
 import { UsageError } from '../core/index.ts';
 import { finalDkvSlot, runRingBackward } from './backward.ts';
 import type { StepRecord } from './commlog.ts';
 import { runRingForward, type RingContext } from './forward.ts';
-import { gatherRows, planLayout, shardRows, validateRingShape, type RingLayout, type RingLayoutKind } from './layout.ts';
-import { allocateGrads, allocateRank, type RankRuntime } from './rank.ts';
+import { gatherFromRanks, scatterToRanks, writePositions } from './io.ts';
+import { planLayout, validateRingShape, type RingLayout, type RingLayoutKind } from './layout.ts';
+import { allocateGrads, allocateRank, type RankGrads, type RankRuntime } from './rank.ts';
 import { planRing, type StepPlan } from './schedule.ts';
 import type { RingTransport } from './transport.ts';
 
@@ -84,12 +85,6 @@ async function kernelsPerRank(transport: RingTransport, config: RingConfig): Pro
   return Promise.all(out);
 }
 
-function checkLength(name: string, data: Float32Array, rows: number, width: number, shape: string): void {
-  if (data.length !== rows * width) {
-    throw new ShapeError(`ring attention: ${name} has ${data.length} values, expected ${shape} = ${rows * width}`);
-  }
-}
-
 /** Sets up R ranks on `transport` (allocating their buffers) for one sequence length and shape. */
 export async function createRingAttention(transport: RingTransport, config: RingConfig): Promise<RingAttention> {
   const kind = checkConfig(config, transport);
@@ -98,35 +93,19 @@ export async function createRingAttention(transport: RingTransport, config: Ring
   const kernels = await kernelsPerRank(transport, config);
   const rows = layout.segmentsPerRank * layout.segmentRows;
   const ranks: RankRuntime[] = kernels.map((attn, r) => allocateRank(r, transport.gpu(r), attn, rows));
-  const { heads: H, headDim: D, seqLen: T } = config;
-  const width = H * D;
+  const width = config.heads * config.headDim;
   const ctx: RingContext = { layout, plans, transport, ranks, rowBytes: width * 4 };
-  const shape = `[T=${T}, H=${H}, D=${D}]`;
+  const shape = `[T=${config.seqLen}, H=${config.heads}, D=${config.headDim}]`;
+  const upload = (name: string, data: Float32Array, pick: (rt: RankRuntime) => GPUBuffer): void =>
+    scatterToRanks(ranks, layout, { name, data, width, shape }, pick);
   let forwardDone = false;
-
-  const upload = (name: string, data: Float32Array, pick: (rt: RankRuntime) => GPUBuffer): void => {
-    checkLength(name, data, T, width, shape);
-    shardRows(layout, data, width).forEach((segs, r) => {
-      const rt = ranks[r];
-      if (rt) rt.gpu.device.queue.writeBuffer(pick(rt), 0, concat(segs));
-    });
-  };
-  const download = async (pick: (rt: RankRuntime) => GPUBuffer, w: number): Promise<Float32Array> => {
-    const parts = await Promise.all(ranks.map(async (rt) => splitRows(await readF32(rt.gpu, pick(rt), rows * w), layout.segmentRows * w)));
-    return gatherRows(layout, parts, w);
-  };
-  const grads = (rt: RankRuntime) => {
-    if (!rt.grads) throw new Error('readGrads() before backward()');
-    return rt.grads;
-  };
-
   return {
     layout, plans, transport,
     load(inputs) {
       upload('q', inputs.q, (rt) => rt.q);
       upload('k', inputs.k, (rt) => rt.home.k);
       upload('v', inputs.v, (rt) => rt.home.v);
-      for (const rt of ranks) rt.gpu.device.queue.writeBuffer(rt.home.pos, 0, concatU32(layout.segments[rt.rank]?.map((s) => s.positions) ?? []));
+      writePositions(ranks, layout);
     },
     async forward() {
       const log = await runRingForward(ctx);
@@ -134,11 +113,11 @@ export async function createRingAttention(transport: RingTransport, config: Ring
       return log;
     },
     async readOutput() {
-      return { o: await download((rt) => rt.o, width), lse: await download((rt) => rt.lse, H) };
+      return { o: await gatherFromRanks(ranks, layout, width, (rt) => rt.o), lse: await gatherFromRanks(ranks, layout, config.heads, (rt) => rt.lse) };
     },
     loadGrad(dO) {
       for (const rt of ranks) rt.grads ??= allocateGrads(rt);
-      upload('dO', dO, (rt) => grads(rt).dO);
+      upload('dO', dO, (rt) => gradsOf(rt).dO);
     },
     async backward() {
       if (!forwardDone) throw new Error('ring backward() needs forward() first (it uses the final lse and O)');
@@ -146,46 +125,22 @@ export async function createRingAttention(transport: RingTransport, config: Ring
     },
     async readGrads() {
       const slot = finalDkvSlot(config.ranks);
-      return {
-        dq: await download((rt) => grads(rt).dq, width),
-        dk: await download((rt) => grads(rt).dkv[slot].dk, width),
-        dv: await download((rt) => grads(rt).dkv[slot].dv, width),
-      };
+      const read = (pick: (rt: RankRuntime) => GPUBuffer) => gatherFromRanks(ranks, layout, width, pick);
+      return { dq: await read((rt) => gradsOf(rt).dq), dk: await read((rt) => gradsOf(rt).dkv[slot].dk), dv: await read((rt) => gradsOf(rt).dkv[slot].dv) };
     },
-    memory() {
-      return ranks.map((rt) => {
-        const stagingBytes = transport.stagingBytes(rt.rank);
-        return { rank: rt.rank, bufferBytes: rt.store.peak, stagingBytes, peakBytes: rt.store.peak + stagingBytes };
-      });
-    },
+    memory: () => ranks.map((rt) => rankMemory(rt, transport)),
     destroy() {
       for (const rt of ranks) rt.store.destroy();
     },
   };
 }
 
-function concat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+function gradsOf(rt: RankRuntime): RankGrads {
+  if (!rt.grads) throw new Error(`rank ${rt.rank}: gradients read before loadGrad()/backward()`);
+  return rt.grads;
 }
 
-function concatU32(parts: readonly Uint32Array[]): Uint32Array {
-  const out = new Uint32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-
-function splitRows(data: Float32Array, size: number): Float32Array[] {
-  const out: Float32Array[] = [];
-  for (let i = 0; i < data.length; i += size) out.push(data.subarray(i, i + size));
-  return out;
+function rankMemory(rt: RankRuntime, transport: RingTransport): RankMemory {
+  const stagingBytes = transport.stagingBytes(rt.rank);
+  return { rank: rt.rank, bufferBytes: rt.store.peak, stagingBytes, peakBytes: rt.store.peak + stagingBytes };
 }

@@ -15,6 +15,7 @@ interface KernelsArgs {
   repeat: number;
   warmup: number;
   'max-seconds': number;
+  'min-seconds': number;
   adapter?: string | undefined;
   backend?: string | undefined;
   baseline?: string | undefined;
@@ -27,6 +28,7 @@ function checkArgs(args: KernelsArgs): void {
   if (!Number.isInteger(args.warmup) || args.warmup < 0) throw new UsageError('BENCH_BAD_FLAG', `--warmup ${args.warmup}: expected an integer >= 0`);
   if (!(args.threshold > 0 && args.threshold < 1)) throw new UsageError('BENCH_BAD_FLAG', `--threshold ${args.threshold}: expected a fraction between 0 and 1`);
   if (!(args['max-seconds'] > 0)) throw new UsageError('BENCH_BAD_FLAG', `--max-seconds ${args['max-seconds']}: expected a number > 0`);
+  if (!(args['min-seconds'] >= 0)) throw new UsageError('BENCH_BAD_FLAG', `--min-seconds ${args['min-seconds']}: expected a number >= 0`);
 }
 
 /** The selected cases, plus the calibration matmul when the filter left out every matmul. */
@@ -86,6 +88,7 @@ export default defineCommand({
       .option('filter', { type: 'string', describe: 'Only cases whose "kernel shape" contains this text (case-insensitive)' })
       .option('repeat', { type: 'number', default: 7, describe: 'Timed runs per case (median reported)' })
       .option('warmup', { type: 'number', default: 2, describe: 'Untimed runs per case before timing' })
+      .option('min-seconds', { type: 'number', default: 1, describe: 'Keep repeating short cases until this much timing (max 1000 runs)' })
       .option('max-seconds', { type: 'number', default: 20, describe: 'Stop repeating a case after this much timing (>= 3 runs)' })
       .option('adapter', { type: 'string', describe: 'Adapter name substring, e.g. llvmpipe or H100 (see bench adapters)' })
       .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' })
@@ -98,7 +101,7 @@ export default defineCommand({
     const gpu = await openGpu({ ...(args.adapter ? { name: args.adapter } : {}), ...(args.backend ? { backend: args.backend } : {}) });
     try {
       process.stderr.write(`adapter: ${formatAdapter(gpu.adapter)}\n`);
-      const options = { warmup: args.warmup, repeat: args.repeat, maxSeconds: args['max-seconds'] };
+      const options = { warmup: args.warmup, repeat: args.repeat, minSeconds: args['min-seconds'], maxSeconds: args['max-seconds'] };
       const report = buildReport(gpu, await measureAll(gpu, selected, options), calibrationOnly);
       process.stderr.write(`${formatTable(report)}\n`);
       if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -33,7 +33,7 @@ function options(y: Argv) {
     .option('heads', { type: 'number', default: 4, describe: 'Attention heads H' })
     .option('head-dim', { type: 'number', default: 32, describe: 'Head size D (multiple of 4, <= 128)' })
     .option('causal', { type: 'boolean', default: true, describe: 'Causal mask (--no-causal for full attention)' })
-    .option('reps', { type: 'number', default: 1, describe: 'Timed runs of each pass (median reported)' })
+    .option('reps', { type: 'number', default: 3, describe: 'Timed runs of each pass (median reported)' })
     .option('warmup', { type: 'number', default: 0, describe: 'Untimed runs of each pass before timing' })
     .option('baseline', { type: 'boolean', default: true, describe: 'Also run the single-device blockwise kernel (overhead, error vs it); --no-baseline skips it' })
     .option('check-rows', { type: 'number', default: 8, describe: 'Query rows checked against the f64 dense reference (O, lse, dQ)' })

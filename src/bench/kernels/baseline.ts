@@ -10,6 +10,7 @@ export const BASELINE_SCHEMA = 'wattring.bench.kernels.baseline/1';
 export interface BaselineEntry {
   readonly kernel: string;
   readonly shape: string;
+  /** The report's ratioBest: fastest-run throughput ÷ best calibration GFLOP/s. */
   readonly ratio: number;
 }
 
@@ -62,7 +63,7 @@ export function readBaseline(file: string): Baseline {
 export function baselineFrom(report: KernelReport): Baseline {
   const results: BaselineEntry[] = [];
   for (const r of report.results) {
-    if (r.kind === 'measured' && r.withinTolerance && Number.isFinite(r.ratio)) results.push({ kernel: r.kernel, shape: r.shape, ratio: r.ratio });
+    if (r.kind === 'measured' && r.withinTolerance && Number.isFinite(r.ratioBest)) results.push({ kernel: r.kernel, shape: r.shape, ratio: r.ratioBest });
   }
   return {
     schema: BASELINE_SCHEMA,
@@ -77,16 +78,19 @@ export function writeBaseline(file: string, report: KernelReport): void {
   writeFileSync(file, `${JSON.stringify(baselineFrom(report), null, 2)}\n`);
 }
 
-/** Each baseline entry against this run: regressed when ratio < baseline · (1 − threshold). */
+/**
+ * Each baseline entry against this run: regressed when ratioBest < baseline · (1 − threshold).
+ * Fastest runs, not medians: on a shared machine contention only ever adds time.
+ */
 export function compareWithBaseline(report: KernelReport, baseline: Baseline, threshold: number): Comparison[] {
   return baseline.results.map((entry) => {
     const { kernel, shape } = entry;
     const r = report.results.find((x) => x.kernel === kernel && x.shape === shape);
     if (!r) return { kind: 'missing', kernel, shape, reason: 'not run (filtered out or removed)' };
     if (r.kind === 'failed') return { kind: 'missing', kernel, shape, reason: `failed: ${r.error}` };
-    const change = r.ratio / entry.ratio - 1;
-    const kind = r.ratio < entry.ratio * (1 - threshold) ? 'regressed' : 'ok';
-    return { kind, kernel, shape, ratio: r.ratio, baseline: entry.ratio, change };
+    const change = r.ratioBest / entry.ratio - 1;
+    const kind = r.ratioBest < entry.ratio * (1 - threshold) ? 'regressed' : 'ok';
+    return { kind, kernel, shape, ratio: r.ratioBest, baseline: entry.ratio, change };
   });
 }
 

@@ -6,6 +6,8 @@ import type { KernelBenchCase, KernelBenchRun } from './case.ts';
 export interface MeasureOptions {
   readonly warmup: number;
   readonly repeat: number;
+  /** Keep repeating past `repeat` until this many seconds were spent timing (short kernels). */
+  readonly minSeconds: number;
   /** Stop repeating once this many seconds were spent timing (at least 3 runs still happen). */
   readonly maxSeconds: number;
 }
@@ -41,9 +43,11 @@ async function timeRuns(gpu: Gpu, run: KernelBenchRun, options: MeasureOptions):
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   try {
-    while (seconds.length < options.repeat) {
+    const elapsed = (): number => (performance.now() - started) / 1e3;
+    const MAX_RUNS = 1000;
+    while (seconds.length < MAX_RUNS && (seconds.length < options.repeat || elapsed() < options.minSeconds)) {
       seconds.push(await once());
-      if (seconds.length >= 3 && (performance.now() - started) / 1e3 > options.maxSeconds) break;
+      if (seconds.length >= 3 && elapsed() > options.maxSeconds) break;
     }
   } finally {
     timer?.destroy();

@@ -1,0 +1,69 @@
+// Repacks a strided f32 matrix (any transpose, any batch stride) into the row-major vec4 layout
+// the matmul kernels read: [batches, rows, ceil(cols/4)] vec4, zero-padded past `cols`.
+// One `pack_b` dispatch of shaders/matmul.wgsl; O(rows·cols) next to the O(M·N·K) product.
+import type { Gpu } from './device.ts';
+import { createUniformBuffer, uniformLayout } from './uniforms.ts';
+
+const PACK_WORKGROUP = 64;
+
+export interface PackSpec {
+  /** Rows of the packed matrix (k for B and for Aᵀ). */
+  readonly rows: number;
+  /** Columns of the packed matrix (n for B, m for Aᵀ); padded up to a multiple of 4. */
+  readonly cols: number;
+  /** Source element stride between consecutive rows / columns. */
+  readonly rowStride: number;
+  readonly colStride: number;
+  /** Source elements between batches; 0 = one matrix shared by every batch (packed once). */
+  readonly batchStride: number;
+  readonly batch: number;
+}
+
+export interface Pack {
+  readonly scratch: GPUBuffer;
+  /** vec4s per packed row, and between packed batches (0 when shared). */
+  readonly cols4: number;
+  readonly batchVec4: number;
+  readonly allocatedBytes: number;
+  /** Records the repack of `source` into `scratch` into an open compute pass. */
+  record(pass: GPUComputePassEncoder, source: GPUBuffer, bind: (pipeline: GPUComputePipeline, buffers: GPUBuffer[]) => GPUBindGroup): void;
+  destroy(): void;
+}
+
+/** Bytes the packed copy of `spec` occupies (for limit checks before allocating). */
+export function packedBytes(spec: PackSpec): number {
+  return (spec.batchStride === 0 ? 1 : spec.batch) * spec.rows * Math.ceil(spec.cols / 4) * 16;
+}
+
+export async function createPack(gpu: Gpu, spec: PackSpec, label: string): Promise<Pack> {
+  const cols4 = Math.ceil(spec.cols / 4);
+  const batches = spec.batchStride === 0 ? 1 : spec.batch;
+  const params = createUniformBuffer(gpu, uniformLayout('matmul', 'PackParams'), {
+    K: spec.rows,
+    N: spec.cols,
+    N4: cols4,
+    b_row: spec.rowStride,
+    b_col: spec.colStride,
+    b_batch: spec.batchStride,
+    batches,
+  });
+  const pipeline = await gpu.pipelines.pipeline('matmul', 'pack_b');
+  const scratch = gpu.pool.acquire(packedBytes(spec), undefined, label);
+  const total = Math.ceil((batches * spec.rows * cols4) / PACK_WORKGROUP);
+  const gx = Math.min(total, gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535);
+  return {
+    scratch,
+    cols4,
+    batchVec4: spec.batchStride === 0 ? 0 : spec.rows * cols4,
+    allocatedBytes: scratch.size + params.size,
+    record(pass, source, bind) {
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bind(pipeline, [params, source, scratch]));
+      pass.dispatchWorkgroups(gx, Math.ceil(total / gx));
+    },
+    destroy() {
+      params.destroy();
+      gpu.pool.release(scratch);
+    },
+  };
+}
