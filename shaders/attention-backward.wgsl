@@ -14,8 +14,7 @@ override SCALE: f32 = 0.177;      // softmax scale
 override SCALE_LOG2: f32 = 0.255; // scale · log2(e)
 override WG: u32 = 64u;
 
-const R: u32 = 4u;                // owned rows per invocation
-const MAXD4: u32 = 32u;
+override R: u32 = 2u;             // owned rows per invocation (1..4; substituted as a const)
 const PAD: u32 = 0xffffffffu;
 const LOG2E: f32 = 1.4426950408889634;
 
@@ -103,38 +102,64 @@ fn prep(@builtin(global_invocation_id) gid: vec3<u32>) {
   delta[sr] = s;
 }
 
+var<workgroup> wg_atomic: atomic<u32>;
+var<workgroup> wg_value: u32;
+
+// Min (`is_min`) or max of one u32 per invocation as a workgroup-uniform value: the skip tests in
+// the row loops then stay uniform, which keeps the loads of the walked rows broadcasts (scalar
+// loads on llvmpipe; a divergent loop turns them into per-lane gathers).
+fn workgroup_reduce(mine: u32, lid: u32, is_min: bool) -> u32 {
+  if (lid == 0u) {
+    atomicStore(&wg_atomic, select(0u, PAD, is_min));
+  }
+  workgroupBarrier();
+  if (is_min) {
+    atomicMin(&wg_atomic, mine);
+  } else {
+    atomicMax(&wg_atomic, mine);
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    wg_value = atomicLoad(&wg_atomic);
+  }
+  return workgroupUniformLoad(&wg_value);
+}
+
 // Owner of keys: dv_i += Σ_q p·dO, dk_i += scale·Σ_q ds·q with ds = p·(dO·v_i − delta).
 @compute @workgroup_size(WG)
-fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let h = gid.y;
   let base = gid.x * R;
-  if (base >= params.k_rows) {
-    return;
-  }
-  var kk: array<vec4f, 128>;
-  var vv: array<vec4f, 128>;
-  var gk: array<vec4f, 128>;
-  var gv: array<vec4f, 128>;
+  var kk: array<vec4f, R * D4>;
+  var vv: array<vec4f, R * D4>;
+  var gk = array<vec4f, R * D4>();
+  var gv = array<vec4f, R * D4>();
   let kp = load_kpos(base);
-  let min_kp = min_pos(kp);
   for (var i = 0u; i < R; i++) {
+    // Rows past the block are clamped for loading and never written (no early return: the
+    // workgroup's control flow stays uniform).
     let r = (params.k_offset + min(base + i, params.k_rows - 1u)) * H + h;
     for (var d = 0u; d < D4; d++) {
-      kk[i * MAXD4 + d] = k[r * D4 + d] * SCALE_LOG2;
-      vv[i * MAXD4 + d] = v[r * D4 + d];
+      kk[i * D4 + d] = k[r * D4 + d] * SCALE_LOG2;
+      vv[i * D4 + d] = v[r * D4 + d];
     }
   }
+  var own_min = PAD;
+  for (var i = 0u; i < R; i++) {
+    own_min = min(own_min, kp[i]);
+  }
+  let wg_min_kp = workgroup_reduce(own_min, lid, true);
   for (var j = 0u; j < params.q_rows; j += 4u) {
     let qp = load_qpos(j);
-    if ((CAUSAL && max_pos(qp) < min_kp) || all(qp == vec4<u32>(PAD)) || min_kp == PAD) {
+    if ((CAUSAL && max_pos(qp) < wg_min_kp) || all(qp == vec4<u32>(PAD)) || wg_min_kp == PAD) {
       continue;
     }
     let jc = min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.q_rows - 1u));
     let qb = (vec4<u32>(params.q_offset) + jc) * H + vec4<u32>(h);
     let lse2 = vec4f(lse[qb.x], lse[qb.y], lse[qb.z], lse[qb.w]) * LOG2E;
     let dl = vec4f(delta[qb.x], delta[qb.y], delta[qb.z], delta[qb.w]);
-    var s = array<vec4f, 4>();     // [key i] over 4 queries, log2 units
-    var dp = array<vec4f, 4>();    // [key i] dO_q · v_i
+    var s = array<vec4f, R>();    // [key i] over 4 queries, log2 units
+    var dp = array<vec4f, R>();   // [key i] dO_q · v_i
     for (var d = 0u; d < D4; d++) {
       let q0 = q[qb.x * D4 + d];
       let q1 = q[qb.y * D4 + d];
@@ -145,14 +170,14 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>) {
       let g2 = d_o[qb.z * D4 + d];
       let g3 = d_o[qb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
-        let x = kk[i * MAXD4 + d];
-        let y = vv[i * MAXD4 + d];
+        let x = kk[i * D4 + d];
+        let y = vv[i * D4 + d];
         s[i] += vec4f(dot(x, q0), dot(x, q1), dot(x, q2), dot(x, q3));
         dp[i] += vec4f(dot(y, g0), dot(y, g1), dot(y, g2), dot(y, g3));
       }
     }
-    var p: array<vec4f, 4>;
-    var ds: array<vec4f, 4>;
+    var p = array<vec4f, R>();
+    var ds = array<vec4f, R>();
     for (var i = 0u; i < R; i++) {
       p[i] = select(vec4f(0.0), exp2(s[i] - lse2), pair_mask(qp, kp[i]));
       ds[i] = p[i] * (dp[i] - dl);
@@ -169,8 +194,8 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>) {
       for (var i = 0u; i < R; i++) {
         let pi = p[i];
         let si = ds[i];
-        gv[i * MAXD4 + d] += pi.x * g0 + pi.y * g1 + pi.z * g2 + pi.w * g3;
-        gk[i * MAXD4 + d] += si.x * q0 + si.y * q1 + si.z * q2 + si.w * q3;
+        gv[i * D4 + d] += pi.x * g0 + pi.y * g1 + pi.z * g2 + pi.w * g3;
+        gk[i * D4 + d] += si.x * q0 + si.y * q1 + si.z * q2 + si.w * q3;
       }
     }
   }
@@ -178,8 +203,8 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (base + i < params.k_rows) {
       let r = (params.k_offset + base + i) * H + h;
       for (var d = 0u; d < D4; d++) {
-        dk[r * D4 + d] += gk[i * MAXD4 + d] * SCALE;
-        dv[r * D4 + d] += gv[i * MAXD4 + d];
+        dk[r * D4 + d] += gk[i * D4 + d] * SCALE;
+        dv[r * D4 + d] += gv[i * D4 + d];
       }
     }
   }
@@ -187,17 +212,13 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>) {
 
 // Owner of queries: dq_i += scale·Σ_k ds·k with ds = p·(dO_i·v − delta_i).
 @compute @workgroup_size(WG)
-fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let h = gid.y;
   let base = gid.x * R;
-  if (base >= params.q_rows) {
-    return;
-  }
-  var qv: array<vec4f, 128>;
-  var gov: array<vec4f, 128>;
-  var gq: array<vec4f, 128>;
+  var qv: array<vec4f, R * D4>;
+  var gov: array<vec4f, R * D4>;
+  var gq = array<vec4f, R * D4>();
   let qp = load_qpos(base);
-  let max_qp = max_pos(qp);
   var lse2: vec4f;
   var dl: vec4f;
   for (var i = 0u; i < R; i++) {
@@ -205,19 +226,24 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>) {
     lse2[i] = lse[r] * LOG2E;
     dl[i] = delta[r];
     for (var d = 0u; d < D4; d++) {
-      qv[i * MAXD4 + d] = q[r * D4 + d] * SCALE_LOG2;
-      gov[i * MAXD4 + d] = d_o[r * D4 + d];
+      qv[i * D4 + d] = q[r * D4 + d] * SCALE_LOG2;
+      gov[i * D4 + d] = d_o[r * D4 + d];
     }
   }
+  var own_max = 0u;
+  for (var i = 0u; i < R; i++) {
+    own_max = max(own_max, select(qp[i], 0u, qp[i] == PAD));
+  }
+  let wg_max_qp = workgroup_reduce(own_max, lid, false);
   for (var j = 0u; j < params.k_rows; j += 4u) {
     let kp = load_kpos(j);
-    if ((CAUSAL && min_pos(kp) > max_qp) || all(kp == vec4<u32>(PAD)) || all(qp == vec4<u32>(PAD))) {
+    if ((CAUSAL && min_pos(kp) > wg_max_qp) || all(kp == vec4<u32>(PAD))) {
       continue;
     }
     let jc = min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.k_rows - 1u));
     let kb = (vec4<u32>(params.k_offset) + jc) * H + vec4<u32>(h);
-    var s = array<vec4f, 4>();     // [query i] over 4 keys
-    var dp = array<vec4f, 4>();
+    var s = array<vec4f, R>();    // [query i] over 4 keys
+    var dp = array<vec4f, R>();
     for (var d = 0u; d < D4; d++) {
       let k0 = k[kb.x * D4 + d];
       let k1 = k[kb.y * D4 + d];
@@ -228,13 +254,13 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>) {
       let v2 = v[kb.z * D4 + d];
       let v3 = v[kb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
-        let x = qv[i * MAXD4 + d];
-        let y = gov[i * MAXD4 + d];
+        let x = qv[i * D4 + d];
+        let y = gov[i * D4 + d];
         s[i] += vec4f(dot(x, k0), dot(x, k1), dot(x, k2), dot(x, k3));
         dp[i] += vec4f(dot(y, v0), dot(y, v1), dot(y, v2), dot(y, v3));
       }
     }
-    var ds: array<vec4f, 4>;
+    var ds = array<vec4f, R>();
     for (var i = 0u; i < R; i++) {
       let p = select(vec4f(0.0), exp2(s[i] - vec4f(lse2[i])), key_mask(kp, qp[i]));
       ds[i] = p * (dp[i] - vec4f(dl[i]));
@@ -246,7 +272,7 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>) {
       let k3 = k[kb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
         let si = ds[i];
-        gq[i * MAXD4 + d] += si.x * k0 + si.y * k1 + si.z * k2 + si.w * k3;
+        gq[i * D4 + d] += si.x * k0 + si.y * k1 + si.z * k2 + si.w * k3;
       }
     }
   }
@@ -254,7 +280,7 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (base + i < params.q_rows) {
       let r = (params.q_offset + base + i) * H + h;
       for (var d = 0u; d < D4; d++) {
-        dq[r * D4 + d] += gq[i * MAXD4 + d] * SCALE;
+        dq[r * D4 + d] += gq[i * D4 + d] * SCALE;
       }
     }
   }

@@ -15,8 +15,7 @@ override CAUSAL: bool = true;
 override SCALE_LOG2: f32 = 0.255; // softmax scale · log2(e)
 override WG: u32 = 64u;
 
-const R: u32 = 4u;                // query rows per invocation
-const MAXD4: u32 = 32u;           // D <= 128
+override R: u32 = 4u;             // query rows per invocation (1..4; substituted as a const)
 const PAD: u32 = 0xffffffffu;
 const NEG: f32 = -1e30;           // stands for −∞ (finite: WGSL may assume finite math)
 const LN2: f32 = 0.6931471805599453;
@@ -63,20 +62,38 @@ fn load_kpos(j: u32) -> vec4<u32> {
   return kp;
 }
 
+var<workgroup> wg_max_atomic: atomic<u32>;
+var<workgroup> wg_max_qp: u32;
+
+// Largest unpadded query position of the workgroup, as a workgroup-uniform value: the key loop's
+// skip test then stays uniform, which keeps every K/V load a broadcast (a scalar load on llvmpipe,
+// where a divergent loop turns them into per-lane gathers).
+fn workgroup_max(mine: u32, lid: u32) -> u32 {
+  if (lid == 0u) {
+    atomicStore(&wg_max_atomic, 0u);
+  }
+  workgroupBarrier();
+  atomicMax(&wg_max_atomic, mine);
+  workgroupBarrier();
+  if (lid == 0u) {
+    wg_max_qp = atomicLoad(&wg_max_atomic);
+  }
+  return workgroupUniformLoad(&wg_max_qp);
+}
+
 @compute @workgroup_size(WG)
-fn fold(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let h = gid.y;
   let base = gid.x * R;
-  if (base >= params.q_rows) {
-    return;
-  }
-  var qv: array<vec4f, 128>;      // [R][MAXD4]
-  var acc: array<vec4f, 128>;     // [R][MAXD4]
+  var qv: array<vec4f, R * D4>;
+  var acc: array<vec4f, R * D4>;
   var qp: vec4<u32>;
   var m: vec4f;
   var l: vec4f;
-  var max_qp = 0u;                // largest unpadded query position of this invocation
+  var max_qp = 0u;
   for (var i = 0u; i < R; i++) {
+    // Rows past the block are clamped for loading and never written (no early return: the
+    // workgroup's control flow stays uniform).
     let r = min(base + i, params.q_rows - 1u);
     let sr = (params.q_offset + r) * H + h;
     qp[i] = select(PAD, q_pos[params.q_offset + r], base + i < params.q_rows);
@@ -86,34 +103,32 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>) {
     m[i] = m_state[sr];
     l[i] = l_state[sr];
     for (var d = 0u; d < D4; d++) {
-      qv[i * MAXD4 + d] = q[sr * D4 + d] * SCALE_LOG2;
-      acc[i * MAXD4 + d] = acc_state[sr * D4 + d];
+      qv[i * D4 + d] = q[sr * D4 + d] * SCALE_LOG2;
+      acc[i * D4 + d] = acc_state[sr * D4 + d];
     }
   }
+  let wg_max = workgroup_max(max_qp, lid);
   for (var j = 0u; j < params.k_rows; j += 4u) {
     let kp = load_kpos(j);
-    // Skip a chunk that is fully masked for every row here (causal future keys, or padding).
-    if (CAUSAL && min(min(kp.x, kp.y), min(kp.z, kp.w)) > max_qp) {
+    // Skip a chunk that is fully masked for the whole workgroup (causal future keys, padding).
+    if ((CAUSAL && min(min(kp.x, kp.y), min(kp.z, kp.w)) > wg_max) || all(kp == vec4<u32>(PAD))) {
       continue;
     }
-    if (all(kp == vec4<u32>(PAD))) {
-      continue;
-    }
-    let jc = vec4<u32>(min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.k_rows - 1u)));
+    let jc = min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.k_rows - 1u));
     let kb = (vec4<u32>(params.k_offset) + jc) * H + vec4<u32>(h);
     // s[i][c] = q_i · k_c (already scaled into log2 units)
-    var s = array<vec4f, 4>();
+    var s = array<vec4f, R>();
     for (var d = 0u; d < D4; d++) {
       let k0 = k[kb.x * D4 + d];
       let k1 = k[kb.y * D4 + d];
       let k2 = k[kb.z * D4 + d];
       let k3 = k[kb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
-        let x = qv[i * MAXD4 + d];
+        let x = qv[i * D4 + d];
         s[i] += vec4f(dot(x, k0), dot(x, k1), dot(x, k2), dot(x, k3));
       }
     }
-    var p: array<vec4f, 4>;
+    var p = array<vec4f, R>();
     var alpha: vec4f;
     for (var i = 0u; i < R; i++) {
       let ok = key_mask(kp, qp[i]);
@@ -131,7 +146,7 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>) {
       let v3 = v[kb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
         let pi = p[i];
-        acc[i * MAXD4 + d] = acc[i * MAXD4 + d] * alpha[i] + pi.x * v0 + pi.y * v1 + pi.z * v2 + pi.w * v3;
+        acc[i * D4 + d] = acc[i * D4 + d] * alpha[i] + pi.x * v0 + pi.y * v1 + pi.z * v2 + pi.w * v3;
       }
     }
   }
@@ -141,7 +156,7 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>) {
       m_state[sr] = m[i];
       l_state[sr] = l[i];
       for (var d = 0u; d < D4; d++) {
-        acc_state[sr * D4 + d] = acc[i * MAXD4 + d];
+        acc_state[sr * D4 + d] = acc[i * D4 + d];
       }
     }
   }

@@ -16,7 +16,7 @@ export interface LimiterOptions {
 
 const REQUEUE = Symbol('requeue');
 /** Fraction of the budget the limiter plans to use. */
-export const HEADROOM = 0.985;
+export const HEADROOM = 0.99;
 
 export class KeyLimiter {
   /** Spacing between request starts, ms of wall time. */
@@ -34,8 +34,8 @@ export class KeyLimiter {
     const k = options.timeScale;
     // Both caps become a minimum spacing of starts; bottleneck books slots ahead (next = slot +
     // minTime), so timer lateness does not accumulate while enough requests are queued.
-    // Send at 98.5 % of the budget: at exactly 100 % the server's bucket sits empty and any jitter
-    // in arrival times (a late event loop) becomes a 429; the 1.5 % lets it refill to absorb that.
+    // Send at 99 % of the budget: at exactly 100 % the server's bucket sits empty and any jitter
+    // in arrival times (a late event loop) becomes a 429; the 1 % lets it refill to absorb that.
     const sustained = 3_600_000 / (options.ratePerHour * HEADROOM * k);
     // 5 % over 1/burst so that network jitter cannot put burst + 1 starts in one second.
     const burst = (1000 * 1.05) / (options.burstPerSecond * k);

@@ -4,7 +4,7 @@ import type { Gpu } from './device.ts';
 import type { BackwardBlockArgs, BackwardPrepArgs, FinalizeArgs, FoldArgs } from './attention.ts';
 import { ShapeError } from './errors.ts';
 import type { AttentionPipelines } from './attention-pipelines.ts';
-import { checkBuffer, checkRows, ROWS_PER_INVOCATION, WORKGROUP_SIZE, type AttentionLimits } from './attention-shapes.ts';
+import { checkBuffer, checkRows, WORKGROUP_SIZE, type AttentionLimits } from './attention-shapes.ts';
 
 type Bindings = Readonly<Record<number, GPUBuffer>>;
 
@@ -20,9 +20,9 @@ function dispatch(gpu: Gpu, encoder: GPUCommandEncoder, pipeline: GPUComputePipe
   pass.end();
 }
 
-/** Workgroups along x for `rows` rows, R rows per invocation. */
-function rowGroups(rows: number): number {
-  return Math.ceil(rows / (ROWS_PER_INVOCATION * WORKGROUP_SIZE));
+/** Workgroups along x for `rows` rows, `perInvocation` rows per invocation. */
+function rowGroups(rows: number, perInvocation: number): number {
+  return Math.ceil(rows / (perInvocation * WORKGROUP_SIZE));
 }
 
 function checkQSide(lim: AttentionLimits, what: string, a: { qRows: number; q: GPUBuffer; qPos: GPUBuffer; qOffset?: number }): number {
@@ -50,7 +50,7 @@ export function encodeFold(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits
   }
   const params = p.params(a.qRows, a.kRows, qOff, kOff);
   const b = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.state.m, 7: a.state.l, 8: a.state.acc };
-  dispatch(gpu, encoder, p.fold, b, rowGroups(a.qRows), lim.heads);
+  dispatch(gpu, encoder, p.fold, b, rowGroups(a.qRows, p.rows.forward), lim.heads);
 }
 
 export function encodeFinalize(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: FinalizeArgs): void {
@@ -82,6 +82,6 @@ export function encodeBackwardBlock(gpu: Gpu, p: AttentionPipelines, lim: Attent
   checkBuffer(what, 'dv', a.dv, a.kRows, kOff, [lim.heads, lim.headDim]);
   const params = p.params(a.qRows, a.kRows, qOff, kOff);
   const shared = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.dO, 7: a.lse, 8: a.delta };
-  dispatch(gpu, encoder, p.dkdv, { ...shared, 10: a.dk, 11: a.dv }, rowGroups(a.kRows), lim.heads);
-  dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(a.qRows), lim.heads);
+  dispatch(gpu, encoder, p.dkdv, { ...shared, 10: a.dk, 11: a.dv }, rowGroups(a.kRows, p.rows.backward), lim.heads);
+  dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(a.qRows, p.rows.backward), lim.heads);
 }

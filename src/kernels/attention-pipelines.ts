@@ -11,25 +11,40 @@ export interface AttentionPipelines {
   readonly prep: GPUComputePipeline;
   readonly dkdv: GPUComputePipeline;
   readonly dq: GPUComputePipeline;
+  /** Rows each invocation owns in the forward fold and in the backward passes. */
+  readonly rows: RowsPerInvocation;
   /** A uniform buffer holding `Params { q_rows, k_rows, q_offset, k_offset }` (cached by value). */
   params(qRows: number, kRows: number, qOffset: number, kOffset: number): GPUBuffer;
+}
+
+export interface RowsPerInvocation {
+  readonly forward: number;
+  readonly backward: number;
+}
+
+/** More rows per invocation reuse each K/V load more, but the per-row registers grow with D. */
+export function rowsPerInvocation(headDim: number): RowsPerInvocation {
+  return { forward: headDim <= 32 ? 4 : headDim <= 64 ? 2 : 1, backward: headDim <= 32 ? 2 : 1 };
 }
 
 export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionConfig>): Promise<AttentionPipelines> {
   const scaleLog2 = c.scale * Math.LOG2E;
   const common = { H: c.heads, CAUSAL: c.causal ? 1 : 0, SCALE_LOG2: scaleLog2, WG: WORKGROUP_SIZE };
   const bwd = { ...common, SCALE: c.scale };
-  const d4 = c.headDim / 4;
+  const D4 = c.headDim / 4;
+  const rows = rowsPerInvocation(c.headDim);
+  const fwd = { D4, R: rows.forward };
+  const bwdConsts = { D4, R: rows.backward };
   const [fold, finalize, prep, dkdv, dq] = await Promise.all([
-    specialised(gpu, 'attention-forward', d4, 'fold', common),
-    specialised(gpu, 'attention-forward', d4, 'finalize', common),
-    specialised(gpu, 'attention-backward', d4, 'prep', bwd),
-    specialised(gpu, 'attention-backward', d4, 'dkdv', bwd),
-    specialised(gpu, 'attention-backward', d4, 'dq_rows', bwd),
+    specialised(gpu, 'attention-forward', fwd, 'fold', common),
+    specialised(gpu, 'attention-forward', fwd, 'finalize', common),
+    specialised(gpu, 'attention-backward', bwdConsts, 'prep', bwd),
+    specialised(gpu, 'attention-backward', bwdConsts, 'dkdv', bwd),
+    specialised(gpu, 'attention-backward', bwdConsts, 'dq_rows', bwd),
   ]);
   const cache = new Map<string, GPUBuffer>();
   return {
-    fold, finalize, prep, dkdv, dq,
+    fold, finalize, prep, dkdv, dq, rows,
     params(qRows, kRows, qOffset, kOffset) {
       const key = `${qRows},${kRows},${qOffset},${kOffset}`;
       let buf = cache.get(key);
@@ -45,42 +60,50 @@ export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionCo
   };
 }
 
-// D4 (head dim / 4) is the one constant we substitute into the text instead of passing as an
-// override: llvmpipe does not unroll loops bounded by an override, so the per-row register arrays
-// become dynamically indexed and a pipeline took 8–50 s to compile (0.13 s with a const).
+// D4 (head dim / 4) and R (rows per invocation) are substituted into the text as consts instead of
+// passed as overrides: llvmpipe does not unroll loops bounded by an override, so the per-row
+// register arrays became dynamically indexed and the first dispatch took 8–50 s to compile.
+type Consts = Readonly<Record<'D4' | 'R', number>>;
 const modules = new WeakMap<GPUDevice, Map<string, Promise<GPUShaderModule>>>();
 
-function specialisedModule(gpu: Gpu, name: string, d4: number): Promise<GPUShaderModule> {
+function specialisedModule(gpu: Gpu, name: string, consts: Consts): Promise<GPUShaderModule> {
   let perDevice = modules.get(gpu.device);
   if (!perDevice) {
     perDevice = new Map();
     modules.set(gpu.device, perDevice);
   }
-  const key = `${name}#${d4}`;
+  const key = `${name}#${JSON.stringify(consts)}`;
   let mod = perDevice.get(key);
   if (!mod) {
-    mod = compileWithD4(gpu, name, d4);
+    mod = compileWithConsts(gpu, name, consts);
     perDevice.set(key, mod);
   }
   return mod;
 }
 
-async function compileWithD4(gpu: Gpu, name: string, d4: number): Promise<GPUShaderModule> {
-  const marker = /^override D4: u32 = \d+u;/m;
-  const text = shaderSource(name);
-  if (!marker.test(text)) throw new ShaderCompileError(name, 'missing the line `override D4: u32 = <n>u;` to specialise');
-  const code = text.replace(marker, `const D4: u32 = ${d4}u;`);
-  const module = gpu.device.createShaderModule({ label: `${name} D4=${d4}`, code });
+/** shaders/<name>.wgsl with each `override NAME: u32 = …;` of `consts` turned into a const. */
+export function specialiseSource(name: string, consts: Consts): string {
+  let text = shaderSource(name);
+  for (const [id, value] of Object.entries(consts)) {
+    const marker = new RegExp(`^override ${id}: u32 = \\d+u;`, 'm');
+    if (!marker.test(text)) throw new ShaderCompileError(name, `missing the line \`override ${id}: u32 = <n>u;\` to specialise`);
+    text = text.replace(marker, `const ${id}: u32 = ${value}u;`);
+  }
+  return text;
+}
+
+async function compileWithConsts(gpu: Gpu, name: string, consts: Consts): Promise<GPUShaderModule> {
+  const module = gpu.device.createShaderModule({ label: `${name} ${JSON.stringify(consts)}`, code: specialiseSource(name, consts) });
   const info = await module.getCompilationInfo();
   if (info.messages.some((m) => m.type === 'error')) throw new ShaderCompileError(name, formatCompilationMessages(name, info));
   return module;
 }
 
-async function specialised(gpu: Gpu, name: string, d4: number, entryPoint: string, constants: Overrides): Promise<GPUComputePipeline> {
-  const module = await specialisedModule(gpu, name, d4);
+async function specialised(gpu: Gpu, name: string, consts: Consts, entryPoint: string, constants: Overrides): Promise<GPUComputePipeline> {
+  const module = await specialisedModule(gpu, name, consts);
   gpu.device.pushErrorScope('validation');
   const pipeline = await gpu.device.createComputePipelineAsync({
-    label: `${name}:${entryPoint} D4=${d4}`,
+    label: `${name}:${entryPoint} ${JSON.stringify(consts)}`,
     layout: 'auto',
     compute: { module, entryPoint, constants: { ...constants } },
   });

@@ -4,8 +4,7 @@ import type { Gpu } from './device.ts';
 import { ShapeError } from './errors.ts';
 import type { AttentionConfig } from './attention.ts';
 
-/** Query/key rows one invocation owns and invocations per workgroup (must match the WGSL). */
-export const ROWS_PER_INVOCATION = 4;
+/** Invocations per workgroup (the WGSL's WG override). */
 export const WORKGROUP_SIZE = 64;
 export const MAX_HEAD_DIM = 128;
 /** Storage buffers the dK/dV pass binds (q, qPos, k, v, kPos, dO, lse, delta, dk, dv). */

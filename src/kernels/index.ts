@@ -55,3 +55,5 @@ export { ADAMW_PARAMS } from './adamw.ts';
 export { GRAD_NORM_PARAMS } from './gradnorm.ts';
 export { createMatmul, describeShape as describeMatmulShape, matmul, matmulExtents, matmulVariants, resolveMatmulShape } from './matmul.ts';
 export type { MatmulBuffers, MatmulKernel, MatmulOptions, MatmulShape, MatmulVariant, ResolvedMatmulShape } from './matmul.ts';
+export { matmulMismatch, matmulRef } from './matmul.ref.ts';
+export type { MatmulRefResult, MatmulRefShape } from './matmul.ref.ts';

@@ -39,7 +39,7 @@ describe('kernel report', () => {
       measured('gelu-fwd', 'n', 0, 2e9, [1, 1, 1, 1]), // 2 GB/s, memory-bound
     ];
     const r = report(outcomes);
-    expect(r.calibration).toEqual({ kernel: 'matmul', shape: 'large', gflops: 4 });
+    expect(r.calibration).toEqual({ kernel: 'matmul', shape: 'large', gflops: 4, gflopsBest: 4 }); // best runs: 2 and 4 GFLOP/s
     const [small, large, gelu] = r.results;
     expect(small?.kind === 'measured' && small.medianMs).toBe(1500);
     expect(small?.kind === 'measured' && small.ratio).toBeCloseTo(1.333 / 4, 3);
@@ -47,9 +47,10 @@ describe('kernel report', () => {
     expect(gelu?.kind === 'measured' && gelu.gflops).toBeUndefined();
     expect(gelu?.kind === 'measured' && gelu.ratio).toBe(0.5); // 2 GB/s ÷ 4 GFLOP/s
     expect(small?.kind === 'measured' && small.spreadPct).toBeCloseTo((0.5 / 1.5) * 100, 6); // IQR 1.25…1.75
+    expect(small?.kind === 'measured' && small.ratioBest).toBe(0.5); // fastest run 1 s → 2 GFLOP/s ÷ 4
   });
 
-  it('gates on ratios: a uniformly slower machine passes, one slower kernel fails', () => {
+  it('gates on fastest-run ratios: a uniformly slower machine passes, one slower kernel fails', () => {
     const base = baselineFrom(report([measured('matmul', 'm', 4e9, 0, [1]), measured('gelu-fwd', 'n', 0, 2e9, [1])]));
     const slowerMachine = report([measured('matmul', 'm', 4e9, 0, [3]), measured('gelu-fwd', 'n', 0, 2e9, [3])]);
     expect(compareWithBaseline(slowerMachine, base, 0.4).map((c) => c.kind)).toEqual(['ok', 'ok']);
@@ -74,7 +75,7 @@ describeGpu('bench kernels end to end', () => {
   it('writes a baseline, passes against it, and exits 1 against a faster one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wattring-bench-kernels-'));
     const file = join(dir, 'baseline.json');
-    const args = ['kernels', '--filter', '127x129x31', '--repeat', '3', '--warmup', '1', '--json'];
+    const args = ['kernels', '--filter', '127x129x31', '--repeat', '3', '--min-seconds', '0', '--warmup', '1', '--json'];
     const first = spawnSync(process.execPath, [bin, ...args, '--write-baseline', file], { encoding: 'utf8', timeout: 110_000 });
     expect(first.status, first.stderr).toBe(0);
     const out: KernelReport = JSON.parse(first.stdout);

@@ -1,7 +1,7 @@
 // `bench extract` killed with SIGKILL at different moments, then `--resume`d: the landed rows are
 // identical (content hash) to an uninterrupted run's, with no duplicates and no temp files left.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,7 @@ describe('kill -9 then --resume', () => {
       expect(summary.duplicates).toBe(0);
       expect(summary.rowsOnDisk).toBe(baseline.result.rowsOnDisk);
       expect(tempFiles(out)).toEqual([]);
+      rmSync(out, { recursive: true, force: true });
     }
     expect(killedMidRun).toBe(delays.length);
   });

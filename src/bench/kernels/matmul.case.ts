@@ -1,7 +1,16 @@
 // Benchmarks of the matmul kernel: square sizes (the calibration of every `bench kernels` run),
 // the transposed and batched forms training uses, and an odd shape with edge tiles.
-import { createMatmul, readF32, uploadF32, zerosF32, type Gpu, type MatmulShape, type MatmulVariant } from '../../kernels/index.ts';
-import { matmulMismatch, matmulRef } from '../../kernels/matmul.ref.ts';
+import {
+  createMatmul,
+  matmulMismatch,
+  matmulRef,
+  readF32,
+  uploadF32,
+  zerosF32,
+  type Gpu,
+  type MatmulShape,
+  type MatmulVariant,
+} from '../../kernels/index.ts';
 import type { KernelBenchCase, KernelBenchRun } from './case.ts';
 
 /** fp32 tolerance, scaled by Σ|a·b| (see matmulMismatch for why not |ref|). */
