@@ -102,32 +102,35 @@ fn prep(@builtin(global_invocation_id) gid: vec3<u32>) {
   delta[sr] = s;
 }
 
-var<workgroup> wg_atomic: atomic<u32>;
-var<workgroup> wg_value: u32;
+// Bounds of the positions among a workgroup's rows (rows [group·WG·R, +WG·R) of a block), for the
+// causal skip tests. Every invocation computes them from the same addresses, so they are
+// workgroup-uniform without a barrier: the row loops stay uniform, which keeps the loads of the
+// walked rows broadcasts (scalar loads on llvmpipe; a divergent loop turns them into per-lane
+// gathers, and a barrier makes llvmpipe's compile take tens of seconds).
+fn group_min_kpos(group: u32) -> u32 {
+  let first = group * WG * R;
+  let end = min(first + WG * R, params.k_rows);
+  var mn = PAD;
+  for (var r = first; r < end; r++) {
+    mn = min(mn, k_pos[params.k_offset + r]);
+  }
+  return mn;
+}
 
-// Min (`is_min`) or max of one u32 per invocation as a workgroup-uniform value: the skip tests in
-// the row loops then stay uniform, which keeps the loads of the walked rows broadcasts (scalar
-// loads on llvmpipe; a divergent loop turns them into per-lane gathers).
-fn workgroup_reduce(mine: u32, lid: u32, is_min: bool) -> u32 {
-  if (lid == 0u) {
-    atomicStore(&wg_atomic, select(0u, PAD, is_min));
+fn group_max_qpos(group: u32) -> u32 {
+  let first = group * WG * R;
+  let end = min(first + WG * R, params.q_rows);
+  var mx = 0u;
+  for (var r = first; r < end; r++) {
+    let p = q_pos[params.q_offset + r];
+    mx = max(mx, select(p, 0u, p == PAD));
   }
-  workgroupBarrier();
-  if (is_min) {
-    atomicMin(&wg_atomic, mine);
-  } else {
-    atomicMax(&wg_atomic, mine);
-  }
-  workgroupBarrier();
-  if (lid == 0u) {
-    wg_value = atomicLoad(&wg_atomic);
-  }
-  return workgroupUniformLoad(&wg_value);
+  return mx;
 }
 
 // Owner of keys: dv_i += Σ_q p·dO, dk_i += scale·Σ_q ds·q with ds = p·(dO·v_i − delta).
 @compute @workgroup_size(WG)
-fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let h = gid.y;
   let base = gid.x * R;
   var kk: array<vec4f, R * D4>;
@@ -136,19 +139,15 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
   var gv = array<vec4f, R * D4>();
   let kp = load_kpos(base);
   for (var i = 0u; i < R; i++) {
-    // Rows past the block are clamped for loading and never written (no early return: the
-    // workgroup's control flow stays uniform).
+    // Rows past the block are clamped for loading and never written (no early return keeps the
+    // control flow uniform).
     let r = (params.k_offset + min(base + i, params.k_rows - 1u)) * H + h;
     for (var d = 0u; d < D4; d++) {
       kk[i * D4 + d] = k[r * D4 + d] * SCALE_LOG2;
       vv[i * D4 + d] = v[r * D4 + d];
     }
   }
-  var own_min = PAD;
-  for (var i = 0u; i < R; i++) {
-    own_min = min(own_min, kp[i]);
-  }
-  let wg_min_kp = workgroup_reduce(own_min, lid, true);
+  let wg_min_kp = group_min_kpos(wid.x);
   for (var j = 0u; j < params.q_rows; j += 4u) {
     let qp = load_qpos(j);
     if ((CAUSAL && max_pos(qp) < wg_min_kp) || all(qp == vec4<u32>(PAD)) || wg_min_kp == PAD) {
@@ -212,7 +211,7 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
 
 // Owner of queries: dq_i += scale·Σ_k ds·k with ds = p·(dO_i·v − delta_i).
 @compute @workgroup_size(WG)
-fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let h = gid.y;
   let base = gid.x * R;
   var qv: array<vec4f, R * D4>;
@@ -230,11 +229,7 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
       gov[i * D4 + d] = d_o[r * D4 + d];
     }
   }
-  var own_max = 0u;
-  for (var i = 0u; i < R; i++) {
-    own_max = max(own_max, select(qp[i], 0u, qp[i] == PAD));
-  }
-  let wg_max_qp = workgroup_reduce(own_max, lid, false);
+  let wg_max_qp = group_max_qpos(wid.x);
   for (var j = 0u; j < params.k_rows; j += 4u) {
     let kp = load_kpos(j);
     if ((CAUSAL && min_pos(kp) > wg_max_qp) || all(kp == vec4<u32>(PAD))) {

@@ -62,27 +62,23 @@ fn load_kpos(j: u32) -> vec4<u32> {
   return kp;
 }
 
-var<workgroup> wg_max_atomic: atomic<u32>;
-var<workgroup> wg_max_qp: u32;
-
-// Largest unpadded query position of the workgroup, as a workgroup-uniform value: the key loop's
-// skip test then stays uniform, which keeps every K/V load a broadcast (a scalar load on llvmpipe,
-// where a divergent loop turns them into per-lane gathers).
-fn workgroup_max(mine: u32, lid: u32) -> u32 {
-  if (lid == 0u) {
-    atomicStore(&wg_max_atomic, 0u);
+// Largest unpadded query position among the workgroup's rows. Every invocation computes it from
+// the same addresses, so it is workgroup-uniform without a barrier: the key loop's skip test stays
+// uniform, which keeps each K/V load a broadcast (a scalar load on llvmpipe; a divergent loop turns
+// them into per-lane gathers, and a barrier makes llvmpipe's compile take tens of seconds).
+fn group_max_qpos(group: u32) -> u32 {
+  let first = group * WG * R;
+  let end = min(first + WG * R, params.q_rows);
+  var mx = 0u;
+  for (var r = first; r < end; r++) {
+    let p = q_pos[params.q_offset + r];
+    mx = max(mx, select(p, 0u, p == PAD));
   }
-  workgroupBarrier();
-  atomicMax(&wg_max_atomic, mine);
-  workgroupBarrier();
-  if (lid == 0u) {
-    wg_max_qp = atomicLoad(&wg_max_atomic);
-  }
-  return workgroupUniformLoad(&wg_max_qp);
+  return mx;
 }
 
 @compute @workgroup_size(WG)
-fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let h = gid.y;
   let base = gid.x * R;
   var qv: array<vec4f, R * D4>;
@@ -90,16 +86,12 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
   var qp: vec4<u32>;
   var m: vec4f;
   var l: vec4f;
-  var max_qp = 0u;
   for (var i = 0u; i < R; i++) {
-    // Rows past the block are clamped for loading and never written (no early return: the
-    // workgroup's control flow stays uniform).
+    // Rows past the block are clamped for loading and never written (no early return keeps the
+    // control flow uniform).
     let r = min(base + i, params.q_rows - 1u);
     let sr = (params.q_offset + r) * H + h;
     qp[i] = select(PAD, q_pos[params.q_offset + r], base + i < params.q_rows);
-    if (qp[i] != PAD) {
-      max_qp = max(max_qp, qp[i]);
-    }
     m[i] = m_state[sr];
     l[i] = l_state[sr];
     for (var d = 0u; d < D4; d++) {
@@ -107,7 +99,7 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
       acc[i * D4 + d] = acc_state[sr * D4 + d];
     }
   }
-  let wg_max = workgroup_max(max_qp, lid);
+  let wg_max = group_max_qpos(wid.x);
   for (var j = 0u; j < params.k_rows; j += 4u) {
     let kp = load_kpos(j);
     // Skip a chunk that is fully masked for the whole workgroup (causal future keys, padding).

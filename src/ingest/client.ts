@@ -117,7 +117,7 @@ export class EiaClient {
     const detail = redactText(describeCause(error), this.apiKey);
     if (timedOut) return new EiaTransientError('timeout', `EIA request ${where} timed out after ${this.timeoutMs} ms`);
     // A reset mid-body also ends the body early: only call it truncated when the socket was not reset.
-    const reset = /ECONNRESET|UND_ERR_SOCKET|socket hang up/i.test(detail);
+    const reset = /ECONNRESET|socket hang up/i.test(detail);
     const truncated = !reset && /terminated|premature close|content-length|other side closed/i.test(detail);
     return new EiaTransientError(truncated ? 'truncated' : 'reset', `EIA request ${where} failed: ${detail}`);
   }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { encodeRawFile } from './arrow.ts';
 import { EiaClient } from './client.ts';
-import { newDicts, type RowColumns } from './columns.ts';
+import type { RowColumns } from './columns.ts';
 import { coverageReport, type CoverageReport } from './coverage.ts';
 import { EiaError, OutputError } from './errors.ts';
 import { WindowFetcher } from './fetch-window.ts';
@@ -13,7 +13,7 @@ import { scanLanded } from './landed.ts';
 import { KeyLimiter } from './limiter.ts';
 import { MANIFEST_SCHEMA, ManifestWriter, readManifest, type Manifest } from './manifest.ts';
 import { planRequests, type Plan, type PlanInput, type PlannedWindow } from './plan.ts';
-import { defaultRetryPolicy, withRetries } from './retry.ts';
+import { defaultRetryPolicy } from './retry.ts';
 import { ROUTES, type RouteName } from './routes.ts';
 import { rateFigures, RunStats, type RateFigures } from './stats.ts';
 import { removeStaleTemps, writeFileAtomic } from './store.ts';
@@ -77,7 +77,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
   const client = new EiaClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, timeoutMs: (options.timeoutMs ?? 60_000) / k });
   const fetcher = new WindowFetcher(client, limiter, defaultRetryPolicy(k), stats);
   try {
-    const planInput = existing ? resumedPlanInput(existing, options) : { ...options.plan, seriesPerRespondent: await probeSeries(options, client, limiter) };
+    const planInput = existing ? resumedPlanInput(existing, options) : { ...options.plan, seriesPerRespondent: await probeSeries(options, fetcher) };
     const plan = planRequests(planInput);
     if (existing && existing.plan !== plan.fingerprint) {
       throw new OutputError(`${options.outDir} holds a run planned differently (plan ${existing.plan}, these flags give ${plan.fingerprint}); resume with the original flags or use another --out.`);
@@ -122,7 +122,7 @@ function planJson(input: PlanInput): Record<string, unknown> {
  * Routes whose series are left open (fuel mixes differ by respondent) are probed with one request
  * over the range's last 24 hours, so windows can be sized to fill 5,000-row pages.
  */
-async function probeSeries(options: ExtractOptions, client: EiaClient, limiter: KeyLimiter): Promise<Partial<Record<RouteName, number>>> {
+async function probeSeries(options: ExtractOptions, fetcher: WindowFetcher): Promise<Partial<Record<RouteName, number>>> {
   const out: Partial<Record<RouteName, number>> = {};
   const { plan } = options;
   for (const route of plan.routes) {
@@ -130,10 +130,7 @@ async function probeSeries(options: ExtractOptions, client: EiaClient, limiter: 
     const startMs = Math.max(plan.startMs, plan.endMs - 23 * HOUR_MS);
     const hours = (plan.endMs - startMs) / HOUR_MS + 1;
     const group = plan.respondents.slice(0, plan.maxRespondentsPerQuery ?? 20);
-    const query = { route, respondents: group, series: [], startMs, endMs: startMs + (hours - 1) * HOUR_MS, offset: 0 };
-    const page = await withRetries(() => limiter.schedule(() => client.fetchPage(query, newDicts())), defaultRetryPolicy(options.timeScale), {
-      onThrottle: (ms) => limiter.pause(ms),
-    });
+    const page = await fetcher.probe({ route, respondents: group, series: [], startMs, endMs: plan.endMs });
     out[route] = page.total > 0 ? page.total / (hours * group.length) : ROUTES[route].defaultSeriesPerRespondent;
   }
   return out;

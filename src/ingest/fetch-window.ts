@@ -45,9 +45,17 @@ export class WindowFetcher {
     throw lastProblem ?? new EiaTransientError('count-mismatch', `window ${window.id} did not settle`);
   }
 
-  /** Sends one page request through the limiter, retrying per policy; checks its row count. */
+  /** One counted request outside any window (the plan's probe): first page of `query`. */
+  probe(query: Omit<PageQuery, 'offset'>): Promise<Page> {
+    return this.send({ ...query, offset: 0 }, newDicts());
+  }
+
   private page(window: PlannedWindow, offset: number, dicts: WindowDicts): Promise<Page> {
-    const query: PageQuery = { route: window.route, respondents: window.respondents, series: window.series, startMs: window.startMs, endMs: window.endMs, offset };
+    return this.send({ route: window.route, respondents: window.respondents, series: window.series, startMs: window.startMs, endMs: window.endMs, offset }, dicts);
+  }
+
+  /** Sends one page request through the limiter, retrying per policy; checks its row count. */
+  private send(query: PageQuery, dicts: WindowDicts): Promise<Page> {
     return withRetries(() => this.limiter.schedule(() => this.attempt(query, dicts)), this.policy, {
       onRetry: () => this.stats.retries++,
       onThrottle: (ms) => this.limiter.pause(ms),

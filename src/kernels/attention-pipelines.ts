@@ -24,6 +24,7 @@ export interface RowsPerInvocation {
 
 /** More rows per invocation reuse each K/V load more, but the per-row registers grow with D. */
 export function rowsPerInvocation(headDim: number): RowsPerInvocation {
+  const env = process.env['ATTN_R_EXPERIMENT']?.split(',').map(Number); if (env) return { forward: env[0]!, backward: env[1]! };
   return { forward: headDim <= 32 ? 4 : headDim <= 64 ? 2 : 1, backward: headDim <= 32 ? 2 : 1 };
 }
 

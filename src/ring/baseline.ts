@@ -6,8 +6,10 @@ import type { RingInputs } from './ring.ts';
 export interface SingleDevice {
   /** Bytes of the buffers the single-device run allocates (inputs, outputs, state, grads). */
   readonly bytes: number;
-  forward(): Promise<number>; // host ms, submit → done
-  backward(): Promise<number>;
+  /** One full forward; host ms from encoding to onSubmittedWorkDone. */
+  readonly forward: () => Promise<number>;
+  /** One full backward (dq, dk, dv cleared first); host ms. */
+  readonly backward: () => Promise<number>;
   read(): Promise<{ o: Float32Array; lse: Float32Array; dq: Float32Array; dk: Float32Array; dv: Float32Array }>;
   destroy(): void;
 }

@@ -17,7 +17,9 @@ export { denseBackward, denseDqRow, denseForward, denseOutputRow } from './refer
 export type { DenseForward, DenseGrads, DenseShape } from './reference.ts';
 export { PAD_POSITION } from './positions.ts';
 export { measureRing, seededValues } from './measure.ts';
-export type { RingBenchOptions, RingBenchResult, Timing } from './measure.ts';
+export type { OverheadPct, PassTimes, RingBenchOptions, RingBenchResult } from './measure.ts';
+export { alternate, median, overheadOf, timingOf } from './timing.ts';
+export type { Alternated, Timing } from './timing.ts';
 export { compareArrays, denseSpotCheck, FP32_TOLERANCE, sampleRows } from './check.ts';
 export type { DenseSpotCheck, ErrorFigure } from './check.ts';
 export { createSingleDevice } from './baseline.ts';

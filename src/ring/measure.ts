@@ -1,6 +1,6 @@
-// `bench ring`'s measurement: runs the ring forward and backward on seeded inputs, the
-// single-device blockwise kernel on the same work, and reports times, overhead, memory per rank,
-// communication, balance and error. Progress goes to the `progress` callback (stderr in the CLI).
+// `bench ring`'s measurement: runs the ring forward and backward on seeded inputs, alternating
+// with the single-device blockwise kernel on the same work, and reports times, overhead, memory
+// per rank, communication, balance and error. Progress goes to `progress` (stderr in the CLI).
 import { UsageError } from '../core/index.ts';
 import { openGpu, type AdapterChoice, type Gpu } from '../kernels/index.ts';
 import { createSingleDevice, type SingleDevice } from './baseline.ts';
@@ -9,6 +9,7 @@ import { summarizePass, type PassSummary, type StepRecord } from './commlog.ts';
 import { validateRingShape, type RingLayoutKind } from './layout.ts';
 import { createRingAttention, type RankMemory, type RingAttention } from './ring.ts';
 import { imbalance, rankWork, type RankWork } from './schedule.ts';
+import { alternate, overheadOf, timingOf, type Alternated, type Timing } from './timing.ts';
 import { TRANSPORT_MODES, type LinkShape, type RingTransport, type TransportMode } from './transport.ts';
 import { createSharedTransport } from './transport-shared.ts';
 import { openIsolatedTransport } from './transport-isolated.ts';
@@ -30,26 +31,24 @@ export interface RingBenchOptions {
   readonly adapter?: AdapterChoice;
 }
 
-/** Milliseconds of repeated runs: median and spread. */
-export interface Timing {
-  readonly medianMs: number;
-  readonly minMs: number;
-  readonly maxMs: number;
-  readonly runs: number;
-}
+type Grads = 'o' | 'lse' | 'dq' | 'dk' | 'dv';
+type HostResults = Record<Grads, Float32Array>;
 
 export interface RingBenchResult {
   readonly config: Omit<RingBenchOptions, 'adapter'> & { readonly layout: RingLayoutKind; readonly mode: TransportMode };
   readonly adapter: string;
-  readonly ring: { readonly forward: Timing; readonly backward: Timing };
-  readonly singleDevice?: { readonly forward: Timing; readonly backward: Timing; readonly bytes: number };
-  /** ring median / single-device median − 1, in percent. */
-  readonly overheadPct?: { readonly forward: number; readonly backward: number; readonly total: number };
+  /** Wall-clock times, and process CPU times (the work itself on a CPU adapter). */
+  readonly ring: PassTimes;
+  readonly singleDevice?: PassTimes & { readonly bytes: number };
+  /** Percent, from wall-clock times. */
+  readonly overheadPct?: OverheadPct;
+  /** Percent, from process CPU times (meaningful on CPU adapters such as llvmpipe). */
+  readonly cpuOverheadPct?: OverheadPct;
   readonly memory: { readonly perRank: readonly RankMemory[]; readonly maxPeakBytes: number };
   readonly communication: { readonly forward: PassSummary; readonly backward: PassSummary; readonly bytesMoved: number };
   readonly balance: {
     readonly perRank: readonly RankWork[];
-    /** max/mean of computed score pairs per rank (what the kernels run). */
+    /** max/mean of computed score pairs per rank (what the kernels are dispatched on). */
     readonly imbalance: number;
     /** max/mean of unmasked score pairs per rank. */
     readonly unmaskedImbalance: number;
@@ -57,14 +56,37 @@ export interface RingBenchResult {
     readonly efficiency: number;
   };
   readonly error: {
-    readonly vsSingleDevice?: Readonly<Record<'o' | 'lse' | 'dq' | 'dk' | 'dv', ErrorFigure>>;
+    readonly vsSingleDevice?: Readonly<Record<Grads, ErrorFigure>>;
     readonly vsDenseSampledRows: DenseSpotCheck;
   };
   /** Last timed run's log rows, forward then backward. */
   readonly steps: readonly StepRecord[];
 }
 
+export interface PassTimes {
+  readonly forward: Timing;
+  readonly backward: Timing;
+  readonly forwardCpu: Timing;
+  readonly backwardCpu: Timing;
+}
+
+/** ring / single − 1 in percent, from the medians, and the median of per-round (alternated) ratios. */
+export interface OverheadPct {
+  readonly forward: number;
+  readonly backward: number;
+  readonly total: number;
+  readonly pairedForward: number;
+  readonly pairedBackward: number;
+}
+
 type Progress = (line: string) => void;
+
+interface Inputs {
+  readonly q: Float32Array;
+  readonly k: Float32Array;
+  readonly v: Float32Array;
+  readonly dO: Float32Array;
+}
 
 function checkOptions(o: RingBenchOptions): { layout: RingLayoutKind; mode: TransportMode } {
   const layout = validateRingShape(o.seqLen, o.ranks, o.layout);
@@ -85,17 +107,9 @@ export function seededValues(n: number, seed: number): Float32Array {
   });
 }
 
-async function repeat(label: string, o: RingBenchOptions, progress: Progress, run: () => Promise<number>): Promise<Timing> {
-  for (let i = 0; i < o.warmup; i++) progress(`${label}: warm-up ${i + 1}/${o.warmup} ${(await run()).toFixed(0)} ms`);
-  const times: number[] = [];
-  for (let i = 0; i < o.reps; i++) {
-    times.push(await run());
-    progress(`${label}: run ${i + 1}/${o.reps} ${times.at(-1)?.toFixed(0)} ms`);
-  }
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  const median = sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return { medianMs: median, minMs: sorted[0] ?? 0, maxMs: sorted.at(-1) ?? 0, runs: times.length };
+function inputs(o: RingBenchOptions): Inputs {
+  const n = o.seqLen * o.heads * o.headDim;
+  return { q: seededValues(n, o.seed), k: seededValues(n, o.seed + 1), v: seededValues(n, o.seed + 2), dO: seededValues(n, o.seed + 3) };
 }
 
 async function openTransport(mode: TransportMode, o: RingBenchOptions): Promise<{ transport: RingTransport; gpu: Gpu; close: () => void }> {
@@ -107,52 +121,29 @@ async function openTransport(mode: TransportMode, o: RingBenchOptions): Promise<
   return { transport: createSharedTransport(gpu, o.ranks), gpu, close: () => gpu.destroy() };
 }
 
-interface RingRunOutput {
-  readonly forward: Timing;
-  readonly backward: Timing;
+interface Measured {
+  readonly forward: Alternated;
+  readonly backward: Alternated;
   readonly steps: StepRecord[];
-  readonly results: Awaited<ReturnType<RingAttention['readOutput']>> & Awaited<ReturnType<RingAttention['readGrads']>>;
+  readonly ring: HostResults;
+  readonly single?: HostResults;
 }
 
-async function runRing(ring: RingAttention, o: RingBenchOptions, x: Inputs, progress: Progress): Promise<RingRunOutput> {
+/** Forward rounds, then backward rounds, ring and single device alternating; then reads results. */
+async function measurePasses(ring: RingAttention, single: SingleDevice | undefined, o: RingBenchOptions, x: Inputs, progress: Progress): Promise<Measured> {
   ring.load(x);
   let fwdLog: StepRecord[] = [];
   let bwdLog: StepRecord[] = [];
-  const forward = await repeat('ring forward', o, progress, async () => {
+  const clock = (run: () => Promise<StepRecord[]>, keep: (log: StepRecord[]) => void) => async (): Promise<number> => {
     const t0 = performance.now();
-    fwdLog = await ring.forward();
+    keep(await run());
     return performance.now() - t0;
-  });
+  };
+  const forward = await alternate('forward', o, clock(() => ring.forward(), (l) => (fwdLog = l)), single?.forward, progress);
   ring.loadGrad(x.dO);
-  const backward = await repeat('ring backward', o, progress, async () => {
-    const t0 = performance.now();
-    bwdLog = await ring.backward();
-    return performance.now() - t0;
-  });
+  const backward = await alternate('backward', o, clock(() => ring.backward(), (l) => (bwdLog = l)), single?.backward, progress);
   const results = { ...(await ring.readOutput()), ...(await ring.readGrads()) };
-  return { forward, backward, steps: [...fwdLog, ...bwdLog], results };
-}
-
-interface Inputs {
-  readonly q: Float32Array;
-  readonly k: Float32Array;
-  readonly v: Float32Array;
-  readonly dO: Float32Array;
-}
-
-function inputs(o: RingBenchOptions): Inputs {
-  const n = o.seqLen * o.heads * o.headDim;
-  return { q: seededValues(n, o.seed), k: seededValues(n, o.seed + 1), v: seededValues(n, o.seed + 2), dO: seededValues(n, o.seed + 3) };
-}
-
-async function runSingle(single: SingleDevice, o: RingBenchOptions, progress: Progress) {
-  const forward = await repeat('single-device forward', o, progress, () => single.forward());
-  const backward = await repeat('single-device backward', o, progress, () => single.backward());
-  return { forward, backward, results: await single.read() };
-}
-
-function pct(ring: number, single: number): number {
-  return (ring / single - 1) * 100;
+  return { forward, backward, steps: [...fwdLog, ...bwdLog], ring: results, ...(single ? { single: await single.read() } : {}) };
 }
 
 function balanceOf(ring: RingAttention): RingBenchResult['balance'] {
@@ -173,65 +164,26 @@ function communicationOf(steps: readonly StepRecord[]): RingBenchResult['communi
   return { forward, backward, bytesMoved: forward.bytesMoved + backward.bytesMoved };
 }
 
-/** Runs the whole measurement; closes every device it opened. */
-export async function measureRing(o: RingBenchOptions, progress: Progress): Promise<RingBenchResult> {
-  const { layout, mode } = checkOptions(o);
-  const x = inputs(o);
-  const { transport, gpu, close } = await openTransport(mode, o);
-  try {
-    progress(`ring: T=${o.seqLen} R=${o.ranks} ${layout} ${mode} H=${o.heads} D=${o.headDim} ${o.causal ? 'causal' : 'full'} on ${gpu.adapter.description || gpu.adapter.device}`);
-    const ring = await createRingAttention(transport, { ...o, layout });
-    const [r, memory, balance] = await runRing(ring, o, x, progress)
-      .then((run) => [run, ring.memory(), balanceOf(ring)] as const)
-      .finally(() => ring.destroy());
-    const single = o.baseline ? await measureSingle(gpu, o, x, progress) : undefined;
-    progress(`ring: dense f64 check on ${Math.min(o.checkRows, o.seqLen)} sampled query rows`);
-    const shape = { T: o.seqLen, H: o.heads, D: o.headDim, causal: o.causal };
-    const { adapter: _adapter, ...config } = o;
-    return {
-      config: { ...config, layout, mode },
-      adapter: gpu.adapter.description || `${gpu.adapter.vendor} ${gpu.adapter.device}`,
-      ring: { forward: r.forward, backward: r.backward },
-      ...(single ? singleFigures(single, r) : {}),
-      memory: { perRank: memory, maxPeakBytes: Math.max(...memory.map((m) => m.peakBytes)) },
-      communication: communicationOf(r.steps),
-      balance,
-      error: {
-        ...(single ? { vsSingleDevice: compareAll(r.results, single.results) } : {}),
-        vsDenseSampledRows: denseSpotCheck(shape, x, r.results, sampleRows(o.seqLen, o.checkRows)),
-      },
-      steps: r.steps,
-    };
-  } finally {
-    close();
-  }
+const sumRounds = (a: readonly number[], b: readonly number[]): number[] => a.map((x, i) => x + (b[i] ?? Number.NaN));
+
+function overheadFigures(m: Measured, cpu: boolean): OverheadPct {
+  const pick = (a: Alternated): [number[], number[]] => (cpu ? [a.ringCpu, a.singleCpu] : [a.ring, a.single]);
+  const [fr, fs] = pick(m.forward);
+  const [br, bs] = pick(m.backward);
+  const fwd = overheadOf(fr, fs);
+  const bwd = overheadOf(br, bs);
+  return { forward: fwd.ofMedians, backward: bwd.ofMedians, total: overheadOf(sumRounds(fr, br), sumRounds(fs, bs)).ofMedians, pairedForward: fwd.paired, pairedBackward: bwd.paired };
 }
 
-async function measureSingle(gpu: Gpu, o: RingBenchOptions, x: Inputs, progress: Progress) {
-  const single = await createSingleDevice(gpu, o, x);
-  try {
-    return { ...(await runSingle(single, o, progress)), bytes: single.bytes };
-  } finally {
-    single.destroy();
-  }
-}
-
-type SingleRun = Awaited<ReturnType<typeof measureSingle>>;
-
-function singleFigures(single: SingleRun, r: RingRunOutput): Pick<RingBenchResult, 'singleDevice' | 'overheadPct'> {
-  const ringTotal = r.forward.medianMs + r.backward.medianMs;
-  const singleTotal = single.forward.medianMs + single.backward.medianMs;
+function singleFigures(m: Measured, bytes: number): Pick<RingBenchResult, 'singleDevice' | 'overheadPct' | 'cpuOverheadPct'> {
   return {
-    singleDevice: { forward: single.forward, backward: single.backward, bytes: single.bytes },
-    overheadPct: {
-      forward: pct(r.forward.medianMs, single.forward.medianMs),
-      backward: pct(r.backward.medianMs, single.backward.medianMs),
-      total: pct(ringTotal, singleTotal),
-    },
+    singleDevice: { forward: timingOf(m.forward.single), backward: timingOf(m.backward.single), forwardCpu: timingOf(m.forward.singleCpu), backwardCpu: timingOf(m.backward.singleCpu), bytes },
+    overheadPct: overheadFigures(m, false),
+    cpuOverheadPct: overheadFigures(m, true),
   };
 }
 
-function compareAll(ring: RingRunOutput['results'], single: SingleRun['results']): Record<'o' | 'lse' | 'dq' | 'dk' | 'dv', ErrorFigure> {
+function compareAll(ring: HostResults, single: HostResults): Record<Grads, ErrorFigure> {
   return {
     o: compareArrays(ring.o, single.o),
     lse: compareArrays(ring.lse, single.lse),
@@ -239,4 +191,41 @@ function compareAll(ring: RingRunOutput['results'], single: SingleRun['results']
     dk: compareArrays(ring.dk, single.dk),
     dv: compareArrays(ring.dv, single.dv),
   };
+}
+
+/** Runs the whole measurement; frees every buffer and device it opened. */
+export async function measureRing(o: RingBenchOptions, progress: Progress): Promise<RingBenchResult> {
+  const { layout, mode } = checkOptions(o);
+  const x = inputs(o);
+  const { transport, gpu, close } = await openTransport(mode, o);
+  let ring: RingAttention | undefined;
+  let single: SingleDevice | undefined;
+  try {
+    const adapter = gpu.adapter.description || `${gpu.adapter.vendor} ${gpu.adapter.device}`;
+    progress(`ring: T=${o.seqLen} R=${o.ranks} ${layout} ${mode} H=${o.heads} D=${o.headDim} ${o.causal ? 'causal' : 'full'} on ${adapter}`);
+    ring = await createRingAttention(transport, { ...o, layout });
+    single = o.baseline ? await createSingleDevice(gpu, o, x) : undefined;
+    const m = await measurePasses(ring, single, o, x, progress);
+    progress(`ring: dense f64 check on ${Math.min(o.checkRows, o.seqLen)} sampled query rows`);
+    const memory = ring.memory();
+    const { adapter: _choice, ...config } = o;
+    return {
+      config: { ...config, layout, mode },
+      adapter,
+      ring: { forward: timingOf(m.forward.ring), backward: timingOf(m.backward.ring), forwardCpu: timingOf(m.forward.ringCpu), backwardCpu: timingOf(m.backward.ringCpu) },
+      ...(single ? singleFigures(m, single.bytes) : {}),
+      memory: { perRank: memory, maxPeakBytes: Math.max(...memory.map((r) => r.peakBytes)) },
+      communication: communicationOf(m.steps),
+      balance: balanceOf(ring),
+      error: {
+        ...(m.single ? { vsSingleDevice: compareAll(m.ring, m.single) } : {}),
+        vsDenseSampledRows: denseSpotCheck({ T: o.seqLen, H: o.heads, D: o.headDim, causal: o.causal }, x, m.ring, sampleRows(o.seqLen, o.checkRows)),
+      },
+      steps: m.steps,
+    };
+  } finally {
+    ring?.destroy();
+    single?.destroy();
+    close();
+  }
 }

@@ -47,17 +47,36 @@ const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 const ms = (t: { medianMs: number; minMs: number; maxMs: number; runs: number }): string =>
   t.runs > 1 ? `${t.medianMs.toFixed(0)} ms (min ${t.minMs.toFixed(0)}, max ${t.maxMs.toFixed(0)}, n=${t.runs})` : `${t.medianMs.toFixed(0)} ms`;
 
+function passLine(label: string, r: RingBenchResult, pass: 'forward' | 'backward'): string {
+  const cpu = pass === 'forward' ? 'forwardCpu' : 'backwardCpu';
+  const ring = `ring ${ms(r.ring[pass])} (cpu ${ms(r.ring[cpu])})`;
+  if (!r.singleDevice || !r.overheadPct || !r.cpuOverheadPct) return `  ${label} ${ring}`;
+  const wallPct = pass === 'forward' ? r.overheadPct.forward : r.overheadPct.backward;
+  const cpuPct = pass === 'forward' ? r.cpuOverheadPct.forward : r.cpuOverheadPct.backward;
+  return `  ${label} ${ring} | single device ${ms(r.singleDevice[pass])} (cpu ${ms(r.singleDevice[cpu])}) | overhead wall ${wallPct.toFixed(1)}%, cpu ${cpuPct.toFixed(1)}%`;
+}
+
+function overheadLine(r: RingBenchResult): string[] {
+  const w = r.overheadPct;
+  const c = r.cpuOverheadPct;
+  if (!w || !c) return [];
+  return [
+    `  overhead fwd+bwd   wall ${w.total.toFixed(1)}%, cpu ${c.total.toFixed(1)}% (per alternated round, wall: fwd ${w.pairedForward.toFixed(1)}%, bwd ${w.pairedBackward.toFixed(1)}%)`,
+  ];
+}
+
 /** The human table (stderr). */
 export function formatRingTable(r: RingBenchResult): string {
   const c = r.config;
+  const comm = r.communication;
   const lines = [
     `ring attention  T=${c.seqLen} R=${c.ranks} layout=${c.layout} mode=${c.mode} H=${c.heads} D=${c.headDim} ${c.causal ? 'causal' : 'full'}  [${r.adapter}]`,
-    `  forward            ring ${ms(r.ring.forward)}${r.singleDevice ? ` | single device ${ms(r.singleDevice.forward)} | overhead ${r.overheadPct?.forward.toFixed(1)}%` : ''}`,
-    `  backward           ring ${ms(r.ring.backward)}${r.singleDevice ? ` | single device ${ms(r.singleDevice.backward)} | overhead ${r.overheadPct?.backward.toFixed(1)}%` : ''}`,
-    ...(r.overheadPct ? [`  overhead (fwd+bwd) ${r.overheadPct.total.toFixed(1)}%`] : []),
+    passLine('forward           ', r, 'forward'),
+    passLine('backward          ', r, 'backward'),
+    ...overheadLine(r),
     `  memory / rank      ${r.memory.perRank.map((m) => mb(m.peakBytes)).join(', ')}${r.singleDevice ? ` (single device ${mb(r.singleDevice.bytes)})` : ''}`,
-    `  bytes moved        forward ${mb(r.communication.forward.bytesMoved)}, backward ${mb(r.communication.backward.bytesMoved)}`,
-    `  overlap            forward ${(r.communication.forward.overlapFraction * 100).toFixed(1)}%, backward ${(r.communication.backward.overlapFraction * 100).toFixed(1)}%; exposed ${r.communication.forward.exposedMs.toFixed(1)} + ${r.communication.backward.exposedMs.toFixed(1)} ms`,
+    `  bytes moved        forward ${mb(comm.forward.bytesMoved)}, backward ${mb(comm.backward.bytesMoved)}`,
+    `  overlap            forward ${(comm.forward.overlapFraction * 100).toFixed(1)}%, backward ${(comm.backward.overlapFraction * 100).toFixed(1)}%; exposed ${comm.forward.exposedMs.toFixed(1)} + ${comm.backward.exposedMs.toFixed(1)} ms`,
     `  load imbalance     ${r.balance.imbalance.toFixed(3)} (computed), ${r.balance.unmaskedImbalance.toFixed(3)} (unmasked); efficiency ${(r.balance.efficiency * 100).toFixed(1)}%`,
     ...errorLines(r),
   ];
