@@ -131,7 +131,7 @@ fn group_max_qpos(group: u32) -> u32 {
 // Owner of keys: dv_i += Σ_q p·dO, dk_i += scale·Σ_q ds·q with ds = p·(dO·v_i − delta).
 @compute @workgroup_size(WG)
 fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
-  let h = gid.y;
+  let h = wid.y;                  // workgroup_id, not global_invocation_id: it must be known uniform
   let base = gid.x * R;
   var kk: array<vec4f, R * D4>;
   var vv: array<vec4f, R * D4>;
@@ -212,7 +212,7 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
 // Owner of queries: dq_i += scale·Σ_k ds·k with ds = p·(dO_i·v − delta_i).
 @compute @workgroup_size(WG)
 fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
-  let h = gid.y;
+  let h = wid.y;                  // workgroup_id, not global_invocation_id: it must be known uniform
   let base = gid.x * R;
   var qv: array<vec4f, R * D4>;
   var gov: array<vec4f, R * D4>;

@@ -79,7 +79,7 @@ fn group_max_qpos(group: u32) -> u32 {
 
 @compute @workgroup_size(WG)
 fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
-  let h = gid.y;
+  let h = wid.y;                  // workgroup_id, not global_invocation_id: it must be known uniform
   let base = gid.x * R;
   var qv: array<vec4f, R * D4>;
   var acc: array<vec4f, R * D4>;

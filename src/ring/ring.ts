@@ -14,7 +14,8 @@ import type { RingTransport } from './transport.ts';
 export interface RingConfig {
   readonly seqLen: number;
   readonly ranks: number;
-  readonly layout: RingLayoutKind | string;
+  /** contiguous | zigzag | striped (a string so CLI input can be passed and checked here). */
+  readonly layout: string;
   readonly heads: number;
   readonly headDim: number;
   readonly causal: boolean;

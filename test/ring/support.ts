@@ -1,19 +1,14 @@
 // Shared helpers of the ring tests: seeded inputs and a ring run that returns host results.
 import {
   createRingAttention,
+  seededValues,
   type RingConfig,
   type RingTransport,
   type StepRecord,
 } from '../../src/ring/index.ts';
 
-/** Deterministic values in [-1, 1) (LCG), so failures reproduce. */
-export function seeded(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-}
+/** Deterministic values in [-1, 1) (the bench's LCG), so failures reproduce. */
+export const seeded = seededValues;
 
 export interface RingRun {
   readonly o: Float32Array;
