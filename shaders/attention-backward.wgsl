@@ -8,7 +8,7 @@
 // initialiser they kept the previous iteration's values on llvmpipe (Mesa 25.0.7).
 
 override H: u32 = 1u;
-override D4: u32 = 8u;
+override D4: u32 = 8u;            // head dim / 4 (substituted as a const)
 override CAUSAL: bool = true;
 override SCALE: f32 = 0.177;      // softmax scale
 override SCALE_LOG2: f32 = 0.255; // scale · log2(e)
@@ -57,35 +57,63 @@ fn key_mask(kp: vec4<u32>, qp: u32) -> vec4<bool> {
   return ok;
 }
 
-// 4 positions from rows j..j+3 of a block (PAD past its end).
+// Positions of rows j..j+3 of the Q or K block (PAD past its end). Loads sit outside any `if`:
+// llvmpipe turns a load under control flow into per-lane gathers even when its address is uniform.
 fn load_qpos(j: u32) -> vec4<u32> {
-  var p = vec4<u32>(PAD);
+  var p: vec4<u32>;
   for (var c = 0u; c < 4u; c++) {
-    if (j + c < params.q_rows) {
-      p[c] = q_pos[params.q_offset + j + c];
-    }
+    let x = q_pos[params.q_offset + min(j + c, params.q_rows - 1u)];
+    p[c] = select(PAD, x, j + c < params.q_rows);
   }
   return p;
 }
 
 fn load_kpos(j: u32) -> vec4<u32> {
-  var p = vec4<u32>(PAD);
+  var p: vec4<u32>;
   for (var c = 0u; c < 4u; c++) {
-    if (j + c < params.k_rows) {
-      p[c] = k_pos[params.k_offset + j + c];
-    }
+    let x = k_pos[params.k_offset + min(j + c, params.k_rows - 1u)];
+    p[c] = select(PAD, x, j + c < params.k_rows);
   }
   return p;
 }
 
-// Smallest / largest non-padded position of 4 (PAD-only gives min = PAD, max = 0).
-fn min_pos(p: vec4<u32>) -> u32 {
-  return min(min(p.x, p.y), min(p.z, p.w));
+// One past the last key row any query of the workgroup (largest position `wg_max`) may see; keys
+// after it are padded or, when causal, in everyone's future. Correct for any key order.
+fn key_end(wg_max: u32) -> u32 {
+  var end = params.k_rows;
+  loop {
+    let p = k_pos[params.k_offset + max(end, 1u) - 1u];
+    let masked = p == PAD || (CAUSAL && p > wg_max);
+    if (end == 0u || !masked) {
+      break;
+    }
+    end -= 1u;
+  }
+  return end;
 }
 
-fn max_pos(p: vec4<u32>) -> u32 {
-  let z = select(p, vec4<u32>(0u), p == vec4<u32>(PAD));
-  return max(max(z.x, z.y), max(z.z, z.w));
+// Range [start, end) of query rows that may see any key of the workgroup (smallest key position
+// `wg_min`): queries before it are, when causal, all earlier than every key; after it, padded.
+fn query_range(wg_min: u32) -> vec2<u32> {
+  var end = params.q_rows;
+  loop {
+    let p = q_pos[params.q_offset + max(end, 1u) - 1u];
+    if (end == 0u || p != PAD) {
+      break;
+    }
+    end -= 1u;
+  }
+  var start = 0u;
+  if (CAUSAL) {
+    loop {
+      let p = q_pos[params.q_offset + min(start, params.q_rows - 1u)];
+      if (start >= end || p >= wg_min) {
+        break;
+      }
+      start += 1u;
+    }
+  }
+  return vec2<u32>(start, end);
 }
 
 @compute @workgroup_size(WG)
@@ -102,11 +130,9 @@ fn prep(@builtin(global_invocation_id) gid: vec3<u32>) {
   delta[sr] = s;
 }
 
-// Bounds of the positions among a workgroup's rows (rows [group·WG·R, +WG·R) of a block), for the
-// causal skip tests. Every invocation computes them from the same addresses, so they are
-// workgroup-uniform without a barrier: the row loops stay uniform, which keeps the loads of the
-// walked rows broadcasts (scalar loads on llvmpipe; a divergent loop turns them into per-lane
-// gathers, and a barrier makes llvmpipe's compile take tens of seconds).
+// Bounds of the positions among a workgroup's rows (rows [group·WG·R, +WG·R) of a block). Every
+// invocation computes them from the same addresses, so they (and the walked row ranges) are
+// workgroup-uniform without a barrier.
 fn group_min_kpos(group: u32) -> u32 {
   let first = group * WG * R;
   let end = min(first + WG * R, params.k_rows);
@@ -148,17 +174,19 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
     }
   }
   let wg_min_kp = group_min_kpos(wid.x);
-  for (var j = 0u; j < params.q_rows; j += 4u) {
+  let range = query_range(wg_min_kp);
+  for (var j = range.x; j < range.y; j += 4u) {
     let qp = load_qpos(j);
-    if ((CAUSAL && max_pos(qp) < wg_min_kp) || all(qp == vec4<u32>(PAD)) || wg_min_kp == PAD) {
-      continue;
-    }
     let jc = min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.q_rows - 1u));
     let qb = (vec4<u32>(params.q_offset) + jc) * H + vec4<u32>(h);
     let lse2 = vec4f(lse[qb.x], lse[qb.y], lse[qb.z], lse[qb.w]) * LOG2E;
     let dl = vec4f(delta[qb.x], delta[qb.y], delta[qb.z], delta[qb.w]);
     var s = array<vec4f, R>();    // [key i] over 4 queries, log2 units
     var dp = array<vec4f, R>();   // [key i] dO_q · v_i
+    // The 4 walked rows of q and dO, loaded once and kept for the second d loop (loads, not
+    // FLOPs, bound this loop on llvmpipe).
+    var qc: array<vec4f, 4 * D4>;
+    var gc: array<vec4f, 4 * D4>;
     for (var d = 0u; d < D4; d++) {
       let q0 = q[qb.x * D4 + d];
       let q1 = q[qb.y * D4 + d];
@@ -168,6 +196,14 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
       let g1 = d_o[qb.y * D4 + d];
       let g2 = d_o[qb.z * D4 + d];
       let g3 = d_o[qb.w * D4 + d];
+      qc[d * 4u] = q0;
+      qc[d * 4u + 1u] = q1;
+      qc[d * 4u + 2u] = q2;
+      qc[d * 4u + 3u] = q3;
+      gc[d * 4u] = g0;
+      gc[d * 4u + 1u] = g1;
+      gc[d * 4u + 2u] = g2;
+      gc[d * 4u + 3u] = g3;
       for (var i = 0u; i < R; i++) {
         let x = kk[i * D4 + d];
         let y = vv[i * D4 + d];
@@ -182,14 +218,14 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
       ds[i] = p[i] * (dp[i] - dl);
     }
     for (var d = 0u; d < D4; d++) {
-      let q0 = q[qb.x * D4 + d];
-      let q1 = q[qb.y * D4 + d];
-      let q2 = q[qb.z * D4 + d];
-      let q3 = q[qb.w * D4 + d];
-      let g0 = d_o[qb.x * D4 + d];
-      let g1 = d_o[qb.y * D4 + d];
-      let g2 = d_o[qb.z * D4 + d];
-      let g3 = d_o[qb.w * D4 + d];
+      let q0 = qc[d * 4u];
+      let q1 = qc[d * 4u + 1u];
+      let q2 = qc[d * 4u + 2u];
+      let q3 = qc[d * 4u + 3u];
+      let g0 = gc[d * 4u];
+      let g1 = gc[d * 4u + 1u];
+      let g2 = gc[d * 4u + 2u];
+      let g3 = gc[d * 4u + 3u];
       for (var i = 0u; i < R; i++) {
         let pi = p[i];
         let si = ds[i];
@@ -230,20 +266,23 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id)
     }
   }
   let wg_max_qp = group_max_qpos(wid.x);
-  for (var j = 0u; j < params.k_rows; j += 4u) {
+  let end = key_end(wg_max_qp);
+  for (var j = 0u; j < end; j += 4u) {
     let kp = load_kpos(j);
-    if ((CAUSAL && min_pos(kp) > wg_max_qp) || all(kp == vec4<u32>(PAD))) {
-      continue;
-    }
     let jc = min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.k_rows - 1u));
     let kb = (vec4<u32>(params.k_offset) + jc) * H + vec4<u32>(h);
     var s = array<vec4f, R>();    // [query i] over 4 keys
     var dp = array<vec4f, R>();
+    var kc: array<vec4f, 4 * D4>;  // the 4 walked key rows, kept for the dq loop
     for (var d = 0u; d < D4; d++) {
       let k0 = k[kb.x * D4 + d];
       let k1 = k[kb.y * D4 + d];
       let k2 = k[kb.z * D4 + d];
       let k3 = k[kb.w * D4 + d];
+      kc[d * 4u] = k0;
+      kc[d * 4u + 1u] = k1;
+      kc[d * 4u + 2u] = k2;
+      kc[d * 4u + 3u] = k3;
       let v0 = v[kb.x * D4 + d];
       let v1 = v[kb.y * D4 + d];
       let v2 = v[kb.z * D4 + d];
@@ -261,10 +300,10 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id)
       ds[i] = p * (dp[i] - vec4f(dl[i]));
     }
     for (var d = 0u; d < D4; d++) {
-      let k0 = k[kb.x * D4 + d];
-      let k1 = k[kb.y * D4 + d];
-      let k2 = k[kb.z * D4 + d];
-      let k3 = k[kb.w * D4 + d];
+      let k0 = kc[d * 4u];
+      let k1 = kc[d * 4u + 1u];
+      let k2 = kc[d * 4u + 2u];
+      let k3 = kc[d * 4u + 3u];
       for (var i = 0u; i < R; i++) {
         let si = ds[i];
         gq[i * D4 + d] += si.x * k0 + si.y * k1 + si.z * k2 + si.w * k3;

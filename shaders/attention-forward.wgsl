@@ -10,7 +10,7 @@
 // initialiser they kept the previous iteration's values on llvmpipe (Mesa 25.0.7).
 
 override H: u32 = 1u;
-override D4: u32 = 8u;            // head dim / 4, at most MAXD4
+override D4: u32 = 8u;            // head dim / 4 (substituted as a const)
 override CAUSAL: bool = true;
 override SCALE_LOG2: f32 = 0.255; // softmax scale · log2(e)
 override WG: u32 = 64u;
@@ -52,20 +52,36 @@ fn key_mask(kp: vec4<u32>, qp: u32) -> vec4<bool> {
   return ok;
 }
 
+// Positions of key rows j..j+3 (PAD past the block). Loads sit outside any `if`: llvmpipe turns a
+// load under control flow into per-lane gathers even when its address is uniform.
 fn load_kpos(j: u32) -> vec4<u32> {
-  var kp = vec4<u32>(PAD);
+  var kp: vec4<u32>;
   for (var c = 0u; c < 4u; c++) {
-    if (j + c < params.k_rows) {
-      kp[c] = k_pos[params.k_offset + j + c];
-    }
+    let p = k_pos[params.k_offset + min(j + c, params.k_rows - 1u)];
+    kp[c] = select(PAD, p, j + c < params.k_rows);
   }
   return kp;
 }
 
+// One past the last key row that any query of the workgroup (largest position `wg_max`) may see:
+// every key after it is padded or, when causal, in the future of all of them. Correct for any key
+// order; for the usual ascending positions (contiguous, zigzag, striped) the scan only walks the
+// masked tail, and the key loop then has no data-dependent branch.
+fn key_end(wg_max: u32) -> u32 {
+  var end = params.k_rows;
+  loop {
+    let p = k_pos[params.k_offset + max(end, 1u) - 1u];
+    let masked = p == PAD || (CAUSAL && p > wg_max);
+    if (end == 0u || !masked) {
+      break;
+    }
+    end -= 1u;
+  }
+  return end;
+}
+
 // Largest unpadded query position among the workgroup's rows. Every invocation computes it from
-// the same addresses, so it is workgroup-uniform without a barrier: the key loop's skip test stays
-// uniform, which keeps each K/V load a broadcast (a scalar load on llvmpipe; a divergent loop turns
-// them into per-lane gathers, and a barrier makes llvmpipe's compile take tens of seconds).
+// the same addresses, so it is workgroup-uniform without a barrier, and so is the key range.
 fn group_max_qpos(group: u32) -> u32 {
   let first = group * WG * R;
   let end = min(first + WG * R, params.q_rows);
@@ -100,12 +116,9 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
     }
   }
   let wg_max = group_max_qpos(wid.x);
-  for (var j = 0u; j < params.k_rows; j += 4u) {
+  let end = key_end(wg_max);
+  for (var j = 0u; j < end; j += 4u) {
     let kp = load_kpos(j);
-    // Skip a chunk that is fully masked for the whole workgroup (causal future keys, padding).
-    if ((CAUSAL && min(min(kp.x, kp.y), min(kp.z, kp.w)) > wg_max) || all(kp == vec4<u32>(PAD))) {
-      continue;
-    }
     let jc = min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.k_rows - 1u));
     let kb = (vec4<u32>(params.k_offset) + jc) * H + vec4<u32>(h);
     // s[i][c] = q_i · k_c (already scaled into log2 units)

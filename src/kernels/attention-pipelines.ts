@@ -22,9 +22,12 @@ export interface RowsPerInvocation {
   readonly backward: number;
 }
 
-/** More rows per invocation reuse each K/V load more, but the per-row registers grow with D. */
+/**
+ * More rows per invocation reuse each K/V load more, but the per-row registers grow with D and
+ * llvmpipe's compile time with both (measured at D = 32: forward R = 1/2/4 took 7.7/4.3/2.0 s at
+ * T = 8,760; backward R = 4 took 190 s to compile under load, R = 2 about 50 s).
+ */
 export function rowsPerInvocation(headDim: number): RowsPerInvocation {
-  const env = process.env['ATTN_R_EXPERIMENT']?.split(',').map(Number); if (env) return { forward: env[0]!, backward: env[1]! };
   return { forward: headDim <= 32 ? 4 : headDim <= 64 ? 2 : 1, backward: headDim <= 32 ? 2 : 1 };
 }
 

@@ -2,7 +2,7 @@
 // not, lengths that are and are not multiples of the 256-row workgroup tile, up to T = 1024, with
 // padded rows. Tolerance fp32: atol 1e-5, rtol 1e-4 (inputs in [-1, 1), so scores stay small).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAttentionKernels, type AttentionKernels } from '../../src/kernels/index.ts';
+import { createAttentionKernels, type AttentionKernels, type Gpu } from '../../src/kernels/index.ts';
 import { attentionBackwardRef, attentionForwardRef } from '../../src/kernels/attention.ref.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
@@ -33,7 +33,9 @@ describeGpu('attention matches the dense reference', (gpu) => {
         attn = await createAttentionKernels(gpu(), { heads: first.H, headDim: first.D, causal: first.causal });
       });
       for (const c of group) {
-        it(`forward and backward, ${describeCase(c)}`, async () => {
+        // The first dispatch of a new configuration JIT-compiles on llvmpipe (D = 64: up to ~2 min
+        // on a loaded 2-core machine; Mesa's shader cache makes reruns fast), hence the timeout.
+        it(`forward and backward, ${describeCase(c)}`, { timeout: 400_000 }, async () => {
           await checkCase(gpu(), attn, c);
         });
       }
@@ -41,7 +43,7 @@ describeGpu('attention matches the dense reference', (gpu) => {
   }
 });
 
-async function checkCase(gpu: ReturnType<Parameters<Parameters<typeof describeGpu>[1]>[0]>, attn: AttentionKernels, c: AttentionCase): Promise<void> {
+async function checkCase(gpu: Gpu, attn: AttentionKernels, c: AttentionCase): Promise<void> {
   const data = caseData(c);
   const { b, dispose } = upload(gpu, { q: data.q, k: data.k, v: data.v, dO: data.dO, pos: data.pos });
   const n = c.T * c.H * c.D;

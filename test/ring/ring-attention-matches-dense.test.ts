@@ -1,6 +1,6 @@
 // Ring attention (shared device) equals dense attention: O, lse, dQ, dK, dV for every layout,
 // R ∈ {1, 2, 3, 4, 8}, causal and not, lengths divisible by every layout's chunk count and not.
-import { describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { createSharedTransport, denseBackward, denseForward, RING_LAYOUTS } from '../../src/ring/index.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
@@ -15,6 +15,15 @@ const LENGTHS = [48, 37];
 const RANKS = [1, 2, 3, 4, 8];
 
 describeGpu('ring attention matches dense attention', (gpu) => {
+  // The CPU Vulkan driver JIT-compiles a pipeline at its first dispatch; the kernels' non-causal
+  // backward takes ~20 s of CPU there (more wall time on a loaded machine), so pay it up front.
+  beforeAll(async () => {
+    for (const causal of [true, false]) {
+      const config = { seqLen: 8, ranks: 1, layout: 'contiguous', heads: H, headDim: D, causal };
+      await runRing(createSharedTransport(gpu(), 1), config, caseInputs({ T: 8, H, D, seed: 1 }));
+    }
+  }, 600_000);
+
   for (const causal of [true, false]) {
     for (const T of LENGTHS) {
       describe(`${causal ? 'causal' : 'full'} T=${T}`, () => {

@@ -15,7 +15,9 @@ const D = 16;
 describeGpu('ring attention on isolated devices', (gpu) => {
   const cases = [
     { T: 45, R: 3, layout: 'zigzag', causal: true },
-    { T: 64, R: 4, layout: 'striped', causal: false },
+    // Causal only: every fresh device JIT-compiles its pipelines, and the non-causal backward
+    // costs ~20 s of CPU per device on the CPU driver (non-causal is covered in shared mode).
+    { T: 64, R: 4, layout: 'striped', causal: true },
     { T: 50, R: 4, layout: 'contiguous', causal: true },
   ] as const;
   it.each(cases)('$layout R=$R T=$T causal=$causal equals dense (O, lse, dQ, dK, dV)', async ({ T, R, layout, causal }) => {

@@ -1,0 +1,159 @@
+// Benchmarks of blockwise causal attention forward and backward at the model's length
+// (T = 8,760 hourly rows, one head, D = 32) and a small quick case. FLOPs follow FlashAttention-2's
+// convention: forward 4·D per unmasked (query, key) pair, backward 2.5× that.
+import { createAttentionKernels, readF32, uploadF32, type AttentionKernels, type Gpu } from '../../kernels/index.ts';
+import { attentionBackwardRef, attentionForwardRef } from '../../kernels/attention.ref.ts';
+import type { KernelBenchCase, KernelBenchRun } from './case.ts';
+
+interface Shape {
+  readonly T: number;
+  readonly H: number;
+  readonly D: number;
+}
+
+const TOL = { atol: 1e-5, rtol: 1e-4 };
+const CHECK_ROWS = 24; // query rows checked against the dense reference (spread over T)
+
+function seeded(count: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: count }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 2 ** 32) * 2 - 1;
+  });
+}
+
+/** Unmasked pairs of causal attention over T rows. */
+function causalPairs(T: number): number {
+  return (T * (T + 1)) / 2;
+}
+
+/** Rows spread over [0, T), always including the last (the longest causal row). */
+function checkRows(T: number): number[] {
+  const n = Math.min(CHECK_ROWS, T);
+  return Array.from({ length: n }, (_, i) => Math.round(((i + 1) * (T - 1)) / n));
+}
+
+/** Max abs error of GPU rows vs the dense reference restricted to `rows` as queries (all keys). */
+function compareRows(gpuOut: Float32Array, refOut: Float64Array, rows: readonly number[], width: number): { maxAbsError: number; ok: boolean } {
+  let maxAbsError = 0;
+  let ok = true;
+  rows.forEach((r, i) => {
+    for (let c = 0; c < width; c++) {
+      const want = refOut[i * width + c] ?? 0;
+      const err = Math.abs((gpuOut[r * width + c] ?? 0) - want);
+      maxAbsError = Math.max(maxAbsError, err);
+      if (!(err <= TOL.atol + TOL.rtol * Math.abs(want))) ok = false;
+    }
+  });
+  return { maxAbsError, ok };
+}
+
+interface Inputs {
+  readonly host: { q: Float32Array; k: Float32Array; v: Float32Array; dO: Float32Array };
+  readonly q: GPUBuffer;
+  readonly k: GPUBuffer;
+  readonly v: GPUBuffer;
+  readonly dO: GPUBuffer;
+}
+
+function inputs(gpu: Gpu, s: Shape): Inputs {
+  const n = s.T * s.H * s.D;
+  const host = { q: seeded(n, 1), k: seeded(n, 2), v: seeded(n, 3), dO: seeded(n, 4) };
+  return { host, q: uploadF32(gpu, host.q, 'q'), k: uploadF32(gpu, host.k, 'k'), v: uploadF32(gpu, host.v, 'v'), dO: uploadF32(gpu, host.dO, 'dO') };
+}
+
+/** Dense reference for the checked query rows (keys: all rows, causal by position). */
+function refForRows(s: Shape, x: Inputs['host'], rows: readonly number[]) {
+  const W = s.H * s.D;
+  const pick = (a: Float32Array) => Float32Array.from(rows.flatMap((r) => Array.from(a.subarray(r * W, (r + 1) * W))));
+  const all = Array.from({ length: s.T }, (_, i) => i);
+  const cfg = { heads: s.H, headDim: s.D, causal: true };
+  const sub = { q: pick(x.q), k: x.k, v: x.v, qPos: rows, kPos: all };
+  return { forward: () => attentionForwardRef(cfg, sub), dq: () => attentionBackwardRef(cfg, sub, pick(x.dO)).dq };
+}
+
+function bytesOf(buffers: readonly GPUBuffer[]): number {
+  return buffers.reduce((sum, b) => sum + b.size, 0);
+}
+
+async function forwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
+  const attn = await createAttentionKernels(gpu, { heads: s.H, headDim: s.D, causal: true });
+  const x = inputs(gpu, s);
+  const state = attn.createState(s.T);
+  const o = gpu.device.createBuffer({ size: s.T * s.H * s.D * 4, usage: 0x80 | 0x04 });
+  const lse = gpu.device.createBuffer({ size: s.T * s.H * 4, usage: 0x80 | 0x04 });
+  // State m, l, acc plus m's constant init copy (same size as m).
+  const owned = [x.q, x.k, x.v, x.dO, o, lse, state.m, state.m, state.l, state.acc, attn.positions(s.T)];
+  const rows = checkRows(s.T);
+  return {
+    flops: 4 * s.D * s.H * causalPairs(s.T),
+    bytes: (4 * s.T * s.H * s.D + s.T * s.H) * 4,
+    allocatedBytes: bytesOf(owned),
+    async run() {
+      const encoder = gpu.device.createCommandEncoder();
+      attn.encodeForward(encoder, { q: x.q, k: x.k, v: x.v, T: s.T, o, lse, state });
+      gpu.device.queue.submit([encoder.finish()]);
+      await gpu.device.queue.onSubmittedWorkDone();
+    },
+    async check() {
+      const got = await readF32(gpu, o, s.T * s.H * s.D);
+      const r = compareRows(got, refForRows(s, x.host, rows).forward().o, rows, s.H * s.D);
+      return { maxAbsError: r.maxAbsError, withinTolerance: r.ok };
+    },
+    dispose() {
+      for (const b of [x.q, x.k, x.v, x.dO, o, lse]) b.destroy();
+      state.destroy();
+    },
+  };
+}
+
+async function backwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
+  const attn: AttentionKernels = await createAttentionKernels(gpu, { heads: s.H, headDim: s.D, causal: true });
+  const x = inputs(gpu, s);
+  const { o, lse } = await attn.forward({ q: x.q, k: x.k, v: x.v, T: s.T });
+  const n = s.T * s.H * s.D;
+  const make = (count: number) => gpu.device.createBuffer({ size: count * 4, usage: 0x80 | 0x08 | 0x04 });
+  const g = { dq: make(n), dk: make(n), dv: make(n), delta: make(s.T * s.H) };
+  const rows = checkRows(s.T);
+  return {
+    flops: 2.5 * 4 * s.D * s.H * causalPairs(s.T),
+    bytes: (8 * n + 2 * s.T * s.H) * 4,
+    allocatedBytes: bytesOf([x.q, x.k, x.v, x.dO, o, lse, g.dq, g.dk, g.dv, g.delta, attn.positions(s.T)]),
+    async run() {
+      const encoder = gpu.device.createCommandEncoder();
+      for (const b of [g.dq, g.dk, g.dv]) encoder.clearBuffer(b); // the passes accumulate
+      attn.encodeBackward(encoder, { q: x.q, k: x.k, v: x.v, T: s.T, o, lse, dO: x.dO, ...g });
+      gpu.device.queue.submit([encoder.finish()]);
+      await gpu.device.queue.onSubmittedWorkDone();
+    },
+    async check() {
+      // dQ rows depend only on their own query, so a row subset checks exactly; dK/dV are
+      // covered against the full dense reference in the test suite (T <= 1024).
+      const got = await readF32(gpu, g.dq, n);
+      const r = compareRows(got, refForRows(s, x.host, rows).dq(), rows, s.H * s.D);
+      return { maxAbsError: r.maxAbsError, withinTolerance: r.ok };
+    },
+    dispose() {
+      for (const b of [x.q, x.k, x.v, x.dO, o, lse, g.dq, g.dk, g.dv, g.delta]) b.destroy();
+    },
+  };
+}
+
+function attentionCase(backward: boolean, s: Shape, quick: boolean): KernelBenchCase {
+  return {
+    kernel: backward ? 'attention-bwd' : 'attention-fwd',
+    shape: `T${s.T} H${s.H} D${s.D} causal`,
+    quick,
+    setup: (gpu) => (backward ? backwardRun(gpu, s) : forwardRun(gpu, s)),
+  };
+}
+
+const LONG = { T: 8760, H: 1, D: 32 };
+const SMALL = { T: 512, H: 1, D: 32 };
+const cases: KernelBenchCase[] = [
+  attentionCase(false, SMALL, true),
+  attentionCase(true, SMALL, true),
+  attentionCase(false, LONG, false),
+  attentionCase(true, LONG, false),
+];
+export default cases;

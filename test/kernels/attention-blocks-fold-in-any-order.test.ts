@@ -1,0 +1,151 @@
+// The block API the ring drives: Q and K/V split into blocks with zigzag positions (each block
+// holds two non-adjacent chunks, as a ring rank does), K/V blocks folded in different orders, and
+// backward blocks accumulated per pair, all equal dense attention. Tolerance fp32: atol 1e-5,
+// rtol 1e-4.
+import { beforeAll, it } from 'vitest';
+import { createAttentionKernels, type AttentionKernels, type Gpu } from '../../src/kernels/index.ts';
+import { attentionBackwardRef, attentionForwardRef } from '../../src/kernels/attention.ref.ts';
+import { expectAllClose } from '../support/allclose.ts';
+import { describeGpu } from '../support/gpu.ts';
+import { randomF32, read, upload } from './attention-inputs.ts';
+
+const TOL = { atol: 1e-5, rtol: 1e-4 };
+const H = 2;
+const D = 16;
+const W = H * D;
+const CHUNK = 37; // T = 4 ranks · 2 chunks · 37 rows, plus 6 padded rows in the last block
+const RANKS = 4;
+const T = 2 * RANKS * CHUNK;
+
+/** Zigzag block of rank r: chunks r and 2R-1-r, positions ascending within each chunk. */
+function zigzagPositions(r: number, padRows: number): Uint32Array {
+  const rows = [...range(r * CHUNK, CHUNK), ...range((2 * RANKS - 1 - r) * CHUNK, CHUNK)];
+  return Uint32Array.from([...rows, ...Array<number>(padRows).fill(0xffffffff)]);
+}
+
+function range(start: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => start + i);
+}
+
+const q = randomF32(T * W, 31);
+const k = randomF32(T * W, 32);
+const v = randomF32(T * W, 33);
+const dO = randomF32(T * W, 34);
+const blocks = Array.from({ length: RANKS }, (_, r) => zigzagPositions(r, r === RANKS - 1 ? 6 : 0));
+
+/** Gathers the rows of `src` [T, W] at `positions` (zeros for padded rows). */
+function gather(src: Float32Array, positions: Uint32Array): Float32Array {
+  const out = new Float32Array(positions.length * W);
+  positions.forEach((p, i) => {
+    if (p !== 0xffffffff) out.set(src.subarray(p * W, (p + 1) * W), i * W);
+  });
+  return out;
+}
+
+describeGpu('attention blocks fold in any order', (gpu) => {
+  let attn: AttentionKernels;
+  beforeAll(async () => {
+    attn = await createAttentionKernels(gpu(), { heads: H, headDim: D, causal: true });
+  });
+  const allPos = Uint32Array.from(range(0, T));
+  const cfg = { heads: H, headDim: D, causal: true };
+  const dense = attentionForwardRef(cfg, { q, k, v, qPos: allPos, kPos: allPos });
+  const denseGrads = attentionBackwardRef(cfg, { q, k, v, qPos: allPos, kPos: allPos }, dO);
+
+  for (const order of [[0, 1, 2, 3], [3, 1, 0, 2], [2, 3, 1, 0]]) {
+    it(`forward: K/V blocks in order ${order.join(',')} equal dense attention`, async () => {
+      const out = await foldBlocks(gpu(), attn, order);
+      blocks.forEach((pos, r) => {
+        expectAllClose(out[r]!.o, gather(Float32Array.from(dense.o), pos), TOL, `o of block ${r}`);
+      });
+    });
+  }
+
+  it('backward: per-pair blocks accumulate to the dense dQ, dK, dV', async () => {
+    const g = gpu();
+    const fwd = await foldBlocks(g, attn, [0, 1, 2, 3]);
+    const up = blocks.map((pos, r) => upload(g, {
+      q: gather(q, pos), k: gather(k, pos), v: gather(v, pos), dO: gather(dO, pos), pos,
+      o: fwd[r]!.o, lse: fwd[r]!.lse,
+      dq: new Float32Array(pos.length * W), dk: new Float32Array(pos.length * W), dv: new Float32Array(pos.length * W),
+      delta: new Float32Array(pos.length * H),
+    }));
+    const encoder = g.device.createCommandEncoder();
+    blocks.forEach((pos, r) => {
+      const b = up[r]!.b;
+      attn.encodeBackwardPrep(encoder, { o: b['o']!, dO: b['dO']!, rows: pos.length, delta: b['delta']! });
+    });
+    // Every (Q block, K/V block) pair, in a rotated order per Q block, as a ring would visit them.
+    blocks.forEach((qp, qi) => {
+      for (let step = 0; step < RANKS; step++) {
+        const ki = (qi + step) % RANKS;
+        const bq = up[qi]!.b;
+        const bk = up[ki]!.b;
+        attn.encodeBackwardBlock(encoder, {
+          q: bq['q']!, qPos: bq['pos']!, qRows: qp.length, dO: bq['dO']!, lse: bq['lse']!, delta: bq['delta']!, dq: bq['dq']!,
+          k: bk['k']!, v: bk['v']!, kPos: bk['pos']!, kRows: blocks[ki]!.length, dk: bk['dk']!, dv: bk['dv']!,
+        });
+      }
+    });
+    g.device.queue.submit([encoder.finish()]);
+    for (const [r, pos] of blocks.entries()) {
+      const b = up[r]!.b;
+      for (const name of ['dq', 'dk', 'dv'] as const) {
+        const want = gather(Float32Array.from(denseGrads[name]), pos);
+        expectAllClose(await read(g, b[name]!, pos.length * W), want, TOL, `${name} of block ${r}`);
+      }
+    }
+    up.forEach((u) => u.dispose());
+  });
+
+  it('sub-blocks addressed by row offsets equal whole blocks', async () => {
+    const g = gpu();
+    // Fold block 1's K/V as two halves of one buffer via kOffset, into a state for block 2's Q.
+    const qPos = blocks[2]!;
+    const kPos = blocks[1]!;
+    const { b, dispose } = upload(g, { q: gather(q, qPos), qPos, k: gather(k, kPos), v: gather(v, kPos), kPos });
+    const state = attn.createState(qPos.length);
+    const o = g.device.createBuffer({ size: qPos.length * W * 4, usage: 0x80 | 0x04 });
+    const lse = g.device.createBuffer({ size: qPos.length * H * 4, usage: 0x80 | 0x04 });
+    const encoder = g.device.createCommandEncoder();
+    const half = CHUNK;
+    for (const [kOffset, kRows] of [[half, kPos.length - half], [0, half]] as const) {
+      attn.encodeFold(encoder, { q: b['q']!, qPos: b['qPos']!, qRows: qPos.length, k: b['k']!, v: b['v']!, kPos: b['kPos']!, kRows, kOffset, state });
+    }
+    attn.encodeFinalize(encoder, { state, o, lse });
+    g.device.queue.submit([encoder.finish()]);
+    const partial = attentionForwardRef(cfg, { q: gather(q, qPos), k: gather(k, kPos), v: gather(v, kPos), qPos, kPos });
+    expectAllClose(await read(g, o, qPos.length * W), partial.o, TOL, 'o from offset halves');
+    state.destroy();
+    dispose();
+  });
+});
+
+/** Folds every K/V block (in `order`) into every Q block's state in one submit; returns O, lse per block. */
+async function foldBlocks(g: Gpu, attn: AttentionKernels, order: readonly number[]): Promise<{ o: Float32Array; lse: Float32Array }[]> {
+  const up = blocks.map((pos) => upload(g, { q: gather(q, pos), k: gather(k, pos), v: gather(v, pos), pos }));
+  const states = blocks.map((pos) => attn.createState(pos.length));
+  const outs = blocks.map((pos) => ({
+    o: g.device.createBuffer({ size: pos.length * W * 4, usage: 0x80 | 0x04 }),
+    lse: g.device.createBuffer({ size: pos.length * H * 4, usage: 0x80 | 0x04 }),
+  }));
+  const encoder = g.device.createCommandEncoder();
+  blocks.forEach((qp, qi) => {
+    for (const ki of order) {
+      const bq = up[qi]!.b;
+      const bk = up[ki]!.b;
+      attn.encodeFold(encoder, { q: bq['q']!, qPos: bq['pos']!, qRows: qp.length, k: bk['k']!, v: bk['v']!, kPos: bk['pos']!, kRows: blocks[ki]!.length, state: states[qi]! });
+    }
+    attn.encodeFinalize(encoder, { state: states[qi]!, o: outs[qi]!.o, lse: outs[qi]!.lse });
+  });
+  g.device.queue.submit([encoder.finish()]);
+  const result = [];
+  for (const [r, pos] of blocks.entries()) {
+    result.push({ o: await read(g, outs[r]!.o, pos.length * W), lse: await read(g, outs[r]!.lse, pos.length * H) });
+    outs[r]!.o.destroy();
+    outs[r]!.lse.destroy();
+    states[r]!.destroy();
+    up[r]!.dispose();
+  }
+  return result;
+}
