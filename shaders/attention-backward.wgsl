@@ -183,10 +183,6 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
     let dl = vec4f(delta[qb.x], delta[qb.y], delta[qb.z], delta[qb.w]);
     var s = array<vec4f, R>();    // [key i] over 4 queries, log2 units
     var dp = array<vec4f, R>();   // [key i] dO_q · v_i
-    // The 4 walked rows of q and dO, loaded once and kept for the second d loop (loads, not
-    // FLOPs, bound this loop on llvmpipe).
-    var qc: array<vec4f, 4 * D4>;
-    var gc: array<vec4f, 4 * D4>;
     for (var d = 0u; d < D4; d++) {
       let q0 = q[qb.x * D4 + d];
       let q1 = q[qb.y * D4 + d];
@@ -196,14 +192,6 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
       let g1 = d_o[qb.y * D4 + d];
       let g2 = d_o[qb.z * D4 + d];
       let g3 = d_o[qb.w * D4 + d];
-      qc[d * 4u] = q0;
-      qc[d * 4u + 1u] = q1;
-      qc[d * 4u + 2u] = q2;
-      qc[d * 4u + 3u] = q3;
-      gc[d * 4u] = g0;
-      gc[d * 4u + 1u] = g1;
-      gc[d * 4u + 2u] = g2;
-      gc[d * 4u + 3u] = g3;
       for (var i = 0u; i < R; i++) {
         let x = kk[i * D4 + d];
         let y = vv[i * D4 + d];
@@ -218,14 +206,14 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
       ds[i] = p[i] * (dp[i] - dl);
     }
     for (var d = 0u; d < D4; d++) {
-      let q0 = qc[d * 4u];
-      let q1 = qc[d * 4u + 1u];
-      let q2 = qc[d * 4u + 2u];
-      let q3 = qc[d * 4u + 3u];
-      let g0 = gc[d * 4u];
-      let g1 = gc[d * 4u + 1u];
-      let g2 = gc[d * 4u + 2u];
-      let g3 = gc[d * 4u + 3u];
+      let q0 = q[qb.x * D4 + d];
+      let q1 = q[qb.y * D4 + d];
+      let q2 = q[qb.z * D4 + d];
+      let q3 = q[qb.w * D4 + d];
+      let g0 = d_o[qb.x * D4 + d];
+      let g1 = d_o[qb.y * D4 + d];
+      let g2 = d_o[qb.z * D4 + d];
+      let g3 = d_o[qb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
         let pi = p[i];
         let si = ds[i];
@@ -273,16 +261,11 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id)
     let kb = (vec4<u32>(params.k_offset) + jc) * H + vec4<u32>(h);
     var s = array<vec4f, R>();    // [query i] over 4 keys
     var dp = array<vec4f, R>();
-    var kc: array<vec4f, 4 * D4>;  // the 4 walked key rows, kept for the dq loop
     for (var d = 0u; d < D4; d++) {
       let k0 = k[kb.x * D4 + d];
       let k1 = k[kb.y * D4 + d];
       let k2 = k[kb.z * D4 + d];
       let k3 = k[kb.w * D4 + d];
-      kc[d * 4u] = k0;
-      kc[d * 4u + 1u] = k1;
-      kc[d * 4u + 2u] = k2;
-      kc[d * 4u + 3u] = k3;
       let v0 = v[kb.x * D4 + d];
       let v1 = v[kb.y * D4 + d];
       let v2 = v[kb.z * D4 + d];
@@ -300,10 +283,10 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id)
       ds[i] = p * (dp[i] - vec4f(dl[i]));
     }
     for (var d = 0u; d < D4; d++) {
-      let k0 = kc[d * 4u];
-      let k1 = kc[d * 4u + 1u];
-      let k2 = kc[d * 4u + 2u];
-      let k3 = kc[d * 4u + 3u];
+      let k0 = k[kb.x * D4 + d];
+      let k1 = k[kb.y * D4 + d];
+      let k2 = k[kb.z * D4 + d];
+      let k3 = k[kb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
         let si = ds[i];
         gq[i * D4 + d] += si.x * k0 + si.y * k1 + si.z * k2 + si.w * k3;
