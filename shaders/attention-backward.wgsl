@@ -8,13 +8,13 @@
 // initialiser they kept the previous iteration's values on llvmpipe (Mesa 25.0.7).
 
 override H: u32 = 1u;
-override D4: u32 = 8u;            // head dim / 4 (substituted as a const)
+const D4: u32 = 8u;               // head dim / 4 (the host substitutes its value)
 override CAUSAL: bool = true;
 override SCALE: f32 = 0.177;      // softmax scale
 override SCALE_LOG2: f32 = 0.255; // scale · log2(e)
 override WG: u32 = 64u;
 
-override R: u32 = 2u;             // owned rows per invocation (1..4; substituted as a const)
+const R: u32 = 2u;                // owned rows per invocation, 1..4 (the host substitutes its value)
 const PAD: u32 = 0xffffffffu;
 const LOG2E: f32 = 1.4426950408889634;
 

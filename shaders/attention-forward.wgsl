@@ -10,12 +10,12 @@
 // initialiser they kept the previous iteration's values on llvmpipe (Mesa 25.0.7).
 
 override H: u32 = 1u;
-override D4: u32 = 8u;            // head dim / 4 (substituted as a const)
+const D4: u32 = 8u;               // head dim / 4 (the host substitutes its value)
 override CAUSAL: bool = true;
 override SCALE_LOG2: f32 = 0.255; // softmax scale · log2(e)
 override WG: u32 = 64u;
 
-override R: u32 = 4u;             // query rows per invocation (1..4; substituted as a const)
+const R: u32 = 4u;                // query rows per invocation, 1..4 (the host substitutes its value)
 const PAD: u32 = 0xffffffffu;
 const NEG: f32 = -1e30;           // stands for −∞ (finite: WGSL may assume finite math)
 const LN2: f32 = 0.6931471805599453;

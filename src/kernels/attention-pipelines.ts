@@ -64,9 +64,10 @@ export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionCo
   };
 }
 
-// D4 (head dim / 4) and R (rows per invocation) are substituted into the text as consts instead of
-// passed as overrides: llvmpipe does not unroll loops bounded by an override, so the per-row
-// register arrays became dynamically indexed and the first dispatch took 8–50 s to compile.
+// D4 (head dim / 4) and R (rows per invocation) are consts whose values the host substitutes into
+// the text, not overrides: WGSL allows override-sized arrays only in workgroup memory, and
+// llvmpipe does not unroll loops bounded by an override (the first dispatch took 8–50 s to
+// compile). The file as written is valid WGSL with default values, so the compile test checks it.
 type Consts = Readonly<Record<'D4' | 'R', number>>;
 const modules = new WeakMap<GPUDevice, Map<string, Promise<GPUShaderModule>>>();
 
@@ -85,12 +86,12 @@ function specialisedModule(gpu: Gpu, name: string, consts: Consts): Promise<GPUS
   return mod;
 }
 
-/** shaders/<name>.wgsl with each `override NAME: u32 = …;` of `consts` turned into a const. */
+/** shaders/<name>.wgsl with the value of each `const NAME: u32 = …;` of `consts` replaced. */
 export function specialiseSource(name: string, consts: Consts): string {
   let text = shaderSource(name);
   for (const [id, value] of Object.entries(consts)) {
-    const marker = new RegExp(`^override ${id}: u32 = \\d+u;`, 'm');
-    if (!marker.test(text)) throw new ShaderCompileError(name, `missing the line \`override ${id}: u32 = <n>u;\` to specialise`);
+    const marker = new RegExp(`^const ${id}: u32 = \\d+u;`, 'm');
+    if (!marker.test(text)) throw new ShaderCompileError(name, `missing the line \`const ${id}: u32 = <n>u;\` to specialise`);
     text = text.replace(marker, `const ${id}: u32 = ${value}u;`);
   }
   return text;
