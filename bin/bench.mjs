@@ -5,4 +5,7 @@ import { register } from 'tsx/esm/api';
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 register();
 const { main } = await import('../src/bench/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Exit explicitly: the process-wide Dawn instances keep Node alive (see src/kernels/device.ts).
+// stdout/stderr are synchronous for files and pipes on POSIX, so nothing written is lost.
+process.exit(code);

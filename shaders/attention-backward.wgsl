@@ -14,7 +14,8 @@ override SCALE: f32 = 0.177;      // softmax scale
 override SCALE_LOG2: f32 = 0.255; // scale · log2(e)
 override WG: u32 = 64u;
 
-const R: u32 = 2u;                // owned rows per invocation, 1..4 (the host substitutes its value)
+const R: u32 = 2u;                // owned rows per invocation, 1..4 (the host substitutes its value,
+                                  // per entry point: dkdv and dq_rows compile from separate texts)
 const PAD: u32 = 0xffffffffu;
 const LOG2E: f32 = 1.4426950408889634;
 
@@ -183,19 +184,24 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
     let dl = vec4f(delta[qb.x], delta[qb.y], delta[qb.z], delta[qb.w]);
     var s = array<vec4f, R>();    // [key i] over 4 queries, log2 units
     var dp = array<vec4f, R>();   // [key i] dO_q · v_i
+    // Separate loops for s and dp keep fewer accumulators live at once (register pressure).
     for (var d = 0u; d < D4; d++) {
       let q0 = q[qb.x * D4 + d];
       let q1 = q[qb.y * D4 + d];
       let q2 = q[qb.z * D4 + d];
       let q3 = q[qb.w * D4 + d];
+      for (var i = 0u; i < R; i++) {
+        let x = kk[i * D4 + d];
+        s[i] += vec4f(dot(x, q0), dot(x, q1), dot(x, q2), dot(x, q3));
+      }
+    }
+    for (var d = 0u; d < D4; d++) {
       let g0 = d_o[qb.x * D4 + d];
       let g1 = d_o[qb.y * D4 + d];
       let g2 = d_o[qb.z * D4 + d];
       let g3 = d_o[qb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
-        let x = kk[i * D4 + d];
         let y = vv[i * D4 + d];
-        s[i] += vec4f(dot(x, q0), dot(x, q1), dot(x, q2), dot(x, q3));
         dp[i] += vec4f(dot(y, g0), dot(y, g1), dot(y, g2), dot(y, g3));
       }
     }
@@ -206,18 +212,22 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
       ds[i] = p[i] * (dp[i] - dl);
     }
     for (var d = 0u; d < D4; d++) {
-      let q0 = q[qb.x * D4 + d];
-      let q1 = q[qb.y * D4 + d];
-      let q2 = q[qb.z * D4 + d];
-      let q3 = q[qb.w * D4 + d];
       let g0 = d_o[qb.x * D4 + d];
       let g1 = d_o[qb.y * D4 + d];
       let g2 = d_o[qb.z * D4 + d];
       let g3 = d_o[qb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
         let pi = p[i];
-        let si = ds[i];
         gv[i * D4 + d] += pi.x * g0 + pi.y * g1 + pi.z * g2 + pi.w * g3;
+      }
+    }
+    for (var d = 0u; d < D4; d++) {
+      let q0 = q[qb.x * D4 + d];
+      let q1 = q[qb.y * D4 + d];
+      let q2 = q[qb.z * D4 + d];
+      let q3 = q[qb.w * D4 + d];
+      for (var i = 0u; i < R; i++) {
+        let si = ds[i];
         gk[i * D4 + d] += si.x * q0 + si.y * q1 + si.z * q2 + si.w * q3;
       }
     }
@@ -261,19 +271,24 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id)
     let kb = (vec4<u32>(params.k_offset) + jc) * H + vec4<u32>(h);
     var s = array<vec4f, R>();    // [query i] over 4 keys
     var dp = array<vec4f, R>();
+    // Separate loops for s and dp keep fewer accumulators live at once (register pressure).
     for (var d = 0u; d < D4; d++) {
       let k0 = k[kb.x * D4 + d];
       let k1 = k[kb.y * D4 + d];
       let k2 = k[kb.z * D4 + d];
       let k3 = k[kb.w * D4 + d];
+      for (var i = 0u; i < R; i++) {
+        let x = qv[i * D4 + d];
+        s[i] += vec4f(dot(x, k0), dot(x, k1), dot(x, k2), dot(x, k3));
+      }
+    }
+    for (var d = 0u; d < D4; d++) {
       let v0 = v[kb.x * D4 + d];
       let v1 = v[kb.y * D4 + d];
       let v2 = v[kb.z * D4 + d];
       let v3 = v[kb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
-        let x = qv[i * D4 + d];
         let y = gov[i * D4 + d];
-        s[i] += vec4f(dot(x, k0), dot(x, k1), dot(x, k2), dot(x, k3));
         dp[i] += vec4f(dot(y, v0), dot(y, v1), dot(y, v2), dot(y, v3));
       }
     }

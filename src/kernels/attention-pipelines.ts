@@ -19,16 +19,22 @@ export interface AttentionPipelines {
 
 export interface RowsPerInvocation {
   readonly forward: number;
-  readonly backward: number;
+  /** Key rows per invocation of the dK/dV pass. */
+  readonly dkdv: number;
+  /** Query rows per invocation of the dQ pass. */
+  readonly dq: number;
 }
 
 /**
- * More rows per invocation reuse each K/V load more, but the per-row registers grow with D and
- * llvmpipe's compile time with both (measured at D = 32: forward R = 1/2/4 took 7.7/4.3/2.0 s at
- * T = 8,760; backward R = 4 took 190 s to compile under load, R = 2 about 50 s).
+ * More rows per invocation reuse each K/V (Q/dO) load more, but the per-row registers grow with D
+ * and llvmpipe's compile time with both. Measured at D = 32, T = 8,760 (llvmpipe, 2 vCPUs):
+ * forward R = 1/2/4 took 7.7/4.3/2.0 s; backward dK/dV R = 2/3/4 ran 3.8/3.4/3.1 s before its
+ * loops were split (R = 4 compiled for 20–190 s depending on load), dQ R = 2/4 ran 3.0/1.7 s.
+ * With the split loops, dK/dV R = 3 and dQ R = 4 compile in about 15 s each on a quiet machine.
  */
 export function rowsPerInvocation(headDim: number): RowsPerInvocation {
-  return { forward: headDim <= 32 ? 4 : headDim <= 64 ? 2 : 1, backward: headDim <= 32 ? 2 : 1 };
+  if (headDim <= 32) return { forward: 4, dkdv: 3, dq: 4 };
+  return { forward: headDim <= 64 ? 2 : 1, dkdv: 1, dq: 1 };
 }
 
 export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionConfig>): Promise<AttentionPipelines> {
@@ -38,13 +44,14 @@ export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionCo
   const D4 = c.headDim / 4;
   const rows = rowsPerInvocation(c.headDim);
   const fwd = { D4, R: rows.forward };
-  const bwdConsts = { D4, R: rows.backward };
+  const dkdvConsts = { D4, R: rows.dkdv };
+  const dqConsts = { D4, R: rows.dq };
   const [fold, finalize, prep, dkdv, dq] = await Promise.all([
     specialised(gpu, 'attention-forward', fwd, 'fold', common),
     specialised(gpu, 'attention-forward', fwd, 'finalize', common),
-    specialised(gpu, 'attention-backward', bwdConsts, 'prep', bwd),
-    specialised(gpu, 'attention-backward', bwdConsts, 'dkdv', bwd),
-    specialised(gpu, 'attention-backward', bwdConsts, 'dq_rows', bwd),
+    specialised(gpu, 'attention-backward', dqConsts, 'prep', bwd),
+    specialised(gpu, 'attention-backward', dkdvConsts, 'dkdv', bwd),
+    specialised(gpu, 'attention-backward', dqConsts, 'dq_rows', bwd),
   ]);
   const cache = new Map<string, GPUBuffer>();
   return {

@@ -36,7 +36,7 @@ export interface Gpu {
   readonly hasF16: boolean;
   readonly hasSubgroups: boolean;
   readonly hasTimestamps: boolean;
-  /** Releases the device and the Dawn instance so Node can exit. */
+  /** Releases the device and its buffer pool (the Dawn instance lives as long as the process). */
   destroy(): void;
 }
 
@@ -108,11 +108,29 @@ interface Candidate {
   readonly description: AdapterDescription;
 }
 
-/** One requestAdapter() on a fresh Dawn instance; undefined when that backend has none. */
+// One Dawn instance per backend for the life of the process. Dropping instances and letting the
+// GC collect them while other devices run crashed worker processes at random (about 1 run in 8 of
+// the runtime tests); the price is that Node does not exit by itself while they are held
+// (crbug 387965810), so the CLI exits explicitly.
+const instances = new Map<string, GPU>();
+
+/** The process-wide Dawn instance for `backend` (undefined: Dawn's default choice). */
+export function dawnInstance(backend?: string): GPU {
+  installGlobals();
+  const key = backend ?? '';
+  let instance = instances.get(key);
+  if (!instance) {
+    instance = create(dawnOptions(backend));
+    instances.set(key, instance);
+  }
+  return instance;
+}
+
+/** One requestAdapter() on the backend's Dawn instance; undefined when that backend has none. */
 async function probe(backend: string | undefined, powerPreference?: GPUPowerPreference): Promise<Candidate | undefined> {
   installGlobals();
   try {
-    const instance = create(dawnOptions(backend));
+    const instance = dawnInstance(backend);
     const adapter = await instance.requestAdapter(powerPreference ? { powerPreference } : undefined);
     if (!adapter) return undefined;
     return { instance, adapter, backend: backend ?? 'default', description: describeAdapter(adapter) };
@@ -184,7 +202,6 @@ const WANTED_LIMITS = [
 /** Opens a device on the chosen adapter, with every useful optional feature it supports. */
 export async function openGpu(choice: AdapterChoice = {}): Promise<Gpu> {
   const chosen = await chooseAdapter(choice);
-  let instance: GPU | undefined = chosen.instance;
   const { adapter, description } = chosen;
   const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
   const requiredLimits: Record<string, number> = {};
@@ -206,9 +223,6 @@ export async function openGpu(choice: AdapterChoice = {}): Promise<Gpu> {
     destroy() {
       pool.destroy();
       device.destroy();
-      // Dawn keeps Node alive while the instance is referenced (crbug 387965810).
-      instance = undefined;
-      void instance;
     },
   };
 }

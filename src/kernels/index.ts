@@ -5,7 +5,7 @@ export { readF32, uploadF32, zerosF32 } from './buffers.ts';
 export { PipelineCache, shaderSource } from './pipelines.ts';
 export type { Overrides } from './pipelines.ts';
 export { INSTALL_HINT, MissingFeatureError, NoAdapterError, ShaderCompileError, ShapeError } from './errors.ts';
-export { DAWN_BACKENDS, listAdapters } from './device.ts';
+export { DAWN_BACKENDS, dawnInstance, listAdapters } from './device.ts';
 export type { ListedAdapter } from './device.ts';
 export { readBytes } from './buffers.ts';
 export { BufferPool, POOL_STORAGE_USAGE, sizeClass } from './pool.ts';

@@ -1,8 +1,7 @@
 // Runs GPU test suites once per WebGPU adapter present. With none, the suite is skipped with a
 // printed reason locally, and fails under CI=true (CI must always have the CPU Vulkan driver).
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { create, globals } from 'webgpu';
-import { openGpu, type AdapterChoice, type Gpu } from '../../src/kernels/index.ts';
+import { dawnInstance, openGpu, type AdapterChoice, type Gpu } from '../../src/kernels/index.ts';
 
 interface AdapterProbe {
   readonly label: string;
@@ -10,13 +9,12 @@ interface AdapterProbe {
 }
 
 async function probeAdapters(): Promise<{ adapters: AdapterProbe[]; reason: string }> {
-  Object.assign(globalThis, globals);
   const seen = new Set<string>();
   const adapters: AdapterProbe[] = [];
   let reason = 'requestAdapter() returned null';
   for (const powerPreference of ['high-performance', 'low-power'] as const) {
     try {
-      const adapter = await create([]).requestAdapter({ powerPreference });
+      const adapter = await dawnInstance().requestAdapter({ powerPreference });
       if (!adapter) continue;
       const label = adapter.info.description || `${adapter.info.vendor} ${adapter.info.device}`;
       if (seen.has(label)) continue;
