@@ -27,6 +27,8 @@ export type { ParamScalar, ParamStruct } from './op-params.ts';
 export { submitAndWait } from './op-support.ts';
 export { createAttentionKernels, PAD_POSITION, uploadU32 } from './attention.ts';
 export type { AttentionConfig, AttentionKernels, AttentionState, BackwardArgs, BackwardBlockArgs, BackwardPrepArgs, BackwardResult, FinalizeArgs, FoldArgs, ForwardArgs, ForwardResult } from './attention.ts';
+export { attentionBackwardRef, attentionForwardRef } from './attention.ref.ts';
+export type { AttentionRefConfig, AttentionRefInputs } from './attention.ref.ts';
 export { LayerNorm } from './layernorm.ts';
 export type { LayerNormBackwardIO, LayerNormForwardIO, LayerNormShape } from './layernorm.ts';
 export { layerNormBackwardRef, layerNormForwardRef } from './layernorm.ref.ts';

@@ -4,16 +4,8 @@ import { readF32, uploadF32, zerosF32, type Gpu } from '../../src/kernels/index.
 /** fp32 tolerance every training-op comparison uses unless its assertion says why not. */
 export const FP32 = { atol: 1e-5, rtol: 1e-4 } as const;
 
-/** Deterministic uniform values in [lo, hi) (LCG; the seed names the array in failures). */
-export function seeded(length: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
-  }
-  return out;
-}
+/** Deterministic uniform values in [lo, hi) (the benchmarks' LCG; the seed names the array in failures). */
+export { seededF32 as seeded } from '../../src/bench/kernels/training-ops-support.ts';
 
 /** Buffers uploaded for a test; destroy() frees them all. */
 export class TestBuffers {

@@ -1,6 +1,6 @@
 // `bench serve eia`: runs the simulated EIA API v2 server on loopback until SIGINT/SIGTERM.
 import { ExitCode, UsageError } from '../../core/index.ts';
-import { measurePageCost, parseFaults, parseRate, startEiaSimServer, type EiaSimOptions, type EiaSimServer } from '../../ingest/sim/index.ts';
+import { measurePageCost, parseFaults, parseRate, startEiaSimServer, type EiaSimOptions, type EiaSimServer } from '../../ingest/index.ts';
 import { defineCommand } from '../command.ts';
 
 interface ServeArgs {

@@ -1,8 +1,15 @@
 // Benchmarks of blockwise causal attention forward and backward at the model's length
 // (T = 8,760 hourly rows, one head, D = 32) and a small quick case. FLOPs follow FlashAttention-2's
 // convention: forward 4·D per unmasked (query, key) pair, backward 2.5× that.
-import { createAttentionKernels, readF32, uploadF32, type AttentionKernels, type Gpu } from '../../kernels/index.ts';
-import { attentionBackwardRef, attentionForwardRef } from '../../kernels/attention.ref.ts';
+import {
+  attentionBackwardRef,
+  attentionForwardRef,
+  createAttentionKernels,
+  readF32,
+  uploadF32,
+  type AttentionKernels,
+  type Gpu,
+} from '../../kernels/index.ts';
 import type { KernelBenchCase, KernelBenchRun } from './case.ts';
 
 interface Shape {
