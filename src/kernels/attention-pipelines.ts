@@ -30,7 +30,9 @@ export interface RowsPerInvocation {
  * and llvmpipe's compile time with both. Measured at D = 32, T = 8,760 (llvmpipe, 2 vCPUs):
  * forward R = 1/2/4 took 7.7/4.3/2.0 s; backward dK/dV R = 2/3/4 ran 3.8/3.4/3.1 s before its
  * loops were split (R = 4 compiled for 20–190 s depending on load), dQ R = 2/4 ran 3.0/1.7 s.
- * With the split loops, dK/dV R = 3 and dQ R = 4 compile in about 15 s each on a quiet machine.
+ * With the split loops (see the WGSL) dK/dV R = 3 runs 2.9–3.4 s CPU (was 6.8) and dQ R = 4 2.5–2.9 s,
+ * but the first dispatch compiles for ~30–38 s (dK/dV) and ~15–17 s (dQ) at load 2–3, against
+ * ~7 + ~9 s for the unsplit R = 2 pair; Mesa's shader cache makes later runs start at once.
  */
 export function rowsPerInvocation(headDim: number): RowsPerInvocation {
   if (headDim <= 32) return { forward: 4, dkdv: 3, dq: 4 };
