@@ -5,7 +5,7 @@
 import type { StepRecord } from './commlog.ts';
 import type { RingContext } from './forward.ts';
 import type { RankGrads, RankRuntime } from './rank.ts';
-import { kvAt, kvParts, nextRank, slotFor, stepRecords, submitStep } from './step.ts';
+import { blockSpans, kvAt, kvParts, nextRank, slotFor, stepRecords, submitStep } from './step.ts';
 import type { TransferRecord } from './transport.ts';
 
 function gradsOf(rt: RankRuntime): RankGrads {
@@ -57,16 +57,12 @@ function encodeBlocks(ctx: RingContext, step: number, encoder: GPUCommandEncoder
   const plan = ctx.plans[step]?.[rt.rank];
   if (!plan) throw new Error(`no plan for step ${step} rank ${rt.rank}`);
   const g = gradsOf(rt);
-  const c = ctx.layout.segmentRows;
   const kv = kvAt(rt, step);
   const dkv = g.dkv[step % 2 === 0 ? 0 : 1];
   if (step === 0) encodePrep(encoder, rt);
-  for (const { qSegment, kSegment } of plan.pairs) {
-    rt.attn.encodeBackwardBlock(encoder, {
-      q: rt.q, qPos: rt.home.pos, qRows: c, qOffset: qSegment * c,
-      k: kv.k, v: kv.v, kPos: kv.pos, kRows: c, kOffset: kSegment * c,
-      dO: g.dO, lse: rt.lse, delta: g.delta, dq: g.dq, dk: dkv.dk, dv: dkv.dv,
-    });
+  const common = { q: rt.q, qPos: rt.home.pos, k: kv.k, v: kv.v, kPos: kv.pos, dO: g.dO, lse: rt.lse, delta: g.delta, dq: g.dq, dk: dkv.dk, dv: dkv.dv };
+  for (const span of blockSpans(plan.pairs, ctx.layout.segmentRows, rowsPerRank(ctx))) {
+    rt.attn.encodeBackwardBlock(encoder, { ...common, ...span });
   }
 }
 

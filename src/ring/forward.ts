@@ -5,7 +5,7 @@ import type { StepRecord } from './commlog.ts';
 import type { RingLayout } from './layout.ts';
 import type { RankRuntime } from './rank.ts';
 import type { StepPlan } from './schedule.ts';
-import { kvAt, kvParts, nextRank, slotFor, stepRecords, submitStep } from './step.ts';
+import { blockSpans, kvAt, kvParts, nextRank, slotFor, stepRecords, submitStep } from './step.ts';
 import type { RingTransport, TransferRecord } from './transport.ts';
 
 export interface RingContext {
@@ -31,15 +31,11 @@ function sendKv(ctx: RingContext, step: number): Promise<TransferRecord>[] {
 function encodeFolds(ctx: RingContext, step: number, encoder: GPUCommandEncoder, rt: RankRuntime): void {
   const plan = ctx.plans[step]?.[rt.rank];
   if (!plan) throw new Error(`no plan for step ${step} rank ${rt.rank}`);
-  const c = ctx.layout.segmentRows;
   const kv = kvAt(rt, step);
   if (step === 0) rt.state.encodeReset(encoder);
-  for (const { qSegment, kSegment } of plan.pairs) {
-    rt.attn.encodeFold(encoder, {
-      q: rt.q, qPos: rt.home.pos, qRows: c, qOffset: qSegment * c,
-      k: kv.k, v: kv.v, kPos: kv.pos, kRows: c, kOffset: kSegment * c,
-      state: rt.state,
-    });
+  const rows = ctx.layout.segmentsPerRank * ctx.layout.segmentRows;
+  for (const span of blockSpans(plan.pairs, ctx.layout.segmentRows, rows)) {
+    rt.attn.encodeFold(encoder, { q: rt.q, qPos: rt.home.pos, k: kv.k, v: kv.v, kPos: kv.pos, state: rt.state, ...span });
   }
 }
 
