@@ -46,6 +46,7 @@ export function describeGpu(name: string, body: (gpu: () => Gpu) => void): void 
         });
       });
     } else {
+      // Skipped on purpose, and visibly: a developer machine without a WebGPU adapter (STYLE rule 6).
       process.stderr.write(`SKIPPED GPU suite '${name}': ${why}\n`);
       describe.skip(`${name} (skipped: ${why})`, () => body(() => {
         throw new Error('unreachable: suite skipped');
