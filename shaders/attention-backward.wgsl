@@ -117,6 +117,16 @@ fn query_range(wg_min: u32) -> vec2<u32> {
   return vec2<u32>(start, end);
 }
 
+// a·b + acc as a chain of fused multiply-adds (dot() is 4 multiplies and 3 adds on llvmpipe).
+fn dot_acc(a: vec4f, b: vec4f, acc: f32) -> f32 {
+  return fma(a.x, b.x, fma(a.y, b.y, fma(a.z, b.z, fma(a.w, b.w, acc))));
+}
+
+// Σ_c w[c]·x_c + acc over 4 rows as fused multiply-adds.
+fn comb_acc(w: vec4f, x0: vec4f, x1: vec4f, x2: vec4f, x3: vec4f, acc: vec4f) -> vec4f {
+  return fma(vec4f(w.x), x0, fma(vec4f(w.y), x1, fma(vec4f(w.z), x2, fma(vec4f(w.w), x3, acc))));
+}
+
 @compute @workgroup_size(WG)
 fn prep(@builtin(global_invocation_id) gid: vec3<u32>) {
   let idx = gid.x;                // row * H + head
@@ -182,27 +192,43 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
     let qb = (vec4<u32>(params.q_offset) + jc) * H + vec4<u32>(h);
     let lse2 = vec4f(lse[qb.x], lse[qb.y], lse[qb.z], lse[qb.w]) * LOG2E;
     let dl = vec4f(delta[qb.x], delta[qb.y], delta[qb.z], delta[qb.w]);
+    // The 4 queries' Q and dO rows, loaded once: on llvmpipe every storage load is a
+    // bounds-checked scalar load per component, a private array is plain memory.
+    var qc: array<vec4f, 4 * D4>;
+    var gc: array<vec4f, 4 * D4>;
+    for (var d = 0u; d < D4; d++) {
+      qc[d] = q[qb.x * D4 + d];
+      qc[D4 + d] = q[qb.y * D4 + d];
+      qc[2u * D4 + d] = q[qb.z * D4 + d];
+      qc[3u * D4 + d] = q[qb.w * D4 + d];
+      gc[d] = d_o[qb.x * D4 + d];
+      gc[D4 + d] = d_o[qb.y * D4 + d];
+      gc[2u * D4 + d] = d_o[qb.z * D4 + d];
+      gc[3u * D4 + d] = d_o[qb.w * D4 + d];
+    }
     var s = array<vec4f, R>();    // [key i] over 4 queries, log2 units
     var dp = array<vec4f, R>();   // [key i] dO_q · v_i
     // Separate loops for s and dp keep fewer accumulators live at once (register pressure).
     for (var d = 0u; d < D4; d++) {
-      let q0 = q[qb.x * D4 + d];
-      let q1 = q[qb.y * D4 + d];
-      let q2 = q[qb.z * D4 + d];
-      let q3 = q[qb.w * D4 + d];
+      let q0 = qc[d];
+      let q1 = qc[D4 + d];
+      let q2 = qc[2u * D4 + d];
+      let q3 = qc[3u * D4 + d];
       for (var i = 0u; i < R; i++) {
         let x = kk[i * D4 + d];
-        s[i] += vec4f(dot(x, q0), dot(x, q1), dot(x, q2), dot(x, q3));
+        let a = s[i];
+        s[i] = vec4f(dot_acc(x, q0, a.x), dot_acc(x, q1, a.y), dot_acc(x, q2, a.z), dot_acc(x, q3, a.w));
       }
     }
     for (var d = 0u; d < D4; d++) {
-      let g0 = d_o[qb.x * D4 + d];
-      let g1 = d_o[qb.y * D4 + d];
-      let g2 = d_o[qb.z * D4 + d];
-      let g3 = d_o[qb.w * D4 + d];
+      let g0 = gc[d];
+      let g1 = gc[D4 + d];
+      let g2 = gc[2u * D4 + d];
+      let g3 = gc[3u * D4 + d];
       for (var i = 0u; i < R; i++) {
         let y = vv[i * D4 + d];
-        dp[i] += vec4f(dot(y, g0), dot(y, g1), dot(y, g2), dot(y, g3));
+        let a = dp[i];
+        dp[i] = vec4f(dot_acc(y, g0, a.x), dot_acc(y, g1, a.y), dot_acc(y, g2, a.z), dot_acc(y, g3, a.w));
       }
     }
     var p = array<vec4f, R>();
@@ -212,23 +238,21 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
       ds[i] = p[i] * (dp[i] - dl);
     }
     for (var d = 0u; d < D4; d++) {
-      let g0 = d_o[qb.x * D4 + d];
-      let g1 = d_o[qb.y * D4 + d];
-      let g2 = d_o[qb.z * D4 + d];
-      let g3 = d_o[qb.w * D4 + d];
+      let g0 = gc[d];
+      let g1 = gc[D4 + d];
+      let g2 = gc[2u * D4 + d];
+      let g3 = gc[3u * D4 + d];
       for (var i = 0u; i < R; i++) {
-        let pi = p[i];
-        gv[i * D4 + d] += pi.x * g0 + pi.y * g1 + pi.z * g2 + pi.w * g3;
+        gv[i * D4 + d] = comb_acc(p[i], g0, g1, g2, g3, gv[i * D4 + d]);
       }
     }
     for (var d = 0u; d < D4; d++) {
-      let q0 = q[qb.x * D4 + d];
-      let q1 = q[qb.y * D4 + d];
-      let q2 = q[qb.z * D4 + d];
-      let q3 = q[qb.w * D4 + d];
+      let q0 = qc[d];
+      let q1 = qc[D4 + d];
+      let q2 = qc[2u * D4 + d];
+      let q3 = qc[3u * D4 + d];
       for (var i = 0u; i < R; i++) {
-        let si = ds[i];
-        gk[i * D4 + d] += si.x * q0 + si.y * q1 + si.z * q2 + si.w * q3;
+        gk[i * D4 + d] = comb_acc(ds[i], q0, q1, q2, q3, gk[i * D4 + d]);
       }
     }
   }
@@ -269,27 +293,42 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id)
     let kp = load_kpos(j);
     let jc = min(vec4<u32>(j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.k_rows - 1u));
     let kb = (vec4<u32>(params.k_offset) + jc) * H + vec4<u32>(h);
+    // The 4 keys' K and V rows, loaded once (see dkdv).
+    var kc: array<vec4f, 4 * D4>;
+    var vc: array<vec4f, 4 * D4>;
+    for (var d = 0u; d < D4; d++) {
+      kc[d] = k[kb.x * D4 + d];
+      kc[D4 + d] = k[kb.y * D4 + d];
+      kc[2u * D4 + d] = k[kb.z * D4 + d];
+      kc[3u * D4 + d] = k[kb.w * D4 + d];
+      vc[d] = v[kb.x * D4 + d];
+      vc[D4 + d] = v[kb.y * D4 + d];
+      vc[2u * D4 + d] = v[kb.z * D4 + d];
+      vc[3u * D4 + d] = v[kb.w * D4 + d];
+    }
     var s = array<vec4f, R>();    // [query i] over 4 keys
     var dp = array<vec4f, R>();
     // Separate loops for s and dp keep fewer accumulators live at once (register pressure).
     for (var d = 0u; d < D4; d++) {
-      let k0 = k[kb.x * D4 + d];
-      let k1 = k[kb.y * D4 + d];
-      let k2 = k[kb.z * D4 + d];
-      let k3 = k[kb.w * D4 + d];
+      let k0 = kc[d];
+      let k1 = kc[D4 + d];
+      let k2 = kc[2u * D4 + d];
+      let k3 = kc[3u * D4 + d];
       for (var i = 0u; i < R; i++) {
         let x = qv[i * D4 + d];
-        s[i] += vec4f(dot(x, k0), dot(x, k1), dot(x, k2), dot(x, k3));
+        let a = s[i];
+        s[i] = vec4f(dot_acc(x, k0, a.x), dot_acc(x, k1, a.y), dot_acc(x, k2, a.z), dot_acc(x, k3, a.w));
       }
     }
     for (var d = 0u; d < D4; d++) {
-      let v0 = v[kb.x * D4 + d];
-      let v1 = v[kb.y * D4 + d];
-      let v2 = v[kb.z * D4 + d];
-      let v3 = v[kb.w * D4 + d];
+      let v0 = vc[d];
+      let v1 = vc[D4 + d];
+      let v2 = vc[2u * D4 + d];
+      let v3 = vc[3u * D4 + d];
       for (var i = 0u; i < R; i++) {
         let y = gov[i * D4 + d];
-        dp[i] += vec4f(dot(y, v0), dot(y, v1), dot(y, v2), dot(y, v3));
+        let a = dp[i];
+        dp[i] = vec4f(dot_acc(y, v0, a.x), dot_acc(y, v1, a.y), dot_acc(y, v2, a.z), dot_acc(y, v3, a.w));
       }
     }
     var ds = array<vec4f, R>();
@@ -298,13 +337,12 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id)
       ds[i] = p * (dp[i] - vec4f(dl[i]));
     }
     for (var d = 0u; d < D4; d++) {
-      let k0 = k[kb.x * D4 + d];
-      let k1 = k[kb.y * D4 + d];
-      let k2 = k[kb.z * D4 + d];
-      let k3 = k[kb.w * D4 + d];
+      let k0 = kc[d];
+      let k1 = kc[D4 + d];
+      let k2 = kc[2u * D4 + d];
+      let k3 = kc[3u * D4 + d];
       for (var i = 0u; i < R; i++) {
-        let si = ds[i];
-        gq[i * D4 + d] += si.x * k0 + si.y * k1 + si.z * k2 + si.w * k3;
+        gq[i * D4 + d] = comb_acc(ds[i], k0, k1, k2, k3, gq[i * D4 + d]);
       }
     }
   }

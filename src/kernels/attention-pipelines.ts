@@ -26,16 +26,15 @@ export interface RowsPerInvocation {
 }
 
 /**
- * More rows per invocation reuse each K/V (Q/dO) load more, but the per-row registers grow with D
+ * More rows per invocation reuse each K/V (Q/dO) load more: on llvmpipe a storage load is a
+ * bounds-checked scalar load per component, the dominant cost. The per-row registers grow with D
  * and llvmpipe's compile time with both. Measured at D = 32, T = 8,760 (llvmpipe, 2 vCPUs):
- * forward R = 1/2/4 took 7.7/4.3/2.0 s; backward dK/dV R = 2/3/4 ran 3.8/3.4/3.1 s before its
- * loops were split (R = 4 compiled for 20–190 s depending on load), dQ R = 2/4 ran 3.0/1.7 s.
- * With the split loops (see the WGSL) dK/dV R = 3 runs 2.9–3.4 s CPU (was 6.8) and dQ R = 4 2.5–2.9 s,
- * but the first dispatch compiles for ~30–38 s (dK/dV) and ~15–17 s (dQ) at load 2–3, against
- * ~7 + ~9 s for the unsplit R = 2 pair; Mesa's shader cache makes later runs start at once.
+ * forward R = 2/3/4 took 2.0/1.2/1.0 s; backward (head loops unrolled) dK/dV R = 2/3/4 2.0/1.6/1.15 s,
+ * dQ R = 4 1.2 s. The first dispatch of the R = 4 backward compiles for ~55 s on a quiet machine
+ * (Mesa's shader cache makes later runs start at once).
  */
 export function rowsPerInvocation(headDim: number): RowsPerInvocation {
-  if (headDim <= 32) return { forward: 4, dkdv: 3, dq: 4 };
+  if (headDim <= 32) return { forward: 4, dkdv: 4, dq: 4 };
   return { forward: headDim <= 64 ? 2 : 1, dkdv: 1, dq: 1 };
 }
 
@@ -78,6 +77,14 @@ export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionCo
 // llvmpipe does not unroll loops bounded by an override (the first dispatch took 8–50 s to
 // compile). The file as written is valid WGSL with default values, so the compile test checks it.
 type Consts = Readonly<Record<'D4' | 'R', number>>;
+
+/**
+ * Which shaders get their head-dimension loops unrolled (see unrollHeadLoops). Measured at T = 8,760,
+ * D = 32, R = 4 (llvmpipe, 2 vCPUs): the backward's dK/dV pass 2.4 → 1.2 s and dQ pass 1.5 → 1.2 s
+ * unrolled; the forward fold 1.0 → 1.2 s (it keeps fewer private arrays live and LLVM spills the
+ * unrolled registers worse than it gathers them), so it stays a loop.
+ */
+const UNROLLED: ReadonlySet<string> = new Set(['attention-backward']);
 const modules = new WeakMap<GPUDevice, Map<string, Promise<GPUShaderModule>>>();
 
 function specialisedModule(gpu: Gpu, name: string, consts: Consts): Promise<GPUShaderModule> {
@@ -95,7 +102,11 @@ function specialisedModule(gpu: Gpu, name: string, consts: Consts): Promise<GPUS
   return mod;
 }
 
-/** shaders/<name>.wgsl with the value of each `const NAME: u32 = …;` of `consts` replaced. */
+/**
+ * shaders/<name>.wgsl with the value of each `const NAME: u32 = …;` of `consts` replaced, and, for
+ * the shaders in UNROLLED, every loop over the head dimension (`for (var d = 0u; d < D4; d++) {`)
+ * unrolled.
+ */
 export function specialiseSource(name: string, consts: Consts): string {
   let text = shaderSource(name);
   for (const [id, value] of Object.entries(consts)) {
@@ -103,7 +114,40 @@ export function specialiseSource(name: string, consts: Consts): string {
     if (!marker.test(text)) throw new ShaderCompileError(name, `missing the line \`const ${id}: u32 = <n>u;\` to specialise`);
     text = text.replace(marker, `const ${id}: u32 = ${value}u;`);
   }
-  return text;
+  return UNROLLED.has(name) ? unrollHeadLoops(text, consts.D4) : text;
+}
+
+const HEAD_LOOP = 'for (var d = 0u; d < D4; d++) {';
+
+/**
+ * Rewrites each head-dimension loop as D4 blocks `{ let d = <n>u; body }`. Why: llvmpipe keeps a
+ * private array indexed by a loop variable in memory and reads each element with a per-lane gather
+ * (8 scalar loads per component, plus a clamp); with constant indices the arrays live in
+ * registers. Its own unroller leaves these loops alone once their bodies grow past a few
+ * instructions, and a WGSL loop has no unroll hint.
+ */
+export function unrollHeadLoops(text: string, d4: number): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const start = text.indexOf(HEAD_LOOP, at);
+    if (start < 0) return out + text.slice(at);
+    const open = start + HEAD_LOOP.length - 1;
+    const close = matchingBrace(text, open);
+    const body = text.slice(open + 1, close);
+    const copies = Array.from({ length: d4 }, (_, n) => `{ let d = ${n}u;${body}}`);
+    out += text.slice(at, start) + copies.join(' ');
+    at = close + 1;
+  }
+}
+
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return i;
+  }
+  throw new ShaderCompileError('attention', `unbalanced braces after offset ${open}`);
 }
 
 async function compileWithConsts(gpu: Gpu, name: string, consts: Consts): Promise<GPUShaderModule> {
