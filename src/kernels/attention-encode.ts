@@ -82,6 +82,6 @@ export function encodeBackwardBlock(gpu: Gpu, p: AttentionPipelines, lim: Attent
   checkBuffer(what, 'dv', a.dv, a.kRows, kOff, [lim.heads, lim.headDim]);
   const params = p.params(a.qRows, a.kRows, qOff, kOff);
   const shared = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.dO, 7: a.lse, 8: a.delta };
-  if (process.env.WR_SKIP !== 'dkdv') dispatch(gpu, encoder, p.dkdv, { ...shared, 10: a.dk, 11: a.dv }, rowGroups(a.kRows, p.rows.dkdv), lim.heads);
-  if (process.env.WR_SKIP !== 'dq') dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(a.qRows, p.rows.dq), lim.heads);
+  dispatch(gpu, encoder, p.dkdv, { ...shared, 10: a.dk, 11: a.dv }, rowGroups(a.kRows, p.rows.dkdv), lim.heads);
+  dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(a.qRows, p.rows.dq), lim.heads);
 }
