@@ -3,6 +3,8 @@
 // query rows and walks the keys. Both recompute P = exp2(S·scale·log2 e − lse·log2 e) from Q, K
 // and the forward's lse, and accumulate (+=) into dq / dk / dv so a ring can add block by block.
 // Layout: q/k/v/dO/o/dq/dk/dv `[rows, H, D]` f32 as vec4 (D4 per row and head); lse/delta `[rows, H]`.
+// The host unrolls every `for (var d = 0u; d < D4; d++)` loop (attention-pipelines.ts): the
+// private arrays indexed by d then live in registers instead of per-lane gathers on llvmpipe.
 
 // NOTE: loop-local arrays are zeroed explicitly (`array<vec4f, 4>()`): declared without an
 // initialiser they kept the previous iteration's values on llvmpipe (Mesa 25.0.7).
@@ -14,7 +16,7 @@ override SCALE: f32 = 0.177;      // softmax scale
 override SCALE_LOG2: f32 = 0.255; // scale · log2(e)
 override WG: u32 = 64u;
 
-const R: u32 = 2u;                // owned rows per invocation, 1..4 (the host substitutes its value,
+const R: u32 = 2u;                // owned rows per invocation (the host substitutes its value,
                                   // per entry point: dkdv and dq_rows compile from separate texts)
 const PAD: u32 = 0xffffffffu;
 const LOG2E: f32 = 1.4426950408889634;
@@ -174,10 +176,11 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   var vv: array<vec4f, R * D4>;
   var gk = array<vec4f, R * D4>();
   var gv = array<vec4f, R * D4>();
-  let kp = load_kpos(base);
+  var kp: array<u32, R>;
   for (var i = 0u; i < R; i++) {
     // Rows past the block are clamped for loading and never written (no early return keeps the
     // control flow uniform).
+    kp[i] = select(PAD, k_pos[params.k_offset + min(base + i, params.k_rows - 1u)], base + i < params.k_rows);
     let r = (params.k_offset + min(base + i, params.k_rows - 1u)) * H + h;
     for (var d = 0u; d < D4; d++) {
       kk[i * D4 + d] = k[r * D4 + d] * SCALE_LOG2;
@@ -275,11 +278,12 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id)
   var qv: array<vec4f, R * D4>;
   var gov: array<vec4f, R * D4>;
   var gq = array<vec4f, R * D4>();
-  let qp = load_qpos(base);
-  var lse2: vec4f;
-  var dl: vec4f;
+  var qp: array<u32, R>;
+  var lse2: array<f32, R>;
+  var dl: array<f32, R>;
   for (var i = 0u; i < R; i++) {
     let r = (params.q_offset + min(base + i, params.q_rows - 1u)) * H + h;
+    qp[i] = select(PAD, q_pos[params.q_offset + min(base + i, params.q_rows - 1u)], base + i < params.q_rows);
     lse2[i] = lse[r] * LOG2E;
     dl[i] = delta[r];
     for (var d = 0u; d < D4; d++) {

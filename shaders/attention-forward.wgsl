@@ -15,7 +15,7 @@ override CAUSAL: bool = true;
 override SCALE_LOG2: f32 = 0.255; // softmax scale · log2(e)
 override WG: u32 = 64u;
 
-const R: u32 = 4u;                // query rows per invocation, 1..4 (the host substitutes its value)
+const R: u32 = 4u;                // query rows per invocation (the host substitutes its value)
 const PAD: u32 = 0xffffffffu;
 const NEG: f32 = -1e30;           // stands for −∞ (finite: WGSL may assume finite math)
 const LN2: f32 = 0.6931471805599453;
@@ -99,9 +99,9 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   let base = gid.x * R;
   var qv: array<vec4f, R * D4>;
   var acc: array<vec4f, R * D4>;
-  var qp: vec4<u32>;
-  var m: vec4f;
-  var l: vec4f;
+  var qp: array<u32, R>;
+  var m: array<f32, R>;
+  var l: array<f32, R>;
   for (var i = 0u; i < R; i++) {
     // Rows past the block are clamped for loading and never written (no early return keeps the
     // control flow uniform).
@@ -134,7 +134,7 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
       }
     }
     var p = array<vec4f, R>();
-    var alpha: vec4f;
+    var alpha: array<f32, R>;
     for (var i = 0u; i < R; i++) {
       let ok = key_mask(kp, qp[i]);
       let si = select(vec4f(NEG), s[i], ok);

@@ -29,12 +29,13 @@ export interface RowsPerInvocation {
  * More rows per invocation reuse each K/V (Q/dO) load more: on llvmpipe a storage load is a
  * bounds-checked scalar load per component, the dominant cost. The per-row registers grow with D
  * and llvmpipe's compile time with both. Measured at D = 32, T = 8,760 (llvmpipe, 2 vCPUs):
- * forward R = 2/3/4 took 2.0/1.2/1.0 s; backward (head loops unrolled) dK/dV R = 2/3/4 2.0/1.6/1.15 s,
- * dQ R = 4 1.2 s. The first dispatch of the R = 4 backward compiles for ~55 s on a quiet machine
- * (Mesa's shader cache makes later runs start at once).
+ * forward R = 2/3/4/6/8 took 2.0/1.2/1.0/1.0/1.1 s; backward (head loops unrolled) dK/dV
+ * R = 2/3/4/6 2.0/1.6/1.2/1.3 s, dQ R = 4/6/8 1.1/0.8/0.8 s. First dispatches compile for ~40 s
+ * (dK/dV R = 4) and ~40 s (dQ R = 6, ~25 s at R = 4) on a quiet machine; Mesa's shader cache makes
+ * later runs start at once.
  */
 export function rowsPerInvocation(headDim: number): RowsPerInvocation {
-  if (headDim <= 32) return { forward: 4, dkdv: 4, dq: 4 };
+  if (headDim <= 32) return { forward: 4, dkdv: 4, dq: 6 };
   return { forward: headDim <= 64 ? 2 : 1, dkdv: 1, dq: 1 };
 }
 
