@@ -93,6 +93,11 @@ fn group_max_qpos(group: u32) -> u32 {
   return mx;
 }
 
+// a·b + acc as a chain of fused multiply-adds (dot() is 4 multiplies and 3 adds on llvmpipe).
+fn dot_acc(a: vec4f, b: vec4f, acc: f32) -> f32 {
+  return fma(a.x, b.x, fma(a.y, b.y, fma(a.z, b.z, fma(a.w, b.w, acc))));
+}
+
 @compute @workgroup_size(WG)
 fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let h = wid.y;                  // workgroup_id, not global_invocation_id: it must be known uniform
@@ -130,7 +135,8 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
       let k3 = k[kb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
         let x = qv[i * D4 + d];
-        s[i] += vec4f(dot(x, k0), dot(x, k1), dot(x, k2), dot(x, k3));
+        let a = s[i];
+        s[i] = vec4f(dot_acc(x, k0, a.x), dot_acc(x, k1, a.y), dot_acc(x, k2, a.z), dot_acc(x, k3, a.w));
       }
     }
     var p = array<vec4f, R>();
@@ -151,7 +157,8 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
       let v3 = v[kb.w * D4 + d];
       for (var i = 0u; i < R; i++) {
         let pi = p[i];
-        acc[i * D4 + d] = acc[i * D4 + d] * alpha[i] + pi.x * v0 + pi.y * v1 + pi.z * v2 + pi.w * v3;
+        let a = acc[i * D4 + d] * alpha[i];
+        acc[i * D4 + d] = fma(vec4f(pi.x), v0, fma(vec4f(pi.y), v1, fma(vec4f(pi.z), v2, fma(vec4f(pi.w), v3, a))));
       }
     }
   }

@@ -28,15 +28,17 @@ export interface RowsPerInvocation {
 /**
  * More rows per invocation reuse each K/V (Q/dO) load more: on llvmpipe a storage load is a
  * bounds-checked scalar load per component, the dominant cost. The per-row registers grow with D
- * and llvmpipe's compile time with both. Measured at D = 32, T = 8,760 (llvmpipe, 2 vCPUs):
- * forward R = 2/3/4/6/8 took 2.0/1.2/1.0/1.0/1.1 s; backward (head loops unrolled) dK/dV
- * R = 2/3/4/6 2.0/1.6/1.2/1.3 s, dQ R = 4/6/8 1.1/0.8/0.8 s. First dispatches compile for ~40 s
- * (dK/dV R = 4) and ~40 s (dQ R = 6, ~25 s at R = 4) on a quiet machine; Mesa's shader cache makes
- * later runs start at once.
+ * and llvmpipe's compile time with both. Measured on llvmpipe (2 vCPUs), T = 8,760, D = 32:
+ * forward (looped) R = 2/3/4/6/8 took 2.0/1.2/1.0/1.0/1.1 s, unrolled R = 4/6/8 1.2/0.9/0.85 s;
+ * backward (unrolled) dK/dV R = 2/3/4/6 2.0/1.6/1.2/1.3 s, dQ R = 4/6/8 1.1/0.8/0.8 s. At D = 64,
+ * T = 4,096 the backward took 4.6 s at R = 1/1 and 2.2 s at R = 2/3. First dispatches compile for
+ * ~20 s (forward), ~40 s (dK/dV) and ~40 s (dQ) at D = 32, ~90 s for the D = 64 backward, on a quiet
+ * machine; Mesa's shader cache makes later runs start at once.
  */
 export function rowsPerInvocation(headDim: number): RowsPerInvocation {
-  if (headDim <= 32) return { forward: 4, dkdv: 4, dq: 6 };
-  return { forward: headDim <= 64 ? 2 : 1, dkdv: 1, dq: 1 };
+  if (headDim <= 32) return { forward: 6, dkdv: 4, dq: 6 };
+  if (headDim <= 64) return { forward: 2, dkdv: 2, dq: 3 };
+  return { forward: 1, dkdv: 1, dq: 1 };
 }
 
 export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionConfig>): Promise<AttentionPipelines> {
@@ -80,12 +82,15 @@ export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionCo
 type Consts = Readonly<Record<'D4' | 'R', number>>;
 
 /**
- * Which shaders get their head-dimension loops unrolled (see unrollHeadLoops). Measured at T = 8,760,
- * D = 32, R = 4 (llvmpipe, 2 vCPUs): the backward's dK/dV pass 2.4 → 1.2 s and dQ pass 1.5 → 1.2 s
- * unrolled; the forward fold 1.0 → 1.2 s (it keeps fewer private arrays live and LLVM spills the
- * unrolled registers worse than it gathers them), so it stays a loop.
+ * Whether a shader's head-dimension loops are unrolled (see unrollHeadLoops). Measured on llvmpipe
+ * (2 vCPUs): at D = 32 the backward's dK/dV pass (R = 4) ran 2.4 → 1.2 s and its dQ pass 1.5 → 1.2 s
+ * unrolled (T = 8,760), at D = 64 the backward (R = 2/3) 3.1 → 2.2 s (T = 4,096); the forward fold
+ * gained at D = 32 with R = 6 (1.0 → 0.9 s) but lost at D = 64 (0.5 → 1.4 s, T = 4,096): past
+ * 8 vec4s per row LLVM spills the unrolled registers worse than it gathers them.
  */
-const UNROLLED: ReadonlySet<string> = new Set(['attention-backward']);
+function unrollsHeadLoops(name: string, d4: number): boolean {
+  return name === 'attention-backward' || (name === 'attention-forward' && d4 <= 8);
+}
 const modules = new WeakMap<GPUDevice, Map<string, Promise<GPUShaderModule>>>();
 
 function specialisedModule(gpu: Gpu, name: string, consts: Consts): Promise<GPUShaderModule> {
@@ -104,8 +109,8 @@ function specialisedModule(gpu: Gpu, name: string, consts: Consts): Promise<GPUS
 }
 
 /**
- * shaders/<name>.wgsl with the value of each `const NAME: u32 = …;` of `consts` replaced, and, for
- * the shaders in UNROLLED, every loop over the head dimension (`for (var d = 0u; d < D4; d++) {`)
+ * shaders/<name>.wgsl with the value of each `const NAME: u32 = …;` of `consts` replaced, and, where
+ * unrollsHeadLoops says so, every loop over the head dimension (`for (var d = 0u; d < D4; d++) {`)
  * unrolled.
  */
 export function specialiseSource(name: string, consts: Consts): string {
@@ -115,7 +120,7 @@ export function specialiseSource(name: string, consts: Consts): string {
     if (!marker.test(text)) throw new ShaderCompileError(name, `missing the line \`const ${id}: u32 = <n>u;\` to specialise`);
     text = text.replace(marker, `const ${id}: u32 = ${value}u;`);
   }
-  return UNROLLED.has(name) ? unrollHeadLoops(text, consts.D4) : text;
+  return unrollsHeadLoops(name, consts.D4) ? unrollHeadLoops(text, consts.D4) : text;
 }
 
 const HEAD_LOOP = 'for (var d = 0u; d < D4; d++) {';
