@@ -4,7 +4,7 @@ import type { Gpu } from './device.ts';
 import type { BackwardBlockArgs, BackwardPrepArgs, FinalizeArgs, FoldArgs } from './attention.ts';
 import { ShapeError } from './errors.ts';
 import type { AttentionPipelines } from './attention-pipelines.ts';
-import { checkBuffer, checkRows, WORKGROUP_SIZE, type AttentionLimits } from './attention-shapes.ts';
+import { checkBuffer, checkRows, type AttentionLimits } from './attention-shapes.ts';
 
 type Bindings = Readonly<Record<number, GPUBuffer>>;
 
@@ -21,8 +21,8 @@ function dispatch(gpu: Gpu, encoder: GPUCommandEncoder, pipeline: GPUComputePipe
 }
 
 /** Workgroups along x for `rows` rows, `perInvocation` rows per invocation. */
-function rowGroups(rows: number, perInvocation: number): number {
-  return Math.ceil(rows / (perInvocation * WORKGROUP_SIZE));
+function rowGroups(p: AttentionPipelines, rows: number, perInvocation: number): number {
+  return Math.ceil(rows / (perInvocation * p.workgroupSize));
 }
 
 function checkQSide(lim: AttentionLimits, what: string, a: { qRows: number; q: GPUBuffer; qPos: GPUBuffer; qOffset?: number }): number {
@@ -50,7 +50,7 @@ export function encodeFold(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits
   }
   const params = p.params(a.qRows, a.kRows, qOff, kOff);
   const b = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.state.m, 7: a.state.l, 8: a.state.acc };
-  dispatch(gpu, encoder, p.fold, b, rowGroups(a.qRows, p.rows.forward), lim.heads);
+  dispatch(gpu, encoder, p.fold, b, rowGroups(p, a.qRows, p.rows.forward), lim.heads);
 }
 
 export function encodeFinalize(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: FinalizeArgs): void {
@@ -58,7 +58,7 @@ export function encodeFinalize(gpu: Gpu, p: AttentionPipelines, lim: AttentionLi
   checkBuffer('finalize', 'o', a.o, rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('finalize', 'lse', a.lse, rows, 0, [lim.heads]);
   const b = { 0: p.params(rows, 0, 0, 0), 6: a.state.m, 7: a.state.l, 8: a.state.acc, 9: a.o, 10: a.lse };
-  dispatch(gpu, encoder, p.finalize, b, Math.ceil((rows * lim.heads) / WORKGROUP_SIZE), 1);
+  dispatch(gpu, encoder, p.finalize, b, Math.ceil((rows * lim.heads) / p.workgroupSize), 1);
 }
 
 export function encodeBackwardPrep(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: BackwardPrepArgs): void {
@@ -67,7 +67,7 @@ export function encodeBackwardPrep(gpu: Gpu, p: AttentionPipelines, lim: Attenti
   checkBuffer('backward prep', 'dO', a.dO, a.rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('backward prep', 'delta', a.delta, a.rows, 0, [lim.heads]);
   const b = { 0: p.params(a.rows, 0, 0, 0), 6: a.dO, 8: a.delta, 12: a.o };
-  dispatch(gpu, encoder, p.prep, b, Math.ceil((a.rows * lim.heads) / WORKGROUP_SIZE), 1);
+  dispatch(gpu, encoder, p.prep, b, Math.ceil((a.rows * lim.heads) / p.workgroupSize), 1);
 }
 
 export function encodeBackwardBlock(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: BackwardBlockArgs): void {
@@ -82,6 +82,6 @@ export function encodeBackwardBlock(gpu: Gpu, p: AttentionPipelines, lim: Attent
   checkBuffer(what, 'dv', a.dv, a.kRows, kOff, [lim.heads, lim.headDim]);
   const params = p.params(a.qRows, a.kRows, qOff, kOff);
   const shared = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.dO, 7: a.lse, 8: a.delta };
-  dispatch(gpu, encoder, p.dkdv, { ...shared, 10: a.dk, 11: a.dv }, rowGroups(a.kRows, p.rows.dkdv), lim.heads);
-  dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(a.qRows, p.rows.dq), lim.heads);
+  dispatch(gpu, encoder, p.dkdv, { ...shared, 10: a.dk, 11: a.dv }, rowGroups(p, a.kRows, p.rows.dkdv), lim.heads);
+  dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(p, a.qRows, p.rows.dq), lim.heads);
 }

@@ -1,7 +1,6 @@
 // Compiled pipelines for one attention configuration, and the per-dispatch uniform buffers.
-import type { Gpu } from './device.ts';
+import { isCpuAdapter, type Gpu } from './device.ts';
 import type { AttentionConfig } from './attention.ts';
-import { WORKGROUP_SIZE } from './attention-shapes.ts';
 import { ShaderCompileError } from './errors.ts';
 import { formatCompilationMessages, shaderSource, type Overrides } from './pipelines.ts';
 
@@ -13,6 +12,8 @@ export interface AttentionPipelines {
   readonly dq: GPUComputePipeline;
   /** Rows each invocation owns in the forward fold and in the backward passes. */
   readonly rows: RowsPerInvocation;
+  /** Invocations per workgroup (the WGSL's WG override) of every attention pass. */
+  readonly workgroupSize: number;
   /** A uniform buffer holding `Params { q_rows, k_rows, q_offset, k_offset }` (cached by value). */
   params(qRows: number, kRows: number, qOffset: number, kOffset: number): GPUBuffer;
 }
@@ -25,28 +26,47 @@ export interface RowsPerInvocation {
   readonly dq: number;
 }
 
+export interface AttentionTuning {
+  readonly workgroupSize: number;
+  readonly rows: RowsPerInvocation;
+}
+
 /**
- * More rows per invocation reuse each K/V (Q/dO) load more: on llvmpipe a storage load is a
- * bounds-checked scalar load per component, the dominant cost. The per-row registers grow with D
- * and llvmpipe's compile time with both. Measured on llvmpipe (2 vCPUs), T = 8,760, D = 32:
- * forward (looped) R = 2/3/4/6/8 took 2.0/1.2/1.0/1.0/1.1 s, unrolled R = 4/6/8 1.2/0.9/0.85 s;
- * backward (unrolled) dK/dV R = 2/3/4/6 2.0/1.6/1.2/1.3 s, dQ R = 4/6/8 1.1/0.8/0.8 s. At D = 64,
- * T = 4,096 the backward took 4.6 s at R = 1/1 and 2.2 s at R = 2/3. First dispatches compile for
- * ~20 s (forward), ~40 s (dK/dV) and ~40 s (dQ) at D = 32, ~90 s for the D = 64 backward, on a quiet
- * machine; Mesa's shader cache makes later runs start at once.
+ * Rows per invocation and workgroup size for this adapter class and head dim.
+ *
+ * CPU adapters (llvmpipe): more rows per invocation reuse each K/V (Q/dO) load more; a storage
+ * load there is a bounds-checked scalar load per component, the dominant cost. The per-row
+ * registers grow with D and llvmpipe's compile time with both. Measured on llvmpipe (2 vCPUs),
+ * T = 8,760, D = 32: forward (looped) R = 2/3/4/6/8 took 2.0/1.2/1.0/1.0/1.1 s, unrolled R = 4/6/8
+ * 1.2/0.9/0.85 s; backward (unrolled) dK/dV R = 2/3/4/6 2.0/1.6/1.2/1.3 s, dQ R = 4/6/8
+ * 1.1/0.8/0.8 s. At D = 64, T = 4,096 the backward took 4.6 s at R = 1/1 and 2.2 s at R = 2/3.
+ * First dispatches compile for ~20 s (forward), ~40 s (dK/dV) and ~40 s (dQ) at D = 32, ~90 s for
+ * the D = 64 backward, on a quiet machine; Mesa's shader cache makes later runs start at once.
+ * Workgroups of 16: a ring block (T / 2R rows) still splits into enough workgroups to keep every
+ * llvmpipe thread busy. At WG = 64 a 1,095-row block made 3 forward workgroups for 2 threads and
+ * the ring (T = 8,760, R = 4, H = 4) ran 27 % / 20 % over one device forward / backward; at
+ * WG = 16, 3 % / 8 %. One device (H = 1) measured the same at 16, 32 and 64.
+ *
+ * GPUs hide load latency with many resident invocations instead, so one row each and small
+ * workgroups keep the workgroup count (T / 32 per head) high and the registers per invocation
+ * low. Measured on an H200 (Vulkan), T = 8,760, H = 1, forward / backward: D = 32 R = 1 4.9 /
+ * 5.7 ms at WG = 32 or 64, R = 2 11 / 13 ms, the CPU tuning 48 / 133 ms; D = 64 R = 1 6.8 / 34 ms
+ * at WG = 32, 14 / 104 ms at WG = 64, 8.0 / 145 ms at WG = 128 (registers spill).
  */
-export function rowsPerInvocation(headDim: number): RowsPerInvocation {
-  if (headDim <= 32) return { forward: 6, dkdv: 4, dq: 6 };
-  if (headDim <= 64) return { forward: 2, dkdv: 2, dq: 3 };
-  return { forward: 1, dkdv: 1, dq: 1 };
+export function attentionTuning(headDim: number, cpuAdapter: boolean): AttentionTuning {
+  if (!cpuAdapter) return { workgroupSize: 32, rows: { forward: 1, dkdv: 1, dq: 1 } };
+  const workgroupSize = 16;
+  if (headDim <= 32) return { workgroupSize, rows: { forward: 6, dkdv: 4, dq: 6 } };
+  if (headDim <= 64) return { workgroupSize, rows: { forward: 2, dkdv: 2, dq: 3 } };
+  return { workgroupSize, rows: { forward: 1, dkdv: 1, dq: 1 } };
 }
 
 export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionConfig>): Promise<AttentionPipelines> {
   const scaleLog2 = c.scale * Math.LOG2E;
-  const common = { H: c.heads, CAUSAL: c.causal ? 1 : 0, SCALE_LOG2: scaleLog2, WG: WORKGROUP_SIZE };
+  const { rows, workgroupSize } = attentionTuning(c.headDim, isCpuAdapter(gpu.adapter));
+  const common = { H: c.heads, CAUSAL: c.causal ? 1 : 0, SCALE_LOG2: scaleLog2, WG: workgroupSize };
   const bwd = { ...common, SCALE: c.scale };
   const D4 = c.headDim / 4;
-  const rows = rowsPerInvocation(c.headDim);
   const fwd = { D4, R: rows.forward };
   const dkdvConsts = { D4, R: rows.dkdv };
   const dqConsts = { D4, R: rows.dq };
@@ -59,7 +79,7 @@ export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionCo
   ]);
   const cache = new Map<string, GPUBuffer>();
   return {
-    fold, finalize, prep, dkdv, dq, rows,
+    fold, finalize, prep, dkdv, dq, rows, workgroupSize,
     params(qRows, kRows, qOffset, kOffset) {
       const key = `${qRows},${kRows},${qOffset},${kOffset}`;
       let buf = cache.get(key);

@@ -4,8 +4,6 @@ import type { Gpu } from './device.ts';
 import { ShapeError } from './errors.ts';
 import type { AttentionConfig } from './attention.ts';
 
-/** Invocations per workgroup (the WGSL's WG override). */
-export const WORKGROUP_SIZE = 64;
 export const MAX_HEAD_DIM = 128;
 /** Storage buffers the dK/dV pass binds (q, qPos, k, v, kPos, dO, lse, delta, dk, dv). */
 export const STORAGE_BUFFERS_NEEDED = 10;
@@ -15,14 +13,17 @@ export interface AttentionLimits {
   readonly headDim: number;
   readonly maxBindingBytes: number;
   readonly maxWorkgroups: number;
+  /** Invocations per workgroup of the row-parallel passes (finalize, prep: one row·head each). */
+  readonly workgroupSize: number;
 }
 
-export function attentionLimits(gpu: Gpu, config: Required<AttentionConfig>): AttentionLimits {
+export function attentionLimits(gpu: Gpu, config: Required<AttentionConfig>, workgroupSize: number): AttentionLimits {
   return {
     heads: config.heads,
     headDim: config.headDim,
     maxBindingBytes: gpu.device.limits.maxStorageBufferBindingSize,
     maxWorkgroups: gpu.device.limits.maxComputeWorkgroupsPerDimension,
+    workgroupSize,
   };
 }
 
@@ -53,7 +54,7 @@ export function checkRows(lim: AttentionLimits, what: string, rows: number, offs
       `attention ${what}: [${rows + offset}, H=${lim.heads}, D=${lim.headDim}] f32 = ${bytes} bytes exceeds maxStorageBufferBindingSize ${lim.maxBindingBytes}`,
     );
   }
-  const groups = Math.ceil((rows * lim.heads) / WORKGROUP_SIZE);
+  const groups = Math.ceil((rows * lim.heads) / lim.workgroupSize);
   if (groups > lim.maxWorkgroups) {
     throw new ShapeError(`attention ${what}: ${rows} rows × ${lim.heads} heads needs ${groups} workgroups > maxComputeWorkgroupsPerDimension ${lim.maxWorkgroups}`);
   }

@@ -33,7 +33,7 @@
 // a second owns queries (dQ); both recompute P = exp(S·scale − lse).
 import type { Gpu } from './device.ts';
 import { ShapeError } from './errors.ts';
-import { createAttentionPipelines, type AttentionPipelines } from './attention-pipelines.ts';
+import { createAttentionPipelines, type AttentionPipelines, type AttentionTuning } from './attention-pipelines.ts';
 import { encodeBackwardBlock, encodeBackwardPrep, encodeFinalize, encodeFold } from './attention-encode.ts';
 import { attentionLimits, checkConfig, checkRows } from './attention-shapes.ts';
 
@@ -133,6 +133,8 @@ export interface BackwardResult {
 
 export interface AttentionKernels {
   readonly config: Required<AttentionConfig>;
+  /** Workgroup size and rows per invocation chosen for this adapter (see attentionTuning). */
+  readonly tuning: AttentionTuning;
   createState(rows: number): AttentionState;
   encodeFold(encoder: GPUCommandEncoder, args: FoldArgs): void;
   encodeFinalize(encoder: GPUCommandEncoder, args: FinalizeArgs): void;
@@ -160,10 +162,11 @@ export async function createAttentionKernels(gpu: Gpu, config: AttentionConfig):
 
 function makeKernels(gpu: Gpu, config: Required<AttentionConfig>, p: AttentionPipelines): AttentionKernels {
   const { heads: H, headDim: D } = config;
-  const limits = attentionLimits(gpu, config);
+  const limits = attentionLimits(gpu, config, p.workgroupSize);
   const positionsCache = new Map<number, GPUBuffer>();
   const kernels: AttentionKernels = {
     config,
+    tuning: { workgroupSize: p.workgroupSize, rows: p.rows },
     createState: (rows) => createState(gpu, config, rows),
     encodeFold: (encoder, args) => encodeFold(gpu, p, limits, encoder, args),
     encodeFinalize: (encoder, args) => encodeFinalize(gpu, p, limits, encoder, args),

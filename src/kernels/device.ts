@@ -25,6 +25,14 @@ export interface AdapterDescription {
   readonly subgroupSizes: readonly number[];
 }
 
+/**
+ * Whether the adapter is a CPU driver (llvmpipe/lavapipe, SwiftShader): kernels tune differently
+ * there, since a few SIMD threads replace thousands of resident invocations.
+ */
+export function isCpuAdapter(adapter: Pick<AdapterDescription, 'description' | 'architecture'>): boolean {
+  return /llvmpipe|lavapipe|swiftshader|software/i.test(`${adapter.description} ${adapter.architecture}`);
+}
+
 export interface Gpu {
   readonly device: GPUDevice;
   readonly adapter: AdapterDescription;
@@ -69,8 +77,13 @@ function checkBackend(backend: string): void {
   }
 }
 
+/**
+ * Dawn quantises timestamp queries to 65,536 ns by default (a browser's guard against timing
+ * attacks; measured here: every interval a multiple of 65,536 ns, short kernels read as 0). A
+ * benchmark harness needs the real clock, so the toggle is off.
+ */
 function dawnOptions(backend: string | undefined): string[] {
-  return backend ? [`backend=${backend}`] : [];
+  return [...(backend ? [`backend=${backend}`] : []), 'disable-dawn-features=timestamp_quantization'];
 }
 
 /** Describes an adapter for logs and benchmark output. */

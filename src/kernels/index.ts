@@ -1,5 +1,5 @@
 // Public entry of the kernels stage: the WebGPU runtime and the training kernels.
-export { describeAdapter, formatAdapter, openGpu } from './device.ts';
+export { describeAdapter, formatAdapter, isCpuAdapter, openGpu } from './device.ts';
 export type { AdapterChoice, AdapterDescription, Gpu } from './device.ts';
 export { readF32, uploadF32, zerosF32 } from './buffers.ts';
 export { PipelineCache, shaderSource } from './pipelines.ts';
@@ -27,6 +27,8 @@ export type { ParamScalar, ParamStruct } from './op-params.ts';
 export { submitAndWait } from './op-support.ts';
 export { createAttentionKernels, PAD_POSITION, uploadU32 } from './attention.ts';
 export type { AttentionConfig, AttentionKernels, AttentionState, BackwardArgs, BackwardBlockArgs, BackwardPrepArgs, BackwardResult, FinalizeArgs, FoldArgs, ForwardArgs, ForwardResult } from './attention.ts';
+export { attentionTuning } from './attention-pipelines.ts';
+export type { AttentionTuning, RowsPerInvocation } from './attention-pipelines.ts';
 export { attentionBackwardRef, attentionForwardRef } from './attention.ref.ts';
 export type { AttentionRefConfig, AttentionRefInputs } from './attention.ref.ts';
 export { LayerNorm } from './layernorm.ts';

@@ -6,7 +6,7 @@
 //   const mm = await createMatmul(gpu, { M, N, K, batch: 4, transB: true });
 //   mm.encode(encoder, { a, b, c });   // a: [4, M, K], b: [4, N, K], c: [4, M, N] f32 buffers
 //   const c = await matmul(gpu, aTensor, bTensor, { transB: true });
-import type { Gpu } from './device.ts';
+import { isCpuAdapter, type Gpu } from './device.ts';
 import { MissingFeatureError, ShapeError } from './errors.ts';
 import { emptyTensor, type Tensor } from './tensor.ts';
 import { createPack, packedBytes, type Pack, type PackSpec } from './matmul-pack.ts';
@@ -61,10 +61,6 @@ const VEC4_PER_THREAD = 2;
  */
 export type MatmulVariant = 'tiled' | 'subgroup';
 
-function isCpuAdapter(gpu: Gpu): boolean {
-  return /llvmpipe|lavapipe|swiftshader|software/i.test(`${gpu.adapter.description} ${gpu.adapter.architecture}`);
-}
-
 /** Variants this adapter can run (subgroup needs every subgroup size it may use to be ≥ 8). */
 export function matmulVariants(gpu: Gpu): MatmulVariant[] {
   const sizes = gpu.adapter.subgroupSizes;
@@ -76,7 +72,7 @@ function chooseVariant(gpu: Gpu, wanted: MatmulVariant | undefined): MatmulVaria
   if (wanted && !available.includes(wanted)) {
     throw new MissingFeatureError('subgroups', `matmul variant '${wanted}' (subgroups of at least 8 invocations)`);
   }
-  return wanted ?? (isCpuAdapter(gpu) && available.includes('subgroup') ? 'subgroup' : 'tiled');
+  return wanted ?? (isCpuAdapter(gpu.adapter) && available.includes('subgroup') ? 'subgroup' : 'tiled');
 }
 
 interface VariantPlan {
@@ -90,7 +86,7 @@ interface VariantPlan {
 /** Workgroup shape: 8 lanes along n suit llvmpipe's 8-wide SIMD; 16×4 = 64 lanes suit GPUs. */
 function planVariant(gpu: Gpu, variant: MatmulVariant): VariantPlan {
   if (variant === 'subgroup') return { shader: 'matmul-subgroup', overrides: {}, blockRows: 16, blockVec4: 8 };
-  const wg = isCpuAdapter(gpu) ? { WG_X: 8, WG_Y: 1 } : { WG_X: 16, WG_Y: 4 };
+  const wg = isCpuAdapter(gpu.adapter) ? { WG_X: 8, WG_Y: 1 } : { WG_X: 16, WG_Y: 4 };
   return { shader: 'matmul', overrides: wg, blockRows: ROWS_PER_THREAD * wg.WG_Y, blockVec4: VEC4_PER_THREAD * wg.WG_X };
 }
 

@@ -44,8 +44,8 @@ class WallTimer implements GpuTimer {
 
 /**
  * Brackets the work with two empty compute passes whose timestamp writes mark its start and end;
- * that works for any mix of passes and copies the caller records. Dawn may quantise timestamps
- * (a few µs), which is far below the kernels' millisecond scale.
+ * that works for any mix of passes and copies the caller records. Exact to the GPU's clock only
+ * with Dawn's timestamp quantisation off (device.ts turns it off).
  */
 class TimestampTimer implements GpuTimer {
   readonly method = 'timestamp-query';

@@ -32,6 +32,12 @@ function report(outcomes: NamedOutcome[]): KernelReport {
 }
 
 describe('kernel report', () => {
+  it('never calibrates on a matmul that ran below the clock resolution (0 s)', () => {
+    const r = report([measured('matmul', 'tiny', 1e6, 0, [0, 0, 0]), measured('matmul', 'large', 8e9, 0, [2, 2, 2])]);
+    expect(r.calibration).toEqual({ kernel: 'matmul', shape: 'large', gflops: 4, gflopsBest: 4 });
+    expect(calibrationOf([measured('matmul', 'tiny', 1e6, 0, [0, 0, 0])])).toBeNull();
+  });
+
   it('uses the best matmul as calibration and divides every throughput by it', () => {
     const outcomes = [
       measured('matmul', 'small', 2e9, 0, [2, 1, 1.5]), // median 1.5 s → 1.333 GFLOP/s

@@ -1,6 +1,7 @@
 // Full attention (forward and backward) on the GPU matches the dense f64 reference: causal and
-// not, lengths that are and are not multiples of the 256-row workgroup tile, up to T = 1024, with
-// padded rows. Tolerance fp32: atol 1e-5, rtol 1e-4 (inputs in [-1, 1), so scores stay small).
+// not, lengths that are and are not multiples of the workgroup tiles (workgroup size × rows per
+// invocation: 64 or 96 rows on CPU adapters, 32 on GPUs), up to T = 1024, with padded rows, under
+// both tunings. Tolerance fp32: atol 1e-5, rtol 1e-4 (inputs in [-1, 1), so scores stay small).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAttentionKernels, type AttentionKernels, type Gpu } from '../../src/kernels/index.ts';
 import { attentionBackwardRef, attentionForwardRef } from '../../src/kernels/attention.ref.ts';
@@ -24,6 +25,14 @@ const GROUPS: readonly (readonly AttentionCase[])[] = [
   [{ T: 77, H: 4, D: 64, causal: true, padEvery: 9 }],
 ];
 
+/**
+ * The adapter as a GPU would present itself, so the GPU tuning (one row per invocation,
+ * workgroups of 32) runs here too: on a CPU adapter the suite otherwise checks the CPU tuning only.
+ */
+function asDiscreteGpu(g: Gpu): Gpu {
+  return { ...g, adapter: { ...g.adapter, description: 'discrete GPU (tuning under test)', architecture: 'test' } };
+}
+
 describeGpu('attention matches the dense reference', (gpu) => {
   for (const group of GROUPS) {
     const first = group[0]!;
@@ -41,6 +50,25 @@ describeGpu('attention matches the dense reference', (gpu) => {
       }
     });
   }
+
+  describe('GPU tuning', () => {
+    const cases: readonly AttentionCase[] = [
+      { T: 333, H: 2, D: 32, causal: true, padEvery: 7 },
+      { T: 64, H: 2, D: 32, causal: true, padEvery: 0 },
+    ];
+    let attn: AttentionKernels;
+    beforeAll(async () => {
+      attn = await createAttentionKernels(asDiscreteGpu(gpu()), { heads: 2, headDim: 32, causal: true });
+    });
+    it('runs one row per invocation in workgroups of 32 (the tuning under test is in effect)', () => {
+      expect(attn.tuning).toEqual({ workgroupSize: 32, rows: { forward: 1, dkdv: 1, dq: 1 } });
+    });
+    for (const c of cases) {
+      it(`forward and backward, ${describeCase(c)}`, { timeout: 400_000 }, async () => {
+        await checkCase(gpu(), attn, c);
+      });
+    }
+  });
 });
 
 async function checkCase(gpu: Gpu, attn: AttentionKernels, c: AttentionCase): Promise<void> {

@@ -21,6 +21,21 @@ describeGpu('gpu timer', (gpu) => {
     src.destroy();
     dst.destroy();
   });
+
+  it('reads timestamps unquantised (Dawn would round them to multiples of 65,536 ns)', async (ctx) => {
+    const g = gpu();
+    if (!g.hasTimestamps) ctx.skip();
+    const timer = createGpuTimer(g, 'timestamp-query');
+    const buf = g.device.createBuffer({ size: 4096, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const other = g.device.createBuffer({ size: 4096, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const ns: number[] = [];
+    for (let i = 0; i < 8; i++) ns.push(Math.round((await timer.time((e) => e.copyBufferToBuffer(buf, 0, other, 0, 4096))) * 1e9));
+    // Quantised, every reading is a multiple of 65,536 ns (most of them 0 for a copy this small).
+    expect(ns.some((t) => t % 65536 !== 0)).toBe(true);
+    timer.destroy();
+    buf.destroy();
+    other.destroy();
+  });
 });
 
 describeGpu('adapter choice', (gpu) => {

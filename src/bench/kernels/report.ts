@@ -86,6 +86,8 @@ export function calibrationOf(outcomes: readonly NamedOutcome[]): Calibration | 
     if (o.kernel !== 'matmul' || o.outcome.kind !== 'measured') continue;
     const sorted = [...o.outcome.timings.seconds].sort((x, y) => x - y);
     const gflops = o.outcome.flops / quantile(sorted, 0.5) / 1e9;
+    // A run below the clock's resolution reads 0 s: infinitely fast, so no yardstick.
+    if (!Number.isFinite(gflops)) continue;
     gflopsBest = Math.max(gflopsBest, o.outcome.flops / (sorted[0] ?? Number.NaN) / 1e9);
     if (!best || gflops > best.gflops) best = { shape: o.shape, gflops };
   }
