@@ -272,9 +272,13 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
 
 // Owner of queries: dq_i += scale·Σ_k ds·k with ds = p·(dO_i·v − delta_i).
 @compute @workgroup_size(WG)
-fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+fn dq_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+       @builtin(local_invocation_index) lid: u32) {
   let h = wid.y;                  // workgroup_id, not global_invocation_id: it must be known uniform
-  let base = gid.x * R;
+  // Row groups in reverse: under a causal mask the last queries see the most keys, and running
+  // the heaviest workgroups first leaves the light ones to fill the dispatch's tail.
+  let group = nwg.x - 1u - wid.x;
+  let base = (group * WG + lid) * R;
   var qv: array<vec4f, R * D4>;
   var gov: array<vec4f, R * D4>;
   var gq = array<vec4f, R * D4>();
@@ -291,7 +295,7 @@ fn dq_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id)
       gov[i * D4 + d] = d_o[r * D4 + d];
     }
   }
-  let wg_max_qp = group_max_qpos(wid.x);
+  let wg_max_qp = group_max_qpos(group);
   let end = key_end(wg_max_qp);
   for (var j = 0u; j < end; j += 4u) {
     let kp = load_kpos(j);

@@ -99,9 +99,13 @@ fn dot_acc(a: vec4f, b: vec4f, acc: f32) -> f32 {
 }
 
 @compute @workgroup_size(WG)
-fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+fn fold(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+       @builtin(local_invocation_index) lid: u32) {
   let h = wid.y;                  // workgroup_id, not global_invocation_id: it must be known uniform
-  let base = gid.x * R;
+  // Row groups in reverse: under a causal mask the last queries see the most keys, and running
+  // the heaviest workgroups first leaves the light ones to fill the dispatch's tail.
+  let group = nwg.x - 1u - wid.x;
+  let base = (group * WG + lid) * R;
   var qv: array<vec4f, R * D4>;
   var acc: array<vec4f, R * D4>;
   var qp: array<u32, R>;
@@ -120,7 +124,7 @@ fn fold(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
       acc[i * D4 + d] = acc_state[sr * D4 + d];
     }
   }
-  let wg_max = group_max_qpos(wid.x);
+  let wg_max = group_max_qpos(group);
   let end = key_end(wg_max);
   for (var j = 0u; j < end; j += 4u) {
     let kp = load_kpos(j);

@@ -45,7 +45,7 @@ export interface AttentionTuning {
  * Workgroups of 16: a ring block (T / 2R rows) still splits into enough workgroups to keep every
  * llvmpipe thread busy. At WG = 64 a 1,095-row block made 3 forward workgroups for 2 threads and
  * the ring (T = 8,760, R = 4, H = 4) ran 27 % / 20 % over one device forward / backward; at
- * WG = 16, 3 % / 8 %. One device (H = 1) measured the same at 16, 32 and 64.
+ * WG = 16, 3–12 % / 7–12 % over four runs. One device (H = 1) measured the same at 16, 32, 64.
  *
  * GPUs hide load latency with many resident invocations instead, so one row each and small
  * workgroups keep the workgroup count (T / 32 per head) high and the registers per invocation
