@@ -1,6 +1,6 @@
 // Full attention (forward and backward) on the GPU matches the dense f64 reference: causal and
 // not, lengths that are and are not multiples of the workgroup tiles (workgroup size × rows per
-// invocation: 64 or 96 rows on CPU adapters, 32 on GPUs), up to T = 1024, with padded rows, under
+// invocation: 32–96 rows on CPU adapters, 32 on GPUs), up to T = 1024, with padded rows, under
 // both tunings. Tolerance fp32: atol 1e-5, rtol 1e-4 (inputs in [-1, 1), so scores stay small).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAttentionKernels, type AttentionKernels, type Gpu } from '../../src/kernels/index.ts';
