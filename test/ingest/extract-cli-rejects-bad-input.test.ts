@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import yargs from 'yargs';
 import { resolveConfig, type ExtractFlags } from '../../src/bench/extract/config.ts';
+import { EXTRACT_FLAGS, extractOptions, flagsFrom } from '../../src/bench/extract/flags.ts';
 import { runConfigured } from '../../src/bench/extract/run.ts';
 import { startEiaSimServer } from '../../src/ingest/index.ts';
 
@@ -59,6 +61,21 @@ describe('bench extract input checks', () => {
     const r = await bench(['extract', '--start', '2024-03-01T00', '--end', '2024-01-01T00', '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--start');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reads every flag of the one table, camel-cased, with its default', () => {
+    const parsed = extractOptions(yargs(['--time-scale', '20', '--max-in-flight', '3'])).parseSync();
+    const read = flagsFrom(parsed);
+    expect(Object.keys(read).sort()).toEqual(Object.keys(EXTRACT_FLAGS).map((k) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())).sort());
+    expect(read).toMatchObject({ timeScale: 20, maxInFlight: 3, latencyMs: 1000, rate: '5000/h', resume: false, baseUrl: undefined });
+  });
+
+  it('exits 2 naming a flag given twice, and writes nothing', async () => {
+    const out = join(dir, 'twice');
+    const r = await bench(['extract', '--preset', 'q1-2024', '--out', out, '--out', join(dir, 'twice-b')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out: expected one string');
     expect(existsSync(out)).toBe(false);
   });
 

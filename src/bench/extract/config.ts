@@ -13,6 +13,7 @@ import {
   type FaultRates,
   type RouteName,
 } from '../../ingest/index.ts';
+import type { ExtractFlags } from './flags.ts';
 
 export const PRESETS = {
   'q1-2024': { respondents: 'PACW,ERCO,CISO,MISO,PJM', routes: 'region-data,fuel-type-data', series: 'D', start: '2024-01-01T00', end: '2024-03-31T23' },
@@ -22,30 +23,8 @@ export type PresetName = keyof typeof PRESETS;
 
 export const EIA_BASE_URL = 'https://api.eia.gov/v2/';
 
-/** Flags as yargs hands them over (strings unparsed, so errors can quote them). */
-export interface ExtractFlags {
-  readonly source: string;
-  readonly baseUrl?: string | undefined;
-  readonly apiKey?: string | undefined;
-  readonly preset?: string | undefined;
-  readonly respondents?: string | undefined;
-  readonly routes?: string | undefined;
-  readonly series?: string | undefined;
-  readonly fuels?: string | undefined;
-  readonly start?: string | undefined;
-  readonly end?: string | undefined;
-  readonly rate: string;
-  readonly burst: number;
-  readonly out: string;
-  readonly resume: boolean;
-  readonly timeScale: number;
-  readonly faults?: string | undefined;
-  readonly windowDays?: number | undefined;
-  readonly maxInFlight?: number | undefined;
-  readonly timeout: number;
-  readonly seed: number;
-  readonly latencyMs: number;
-}
+/** The flags, derived from the one flag table in flags.ts. */
+export type { ExtractFlags } from './flags.ts';
 
 export interface ExtractConfig {
   /** undefined: start the embedded simulated server. */

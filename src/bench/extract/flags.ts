@@ -1,63 +1,83 @@
-// The yargs flags shared by `bench extract` and `bench extract-sweep`.
+// The `bench extract` / `bench extract-sweep` flags, defined once: yargs declares them from
+// EXTRACT_FLAGS, and ExtractFlags (camel-cased, typed) is derived from the same table.
 import type { Argv } from 'yargs';
-import type { ExtractFlags } from './config.ts';
+import { ExtractUsageError } from '../../ingest/index.ts';
 
+/** One flag: its yargs type, optional default and help line. A flag with a default is always set. */
+interface FlagSpec {
+  readonly type: 'string' | 'number' | 'boolean';
+  readonly default?: string | number | boolean;
+  readonly describe: string;
+}
+
+/** Every extract flag, kebab-case as typed on the command line, in --help order. Add a flag here only. */
+export const EXTRACT_FLAGS = {
+  source: { type: 'string', default: 'eia', describe: 'Data source (eia)' },
+  'base-url': { type: 'string', describe: 'API base ending in /v2/ (default: api.eia.gov with a key, else the embedded simulated server)' },
+  'api-key': { type: 'string', describe: 'EIA API key (or env EIA_API_KEY); never printed or stored' },
+  preset: { type: 'string', describe: 'q1-2024 (5 regions, Q1 2024, demand + fuel mix) or backfill-2019-2025' },
+  respondents: { type: 'string', describe: 'Comma-separated respondent codes (default PACW,ERCO,CISO,MISO,PJM)' },
+  routes: { type: 'string', describe: 'region-data,fuel-type-data (default both)' },
+  series: { type: 'string', describe: 'region-data series: D,DF,NG,TI (default all four)' },
+  fuels: { type: 'string', describe: 'fuel-type-data fuel codes (default: every fuel the respondent reports)' },
+  start: { type: 'string', describe: 'First hour, YYYY-MM-DDTHH UTC, inclusive' },
+  end: { type: 'string', describe: 'Last hour, YYYY-MM-DDTHH UTC, inclusive' },
+  rate: { type: 'string', default: '5000/h', describe: 'Sustained request budget of the key (e.g. 5000/h, 90/min)' },
+  burst: { type: 'number', default: 5, describe: 'Most requests in any one second' },
+  out: { type: 'string', default: 'out/extract', describe: 'Folder for the Arrow files and manifest.json' },
+  resume: { type: 'boolean', default: false, describe: 'Continue the run in --out, skipping landed windows' },
+  'time-scale': { type: 'number', default: 1, describe: 'Simulated time compression k: rates × k, durations ÷ k (server and client)' },
+  faults: { type: 'string', describe: 'Simulated faults, e.g. 5xx=0.1,reset=0.02,truncated=0.01,stall=0.01' },
+  'window-days': { type: 'number', describe: 'Fixed window length in days (default: sized so pages hold ~5,000 rows)' },
+  'max-in-flight': { type: 'number', describe: 'Fixed cap on requests in flight (default: adapts to latency)' },
+  timeout: { type: 'number', default: 60, describe: 'Per-request timeout, seconds (server time; ÷ time scale)' },
+  seed: { type: 'number', default: 1, describe: 'Simulated server seed' },
+  'latency-ms': { type: 'number', default: 1000, describe: 'Simulated server median latency, ms (server time)' },
+} as const satisfies Readonly<Record<string, FlagSpec>>;
+
+type FlagTable = typeof EXTRACT_FLAGS;
+type FlagName = keyof FlagTable;
+
+/** 'max-in-flight' → 'maxInFlight' (the key yargs also sets, and the one the code reads). */
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+type FlagValue<S extends FlagSpec> = S['type'] extends 'string' ? string : S['type'] extends 'number' ? number : boolean;
+type WithDefault = { [K in FlagName]: FlagTable[K] extends { readonly default: unknown } ? K : never }[FlagName];
+type WithoutDefault = Exclude<FlagName, WithDefault>;
+
+/** The flags as resolveConfig reads them: camel-cased, strings unparsed (so errors can quote them). */
+export type ExtractFlags = { readonly [K in WithDefault as CamelCase<K>]: FlagValue<FlagTable[K]> } & {
+  readonly [K in WithoutDefault as CamelCase<K>]?: FlagValue<FlagTable[K]> | undefined;
+};
+
+/** Declares every extract flag on a yargs command. */
 export function extractOptions(y: Argv) {
-  return y
-    .option('source', { type: 'string', default: 'eia', describe: 'Data source (eia)' })
-    .option('base-url', { type: 'string', describe: 'API base ending in /v2/ (default: api.eia.gov with a key, else the embedded simulated server)' })
-    .option('api-key', { type: 'string', describe: 'EIA API key (or env EIA_API_KEY); never printed or stored' })
-    .option('preset', { type: 'string', describe: 'q1-2024 (5 regions, Q1 2024, demand + fuel mix) or backfill-2019-2025' })
-    .option('respondents', { type: 'string', describe: 'Comma-separated respondent codes (default PACW,ERCO,CISO,MISO,PJM)' })
-    .option('routes', { type: 'string', describe: 'region-data,fuel-type-data (default both)' })
-    .option('series', { type: 'string', describe: 'region-data series: D,DF,NG,TI (default all four)' })
-    .option('fuels', { type: 'string', describe: 'fuel-type-data fuel codes (default: every fuel the respondent reports)' })
-    .option('start', { type: 'string', describe: 'First hour, YYYY-MM-DDTHH UTC, inclusive' })
-    .option('end', { type: 'string', describe: 'Last hour, YYYY-MM-DDTHH UTC, inclusive' })
-    .option('rate', { type: 'string', default: '5000/h', describe: 'Sustained request budget of the key (e.g. 5000/h, 90/min)' })
-    .option('burst', { type: 'number', default: 5, describe: 'Most requests in any one second' })
-    .option('out', { type: 'string', default: 'out/extract', describe: 'Folder for the Arrow files and manifest.json' })
-    .option('resume', { type: 'boolean', default: false, describe: 'Continue the run in --out, skipping landed windows' })
-    .option('time-scale', { type: 'number', default: 1, describe: 'Simulated time compression k: rates × k, durations ÷ k (server and client)' })
-    .option('faults', { type: 'string', describe: 'Simulated faults, e.g. 5xx=0.1,reset=0.02,truncated=0.01,stall=0.01' })
-    .option('window-days', { type: 'number', describe: 'Fixed window length in days (default: sized so pages hold ~5,000 rows)' })
-    .option('max-in-flight', { type: 'number', describe: 'Fixed cap on requests in flight (default: adapts to latency)' })
-    .option('timeout', { type: 'number', default: 60, describe: 'Per-request timeout, seconds (server time; ÷ time scale)' })
-    .option('seed', { type: 'number', default: 1, describe: 'Simulated server seed' })
-    .option('latency-ms', { type: 'number', default: 1000, describe: 'Simulated server median latency, ms (server time)' });
+  return y.options(EXTRACT_FLAGS);
 }
 
-/** The parsed flags as yargs names them (kebab-case), as far as flagsFrom reads them. */
-interface ParsedExtractArgs {
-  readonly source: string;
-  readonly 'base-url'?: string | undefined;
-  readonly 'api-key'?: string | undefined;
-  readonly preset?: string | undefined;
-  readonly respondents?: string | undefined;
-  readonly routes?: string | undefined;
-  readonly series?: string | undefined;
-  readonly fuels?: string | undefined;
-  readonly start?: string | undefined;
-  readonly end?: string | undefined;
-  readonly rate: string;
-  readonly burst: number;
-  readonly out: string;
-  readonly resume: boolean;
-  readonly 'time-scale': number;
-  readonly faults?: string | undefined;
-  readonly 'window-days'?: number | undefined;
-  readonly 'max-in-flight'?: number | undefined;
-  readonly timeout: number;
-  readonly seed: number;
-  readonly 'latency-ms': number;
+function camelCase(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** yargs' parsed flags (kebab-case keys) → the ExtractFlags that resolveConfig checks. */
-export function flagsFrom(a: ParsedExtractArgs): ExtractFlags {
-  return {
-    source: a.source, baseUrl: a['base-url'], apiKey: a['api-key'], preset: a.preset, respondents: a.respondents, routes: a.routes,
-    series: a.series, fuels: a.fuels, start: a.start, end: a.end, rate: a.rate, burst: a.burst, out: a.out, resume: a.resume,
-    timeScale: a['time-scale'], faults: a.faults, windowDays: a['window-days'], maxInFlight: a['max-in-flight'], timeout: a.timeout,
-    seed: a.seed, latencyMs: a['latency-ms'],
-  };
+/** The first flag whose value does not have the table's type (e.g. `--out a --out b` gives an array), if any. */
+function mistypedFlag(flags: Readonly<Record<string, unknown>>): { name: string; spec: FlagSpec; value: unknown } | undefined {
+  for (const [name, spec] of Object.entries<FlagSpec>(EXTRACT_FLAGS)) {
+    const value = flags[camelCase(name)];
+    const ok = value === undefined ? spec.default === undefined : typeof value === spec.type;
+    if (!ok) return { name, spec, value };
+  }
+  return undefined;
+}
+
+function isExtractFlags(flags: Readonly<Record<string, unknown>>): flags is ExtractFlags {
+  return mistypedFlag(flags) === undefined;
+}
+
+/** yargs' parsed flags (kebab-case keys, as in EXTRACT_FLAGS) → the ExtractFlags that resolveConfig checks. */
+export function flagsFrom(args: Readonly<Record<string, unknown>>): ExtractFlags {
+  const flags: Record<string, unknown> = {};
+  for (const name of Object.keys(EXTRACT_FLAGS)) flags[camelCase(name)] = args[name];
+  if (isExtractFlags(flags)) return flags;
+  const bad = mistypedFlag(flags);
+  const flag = `--${bad?.name ?? 'unknown'}`;
+  throw new ExtractUsageError(flag, `expected one ${bad?.spec.type ?? 'value'}, got ${JSON.stringify(bad?.value)}; give the flag once`);
 }
