@@ -28,7 +28,7 @@ describeGpu('adamw matches reference over steps', (gpu) => {
         const gradBufs = grads.map((g, s) => bufs.upload(g, `grad${s}`));
         const stepOf = (s: number) => ({ ...HYPER, step: s + 1, lr: HYPER.lr * (1 - s / 10) });
         if (batched) {
-          await submitAndWait(gpu(), (e) => gradBufs.forEach((grad, s) => adamw.record(e, { ...io, grad }, n, stepOf(s))));
+          await submitAndWait(gpu(), (e) => gradBufs.forEach((grad, s) => adamw.encode(e, { ...io, grad }, n, stepOf(s))));
         } else {
           for (const [s, grad] of gradBufs.entries()) await adamw.run({ ...io, grad }, n, stepOf(s));
         }

@@ -4,7 +4,7 @@
 // rtol 1e-4.
 import { beforeAll, it } from 'vitest';
 import { createAttentionKernels, type AttentionKernels, type Gpu } from '../../src/kernels/index.ts';
-import { attentionBackwardRef, attentionForwardRef } from '../../src/kernels/attention.ref.ts';
+import { attentionBackwardRef, attentionForwardRef } from '../../src/kernels/ops/attention.ref.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
 import { randomF32, read, upload } from './attention-inputs.ts';
@@ -95,7 +95,7 @@ describeGpu('attention blocks fold in any order', (gpu) => {
         expectAllClose(await read(g, b[name]!, pos.length * W), want, TOL, `${name} of block ${r}`);
       }
     }
-    up.forEach((u) => u.dispose());
+    up.forEach((u) => u.destroy());
   });
 
   it('sub-blocks addressed by row offsets equal whole blocks', async () => {
@@ -103,7 +103,7 @@ describeGpu('attention blocks fold in any order', (gpu) => {
     // Fold block 1's K/V as two halves of one buffer via kOffset, into a state for block 2's Q.
     const qPos = blocks[2]!;
     const kPos = blocks[1]!;
-    const { b, dispose } = upload(g, { q: gather(q, qPos), qPos, k: gather(k, kPos), v: gather(v, kPos), kPos });
+    const { b, destroy } = upload(g, { q: gather(q, qPos), qPos, k: gather(k, kPos), v: gather(v, kPos), kPos });
     const state = attn.createState(qPos.length);
     const o = g.device.createBuffer({ size: qPos.length * W * 4, usage: 0x80 | 0x04 });
     const lse = g.device.createBuffer({ size: qPos.length * H * 4, usage: 0x80 | 0x04 });
@@ -117,7 +117,7 @@ describeGpu('attention blocks fold in any order', (gpu) => {
     const partial = attentionForwardRef(cfg, { q: gather(q, qPos), k: gather(k, kPos), v: gather(v, kPos), qPos, kPos });
     expectAllClose(await read(g, o, qPos.length * W), partial.o, TOL, 'o from offset halves');
     state.destroy();
-    dispose();
+    destroy();
   });
 });
 
@@ -145,7 +145,7 @@ async function foldBlocks(g: Gpu, attn: AttentionKernels, order: readonly number
     outs[r]!.o.destroy();
     outs[r]!.lse.destroy();
     states[r]!.destroy();
-    up[r]!.dispose();
+    up[r]!.destroy();
   }
   return result;
 }

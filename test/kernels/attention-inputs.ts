@@ -41,10 +41,10 @@ export function caseData(c: AttentionCase, seed = 1): CaseData {
 }
 
 /** Uploads tensors; returns the buffers and a disposer. */
-export function upload(gpu: Gpu, data: Readonly<Record<string, Float32Array | Uint32Array>>): { b: Record<string, GPUBuffer>; dispose(): void } {
+export function upload(gpu: Gpu, data: Readonly<Record<string, Float32Array | Uint32Array>>): { b: Record<string, GPUBuffer>; destroy(): void } {
   const b: Record<string, GPUBuffer> = {};
   for (const [name, arr] of Object.entries(data)) b[name] = arr instanceof Uint32Array ? uploadU32(gpu, arr, name) : uploadF32(gpu, arr, name);
-  return { b, dispose: () => Object.values(b).forEach((x) => x.destroy()) };
+  return { b, destroy: () => Object.values(b).forEach((x) => x.destroy()) };
 }
 
 export function read(gpu: Gpu, buffer: GPUBuffer, count: number): Promise<Float32Array> {

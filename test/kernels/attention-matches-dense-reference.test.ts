@@ -4,7 +4,7 @@
 // both tunings. Tolerance fp32: atol 1e-5, rtol 1e-4 (inputs in [-1, 1), so scores stay small).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAttentionKernels, type AttentionKernels, type Gpu } from '../../src/kernels/index.ts';
-import { attentionBackwardRef, attentionForwardRef } from '../../src/kernels/attention.ref.ts';
+import { attentionBackwardRef, attentionForwardRef } from '../../src/kernels/ops/attention.ref.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
 import { caseData, describeCase, read, upload, type AttentionCase } from './attention-inputs.ts';
@@ -73,7 +73,7 @@ describeGpu('attention matches the dense reference', (gpu) => {
 
 async function checkCase(gpu: Gpu, attn: AttentionKernels, c: AttentionCase): Promise<void> {
   const data = caseData(c);
-  const { b, dispose } = upload(gpu, { q: data.q, k: data.k, v: data.v, dO: data.dO, pos: data.pos });
+  const { b, destroy } = upload(gpu, { q: data.q, k: data.k, v: data.v, dO: data.dO, pos: data.pos });
   const n = c.T * c.H * c.D;
   const cfg = { heads: c.H, headDim: c.D, causal: c.causal };
   const x = { q: data.q, k: data.k, v: data.v, qPos: data.pos, kPos: data.pos };
@@ -89,5 +89,5 @@ async function checkCase(gpu: Gpu, attn: AttentionKernels, c: AttentionCase): Pr
   // Not vacuous: the gradients are far from zero.
   expect(Math.max(...Array.from(refGrads.dq, Math.abs))).toBeGreaterThan(1e-2);
   for (const buf of [o, lse, grads.dq, grads.dk, grads.dv]) buf.destroy();
-  dispose();
+  destroy();
 }

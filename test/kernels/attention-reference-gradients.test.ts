@@ -10,7 +10,7 @@ import {
   refFinalize,
   refFold,
   refState,
-} from '../../src/kernels/attention.ref.ts';
+} from '../../src/kernels/ops/attention.ref.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { gradCheck } from '../support/gradcheck.ts';
 import { positionsWithPadding, randomF32 } from './attention-inputs.ts';

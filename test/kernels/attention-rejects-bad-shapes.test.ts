@@ -2,7 +2,7 @@
 // specialised attention shaders compile without any message.
 import { beforeAll, expect, it } from 'vitest';
 import { createAttentionKernels, ShapeError, uploadF32, uploadU32, type AttentionKernels } from '../../src/kernels/index.ts';
-import { specialiseSource } from '../../src/kernels/attention-pipelines.ts';
+import { specialiseSource } from '../../src/kernels/ops/attention-pipelines.ts';
 import { describeGpu } from '../support/gpu.ts';
 
 describeGpu('attention rejects bad shapes', (gpu) => {

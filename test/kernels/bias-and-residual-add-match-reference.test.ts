@@ -16,7 +16,7 @@ describeGpu('bias and residual add match reference', (gpu) => {
     bufs = new TestBuffers(gpu());
   });
   afterAll(() => {
-    bias.dispose();
+    bias.destroy();
     bufs.destroy();
   });
 

@@ -16,7 +16,7 @@ describeGpu('grad norm clips across buffers', (gpu) => {
     bufs = new TestBuffers(gpu());
   });
   afterAll(() => {
-    gradNorm.dispose();
+    gradNorm.destroy();
     bufs.destroy();
   });
 

@@ -15,7 +15,7 @@ describeGpu('layer norm matches reference', (gpu) => {
     bufs = new TestBuffers(gpu());
   });
   afterAll(() => {
-    ln.dispose();
+    ln.destroy();
     bufs.destroy();
   });
 

@@ -15,7 +15,7 @@ import {
   type MatmulShape,
   type MatmulVariant,
 } from '../../src/kernels/index.ts';
-import { matmulMismatch, matmulRef } from '../../src/kernels/matmul.ref.ts';
+import { matmulMismatch, matmulRef } from '../../src/kernels/ops/matmul.ref.ts';
 import { describeGpu } from '../support/gpu.ts';
 
 /** Deterministic values in [-1, 1). */

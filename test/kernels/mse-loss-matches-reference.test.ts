@@ -17,7 +17,7 @@ describeGpu('mse loss matches reference', (gpu) => {
     bufs = new TestBuffers(gpu());
   });
   afterAll(() => {
-    mse.dispose();
+    mse.destroy();
     bufs.destroy();
   });
 

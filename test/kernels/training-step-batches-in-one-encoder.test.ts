@@ -52,9 +52,9 @@ describeGpu('a training step batches in one encoder', (gpu) => {
     bufs = new TestBuffers(g);
   });
   afterAll(() => {
-    ops.ln.dispose();
-    ops.mse.dispose();
-    ops.norm.dispose();
+    ops.ln.destroy();
+    ops.mse.destroy();
+    ops.norm.destroy();
     bufs.destroy();
   });
 
@@ -71,15 +71,15 @@ describeGpu('a training step batches in one encoder', (gpu) => {
     };
     const shape = { rows: ROWS, cols: COLS };
     await submitAndWait(gpu(), (e) => {
-      ops.ln.record(e, { x: b.x, gamma: b.gamma, beta: b.beta, y: b.y, mean: b.mean, rstd: b.rstd }, shape);
-      ops.gelu.record(e, { x: b.y, y: b.h }, N);
-      ops.mse.record(e, { pred: b.h, target: b.target, mask: b.mask, stats: b.stats }, N);
-      ops.mse.recordBackward(e, { pred: b.h, target: b.target, mask: b.mask, stats: b.stats, dpred: b.dh }, N);
-      ops.gelu.recordBackward(e, { x: b.y, dy: b.dh, dx: b.dy }, N);
-      ops.ln.recordBackward(e, { x: b.x, gamma: b.gamma, mean: b.mean, rstd: b.rstd, dy: b.dy, dx: b.dx, dgamma: b.dgamma, dbeta: b.dbeta }, shape);
-      ops.norm.recordNormAndClip(e, [{ buffer: b.dgamma, count: COLS }, { buffer: b.dbeta, count: COLS }], b.result, MAX_NORM);
-      ops.adamw.record(e, { param: b.gamma, grad: b.dgamma, m: b.mg, v: b.vg }, COLS, { ...HYPER, step: 1 });
-      ops.adamw.record(e, { param: b.beta, grad: b.dbeta, m: b.mb, v: b.vb }, COLS, { ...HYPER, step: 1 });
+      ops.ln.encode(e, { x: b.x, gamma: b.gamma, beta: b.beta, y: b.y, mean: b.mean, rstd: b.rstd }, shape);
+      ops.gelu.encode(e, { x: b.y, y: b.h }, N);
+      ops.mse.encode(e, { pred: b.h, target: b.target, mask: b.mask, stats: b.stats }, N);
+      ops.mse.encodeBackward(e, { pred: b.h, target: b.target, mask: b.mask, stats: b.stats, dpred: b.dh }, N);
+      ops.gelu.encodeBackward(e, { x: b.y, dy: b.dh, dx: b.dy }, N);
+      ops.ln.encodeBackward(e, { x: b.x, gamma: b.gamma, mean: b.mean, rstd: b.rstd, dy: b.dy, dx: b.dx, dgamma: b.dgamma, dbeta: b.dbeta }, shape);
+      ops.norm.encodeNormAndClip(e, [{ buffer: b.dgamma, count: COLS }, { buffer: b.dbeta, count: COLS }], b.result, MAX_NORM);
+      ops.adamw.encode(e, { param: b.gamma, grad: b.dgamma, m: b.mg, v: b.vg }, COLS, { ...HYPER, step: 1 });
+      ops.adamw.encode(e, { param: b.beta, grad: b.dbeta, m: b.mb, v: b.vb }, COLS, { ...HYPER, step: 1 });
     });
     const ref = referenceStep(data.x, data.gamma, data.beta, data.target, mask);
     expect(ref.norm.scale).toBeLessThan(1); // the step really clips

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import type { RingBenchResult } from '../../src/ring/index.ts';
+import type { RingBenchResult } from '../../src/bench/ring/measure.ts';
 import { describeGpu } from '../support/gpu.ts';
 
 const bin = fileURLToPath(new URL('../../bin/bench.mjs', import.meta.url));

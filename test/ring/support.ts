@@ -1,7 +1,7 @@
 // Shared helpers of the ring tests: seeded inputs and a ring run that returns host results.
+import { seededValues } from '../../src/bench/ring/measure.ts';
 import {
   createRingAttention,
-  seededValues,
   type RingConfig,
   type RingTransport,
   type StepRecord,

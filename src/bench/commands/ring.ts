@@ -3,7 +3,8 @@
 // and error. Table on stderr, JSON on stdout with --json.
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../core/index.ts';
-import { measureRing, RING_LAYOUTS, TRANSPORT_MODES, type RingBenchResult } from '../../ring/index.ts';
+import { RING_LAYOUTS, TRANSPORT_MODES } from '../../ring/index.ts';
+import { measureRing, type RingBenchResult } from '../ring/measure.ts';
 import { defineCommand } from '../command.ts';
 
 interface RingArgs {

@@ -17,7 +17,7 @@ function adamwCase(total: number, quick: boolean): KernelBenchCase {
       const io = { param: bufs.upload(param, 'param'), grad: bufs.upload(grad, 'grad'), m: bufs.upload(m, 'm'), v: bufs.upload(v, 'v') };
       const step = { ...HYPER, step: 3 };
       return {
-        record: (e) => op.record(e, io, total, step),
+        encode: (e) => op.encode(e, io, total, step),
         async outputs() {
           const [p, mr, vr] = [Float64Array.from(param), Float64Array.from(m), Float64Array.from(v)];
           adamwStepRef(p, grad, mr, vr, HYPER, 3);

@@ -107,7 +107,7 @@ async function forwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
       const r = compareRows(got, refForRows(s, x.host, rows).forward().o, rows, s.H * s.D);
       return { maxAbsError: r.maxAbsError, withinTolerance: r.ok };
     },
-    dispose() {
+    destroy() {
       for (const b of [x.q, x.k, x.v, x.dO, o, lse]) b.destroy();
       state.destroy();
     },
@@ -140,7 +140,7 @@ async function backwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
       const r = compareRows(got, refForRows(s, x.host, rows).dq(), rows, s.H * s.D);
       return { maxAbsError: r.maxAbsError, withinTolerance: r.ok };
     },
-    dispose() {
+    destroy() {
       for (const b of [x.q, x.k, x.v, x.dO, o, lse, g.dq, g.dk, g.dv, g.delta]) b.destroy();
     },
   };

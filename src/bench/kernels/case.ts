@@ -29,5 +29,5 @@ export interface KernelBenchRun {
   readonly encode?: (encoder: GPUCommandEncoder) => void;
   /** Compares one run's output with the plain-TS reference. */
   check(): Promise<{ readonly maxAbsError: number; readonly withinTolerance: boolean }>;
-  dispose(): void;
+  destroy(): void;
 }

@@ -16,9 +16,9 @@ function biasAddCase(rows: number, cols: number, quick: boolean): KernelBenchCas
       const [x, b] = [seededF32(n, 1), seededF32(cols, 2)];
       const io = { x: bufs.upload(x, 'x'), bias: bufs.upload(b, 'bias'), y: bufs.zeros(n, 'y') };
       return {
-        record: (e) => op.record(e, io, { rows, cols }),
+        encode: (e) => op.encode(e, io, { rows, cols }),
         outputs: async () => [await bufs.read(io.y, n), biasAddRef(x, b, rows, cols)],
-        dispose: () => op.dispose(),
+        destroy: () => op.destroy(),
       };
     },
   });
@@ -35,9 +35,9 @@ function biasGradCase(rows: number, cols: number, quick: boolean): KernelBenchCa
       const dy = seededF32(rows * cols, 3);
       const io = { dy: bufs.upload(dy, 'dy'), dbias: bufs.zeros(cols, 'dbias') };
       return {
-        record: (e) => op.recordGrad(e, io, { rows, cols }),
+        encode: (e) => op.encodeGrad(e, io, { rows, cols }),
         outputs: async () => [await bufs.read(io.dbias, cols), biasGradRef(dy, rows, cols), biasGradRef(dy.map(Math.abs), rows, cols)],
-        dispose: () => op.dispose(),
+        destroy: () => op.destroy(),
       };
     },
   });
@@ -54,7 +54,7 @@ function residualCase(total: number, label: string, quick: boolean): KernelBench
       const [acc, y] = [seededF32(total, 4), seededF32(total, 5)];
       const io = { acc: bufs.upload(acc, 'acc'), y: bufs.upload(y, 'y') };
       return {
-        record: (e) => op.recordInPlace(e, io, total),
+        encode: (e) => op.encodeInPlace(e, io, total),
         outputs: async () => [await bufs.read(io.acc, total), residualAddRef(acc, y)],
       };
     },

@@ -18,12 +18,12 @@ function geluCase(rows: number, cols: number, backward: boolean, quick: boolean)
       if (backward) {
         const dyBuf = bufs.upload(dy, 'dy');
         return {
-          record: (e) => op.recordBackward(e, { x: xBuf, dy: dyBuf, dx: out }, n),
+          encode: (e) => op.encodeBackward(e, { x: xBuf, dy: dyBuf, dx: out }, n),
           outputs: async () => [await bufs.read(out, n), geluBackwardRef(x, dy)],
         };
       }
       return {
-        record: (e) => op.record(e, { x: xBuf, y: out }, n),
+        encode: (e) => op.encode(e, { x: xBuf, y: out }, n),
         outputs: async () => [await bufs.read(out, n), geluRef(x)],
       };
     },

@@ -18,7 +18,7 @@ function gradNormCase(sizes: readonly number[], quick: boolean): KernelBenchCase
       const result = bufs.zeros(2, 'result');
       const maxNorm = 1;
       return {
-        record: (e) => op.recordNormAndClip(e, slices, result, maxNorm),
+        encode: (e) => op.encodeNormAndClip(e, slices, result, maxNorm),
         async outputs() {
           const ref = gradNormRef(grads, maxNorm);
           const clipped = clipGradsRef(grads, ref.scale);
@@ -27,7 +27,7 @@ function gradNormCase(sizes: readonly number[], quick: boolean): KernelBenchCase
           const lastGot = await bufs.read(slices[last]?.buffer ?? result, sizes[last] ?? 0);
           return [[...got, ...lastGot], [ref.norm, ref.scale, ...(clipped[last] ?? [])]];
         },
-        dispose: () => op.dispose(),
+        destroy: () => op.destroy(),
       };
     },
   });

@@ -26,9 +26,9 @@ function forwardCase(rows: number, cols: number, quick: boolean): KernelBenchCas
         rstd: bufs.zeros(rows, 'rstd'),
       };
       return {
-        record: (e) => op.record(e, io, { rows, cols }),
+        encode: (e) => op.encode(e, io, { rows, cols }),
         outputs: async () => [await bufs.read(io.y, n), layerNormForwardRef(d.x, d.gamma, d.beta, rows, cols).y],
-        dispose: () => op.dispose(),
+        destroy: () => op.destroy(),
       };
     },
   });
@@ -57,7 +57,7 @@ function backwardCase(rows: number, cols: number, quick: boolean): KernelBenchCa
         dbeta: bufs.zeros(cols, 'dbeta'),
       };
       return {
-        record: (e) => op.recordBackward(e, io, { rows, cols }),
+        encode: (e) => op.encodeBackward(e, io, { rows, cols }),
         async outputs() {
           const ref = layerNormBackwardRef(d.x, d.gamma, fwd.mean, fwd.rstd, d.dy, rows, cols);
           const got = [await bufs.read(io.dx, n), await bufs.read(io.dgamma, cols), await bufs.read(io.dbeta, cols)];
@@ -65,7 +65,7 @@ function backwardCase(rows: number, cols: number, quick: boolean): KernelBenchCa
           const mag = paramGradMagnitudes(d.x, d.dy, fwd.mean, fwd.rstd, rows, cols);
           return [concat(got), concat([ref.dx, ref.dgamma, ref.dbeta]), concat([new Float64Array(n), mag.dgamma, mag.dbeta])];
         },
-        dispose: () => op.dispose(),
+        destroy: () => op.destroy(),
       };
     },
   });

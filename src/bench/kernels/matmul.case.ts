@@ -76,7 +76,7 @@ async function setupMatmul(gpu: Gpu, s: MatmulShape, variant: MatmulVariant | un
     async check() {
       return checkRows(await readF32(gpu, gc, batch * s.M * s.N), a, b, s);
     },
-    dispose() {
+    destroy() {
       kernel.destroy();
       for (const buffer of [ga, gb, gc]) buffer.destroy();
     },

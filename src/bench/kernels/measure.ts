@@ -76,6 +76,6 @@ export async function measureCase(gpu: Gpu, c: KernelBenchCase, options: Measure
   } catch (error) {
     return { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
   } finally {
-    run?.dispose();
+    run?.destroy();
   }
 }

@@ -26,15 +26,15 @@ function mseCase(total: number, label: string, backward: boolean, masked: boolea
       };
       if (backward) {
         return {
-          record: (e) => op.recordBackward(e, io, total),
+          encode: (e) => op.encodeBackward(e, io, total),
           outputs: async () => [await bufs.read(io.dpred, total), mseBackwardRef(pred, target, mask)],
-          dispose: () => op.dispose(),
+          destroy: () => op.destroy(),
         };
       }
       return {
-        record: (e) => op.record(e, io, total),
+        encode: (e) => op.encode(e, io, total),
         outputs: async () => [await bufs.read(io.stats, 2), [ref.loss, ref.weight]],
-        dispose: () => op.dispose(),
+        destroy: () => op.destroy(),
       };
     },
   });

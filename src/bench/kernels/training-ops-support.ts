@@ -85,10 +85,10 @@ export interface MemoryBoundSpec {
   readonly bytes: number;
   /** Prepares the kernel and buffers; returns the recording step and the check's comparison. */
   setup(bufs: CaseBuffers): Promise<{
-    record(encoder: GPUCommandEncoder): void;
+    encode(encoder: GPUCommandEncoder): void;
     /** After one run from the initial state: [gpu values, reference values, optional Σ|terms| (sums)]. */
     outputs(): Promise<readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>?]>;
-    dispose?(): void;
+    destroy?(): void;
   }>;
 }
 
@@ -101,7 +101,7 @@ export function memoryBoundCase(spec: MemoryBoundSpec): KernelBenchCase {
     async setup(gpu: Gpu): Promise<KernelBenchRun> {
       const bufs = new CaseBuffers(gpu);
       const op = await spec.setup(bufs);
-      const run = (): Promise<void> => submitAndWait(gpu, (e) => op.record(e));
+      const run = (): Promise<void> => submitAndWait(gpu, (e) => op.encode(e));
       return {
         flops: 0,
         bytes: spec.bytes,
@@ -113,8 +113,8 @@ export function memoryBoundCase(spec: MemoryBoundSpec): KernelBenchCase {
           const [actual, expected, magnitude] = await op.outputs();
           return compare(actual, expected, magnitude);
         },
-        dispose() {
-          op.dispose?.();
+        destroy() {
+          op.destroy?.();
           bufs.destroy();
         },
       };

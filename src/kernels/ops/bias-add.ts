@@ -1,11 +1,11 @@
 // Bias add (y = x + bias over rows of [N, C], out of place or in place) and its gradient
-// (db = column sums of dy). Pipelines compile in prepare(); record*() add work to an encoder.
+// (db = column sums of dy). Pipelines compile in prepare(); encode*() add work to an encoder.
 import { ColumnSum } from './column-sum.ts';
-import type { Gpu } from './device.ts';
-import { paramBuffer, paramStruct } from './op-params.ts';
-import { recordPass, requireDim, requireDistinct, requireF32, strideGroups, submitAndWait } from './op-support.ts';
+import type { Gpu } from '../runtime/device.ts';
+import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { encodePass, requireDim, requireDistinct, requireF32, strideGroups, submitAndWait } from '../runtime/op-support.ts';
 
-export const BIAS_ADD_PARAMS = paramStruct('bias_add', 'BiasAddParams', [
+export const BIAS_ADD_PARAMS = paramStruct('bias-add', 'BiasAddParams', [
   ['total', 'u32'],
   ['cols', 'u32'],
 ]);
@@ -26,7 +26,7 @@ export class BiasAdd {
   ) {}
 
   static async prepare(gpu: Gpu): Promise<BiasAdd> {
-    const get = (entry: string): Promise<GPUComputePipeline> => gpu.pipelines.pipeline('bias_add', entry, { WG });
+    const get = (entry: string): Promise<GPUComputePipeline> => gpu.pipelines.pipeline('bias-add', entry, { WG });
     const [add, add4, inPlace, inPlace4, columnSum] = await Promise.all([
       get('bias_add'),
       get('bias_add_vec4'),
@@ -47,13 +47,13 @@ export class BiasAdd {
   }
 
   /** y = x + bias (x, y: [rows, cols]; bias: [cols]). */
-  record(encoder: GPUCommandEncoder, io: { x: GPUBuffer; bias: GPUBuffer; y: GPUBuffer }, shape: RowsCols): void {
+  encode(encoder: GPUCommandEncoder, io: { x: GPUBuffer; bias: GPUBuffer; y: GPUBuffer }, shape: RowsCols): void {
     requireDistinct(io.x, io.y, 'biasAdd x and y');
     const total = this.check(shape, io.bias, { x: io.x, y: io.y });
     const params = paramBuffer(this.gpu, BIAS_ADD_PARAMS, { total, cols: shape.cols });
     // vec4 views need whole rows of quads: C % 4 == 0 (bindings 5–8 mirror 1–4).
     const v = shape.cols % 4 === 0 ? 4 : 0;
-    recordPass(this.gpu, encoder, 'bias add', [
+    encodePass(this.gpu, encoder, 'bias add', [
       {
         pipeline: v ? this.p.add4 : this.p.add,
         bindings: [[0, params], [1 + v, io.x], [2 + v, io.bias], [3 + v, io.y]],
@@ -63,11 +63,11 @@ export class BiasAdd {
   }
 
   /** xy += bias in place. */
-  recordInPlace(encoder: GPUCommandEncoder, io: { xy: GPUBuffer; bias: GPUBuffer }, shape: RowsCols): void {
+  encodeInPlace(encoder: GPUCommandEncoder, io: { xy: GPUBuffer; bias: GPUBuffer }, shape: RowsCols): void {
     const total = this.check(shape, io.bias, { xy: io.xy });
     const params = paramBuffer(this.gpu, BIAS_ADD_PARAMS, { total, cols: shape.cols });
     const v = shape.cols % 4 === 0 ? 4 : 0;
-    recordPass(this.gpu, encoder, 'bias add in place', [
+    encodePass(this.gpu, encoder, 'bias add in place', [
       {
         pipeline: v ? this.p.inPlace4 : this.p.inPlace,
         bindings: [[0, params], [2 + v, io.bias], [4 + v, io.xy]],
@@ -77,24 +77,24 @@ export class BiasAdd {
   }
 
   /** dbias = Σ_rows dy (overwrites dbias; dx = dy needs no kernel). */
-  recordGrad(encoder: GPUCommandEncoder, io: { dy: GPUBuffer; dbias: GPUBuffer }, shape: RowsCols): void {
+  encodeGrad(encoder: GPUCommandEncoder, io: { dy: GPUBuffer; dbias: GPUBuffer }, shape: RowsCols): void {
     this.check(shape, io.dbias, { dy: io.dy });
-    this.columnSum.record(encoder, io.dy, io.dbias, shape.rows, shape.cols, 'biasAdd grad');
+    this.columnSum.encode(encoder, io.dy, io.dbias, shape.rows, shape.cols, 'biasAdd grad');
   }
 
   run(io: { x: GPUBuffer; bias: GPUBuffer; y: GPUBuffer }, shape: RowsCols): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.record(e, io, shape));
+    return submitAndWait(this.gpu, (e) => this.encode(e, io, shape));
   }
 
   runInPlace(io: { xy: GPUBuffer; bias: GPUBuffer }, shape: RowsCols): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.recordInPlace(e, io, shape));
+    return submitAndWait(this.gpu, (e) => this.encodeInPlace(e, io, shape));
   }
 
   runGrad(io: { dy: GPUBuffer; dbias: GPUBuffer }, shape: RowsCols): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.recordGrad(e, io, shape));
+    return submitAndWait(this.gpu, (e) => this.encodeGrad(e, io, shape));
   }
 
-  dispose(): void {
-    this.columnSum.dispose();
+  destroy(): void {
+    this.columnSum.destroy();
   }
 }

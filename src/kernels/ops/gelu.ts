@@ -1,8 +1,8 @@
 // GELU forward (y = gelu(x)) and backward (dx = dy·gelu'(x)), tanh approximation as in GPT-2.
-// Pipelines compile in prepare(); record*() add work to a caller's encoder.
-import type { Gpu } from './device.ts';
-import { paramBuffer, paramStruct } from './op-params.ts';
-import { recordPass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from './op-support.ts';
+// Pipelines compile in prepare(); encode*() add work to a caller's encoder.
+import type { Gpu } from '../runtime/device.ts';
+import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { encodePass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from '../runtime/op-support.ts';
 
 export const GELU_PARAMS = paramStruct('gelu', 'GeluParams', [
   ['total', 'u32'],
@@ -45,18 +45,18 @@ export class Gelu {
   }
 
   /** y = gelu(x) over `total` f32 values (x is kept: the backward needs it). */
-  record(encoder: GPUCommandEncoder, io: { x: GPUBuffer; y: GPUBuffer }, total: number): void {
+  encode(encoder: GPUCommandEncoder, io: { x: GPUBuffer; y: GPUBuffer }, total: number): void {
     requireDistinct(io.x, io.y, 'gelu x and y');
     this.check(total, io);
     const dispatches = splitFlat(total, WG, ({ vec4, first }) => ({
       pipeline: vec4 ? this.p.forward4 : this.p.forward,
       bindings: [[0, this.params(total, first)], [vec4 ? 5 : 1, io.x], [vec4 ? 6 : 2, io.y]],
     }));
-    recordPass(this.gpu, encoder, 'gelu forward', dispatches);
+    encodePass(this.gpu, encoder, 'gelu forward', dispatches);
   }
 
   /** dx = dy·gelu'(x). */
-  recordBackward(encoder: GPUCommandEncoder, io: { x: GPUBuffer; dy: GPUBuffer; dx: GPUBuffer }, total: number): void {
+  encodeBackward(encoder: GPUCommandEncoder, io: { x: GPUBuffer; dy: GPUBuffer; dx: GPUBuffer }, total: number): void {
     requireDistinct(io.dy, io.dx, 'gelu dy and dx');
     requireDistinct(io.x, io.dx, 'gelu x and dx');
     this.check(total, io);
@@ -64,14 +64,14 @@ export class Gelu {
       pipeline: vec4 ? this.p.backward4 : this.p.backward,
       bindings: [[0, this.params(total, first)], [vec4 ? 5 : 1, io.x], [vec4 ? 7 : 3, io.dy], [vec4 ? 8 : 4, io.dx]],
     }));
-    recordPass(this.gpu, encoder, 'gelu backward', dispatches);
+    encodePass(this.gpu, encoder, 'gelu backward', dispatches);
   }
 
   run(io: { x: GPUBuffer; y: GPUBuffer }, total: number): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.record(e, io, total));
+    return submitAndWait(this.gpu, (e) => this.encode(e, io, total));
   }
 
   runBackward(io: { x: GPUBuffer; dy: GPUBuffer; dx: GPUBuffer }, total: number): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.recordBackward(e, io, total));
+    return submitAndWait(this.gpu, (e) => this.encodeBackward(e, io, total));
   }
 }

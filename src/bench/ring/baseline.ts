@@ -1,7 +1,7 @@
 // The single-device blockwise kernel on the same work as the ring (one Q block against all keys),
 // for the ring-overhead figure and as the T = 8,760 comparison for the ring's results.
-import { createAttentionKernels, readF32, uploadF32, type Gpu } from '../kernels/index.ts';
-import type { RingInputs } from './ring.ts';
+import { createAttentionKernels, readF32, uploadF32, type Gpu } from '../../kernels/index.ts';
+import type { RingInputs } from '../../ring/index.ts';
 
 export interface SingleDevice {
   /** Bytes of the buffers the single-device run allocates (inputs, outputs, state, grads). */

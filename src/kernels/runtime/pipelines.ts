@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ShaderCompileError } from './errors.ts';
 
-const shadersDir = new URL('../../shaders/', import.meta.url);
+const shadersDir = new URL('../../../shaders/', import.meta.url);
 
 /** Override constants by name; WGSL `override` declarations receive them at pipeline creation. */
 export type Overrides = Readonly<Record<string, number>>;

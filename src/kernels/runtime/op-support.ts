@@ -12,7 +12,7 @@ export interface DispatchSpec {
 }
 
 /** Records the dispatches, in order, in one compute pass (WebGPU orders storage writes between them). */
-export function recordPass(gpu: Gpu, encoder: GPUCommandEncoder, label: string, dispatches: readonly DispatchSpec[]): void {
+export function encodePass(gpu: Gpu, encoder: GPUCommandEncoder, label: string, dispatches: readonly DispatchSpec[]): void {
   const pass = encoder.beginComputePass({ label });
   for (const d of dispatches) {
     const bindGroup = gpu.device.createBindGroup({
@@ -26,10 +26,10 @@ export function recordPass(gpu: Gpu, encoder: GPUCommandEncoder, label: string, 
   pass.end();
 }
 
-/** Records with `record` into a fresh encoder, submits, and waits for the GPU to finish. */
-export async function submitAndWait(gpu: Gpu, record: (encoder: GPUCommandEncoder) => void): Promise<void> {
+/** Records with `encode` into a fresh encoder, submits, and waits for the GPU to finish. */
+export async function submitAndWait(gpu: Gpu, encode: (encoder: GPUCommandEncoder) => void): Promise<void> {
   const encoder = gpu.device.createCommandEncoder();
-  record(encoder);
+  encode(encoder);
   gpu.device.queue.submit([encoder.finish()]);
   await gpu.device.queue.onSubmittedWorkDone();
 }

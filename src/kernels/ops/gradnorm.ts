@@ -1,9 +1,9 @@
 // Global gradient norm over several buffers (per-workgroup partial sums, then one final
 // workgroup) into result = [norm, clip scale], and the kernel applying that scale in place.
-import type { Gpu } from './device.ts';
-import { ShapeError } from './errors.ts';
-import { paramBuffer, paramStruct } from './op-params.ts';
-import { recordPass, requireDim, requireF32, strideGroups, submitAndWait, type DispatchSpec } from './op-support.ts';
+import type { Gpu } from '../runtime/device.ts';
+import { ShapeError } from '../runtime/errors.ts';
+import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { encodePass, requireDim, requireF32, strideGroups, submitAndWait, type DispatchSpec } from '../runtime/op-support.ts';
 
 export const GRAD_NORM_PARAMS = paramStruct('gradnorm', 'GradNormParams', [
   ['total', 'u32'],
@@ -59,7 +59,7 @@ export class GradNorm {
   }
 
   /** result = [‖grads‖₂, min(1, maxNorm/(norm + 1e-6))]; maxNorm 0 (default) means scale 1. */
-  record(encoder: GPUCommandEncoder, grads: readonly GradSlice[], result: GPUBuffer, maxNorm = 0): void {
+  encode(encoder: GPUCommandEncoder, grads: readonly GradSlice[], result: GPUBuffer, maxNorm = 0): void {
     this.check(grads, result);
     if (!(maxNorm >= 0) || !Number.isFinite(maxNorm)) throw new ShapeError(`gradNorm maxNorm = ${maxNorm}: expected a finite value >= 0 (0 = no clipping)`);
     const total = grads.reduce((s, g) => s + partialGroups(g.count), 0);
@@ -73,13 +73,13 @@ export class GradNorm {
     });
     const params = paramBuffer(this.gpu, GRAD_NORM_PARAMS, { total: 0, partial_offset: 0, partials: total, max_norm: maxNorm });
     passes.push({ pipeline: this.finalize, bindings: [[0, params], [3, partials], [4, result]], groups: [1] });
-    recordPass(this.gpu, encoder, 'grad norm', passes);
+    encodePass(this.gpu, encoder, 'grad norm', passes);
   }
 
-  /** g ← g · result[1] for every buffer (result from record()). */
-  recordClip(encoder: GPUCommandEncoder, grads: readonly GradSlice[], result: GPUBuffer): void {
+  /** g ← g · result[1] for every buffer (result from encode()). */
+  encodeClip(encoder: GPUCommandEncoder, grads: readonly GradSlice[], result: GPUBuffer): void {
     this.check(grads, result);
-    recordPass(
+    encodePass(
       this.gpu,
       encoder,
       'grad clip',
@@ -92,13 +92,13 @@ export class GradNorm {
   }
 
   /** Norm, then clipping when maxNorm > 0 (the usual trainer call). */
-  recordNormAndClip(encoder: GPUCommandEncoder, grads: readonly GradSlice[], result: GPUBuffer, maxNorm: number): void {
-    this.record(encoder, grads, result, maxNorm);
-    if (maxNorm > 0) this.recordClip(encoder, grads, result);
+  encodeNormAndClip(encoder: GPUCommandEncoder, grads: readonly GradSlice[], result: GPUBuffer, maxNorm: number): void {
+    this.encode(encoder, grads, result, maxNorm);
+    if (maxNorm > 0) this.encodeClip(encoder, grads, result);
   }
 
   run(grads: readonly GradSlice[], result: GPUBuffer, maxNorm = 0): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.recordNormAndClip(e, grads, result, maxNorm));
+    return submitAndWait(this.gpu, (e) => this.encodeNormAndClip(e, grads, result, maxNorm));
   }
 
   /** Scratch for every buffer's partials, grown on demand (see ColumnSum on reuse in one encoder). */
@@ -110,7 +110,7 @@ export class GradNorm {
     return this.partials;
   }
 
-  dispose(): void {
+  destroy(): void {
     for (const b of this.retired) b.destroy();
     this.partials?.destroy();
   }

@@ -1,7 +1,7 @@
 // Shape and limit checks for the attention kernels: every failure is a ShapeError naming the
 // argument, its shape and the limit it breaks.
-import type { Gpu } from './device.ts';
-import { ShapeError } from './errors.ts';
+import type { Gpu } from '../runtime/device.ts';
+import { ShapeError } from '../runtime/errors.ts';
 import type { AttentionConfig } from './attention.ts';
 
 export const MAX_HEAD_DIM = 128;

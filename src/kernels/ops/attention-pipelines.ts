@@ -1,8 +1,8 @@
 // Compiled pipelines for one attention configuration, and the per-dispatch uniform buffers.
-import { isCpuAdapter, type Gpu } from './device.ts';
+import { isCpuAdapter, type Gpu } from '../runtime/device.ts';
 import type { AttentionConfig } from './attention.ts';
-import { ShaderCompileError } from './errors.ts';
-import { formatCompilationMessages, shaderSource, type Overrides } from './pipelines.ts';
+import { ShaderCompileError } from '../runtime/errors.ts';
+import { formatCompilationMessages, shaderSource, type Overrides } from '../runtime/pipelines.ts';
 
 export interface AttentionPipelines {
   readonly fold: GPUComputePipeline;

@@ -1,10 +1,10 @@
 // Residual add of two equal-length f32 buffers: out = x + y, or in place acc += y (the residual
 // stream of a pre-norm block). Its backward is the identity (both inputs get dout), so no kernel.
-import type { Gpu } from './device.ts';
-import { paramBuffer, paramStruct } from './op-params.ts';
-import { recordPass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from './op-support.ts';
+import type { Gpu } from '../runtime/device.ts';
+import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { encodePass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from '../runtime/op-support.ts';
 
-export const RESIDUAL_ADD_PARAMS = paramStruct('residual_add', 'ResidualAddParams', [
+export const RESIDUAL_ADD_PARAMS = paramStruct('residual-add', 'ResidualAddParams', [
   ['total', 'u32'],
   ['first', 'u32'],
 ]);
@@ -25,7 +25,7 @@ export class ResidualAdd {
   ) {}
 
   static async prepare(gpu: Gpu): Promise<ResidualAdd> {
-    const get = (entry: string): Promise<GPUComputePipeline> => gpu.pipelines.pipeline('residual_add', entry, { WG });
+    const get = (entry: string): Promise<GPUComputePipeline> => gpu.pipelines.pipeline('residual-add', entry, { WG });
     const [add, add4, inPlace, inPlace4] = await Promise.all([
       get('residual_add'),
       get('residual_add_vec4'),
@@ -41,7 +41,7 @@ export class ResidualAdd {
   }
 
   /** out = x + y, each `total` f32 values. */
-  record(encoder: GPUCommandEncoder, io: { x: GPUBuffer; y: GPUBuffer; out: GPUBuffer }, total: number): void {
+  encode(encoder: GPUCommandEncoder, io: { x: GPUBuffer; y: GPUBuffer; out: GPUBuffer }, total: number): void {
     requireDistinct(io.x, io.out, 'residualAdd x and out');
     requireDistinct(io.y, io.out, 'residualAdd y and out');
     this.check(total, io);
@@ -49,25 +49,25 @@ export class ResidualAdd {
       pipeline: vec4 ? this.p.add4 : this.p.add,
       bindings: [[0, paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total, first })], [vec4 ? 5 : 1, io.x], [vec4 ? 6 : 2, io.y], [vec4 ? 7 : 3, io.out]],
     }));
-    recordPass(this.gpu, encoder, 'residual add', dispatches);
+    encodePass(this.gpu, encoder, 'residual add', dispatches);
   }
 
   /** acc += y in place. */
-  recordInPlace(encoder: GPUCommandEncoder, io: { acc: GPUBuffer; y: GPUBuffer }, total: number): void {
+  encodeInPlace(encoder: GPUCommandEncoder, io: { acc: GPUBuffer; y: GPUBuffer }, total: number): void {
     requireDistinct(io.acc, io.y, 'residualAdd acc and y');
     this.check(total, io);
     const dispatches = splitFlat(total, WG, ({ vec4, first }) => ({
       pipeline: vec4 ? this.p.inPlace4 : this.p.inPlace,
       bindings: [[0, paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total, first })], [vec4 ? 6 : 2, io.y], [vec4 ? 8 : 4, io.acc]],
     }));
-    recordPass(this.gpu, encoder, 'residual add in place', dispatches);
+    encodePass(this.gpu, encoder, 'residual add in place', dispatches);
   }
 
   run(io: { x: GPUBuffer; y: GPUBuffer; out: GPUBuffer }, total: number): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.record(e, io, total));
+    return submitAndWait(this.gpu, (e) => this.encode(e, io, total));
   }
 
   runInPlace(io: { acc: GPUBuffer; y: GPUBuffer }, total: number): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.recordInPlace(e, io, total));
+    return submitAndWait(this.gpu, (e) => this.encodeInPlace(e, io, total));
   }
 }

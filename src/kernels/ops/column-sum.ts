@@ -1,10 +1,10 @@
 // Column sums of a [rows, cols] matrix on the GPU in two passes (chunks of ~√rows rows, then the
 // chunk partials), so neither pass loops over all rows. Used by the bias and layer-norm gradients.
-import type { Gpu } from './device.ts';
-import { paramBuffer, paramStruct } from './op-params.ts';
-import { recordPass, requireGroups, type DispatchSpec } from './op-support.ts';
+import type { Gpu } from '../runtime/device.ts';
+import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { encodePass, requireGroups, type DispatchSpec } from '../runtime/op-support.ts';
 
-export const COLUMN_SUM_PARAMS = paramStruct('column_sum', 'ColumnSumParams', [
+export const COLUMN_SUM_PARAMS = paramStruct('column-sum', 'ColumnSumParams', [
   ['rows', 'u32'],
   ['cols', 'u32'],
   ['rows_per_chunk', 'u32'],
@@ -27,7 +27,7 @@ export class ColumnSum {
   ) {}
 
   static async prepare(gpu: Gpu): Promise<ColumnSum> {
-    return new ColumnSum(gpu, await gpu.pipelines.pipeline('column_sum', 'column_sum', { WG }));
+    return new ColumnSum(gpu, await gpu.pipelines.pipeline('column-sum', 'column_sum', { WG }));
   }
 
   /** Dispatches summing src [rows, cols] into dst [cols]; src and dst are checked by the caller. */
@@ -51,14 +51,14 @@ export class ColumnSum {
   }
 
   /** Records dst[c] = Σ_r src[r, c]. */
-  record(encoder: GPUCommandEncoder, src: GPUBuffer, dst: GPUBuffer, rows: number, cols: number, what: string): void {
-    recordPass(this.gpu, encoder, `${what} column sum`, this.dispatches(src, dst, rows, cols, what));
+  encode(encoder: GPUCommandEncoder, src: GPUBuffer, dst: GPUBuffer, rows: number, cols: number, what: string): void {
+    encodePass(this.gpu, encoder, `${what} column sum`, this.dispatches(src, dst, rows, cols, what));
   }
 
   /**
    * Scratch for partial sums, grown on demand. Reuse across calls in one encoder is safe: the
    * queue runs each call's two passes before the next call's first. Outgrown buffers may still
-   * be referenced by unsubmitted work, so they are kept until dispose().
+   * be referenced by unsubmitted work, so they are kept until destroy().
    */
   private scratchFor(count: number): GPUBuffer {
     if (!this.scratch || this.scratch.size < count * 4) {
@@ -68,7 +68,7 @@ export class ColumnSum {
     return this.scratch;
   }
 
-  dispose(): void {
+  destroy(): void {
     for (const b of this.retired) b.destroy();
     this.scratch?.destroy();
     this.retired.length = 0;

@@ -1,5 +1,5 @@
 // Errors of the GPU runtime and kernels: each names the shape, limit or feature involved.
-import { ExitCode, UsageError, WattringError } from '../core/index.ts';
+import { ExitCode, UsageError, WattringError } from '../../core/index.ts';
 
 export const INSTALL_HINT =
   'No WebGPU adapter found. On Debian/Ubuntu without a GPU, install the software Vulkan driver with ' +

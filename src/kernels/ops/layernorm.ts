@@ -1,10 +1,10 @@
 // Layer norm forward (saves mean and rstd per row) and backward (dx; dgamma and dbeta by chunked
-// column sums). Pipelines compile in prepare(); record*() add work to a caller's encoder.
+// column sums). Pipelines compile in prepare(); encode*() add work to a caller's encoder.
 import { ColumnSum, chunkRows } from './column-sum.ts';
-import type { Gpu } from './device.ts';
-import { ShapeError } from './errors.ts';
-import { paramBuffer, paramStruct } from './op-params.ts';
-import { recordPass, requireDim, requireF32, requireGroups, submitAndWait, type DispatchSpec } from './op-support.ts';
+import type { Gpu } from '../runtime/device.ts';
+import { ShapeError } from '../runtime/errors.ts';
+import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { encodePass, requireDim, requireF32, requireGroups, submitAndWait, type DispatchSpec } from '../runtime/op-support.ts';
 
 export const LAYER_NORM_PARAMS = paramStruct('layernorm', 'LayerNormParams', [
   ['rows', 'u32'],
@@ -96,7 +96,7 @@ export class LayerNorm {
     return paramBuffer(this.gpu, LAYER_NORM_PARAMS, { rows, cols, eps: shape.eps ?? 1e-5, rows_per_chunk: rowsPerChunk });
   }
 
-  record(encoder: GPUCommandEncoder, io: LayerNormForwardIO, shape: LayerNormShape): void {
+  encode(encoder: GPUCommandEncoder, io: LayerNormForwardIO, shape: LayerNormShape): void {
     this.check(shape, { ...io });
     // vec4 views (bindings 13–18) when rows are whole quads.
     const v = shape.cols % 4 === 0;
@@ -110,10 +110,10 @@ export class LayerNorm {
       [6, io.rstd],
     ] as const;
     const pipeline = v ? this.p.fwd4 : this.p.fwd;
-    recordPass(this.gpu, encoder, 'layer norm forward', [{ pipeline, bindings, groups: this.rowGrid(shape.rows) }]);
+    encodePass(this.gpu, encoder, 'layer norm forward', [{ pipeline, bindings, groups: this.rowGrid(shape.rows) }]);
   }
 
-  recordBackward(encoder: GPUCommandEncoder, io: LayerNormBackwardIO, shape: LayerNormShape): void {
+  encodeBackward(encoder: GPUCommandEncoder, io: LayerNormBackwardIO, shape: LayerNormShape): void {
     this.check(shape, { ...io });
     const { rows, cols } = shape;
     const v = cols % 4 === 0;
@@ -139,15 +139,15 @@ export class LayerNorm {
             ...this.columnSum.dispatches(gPart, io.dgamma, chunks, cols, 'layerNorm dgamma'),
             ...this.columnSum.dispatches(bPart, io.dbeta, chunks, cols, 'layerNorm dbeta'),
           ];
-    recordPass(this.gpu, encoder, 'layer norm backward', [dxPass, partPass, ...finish]);
+    encodePass(this.gpu, encoder, 'layer norm backward', [dxPass, partPass, ...finish]);
   }
 
   run(io: LayerNormForwardIO, shape: LayerNormShape): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.record(e, io, shape));
+    return submitAndWait(this.gpu, (e) => this.encode(e, io, shape));
   }
 
   runBackward(io: LayerNormBackwardIO, shape: LayerNormShape): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.recordBackward(e, io, shape));
+    return submitAndWait(this.gpu, (e) => this.encodeBackward(e, io, shape));
   }
 
   /** Two [chunks, cols] partial buffers (dgamma, dbeta), grown on demand; see ColumnSum on reuse. */
@@ -161,9 +161,9 @@ export class LayerNorm {
     return fresh;
   }
 
-  dispose(): void {
+  destroy(): void {
     for (const b of this.retired) b.destroy();
     for (const b of this.partials) b?.destroy();
-    this.columnSum.dispose();
+    this.columnSum.destroy();
   }
 }

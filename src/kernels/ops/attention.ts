@@ -31,8 +31,8 @@
 //
 // Backward follows FlashAttention-2 (Dao 2023, alg. 2) without atomics: one pass owns keys (dK, dV),
 // a second owns queries (dQ); both recompute P = exp(S·scale − lse).
-import type { Gpu } from './device.ts';
-import { ShapeError } from './errors.ts';
+import type { Gpu } from '../runtime/device.ts';
+import { ShapeError } from '../runtime/errors.ts';
 import { createAttentionPipelines, type AttentionPipelines, type AttentionTuning } from './attention-pipelines.ts';
 import { encodeBackwardBlock, encodeBackwardPrep, encodeFinalize, encodeFold } from './attention-encode.ts';
 import { attentionLimits, checkConfig, checkRows } from './attention-shapes.ts';

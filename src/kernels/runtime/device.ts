@@ -1,7 +1,7 @@
 // Owns the WebGPU device: picks an adapter (by name or backend), requests its features and
 // limits, and reports what it got. One Gpu value is what every kernel dispatch receives.
 import { create, globals } from 'webgpu';
-import { UsageError } from '../core/index.ts';
+import { UsageError } from '../../core/index.ts';
 import { NoAdapterError } from './errors.ts';
 import { PipelineCache } from './pipelines.ts';
 import { BufferPool } from './pool.ts';

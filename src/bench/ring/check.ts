@@ -1,6 +1,6 @@
 // Error figures of a ring run: element-wise against another result (the single-device kernel),
 // and against the f64 dense reference on sampled query rows (O, lse, dQ), with fp32 tolerance.
-import { denseDqRow, denseOutputRow, type DenseShape } from './reference.ts';
+import { denseDqRow, denseOutputRow, type DenseShape } from '../../ring/index.ts';
 
 /** fp32 tolerance of the project: |x − ref| ≤ atol + rtol·|ref|. */
 export const FP32_TOLERANCE = { atol: 1e-5, rtol: 1e-4 } as const;

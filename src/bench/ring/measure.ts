@@ -1,18 +1,30 @@
 // `bench ring`'s measurement: runs the ring forward and backward on seeded inputs, alternating
 // with the single-device blockwise kernel on the same work, and reports times, overhead, memory
 // per rank, communication, balance and error. Progress goes to `progress` (stderr in the CLI).
-import { UsageError } from '../core/index.ts';
-import { openGpu, type AdapterChoice, type Gpu } from '../kernels/index.ts';
+import { UsageError } from '../../core/index.ts';
+import { openGpu, type AdapterChoice, type Gpu } from '../../kernels/index.ts';
 import { createSingleDevice, type SingleDevice } from './baseline.ts';
 import { compareArrays, denseSpotCheck, sampleRows, type DenseSpotCheck, type ErrorFigure } from './check.ts';
-import { summarizePass, type PassSummary, type StepRecord } from './commlog.ts';
-import { validateRingShape, type RingLayoutKind } from './layout.ts';
-import { createRingAttention, type RankMemory, type RingAttention } from './ring.ts';
-import { imbalance, rankWork, type RankWork } from './schedule.ts';
+import {
+  createRingAttention,
+  createSharedTransport,
+  imbalance,
+  type LinkShape,
+  openIsolatedTransport,
+  type PassSummary,
+  type RankMemory,
+  rankWork,
+  type RankWork,
+  type RingAttention,
+  type RingLayoutKind,
+  type RingTransport,
+  type StepRecord,
+  summarizePass,
+  TRANSPORT_MODES,
+  type TransportMode,
+  validateRingShape,
+} from '../../ring/index.ts';
 import { alternate, overheadOf, timingOf, type Alternated, type Timing } from './timing.ts';
-import { TRANSPORT_MODES, type LinkShape, type RingTransport, type TransportMode } from './transport.ts';
-import { createSharedTransport } from './transport-shared.ts';
-import { openIsolatedTransport } from './transport-isolated.ts';
 
 export interface RingBenchOptions {
   readonly seqLen: number;

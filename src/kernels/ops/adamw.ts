@@ -1,10 +1,10 @@
 // AdamW update in place on one parameter buffer and its moment buffers m, v (decoupled weight
-// decay, bias correction for step t). Each record() carries its own step/lr in a fresh uniform.
+// decay, bias correction for step t). Each encode() carries its own step/lr in a fresh uniform.
 import { ADAMW_DEFAULTS, type AdamWHyper } from './adamw.ref.ts';
-import type { Gpu } from './device.ts';
-import { ShapeError } from './errors.ts';
-import { paramBuffer, paramStruct } from './op-params.ts';
-import { recordPass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from './op-support.ts';
+import type { Gpu } from '../runtime/device.ts';
+import { ShapeError } from '../runtime/errors.ts';
+import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { encodePass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from '../runtime/op-support.ts';
 
 export const ADAMW_PARAMS = paramStruct('adamw', 'AdamWParams', [
   ['total', 'u32'],
@@ -66,7 +66,7 @@ export class AdamW {
   }
 
   /** One AdamW step over `total` parameters. */
-  record(encoder: GPUCommandEncoder, io: AdamWIO, total: number, step: AdamWStep): void {
+  encode(encoder: GPUCommandEncoder, io: AdamWIO, total: number, step: AdamWStep): void {
     requireDim(total, 'adamw length');
     const all = Object.entries(io);
     for (const [name, buf] of all) requireF32(this.gpu, buf, total, `adamw ${name}`, `[${total}]`);
@@ -78,10 +78,10 @@ export class AdamW {
         bindings: [[0, this.params(total, first, step)], [1 + b, io.param], [2 + b, io.grad], [3 + b, io.m], [4 + b, io.v]],
       };
     });
-    recordPass(this.gpu, encoder, 'adamw step', dispatches);
+    encodePass(this.gpu, encoder, 'adamw step', dispatches);
   }
 
   run(io: AdamWIO, total: number, step: AdamWStep): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.record(e, io, total, step));
+    return submitAndWait(this.gpu, (e) => this.encode(e, io, total, step));
   }
 }

@@ -1,8 +1,8 @@
 // MSE loss forward (a two-pass reduction into stats = [loss, Σ mask]) and backward (dpred), with
-// an optional mask. Pipelines compile in prepare(); record*() add work to a caller's encoder.
-import type { Gpu } from './device.ts';
-import { paramBuffer, paramStruct } from './op-params.ts';
-import { recordPass, requireDim, requireDistinct, requireF32, strideGroups, submitAndWait } from './op-support.ts';
+// an optional mask. Pipelines compile in prepare(); encode*() add work to a caller's encoder.
+import type { Gpu } from '../runtime/device.ts';
+import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { encodePass, requireDim, requireDistinct, requireF32, strideGroups, submitAndWait } from '../runtime/op-support.ts';
 
 export const MSE_PARAMS = paramStruct('mse', 'MseParams', [
   ['total', 'u32'],
@@ -58,13 +58,13 @@ export class Mse {
   }
 
   /** stats = [loss, Σ mask] for pred vs target. */
-  record(encoder: GPUCommandEncoder, io: MseForwardIO, total: number): void {
+  encode(encoder: GPUCommandEncoder, io: MseForwardIO, total: number): void {
     this.check(total, io);
     const groups = reductionGroups(total);
     const partials = this.partialBuffer();
     const params = paramBuffer(this.gpu, MSE_PARAMS, { total, partials: groups, seed: 1 });
     const inputs = [[0, params], [1, io.pred], [2, io.target]] as const;
-    recordPass(this.gpu, encoder, 'mse forward', [
+    encodePass(this.gpu, encoder, 'mse forward', [
       io.mask
         ? { pipeline: this.p.partialMasked, bindings: [...inputs, [3, io.mask], [4, partials]], groups: [groups] }
         : { pipeline: this.p.partial, bindings: [...inputs, [4, partials]], groups: [groups] },
@@ -73,13 +73,13 @@ export class Mse {
   }
 
   /** dpred = seed·∂loss/∂pred, reading Σ mask from the forward's stats. */
-  recordBackward(encoder: GPUCommandEncoder, io: MseBackwardIO, total: number, seed = 1): void {
+  encodeBackward(encoder: GPUCommandEncoder, io: MseBackwardIO, total: number, seed = 1): void {
     this.check(total, io);
     for (const b of [io.pred, io.target, io.stats, io.mask]) if (b) requireDistinct(b, io.dpred, 'mse dpred and an input');
     const params = paramBuffer(this.gpu, MSE_PARAMS, { total, partials: 0, seed });
     const inputs = [[0, params], [1, io.pred], [2, io.target], [7, io.stats], [8, io.dpred]] as const;
     const groups = [strideGroups(total, RWG)] as const;
-    recordPass(this.gpu, encoder, 'mse backward', [
+    encodePass(this.gpu, encoder, 'mse backward', [
       io.mask
         ? { pipeline: this.p.backwardMasked, bindings: [...inputs, [3, io.mask]], groups }
         : { pipeline: this.p.backward, bindings: inputs, groups },
@@ -87,11 +87,11 @@ export class Mse {
   }
 
   run(io: MseForwardIO, total: number): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.record(e, io, total));
+    return submitAndWait(this.gpu, (e) => this.encode(e, io, total));
   }
 
   runBackward(io: MseBackwardIO, total: number, seed = 1): Promise<void> {
-    return submitAndWait(this.gpu, (e) => this.recordBackward(e, io, total, seed));
+    return submitAndWait(this.gpu, (e) => this.encodeBackward(e, io, total, seed));
   }
 
   /** Partial-sum scratch (vec2 per workgroup, max 256), reused across calls in queue order. */
@@ -100,7 +100,7 @@ export class Mse {
     return this.partials;
   }
 
-  dispose(): void {
+  destroy(): void {
     this.partials?.destroy();
   }
 }

@@ -6,11 +6,11 @@
 //   const mm = await createMatmul(gpu, { M, N, K, batch: 4, transB: true });
 //   mm.encode(encoder, { a, b, c });   // a: [4, M, K], b: [4, N, K], c: [4, M, N] f32 buffers
 //   const c = await matmul(gpu, aTensor, bTensor, { transB: true });
-import { isCpuAdapter, type Gpu } from './device.ts';
-import { MissingFeatureError, ShapeError } from './errors.ts';
-import { emptyTensor, type Tensor } from './tensor.ts';
+import { isCpuAdapter, type Gpu } from '../runtime/device.ts';
+import { MissingFeatureError, ShapeError } from '../runtime/errors.ts';
+import { emptyTensor, type Tensor } from '../runtime/tensor.ts';
 import { createPack, packedBytes, type Pack, type PackSpec } from './matmul-pack.ts';
-import { createUniformBuffer, uniformLayout } from './uniforms.ts';
+import { createUniformBuffer, uniformLayout } from '../runtime/uniforms.ts';
 
 export interface MatmulShape {
   readonly M: number;
@@ -232,8 +232,8 @@ export async function createMatmul(gpu: Gpu, shape: MatmulShape, options: { vari
       checkBuffer('b', b, ext.b, s);
       checkBuffer('c', c, ext.c, s);
       const pass = encoder.beginComputePass({ label: `matmul ${describeShape(s)}` });
-      packA?.record(pass, a, bind);
-      packB?.record(pass, b, bind);
+      packA?.encode(pass, a, bind);
+      packB?.encode(pass, b, bind);
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, bind(pipeline, [params, packA ? packA.scratch : a, packB ? packB.scratch : b, c]));
       pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);

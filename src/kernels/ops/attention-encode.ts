@@ -1,8 +1,8 @@
 // Records the attention dispatches (fold, finalize, backward prep, backward block) into a
 // caller's command encoder, after checking every buffer against the shapes it must hold.
-import type { Gpu } from './device.ts';
+import type { Gpu } from '../runtime/device.ts';
 import type { BackwardBlockArgs, BackwardPrepArgs, FinalizeArgs, FoldArgs } from './attention.ts';
-import { ShapeError } from './errors.ts';
+import { ShapeError } from '../runtime/errors.ts';
 import type { AttentionPipelines } from './attention-pipelines.ts';
 import { checkBuffer, checkRows, type AttentionLimits } from './attention-shapes.ts';
 

@@ -1,8 +1,8 @@
 // Repacks a strided f32 matrix (any transpose, any batch stride) into the row-major vec4 layout
 // the matmul kernels read: [batches, rows, ceil(cols/4)] vec4, zero-padded past `cols`.
 // One `pack_b` dispatch of shaders/matmul.wgsl; O(rows·cols) next to the O(M·N·K) product.
-import type { Gpu } from './device.ts';
-import { createUniformBuffer, uniformLayout } from './uniforms.ts';
+import type { Gpu } from '../runtime/device.ts';
+import { createUniformBuffer, uniformLayout } from '../runtime/uniforms.ts';
 
 const PACK_WORKGROUP = 64;
 
@@ -26,7 +26,7 @@ export interface Pack {
   readonly batchVec4: number;
   readonly allocatedBytes: number;
   /** Records the repack of `source` into `scratch` into an open compute pass. */
-  record(pass: GPUComputePassEncoder, source: GPUBuffer, bind: (pipeline: GPUComputePipeline, buffers: GPUBuffer[]) => GPUBindGroup): void;
+  encode(pass: GPUComputePassEncoder, source: GPUBuffer, bind: (pipeline: GPUComputePipeline, buffers: GPUBuffer[]) => GPUBindGroup): void;
   destroy(): void;
 }
 
@@ -56,7 +56,7 @@ export async function createPack(gpu: Gpu, spec: PackSpec, label: string): Promi
     cols4,
     batchVec4: spec.batchStride === 0 ? 0 : spec.rows * cols4,
     allocatedBytes: scratch.size + params.size,
-    record(pass, source, bind) {
+    encode(pass, source, bind) {
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, bind(pipeline, [params, source, scratch]));
       pass.dispatchWorkgroups(gx, Math.ceil(total / gx));
