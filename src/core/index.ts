@@ -1,2 +1,5 @@
-// Public entry of the shared core: error classes and exit codes used by every stage.
+// Public entry of the shared core: error classes and exit codes used by every stage, and the raw
+// file contract that ingest writes and features reads.
 export { ExitCode, UsageError, WattringError } from './errors.ts';
+export { isRawRoute, RAW_COLUMNS, RAW_META_KEYS, RAW_ROUTES, RAW_SCHEMA_VERSION } from './raw-contract.ts';
+export type { RawFileMeta, RawRoute } from './raw-contract.ts';

@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tableFromIPC, type Data, type Table } from 'apache-arrow';
+import type { RawRoute } from '../core/index.ts';
 import { RawInputError } from './errors.ts';
-import { checkRawSchema, type Route } from './raw-schema.ts';
+import { checkRawSchema } from './raw-schema.ts';
 import { Interner, internColumn } from './strings.ts';
 
 export const MS_PER_HOUR = 3_600_000;
@@ -17,7 +18,7 @@ export interface RawInputFile {
   readonly sha256: string;
   readonly bytes: number;
   readonly rows: number;
-  readonly route: Route;
+  readonly route: RawRoute;
   readonly source: string;
 }
 
@@ -124,7 +125,7 @@ interface Interners {
   readonly codes: Interner;
 }
 
-function readChunks(name: string, file: number, table: Table, route: Route, ids: Interners, out: RawChunk[]): number {
+function readChunks(name: string, file: number, table: Table, route: RawRoute, ids: Interners, out: RawChunk[]): number {
   let rows = 0;
   for (const batch of table.batches) {
     const col = (c: string): Data => {
@@ -147,7 +148,7 @@ function readChunks(name: string, file: number, table: Table, route: Route, ids:
 }
 
 /** Re-keys series codes as `<route>:<code>` so region NG and fuel NG never mix. */
-function routeSeries(codes: Int32Array, names: Interner, series: Interner, route: Route): Int32Array {
+function routeSeries(codes: Int32Array, names: Interner, series: Interner, route: RawRoute): Int32Array {
   const remap = Int32Array.from(names.names, (code) => series.id(`${route}:${code}`));
   const out = new Int32Array(codes.length);
   for (let i = 0; i < codes.length; i++) out[i] = remap[codes[i] ?? 0] ?? 0;

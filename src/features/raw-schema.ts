@@ -1,40 +1,35 @@
-// Checks one raw Arrow file against the ingest → features contract ("Raw Arrow files" in
-// notes/contracts.md) and says exactly which file, column or metadata key is wrong.
+// Checks one raw Arrow file against the ingest → features contract (src/core/raw-contract.ts,
+// docs/contracts.md "Raw Arrow files") and says exactly which file, column or metadata key is wrong.
 import { DataType, Precision, TimeUnit, type Schema } from 'apache-arrow';
+import { isRawRoute, RAW_META_KEYS, RAW_SCHEMA_VERSION, type RawFileMeta } from '../core/index.ts';
 import { RawInputError } from './errors.ts';
 
-export type Route = 'region-data' | 'fuel-type-data';
-export const RAW_SCHEMA_VERSION = 'raw/1';
-
-/** What the file-level metadata tells the reader. */
-export interface RawFileMeta {
-  readonly route: Route;
-  readonly source: string;
-}
+/** What the reader needs of the file-level metadata. */
+export type RawFileOrigin = Pick<RawFileMeta, 'route' | 'source'>;
 
 const STRING_COLUMNS = ['respondent', 'series', 'units'] as const;
 
 /** Throws RawInputError naming the file and column/key when the schema breaks the contract. */
-export function checkRawSchema(file: string, schema: Schema): RawFileMeta {
+export function checkRawSchema(file: string, schema: Schema): RawFileOrigin {
   const meta = schema.metadata;
-  const version = meta.get('wattring.schema');
+  const version = meta.get(RAW_META_KEYS.schema);
   if (version !== RAW_SCHEMA_VERSION) {
     throw new RawInputError(
       'FEATURES_RAW_SCHEMA',
-      `${file}: schema metadata wattring.schema is ${JSON.stringify(version ?? null)}, expected "${RAW_SCHEMA_VERSION}" ` +
+      `${file}: schema metadata ${RAW_META_KEYS.schema} is ${JSON.stringify(version ?? null)}, expected "${RAW_SCHEMA_VERSION}" ` +
         '(is this a file written by bench extract?)',
     );
   }
-  const route = meta.get('wattring.route');
-  if (route !== 'region-data' && route !== 'fuel-type-data') {
+  const route = meta.get(RAW_META_KEYS.route);
+  if (!isRawRoute(route)) {
     throw new RawInputError(
       'FEATURES_RAW_SCHEMA',
-      `${file}: schema metadata wattring.route is ${JSON.stringify(route ?? null)}, expected "region-data" or ` +
+      `${file}: schema metadata ${RAW_META_KEYS.route} is ${JSON.stringify(route ?? null)}, expected "region-data" or ` +
         '"fuel-type-data" (it tells region NG from fuel NG)',
     );
   }
   checkColumns(file, schema);
-  return { route, source: meta.get('wattring.source') ?? 'unknown' };
+  return { route, source: meta.get(RAW_META_KEYS.source) ?? 'unknown' };
 }
 
 function checkColumns(file: string, schema: Schema): void {

@@ -1,4 +1,4 @@
-// Raw Arrow schema (notes/contracts.md, `raw/1`): builds a record batch straight from typed-array
+// Raw Arrow file writer (the `raw/1` contract in src/core/raw-contract.ts, docs/contracts.md): builds a record batch straight from typed-array
 // columns (dictionary vectors for the strings) and encodes it as one Arrow IPC file.
 import {
   Dictionary,
@@ -15,30 +15,20 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
+import { RAW_META_KEYS, RAW_SCHEMA_VERSION, type RawFileMeta } from '../core/index.ts';
 import type { RowColumns, StringDict } from './columns.ts';
 import { formatHour } from './hours.ts';
-import type { RouteName } from './routes.ts';
 
-export const RAW_SCHEMA_VERSION = 'raw/1';
-
-export interface RawFileMeta {
-  readonly source: 'eia' | 'eia-sim';
-  readonly route: RouteName;
-  readonly windowStartMs: number;
-  readonly windowEndMs: number;
-  readonly retrievedAt: string;
-  readonly apiVersion: string;
-}
-
+/** The schema-level metadata of a raw file (keys from the contract, in this order). */
 export function rawMetadata(meta: RawFileMeta): Map<string, string> {
   return new Map([
-    ['wattring.source', meta.source],
-    ['wattring.route', meta.route],
-    ['wattring.window_start', formatHour(meta.windowStartMs)],
-    ['wattring.window_end', formatHour(meta.windowEndMs)],
-    ['wattring.retrieved_at', meta.retrievedAt],
-    ['wattring.api_version', meta.apiVersion],
-    ['wattring.schema', RAW_SCHEMA_VERSION],
+    [RAW_META_KEYS.source, meta.source],
+    [RAW_META_KEYS.route, meta.route],
+    [RAW_META_KEYS.windowStart, formatHour(meta.windowStartMs)],
+    [RAW_META_KEYS.windowEnd, formatHour(meta.windowEndMs)],
+    [RAW_META_KEYS.retrievedAt, meta.retrievedAt],
+    [RAW_META_KEYS.apiVersion, meta.apiVersion],
+    [RAW_META_KEYS.schema, RAW_SCHEMA_VERSION],
   ]);
 }
 

@@ -16,7 +16,7 @@ import { redactText } from './redact.ts';
 import { ROUTES, type RouteName } from './routes.ts';
 import { EnvelopeSchema, ErrorBodySchema, parseRows, RowCheckError, type ErrorBody } from './schema.ts';
 
-/** The API's page size limit for JSON (DESIGN.md §2.1). */
+/** The API's page size limit for JSON (`length` at most 5,000 rows in JSON; docs/ingest.md "How it works"). */
 export const PAGE_LENGTH = 5000;
 
 export interface PageQuery {

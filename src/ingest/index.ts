@@ -1,7 +1,6 @@
 // Public entry of the ingest stage: EIA v2 client, request plan, limiter, Arrow store, extract
 // run, and the simulated EIA server (./sim).
-export { encodeRawFile, RAW_SCHEMA_VERSION, rawMetadata } from './arrow.ts';
-export type { RawFileMeta } from './arrow.ts';
+export { encodeRawFile, rawMetadata } from './arrow.ts';
 export { EiaClient, PAGE_LENGTH } from './client.ts';
 export type { EiaClientOptions, Page, PageQuery } from './client.ts';
 export { newDicts, RowColumns, StringDict } from './columns.ts';

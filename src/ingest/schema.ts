@@ -1,5 +1,5 @@
 // zod schema of the EIA v2 envelope, and a hand-rolled row checker that parses rows straight into
-// columns (zod per row would cost more than the JSON parse itself; DESIGN.md §2.1 for the shape).
+// columns (zod per row would cost more than the JSON parse itself; docs/ingest-sim.md "What it answers" for the shape).
 import { z } from 'zod';
 import type { RowColumns } from './columns.ts';
 import { makePeriodParser } from './hours.ts';

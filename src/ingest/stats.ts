@@ -1,5 +1,5 @@
 // Counted (never estimated) request metrics of one extract run: outcomes, latencies, retries,
-// and the rate-limit and ceiling efficiencies of DESIGN.md §2.5.
+// and the rate-limit and ceiling efficiencies defined in docs/ingest.md ("Summary fields").
 import { PAGE_LENGTH } from './client.ts';
 
 export type RequestOutcome = 'ok' | 'throttled' | 'http5xx' | 'reset' | 'truncated' | 'timeout' | 'malformed' | 'count-mismatch' | 'fatal';

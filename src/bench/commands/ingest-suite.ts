@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
+import type { RawFileMeta } from '../../core/index.ts';
 import {
   encodeRawFile,
   EnvelopeSchema,
@@ -13,7 +14,6 @@ import {
   RowColumns,
   SIM_RESPONDENTS,
   simulatedRows,
-  type RawFileMeta,
 } from '../../ingest/index.ts';
 import { defineCommand } from '../command.ts';
 

@@ -1,5 +1,5 @@
 // Test support: writes raw Arrow files exactly in the ingest → features contract (see
-// notes/contracts.md "Raw Arrow files") from a deterministic synthetic hourly grid.
+// docs/contracts.md "Raw Arrow files") from a deterministic synthetic hourly grid.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
