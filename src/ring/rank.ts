@@ -1,8 +1,6 @@
 // One rank's GPU buffers and the bytes they hold: every buffer a rank allocates goes through its
 // RankStore, so peak memory per rank is counted, not estimated.
-import type { AttentionKernels, AttentionState, Gpu } from '../kernels/index.ts';
-
-const STORAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC (GPUBufferUsage)
+import { STORAGE_USAGE as STORAGE, type AttentionKernels, type AttentionState, type Gpu } from '../kernels/index.ts';
 
 /** A visiting (or home) K/V block: k, v `[rows, H, D]` f32 and their positions `[rows]` u32. */
 export interface KvBlock {

@@ -3,7 +3,7 @@
 // backward blocks accumulated per pair, all equal dense attention. Tolerance fp32: atol 1e-5,
 // rtol 1e-4.
 import { beforeAll, it } from 'vitest';
-import { createAttentionKernels, type AttentionKernels, type Gpu } from '../../src/kernels/index.ts';
+import { createAttentionKernels, OUTPUT_USAGE, type AttentionKernels, type Gpu } from '../../src/kernels/index.ts';
 import { attentionBackwardRef, attentionForwardRef } from '../../src/kernels/ops/attention.ref.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
@@ -105,8 +105,8 @@ describeGpu('attention blocks fold in any order', (gpu) => {
     const kPos = blocks[1]!;
     const { b, destroy } = upload(g, { q: gather(q, qPos), qPos, k: gather(k, kPos), v: gather(v, kPos), kPos });
     const state = attn.createState(qPos.length);
-    const o = g.device.createBuffer({ size: qPos.length * W * 4, usage: 0x80 | 0x04 });
-    const lse = g.device.createBuffer({ size: qPos.length * H * 4, usage: 0x80 | 0x04 });
+    const o = g.device.createBuffer({ size: qPos.length * W * 4, usage: OUTPUT_USAGE });
+    const lse = g.device.createBuffer({ size: qPos.length * H * 4, usage: OUTPUT_USAGE });
     const encoder = g.device.createCommandEncoder();
     const half = CHUNK;
     for (const [kOffset, kRows] of [[half, kPos.length - half], [0, half]] as const) {
@@ -126,8 +126,8 @@ async function foldBlocks(g: Gpu, attn: AttentionKernels, order: readonly number
   const up = blocks.map((pos) => upload(g, { q: gather(q, pos), k: gather(k, pos), v: gather(v, pos), pos }));
   const states = blocks.map((pos) => attn.createState(pos.length));
   const outs = blocks.map((pos) => ({
-    o: g.device.createBuffer({ size: pos.length * W * 4, usage: 0x80 | 0x04 }),
-    lse: g.device.createBuffer({ size: pos.length * H * 4, usage: 0x80 | 0x04 }),
+    o: g.device.createBuffer({ size: pos.length * W * 4, usage: OUTPUT_USAGE }),
+    lse: g.device.createBuffer({ size: pos.length * H * 4, usage: OUTPUT_USAGE }),
   }));
   const encoder = g.device.createCommandEncoder();
   blocks.forEach((qp, qi) => {

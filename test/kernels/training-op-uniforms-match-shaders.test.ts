@@ -1,8 +1,10 @@
-// Each training op's TS uniform description names the same fields, in the same order and types,
-// as the WGSL struct it fills — and a description that disagrees is reported field by field.
+// Each kernel's TS uniform description (training ops and attention) names the same fields, in the
+// same order and types, as the WGSL struct it fills; one that disagrees is reported field by field.
 import { describe, expect, it } from 'vitest';
 import {
   ADAMW_PARAMS,
+  ATTENTION_BACKWARD_PARAMS,
+  ATTENTION_FORWARD_PARAMS,
   BIAS_ADD_PARAMS,
   COLUMN_SUM_PARAMS,
   GELU_PARAMS,
@@ -25,6 +27,8 @@ const STRUCTS = [
   MSE_PARAMS,
   ADAMW_PARAMS,
   GRAD_NORM_PARAMS,
+  ATTENTION_FORWARD_PARAMS,
+  ATTENTION_BACKWARD_PARAMS,
 ];
 
 describe('training-op uniforms match their shaders', () => {

@@ -5,7 +5,9 @@ import {
   attentionBackwardRef,
   attentionForwardRef,
   createAttentionKernels,
+  OUTPUT_USAGE,
   readF32,
+  STORAGE_USAGE,
   uploadF32,
   type AttentionKernels,
   type Gpu,
@@ -87,8 +89,8 @@ async function forwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
   const attn = await createAttentionKernels(gpu, { heads: s.H, headDim: s.D, causal: true });
   const x = inputs(gpu, s);
   const state = attn.createState(s.T);
-  const o = gpu.device.createBuffer({ size: s.T * s.H * s.D * 4, usage: 0x80 | 0x04 });
-  const lse = gpu.device.createBuffer({ size: s.T * s.H * 4, usage: 0x80 | 0x04 });
+  const o = gpu.device.createBuffer({ size: s.T * s.H * s.D * 4, usage: OUTPUT_USAGE });
+  const lse = gpu.device.createBuffer({ size: s.T * s.H * 4, usage: OUTPUT_USAGE });
   // State m, l, acc plus m's constant init copy (same size as m).
   const owned = [x.q, x.k, x.v, x.dO, o, lse, state.m, state.m, state.l, state.acc, attn.positions(s.T)];
   const rows = checkRows(s.T);
@@ -119,7 +121,7 @@ async function backwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
   const x = inputs(gpu, s);
   const { o, lse } = await attn.forward({ q: x.q, k: x.k, v: x.v, T: s.T });
   const n = s.T * s.H * s.D;
-  const make = (count: number) => gpu.device.createBuffer({ size: count * 4, usage: 0x80 | 0x08 | 0x04 });
+  const make = (count: number) => gpu.device.createBuffer({ size: count * 4, usage: STORAGE_USAGE });
   const g = { dq: make(n), dk: make(n), dv: make(n), delta: make(s.T * s.H) };
   const rows = checkRows(s.T);
   return {

@@ -1,6 +1,6 @@
 // The single-device blockwise kernel on the same work as the ring (one Q block against all keys),
 // for the ring-overhead figure and as the T = 8,760 comparison for the ring's results.
-import { createAttentionKernels, readF32, uploadF32, type Gpu } from '../../kernels/index.ts';
+import { createAttentionKernels, readF32, STORAGE_USAGE, uploadF32, type Gpu } from '../../kernels/index.ts';
 import type { RingInputs } from '../../ring/index.ts';
 
 export interface SingleDevice {
@@ -35,7 +35,7 @@ export async function createSingleDevice(gpu: Gpu, s: SingleDeviceShape, x: Ring
   const T = s.seqLen;
   const n = T * s.heads * s.headDim;
   const zeros = (count: number, label: string): GPUBuffer =>
-    gpu.device.createBuffer({ label, size: Math.max(4, count * 4), usage: 0x80 | 0x08 | 0x04 });
+    gpu.device.createBuffer({ label, size: Math.max(4, count * 4), usage: STORAGE_USAGE });
   const q = uploadF32(gpu, x.q, 'single q');
   const k = uploadF32(gpu, x.k, 'single k');
   const v = uploadF32(gpu, x.v, 'single v');

@@ -3,7 +3,7 @@
 import { ADAMW_DEFAULTS, type AdamWHyper } from './adamw.ref.ts';
 import type { Gpu } from '../runtime/device.ts';
 import { ShapeError } from '../runtime/errors.ts';
-import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
 import { encodePass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from '../runtime/op-support.ts';
 
 export const ADAMW_PARAMS = paramStruct('adamw', 'AdamWParams', [

@@ -1,7 +1,7 @@
 // Records the attention dispatches (fold, finalize, backward prep, backward block) into a
 // caller's command encoder, after checking every buffer against the shapes it must hold.
 import type { Gpu } from '../runtime/device.ts';
-import type { BackwardBlockArgs, BackwardPrepArgs, FinalizeArgs, FoldArgs } from './attention.ts';
+import type { BackwardBlockArgs, BackwardPrepArgs, FinalizeArgs, FoldArgs } from './attention-types.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import type { AttentionPipelines } from './attention-pipelines.ts';
 import { checkBuffer, checkRows, type AttentionLimits } from './attention-shapes.ts';
@@ -48,7 +48,7 @@ export function encodeFold(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits
   if (a.state.rows < a.qRows + qOff) {
     throw new ShapeError(`attention fold: state has ${a.state.rows} rows, needs qOffset ${qOff} + qRows ${a.qRows}`);
   }
-  const params = p.params(a.qRows, a.kRows, qOff, kOff);
+  const params = p.params('forward', a.qRows, a.kRows, qOff, kOff);
   const b = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.state.m, 7: a.state.l, 8: a.state.acc };
   dispatch(gpu, encoder, p.fold, b, rowGroups(p, a.qRows, p.rows.forward), lim.heads);
 }
@@ -57,7 +57,7 @@ export function encodeFinalize(gpu: Gpu, p: AttentionPipelines, lim: AttentionLi
   const rows = a.state.rows;
   checkBuffer('finalize', 'o', a.o, rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('finalize', 'lse', a.lse, rows, 0, [lim.heads]);
-  const b = { 0: p.params(rows, 0, 0, 0), 6: a.state.m, 7: a.state.l, 8: a.state.acc, 9: a.o, 10: a.lse };
+  const b = { 0: p.params('forward', rows, 0, 0, 0), 6: a.state.m, 7: a.state.l, 8: a.state.acc, 9: a.o, 10: a.lse };
   dispatch(gpu, encoder, p.finalize, b, Math.ceil((rows * lim.heads) / p.workgroupSize), 1);
 }
 
@@ -66,7 +66,7 @@ export function encodeBackwardPrep(gpu: Gpu, p: AttentionPipelines, lim: Attenti
   checkBuffer('backward prep', 'o', a.o, a.rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('backward prep', 'dO', a.dO, a.rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('backward prep', 'delta', a.delta, a.rows, 0, [lim.heads]);
-  const b = { 0: p.params(a.rows, 0, 0, 0), 6: a.dO, 8: a.delta, 12: a.o };
+  const b = { 0: p.params('backward', a.rows, 0, 0, 0), 6: a.dO, 8: a.delta, 12: a.o };
   dispatch(gpu, encoder, p.prep, b, Math.ceil((a.rows * lim.heads) / p.workgroupSize), 1);
 }
 
@@ -80,7 +80,7 @@ export function encodeBackwardBlock(gpu: Gpu, p: AttentionPipelines, lim: Attent
   checkBuffer(what, 'dq', a.dq, a.qRows, qOff, [lim.heads, lim.headDim]);
   checkBuffer(what, 'dk', a.dk, a.kRows, kOff, [lim.heads, lim.headDim]);
   checkBuffer(what, 'dv', a.dv, a.kRows, kOff, [lim.heads, lim.headDim]);
-  const params = p.params(a.qRows, a.kRows, qOff, kOff);
+  const params = p.params('backward', a.qRows, a.kRows, qOff, kOff);
   const shared = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.dO, 7: a.lse, 8: a.delta };
   dispatch(gpu, encoder, p.dkdv, { ...shared, 10: a.dk, 11: a.dv }, rowGroups(p, a.kRows, p.rows.dkdv), lim.heads);
   dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(p, a.qRows, p.rows.dq), lim.heads);

@@ -1,8 +1,10 @@
-// Compiled pipelines for one attention configuration, and the per-dispatch uniform buffers.
+// Compiled pipelines for one attention configuration, and the per-dispatch uniform buffers (built
+// from each shader's `struct Params`, cached by value, freed by destroy()).
 import { isCpuAdapter, type Gpu } from '../runtime/device.ts';
-import type { AttentionConfig } from './attention.ts';
+import type { AttentionConfig, AttentionTuning, RowsPerInvocation } from './attention-types.ts';
 import { ShaderCompileError } from '../runtime/errors.ts';
 import { formatCompilationMessages, shaderSource, type Overrides } from '../runtime/pipelines.ts';
+import { paramStruct, UniformCache } from '../runtime/uniforms.ts';
 
 export interface AttentionPipelines {
   readonly fold: GPUComputePipeline;
@@ -14,22 +16,18 @@ export interface AttentionPipelines {
   readonly rows: RowsPerInvocation;
   /** Invocations per workgroup (the WGSL's WG override) of every attention pass. */
   readonly workgroupSize: number;
-  /** A uniform buffer holding `Params { q_rows, k_rows, q_offset, k_offset }` (cached by value). */
-  params(qRows: number, kRows: number, qOffset: number, kOffset: number): GPUBuffer;
+  /** A uniform buffer holding the pass's `Params { q_rows, k_rows, q_offset, k_offset }` (cached by value). */
+  params(pass: AttentionPass, qRows: number, kRows: number, qOffset: number, kOffset: number): GPUBuffer;
+  /** Frees the cached uniform buffers (the compiled modules are shared per device). */
+  destroy(): void;
 }
 
-export interface RowsPerInvocation {
-  readonly forward: number;
-  /** Key rows per invocation of the dK/dV pass. */
-  readonly dkdv: number;
-  /** Query rows per invocation of the dQ pass. */
-  readonly dq: number;
-}
+/** Which shader a dispatch runs: its uniform is laid out by that shader's struct. */
+export type AttentionPass = 'forward' | 'backward';
 
-export interface AttentionTuning {
-  readonly workgroupSize: number;
-  readonly rows: RowsPerInvocation;
-}
+const PARAMS_FIELDS = [['q_rows', 'u32'], ['k_rows', 'u32'], ['q_offset', 'u32'], ['k_offset', 'u32']] as const;
+export const ATTENTION_FORWARD_PARAMS = paramStruct('attention-forward', 'Params', PARAMS_FIELDS);
+export const ATTENTION_BACKWARD_PARAMS = paramStruct('attention-backward', 'Params', PARAMS_FIELDS);
 
 /**
  * Rows per invocation and workgroup size for this adapter class and head dim.
@@ -77,21 +75,15 @@ export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionCo
     specialised(gpu, 'attention-backward', dkdvConsts, 'dkdv', bwd),
     specialised(gpu, 'attention-backward', dqConsts, 'dq_rows', bwd),
   ]);
-  const cache = new Map<string, GPUBuffer>();
+  // Immutable once written, so any number of dispatches in one submit may share one buffer.
+  const uniforms = new UniformCache(gpu);
   return {
     fold, finalize, prep, dkdv, dq, rows, workgroupSize,
-    params(qRows, kRows, qOffset, kOffset) {
-      const key = `${qRows},${kRows},${qOffset},${kOffset}`;
-      let buf = cache.get(key);
-      if (!buf) {
-        // Immutable once written, so any number of dispatches in one submit may share it.
-        buf = gpu.device.createBuffer({ label: `attention params ${key}`, size: 16, usage: 0x40 | 0x08, mappedAtCreation: true });
-        new Uint32Array(buf.getMappedRange()).set([qRows, kRows, qOffset, kOffset]);
-        buf.unmap();
-        cache.set(key, buf);
-      }
-      return buf;
+    params(pass, qRows, kRows, qOffset, kOffset) {
+      const struct = pass === 'forward' ? ATTENTION_FORWARD_PARAMS : ATTENTION_BACKWARD_PARAMS;
+      return uniforms.buffer(struct, { q_rows: qRows, k_rows: kRows, q_offset: qOffset, k_offset: kOffset });
     },
+    destroy: () => uniforms.destroy(),
   };
 }
 

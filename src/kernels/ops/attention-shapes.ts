@@ -2,7 +2,7 @@
 // argument, its shape and the limit it breaks.
 import type { Gpu } from '../runtime/device.ts';
 import { ShapeError } from '../runtime/errors.ts';
-import type { AttentionConfig } from './attention.ts';
+import type { AttentionConfig } from './attention-types.ts';
 
 export const MAX_HEAD_DIM = 128;
 /** Storage buffers the dK/dV pass binds (q, qPos, k, v, kPos, dO, lse, delta, dk, dv). */

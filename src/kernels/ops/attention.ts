@@ -33,124 +33,14 @@
 // a second owns queries (dQ); both recompute P = exp(S·scale − lse).
 import type { Gpu } from '../runtime/device.ts';
 import { ShapeError } from '../runtime/errors.ts';
-import { createAttentionPipelines, type AttentionPipelines, type AttentionTuning } from './attention-pipelines.ts';
+import { STORAGE_USAGE } from '../runtime/usage.ts';
 import { encodeBackwardBlock, encodeBackwardPrep, encodeFinalize, encodeFold } from './attention-encode.ts';
+import { createAttentionPipelines, type AttentionPipelines } from './attention-pipelines.ts';
 import { attentionLimits, checkConfig, checkRows } from './attention-shapes.ts';
+import type { AttentionConfig, AttentionKernels, AttentionState } from './attention-types.ts';
 
 /** Position of a padded row (masked as query and key). */
 export const PAD_POSITION = 0xffffffff;
-
-export interface AttentionConfig {
-  readonly heads: number;
-  /** Head dimension D: a multiple of 4, at most 128. */
-  readonly headDim: number;
-  readonly causal: boolean;
-  /** Softmax scale; default 1/sqrt(headDim). */
-  readonly scale?: number;
-}
-
-/** Running softmax state of one Q block (own buffers; `destroy()` frees them). */
-export interface AttentionState {
-  readonly rows: number;
-  readonly m: GPUBuffer; // [rows, H] f32, log2 units
-  readonly l: GPUBuffer; // [rows, H] f32
-  readonly acc: GPUBuffer; // [rows, H, D] f32
-  /** Re-initialises to m = −∞ (−1e30), l = 0, acc = 0 (recorded into `encoder`). */
-  encodeReset(encoder: GPUCommandEncoder): void;
-  destroy(): void;
-}
-
-export interface FoldArgs {
-  readonly q: GPUBuffer; // [qRows, H, D]
-  readonly qPos: GPUBuffer; // [qRows] u32
-  readonly qRows: number;
-  readonly k: GPUBuffer; // [kRows, H, D]
-  readonly v: GPUBuffer; // [kRows, H, D]
-  readonly kPos: GPUBuffer; // [kRows] u32
-  readonly kRows: number;
-  readonly state: AttentionState;
-  /** Row offsets into q/qPos/state and k/v/kPos (default 0). */
-  readonly qOffset?: number;
-  readonly kOffset?: number;
-}
-
-export interface FinalizeArgs {
-  readonly state: AttentionState;
-  readonly o: GPUBuffer; // [rows, H, D]
-  readonly lse: GPUBuffer; // [rows, H]
-}
-
-export interface BackwardPrepArgs {
-  readonly o: GPUBuffer; // [rows, H, D]
-  readonly dO: GPUBuffer; // [rows, H, D]
-  readonly rows: number;
-  readonly delta: GPUBuffer; // [rows, H] out
-}
-
-export interface BackwardBlockArgs {
-  readonly q: GPUBuffer;
-  readonly qPos: GPUBuffer;
-  readonly qRows: number;
-  readonly k: GPUBuffer;
-  readonly v: GPUBuffer;
-  readonly kPos: GPUBuffer;
-  readonly kRows: number;
-  readonly dO: GPUBuffer; // [qRows, H, D]
-  readonly lse: GPUBuffer; // [qRows, H] (from the forward's finalize)
-  readonly delta: GPUBuffer; // [qRows, H] (from encodeBackwardPrep)
-  readonly dq: GPUBuffer; // [qRows, H, D] accumulated into (+=)
-  readonly dk: GPUBuffer; // [kRows, H, D] accumulated into (+=)
-  readonly dv: GPUBuffer; // [kRows, H, D] accumulated into (+=)
-  readonly qOffset?: number;
-  readonly kOffset?: number;
-}
-
-export interface ForwardArgs {
-  readonly q: GPUBuffer; // [T, H, D]
-  readonly k: GPUBuffer;
-  readonly v: GPUBuffer;
-  readonly T: number;
-  /** [T] u32 positions shared by queries and keys; default 0..T-1. */
-  readonly positions?: GPUBuffer;
-}
-
-export interface ForwardResult {
-  readonly o: GPUBuffer; // [T, H, D], caller owns
-  readonly lse: GPUBuffer; // [T, H], caller owns
-}
-
-export interface BackwardArgs extends ForwardArgs {
-  readonly o: GPUBuffer;
-  readonly lse: GPUBuffer;
-  readonly dO: GPUBuffer;
-}
-
-export interface BackwardResult {
-  readonly dq: GPUBuffer; // [T, H, D], caller owns
-  readonly dk: GPUBuffer;
-  readonly dv: GPUBuffer;
-}
-
-export interface AttentionKernels {
-  readonly config: Required<AttentionConfig>;
-  /** Workgroup size and rows per invocation chosen for this adapter (see attentionTuning). */
-  readonly tuning: AttentionTuning;
-  createState(rows: number): AttentionState;
-  encodeFold(encoder: GPUCommandEncoder, args: FoldArgs): void;
-  encodeFinalize(encoder: GPUCommandEncoder, args: FinalizeArgs): void;
-  encodeBackwardPrep(encoder: GPUCommandEncoder, args: BackwardPrepArgs): void;
-  encodeBackwardBlock(encoder: GPUCommandEncoder, args: BackwardBlockArgs): void;
-  /** Full attention: one fold over all keys then finalize; submits and waits. */
-  forward(args: ForwardArgs): Promise<ForwardResult>;
-  /** Full backward: prep, then one backward block over all keys; submits and waits. */
-  backward(args: BackwardArgs): Promise<BackwardResult>;
-  /** Records the full forward into `encoder` (buffers supplied by the caller). */
-  encodeForward(encoder: GPUCommandEncoder, args: ForwardArgs & ForwardResult & { readonly state: AttentionState }): void;
-  /** Records the full backward into `encoder`; dq/dk/dv must be zeroed (they are accumulated into). */
-  encodeBackward(encoder: GPUCommandEncoder, args: BackwardArgs & BackwardResult & { readonly delta: GPUBuffer }): void;
-  /** u32 positions 0..T-1 as a GPU buffer (cached per T; owned by the kernels object). */
-  positions(T: number): GPUBuffer;
-}
 
 /** Compiles the attention pipelines for one (heads, headDim, causal, scale). */
 export async function createAttentionKernels(gpu: Gpu, config: AttentionConfig): Promise<AttentionKernels> {
@@ -164,10 +54,11 @@ function makeKernels(gpu: Gpu, config: Required<AttentionConfig>, p: AttentionPi
   const { heads: H, headDim: D } = config;
   const limits = attentionLimits(gpu, config, p.workgroupSize);
   const positionsCache = new Map<number, GPUBuffer>();
+  const states = new Set<AttentionState>();
   const kernels: AttentionKernels = {
     config,
     tuning: { workgroupSize: p.workgroupSize, rows: p.rows },
-    createState: (rows) => createState(gpu, config, rows),
+    createState: (rows) => createState(gpu, config, rows, states),
     encodeFold: (encoder, args) => encodeFold(gpu, p, limits, encoder, args),
     encodeFinalize: (encoder, args) => encodeFinalize(gpu, p, limits, encoder, args),
     encodeBackwardPrep: (encoder, args) => encodeBackwardPrep(gpu, p, limits, encoder, args),
@@ -196,7 +87,7 @@ function makeKernels(gpu: Gpu, config: Required<AttentionConfig>, p: AttentionPi
     },
     async forward(a) {
       checkRows(limits, 'forward T', a.T);
-      const state = createState(gpu, config, a.T);
+      const state = createState(gpu, config, a.T, states);
       const o = storage(gpu, a.T * H * D, 'attention o');
       const lse = storage(gpu, a.T * H, 'attention lse');
       const encoder = gpu.device.createCommandEncoder();
@@ -219,11 +110,15 @@ function makeKernels(gpu: Gpu, config: Required<AttentionConfig>, p: AttentionPi
       delta.destroy();
       return { dq, dk, dv };
     },
+    destroy() {
+      for (const buffer of positionsCache.values()) buffer.destroy();
+      positionsCache.clear();
+      for (const state of [...states]) state.destroy();
+      p.destroy();
+    },
   };
   return kernels;
 }
-
-const STORAGE_USAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC
 
 function storage(gpu: Gpu, count: number, label: string): GPUBuffer {
   return gpu.device.createBuffer({ label, size: Math.max(4, count * 4), usage: STORAGE_USAGE });
@@ -239,7 +134,8 @@ export function uploadU32(gpu: Gpu, data: Uint32Array, label = 'u32'): GPUBuffer
 
 const NEG_INF_F32 = -1e30; // stands for −∞ in m and lse (finite: WGSL may assume finite math)
 
-function createState(gpu: Gpu, config: Required<AttentionConfig>, rows: number): AttentionState {
+/** A fresh state, tracked in `live` until destroyed (so the kernels' destroy() can free it). */
+function createState(gpu: Gpu, config: Required<AttentionConfig>, rows: number, live: Set<AttentionState>): AttentionState {
   if (!Number.isInteger(rows) || rows < 1) throw new ShapeError(`attention state rows must be a positive integer, got ${rows}`);
   const { heads: H, headDim: D } = config;
   const m = storage(gpu, rows * H, 'attention m');
@@ -259,8 +155,10 @@ function createState(gpu: Gpu, config: Required<AttentionConfig>, rows: number):
     },
     destroy() {
       for (const b of [m, l, acc, mInit]) b.destroy();
+      live.delete(state);
     },
   };
+  live.add(state);
   const encoder = gpu.device.createCommandEncoder();
   state.encodeReset(encoder);
   gpu.device.queue.submit([encoder.finish()]);

@@ -2,7 +2,7 @@
 // (db = column sums of dy). Pipelines compile in prepare(); encode*() add work to an encoder.
 import { ColumnSum } from './column-sum.ts';
 import type { Gpu } from '../runtime/device.ts';
-import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
 import { encodePass, requireDim, requireDistinct, requireF32, strideGroups, submitAndWait } from '../runtime/op-support.ts';
 
 export const BIAS_ADD_PARAMS = paramStruct('bias-add', 'BiasAddParams', [

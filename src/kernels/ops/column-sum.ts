@@ -1,8 +1,9 @@
 // Column sums of a [rows, cols] matrix on the GPU in two passes (chunks of ~√rows rows, then the
 // chunk partials), so neither pass loops over all rows. Used by the bias and layer-norm gradients.
 import type { Gpu } from '../runtime/device.ts';
-import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
 import { encodePass, requireGroups, type DispatchSpec } from '../runtime/op-support.ts';
+import { SCRATCH_USAGE } from '../runtime/usage.ts';
 
 export const COLUMN_SUM_PARAMS = paramStruct('column-sum', 'ColumnSumParams', [
   ['rows', 'u32'],
@@ -63,7 +64,7 @@ export class ColumnSum {
   private scratchFor(count: number): GPUBuffer {
     if (!this.scratch || this.scratch.size < count * 4) {
       if (this.scratch) this.retired.push(this.scratch);
-      this.scratch = this.gpu.device.createBuffer({ label: 'column-sum partials', size: count * 4, usage: 0x80 });
+      this.scratch = this.gpu.device.createBuffer({ label: 'column-sum partials', size: count * 4, usage: SCRATCH_USAGE });
     }
     return this.scratch;
   }

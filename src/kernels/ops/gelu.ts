@@ -1,7 +1,7 @@
 // GELU forward (y = gelu(x)) and backward (dx = dy·gelu'(x)), tanh approximation as in GPT-2.
 // Pipelines compile in prepare(); encode*() add work to a caller's encoder.
 import type { Gpu } from '../runtime/device.ts';
-import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
 import { encodePass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from '../runtime/op-support.ts';
 
 export const GELU_PARAMS = paramStruct('gelu', 'GeluParams', [

@@ -2,8 +2,9 @@
 // workgroup) into result = [norm, clip scale], and the kernel applying that scale in place.
 import type { Gpu } from '../runtime/device.ts';
 import { ShapeError } from '../runtime/errors.ts';
-import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
 import { encodePass, requireDim, requireF32, strideGroups, submitAndWait, type DispatchSpec } from '../runtime/op-support.ts';
+import { SCRATCH_USAGE } from '../runtime/usage.ts';
 
 export const GRAD_NORM_PARAMS = paramStruct('gradnorm', 'GradNormParams', [
   ['total', 'u32'],
@@ -105,7 +106,7 @@ export class GradNorm {
   private partialBuffer(count: number): GPUBuffer {
     if (!this.partials || this.partials.size < count * 4) {
       if (this.partials) this.retired.push(this.partials);
-      this.partials = this.gpu.device.createBuffer({ label: 'grad-norm partials', size: Math.max(256, count) * 4, usage: 0x80 });
+      this.partials = this.gpu.device.createBuffer({ label: 'grad-norm partials', size: Math.max(256, count) * 4, usage: SCRATCH_USAGE });
     }
     return this.partials;
   }

@@ -3,8 +3,9 @@
 import { ColumnSum, chunkRows } from './column-sum.ts';
 import type { Gpu } from '../runtime/device.ts';
 import { ShapeError } from '../runtime/errors.ts';
-import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
 import { encodePass, requireDim, requireF32, requireGroups, submitAndWait, type DispatchSpec } from '../runtime/op-support.ts';
+import { SCRATCH_USAGE } from '../runtime/usage.ts';
 
 export const LAYER_NORM_PARAMS = paramStruct('layernorm', 'LayerNormParams', [
   ['rows', 'u32'],
@@ -155,7 +156,7 @@ export class LayerNorm {
     const [g, b] = this.partials;
     if (g && b && g.size >= count * 4) return [g, b];
     if (g && b) this.retired.push(g, b);
-    const make = (label: string): GPUBuffer => this.gpu.device.createBuffer({ label, size: count * 4, usage: 0x80 });
+    const make = (label: string): GPUBuffer => this.gpu.device.createBuffer({ label, size: count * 4, usage: SCRATCH_USAGE });
     const fresh: [GPUBuffer, GPUBuffer] = [make('layer-norm dgamma partials'), make('layer-norm dbeta partials')];
     this.partials = fresh;
     return fresh;

@@ -1,8 +1,9 @@
 // MSE loss forward (a two-pass reduction into stats = [loss, Σ mask]) and backward (dpred), with
 // an optional mask. Pipelines compile in prepare(); encode*() add work to a caller's encoder.
 import type { Gpu } from '../runtime/device.ts';
-import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
 import { encodePass, requireDim, requireDistinct, requireF32, strideGroups, submitAndWait } from '../runtime/op-support.ts';
+import { SCRATCH_USAGE } from '../runtime/usage.ts';
 
 export const MSE_PARAMS = paramStruct('mse', 'MseParams', [
   ['total', 'u32'],
@@ -96,7 +97,7 @@ export class Mse {
 
   /** Partial-sum scratch (vec2 per workgroup, max 256), reused across calls in queue order. */
   private partialBuffer(): GPUBuffer {
-    this.partials ??= this.gpu.device.createBuffer({ label: 'mse partials', size: 256 * 8, usage: 0x80 });
+    this.partials ??= this.gpu.device.createBuffer({ label: 'mse partials', size: 256 * 8, usage: SCRATCH_USAGE });
     return this.partials;
   }
 

@@ -1,7 +1,7 @@
 // Residual add of two equal-length f32 buffers: out = x + y, or in place acc += y (the residual
 // stream of a pre-norm block). Its backward is the identity (both inputs get dout), so no kernel.
 import type { Gpu } from '../runtime/device.ts';
-import { paramBuffer, paramStruct } from '../runtime/op-params.ts';
+import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
 import { encodePass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from '../runtime/op-support.ts';
 
 export const RESIDUAL_ADD_PARAMS = paramStruct('residual-add', 'ResidualAddParams', [

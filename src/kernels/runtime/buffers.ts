@@ -1,14 +1,13 @@
 // Moving f32 data between host and GPU: storage buffers from typed arrays, and read-back.
 import type { Gpu } from './device.ts';
-
-export const STORAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC (GPUBufferUsage)
+import { MapMode, READBACK_USAGE, STORAGE_USAGE } from './usage.ts';
 
 /** A storage buffer holding `data` (rounded up to 4 bytes; WebGPU needs ≥ 4 bytes). */
 export function uploadF32(gpu: Gpu, data: Float32Array, label = 'f32'): GPUBuffer {
   const buffer = gpu.device.createBuffer({
     label,
     size: Math.max(4, data.byteLength),
-    usage: STORAGE,
+    usage: STORAGE_USAGE,
     mappedAtCreation: true,
   });
   new Float32Array(buffer.getMappedRange()).set(data);
@@ -18,17 +17,17 @@ export function uploadF32(gpu: Gpu, data: Float32Array, label = 'f32'): GPUBuffe
 
 /** A zero-filled storage buffer of `count` f32 values. */
 export function zerosF32(gpu: Gpu, count: number, label = 'zeros'): GPUBuffer {
-  return gpu.device.createBuffer({ label, size: Math.max(4, count * 4), usage: STORAGE });
+  return gpu.device.createBuffer({ label, size: Math.max(4, count * 4), usage: STORAGE_USAGE });
 }
 
 /** Copies `count` f32 values (from `offset` elements) back to the host; waits for the GPU. */
 export async function readF32(gpu: Gpu, buffer: GPUBuffer, count: number, offset = 0): Promise<Float32Array> {
   const bytes = Math.max(4, count * 4);
-  const staging = gpu.device.createBuffer({ size: bytes, usage: 0x0001 | 0x0008 }); // MAP_READ | COPY_DST
+  const staging = gpu.device.createBuffer({ size: bytes, usage: READBACK_USAGE });
   const encoder = gpu.device.createCommandEncoder();
   encoder.copyBufferToBuffer(buffer, offset * 4, staging, 0, bytes);
   gpu.device.queue.submit([encoder.finish()]);
-  await staging.mapAsync(0x0001);
+  await staging.mapAsync(MapMode.READ);
   const out = new Float32Array(staging.getMappedRange().slice(0, count * 4));
   staging.unmap();
   staging.destroy();
@@ -38,11 +37,11 @@ export async function readF32(gpu: Gpu, buffer: GPUBuffer, count: number, offset
 /** Copies `byteLength` raw bytes (from `byteOffset`, both multiples of 4) back to the host; waits. */
 export async function readBytes(gpu: Gpu, buffer: GPUBuffer, byteLength: number, byteOffset = 0): Promise<ArrayBuffer> {
   const size = Math.max(4, Math.ceil(byteLength / 4) * 4);
-  const staging = gpu.device.createBuffer({ size, usage: 0x0001 | 0x0008 }); // MAP_READ | COPY_DST
+  const staging = gpu.device.createBuffer({ size, usage: READBACK_USAGE });
   const encoder = gpu.device.createCommandEncoder();
   encoder.copyBufferToBuffer(buffer, byteOffset, staging, 0, size);
   gpu.device.queue.submit([encoder.finish()]);
-  await staging.mapAsync(0x0001);
+  await staging.mapAsync(MapMode.READ);
   const out = staging.getMappedRange().slice(0, byteLength);
   staging.unmap();
   staging.destroy();

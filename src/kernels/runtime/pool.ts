@@ -1,8 +1,9 @@
 // Reuses GPU buffers by size class so repeated steps (training, ring rotations) stop allocating:
 // acquire() hands out a free buffer of the same usage and class, release() returns it.
+import { STORAGE_USAGE } from './usage.ts';
 
-/** STORAGE | COPY_SRC | COPY_DST (GPUBufferUsage), the usage of every pooled tensor buffer. */
-export const POOL_STORAGE_USAGE = 0x80 | 0x04 | 0x08;
+/** The usage of every pooled tensor buffer (STORAGE | COPY_SRC | COPY_DST). */
+export const POOL_STORAGE_USAGE = STORAGE_USAGE;
 
 /**
  * Size classes: 256 B, then four steps per power of two (1, 1.25, 1.5, 1.75 × 2^k), so a reused

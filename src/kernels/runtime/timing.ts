@@ -1,6 +1,7 @@
 // Times GPU work: `timestamp-query` around the encoded commands where the adapter has it, else
 // wall time from submit to onSubmittedWorkDone (which also counts submit and wake-up latency).
 import type { Gpu } from './device.ts';
+import { BufferUsage, MapMode, READBACK_USAGE } from './usage.ts';
 
 export type TimingMethod = 'timestamp-query' | 'wall';
 
@@ -55,8 +56,8 @@ class TimestampTimer implements GpuTimer {
 
   constructor(private readonly device: GPUDevice) {
     this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
-    this.resolve = device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    this.readback = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.resolve = device.createBuffer({ size: 16, usage: BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC });
+    this.readback = device.createBuffer({ size: 16, usage: READBACK_USAGE });
   }
 
   async time(encode: (encoder: GPUCommandEncoder) => void): Promise<number> {
@@ -67,7 +68,7 @@ class TimestampTimer implements GpuTimer {
     encoder.resolveQuerySet(this.querySet, 0, 2, this.resolve, 0);
     encoder.copyBufferToBuffer(this.resolve, 0, this.readback, 0, 16);
     this.device.queue.submit([encoder.finish()]);
-    await this.readback.mapAsync(GPUMapMode.READ);
+    await this.readback.mapAsync(MapMode.READ);
     const [start = 0n, end = 0n] = new BigUint64Array(this.readback.getMappedRange().slice(0));
     this.readback.unmap();
     return Number(end - start) / 1e9;

@@ -1,8 +1,10 @@
-// Uniform-buffer layouts derived from the shader's own struct (the one source of truth): parse
-// `struct Name { … }` from shaders/<name>.wgsl, lay it out by WGSL's alignment rules, pack values.
+// The one way to build uniform buffers: the layout comes from the shader's own struct (parse
+// `struct Name { … }` from shaders/<name>.wgsl, lay it out by WGSL's alignment rules), a typed
+// ParamStruct names its fields for TypeScript, and immutable buffers are cached by value.
 import type { Gpu } from './device.ts';
 import { f16Bits } from './half.ts';
 import { shaderSource } from './pipelines.ts';
+import { UNIFORM_USAGE } from './usage.ts';
 
 export type ScalarType = 'f32' | 'i32' | 'u32' | 'f16';
 
@@ -124,7 +126,111 @@ function writeScalar(view: DataView, field: UniformField, index: number, value: 
 
 /** A UNIFORM | COPY_DST buffer holding `values` packed by `layout`. */
 export function createUniformBuffer(gpu: Gpu, layout: UniformLayout, values: UniformValues, label = layout.struct): GPUBuffer {
-  const buffer = gpu.device.createBuffer({ label, size: layout.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const buffer = gpu.device.createBuffer({ label, size: layout.size, usage: UNIFORM_USAGE });
   gpu.device.queue.writeBuffer(buffer, 0, packUniforms(layout, values));
   return buffer;
+}
+
+export type ParamScalar = 'u32' | 'f32';
+
+/**
+ * Typed description of a kernel's uniform struct (field names and scalar types, in order). The byte
+ * layout still comes from the WGSL; a description that disagrees with it is refused (checkedLayout)
+ * and by test/kernels/training-op-uniforms-match-shaders.
+ */
+export interface ParamStruct<F extends string> {
+  /** The shader file (shaders/<shader>.wgsl) that declares the struct. */
+  readonly shader: string;
+  /** The struct's name in WGSL. */
+  readonly name: string;
+  readonly fields: readonly (readonly [F, ParamScalar])[];
+}
+
+export function paramStruct<const F extends string>(
+  shader: string,
+  name: string,
+  fields: readonly (readonly [F, ParamScalar])[],
+): ParamStruct<F> {
+  return { shader, name, fields };
+}
+
+/** Differences between a description and the shader's struct; empty when they agree. */
+export function paramStructMismatches(struct: ParamStruct<string>, layout: UniformLayout): string[] {
+  const want = struct.fields.map(([f, t]) => `${f}: ${t}`);
+  const got = layout.fields.map((f) => `${f.name}: ${f.type}`);
+  const problems: string[] = [];
+  for (let i = 0; i < Math.max(want.length, got.length); i++) {
+    if (want[i] !== got[i]) problems.push(`field ${i}: TS has '${want[i] ?? '-'}', WGSL has '${got[i] ?? '-'}'`);
+  }
+  return problems;
+}
+
+const checked = new Set<ParamStruct<string>>();
+
+function checkedLayout(struct: ParamStruct<string>): UniformLayout {
+  const layout = uniformLayout(struct.shader, struct.name);
+  if (!checked.has(struct)) {
+    const problems = paramStructMismatches(struct, layout);
+    if (problems.length) throw new Error(`shaders/${struct.shader}.wgsl struct ${struct.name}: ${problems.join('; ')}`);
+    checked.add(struct);
+  }
+  return layout;
+}
+
+/**
+ * Uniform buffers by (struct, values). Each buffer's contents are written once, when it is created,
+ * and never change. That matters because queue.writeBuffer lands before the whole submit: if several
+ * dispatches in one encoder shared a buffer that was rewritten, every one would see the last values.
+ * A buffer whose values never change can be shared by any number of dispatches, so identical
+ * parameters reuse one cached buffer and a repeated step allocates nothing.
+ */
+export class UniformCache {
+  private readonly buffers = new Map<string, GPUBuffer>();
+
+  /** `limit`: entries kept; evicted ones are dropped, not destroyed (unsubmitted work may use them). */
+  constructor(
+    private readonly gpu: Gpu,
+    private readonly limit = Number.POSITIVE_INFINITY,
+  ) {}
+
+  get size(): number {
+    return this.buffers.size;
+  }
+
+  buffer<F extends string>(struct: ParamStruct<F>, values: Readonly<Record<F, number>>): GPUBuffer {
+    const layout = checkedLayout(struct);
+    const key = `${struct.shader}#${struct.name}#${struct.fields.map(([f]) => values[f]).join(',')}`;
+    let buffer = this.buffers.get(key);
+    if (buffer) {
+      this.buffers.delete(key); // re-insert: Map order is the LRU order
+    } else {
+      buffer = createUniformBuffer(this.gpu, layout, values);
+      if (this.buffers.size >= this.limit) {
+        const oldest = this.buffers.keys().next();
+        if (!oldest.done) this.buffers.delete(oldest.value);
+      }
+    }
+    this.buffers.set(key, buffer);
+    return buffer;
+  }
+
+  /** Destroys every cached buffer; call once no submitted work still reads them. */
+  destroy(): void {
+    for (const buffer of this.buffers.values()) buffer.destroy();
+    this.buffers.clear();
+  }
+}
+
+/** The training ops' shared cache per device (their steady state reuses it all; freed with the device). */
+const perDevice = new WeakMap<GPUDevice, UniformCache>();
+const SHARED_CACHE_LIMIT = 4096;
+
+/** A cached, immutable uniform buffer holding `values` (see UniformCache), shared per device. */
+export function paramBuffer<F extends string>(gpu: Gpu, struct: ParamStruct<F>, values: Readonly<Record<F, number>>): GPUBuffer {
+  let cache = perDevice.get(gpu.device);
+  if (!cache) {
+    cache = new UniformCache(gpu, SHARED_CACHE_LIMIT);
+    perDevice.set(gpu.device, cache);
+  }
+  return cache.buffer(struct, values);
 }
