@@ -1,5 +1,5 @@
-// The extract run: plan the windows, skip what the manifest holds, fetch the rest at the key's
-// budget, land each window (Arrow file, then manifest), and report counts and coverage.
+// The extract run: plan the windows, skip what the manifest holds (once its file checks out against
+// the manifest's size and sha256), fetch the rest at the key's budget, land each window (Arrow file, then manifest), and report counts and coverage.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { encodeRawFile } from './arrow.ts';
@@ -17,6 +17,7 @@ import { defaultRetryPolicy } from './retry.ts';
 import { ROUTES, type RouteName } from './routes.ts';
 import { rateFigures, RunStats, type RateFigures } from './stats.ts';
 import { removeStaleTemps, writeFileAtomic } from './store.ts';
+import { checkLandedFile, type FileProblem } from './verify.ts';
 
 export interface ExtractOptions {
   readonly source: 'eia' | 'eia-sim';
@@ -35,6 +36,15 @@ export interface ExtractOptions {
   /** Aborting stops new requests; in-flight windows finish and land. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
+  /** Called (before any request) for each landed file that is damaged; its window is fetched again. */
+  readonly onDamaged?: (d: DamagedWindow) => void;
+}
+
+/** A window the manifest listed whose file no longer matched it (missing, truncated, altered). */
+export interface DamagedWindow {
+  readonly id: string;
+  readonly file: string;
+  readonly problem: FileProblem;
 }
 
 export interface Progress {
@@ -60,6 +70,8 @@ export interface ExtractResult {
   readonly rates: RateFigures;
   readonly coverage: CoverageReport;
   readonly contentSha256: string;
+  /** Windows fetched again on --resume because their landed file was damaged (outcomes say how that went). */
+  readonly refetched: readonly DamagedWindow[];
   readonly rowsOnDisk: number;
   readonly duplicates: number;
   readonly interrupted: boolean;
@@ -83,9 +95,10 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
       throw new OutputError(`${options.outDir} holds a run planned differently (plan ${existing.plan}, these flags give ${plan.fingerprint}); resume with the original flags or use another --out.`);
     }
     const manifest: Manifest = existing ?? { schema: MANIFEST_SCHEMA, source: options.source, plan: plan.fingerprint, planInput: planJson(planInput), windows: {} };
+    const refetched = dropDamaged(options, manifest);
     const run = new WindowRun(plan, manifest, new ManifestWriter(options.outDir, manifest), fetcher, limiter, stats, options);
     const { outcomes, fatal } = await run.all();
-    return summarise(plan, manifest, outcomes, stats, options, fatal, wallStart);
+    return summarise(plan, manifest, outcomes, refetched, stats, options, fatal, wallStart);
   } finally {
     await limiter.stop();
     await client.close();
@@ -103,6 +116,26 @@ function openOutput(options: ExtractOptions): Manifest | undefined {
   }
   removeStaleTemps(options.outDir);
   return existing;
+}
+
+/**
+ * Checks every landed file against its manifest entry and forgets the entries whose file is damaged,
+ * so their windows are fetched again (the new file replaces the old one atomically). The manifest on
+ * disk loses an entry only when the next save happens, and never keeps one for a damaged file.
+ */
+function dropDamaged(options: ExtractOptions, manifest: Manifest): DamagedWindow[] {
+  const damaged: DamagedWindow[] = [];
+  for (const id of Object.keys(manifest.windows).sort()) {
+    const entry = manifest.windows[id];
+    if (!entry) continue;
+    const check = checkLandedFile(options.outDir, id, entry);
+    if (check.kind === 'ok') continue;
+    const d: DamagedWindow = { id, file: entry.file, problem: check.problem };
+    delete manifest.windows[id];
+    damaged.push(d);
+    options.onDamaged?.(d);
+  }
+  return damaged;
 }
 
 function resumedPlanInput(existing: Manifest, options: ExtractOptions): PlanInput {
@@ -234,12 +267,12 @@ class WindowRun {
   }
 }
 
-function summarise(plan: Plan, manifest: Manifest, outcomes: WindowOutcome[], stats: RunStats, options: ExtractOptions, fatal: EiaError | undefined, wallStart: number): ExtractResult {
+function summarise(plan: Plan, manifest: Manifest, outcomes: WindowOutcome[], refetched: readonly DamagedWindow[], stats: RunStats, options: ExtractOptions, fatal: EiaError | undefined, wallStart: number): ExtractResult {
   const scan = scanLanded(options.outDir, manifest, plan.input.startMs, plan.input.endMs);
   const coverage = coverageReport(scan, plan.input);
   return {
     plan, outcomes, stats, rates: rateFigures(stats, options.ratePerHour, options.timeScale), coverage,
-    contentSha256: scan.contentSha256, rowsOnDisk: scan.rows, duplicates: scan.duplicates,
+    contentSha256: scan.contentSha256, refetched, rowsOnDisk: scan.rows, duplicates: scan.duplicates,
     interrupted: options.signal?.aborted === true, fatal, wallSeconds: (Date.now() - wallStart) / 1000,
   };
 }

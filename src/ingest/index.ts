@@ -20,7 +20,7 @@ export {
 } from './errors.ts';
 export type { RetryClass, TransientKind } from './errors.ts';
 export { runExtract } from './extract.ts';
-export type { ExtractOptions, ExtractResult, Progress, WindowOutcome } from './extract.ts';
+export type { DamagedWindow, ExtractOptions, ExtractResult, Progress, WindowOutcome } from './extract.ts';
 export { formatHour, HOUR_MS, hoursInclusive, parseHour } from './hours.ts';
 export { readRawColumns, scanLanded } from './landed.ts';
 export type { LandedScan, RawColumns } from './landed.ts';
@@ -37,5 +37,7 @@ export { isRouteName, KNOWN_RESPONDENTS, ROUTES } from './routes.ts';
 export type { RouteName, RouteSpec } from './routes.ts';
 export { EnvelopeSchema, parseRows } from './schema.ts';
 export { rateFigures, RunStats } from './stats.ts';
+export { checkLandedFile, checkLandedFolder } from './verify.ts';
+export type { FileCheck, FileProblem, FolderCheck } from './verify.ts';
 export type { RateFigures } from './stats.ts';
 export * from './sim/index.ts';

@@ -12,6 +12,9 @@ export interface ExtractSummary {
   readonly windows: Readonly<Record<'landed' | 'skipped' | 'empty' | 'failed' | 'notRun', number>>;
   readonly failedWindows: readonly { readonly id: string; readonly code: string; readonly message: string }[];
   readonly emptyWindows: readonly string[];
+  /** Windows fetched again on --resume because their landed file was missing, truncated or altered. */
+  readonly refetched: number;
+  readonly refetchedWindows: readonly { readonly id: string; readonly file: string; readonly problem: string; readonly detail: string }[];
   readonly requests: { readonly total: number; readonly byOutcome: Readonly<Record<string, number>> };
   readonly retries: number;
   readonly throttled: number;
@@ -61,6 +64,8 @@ export function summarise(r: ExtractResult, ctx: SummaryContext): ExtractSummary
     windows: { landed: count('landed'), skipped: count('skipped'), empty: count('empty'), failed: count('failed'), notRun: count('not-run') },
     failedWindows: r.outcomes.flatMap((o) => (o.kind === 'failed' ? [{ id: o.id, code: o.error.code, message: o.error.message }] : [])),
     emptyWindows: r.outcomes.flatMap((o) => (o.kind === 'empty' ? [o.id] : [])),
+    refetched: r.refetched.length,
+    refetchedWindows: r.refetched.map((d) => ({ id: d.id, file: d.file, problem: d.problem.kind, detail: d.problem.detail })),
     requests: { total: r.stats.requests, byOutcome: { ...r.stats.byOutcome } },
     retries: r.stats.retries,
     throttled: r.stats.byOutcome.throttled,
@@ -94,7 +99,7 @@ export function formatSummary(s: ExtractSummary): string {
   const gaps = s.coverage.series.filter((c) => c.absentHours > 0);
   const lines = [
     `extract ${s.source} ${s.range.start}..${s.range.end} → ${s.plan.windows} windows (${Object.entries(s.plan.windowHours).map(([r, h]) => `${r} ${h} h`).join(', ')})`,
-    `windows: landed ${s.windows.landed}, skipped ${s.windows.skipped}, empty ${s.windows.empty}, failed ${s.windows.failed}, not run ${s.windows.notRun}`,
+    `windows: landed ${s.windows.landed}, skipped ${s.windows.skipped}, empty ${s.windows.empty}, failed ${s.windows.failed}, not run ${s.windows.notRun}; refetched ${s.refetched} (landed file damaged)`,
     `requests: ${s.requests.total} (${outcomes}); retries ${s.retries}; 429s ${s.throttled} (${s.throttledAfterStartup} after start-up)`,
     `rows landed ${f(s.rowsLanded)} (on disk ${f(s.rowsOnDisk)}, duplicates ${s.duplicates}); ${f(s.rowsPerRequest)} rows/request; ${f(s.bytes / 1e6, 1)} MB`,
     `rate: ${f(s.rowsPerSecond)} rows/s, ${f(s.requestsPerSecond, 2)} requests/s wall (time scale ${s.timeScale}); latency p50 ${f(s.latencyP50Ms)} ms, p95 ${f(s.latencyP95Ms)} ms`,

@@ -36,6 +36,7 @@ export async function runConfigured(config: ExtractConfig, hooks: RunHooks = {})
       source, baseUrl, apiKey, outDir: config.outDir, resume: config.resume, ratePerHour: config.ratePerHour, burstPerSecond: config.burstPerSecond,
       timeScale: config.timeScale, maxInFlight: config.maxInFlight, timeoutMs: config.timeoutMs,
       plan: { routes: config.routes, respondents: config.respondents, series: config.series, startMs: config.startMs, endMs: config.endMs, windowHours: config.windowHours },
+      onDamaged: (d) => log(`bench extract: landed file ${d.file} (window ${d.id}) ${d.problem.detail}; fetching the window again`),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(hooks.progress ? { onProgress: (p: Progress) => log(progressLine(p)) } : {}),
     });
