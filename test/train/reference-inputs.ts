@@ -1,0 +1,45 @@
+// Inputs shared by the whole-model reference tests: tiny configs, seeded random parameters of
+// order-one scale (so every path of the model is active), and windows with masked targets.
+import { paramLayout, type ModelConfig, type ReferenceWindow } from '../../src/train/index.ts';
+
+/** The brief's tiny shape: T = 7, F = 5, dModel = 8, 2 heads, 2 layers, mlpRatio 2, horizon 3. */
+export const TINY: ModelConfig = { features: 5, dModel: 8, heads: 2, layers: 2, mlpRatio: 2, horizon: 3 };
+
+/** Small enough to check every parameter: 1 layer, dModel 4. */
+export const MINI: ModelConfig = { features: 2, dModel: 4, heads: 2, layers: 1, mlpRatio: 1, horizon: 2 };
+
+/** Deterministic uniform values in [lo, hi) (LCG; tests must not depend on Math.random). */
+export function uniform(count: number, seed: number, lo = -1, hi = 1): Float64Array {
+  let s = seed >>> 0;
+  return Float64Array.from({ length: count }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return lo + (s / 2 ** 32) * (hi - lo);
+  });
+}
+
+/**
+ * Parameters with every slice non-trivial: weights ~U(−0.5, 0.5), biases ~U(−0.2, 0.2),
+ * LayerNorm gains ~U(0.7, 1.3); padding 0 as the layout requires.
+ */
+export function randomParams(c: ModelConfig, seed: number): Float64Array {
+  const layout = paramLayout(c);
+  const out = new Float64Array(layout.total);
+  layout.slices.forEach((s, i) => {
+    const gain = s.init === 'ones';
+    const bias = s.shape.length === 1 && !gain;
+    const [lo, hi] = gain ? [0.7, 1.3] : bias ? [-0.2, 0.2] : [-0.5, 0.5];
+    out.set(uniform(s.count, seed * 1000 + i, lo, hi), s.offset);
+  });
+  return out;
+}
+
+/** A window of length T with random x and targets; mask 0 wherever (t·horizon + j) % maskEvery = 0. */
+export function randomWindow(c: ModelConfig, T: number, seed: number, maskEvery = 4): ReferenceWindow {
+  const n = T * c.horizon;
+  return {
+    T,
+    x: uniform(T * c.features, seed),
+    target: uniform(n, seed + 1),
+    mask: Float64Array.from({ length: n }, (_, i) => (i % maskEvery === 0 ? 0 : 1)),
+  };
+}
