@@ -1,0 +1,92 @@
+// The evaluation's plots as SVG a person can open: train and validation loss by step, and per
+// respondent one week of day-ahead forecasts (issued at 00 UTC) against the actuals and DF.
+import type { Evaluation } from './evaluate.ts';
+import { DAY_HOURS, type RespondentForecasts } from './forecasts.ts';
+import { lineChartSvg, type LineSeries, type Point } from './svg.ts';
+
+export interface LossPoint {
+  readonly step: number;
+  readonly loss: number;
+}
+
+export interface LossCurves {
+  readonly train: readonly LossPoint[];
+  readonly validation: readonly LossPoint[];
+}
+
+const COLORS = { train: '#1f77b4', validation: '#ff7f0e', actual: '#222222', model: '#1f77b4', df: '#2ca02c', seasonalNaive: '#9467bd' } as const;
+const HOUR_MS = 3_600_000;
+const WEEK_DAYS = 7;
+
+export function lossCurveSvg(curves: LossCurves, title = 'Training loss'): string {
+  const toPoints = (xs: readonly LossPoint[]): Point[] => xs.map((p) => ({ x: p.step, y: p.loss }));
+  return lineChartSvg({
+    title,
+    xLabel: 'step',
+    yLabel: 'loss (MSE of normalised demand)',
+    series: [
+      { name: 'train', points: toPoints(curves.train), color: COLORS.train },
+      { name: 'validation', points: toPoints(curves.validation), color: COLORS.validation },
+    ],
+  });
+}
+
+export interface ForecastWeekOptions {
+  /** First day of the week (YYYY-MM-DD, UTC); default: the first 7 consecutive forecast days of the split. */
+  readonly from?: string;
+  /** Draw seasonal-naive as well (default true). */
+  readonly seasonalNaive?: boolean;
+}
+
+/**
+ * One week of the day-ahead view: the forecasts issued at 00 UTC on 7 consecutive days, each
+ * covering that day's 24 hours, concatenated. Fewer days are drawn when the split has no full week.
+ */
+export function forecastWeekSvg(evaluation: Evaluation, respondent: string, options: ForecastWeekOptions = {}): string {
+  const f = evaluation.respondents.find((r) => r.respondent === respondent);
+  if (f === undefined) throw new Error(`forecastWeekSvg: no forecasts for respondent ${respondent} in this evaluation`);
+  const days = pickWeek(f, options.from);
+  const take = (values: Float64Array): Point[] => days.flatMap((n) => hoursOf(f, n, values));
+  const series: LineSeries[] = [
+    { name: 'actual', points: take(f.actual), color: COLORS.actual },
+    { name: 'model forecast', points: take(f.forecast), color: COLORS.model },
+  ];
+  const df = take(f.df);
+  if (df.some((p) => Number.isFinite(p.y))) series.push({ name: 'BA day-ahead (DF)', points: df, color: COLORS.df });
+  if (options.seasonalNaive ?? true) series.push({ name: 'seasonal-naive', points: take(f.seasonalNaive), color: COLORS.seasonalNaive, dashed: true });
+  const first = days[0];
+  const span = first === undefined ? 'no day-ahead forecasts' : `${days.length} days from ${new Date((f.firstHour + (f.issued[first] ?? 0)) * HOUR_MS).toISOString().slice(0, 10)}`;
+  return lineChartSvg({
+    title: `${respondent}: day-ahead forecasts (issued 00 UTC), ${evaluation.report.split} split, ${span}`,
+    xLabel: 'hour ending (UTC)',
+    yLabel: 'demand (MWh)',
+    xAxis: 'time',
+    series,
+  });
+}
+
+/** Indices n of up to 7 forecasts issued at 00 UTC on consecutive days. */
+function pickWeek(f: RespondentForecasts, from: string | undefined): number[] {
+  const midnight: number[] = [];
+  f.issued.forEach((i, n) => {
+    if ((f.firstHour + i) % DAY_HOURS === 0) midnight.push(n);
+  });
+  const fromHour = from === undefined ? -Infinity : Date.parse(`${from}T00:00:00Z`) / HOUR_MS;
+  let best: number[] = [];
+  let run: number[] = [];
+  for (const n of midnight) {
+    const hour = f.firstHour + (f.issued[n] ?? 0);
+    if (hour < fromHour) continue;
+    const prev = run[run.length - 1];
+    const consecutive = prev !== undefined && (f.issued[n] ?? 0) - (f.issued[prev] ?? 0) === DAY_HOURS;
+    run = consecutive ? [...run, n] : [n];
+    if (run.length > best.length) best = run;
+    if (best.length === WEEK_DAYS) break;
+  }
+  return best;
+}
+
+function hoursOf(f: RespondentForecasts, n: number, values: Float64Array): Point[] {
+  const i = f.issued[n] ?? 0;
+  return Array.from({ length: f.horizon }, (_, h) => ({ x: (f.firstHour + i + h + 1) * HOUR_MS, y: values[n * f.horizon + h] ?? Number.NaN }));
+}
