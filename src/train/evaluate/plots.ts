@@ -26,7 +26,7 @@ export function lossCurveSvg(curves: LossCurves, title = 'Training loss'): strin
     yLabel: 'loss (MSE of normalised demand)',
     series: [
       { name: 'train', points: toPoints(curves.train), color: COLORS.train },
-      { name: 'validation', points: toPoints(curves.validation), color: COLORS.validation },
+      { name: 'validation', points: toPoints(curves.validation), color: COLORS.validation, markers: true },
     ],
   });
 }

@@ -12,6 +12,8 @@ export interface LineSeries {
   readonly points: readonly Point[];
   readonly color: string;
   readonly dashed?: boolean;
+  /** Draw a dot at each point (for sparse series such as validation loss). */
+  readonly markers?: boolean;
 }
 
 export interface LineChartOptions {
@@ -25,7 +27,7 @@ export interface LineChartOptions {
   readonly height?: number;
 }
 
-const MARGIN = { left: 78, right: 20, top: 58, bottom: 52 } as const;
+const MARGIN = { left: 78, right: 40, top: 58, bottom: 52 } as const;
 const DAY_MS = 86_400_000;
 
 export function escapeXml(text: string): string {
@@ -132,7 +134,11 @@ function seriesPath(s: LineSeries, sx: (v: number) => number, sy: (v: number) =>
     pen = true;
   }
   const dash = s.dashed === true ? ' stroke-dasharray="6 4"' : '';
-  return `<path d="${d.join(' ')}" fill="none" stroke="${escapeXml(s.color)}" stroke-width="1.6"${dash}><title>${escapeXml(s.name)}</title></path>`;
+  const color = escapeXml(s.color);
+  const dots = s.markers === true
+    ? s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).map((p) => `<circle cx="${f(sx(p.x))}" cy="${f(sy(p.y))}" r="2.5" fill="${color}"/>`).join('')
+    : '';
+  return `<path d="${d.join(' ')}" fill="none" stroke="${color}" stroke-width="1.6"${dash}><title>${escapeXml(s.name)}</title></path>${dots}`;
 }
 
 function legend(series: readonly LineSeries[], x0: number): string {
