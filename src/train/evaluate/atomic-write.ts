@@ -26,7 +26,16 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string): void 
       closeSync(dirFd);
     }
   } catch (cause) {
-    rmSync(temp, { force: true });
+    removeQuietly(temp);
     throw new EvaluationError('TRAIN_EVAL_WRITE_FAILED', `${path}: could not be written (${String(cause)}); any earlier file there is unchanged — check the folder exists and is writable`, { cause });
+  }
+}
+
+/** Best-effort removal of the temp file; the original error is the one worth reporting. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // ENOTDIR and the like: there is no temp file to remove.
   }
 }
