@@ -30,7 +30,7 @@ export { createAttentionKernels, PAD_POSITION, uploadU32 } from './ops/attention
 export type { AttentionConfig, AttentionKernels, AttentionState, BackwardArgs, BackwardBlockArgs, BackwardPrepArgs, BackwardResult, FinalizeArgs, FoldArgs, ForwardArgs, ForwardResult } from './ops/attention-types.ts';
 export { ATTENTION_BACKWARD_PARAMS, ATTENTION_FORWARD_PARAMS, attentionTuning } from './ops/attention-pipelines.ts';
 export type { AttentionTuning, RowsPerInvocation } from './ops/attention-types.ts';
-export { attentionBackwardRef, attentionForwardRef } from './ops/attention.ref.ts';
+export { attentionBackwardRef, attentionDqRowRef, attentionForwardRef, attentionRowRef, contiguousPositions } from './ops/attention.ref.ts';
 export type { AttentionRefConfig, AttentionRefInputs } from './ops/attention.ref.ts';
 export { LayerNorm } from './ops/layernorm.ts';
 export type { LayerNormBackwardIO, LayerNormForwardIO, LayerNormShape } from './ops/layernorm.ts';

@@ -1,5 +1,6 @@
 // Public entry of the ring stage: exact ring attention over R simulated devices (layouts,
-// transports, coordinator, communication log) and its dense f64 reference.
+// transports, coordinator, communication log). Its ground truth is the kernels' dense f64 reference
+// (attentionForwardRef, attentionBackwardRef and their row forms, src/kernels/ops/attention.ref.ts).
 export { createRingAttention } from './ring.ts';
 export type { RankMemory, RingAttention, RingConfig, RingInputs } from './ring.ts';
 export { gatherRows, isRingLayoutKind, paddedLength, planLayout, RING_LAYOUTS, shardRows, validateRingShape } from './layout.ts';
@@ -13,6 +14,4 @@ export { openIsolatedTransport } from './transport-isolated.ts';
 export type { IsolatedTransportOptions } from './transport-isolated.ts';
 export { overlapMs, stepRecord, summarizePass } from './commlog.ts';
 export type { Interval, PassSummary, RingPass, StepRecord } from './commlog.ts';
-export { denseBackward, denseDqRow, denseForward, denseOutputRow } from './reference.ts';
-export type { DenseForward, DenseGrads, DenseShape } from './reference.ts';
 export { PAD_POSITION } from './positions.ts';

@@ -1,14 +1,6 @@
 // Inputs shared by the attention tests: seeded random tensors, position layouts, and GPU helpers.
+import { seededF32 } from '../../src/core/index.ts';
 import { PAD_POSITION, readF32, uploadF32, uploadU32, type Gpu } from '../../src/kernels/index.ts';
-
-/** Deterministic uniform values in [-1, 1) (LCG; tests must not depend on Math.random). */
-export function randomF32(count: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: count }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  });
-}
 
 /** Positions 0..T-1, with every row where `padEvery` divides (i+1) replaced by PAD. */
 export function positionsWithPadding(T: number, padEvery = 0): Uint32Array {
@@ -37,7 +29,7 @@ export interface CaseData {
 
 export function caseData(c: AttentionCase, seed = 1): CaseData {
   const n = c.T * c.H * c.D;
-  return { q: randomF32(n, seed), k: randomF32(n, seed + 1), v: randomF32(n, seed + 2), dO: randomF32(n, seed + 3), pos: positionsWithPadding(c.T, c.padEvery) };
+  return { q: seededF32(n, seed), k: seededF32(n, seed + 1), v: seededF32(n, seed + 2), dO: seededF32(n, seed + 3), pos: positionsWithPadding(c.T, c.padEvery) };
 }
 
 /** Uploads tensors; returns the buffers and a disposer. */

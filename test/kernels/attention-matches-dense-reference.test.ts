@@ -3,13 +3,14 @@
 // invocation: 32–96 rows on CPU adapters, 32 on GPUs), up to T = 1024, with padded rows, under
 // both tunings. Tolerance fp32: atol 1e-5, rtol 1e-4 (inputs in [-1, 1), so scores stay small).
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FP32_TOLERANCE } from '../../src/core/index.ts';
 import { createAttentionKernels, type AttentionKernels, type Gpu } from '../../src/kernels/index.ts';
 import { attentionBackwardRef, attentionForwardRef } from '../../src/kernels/ops/attention.ref.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
 import { caseData, describeCase, read, upload, type AttentionCase } from './attention-inputs.ts';
 
-const TOL = { atol: 1e-5, rtol: 1e-4 };
+const TOL = FP32_TOLERANCE; // atol 1e-5, rtol 1e-4
 
 // Grouped by (H, D, causal) so each group compiles its pipelines once.
 const GROUPS: readonly (readonly AttentionCase[])[] = [

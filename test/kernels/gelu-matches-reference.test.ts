@@ -5,7 +5,8 @@ import { Gelu, geluBackwardRef, geluRef } from '../../src/kernels/index.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
 import { gradCheck } from '../support/gradcheck.ts';
-import { FP32, TestBuffers, seeded } from './training-ops-support.ts';
+import { FP32_TOLERANCE, seededF32 } from '../../src/core/index.ts';
+import { TestBuffers } from './training-ops-support.ts';
 
 describeGpu('gelu matches reference', (gpu) => {
   let gelu: Gelu;
@@ -19,23 +20,23 @@ describeGpu('gelu matches reference', (gpu) => {
   // 1,100,003 > 1,024 workgroups × 256 lanes × 4 (vec4), so grid-stride lanes loop.
   for (const n of [1, 257, 1_100_003]) {
     it(`forward and backward over ${n} values`, async () => {
-      const x = seeded(n, 31, -6, 6);
+      const x = seededF32(n, 31, -6, 6);
       if (n > 4) x.set([0, -0.0, 60, -60]); // zero and |x| where exp(2u) overflows f32
-      const dy = seeded(n, 32);
+      const dy = seededF32(n, 32);
       const xBuf = bufs.upload(x, 'x');
       const y = bufs.zeros(n, 'y');
       const dx = bufs.zeros(n, 'dx');
       await gelu.run({ x: xBuf, y }, n);
       await gelu.runBackward({ x: xBuf, dy: bufs.upload(dy, 'dy'), dx }, n);
-      expectAllClose(await bufs.read(y, n), geluRef(x), FP32, 'y'); // atol 1e-5, rtol 1e-4
-      expectAllClose(await bufs.read(dx, n), geluBackwardRef(x, dy), FP32, 'dx'); // atol 1e-5, rtol 1e-4
+      expectAllClose(await bufs.read(y, n), geluRef(x), FP32_TOLERANCE, 'y'); // atol 1e-5, rtol 1e-4
+      expectAllClose(await bufs.read(dx, n), geluBackwardRef(x, dy), FP32_TOLERANCE, 'dx'); // atol 1e-5, rtol 1e-4
     });
   }
 });
 
 it('gelu backward reference passes a finite-difference check (f64)', () => {
-  const x = Float64Array.from(seeded(64, 33, -5, 5));
-  const w = Float64Array.from(seeded(64, 34)); // loss = Σ w ⊙ gelu(x), so dy = w
+  const x = Float64Array.from(seededF32(64, 33, -5, 5));
+  const w = Float64Array.from(seededF32(64, 34)); // loss = Σ w ⊙ gelu(x), so dy = w
   const loss = (v: Float64Array): number => geluRef(v).reduce((s, g, i) => s + g * (w[i] ?? 0), 0);
   // eps 1e-5 and floor 1e-4: near x = −5 the gradient is ~1e-6, where the summed loss's roundoff
   // (~|loss|·1e-16/eps ≈ 1e-10 absolute) would dominate a purely relative error.

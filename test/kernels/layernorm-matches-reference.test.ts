@@ -5,7 +5,8 @@ import { LayerNorm, layerNormBackwardRef, layerNormForwardRef } from '../../src/
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
 import { gradCheck } from '../support/gradcheck.ts';
-import { FP32, TestBuffers, seeded } from './training-ops-support.ts';
+import { FP32_TOLERANCE, seededF32 } from '../../src/core/index.ts';
+import { TestBuffers } from './training-ops-support.ts';
 
 describeGpu('layer norm matches reference', (gpu) => {
   let ln: LayerNorm;
@@ -23,10 +24,10 @@ describeGpu('layer norm matches reference', (gpu) => {
   for (const [rows, cols] of [[1, 7], [67, 33], [130, 64], [2003, 24], [301, 21], [4_194_319, 1]] as const) {
     it(`forward and backward over [${rows}, ${cols}]`, async () => {
       const n = rows * cols;
-      const x = seeded(n, 11, -2, 3);
-      const gamma = seeded(cols, 12, 0.5, 1.5);
-      const beta = seeded(cols, 13);
-      const dy = seeded(n, 14);
+      const x = seededF32(n, 11, -2, 3);
+      const gamma = seededF32(cols, 12, 0.5, 1.5);
+      const beta = seededF32(cols, 13);
+      const dy = seededF32(n, 14);
       const io = {
         x: bufs.upload(x, 'x'),
         gamma: bufs.upload(gamma, 'gamma'),
@@ -37,26 +38,26 @@ describeGpu('layer norm matches reference', (gpu) => {
       };
       await ln.run(io, { rows, cols });
       const ref = layerNormForwardRef(x, gamma, beta, rows, cols);
-      expectAllClose(await bufs.read(io.y, n), ref.y, FP32, 'y'); // atol 1e-5, rtol 1e-4
-      expectAllClose(await bufs.read(io.mean, rows), ref.mean, FP32, 'mean'); // atol 1e-5, rtol 1e-4
-      expectAllClose(await bufs.read(io.rstd, rows), ref.rstd, FP32, 'rstd'); // atol 1e-5, rtol 1e-4
+      expectAllClose(await bufs.read(io.y, n), ref.y, FP32_TOLERANCE, 'y'); // atol 1e-5, rtol 1e-4
+      expectAllClose(await bufs.read(io.mean, rows), ref.mean, FP32_TOLERANCE, 'mean'); // atol 1e-5, rtol 1e-4
+      expectAllClose(await bufs.read(io.rstd, rows), ref.rstd, FP32_TOLERANCE, 'rstd'); // atol 1e-5, rtol 1e-4
 
       const grads = { dx: bufs.zeros(n, 'dx'), dgamma: bufs.zeros(cols, 'dgamma'), dbeta: bufs.zeros(cols, 'dbeta') };
       await ln.runBackward({ x: io.x, gamma: io.gamma, mean: io.mean, rstd: io.rstd, dy: bufs.upload(dy, 'dy'), ...grads }, { rows, cols });
       const back = layerNormBackwardRef(x, gamma, ref.mean, ref.rstd, dy, rows, cols);
-      expectAllClose(await bufs.read(grads.dx, n), back.dx, FP32, 'dx'); // atol 1e-5, rtol 1e-4
-      expectAllClose(await bufs.read(grads.dgamma, cols), back.dgamma, FP32, 'dgamma'); // atol 1e-5, rtol 1e-4
-      expectAllClose(await bufs.read(grads.dbeta, cols), back.dbeta, FP32, 'dbeta'); // atol 1e-5, rtol 1e-4
+      expectAllClose(await bufs.read(grads.dx, n), back.dx, FP32_TOLERANCE, 'dx'); // atol 1e-5, rtol 1e-4
+      expectAllClose(await bufs.read(grads.dgamma, cols), back.dgamma, FP32_TOLERANCE, 'dgamma'); // atol 1e-5, rtol 1e-4
+      expectAllClose(await bufs.read(grads.dbeta, cols), back.dbeta, FP32_TOLERANCE, 'dbeta'); // atol 1e-5, rtol 1e-4
     });
   }
 });
 
 it('layer norm backward reference passes a finite-difference check (f64)', () => {
   const [rows, cols] = [5, 9];
-  const x = Float64Array.from(seeded(rows * cols, 21, -2, 2));
-  const gamma = Float64Array.from(seeded(cols, 22, 0.5, 1.5));
-  const beta = Float64Array.from(seeded(cols, 23));
-  const w = Float64Array.from(seeded(rows * cols, 24)); // loss = Σ w ⊙ y, so dy = w
+  const x = Float64Array.from(seededF32(rows * cols, 21, -2, 2));
+  const gamma = Float64Array.from(seededF32(cols, 22, 0.5, 1.5));
+  const beta = Float64Array.from(seededF32(cols, 23));
+  const w = Float64Array.from(seededF32(rows * cols, 24)); // loss = Σ w ⊙ y, so dy = w
   const dot = (y: Float64Array): number => y.reduce((s, v, i) => s + v * (w[i] ?? 0), 0);
   const fwd = layerNormForwardRef(x, gamma, beta, rows, cols);
   const back = layerNormBackwardRef(x, gamma, fwd.mean, fwd.rstd, w, rows, cols);

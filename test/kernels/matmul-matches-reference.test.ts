@@ -1,6 +1,7 @@
 // The matmul kernel matches the f64 reference for A·B, Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ and batched products,
 // for sizes that are and are not multiples of its 8×8 block, and refuses shapes it cannot run.
 import { describe, expect, it } from 'vitest';
+import { FP32_TOLERANCE, seededF32 } from '../../src/core/index.ts';
 import {
   createMatmul,
   matmul,
@@ -18,18 +19,9 @@ import {
 import { matmulMismatch, matmulRef } from '../../src/kernels/ops/matmul.ref.ts';
 import { describeGpu } from '../support/gpu.ts';
 
-/** Deterministic values in [-1, 1). */
-function random(count: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: count }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-}
-
 // fp32 tolerance from the project standard, scaled by Σ|a·b| instead of |ref| (see matmulMismatch:
 // f32 dot-product error grows with Σ|a·b|, and cancellation can make |ref| arbitrarily small).
-const TOL = { atol: 1e-5, rtol: 1e-4 };
+const TOL = FP32_TOLERANCE; // atol 1e-5, rtol 1e-4
 
 const cases: readonly MatmulShape[] = [
   { M: 1, N: 1, K: 1 },
@@ -66,8 +58,8 @@ describeGpu('matmul matches the reference', (gpu) => {
     const batch = shape.batch ?? 1;
     const aCount = (shape.batchStrideA ?? shape.M * shape.K) * (batch - 1) + shape.M * shape.K;
     const bCount = (shape.batchStrideB ?? shape.K * shape.N) * (batch - 1) + shape.K * shape.N;
-    const a = random(aCount, 1 + shape.M);
-    const b = random(bCount, 7 + shape.N);
+    const a = seededF32(aCount, 1 + shape.M);
+    const b = seededF32(bCount, 7 + shape.N);
     const kernel = await createMatmul(g, shape, { variant });
     expect(kernel.variant).toBe(variant);
     const [ga, gb] = [uploadF32(g, a), uploadF32(g, b)];
@@ -84,8 +76,8 @@ describeGpu('matmul matches the reference', (gpu) => {
 
   it('matmul() on tensors broadcasts a single B over a batch of A', async () => {
     const g = gpu();
-    const a = random(2 * 9 * 10, 3);
-    const b = random(10 * 6, 4);
+    const a = seededF32(2 * 9 * 10, 3);
+    const b = seededF32(10 * 6, 4);
     const ta = tensorFromArray(g, a, [2, 9, 10]);
     const tb = tensorFromArray(g, b, [6, 10]);
     const c = await matmul(g, ta, tb, { transB: true });

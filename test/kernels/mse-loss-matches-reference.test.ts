@@ -5,9 +5,10 @@ import { Mse, mseBackwardRef, mseRef } from '../../src/kernels/index.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
 import { gradCheck } from '../support/gradcheck.ts';
-import { FP32, TestBuffers, seeded } from './training-ops-support.ts';
+import { FP32_TOLERANCE, seededF32 } from '../../src/core/index.ts';
+import { TestBuffers } from './training-ops-support.ts';
 
-const maskOf = (n: number, seed: number): Float32Array => seeded(n, seed).map((v) => (v > -0.3 ? 1 : 0));
+const maskOf = (n: number, seed: number): Float32Array => seededF32(n, seed).map((v) => (v > -0.3 ? 1 : 0));
 
 describeGpu('mse loss matches reference', (gpu) => {
   let mse: Mse;
@@ -24,8 +25,8 @@ describeGpu('mse loss matches reference', (gpu) => {
   for (const n of [1, 1001, 210_241]) {
     for (const masked of [false, true]) {
       it(`loss and gradient over ${n} values${masked ? ' with a mask' : ''}`, async () => {
-        const pred = seeded(n, 41, -2, 2);
-        const target = seeded(n, 42, -2, 2);
+        const pred = seededF32(n, 41, -2, 2);
+        const target = seededF32(n, 42, -2, 2);
         const mask = masked ? maskOf(n, 43) : undefined;
         const io = {
           pred: bufs.upload(pred, 'pred'),
@@ -37,8 +38,8 @@ describeGpu('mse loss matches reference', (gpu) => {
         await mse.run(io, n);
         await mse.runBackward(io, n, 0.5);
         const ref = mseRef(pred, target, mask);
-        expectAllClose(await bufs.read(io.stats, 2), [ref.loss, ref.weight], FP32, 'stats'); // atol 1e-5, rtol 1e-4
-        expectAllClose(await bufs.read(io.dpred, n), mseBackwardRef(pred, target, mask, 0.5), FP32, 'dpred'); // atol 1e-5, rtol 1e-4
+        expectAllClose(await bufs.read(io.stats, 2), [ref.loss, ref.weight], FP32_TOLERANCE, 'stats'); // atol 1e-5, rtol 1e-4
+        expectAllClose(await bufs.read(io.dpred, n), mseBackwardRef(pred, target, mask, 0.5), FP32_TOLERANCE, 'dpred'); // atol 1e-5, rtol 1e-4
       });
     }
   }
@@ -46,8 +47,8 @@ describeGpu('mse loss matches reference', (gpu) => {
   it('gives loss 0 and zero gradients when the mask keeps nothing', async () => {
     const n = 333;
     const io = {
-      pred: bufs.upload(seeded(n, 44), 'pred'),
-      target: bufs.upload(seeded(n, 45), 'target'),
+      pred: bufs.upload(seededF32(n, 44), 'pred'),
+      target: bufs.upload(seededF32(n, 45), 'target'),
       mask: bufs.upload(new Float32Array(n), 'mask'),
       stats: bufs.upload(Float32Array.of(7, 7), 'stats'),
       dpred: bufs.upload(new Float32Array(n).fill(7), 'dpred'),
@@ -61,8 +62,8 @@ describeGpu('mse loss matches reference', (gpu) => {
 
 it('mse backward reference passes a finite-difference check (f64), with and without a mask', () => {
   const n = 50;
-  const pred = Float64Array.from(seeded(n, 46, -2, 2));
-  const target = Float64Array.from(seeded(n, 47, -2, 2));
+  const pred = Float64Array.from(seededF32(n, 46, -2, 2));
+  const target = Float64Array.from(seededF32(n, 47, -2, 2));
   const mask = Float64Array.from(maskOf(n, 48));
   for (const m of [undefined, mask]) {
     // eps 1e-3: the loss is quadratic in pred, so central differences have no truncation error and

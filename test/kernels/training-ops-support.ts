@@ -1,11 +1,6 @@
-// Test inputs for the training-op suites: seeded random arrays and f32 round-tripping helpers.
+// GPU buffers for the training-op suites (inputs come from seededF32, tolerances from
+// FP32_TOLERANCE, both in src/core/numerics.ts).
 import { readF32, uploadF32, zerosF32, type Gpu } from '../../src/kernels/index.ts';
-
-/** fp32 tolerance every training-op comparison uses unless its assertion says why not. */
-export const FP32 = { atol: 1e-5, rtol: 1e-4 } as const;
-
-/** Deterministic uniform values in [lo, hi) (the benchmarks' LCG; the seed names the array in failures). */
-export { seededF32 as seeded } from '../../src/bench/kernels/training-ops-support.ts';
 
 /** Buffers uploaded for a test; destroy() frees them all. */
 export class TestBuffers {

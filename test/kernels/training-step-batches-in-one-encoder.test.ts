@@ -21,7 +21,8 @@ import {
 } from '../../src/kernels/index.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
-import { FP32, TestBuffers, seeded } from './training-ops-support.ts';
+import { FP32_TOLERANCE, seededF32 } from '../../src/core/index.ts';
+import { TestBuffers } from './training-ops-support.ts';
 
 const [ROWS, COLS] = [203, 36];
 const N = ROWS * COLS;
@@ -59,8 +60,8 @@ describeGpu('a training step batches in one encoder', (gpu) => {
   });
 
   it(`forward, backward, clip and AdamW over [${ROWS}, ${COLS}] in one submit`, async () => {
-    const data = { x: seeded(N, 91, -2, 2), gamma: seeded(COLS, 92, 0.5, 1.5), beta: seeded(COLS, 93), target: seeded(N, 94) };
-    const mask = seeded(N, 95).map((v) => (v > 0 ? 1 : 0));
+    const data = { x: seededF32(N, 91, -2, 2), gamma: seededF32(COLS, 92, 0.5, 1.5), beta: seededF32(COLS, 93), target: seededF32(N, 94) };
+    const mask = seededF32(N, 95).map((v) => (v > 0 ? 1 : 0));
     const b = {
       x: bufs.upload(data.x, 'x'), gamma: bufs.upload(data.gamma, 'gamma'), beta: bufs.upload(data.beta, 'beta'),
       target: bufs.upload(data.target, 'target'), mask: bufs.upload(mask, 'mask'),
@@ -83,10 +84,10 @@ describeGpu('a training step batches in one encoder', (gpu) => {
     });
     const ref = referenceStep(data.x, data.gamma, data.beta, data.target, mask);
     expect(ref.norm.scale).toBeLessThan(1); // the step really clips
-    expectAllClose(await bufs.read(b.stats, 2), [ref.loss.loss, ref.loss.weight], FP32, 'stats'); // atol 1e-5, rtol 1e-4
-    expectAllClose(await bufs.read(b.dx, N), ref.dx, FP32, 'dx'); // atol 1e-5, rtol 1e-4
-    expectAllClose(await bufs.read(b.result, 2), [ref.norm.norm, ref.norm.scale], FP32, 'result'); // atol 1e-5, rtol 1e-4
-    expectAllClose(await bufs.read(b.gamma, COLS), ref.gamma, FP32, 'gamma'); // atol 1e-5, rtol 1e-4
-    expectAllClose(await bufs.read(b.beta, COLS), ref.beta, FP32, 'beta'); // atol 1e-5, rtol 1e-4
+    expectAllClose(await bufs.read(b.stats, 2), [ref.loss.loss, ref.loss.weight], FP32_TOLERANCE, 'stats'); // atol 1e-5, rtol 1e-4
+    expectAllClose(await bufs.read(b.dx, N), ref.dx, FP32_TOLERANCE, 'dx'); // atol 1e-5, rtol 1e-4
+    expectAllClose(await bufs.read(b.result, 2), [ref.norm.norm, ref.norm.scale], FP32_TOLERANCE, 'result'); // atol 1e-5, rtol 1e-4
+    expectAllClose(await bufs.read(b.gamma, COLS), ref.gamma, FP32_TOLERANCE, 'gamma'); // atol 1e-5, rtol 1e-4
+    expectAllClose(await bufs.read(b.beta, COLS), ref.beta, FP32_TOLERANCE, 'beta'); // atol 1e-5, rtol 1e-4
   });
 });

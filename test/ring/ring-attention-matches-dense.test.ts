@@ -1,13 +1,14 @@
 // Ring attention (shared device) equals dense attention: O, lse, dQ, dK, dV for every layout,
 // R ∈ {1, 2, 3, 4, 8}, causal and not, lengths divisible by every layout's chunk count and not.
 import { beforeAll, describe, it } from 'vitest';
-import { createSharedTransport, denseBackward, denseForward, RING_LAYOUTS } from '../../src/ring/index.ts';
+import { FP32_TOLERANCE } from '../../src/core/index.ts';
+import { createSharedTransport, RING_LAYOUTS } from '../../src/ring/index.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
-import { caseInputs, runRing } from './support.ts';
+import { caseInputs, denseReference, runRing } from './support.ts';
 
 // fp32 against an f64 reference: atol 1e-5 + rtol 1e-4·|ref| (project default).
-const TOL = { atol: 1e-5, rtol: 1e-4 };
+const TOL = FP32_TOLERANCE; // atol 1e-5, rtol 1e-4
 const H = 2;
 const D = 16;
 // 48 is divisible by 2R for every R below; 37 is prime (padding for every R > 1).
@@ -28,9 +29,8 @@ describeGpu('ring attention matches dense attention', (gpu) => {
     for (const T of LENGTHS) {
       describe(`${causal ? 'causal' : 'full'} T=${T}`, () => {
         const x = caseInputs({ T, H, D, seed: T * 7 + (causal ? 1 : 0) });
-        const shape = { T, H, D, causal };
-        const ref = denseForward(shape, x.q, x.k, x.v);
-        const grads = denseBackward(shape, x.q, x.k, x.v, x.dO);
+        const ref = denseReference({ T, H, D, causal }, x);
+        const grads = ref;
         for (const layout of RING_LAYOUTS) {
           it.each(RANKS)(`${layout} R=%i: O, lse, dQ, dK, dV within fp32 tolerance`, async (R) => {
             const transport = createSharedTransport(gpu(), R);

@@ -2,13 +2,14 @@
 // attention, moves the bytes the schedule says, and a shaped link holds each transfer to at least
 // latency + bytes / bandwidth.
 import { expect, it } from 'vitest';
-import { denseBackward, denseForward, linkMinimumMs, openIsolatedTransport } from '../../src/ring/index.ts';
+import { FP32_TOLERANCE } from '../../src/core/index.ts';
+import { linkMinimumMs, openIsolatedTransport } from '../../src/ring/index.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
-import { caseInputs, runRing } from './support.ts';
+import { caseInputs, denseReference, runRing } from './support.ts';
 
 // fp32 against an f64 reference: atol 1e-5 + rtol 1e-4·|ref| (project default).
-const TOL = { atol: 1e-5, rtol: 1e-4 };
+const TOL = FP32_TOLERANCE; // atol 1e-5, rtol 1e-4
 const H = 2;
 const D = 16;
 
@@ -25,8 +26,8 @@ describeGpu('ring attention on isolated devices', (gpu) => {
     try {
       const x = caseInputs({ T, H, D, seed: 11 });
       const got = await runRing(transport, { seqLen: T, ranks: R, layout, heads: H, headDim: D, causal }, x);
-      const ref = denseForward({ T, H, D, causal }, x.q, x.k, x.v);
-      const grads = denseBackward({ T, H, D, causal }, x.q, x.k, x.v, x.dO);
+      const ref = denseReference({ T, H, D, causal }, x);
+      const grads = ref;
       expectAllClose(got.o, ref.o, TOL, 'O');
       expectAllClose(got.lse, ref.lse, TOL, 'lse');
       expectAllClose(got.dq, grads.dq, TOL, 'dQ');

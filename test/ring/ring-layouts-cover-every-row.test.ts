@@ -1,8 +1,8 @@
 // Every layout gives each position to exactly one rank, pads with PAD_POSITION, keeps zigzag's
 // chunk pairing (i, 2R−1−i), and shard → gather is the identity.
 import { describe, expect, it } from 'vitest';
+import { seededF32 } from '../../src/core/index.ts';
 import { gatherRows, PAD_POSITION, planLayout, RING_LAYOUTS, shardRows } from '../../src/ring/index.ts';
-import { seeded } from './support.ts';
 
 const SHAPES: readonly [number, number][] = [[48, 4], [37, 4], [8760, 4], [8760, 8], [5, 4], [7, 3], [1, 1]];
 
@@ -57,7 +57,7 @@ describe('ring layouts', () => {
       const T = 37;
       const width = 6;
       const layout = planLayout(kind, T, 4);
-      const x = seeded(T * width, 5);
+      const x = seededF32(T * width, 5);
       const parts = shardRows(layout, x, width);
       for (const [r, rank] of layout.segments.entries()) {
         for (const [s, seg] of rank.entries()) {

@@ -1,9 +1,9 @@
 // Each rank's buffers grow with T/R, never with T²: doubling R at fixed T cuts the per-rank peak
 // by at least 40 %, and doubling T at fixed R at most doubles it.
 import { expect, it } from 'vitest';
+import { seededF32 } from '../../src/core/index.ts';
 import { createRingAttention, createSharedTransport } from '../../src/ring/index.ts';
 import { describeGpu } from '../support/gpu.ts';
-import { seeded } from './support.ts';
 
 const H = 4;
 const D = 32;
@@ -12,7 +12,7 @@ describeGpu('ring memory per rank', (gpu) => {
   async function peakPerRank(T: number, R: number): Promise<number> {
     const ring = await createRingAttention(createSharedTransport(gpu(), R), { seqLen: T, ranks: R, layout: 'zigzag', heads: H, headDim: D, causal: true });
     try {
-      ring.loadGrad(seeded(T * H * D, 1)); // allocates the backward buffers too
+      ring.loadGrad(seededF32(T * H * D, 1)); // allocates the backward buffers too
       const peaks = ring.memory().map((m) => m.peakBytes);
       expect(new Set(peaks).size, 'every rank holds the same buffers').toBe(1);
       return peaks[0] ?? 0;

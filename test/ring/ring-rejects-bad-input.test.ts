@@ -4,11 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/index.ts';
+import { seededF32, UsageError } from '../../src/core/index.ts';
 import { ShapeError } from '../../src/kernels/index.ts';
 import { createRingAttention, createSharedTransport, planLayout, validateRingShape } from '../../src/ring/index.ts';
 import { describeGpu } from '../support/gpu.ts';
-import { seeded } from './support.ts';
 
 describe('ring shape validation', () => {
   it('rejects R larger than T, naming --ranks and --seq-len', () => {
@@ -32,11 +31,11 @@ describeGpu('ring input shapes', (gpu) => {
   it('rejects q/k/v whose length does not match [T, H, D] (mismatched heads), naming the tensor', async () => {
     const ring = await createRingAttention(createSharedTransport(gpu(), 2), base);
     try {
-      const ok = seeded(16 * 2 * 8, 1);
-      const threeHeads = seeded(16 * 3 * 8, 2);
+      const ok = seededF32(16 * 2 * 8, 1);
+      const threeHeads = seededF32(16 * 3 * 8, 2);
       expect(() => ring.load({ q: ok, k: threeHeads, v: ok })).toThrow(ShapeError);
       expect(() => ring.load({ q: ok, k: threeHeads, v: ok })).toThrow(/k has 384 values, expected \[T=16, H=2, D=8\] = 256/);
-      expect(() => ring.loadGrad(seeded(16 * 2 * 4, 3))).toThrow(/dO has 128 values/);
+      expect(() => ring.loadGrad(seededF32(16 * 2 * 4, 3))).toThrow(/dO has 128 values/);
     } finally {
       ring.destroy();
     }

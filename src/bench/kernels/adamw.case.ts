@@ -1,7 +1,8 @@
 // Benchmark of the AdamW step in place (reads param, grad, m, v; writes param, m, v: 28 B/param).
 import { AdamW, adamwStepRef } from '../../kernels/index.ts';
 import type { KernelBenchCase } from './case.ts';
-import { memoryBoundCase, seededF32 } from './training-ops-support.ts';
+import { seededF32 } from '../../core/index.ts';
+import { memoryBoundCase } from './training-ops-support.ts';
 
 const HYPER = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 };
 

@@ -2,7 +2,8 @@
 // (T = 8,760 hourly rows): memory-bound, so reported in GB/s.
 import { BiasAdd, ResidualAdd, biasAddRef, biasGradRef, residualAddRef } from '../../kernels/index.ts';
 import type { KernelBenchCase } from './case.ts';
-import { memoryBoundCase, seededF32 } from './training-ops-support.ts';
+import { seededF32 } from '../../core/index.ts';
+import { memoryBoundCase } from './training-ops-support.ts';
 
 function biasAddCase(rows: number, cols: number, quick: boolean): KernelBenchCase {
   const n = rows * cols;

@@ -1,7 +1,8 @@
 // Benchmarks of GELU forward and backward (tanh approximation) over the MLP's hidden activations.
 import { Gelu, geluBackwardRef, geluRef } from '../../kernels/index.ts';
 import type { KernelBenchCase } from './case.ts';
-import { memoryBoundCase, seededF32 } from './training-ops-support.ts';
+import { seededF32 } from '../../core/index.ts';
+import { memoryBoundCase } from './training-ops-support.ts';
 
 function geluCase(rows: number, cols: number, backward: boolean, quick: boolean): KernelBenchCase {
   const n = rows * cols;

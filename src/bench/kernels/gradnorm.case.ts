@@ -2,7 +2,8 @@
 // (one pass reading every gradient, then one read + write to scale them: 12 B per value).
 import { GradNorm, clipGradsRef, gradNormRef } from '../../kernels/index.ts';
 import type { KernelBenchCase } from './case.ts';
-import { memoryBoundCase, seededF32 } from './training-ops-support.ts';
+import { seededF32 } from '../../core/index.ts';
+import { memoryBoundCase } from './training-ops-support.ts';
 
 function gradNormCase(sizes: readonly number[], quick: boolean): KernelBenchCase {
   const total = sizes.reduce((s, n) => s + n, 0);

@@ -1,7 +1,8 @@
 // Benchmarks of layer norm forward and backward over [T = 8,760, C] activations (GB/s).
 import { LayerNorm, layerNormBackwardRef, layerNormForwardRef } from '../../kernels/index.ts';
 import type { KernelBenchCase } from './case.ts';
-import { memoryBoundCase, seededF32 } from './training-ops-support.ts';
+import { seededF32 } from '../../core/index.ts';
+import { memoryBoundCase } from './training-ops-support.ts';
 
 function inputs(rows: number, cols: number): { x: Float32Array; gamma: Float32Array; beta: Float32Array; dy: Float32Array } {
   return { x: seededF32(rows * cols, 11, -2, 3), gamma: seededF32(cols, 12, 0.5, 1.5), beta: seededF32(cols, 13), dy: seededF32(rows * cols, 14) };
@@ -61,7 +62,7 @@ function backwardCase(rows: number, cols: number, quick: boolean): KernelBenchCa
         async outputs() {
           const ref = layerNormBackwardRef(d.x, d.gamma, fwd.mean, fwd.rstd, d.dy, rows, cols);
           const got = [await bufs.read(io.dx, n), await bufs.read(io.dgamma, cols), await bufs.read(io.dbeta, cols)];
-          // dgamma, dbeta are sums over rows: judged relative to Σ|terms| (see compare()).
+          // dgamma, dbeta are sums over rows: judged relative to Σ|terms| (allClose's scale).
           const mag = paramGradMagnitudes(d.x, d.dy, fwd.mean, fwd.rstd, rows, cols);
           return [concat(got), concat([ref.dx, ref.dgamma, ref.dbeta]), concat([new Float64Array(n), mag.dgamma, mag.dbeta])];
         },

@@ -1,8 +1,8 @@
 // Benchmarks of the matmul kernel: square sizes (the calibration of every `bench kernels` run),
 // the transposed and batched forms training uses, and an odd shape with edge tiles.
+import { CloseAccumulator, FP32_TOLERANCE, seededF32 } from '../../core/index.ts';
 import {
   createMatmul,
-  matmulMismatch,
   matmulRef,
   readF32,
   uploadF32,
@@ -13,18 +13,8 @@ import {
 } from '../../kernels/index.ts';
 import type { KernelBenchCase, KernelBenchRun } from './case.ts';
 
-/** fp32 tolerance, scaled by Σ|a·b| (see matmulMismatch for why not |ref|). */
-const TOLERANCE = { atol: 1e-5, rtol: 1e-4 } as const;
 /** Rows of C compared with the f64 reference (all of them would take seconds at 1024³ in JS). */
 const CHECKED_ROWS = 12;
-
-function seeded(count: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: count }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-}
 
 function label(s: MatmulShape): string {
   const t = s.transA || s.transB ? ` ${s.transA ? 'Aᵀ' : 'A'}·${s.transB ? 'Bᵀ' : 'B'}` : '';
@@ -39,27 +29,26 @@ function aRow(a: Float32Array, s: MatmulShape, z: number, m: number): Float32Arr
 
 /** Compares sampled rows of every batch's C with the f64 reference. */
 function checkRows(c: Float32Array, a: Float32Array, b: Float32Array, s: MatmulShape): { maxAbsError: number; withinTolerance: boolean } {
-  let maxAbsError = 0;
-  let within = true;
+  // fp32 tolerance scaled by Σ|a·b| instead of |ref| (see allClose's scale).
+  const acc = new CloseAccumulator(FP32_TOLERANCE);
   for (let z = 0; z < (s.batch ?? 1); z++) {
     const bz = b.subarray(z * (s.batchStrideB ?? s.K * s.N));
     for (let r = 0; r < Math.min(CHECKED_ROWS, s.M); r++) {
       const m = Math.floor((r * (s.M - 1)) / Math.max(1, CHECKED_ROWS - 1));
       const ref = matmulRef(aRow(a, s, z, m), bz, { M: 1, N: s.N, K: s.K, transB: s.transB ?? false });
       const got = c.subarray((z * s.M + m) * s.N, (z * s.M + m + 1) * s.N);
-      const worst = matmulMismatch(got, ref, TOLERANCE);
-      if (worst) within = false;
-      for (let n = 0; n < s.N; n++) maxAbsError = Math.max(maxAbsError, Math.abs((got[n] ?? Number.NaN) - (ref.out[n] ?? 0)));
+      for (let n = 0; n < s.N; n++) acc.add(got[n] ?? Number.NaN, ref.out[n] ?? Number.NaN, ref.absSum[n] ?? 0);
     }
   }
-  return { maxAbsError, withinTolerance: within };
+  const { maxAbsError, withinTolerance } = acc.report();
+  return { maxAbsError, withinTolerance };
 }
 
 async function setupMatmul(gpu: Gpu, s: MatmulShape, variant: MatmulVariant | undefined): Promise<KernelBenchRun> {
   const kernel = await createMatmul(gpu, s, variant ? { variant } : {});
   const batch = s.batch ?? 1;
-  const a = seeded(batch * s.M * s.K, 11);
-  const b = seeded(batch * s.K * s.N, 23);
+  const a = seededF32(batch * s.M * s.K, 11);
+  const b = seededF32(batch * s.K * s.N, 23);
   const [ga, gb, gc] = [uploadF32(gpu, a, 'A'), uploadF32(gpu, b, 'B'), zerosF32(gpu, batch * s.M * s.N, 'C')];
   const encode = (encoder: GPUCommandEncoder): void => kernel.encode(encoder, { a: ga, b: gb, c: gc });
   return {

@@ -2,7 +2,8 @@
 // (8,760 positions × 24 hours ahead) and at 1 M elements; masked variants count the mask's bytes.
 import { Mse, mseBackwardRef, mseRef } from '../../kernels/index.ts';
 import type { KernelBenchCase } from './case.ts';
-import { memoryBoundCase, seededF32 } from './training-ops-support.ts';
+import { seededF32 } from '../../core/index.ts';
+import { memoryBoundCase } from './training-ops-support.ts';
 
 function mseCase(total: number, label: string, backward: boolean, masked: boolean, quick: boolean): KernelBenchCase {
   const reads = (masked ? 3 : 2) * total * 4;

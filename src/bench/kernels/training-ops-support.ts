@@ -1,43 +1,8 @@
 // Shared set-up of the training-op benchmark cases: seeded inputs, and a case builder for
 // memory-bound kernels whose check() resets the inputs, runs once and compares with the reference.
+import { allClose, FP32_TOLERANCE } from '../../core/index.ts';
 import { readF32, submitAndWait, uploadF32, zerosF32, type Gpu } from '../../kernels/index.ts';
 import type { KernelBenchCase, KernelBenchRun } from './case.ts';
-
-/** fp32 tolerance of every training-op check: |gpu − ref| ≤ atol + rtol·|ref|. */
-export const TOLERANCE = { atol: 1e-5, rtol: 1e-4 } as const;
-
-/** Deterministic uniform values in [lo, hi). */
-export function seededF32(length: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
-  }
-  return out;
-}
-
-/**
- * Max |a − b| and whether every element is within TOLERANCE. `magnitude` (optional, per element)
- * replaces |ref| in the rtol term for sums: an f32 sum of n terms is only accurate relative to
- * Σ|terms|, so a column sum of 8,760 rows that cancels to ≈ 0 cannot meet atol 1e-5 alone.
- */
-export function compare(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  magnitude?: ArrayLike<number>,
-): { maxAbsError: number; withinTolerance: boolean } {
-  let maxAbsError = actual.length === expected.length ? 0 : Number.POSITIVE_INFINITY;
-  let within = actual.length === expected.length;
-  for (let i = 0; i < Math.min(actual.length, expected.length); i++) {
-    const e = expected[i] ?? Number.NaN;
-    const err = Math.abs((actual[i] ?? Number.NaN) - e);
-    if (!(err <= maxAbsError)) maxAbsError = Number.isNaN(err) ? Number.POSITIVE_INFINITY : err;
-    const scale = Math.max(Math.abs(e), magnitude?.[i] ?? 0);
-    if (!(err <= TOLERANCE.atol + TOLERANCE.rtol * scale)) within = false;
-  }
-  return { maxAbsError, withinTolerance: within };
-}
 
 /** Buffers of one case: uploads remember their data so check() can restore them. */
 export class CaseBuffers {
@@ -86,7 +51,11 @@ export interface MemoryBoundSpec {
   /** Prepares the kernel and buffers; returns the recording step and the check's comparison. */
   setup(bufs: CaseBuffers): Promise<{
     encode(encoder: GPUCommandEncoder): void;
-    /** After one run from the initial state: [gpu values, reference values, optional Σ|terms| (sums)]. */
+    /**
+     * After one run from the initial state: [gpu values, reference values, optional Σ|terms|]. An f32
+     * sum of n terms is only accurate relative to Σ|terms|, so a column sum of 8,760 rows that
+     * cancels to ≈ 0 is judged against that magnitude (allClose's `scale`), not |ref| alone.
+     */
     outputs(): Promise<readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>?]>;
     destroy?(): void;
   }>;
@@ -111,7 +80,8 @@ export function memoryBoundCase(spec: MemoryBoundSpec): KernelBenchCase {
           bufs.reset();
           await run();
           const [actual, expected, magnitude] = await op.outputs();
-          return compare(actual, expected, magnitude);
+          const { maxAbsError, withinTolerance } = allClose(actual, expected, FP32_TOLERANCE, magnitude);
+          return { maxAbsError, withinTolerance };
         },
         destroy() {
           op.destroy?.();

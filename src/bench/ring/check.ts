@@ -1,10 +1,10 @@
 // Error figures of a ring run: element-wise against another result (the single-device kernel),
-// and against the f64 dense reference on sampled query rows (O, lse, dQ), with fp32 tolerance.
-import { denseDqRow, denseOutputRow, type DenseShape } from '../../ring/index.ts';
+// and against the kernels' f64 dense reference on sampled query rows (O, lse, dQ), at fp32
+// tolerance (src/core/numerics.ts).
+import { allClose, CloseAccumulator, FP32_TOLERANCE, type AllCloseReport } from '../../core/index.ts';
+import { attentionDqRowRef, attentionRowRef, contiguousPositions } from '../../kernels/index.ts';
 
-/** fp32 tolerance of the project: |x − ref| ≤ atol + rtol·|ref|. */
-export const FP32_TOLERANCE = { atol: 1e-5, rtol: 1e-4 } as const;
-
+/** The three figures `bench ring` reports per tensor (JSON field names are part of its output). */
 export interface ErrorFigure {
   readonly maxAbsError: number;
   /** Largest |x − ref| / (atol + rtol·|ref|): ≤ 1 means within tolerance. */
@@ -12,27 +12,13 @@ export interface ErrorFigure {
   readonly withinTolerance: boolean;
 }
 
-export class ErrorAccumulator {
-  private maxAbs = 0;
-  private worst = 0;
-
-  add(actual: number, expected: number): void {
-    const err = Math.abs(actual - expected);
-    const ratio = err / (FP32_TOLERANCE.atol + FP32_TOLERANCE.rtol * Math.abs(expected));
-    // NaN must count as a failure, so compare with !(x <= y).
-    if (!(err <= this.maxAbs)) this.maxAbs = Number.isNaN(err) ? Number.POSITIVE_INFINITY : err;
-    if (!(ratio <= this.worst)) this.worst = Number.isNaN(ratio) ? Number.POSITIVE_INFINITY : ratio;
-  }
-
-  figure(): ErrorFigure {
-    return { maxAbsError: this.maxAbs, worstToleranceRatio: this.worst, withinTolerance: this.worst <= 1 };
-  }
+function figureOf(report: AllCloseReport): ErrorFigure {
+  return { maxAbsError: report.maxAbsError, worstToleranceRatio: report.worstToleranceRatio, withinTolerance: report.withinTolerance };
 }
 
+/** Element-wise error figures at fp32 tolerance. */
 export function compareArrays(actual: ArrayLike<number>, expected: ArrayLike<number>): ErrorFigure {
-  const acc = new ErrorAccumulator();
-  for (let i = 0; i < expected.length; i++) acc.add(actual[i] ?? Number.NaN, expected[i] ?? Number.NaN);
-  return acc.figure();
+  return figureOf(allClose(actual, expected, FP32_TOLERANCE));
 }
 
 /** `count` query rows spread over [0, T): the first, the last and evenly between. */
@@ -57,6 +43,14 @@ interface HostTensors {
   readonly dO: Float32Array;
 }
 
+/** The attention a ring run computes: T contiguous rows, H heads of size D. */
+export interface DenseShape {
+  readonly T: number;
+  readonly H: number;
+  readonly D: number;
+  readonly causal: boolean;
+}
+
 /** Compares O, lse and dQ of `rows` (every head) with the f64 dense reference. */
 export function denseSpotCheck(
   s: DenseShape,
@@ -64,20 +58,21 @@ export function denseSpotCheck(
   got: { readonly o: Float32Array; readonly lse: Float32Array; readonly dq: Float32Array },
   rows: readonly number[],
 ): DenseSpotCheck {
-  const o = new ErrorAccumulator();
-  const lse = new ErrorAccumulator();
-  const dq = new ErrorAccumulator();
+  const config = { heads: s.H, headDim: s.D, causal: s.causal };
+  const pos = contiguousPositions(s.T);
+  const inputs = { q: x.q, k: x.k, v: x.v, qPos: pos, kPos: pos };
+  const [o, lse, dq] = [new CloseAccumulator(), new CloseAccumulator(), new CloseAccumulator()];
   for (const t of rows) {
     for (let h = 0; h < s.H; h++) {
-      const ref = denseOutputRow(s, x.q, x.k, x.v, t, h);
-      const dqRef = denseDqRow(s, x, t, h);
+      const ref = attentionRowRef(config, inputs, t, h);
+      const dqRef = attentionDqRowRef(config, inputs, x.dO, t, h);
       const base = (t * s.H + h) * s.D;
       lse.add(got.lse[t * s.H + h] ?? Number.NaN, ref.lse);
       for (let d = 0; d < s.D; d++) {
-        o.add(got.o[base + d] ?? Number.NaN, ref.o[d] ?? 0);
-        dq.add(got.dq[base + d] ?? Number.NaN, dqRef[d] ?? 0);
+        o.add(got.o[base + d] ?? Number.NaN, ref.o[d] ?? Number.NaN);
+        dq.add(got.dq[base + d] ?? Number.NaN, dqRef[d] ?? Number.NaN);
       }
     }
   }
-  return { rows, o: o.figure(), lse: lse.figure(), dq: dq.figure() };
+  return { rows, o: figureOf(o.report()), lse: figureOf(lse.report()), dq: figureOf(dq.report()) };
 }

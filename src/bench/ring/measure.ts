@@ -1,7 +1,7 @@
 // `bench ring`'s measurement: runs the ring forward and backward on seeded inputs, alternating
 // with the single-device blockwise kernel on the same work, and reports times, overhead, memory
 // per rank, communication, balance and error. Progress goes to `progress` (stderr in the CLI).
-import { UsageError } from '../../core/index.ts';
+import { seededF32, UsageError } from '../../core/index.ts';
 import { openGpu, type AdapterChoice, type Gpu } from '../../kernels/index.ts';
 import { createSingleDevice, type SingleDevice } from './baseline.ts';
 import { compareArrays, denseSpotCheck, sampleRows, type DenseSpotCheck, type ErrorFigure } from './check.ts';
@@ -110,18 +110,9 @@ function checkOptions(o: RingBenchOptions): { layout: RingLayoutKind; mode: Tran
   return { layout, mode };
 }
 
-/** Seeded values in [-1, 1) (LCG): the same inputs for every run with the same --seed. */
-export function seededValues(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-}
-
 function inputs(o: RingBenchOptions): Inputs {
   const n = o.seqLen * o.heads * o.headDim;
-  return { q: seededValues(n, o.seed), k: seededValues(n, o.seed + 1), v: seededValues(n, o.seed + 2), dO: seededValues(n, o.seed + 3) };
+  return { q: seededF32(n, o.seed), k: seededF32(n, o.seed + 1), v: seededF32(n, o.seed + 2), dO: seededF32(n, o.seed + 3) };
 }
 
 async function openTransport(mode: TransportMode, o: RingBenchOptions): Promise<{ transport: RingTransport; gpu: Gpu; close: () => void }> {

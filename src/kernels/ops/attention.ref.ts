@@ -1,5 +1,6 @@
-// Plain-TypeScript (f64) references for attention: dense forward/backward that materialise the
-// score matrix (fine for a reference), and the block-wise fold/finalize with the GPU's semantics.
+// Plain-TypeScript (f64) references for attention, the one ground truth of the kernels and the
+// ring: dense forward/backward (one score row at a time), single query rows for spot checks at
+// long T, and the block-wise fold/finalize with the GPU's semantics.
 // Layout: q/k/v/o/dO `[rows, H, D]` row-major; lse `[rows, H]`; positions per row, PAD = 0xffffffff.
 const PAD = 0xffffffff;
 const NEG = -1e30; // the kernels' −∞ for rows that saw no unmasked key
@@ -35,19 +36,21 @@ function dotRows(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: num
   return s;
 }
 
-/** Scaled, masked scores of one head: s[i][j] (−∞ where masked). */
-function scores(c: AttentionRefConfig, x: AttentionRefInputs, h: number): Float64Array[] {
+/** Scaled, masked scores of query row i against every key, one head (−∞ where masked). */
+function scoreRow(c: AttentionRefConfig, x: AttentionRefInputs, i: number, h: number): Float64Array {
   const { heads: H, headDim: D } = c;
-  const tq = x.qPos.length;
   const tk = x.kPos.length;
   const scale = scaleOf(c);
-  return Array.from({ length: tq }, (_, i) => {
-    const row = new Float64Array(tk).fill(Number.NEGATIVE_INFINITY);
-    for (let j = 0; j < tk; j++) {
-      if (attends(c, x.qPos[i] ?? PAD, x.kPos[j] ?? PAD)) row[j] = scale * dotRows(x.q, (i * H + h) * D, x.k, (j * H + h) * D, D);
-    }
-    return row;
-  });
+  const row = new Float64Array(tk).fill(Number.NEGATIVE_INFINITY);
+  for (let j = 0; j < tk; j++) {
+    if (attends(c, x.qPos[i] ?? PAD, x.kPos[j] ?? PAD)) row[j] = scale * dotRows(x.q, (i * H + h) * D, x.k, (j * H + h) * D, D);
+  }
+  return row;
+}
+
+/** Scaled, masked scores of one head: s[i][j] (−∞ where masked). */
+function scores(c: AttentionRefConfig, x: AttentionRefInputs, h: number): Float64Array[] {
+  return Array.from({ length: x.qPos.length }, (_, i) => scoreRow(c, x, i, h));
 }
 
 /** Softmax probabilities of one score row and its log-sum-exp (NEG and all-zero when fully masked). */
@@ -60,23 +63,70 @@ function softmaxRow(s: Float64Array): { p: Float64Array; lse: number } {
   return { p: s.map((x) => Math.exp(x - lse)), lse };
 }
 
+/** Positions 0..T-1 (a contiguous sequence: the ring's and the full-attention case). */
+export function contiguousPositions(T: number): Uint32Array {
+  return Uint32Array.from({ length: T }, (_, i) => i);
+}
+
+/**
+ * One query row of dense attention, head h: o[i, h, :] `[D]`, lse[i, h] and the softmax weights
+ * over every key `[Tk]`. Costs O(Tk·D), so benchmarks spot-check long sequences row by row.
+ */
+export function attentionRowRef(c: AttentionRefConfig, x: AttentionRefInputs, i: number, h: number): { o: Float64Array; lse: number; p: Float64Array } {
+  const { heads: H, headDim: D } = c;
+  const { p, lse } = softmaxRow(scoreRow(c, x, i, h));
+  const o = new Float64Array(D);
+  p.forEach((pj, j) => {
+    if (pj === 0) return;
+    for (let d = 0; d < D; d++) o[d]! += pj * (x.v[(j * H + h) * D + d] ?? 0);
+  });
+  return { o, lse, p };
+}
+
 /** Dense attention forward: o [Tq, H, D], lse [Tq, H]. */
 export function attentionForwardRef(c: AttentionRefConfig, x: AttentionRefInputs): { o: Float64Array; lse: Float64Array } {
   const { heads: H, headDim: D } = c;
   const tq = x.qPos.length;
   const o = new Float64Array(tq * H * D);
   const lse = new Float64Array(tq * H);
-  for (let h = 0; h < H; h++) {
-    scores(c, x, h).forEach((row, i) => {
-      const sm = softmaxRow(row);
-      lse[i * H + h] = sm.lse;
-      sm.p.forEach((p, j) => {
-        if (p === 0) return;
-        for (let d = 0; d < D; d++) o[(i * H + h) * D + d]! += p * (x.v[(j * H + h) * D + d] ?? 0);
-      });
-    });
+  for (let i = 0; i < tq; i++) {
+    for (let h = 0; h < H; h++) {
+      const row = attentionRowRef(c, x, i, h);
+      o.set(row.o, (i * H + h) * D);
+      lse[i * H + h] = row.lse;
+    }
   }
   return { o, lse };
+}
+
+/** Gradients accumulated by backwardRow; dk/dv may be omitted (a dQ-only spot check). */
+interface RowGrads {
+  readonly dq: Float64Array;
+  /** Index of dq[i, h, 0] in `dq`. */
+  readonly dqBase: number;
+  readonly dk?: Float64Array;
+  readonly dv?: Float64Array;
+}
+
+/** Adds query row i, head h's contribution: dS = P ∘ (dP − rowsum(dO ∘ O)) (recomputes P). */
+function backwardRow(c: AttentionRefConfig, x: AttentionRefInputs, dO: ArrayLike<number>, i: number, h: number, g: RowGrads): void {
+  const { heads: H, headDim: D } = c;
+  const scale = scaleOf(c);
+  const { p } = softmaxRow(scoreRow(c, x, i, h));
+  const qi = (i * H + h) * D;
+  const dp = Array.from(p, (_, j) => dotRows(dO, qi, x.v, (j * H + h) * D, D));
+  let delta = 0; // Σ_j p·dp = dO·O
+  p.forEach((pj, j) => (delta += pj * (dp[j] ?? 0)));
+  p.forEach((pj, j) => {
+    if (pj === 0) return;
+    const kj = (j * H + h) * D;
+    const ds = pj * ((dp[j] ?? 0) - delta) * scale;
+    for (let d = 0; d < D; d++) {
+      g.dq[g.dqBase + d]! += ds * (x.k[kj + d] ?? 0);
+      if (g.dv) g.dv[kj + d]! += pj * (dO[qi + d] ?? 0);
+      if (g.dk) g.dk[kj + d]! += ds * (x.q[qi + d] ?? 0);
+    }
+  });
 }
 
 /** Dense attention backward: dq, dk, dv for upstream gradient dO (recomputes the forward). */
@@ -86,32 +136,20 @@ export function attentionBackwardRef(
   dO: ArrayLike<number>,
 ): { dq: Float64Array; dk: Float64Array; dv: Float64Array } {
   const { heads: H, headDim: D } = c;
-  const scale = scaleOf(c);
   const tq = x.qPos.length;
   const tk = x.kPos.length;
   const dq = new Float64Array(tq * H * D);
   const dk = new Float64Array(tk * H * D);
   const dv = new Float64Array(tk * H * D);
-  for (let h = 0; h < H; h++) {
-    scores(c, x, h).forEach((row, i) => {
-      const { p } = softmaxRow(row);
-      const qi = (i * H + h) * D;
-      const dp = Array.from(p, (_, j) => dotRows(dO, qi, x.v, (j * H + h) * D, D));
-      let delta = 0; // Σ_j p·dp = dO·O
-      p.forEach((pj, j) => (delta += pj * (dp[j] ?? 0)));
-      p.forEach((pj, j) => {
-        if (pj === 0) return;
-        const kj = (j * H + h) * D;
-        const ds = pj * ((dp[j] ?? 0) - delta) * scale;
-        for (let d = 0; d < D; d++) {
-          dv[kj + d]! += pj * (dO[qi + d] ?? 0);
-          dq[qi + d]! += ds * (x.k[kj + d] ?? 0);
-          dk[kj + d]! += ds * (x.q[qi + d] ?? 0);
-        }
-      });
-    });
-  }
+  for (let i = 0; i < tq; i++) for (let h = 0; h < H; h++) backwardRow(c, x, dO, i, h, { dq, dqBase: (i * H + h) * D, dk, dv });
   return { dq, dk, dv };
+}
+
+/** dq[i, h, :] `[D]` alone: one query row's gradient, O(Tk·D), for spot checks at long T. */
+export function attentionDqRowRef(c: AttentionRefConfig, x: AttentionRefInputs, dO: ArrayLike<number>, i: number, h: number): Float64Array {
+  const dq = new Float64Array(c.headDim);
+  backwardRow(c, x, dO, i, h, { dq, dqBase: 0 });
+  return dq;
 }
 
 /** Block-wise online-softmax state (natural-log units), as the GPU's fold keeps it. */

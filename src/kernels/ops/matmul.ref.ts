@@ -1,5 +1,6 @@
 // Plain-TypeScript reference for matmul (f64 accumulation), shared by tests and `bench kernels`.
 // Also returns Σ_k |a·b| per output: the scale of f32 rounding error in a length-K dot product.
+import { allClose, type Tolerance } from '../../core/index.ts';
 
 export interface MatmulRefShape {
   readonly M: number;
@@ -60,28 +61,10 @@ export function matmulRef(a: ArrayLike<number>, b: ArrayLike<number>, shape: Mat
 export function matmulMismatch(
   got: ArrayLike<number>,
   ref: MatmulRefResult,
-  tol: { readonly atol: number; readonly rtol: number },
+  tol: Tolerance,
 ): { index: number; got: number; expected: number; bound: number; maxAbsError: number } | undefined {
-  let worst: { index: number; got: number; expected: number; bound: number; excess: number } | undefined;
-  let maxAbsError = 0;
-  for (let i = 0; i < ref.out.length; i++) {
-    const g = got[i] ?? Number.NaN;
-    const e = ref.out[i] ?? 0;
-    const err = Math.abs(g - e);
-    maxAbsError = Number.isNaN(err) ? Number.POSITIVE_INFINITY : Math.max(maxAbsError, err);
-    const bound = tol.atol + tol.rtol * (ref.absSum[i] ?? 0);
-    const excess = Number.isNaN(err) ? Number.POSITIVE_INFINITY : err - bound;
-    if (excess > 0 && (!worst || excess > worst.excess)) worst = { index: i, got: g, expected: e, bound, excess };
-  }
-  return worst && { index: worst.index, got: worst.got, expected: worst.expected, bound: worst.bound, maxAbsError };
-}
-
-/** Largest |got − ref| over all outputs. */
-export function maxAbsError(got: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let max = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs((got[i] ?? Number.NaN) - (expected[i] ?? 0));
-    max = Number.isNaN(err) ? Number.POSITIVE_INFINITY : Math.max(max, err);
-  }
-  return max;
+  const report = allClose(got, ref.out, tol, ref.absSum);
+  const w = report.worst;
+  if (report.withinTolerance || !w) return undefined;
+  return { index: w.index, got: w.actual, expected: w.expected, bound: w.bound, maxAbsError: report.maxAbsError };
 }
