@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, UsageError, WattringError } from '../core/index.ts';
 import type { BenchCommand } from './command.ts';
+import { ADAPTER_COMMANDS, VERBOSE_OPTION } from './quiet-adapters.ts';
 
 const commandsDir = new URL('./commands/', import.meta.url);
 
@@ -53,7 +54,8 @@ export async function main(argv: string[]): Promise<number> {
     parser = parser.command({
       command: c.command,
       describe: c.describe,
-      builder: (y: Argv) => c.builder(y),
+      // `--verbose` is read by bin/bench.mjs before yargs runs; declared here for --help and strict mode.
+      builder: (y: Argv) => (ADAPTER_COMMANDS.has(c.command.split(' ')[0] ?? '') ? c.builder(y.option('verbose', VERBOSE_OPTION)) : c.builder(y)),
       handler: async (args) => {
         exit = await c.run(args as never);
       },

@@ -5,3 +5,4 @@ export { isRawRoute, RAW_COLUMNS, RAW_META_KEYS, RAW_ROUTES, RAW_SCHEMA_VERSION 
 export type { RawFileMeta, RawRoute } from './raw-contract.ts';
 export { allClose, CloseAccumulator, describeWorst, FP32_TOLERANCE, seededF32 } from './numerics.ts';
 export type { AllCloseReport, Tolerance, WorstElement } from './numerics.ts';
+export { dropDawnInfo, hideDawnInfo, isDawnInfoLine } from './dawn-stderr.ts';
