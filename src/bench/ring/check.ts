@@ -36,7 +36,8 @@ export interface DenseSpotCheck {
   readonly dq: ErrorFigure;
 }
 
-interface HostTensors {
+/** The ring's host inputs: q, k, v, dO `[T, H, D]` f32. */
+export interface HostTensors {
   readonly q: Float32Array;
   readonly k: Float32Array;
   readonly v: Float32Array;

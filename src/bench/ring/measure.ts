@@ -4,7 +4,7 @@
 import { seededF32, UsageError } from '../../core/index.ts';
 import { openGpu, type AdapterChoice, type Gpu } from '../../kernels/index.ts';
 import { createSingleDevice, type SingleDevice } from './baseline.ts';
-import { compareArrays, denseSpotCheck, sampleRows, type DenseSpotCheck, type ErrorFigure } from './check.ts';
+import { compareArrays, denseSpotCheck, sampleRows, type DenseSpotCheck, type ErrorFigure, type HostTensors as Inputs } from './check.ts';
 import {
   createRingAttention,
   createSharedTransport,
@@ -92,13 +92,6 @@ export interface OverheadPct {
 }
 
 type Progress = (line: string) => void;
-
-interface Inputs {
-  readonly q: Float32Array;
-  readonly k: Float32Array;
-  readonly v: Float32Array;
-  readonly dO: Float32Array;
-}
 
 function checkOptions(o: RingBenchOptions): { layout: RingLayoutKind; mode: TransportMode } {
   const layout = validateRingShape(o.seqLen, o.ranks, o.layout);
