@@ -1,5 +1,6 @@
 // Inputs shared by the whole-model reference tests: tiny configs, seeded random parameters of
 // order-one scale (so every path of the model is active), and windows with masked targets.
+import { seededF32 } from '../../src/core/index.ts';
 import { paramLayout, type ModelConfig, type ReferenceWindow } from '../../src/train/index.ts';
 
 /** The brief's tiny shape: T = 7, F = 5, dModel = 8, 2 heads, 2 layers, mlpRatio 2, horizon 3. */
@@ -8,13 +9,9 @@ export const TINY: ModelConfig = { features: 5, dModel: 8, heads: 2, layers: 2, 
 /** Small enough to check every parameter: 1 layer, dModel 4. */
 export const MINI: ModelConfig = { features: 2, dModel: 4, heads: 2, layers: 1, mlpRatio: 1, horizon: 2 };
 
-/** Deterministic uniform values in [lo, hi) (LCG; tests must not depend on Math.random). */
+/** Deterministic uniform values in [lo, hi): the project's seeded generator, widened to f64. */
 export function uniform(count: number, seed: number, lo = -1, hi = 1): Float64Array {
-  let s = seed >>> 0;
-  return Float64Array.from({ length: count }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return lo + (s / 2 ** 32) * (hi - lo);
-  });
+  return Float64Array.from(seededF32(count, seed, lo, hi));
 }
 
 /**
