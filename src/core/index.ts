@@ -2,7 +2,7 @@
 // file contract that ingest writes and features reads, and the numerics tests and benchmarks share.
 export { ExitCode, UsageError, WattringError } from './errors.ts';
 export { isRawRoute, RAW_COLUMNS, RAW_META_KEYS, RAW_ROUTES, RAW_SCHEMA_VERSION } from './raw-contract.ts';
-export type { RawFileMeta, RawRoute } from './raw-contract.ts';
+export type { CaisoRawRoute, RawFileMeta, RawRoute } from './raw-contract.ts';
 export { allClose, CloseAccumulator, describeWorst, FP32_TOLERANCE, seededF32 } from './numerics.ts';
 export type { AllCloseReport, Tolerance, WorstElement } from './numerics.ts';
 export { dropDawnInfo, hideDawnInfo, isDawnInfoLine } from './dawn-stderr.ts';

@@ -33,9 +33,16 @@ export const RAW_COLUMNS = [
   { name: 'units', type: 'Dictionary<Int32, Utf8>', nullable: false },
 ] as const;
 
+/**
+ * CAISO files name the OASIS report and market run instead (`SLD_FCST:DAM`); they also carry an
+ * `intervals` Int32 column after `units` (intervals averaged into each hourly row). The features
+ * stage reads EIA routes only, for now.
+ */
+export type CaisoRawRoute = `${string}:${string}`;
+
 /** What a raw file's metadata says about it (RAW_META_KEYS decoded; hours as epoch ms). */
 export interface RawFileMeta {
-  /** `eia` (api.eia.gov) or `eia-sim` (the embedded simulated server). */
+  /** `eia` (api.eia.gov), `eia-sim` (the embedded simulated server), `caiso` or `caiso-sim` (the twin). */
   readonly source: string;
   readonly route: RawRoute;
   readonly windowStartMs: number;

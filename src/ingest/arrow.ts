@@ -1,6 +1,7 @@
 // Raw Arrow file writer (the `raw/1` contract in src/core/raw-contract.ts, docs/contracts.md): builds a record batch straight from typed-array
 // columns (dictionary vectors for the strings) and encodes it as one Arrow IPC file.
 import {
+  type Data,
   Dictionary,
   Field,
   Float64,
@@ -15,12 +16,18 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
-import { RAW_META_KEYS, RAW_SCHEMA_VERSION, type RawFileMeta } from '../core/index.ts';
+import { RAW_META_KEYS, RAW_SCHEMA_VERSION, type CaisoRawRoute, type RawFileMeta } from '../core/index.ts';
 import type { RowColumns, StringDict } from './columns.ts';
 import { formatHour } from './hours.ts';
 
+/** Who wrote a raw file: the EIA API or its twin, CAISO OASIS or its twin. */
+export type RawSource = 'eia' | 'eia-sim' | 'caiso' | 'caiso-sim';
+
+/** What the writer records: an EIA route, or a CAISO report and market run. */
+export type RawWriteMeta = Omit<RawFileMeta, 'route'> & { readonly route: RawFileMeta['route'] | CaisoRawRoute };
+
 /** The schema-level metadata of a raw file (keys from the contract, in this order). */
-export function rawMetadata(meta: RawFileMeta): Map<string, string> {
+export function rawMetadata(meta: RawWriteMeta): Map<string, string> {
   return new Map([
     [RAW_META_KEYS.source, meta.source],
     [RAW_META_KEYS.route, meta.route],
@@ -32,8 +39,12 @@ export function rawMetadata(meta: RawFileMeta): Map<string, string> {
   ]);
 }
 
-/** Encodes the rows as an Arrow IPC file (one record batch) with the raw/1 schema and metadata. */
-export function encodeRawFile(rows: RowColumns, meta: RawFileMeta): Uint8Array {
+/**
+ * Encodes the rows as an Arrow IPC file (one record batch) with the raw/1 schema and metadata.
+ * `intervals` (CAISO's sub-hourly reports): how many intervals each hourly mean averages, as an
+ * extra trailing column so a partial hour stays visible; readers of raw/1 may ignore it.
+ */
+export function encodeRawFile(rows: RowColumns, meta: RawWriteMeta, intervals?: Int32Array): Uint8Array {
   const n = rows.length;
   const period = makeData({ type: new TimestampMillisecond('UTC'), length: n, data: toBigInt64(rows.period, n) });
   const respondent = dictionaryData(rows.respondent, n, rows.dicts.respondent);
@@ -46,15 +57,21 @@ export function encodeRawFile(rows: RowColumns, meta: RawFileMeta): Uint8Array {
     nullCount: rows.nullCount,
     ...(rows.nullCount > 0 ? { nullBitmap: packBits(rows.valid, n) } : {}),
   });
-  const fields = [
+  const fields: Field[] = [
     new Field('period', period.type, false),
     new Field('respondent', respondent.type, false),
     new Field('series', series.type, false),
     new Field('value', value.type, true),
     new Field('units', units.type, false),
   ];
+  const children: Data[] = [period, respondent, series, value, units];
+  if (intervals !== undefined) {
+    const counts = makeData({ type: new Int32(), length: n, data: intervals.subarray(0, n) });
+    fields.push(new Field('intervals', counts.type, false));
+    children.push(counts);
+  }
   const schema = new Schema(fields, rawMetadata(meta));
-  const struct = makeData({ type: new Struct(fields), length: n, nullCount: 0, children: [period, respondent, series, value, units] });
+  const struct = makeData({ type: new Struct(fields), length: n, nullCount: 0, children });
   return tableToIPC(new Table([new RecordBatch(schema, struct)]), 'file');
 }
 

@@ -116,10 +116,7 @@ export class EiaClient {
   private networkError(error: unknown, where: string, timedOut: boolean): EiaTransientError {
     const detail = redactText(describeCause(error), this.apiKey);
     if (timedOut) return new EiaTransientError('timeout', `EIA request ${where} timed out after ${this.timeoutMs} ms`);
-    // A reset mid-body also ends the body early: only call it truncated when the socket was not reset.
-    const reset = /ECONNRESET|socket hang up/i.test(detail);
-    const truncated = !reset && /terminated|premature close|content-length|other side closed/i.test(detail);
-    return new EiaTransientError(truncated ? 'truncated' : 'reset', `EIA request ${where} failed: ${detail}`);
+    return new EiaTransientError(networkFaultKind(detail), `EIA request ${where} failed: ${detail}`);
   }
 
   private interpret(status: number, headers: Headers, text: string, query: PageQuery, dicts: WindowDicts, where: string): Page {
@@ -172,8 +169,15 @@ function parseJson(text: string, status: number, where: string): unknown {
   }
 }
 
+/** A failed fetch's description → reset or truncated; shared with the CAISO client. */
+export function networkFaultKind(detail: string): 'reset' | 'truncated' {
+  // A reset mid-body also ends the body early: only call it truncated when the socket was not reset.
+  const reset = /ECONNRESET|socket hang up/i.test(detail);
+  return !reset && /terminated|premature close|content-length|other side closed/i.test(detail) ? 'truncated' : 'reset';
+}
+
 /** Retry-After in seconds (possibly fractional, from a time-scaled simulator) or an HTTP date → ms. */
-function retryAfterMs(headers: Headers): number | undefined {
+export function retryAfterMs(headers: Headers): number | undefined {
   const value = headers.get('retry-after');
   if (value === null) return undefined;
   const seconds = Number(value);
@@ -190,7 +194,7 @@ function parameterIn(message: string): string | undefined {
   return known?.[1];
 }
 
-function describeCause(error: unknown): string {
+export function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause: unknown = error.cause;
   const causeText = cause instanceof Error ? `${cause.message}${'code' in cause ? ` (${String(cause.code)})` : ''}` : '';

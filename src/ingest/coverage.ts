@@ -2,10 +2,9 @@
 // (hours with no row) apart from the hours the API sent with a null value.
 import { formatHour, HOUR_MS } from './hours.ts';
 import { ABSENT, NULL_VALUE, type LandedScan } from './landed.ts';
-import type { RouteName } from './routes.ts';
 
 export interface SeriesCoverage {
-  readonly route: RouteName;
+  readonly route: string;
   readonly respondent: string;
   readonly series: string;
   readonly expectedHours: number;
@@ -30,10 +29,10 @@ export interface CoverageReport {
 const MAX_GAPS_LISTED = 100;
 
 export interface CoverageExpectation {
-  readonly routes: readonly RouteName[];
+  readonly routes: readonly string[];
   readonly respondents: readonly string[];
   /** Series asked for per route; empty = whatever series the data holds (fuel mixes differ). */
-  readonly series: Readonly<Partial<Record<RouteName, readonly string[]>>>;
+  readonly series: Readonly<Partial<Record<string, readonly string[]>>>;
   readonly startMs: number;
   readonly endMs: number;
 }
@@ -59,13 +58,13 @@ export function coverageReport(scan: LandedScan, expect: CoverageExpectation): C
   };
 }
 
-function seriesFor(scan: LandedScan, route: RouteName, respondent: string, asked: readonly string[]): string[] {
+function seriesFor(scan: LandedScan, route: string, respondent: string, asked: readonly string[]): string[] {
   if (asked.length > 0) return [...asked];
   const prefix = `${route}|${respondent}|`;
   return [...scan.bitmaps.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
 }
 
-function seriesCoverage(route: RouteName, respondent: string, series: string, bits: Uint8Array, startMs: number): SeriesCoverage {
+function seriesCoverage(route: string, respondent: string, series: string, bits: Uint8Array, startMs: number): SeriesCoverage {
   const gaps: { start: string; end: string; hours: number }[] = [];
   let [nullHours, absentHours, runStart] = [0, 0, -1];
   for (let h = 0; h <= bits.length; h++) {

@@ -48,14 +48,16 @@ export class EiaNotFoundError extends EiaError {
 /** 429 OVER_RATE_LIMIT or an over-limit 403: pause the key for `retryAfterMs`, then retry. */
 export class EiaThrottledError extends EiaError {
   readonly retryAfterMs: number | undefined;
-  constructor(route: string, status: number, retryAfterMs: number | undefined) {
-    const wait = retryAfterMs === undefined ? 'no Retry-After' : `Retry-After ${retryAfterMs} ms`;
-    super('EIA_THROTTLED', `EIA throttled ${route} (HTTP ${status}, ${wait})`, 'throttle');
+  /** `service` lets another API's throttling (CAISO OASIS) share the retry loop with its own code. */
+  constructor(route: string, status: number, retryAfterMs: number | undefined, service: { name: string; code: string } = { name: 'EIA', code: 'EIA_THROTTLED' }) {
+    const wait = retryAfterMs === undefined ? 'no Retry-After' : `retry after ${retryAfterMs} ms`;
+    super(service.code, `${service.name} throttled ${route} (HTTP ${status}, ${wait})`, 'throttle');
     this.retryAfterMs = retryAfterMs;
   }
 }
 
-export type TransientKind = 'http5xx' | 'reset' | 'truncated' | 'timeout' | 'count-mismatch' | 'malformed';
+/** `busy`: the server asked us to come back later (CAISO error 1015, "GroupZip in processing"). */
+export type TransientKind = 'http5xx' | 'reset' | 'truncated' | 'timeout' | 'count-mismatch' | 'malformed' | 'busy';
 
 const TRANSIENT_CODES: Readonly<Record<TransientKind, string>> = {
   http5xx: 'EIA_SERVER_ERROR',
@@ -64,13 +66,15 @@ const TRANSIENT_CODES: Readonly<Record<TransientKind, string>> = {
   timeout: 'EIA_TIMEOUT',
   'count-mismatch': 'EIA_ROW_COUNT_MISMATCH',
   malformed: 'EIA_MALFORMED_RESPONSE',
+  busy: 'EIA_BUSY',
 };
 
 /** Faults that a retry can cure: 5xx, resets, truncated bodies, timeouts, short pages. */
 export class EiaTransientError extends EiaError {
   readonly kind: TransientKind;
-  constructor(kind: TransientKind, message: string, options: { cause?: unknown } = {}) {
-    super(TRANSIENT_CODES[kind], message, 'transient', options);
+  /** `code` overrides the EIA code for another API's transient faults (CAISO OASIS). */
+  constructor(kind: TransientKind, message: string, options: { cause?: unknown; code?: string } = {}) {
+    super(options.code ?? TRANSIENT_CODES[kind], message, 'transient', options.cause === undefined ? {} : { cause: options.cause });
     this.kind = kind;
   }
 }

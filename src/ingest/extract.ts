@@ -2,12 +2,12 @@
 // the manifest's size and sha256), fetch the rest at the key's budget, land each window (Arrow file, then manifest), and report counts and coverage.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { encodeRawFile } from './arrow.ts';
+import { encodeRawFile, type RawSource, type RawWriteMeta } from './arrow.ts';
 import { EiaClient } from './client.ts';
 import type { RowColumns } from './columns.ts';
 import { coverageReport, type CoverageReport } from './coverage.ts';
 import { EiaError, OutputError } from './errors.ts';
-import { WindowFetcher } from './fetch-window.ts';
+import { WindowFetcher, type WindowFetch } from './fetch-window.ts';
 import { formatHour, HOUR_MS } from './hours.ts';
 import { scanLanded } from './landed.ts';
 import { KeyLimiter } from './limiter.ts';
@@ -106,7 +106,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
 }
 
 /** Checks --out and reads its manifest; without --resume a folder holding a run is refused. */
-function openOutput(options: ExtractOptions): Manifest | undefined {
+export function openOutput(options: { readonly outDir: string; readonly resume: boolean; readonly source: RawSource }): Manifest | undefined {
   const existing = readManifest(options.outDir);
   if (existing && !options.resume) {
     throw new OutputError(`${options.outDir} already holds an extract run (${Object.keys(existing.windows).length} windows landed); pass --resume to continue it, or use another --out.`);
@@ -172,20 +172,43 @@ async function probeSeries(options: ExtractOptions, fetcher: WindowFetcher): Pro
 /** Windows written but not yet durable, at most (bounds memory when the disk is slow). */
 const MAX_LANDING = 16;
 
+/** What WindowRun needs of a planned window (EIA's PlannedWindow, CAISO's report windows). */
+export interface LandableWindow {
+  readonly id: string;
+  readonly route: RawWriteMeta['route'];
+  readonly respondents: readonly string[];
+  readonly series: readonly string[];
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** Fetches one window's rows (with its own retries), or says it came back empty. */
+export interface WindowSource<W extends LandableWindow> {
+  fetch(window: W): Promise<WindowFetch>;
+}
+
+/** The parts of a run's options that landing windows uses. */
+export interface LandingOptions {
+  readonly source: RawSource;
+  readonly outDir: string;
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((p: Progress) => void) | undefined;
+}
+
 /** Runs the windows with enough in progress to keep the limiter's slots booked. */
-class WindowRun {
+export class WindowRun<W extends LandableWindow = PlannedWindow> {
   private readonly outcomes = new Map<string, WindowOutcome>();
   private fatal: EiaError | undefined;
   private lastProgress = 0;
 
   constructor(
-    private readonly plan: Plan,
+    private readonly plan: { readonly windows: readonly W[] },
     private readonly manifest: Manifest,
     private readonly writer: ManifestWriter,
-    private readonly fetcher: WindowFetcher,
+    private readonly fetcher: WindowSource<W>,
     private readonly limiter: KeyLimiter,
     private readonly stats: RunStats,
-    private readonly options: ExtractOptions,
+    private readonly options: LandingOptions,
   ) {}
 
   async all(): Promise<{ outcomes: WindowOutcome[]; fatal: EiaError | undefined }> {
@@ -220,12 +243,12 @@ class WindowRun {
   }
 
   /** Fetches one window; resolves when the fetch is done, leaving its landing in `landing`. */
-  private async one(w: PlannedWindow, landing: Set<Promise<void>>): Promise<void> {
+  private async one(w: W, landing: Set<Promise<void>>): Promise<void> {
     try {
       const got = await this.fetcher.fetch(w);
       if (got.kind === 'empty') this.outcomes.set(w.id, { kind: 'empty', id: w.id });
       else {
-        const l: Promise<void> = this.land(w, got.rows, got.apiVersion).finally(() => landing.delete(l));
+        const l: Promise<void> = this.land(w, got.rows, got.apiVersion, got.intervals).finally(() => landing.delete(l));
         landing.add(l);
         return;
       }
@@ -238,9 +261,9 @@ class WindowRun {
   }
 
   /** Arrow file first (atomic), manifest second: a crash between them only repeats this window. */
-  private async land(w: PlannedWindow, rows: RowColumns, apiVersion: string): Promise<void> {
+  private async land(w: W, rows: RowColumns, apiVersion: string, intervals: Int32Array | undefined): Promise<void> {
     const file = `${w.id}.arrow`;
-    const bytes = encodeRawFile(rows, { source: this.options.source, route: w.route, windowStartMs: w.startMs, windowEndMs: w.endMs, retrievedAt: new Date().toISOString(), apiVersion });
+    const bytes = encodeRawFile(rows, { source: this.options.source, route: w.route, windowStartMs: w.startMs, windowEndMs: w.endMs, retrievedAt: new Date().toISOString(), apiVersion }, intervals);
     await writeFileAtomic(join(this.options.outDir, file), bytes);
     await this.writer.record(w.id, {
       route: w.route, file, start: formatHour(w.startMs), end: formatHour(w.endMs), respondents: [...w.respondents], series: [...w.series],

@@ -10,7 +10,14 @@ import { withRetries, type RetryPolicy } from './retry.ts';
 import type { RequestOutcome, RunStats } from './stats.ts';
 
 export type WindowFetch =
-  | { readonly kind: 'rows'; readonly rows: RowColumns; readonly apiVersion: string; readonly pages: number }
+  | {
+      readonly kind: 'rows';
+      readonly rows: RowColumns;
+      readonly apiVersion: string;
+      readonly pages: number;
+      /** Intervals averaged into each row (CAISO's sub-hourly reports); undefined for EIA. */
+      readonly intervals?: Int32Array;
+    }
   | { readonly kind: 'empty' };
 
 /** Window-level attempts when pages disagree (a revision landed between pages) or keys repeat. */

@@ -10,7 +10,8 @@ export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_SCHEMA = 'wattring.manifest/1';
 
 const LandedWindowSchema = z.object({
-  route: z.enum(['region-data', 'fuel-type-data']),
+  /** EIA route, or CAISO report and market run (`SLD_FCST:DAM`). */
+  route: z.string(),
   /** Path of the Arrow file relative to the out folder. */
   file: z.string(),
   start: z.string(),
@@ -27,7 +28,7 @@ export type LandedWindow = z.infer<typeof LandedWindowSchema>;
 
 const ManifestSchema = z.object({
   schema: z.literal(MANIFEST_SCHEMA),
-  source: z.enum(['eia', 'eia-sim']),
+  source: z.enum(['eia', 'eia-sim', 'caiso', 'caiso-sim']),
   /** Plan fingerprint (plan.ts); --resume refuses a folder planned differently. */
   plan: z.string(),
   /** The plan's inputs as given, for people and for `--resume` without the original flags. */

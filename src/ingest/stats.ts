@@ -2,11 +2,12 @@
 // and the rate-limit and ceiling efficiencies defined in docs/ingest.md ("Summary fields").
 import { PAGE_LENGTH } from './client.ts';
 
-export type RequestOutcome = 'ok' | 'throttled' | 'http5xx' | 'reset' | 'truncated' | 'timeout' | 'malformed' | 'count-mismatch' | 'fatal';
+/** `no-data`: answered with "no data" (CAISO 1000/1001), counted apart from `ok`; `busy`: come back later. */
+export type RequestOutcome = 'ok' | 'throttled' | 'http5xx' | 'reset' | 'truncated' | 'timeout' | 'malformed' | 'count-mismatch' | 'busy' | 'no-data' | 'fatal';
 
 export class RunStats {
   readonly byOutcome: Record<RequestOutcome, number> = {
-    ok: 0, throttled: 0, http5xx: 0, reset: 0, truncated: 0, timeout: 0, malformed: 0, 'count-mismatch': 0, fatal: 0,
+    ok: 0, throttled: 0, http5xx: 0, reset: 0, truncated: 0, timeout: 0, malformed: 0, 'count-mismatch': 0, busy: 0, 'no-data': 0, fatal: 0,
   };
   /** Latency of every answered request, ms of wall time. */
   readonly latencies: number[] = [];
@@ -45,13 +46,13 @@ export interface RateFigures {
   readonly rowsPerSecondServerTime: number;
   /** Achieved sustained request rate ÷ budget. */
   readonly rateLimitEfficiency: number;
-  /** Rows/s ÷ (budget × 5,000 rows per request). */
+  /** Rows/s ÷ (budget × the most rows one request can carry: 5,000 for EIA). */
   readonly ceilingEfficiency: number;
   readonly latencyP50Ms: number;
   readonly latencyP95Ms: number;
 }
 
-export function rateFigures(stats: RunStats, budgetPerHour: number, timeScale: number): RateFigures {
+export function rateFigures(stats: RunStats, budgetPerHour: number, timeScale: number, rowsPerRequestCeiling = PAGE_LENGTH): RateFigures {
   const activeSeconds = stats.requests > 0 ? (stats.lastEnd - stats.firstStart) / 1000 : 0;
   const requestsPerSecond = activeSeconds > 0 ? stats.requests / activeSeconds : 0;
   const rowsPerSecond = activeSeconds > 0 ? stats.rowsLanded / activeSeconds : 0;
@@ -64,7 +65,7 @@ export function rateFigures(stats: RunStats, budgetPerHour: number, timeScale: n
     requestsPerHourServerTime,
     rowsPerSecondServerTime,
     rateLimitEfficiency: requestsPerHourServerTime / budgetPerHour,
-    ceilingEfficiency: rowsPerSecondServerTime / ((budgetPerHour / 3600) * PAGE_LENGTH),
+    ceilingEfficiency: rowsPerSecondServerTime / ((budgetPerHour / 3600) * rowsPerRequestCeiling),
     latencyP50Ms: quantile(stats.latencies, 0.5),
     latencyP95Ms: quantile(stats.latencies, 0.95),
   };
