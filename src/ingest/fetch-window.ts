@@ -90,7 +90,8 @@ export class WindowFetcher {
   }
 }
 
-function outcomeOf(error: unknown): RequestOutcome {
+/** The stats outcome of a failed request (shared with the CAISO fetcher). */
+export function outcomeOf(error: unknown): RequestOutcome {
   if (error instanceof EiaThrottledError) return 'throttled';
   if (error instanceof EiaTransientError) return error.kind;
   return error instanceof EiaError && error.retry === 'fatal' ? 'fatal' : 'reset';

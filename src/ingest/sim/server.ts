@@ -4,10 +4,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { performance } from 'node:perf_hooks';
 import { SIM_LAST_HOUR, routeForPath } from './catalog.ts';
 import { SimPlan } from './dataset.ts';
+import { Delivery, type Reply } from './delivery.ts';
 import { dataBody, replies, type ErrorReply } from './envelope.ts';
 import { faultVariant, latencyMs, pickFault, stallMs } from './faults.ts';
 import { RateGate, formatRetryAfter } from './limiter.ts';
-import { resolveSimOptions, type EiaSimOptions, type FaultKind, type ResolvedSimOptions } from './options.ts';
+import { resolveSimOptions, type EiaSimOptions, type ResolvedSimOptions } from './options.ts';
 import { parseSimQuery } from './query.ts';
 import { StatsRecorder, type SimStats } from './stats.ts';
 
@@ -19,14 +20,6 @@ export interface EiaSimServer {
   close(): Promise<void>;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly body: Buffer;
-  readonly contentType: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly rows: number;
-}
-
 const toReply = (r: ErrorReply): Reply => ({
   status: r.status, body: Buffer.from(r.body), contentType: r.contentType, headers: r.headers ?? {}, rows: 0,
 });
@@ -34,12 +27,13 @@ const toReply = (r: ErrorReply): Reply => ({
 class SimHandler {
   readonly stats: StatsRecorder;
   private readonly gate: RateGate;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly delivery: Delivery;
   private backendRequests = 0;
 
   constructor(private readonly o: ResolvedSimOptions) {
     this.gate = new RateGate(o.rateLimitPerHour, o.burstPerSecond, o.timeScale);
     this.stats = new StatsRecorder(1000 / o.timeScale);
+    this.delivery = new Delivery(this.stats);
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -48,20 +42,20 @@ class SimHandler {
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     const gatewayReply = this.gateway(req.method ?? 'GET', url, now);
     if (gatewayReply !== undefined) {
-      this.send(res, gatewayReply);
+      this.delivery.send(res, gatewayReply);
       return;
     }
     const n = this.backendRequests++;
     const fault = pickFault(this.o.seed, n, this.o.faults);
     if (fault !== undefined) this.stats.fault(fault);
     if (fault === 'stall') {
-      this.later(res, stallMs(this.o.timeScale), () => req.socket.destroy());
+      this.delivery.later(res, stallMs(this.o.timeScale), () => req.socket.destroy());
       return;
     }
     let reply = this.backend(url);
     if (fault === 'http5xx') reply = toReply(faultVariant(this.o.seed, n) === 0 ? replies.badGateway() : replies.unavailable());
     const delay = latencyMs(this.o.seed, n, this.o.latencyMedianMs, reply.rows, this.o.timeScale);
-    this.later(res, delay, () => this.deliver(req, res, reply, fault, n));
+    this.delivery.later(res, delay, () => this.delivery.deliver(req, res, reply, fault, faultVariant(this.o.seed, n)));
   }
 
   /** What the API gateway answers before the backend sees a request: method, key, rate limit. */
@@ -86,50 +80,8 @@ class SimHandler {
     return { status: 200, body: Buffer.from(page.body, 'latin1'), contentType: 'application/json; charset=utf-8', headers: {}, rows: page.rows };
   }
 
-  /** Runs `fn` after `ms` unless the client went away or the server closed first. */
-  private later(res: ServerResponse, ms: number, fn: () => void): void {
-    if (ms <= 0) {
-      fn();
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    this.timers.add(timer);
-    res.on('close', () => {
-      clearTimeout(timer);
-      this.timers.delete(timer);
-    });
-  }
-
-  private deliver(req: IncomingMessage, res: ServerResponse, reply: Reply, fault: FaultKind | undefined, n: number): void {
-    if (res.destroyed) return;
-    const { body } = reply;
-    const head = { 'content-type': reply.contentType, ...reply.headers };
-    if (fault === 'reset') {
-      res.writeHead(reply.status, { ...head, 'content-length': String(body.length) });
-      res.write(body.subarray(0, Math.floor(body.length / 3)), () => req.socket.resetAndDestroy());
-    } else if (fault === 'truncated' && faultVariant(this.o.seed, n) === 0) {
-      res.writeHead(reply.status, head); // chunked, ended cleanly: a valid HTTP reply with half a JSON body
-      res.end(body.subarray(0, Math.floor(body.length / 2)));
-    } else if (fault === 'truncated') {
-      res.writeHead(reply.status, { ...head, 'content-length': String(body.length) });
-      res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
-    } else {
-      this.send(res, reply);
-    }
-  }
-
-  private send(res: ServerResponse, reply: Reply): void {
-    res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': String(reply.body.length), ...reply.headers });
-    res.end(reply.body);
-    this.stats.response(reply.status, reply.body.length, reply.rows);
-  }
-
   cancelPending(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.delivery.cancelPending();
   }
 }
 
