@@ -1,6 +1,7 @@
 // Public entry of the ingest stage: EIA v2 client, request plan, limiter, Arrow store, extract
-// run, and the simulated EIA server (./sim).
+// run, the simulated EIA server (./sim) and the CAISO OASIS client and twin (./caiso).
 export { encodeRawFile, rawMetadata } from './arrow.ts';
+export type { RawSource, RawWriteMeta } from './arrow.ts';
 export { EiaClient, PAGE_LENGTH } from './client.ts';
 export type { EiaClientOptions, Page, PageQuery } from './client.ts';
 export { newDicts, RowColumns, StringDict } from './columns.ts';
@@ -41,3 +42,4 @@ export { checkLandedFile, checkLandedFolder } from './verify.ts';
 export type { FileCheck, FileProblem, FolderCheck } from './verify.ts';
 export type { RateFigures } from './stats.ts';
 export * from './sim/index.ts';
+export * from './caiso/index.ts';

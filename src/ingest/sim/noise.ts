@@ -58,4 +58,8 @@ export const Stream = {
   latency: 20,
   fault: 21,
   faultVariant: 22,
+  caisoForecast: 30,
+  caisoInterval: 31,
+  caisoShuffle: 32,
+  caisoBusy: 33,
 } as const;
