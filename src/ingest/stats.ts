@@ -2,12 +2,15 @@
 // and the rate-limit and ceiling efficiencies defined in docs/ingest.md ("Summary fields").
 import { PAGE_LENGTH } from './client.ts';
 
-/** `no-data`: answered with "no data" (CAISO 1000/1001), counted apart from `ok`; `busy`: come back later. */
-export type RequestOutcome = 'ok' | 'throttled' | 'http5xx' | 'reset' | 'truncated' | 'timeout' | 'malformed' | 'count-mismatch' | 'busy' | 'no-data' | 'fatal';
+/**
+ * CAISO adds `no-data` (1000/1001, counted apart from `ok`), `busy` (1015: come back later) and
+ * `too-long` (1004: the window is split and asked again).
+ */
+export type RequestOutcome = 'ok' | 'throttled' | 'http5xx' | 'reset' | 'truncated' | 'timeout' | 'malformed' | 'count-mismatch' | 'busy' | 'no-data' | 'too-long' | 'fatal';
 
 export class RunStats {
   readonly byOutcome: Record<RequestOutcome, number> = {
-    ok: 0, throttled: 0, http5xx: 0, reset: 0, truncated: 0, timeout: 0, malformed: 0, 'count-mismatch': 0, busy: 0, 'no-data': 0, fatal: 0,
+    ok: 0, throttled: 0, http5xx: 0, reset: 0, truncated: 0, timeout: 0, malformed: 0, 'count-mismatch': 0, busy: 0, 'no-data': 0, 'too-long': 0, fatal: 0,
   };
   /** Latency of every answered request, ms of wall time. */
   readonly latencies: number[] = [];

@@ -57,7 +57,7 @@ export class CaisoWindowFetcher {
       this.limiter.observeLatency(end - start);
       return reply;
     } catch (error) {
-      this.stats.record(outcomeOf(error), start, Date.now());
+      this.stats.record(error instanceof CaisoWindowTooLongError ? 'too-long' : outcomeOf(error), start, Date.now());
       throw error;
     }
   }

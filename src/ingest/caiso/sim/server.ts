@@ -26,6 +26,8 @@ export interface CaisoSimOptions {
   readonly faults?: FaultRates;
   /** Probability that a data request is answered with ERR_CODE 1015 ("GroupZip in processing"). */
   readonly busy?: number;
+  /** Longest window answered before ERR_CODE 1004, days (OASIS: 31); smaller makes clients split. */
+  readonly maxSpanDays?: number;
 }
 
 export interface CaisoSimServer {
@@ -35,8 +37,6 @@ export interface CaisoSimServer {
   close(): Promise<void>;
 }
 
-const MAX_SPAN_MS = 31 * 86_400_000;
-
 class TwinHandler {
   readonly stats: StatsRecorder;
   private readonly gate: RateGate;
@@ -44,7 +44,11 @@ class TwinHandler {
   private readonly values: TwinValues;
   private backendRequests = 0;
 
-  constructor(private readonly o: ResolvedSimOptions, private readonly busy: number) {
+  constructor(
+    private readonly o: ResolvedSimOptions,
+    private readonly busy: number,
+    private readonly maxSpanMs: number,
+  ) {
     this.gate = new RateGate(o.rateLimitPerHour, o.burstPerSecond, o.timeScale);
     this.stats = new StatsRecorder(1000 / o.timeScale);
     this.delivery = new Delivery(this.stats);
@@ -84,7 +88,7 @@ class TwinHandler {
     if (start === undefined) return errorReply('1002', `startdatetime ${JSON.stringify(q.get('startdatetime'))}`);
     const end = parseOasisTime(q.get('enddatetime') ?? '');
     if (end === undefined) return errorReply('1002', `enddatetime ${JSON.stringify(q.get('enddatetime'))}`);
-    if (end - start > MAX_SPAN_MS) return errorReply('1004');
+    if (end - start > this.maxSpanMs) return errorReply('1004');
     if (this.busy > 0 && uniform(this.o.seed, Stream.caisoBusy, 0, n) < this.busy) return errorReply('1015');
     const csv = twinCsv(this.values, this.o.seed, run, start, end);
     if (csv.rows === 0) return errorReply('1000');
@@ -124,7 +128,9 @@ export async function startCaisoSimServer(options: CaisoSimOptions = {}): Promis
   const o = resolveSimOptions({ ...options, rateLimitPerHour: options.rateLimitPerHour ?? 720, burstPerSecond: options.burstPerSecond ?? 1 });
   const busy = options.busy ?? 0;
   if (!(busy >= 0 && busy <= 1)) throw new RangeError(`CAISO twin option busy must be a probability 0..1, got ${busy}`);
-  const handler = new TwinHandler(o, busy);
+  const maxSpanDays = options.maxSpanDays ?? 31;
+  if (!(maxSpanDays > 0)) throw new RangeError(`CAISO twin option maxSpanDays must be > 0, got ${maxSpanDays}`);
+  const handler = new TwinHandler(o, busy, maxSpanDays * 86_400_000);
   const server = createServer({ keepAlive: true }, (req, res) => handler.handle(req, res));
   server.keepAliveTimeout = 65_000;
   server.on('connection', (socket) => {
