@@ -123,7 +123,7 @@ export function openOutput(options: { readonly outDir: string; readonly resume: 
  * so their windows are fetched again (the new file replaces the old one atomically). The manifest on
  * disk loses an entry only when the next save happens, and never keeps one for a damaged file.
  */
-function dropDamaged(options: ExtractOptions, manifest: Manifest): DamagedWindow[] {
+export function dropDamaged(options: Pick<ExtractOptions, 'outDir' | 'onDamaged'>, manifest: Manifest): DamagedWindow[] {
   const damaged: DamagedWindow[] = [];
   for (const id of Object.keys(manifest.windows).sort()) {
     const entry = manifest.windows[id];

@@ -2,7 +2,7 @@
 // holds, fetch the rest at one request per 5 s, land them with the EIA run's code, and report.
 import { coverageReport, type CoverageReport } from '../coverage.ts';
 import { OutputError } from '../errors.ts';
-import { openOutput, WindowRun, type ExtractResult, type Progress } from '../extract.ts';
+import { dropDamaged, openOutput, WindowRun, type DamagedWindow, type ExtractResult, type Progress } from '../extract.ts';
 import { formatHour } from '../hours.ts';
 import { scanLanded, type LandedScan } from '../landed.ts';
 import { KeyLimiter } from '../limiter.ts';
@@ -32,6 +32,7 @@ export interface CaisoExtractOptions {
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
+  readonly onDamaged?: (d: DamagedWindow) => void;
 }
 
 export type CaisoExtractResult = Omit<ExtractResult, 'plan'> & {
@@ -54,6 +55,7 @@ export async function runCaisoExtract(options: CaisoExtractOptions): Promise<Cai
   const client = new CaisoClient({ baseUrl: options.baseUrl, timeoutMs: (options.timeoutMs ?? 120_000) / k, timeScale: k });
   try {
     const manifest: Manifest = existing ?? { schema: MANIFEST_SCHEMA, source: options.source, plan: plan.fingerprint, planInput: planJson(options.plan), windows: {} };
+    const refetched = dropDamaged(options, manifest);
     const fetcher = new CaisoWindowFetcher(client, limiter, defaultRetryPolicy(k), stats);
     const run = new WindowRun(plan, manifest, new ManifestWriter(options.outDir, manifest), fetcher, limiter, stats, options);
     const { outcomes, fatal } = await run.all();
@@ -61,7 +63,7 @@ export async function runCaisoExtract(options: CaisoExtractOptions): Promise<Cai
     const ceiling = rowsPerRequestCeiling(plan);
     return {
       plan, outcomes, stats, rates: rateFigures(stats, ratePerHour, k, ceiling), coverage: coverageOf(scan, plan), rowsPerRequestCeiling: ceiling,
-      contentSha256: scan.contentSha256, rowsOnDisk: scan.rows, duplicates: scan.duplicates,
+      contentSha256: scan.contentSha256, refetched, rowsOnDisk: scan.rows, duplicates: scan.duplicates,
       interrupted: options.signal?.aborted === true, fatal, wallSeconds: (Date.now() - wallStart) / 1000,
     };
   } finally {

@@ -1,6 +1,7 @@
 // The CAISO request plan: per report and market run, windows of at most 30 days (OASIS refuses
 // over 31) that tile [start, end] hour by hour with no gap and no overlap, with deterministic ids.
 import { createHash } from 'node:crypto';
+import type { CaisoRawRoute } from '../../core/index.ts';
 import { formatHour, HOUR_MS } from '../hours.ts';
 import { CAISO_REPORTS, expectedSeries, reportRunName, type CaisoReportRun } from './reports.ts';
 
@@ -20,7 +21,7 @@ export interface CaisoWindow {
   /** `SLD_FCST-DAM/<start>_<end>`: also the file stem under --out. */
   readonly id: string;
   /** `SLD_FCST:DAM`: the store's route of the file. */
-  readonly route: string;
+  readonly route: CaisoRawRoute;
   readonly run: CaisoReportRun;
   /** Areas or hubs a complete reply holds, and the series each has (empty: whatever lands). */
   readonly respondents: readonly string[];

@@ -1,6 +1,8 @@
 // The CAISO OASIS reports we ingest (DESIGN.md §2.2): query name, version, market runs, the
 // column naming the area or hub, and how a CSV row becomes a (respondent, series) of the store.
 
+import type { CaisoRawRoute } from '../../core/index.ts';
+
 export type CaisoReportName = 'SLD_FCST' | 'SLD_REN_FCST' | 'ENE_SLRS';
 
 export interface CaisoReportSpec {
@@ -43,7 +45,7 @@ export function isCaisoReport(name: string): name is CaisoReportName {
 }
 
 /** `SLD_FCST:DAM` — also the window's route and the prefix of its series names. */
-export function reportRunName(r: CaisoReportRun): string {
+export function reportRunName(r: CaisoReportRun): CaisoRawRoute {
   return `${r.report}:${r.marketRun}`;
 }
 
