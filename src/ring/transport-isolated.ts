@@ -1,7 +1,7 @@
 // Isolated-device transport: one GPUDevice per rank, and a transfer staged through host memory
 // like a PCIe/network hop (copy to a MAP_READ buffer and mapAsync on the sender, writeBuffer on
 // the receiver), optionally held to a link's latency and bandwidth.
-import { openGpu, type AdapterChoice, type Gpu } from '../kernels/index.ts';
+import { BufferUsage, openGpu, type AdapterChoice, type Gpu } from '../kernels/index.ts';
 import {
   linkMinimumMs,
   transferBytes,
@@ -11,8 +11,7 @@ import {
   type TransferRecord,
 } from './transport.ts';
 
-const MAP_READ = 0x0001; // GPUBufferUsage.MAP_READ and GPUMapMode.READ
-const COPY_DST = 0x0008;
+const { MAP_READ, COPY_DST } = BufferUsage; // MAP_READ's bit is also GPUMapMode.READ
 
 /** Reuses MAP_READ staging buffers of one device by size and tracks their peak bytes. */
 class StagingPool {
