@@ -1,4 +1,4 @@
-// No module in src/ imports itself through others (STYLE rule 8), type-only imports included; the
+// No module in src/ imports itself through others, type-only imports included; the
 // cycle finder is shown to catch cycles on small graphs first.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
