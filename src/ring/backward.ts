@@ -1,82 +1,63 @@
 // Ring backward pass: K/V blocks travel again (prefetched while computing) together with their
 // dK/dV accumulators (sent once the step's compute has added to them); dQ stays on its rank;
 // every block uses the forward's final log-sum-exp and delta = rowsum(dO ∘ O) (FlashAttention-2
-// backward, Dao 2023, alg. 2, distributed as in Liu et al. 2023).
+// backward, Dao 2023, alg. 2, distributed as in Liu et al. 2023). The last hop of the dK/dV
+// accumulators lands in the block owner's own dk/dv (the caller's buffers), not in a slot.
 import type { StepRecord } from './commlog.ts';
-import type { RingContext } from './forward.ts';
-import type { RankGrads, RankRuntime } from './rank.ts';
-import { blockSpans, kvAt, kvParts, nextRank, slotFor, stepRecords, submitStep } from './step.ts';
-import type { TransferRecord } from './transport.ts';
+import { ioOf, kvSendParts, rowsPerRank, successor, type RecordedStep, type RingContext } from './forward.ts';
+import type { RingBackwardIO } from './pass-io.ts';
+import { gradSpaceOf, type DkvBlock, type RankRuntime } from './rank.ts';
+import { blockSpans, encodeCopies, homeBlock, kvAt, slotFor, stepRecords, submitStep } from './step.ts';
+import { transferBytes, type TransferPart, type TransferRecord } from './transport.ts';
 
-function gradsOf(rt: RankRuntime): RankGrads {
-  if (!rt.grads) throw new Error(`rank ${rt.rank}: backward before loadGrad()`);
-  return rt.grads;
+/** The dK/dV accumulators rank `rt` adds into at `step`. */
+function dkvAt(rt: RankRuntime, step: number): DkvBlock {
+  return gradSpaceOf(rt).dkv[step % 2 === 0 ? 0 : 1];
 }
 
-function successor(ctx: RingContext, rt: RankRuntime): RankRuntime {
-  const to = ctx.ranks[nextRank(rt.rank, ctx.ranks.length)];
-  if (!to) throw new Error(`rank ${rt.rank} has no successor`);
-  return to;
-}
-
-function rowsPerRank(ctx: RingContext): number {
-  return ctx.layout.segmentsPerRank * ctx.layout.segmentRows;
-}
-
-/** Starts the K/V prefetch for step + 1 on every rank. */
-function sendKv(ctx: RingContext, step: number): Promise<TransferRecord>[] {
-  return ctx.ranks.map((rt) => {
-    const to = successor(ctx, rt);
-    return ctx.transport.send(rt.rank, to.rank, kvParts(kvAt(rt, step), to.slots[slotFor(step)], rowsPerRank(ctx), ctx.rowBytes));
-  });
-}
-
-/** Starts every rank's send of the dK/dV accumulators it just added to. */
-function sendDkv(ctx: RingContext, step: number): Promise<TransferRecord>[] {
+/** dK/dV parts rank `rt` sends after `step`: to the successor's next slot, or home after the last step. */
+function dkvSendParts(ctx: RingContext, io: readonly RingBackwardIO[], rt: RankRuntime, step: number): TransferPart[] {
+  const to = successor(ctx, rt);
+  const last = step === ctx.ranks.length - 1;
+  const dst: DkvBlock = last ? ioOf(io, to.rank) : gradSpaceOf(to).dkv[slotFor(step)];
+  const src = dkvAt(rt, step);
   const bytes = rowsPerRank(ctx) * ctx.rowBytes;
-  return ctx.ranks.map((rt) => {
-    const to = successor(ctx, rt);
-    const src = gradsOf(rt).dkv[step % 2 === 0 ? 0 : 1];
-    const dst = gradsOf(to).dkv[slotFor(step)];
-    return ctx.transport.send(rt.rank, to.rank, [
-      { src: src.dk, dst: dst.dk, bytes },
-      { src: src.dv, dst: dst.dv, bytes },
-    ]);
-  });
+  return [
+    { src: src.dk, dst: dst.dk, bytes },
+    { src: src.dv, dst: dst.dv, bytes },
+  ];
 }
 
-function encodePrep(encoder: GPUCommandEncoder, rt: RankRuntime): void {
-  const g = gradsOf(rt);
-  rt.attn.encodeBackwardPrep(encoder, { o: rt.o, dO: g.dO, rows: rt.rows, delta: g.delta });
-  encoder.clearBuffer(g.dq);
+function encodePrep(encoder: GPUCommandEncoder, rt: RankRuntime, own: RingBackwardIO): void {
+  const g = gradSpaceOf(rt);
+  rt.attn.encodeBackwardPrep(encoder, { o: own.o, dO: own.dO, rows: rt.rows, delta: g.delta });
+  encoder.clearBuffer(own.dq);
   encoder.clearBuffer(g.dkv[0].dk);
   encoder.clearBuffer(g.dkv[0].dv);
 }
 
-function encodeBlocks(ctx: RingContext, step: number, encoder: GPUCommandEncoder, rt: RankRuntime): void {
+function encodeBlocks(ctx: RingContext, io: readonly RingBackwardIO[], step: number, encoder: GPUCommandEncoder, rt: RankRuntime): void {
   const plan = ctx.plans[step]?.[rt.rank];
   if (!plan) throw new Error(`no plan for step ${step} rank ${rt.rank}`);
-  const g = gradsOf(rt);
-  const kv = kvAt(rt, step);
-  const dkv = g.dkv[step % 2 === 0 ? 0 : 1];
-  if (step === 0) encodePrep(encoder, rt);
-  const common = { q: rt.q, qPos: rt.home.pos, k: kv.k, v: kv.v, kPos: kv.pos, dO: g.dO, lse: rt.lse, delta: g.delta, dq: g.dq, dk: dkv.dk, dv: dkv.dv };
+  const own = ioOf(io, rt.rank);
+  const kv = kvAt(rt, homeBlock(rt, own), step);
+  const dkv = dkvAt(rt, step);
+  if (step === 0) encodePrep(encoder, rt, own);
+  const g = gradSpaceOf(rt);
+  const common = { q: own.q, qPos: rt.pos, k: kv.k, v: kv.v, kPos: kv.pos, dO: own.dO, lse: own.lse, delta: g.delta, dq: own.dq, dk: dkv.dk, dv: dkv.dv };
   for (const span of blockSpans(plan.pairs, ctx.layout.segmentRows, rowsPerRank(ctx))) {
     rt.attn.encodeBackwardBlock(encoder, { ...common, ...span });
   }
 }
 
-/**
- * Runs the R backward steps. The dK/dV of the block a rank holds at the last step go one more hop,
- * home to the block's owner, so afterwards rank r's dkv slot `R % 2` holds dK, dV of its own rows.
- */
-export async function runRingBackward(ctx: RingContext): Promise<StepRecord[]> {
+/** Runs the R backward steps through the transport (after the forward filled io's o and lse). */
+export async function runRingBackward(ctx: RingContext, io: readonly RingBackwardIO[]): Promise<StepRecord[]> {
   const R = ctx.ranks.length;
   const log: StepRecord[] = [];
   for (let step = 0; step < R; step++) {
-    const kvSends = step < R - 1 ? sendKv(ctx, step) : [];
-    const intervals = await submitStep(ctx.ranks, `ring backward step ${step}`, (encoder, rt) => encodeBlocks(ctx, step, encoder, rt));
-    const dkvSends = sendDkv(ctx, step);
+    const kvSends = step < R - 1 ? ctx.ranks.map((rt) => ctx.transport.send(rt.rank, successor(ctx, rt).rank, kvSendParts(ctx, io, rt, step))) : [];
+    const intervals = await submitStep(ctx.ranks, `ring backward step ${step}`, (encoder, rt) => encodeBlocks(ctx, io, step, encoder, rt));
+    const dkvSends = ctx.ranks.map((rt) => ctx.transport.send(rt.rank, successor(ctx, rt).rank, dkvSendParts(ctx, io, rt, step)));
     const kvDone = await Promise.all(kvSends);
     const dkvDone = await Promise.all(dkvSends);
     const sends = ctx.ranks.map((rt) => [kvDone[rt.rank], dkvDone[rt.rank]].filter((t): t is TransferRecord => t !== undefined));
@@ -85,7 +66,27 @@ export async function runRingBackward(ctx: RingContext): Promise<StepRecord[]> {
   return log;
 }
 
-/** The dkv slot that holds a rank's own final dK/dV after runRingBackward. */
-export function finalDkvSlot(ranks: number): 0 | 1 {
-  return ranks % 2 === 0 ? 0 : 1;
+/** Records the whole backward pass into `encoder` (every rank on one device). */
+export function encodeRingBackward(ctx: RingContext, io: readonly RingBackwardIO[], encoder: GPUCommandEncoder): RecordedStep[] {
+  const R = ctx.ranks.length;
+  const moved = new Map<string, RecordedStep>();
+  const add = (step: number, rt: RankRuntime, parts: readonly TransferPart[]): void => {
+    const key = `${step}:${rt.rank}`;
+    const bytes = (moved.get(key)?.bytes ?? 0) + transferBytes(parts);
+    moved.set(key, { step, rank: rt.rank, to: successor(ctx, rt).rank, bytes });
+  };
+  for (let step = 0; step < R; step++) {
+    for (const rt of ctx.ranks) {
+      const parts = step < R - 1 ? kvSendParts(ctx, io, rt, step) : [];
+      encodeCopies(encoder, parts);
+      add(step, rt, parts);
+    }
+    for (const rt of ctx.ranks) encodeBlocks(ctx, io, step, encoder, rt);
+    for (const rt of ctx.ranks) {
+      const parts = dkvSendParts(ctx, io, rt, step);
+      encodeCopies(encoder, parts);
+      add(step, rt, parts);
+    }
+  }
+  return [...moved.values()];
 }

@@ -31,6 +31,11 @@ export interface StepRecord {
   readonly overlapFraction: number;
   /** Time after the compute finished until this rank's sends had landed (exposed communication). */
   readonly exposedMs: number;
+  /**
+   * 'step': compute and transfers timed per step (stepped through the transport); 'pass': the
+   * pass was one submit on a shared device, so computeMs is the whole pass and copies ran in-queue.
+   */
+  readonly timing: 'step' | 'pass';
 }
 
 export function overlapMs(a: Interval, b: Interval): number {
@@ -63,6 +68,7 @@ export function stepRecord(pass: RingPass, plan: StepPlan, compute: Interval, se
     computeMs: compute.endMs - compute.startMs,
     overlapFraction: transferMs > 0 ? hiddenMs / transferMs : 1,
     exposedMs: lastEnd - compute.endMs,
+    timing: 'step',
   };
 }
 

@@ -1,12 +1,16 @@
 // Ring forward pass: R steps; at each, every rank folds the visiting K/V block into its running
 // softmax state while sending that block on to the next rank (double-buffered), then finalizes
 // O and the log-sum-exp (Liu et al. 2023, "Ring Attention with Blockwise Transformers").
-import type { StepRecord } from './commlog.ts';
+// Two drivers: `runRingForward` steps through the transport (any mode; one submit per device per
+// step, timed per step) and `encodeRingForward` records the whole pass into one encoder on a
+// shared device (no host wait between steps: in-queue copies are ordered with the folds).
+import { stepRecord, type StepRecord } from './commlog.ts';
 import type { RingLayout } from './layout.ts';
+import type { RingForwardIO } from './pass-io.ts';
 import type { RankRuntime } from './rank.ts';
 import type { StepPlan } from './schedule.ts';
-import { blockSpans, kvAt, kvParts, nextRank, slotFor, stepRecords, submitStep } from './step.ts';
-import type { RingTransport, TransferRecord } from './transport.ts';
+import { blockSpans, encodeCopies, homeBlock, kvAt, kvParts, nextRank, slotFor, stepRecords, submitStep } from './step.ts';
+import { transferBytes, type RingTransport, type TransferPart, type TransferRecord } from './transport.ts';
 
 export interface RingContext {
   readonly layout: RingLayout;
@@ -18,40 +22,95 @@ export interface RingContext {
   readonly rowBytes: number;
 }
 
-/** Starts every rank's send of the block it computes on at `step` to the next rank. */
-function sendKv(ctx: RingContext, step: number): Promise<TransferRecord>[] {
-  const rows = ctx.layout.segmentsPerRank * ctx.layout.segmentRows;
-  return ctx.ranks.map((rt) => {
-    const to = ctx.ranks[nextRank(rt.rank, ctx.ranks.length)];
-    if (!to) throw new Error(`rank ${rt.rank} has no successor`);
-    return ctx.transport.send(rt.rank, to.rank, kvParts(kvAt(rt, step), to.slots[slotFor(step)], rows, ctx.rowBytes));
-  });
+export function rowsPerRank(ctx: RingContext): number {
+  return ctx.layout.segmentsPerRank * ctx.layout.segmentRows;
 }
 
-function encodeFolds(ctx: RingContext, step: number, encoder: GPUCommandEncoder, rt: RankRuntime): void {
+export function successor(ctx: RingContext, rt: RankRuntime): RankRuntime {
+  const to = ctx.ranks[nextRank(rt.rank, ctx.ranks.length)];
+  if (!to) throw new Error(`rank ${rt.rank} has no successor`);
+  return to;
+}
+
+export function ioOf<T>(io: readonly T[], rank: number): T {
+  const x = io[rank];
+  if (x === undefined) throw new Error(`no pass IO for rank ${rank}`);
+  return x;
+}
+
+/** The K/V parts rank `rt` sends at `step` (the block it computes on) into its successor's slot. */
+export function kvSendParts(ctx: RingContext, io: readonly RingForwardIO[], rt: RankRuntime, step: number): TransferPart[] {
+  const to = successor(ctx, rt);
+  return kvParts(kvAt(rt, homeBlock(rt, ioOf(io, rt.rank)), step), to.slots[slotFor(step)], rowsPerRank(ctx), ctx.rowBytes);
+}
+
+function encodeFolds(ctx: RingContext, io: readonly RingForwardIO[], step: number, encoder: GPUCommandEncoder, rt: RankRuntime): void {
   const plan = ctx.plans[step]?.[rt.rank];
   if (!plan) throw new Error(`no plan for step ${step} rank ${rt.rank}`);
-  const kv = kvAt(rt, step);
+  const own = ioOf(io, rt.rank);
+  const kv = kvAt(rt, homeBlock(rt, own), step);
   if (step === 0) rt.state.encodeReset(encoder);
-  const rows = ctx.layout.segmentsPerRank * ctx.layout.segmentRows;
-  for (const span of blockSpans(plan.pairs, ctx.layout.segmentRows, rows)) {
-    rt.attn.encodeFold(encoder, { q: rt.q, qPos: rt.home.pos, k: kv.k, v: kv.v, kPos: kv.pos, state: rt.state, ...span });
+  for (const span of blockSpans(plan.pairs, ctx.layout.segmentRows, rowsPerRank(ctx))) {
+    rt.attn.encodeFold(encoder, { q: own.q, qPos: rt.pos, k: kv.k, v: kv.v, kPos: kv.pos, state: rt.state, ...span });
   }
 }
 
-/** Runs the R forward steps and the finalize; O and lse are left in each rank's buffers. */
-export async function runRingForward(ctx: RingContext): Promise<StepRecord[]> {
+function encodeFinalize(io: readonly RingForwardIO[], encoder: GPUCommandEncoder, rt: RankRuntime): void {
+  const own = ioOf(io, rt.rank);
+  rt.attn.encodeFinalize(encoder, { state: rt.state, o: own.o, lse: own.lse });
+}
+
+/** Runs the R forward steps and the finalize through the transport; O and lse land in `io`. */
+export async function runRingForward(ctx: RingContext, io: readonly RingForwardIO[]): Promise<StepRecord[]> {
   const R = ctx.ranks.length;
   const log: StepRecord[] = [];
   for (let step = 0; step < R; step++) {
     // Sends go first so the sender's read is queued ahead of this step's compute.
-    const sends = step < R - 1 ? sendKv(ctx, step) : [];
-    const intervals = await submitStep(ctx.ranks, `ring forward step ${step}`, (encoder, rt) => encodeFolds(ctx, step, encoder, rt));
+    const sends = step < R - 1 ? ctx.ranks.map((rt) => ctx.transport.send(rt.rank, successor(ctx, rt).rank, kvSendParts(ctx, io, rt, step))) : [];
+    const intervals = await submitStep(ctx.ranks, `ring forward step ${step}`, (encoder, rt) => encodeFolds(ctx, io, step, encoder, rt));
     const done = await Promise.all(sends);
     log.push(...stepRecords('forward', ctx.plans[step] ?? [], intervals, done.map((d) => [d])));
   }
-  await submitStep(ctx.ranks, 'ring forward finalize', (encoder, rt) =>
-    rt.attn.encodeFinalize(encoder, { state: rt.state, o: rt.o, lse: rt.lse }),
-  );
+  await submitStep(ctx.ranks, 'ring forward finalize', (encoder, rt) => encodeFinalize(io, encoder, rt));
   return log;
+}
+
+/**
+ * Records the whole forward pass into `encoder` (every rank on one device). Returns what each step
+ * moves, for the log once the caller's submit has finished (`recordedLog`).
+ */
+export function encodeRingForward(ctx: RingContext, io: readonly RingForwardIO[], encoder: GPUCommandEncoder): RecordedStep[] {
+  const R = ctx.ranks.length;
+  const moved: RecordedStep[] = [];
+  for (let step = 0; step < R; step++) {
+    for (const rt of ctx.ranks) {
+      const parts = step < R - 1 ? kvSendParts(ctx, io, rt, step) : [];
+      encodeCopies(encoder, parts);
+      moved.push({ step, rank: rt.rank, to: successor(ctx, rt).rank, bytes: transferBytes(parts) });
+    }
+    for (const rt of ctx.ranks) encodeFolds(ctx, io, step, encoder, rt);
+  }
+  for (const rt of ctx.ranks) encodeFinalize(io, encoder, rt);
+  return moved;
+}
+
+/** Bytes one rank's in-queue copies moved at one step of a recorded pass. */
+export interface RecordedStep {
+  readonly step: number;
+  readonly rank: number;
+  readonly to: number;
+  readonly bytes: number;
+}
+
+/**
+ * Log rows of a recorded pass. Its copies and compute were one submit, so each step carries the
+ * pass's interval as its compute time and its copies as zero-length, in-queue transfers.
+ */
+export function recordedLog(ctx: RingContext, pass: 'forward' | 'backward', moved: readonly RecordedStep[], interval: { startMs: number; endMs: number }): StepRecord[] {
+  return moved.map((m) => {
+    const plan = ctx.plans[m.step]?.[m.rank];
+    if (!plan) throw new Error(`no plan for step ${m.step} rank ${m.rank}`);
+    const sends: TransferRecord[] = m.bytes > 0 ? [{ from: m.rank, to: m.to, bytes: m.bytes, startMs: interval.startMs, endMs: interval.startMs }] : [];
+    return { ...stepRecord(pass, plan, interval, sends), timing: 'pass' };
+  });
 }

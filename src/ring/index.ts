@@ -2,9 +2,12 @@
 // transports, coordinator, communication log). Its ground truth is the kernels' dense f64 reference
 // (attentionForwardRef, attentionBackwardRef and their row forms, src/kernels/ops/attention.ref.ts).
 export { createRingAttention } from './ring.ts';
-export type { RankMemory, RingAttention, RingConfig, RingInputs } from './ring.ts';
-export { gatherRows, isRingLayoutKind, paddedLength, planLayout, RING_LAYOUTS, shardRows, validateRingShape } from './layout.ts';
-export type { RingLayout, RingLayoutKind, RingSegment } from './layout.ts';
+export type { RankMemory, RecordedPass, RingAttention, RingConfig, RingInputs } from './ring.ts';
+export type { RingBackwardIO, RingForwardIO } from './pass-io.ts';
+export { createGradientCollective } from './collective.ts';
+export type { CollectiveRecord, GradientCollective } from './collective.ts';
+export { gatherRows, isRingLayoutKind, paddedLength, planLayout, RING_CONFIG_NAMES, RING_LAYOUTS, shardRows, validateRingShape } from './layout.ts';
+export type { RingLayout, RingLayoutKind, RingSegment, RingShapeNames } from './layout.ts';
 export { imbalance, originAt, pairFullyMasked, planRing, rankWork, unmaskedPairs } from './schedule.ts';
 export type { BlockPair, RankWork, StepPlan } from './schedule.ts';
 export { linkMinimumMs, TRANSPORT_MODES, transferBytes } from './transport.ts';

@@ -31,7 +31,7 @@ export function writePositions(ranks: readonly RankRuntime[], layout: RingLayout
       out.set(s.positions, offset);
       offset += s.rows;
     }
-    rt.gpu.device.queue.writeBuffer(rt.home.pos, 0, out);
+    rt.gpu.device.queue.writeBuffer(rt.pos, 0, out);
   }
 }
 

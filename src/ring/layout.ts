@@ -33,22 +33,31 @@ export function isRingLayoutKind(value: string): value is RingLayoutKind {
   return (RING_LAYOUTS as readonly string[]).includes(value);
 }
 
-/** Checks ranks and length as the `--ranks`/`--seq-len`/`--layout` flags name them. */
-export function validateRingShape(seqLen: number, ranks: number, kind: string): RingLayoutKind {
+/** What the shape errors call each value: config field names by default, CLI flags from the CLI. */
+export interface RingShapeNames {
+  readonly seqLen: string;
+  readonly ranks: string;
+  readonly layout: string;
+}
+
+export const RING_CONFIG_NAMES: RingShapeNames = { seqLen: 'RingConfig.seqLen', ranks: 'RingConfig.ranks', layout: 'RingConfig.layout' };
+
+/** Checks ranks, length and layout; errors name them as `names` says. */
+export function validateRingShape(seqLen: number, ranks: number, kind: string, names: RingShapeNames = RING_CONFIG_NAMES): RingLayoutKind {
   if (!Number.isInteger(seqLen) || seqLen < 1) {
-    throw new UsageError('RING_SEQ_LEN', `--seq-len must be a positive integer, got ${seqLen}`);
+    throw new UsageError('RING_SEQ_LEN', `${names.seqLen} must be a positive integer, got ${seqLen}`);
   }
   if (!Number.isInteger(ranks) || ranks < 1) {
-    throw new UsageError('RING_RANKS', `--ranks must be a positive integer, got ${ranks}`);
+    throw new UsageError('RING_RANKS', `${names.ranks} must be a positive integer, got ${ranks}`);
   }
   if (ranks > seqLen) {
     throw new UsageError(
       'RING_RANKS',
-      `--ranks ${ranks} is larger than --seq-len ${seqLen}: every rank needs at least one row; use --ranks <= ${seqLen}`,
+      `${names.ranks} ${ranks} is larger than ${names.seqLen} ${seqLen}: every rank needs at least one row; use ${names.ranks} <= ${seqLen}`,
     );
   }
   if (!isRingLayoutKind(kind)) {
-    throw new UsageError('RING_LAYOUT', `--layout '${kind}' is unknown; expected one of ${RING_LAYOUTS.join(', ')}`);
+    throw new UsageError('RING_LAYOUT', `${names.layout} '${kind}' is unknown; expected one of ${RING_LAYOUTS.join(', ')}`);
   }
   return kind;
 }

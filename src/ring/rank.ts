@@ -1,5 +1,7 @@
-// One rank's GPU buffers and the bytes they hold: every buffer a rank allocates goes through its
-// RankStore, so peak memory per rank is counted, not estimated.
+// One rank's ring workspace and the bytes it holds: every buffer a rank allocates goes through its
+// RankStore, so peak memory per rank is counted, not estimated. The workspace (positions, two K/V
+// slots, softmax state, delta, two travelling dK/dV slots) is sized for one sequence length and
+// reused by every pass and every layer; the tensors a pass reads and writes belong to the caller.
 import { STORAGE_USAGE as STORAGE, type AttentionKernels, type AttentionState, type Gpu } from '../kernels/index.ts';
 
 /** A visiting (or home) K/V block: k, v `[rows, H, D]` f32 and their positions `[rows]` u32. */
@@ -15,11 +17,9 @@ export interface DkvBlock {
   readonly dv: GPUBuffer;
 }
 
-/** Backward-only buffers: dO, delta `[rows, H]`, dQ (stays home) and two travelling dK/dV slots. */
-export interface RankGrads {
-  readonly dO: GPUBuffer;
+/** Backward-only workspace: delta `[rows, H]` and two travelling dK/dV slots. */
+export interface RankGradSpace {
   readonly delta: GPUBuffer;
-  readonly dq: GPUBuffer;
   readonly dkv: readonly [DkvBlock, DkvBlock];
 }
 
@@ -68,7 +68,7 @@ export class RankStore {
   }
 }
 
-/** Everything one rank holds: its rows (home Q/K/V), two K/V slots for the ring, forward outputs. */
+/** What one rank holds for the ring: its row positions, the K/V slots and the softmax state. */
 export interface RankRuntime {
   readonly rank: number;
   readonly gpu: Gpu;
@@ -76,44 +76,36 @@ export interface RankRuntime {
   readonly store: RankStore;
   /** Rows this rank holds (segments × segmentRows, pads included). */
   readonly rows: number;
-  readonly q: GPUBuffer;
-  readonly home: KvBlock;
+  /** `[rows]` u32: the absolute position of each of this rank's rows (PAD_POSITION for pads). */
+  readonly pos: GPUBuffer;
   /** Double buffer: the block being computed on and the one in transit to this rank. */
   readonly slots: readonly [KvBlock, KvBlock];
   readonly state: AttentionState;
-  readonly o: GPUBuffer;
-  readonly lse: GPUBuffer;
-  grads?: RankGrads;
+  grads?: RankGradSpace;
 }
 
 export function allocateRank(rank: number, gpu: Gpu, attn: AttentionKernels, rows: number): RankRuntime {
   const store = new RankStore(rank, gpu);
-  const { heads: H, headDim: D } = attn.config;
-  const block = rows * H * D * 4;
+  const block = rowBytes(attn) * rows;
   const kv = (label: string): KvBlock => ({
     k: store.buffer(block, `${label} k`),
     v: store.buffer(block, `${label} v`),
     pos: store.buffer(rows * 4, `${label} pos`),
   });
-  return {
-    rank, gpu, attn, store, rows,
-    q: store.buffer(block, 'q'),
-    home: kv('home'),
-    slots: [kv('slot0'), kv('slot1')],
-    state: store.state(attn, rows),
-    o: store.buffer(block, 'o'),
-    lse: store.buffer(rows * H * 4, 'lse'),
-  };
+  return { rank, gpu, attn, store, rows, pos: store.buffer(rows * 4, 'pos'), slots: [kv('slot0'), kv('slot1')], state: store.state(attn, rows) };
 }
 
-export function allocateGrads(rt: RankRuntime): RankGrads {
-  const { heads: H, headDim: D } = rt.attn.config;
-  const block = rt.rows * H * D * 4;
-  const dkv = (label: string): DkvBlock => ({ dk: rt.store.buffer(block, `${label} dk`), dv: rt.store.buffer(block, `${label} dv`) });
-  return {
-    dO: rt.store.buffer(block, 'dO'),
-    delta: rt.store.buffer(rt.rows * H * 4, 'delta'),
-    dq: rt.store.buffer(block, 'dq'),
-    dkv: [dkv('slot0'), dkv('slot1')],
-  };
+/** The backward workspace, allocated on the first backward pass and kept. */
+export function gradSpaceOf(rt: RankRuntime): RankGradSpace {
+  if (!rt.grads) {
+    const block = rowBytes(rt.attn) * rt.rows;
+    const dkv = (label: string): DkvBlock => ({ dk: rt.store.buffer(block, `${label} dk`), dv: rt.store.buffer(block, `${label} dv`) });
+    rt.grads = { delta: rt.store.buffer(rt.rows * rt.attn.config.heads * 4, 'delta'), dkv: [dkv('slot0'), dkv('slot1')] };
+  }
+  return rt.grads;
+}
+
+/** Bytes of one row of q, k, v or o: H·D f32. */
+export function rowBytes(attn: AttentionKernels): number {
+  return attn.config.heads * attn.config.headDim * 4;
 }

@@ -1,5 +1,6 @@
 // What forward and backward steps share: ranks grouped by device (one command encoder and one
-// submit per device per step), the K/V block a rank holds at a step, and the log rows.
+// submit per device per step, or one encoder for a whole pass on a shared device), the K/V block
+// a rank holds at a step, and the log rows.
 import { stepRecord, type Interval, type RingPass, type StepRecord } from './commlog.ts';
 import type { KvBlock, RankRuntime } from './rank.ts';
 import type { BlockPair, StepPlan } from './schedule.ts';
@@ -28,9 +29,14 @@ export function submitStep(
   });
 }
 
-/** The K/V block rank `rt` computes on at `step`: its own at step 0, then the slot it received. */
-export function kvAt(rt: RankRuntime, step: number): KvBlock {
-  return step === 0 ? rt.home : rt.slots[step % 2 === 0 ? 0 : 1];
+/** The K/V block rank `rt` computes on at `step`: its own (`home`) at step 0, then the slot it received. */
+export function kvAt(rt: RankRuntime, home: KvBlock, step: number): KvBlock {
+  return step === 0 ? home : rt.slots[step % 2 === 0 ? 0 : 1];
+}
+
+/** A rank's own K/V block: the caller's k and v with the rank's row positions. */
+export function homeBlock(rt: RankRuntime, io: { readonly k: GPUBuffer; readonly v: GPUBuffer }): KvBlock {
+  return { k: io.k, v: io.v, pos: rt.pos };
 }
 
 /** The slot a block sent at `step` lands in (the receiver computes on it at step + 1). */
@@ -44,6 +50,11 @@ export function kvParts(src: KvBlock, dst: KvBlock, rows: number, rowBytes: numb
     { src: src.v, dst: dst.v, bytes: rows * rowBytes },
     { src: src.pos, dst: dst.pos, bytes: rows * 4 },
   ];
+}
+
+/** Records `parts` as in-queue copies (shared device: ordered with the compute around them). */
+export function encodeCopies(encoder: GPUCommandEncoder, parts: readonly TransferPart[]): void {
+  for (const p of parts) encoder.copyBufferToBuffer(p.src, 0, p.dst, 0, p.bytes);
 }
 
 /** Log rows of one step: each rank's plan, compute interval and the sends it made. */

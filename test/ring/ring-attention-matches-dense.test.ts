@@ -20,7 +20,7 @@ describeGpu('ring attention matches dense attention', (gpu) => {
   // backward takes ~20 s of CPU there (more wall time on a loaded machine), so pay it up front.
   beforeAll(async () => {
     for (const causal of [true, false]) {
-      const config = { seqLen: 8, ranks: 1, layout: 'contiguous', heads: H, headDim: D, causal };
+      const config = { seqLen: 8, ranks: 1, layout: 'contiguous', heads: H, headDim: D, causal } as const;
       await runRing(createSharedTransport(gpu(), 1), config, caseInputs({ T: 8, H, D, seed: 1 }));
     }
   }, 600_000);

@@ -10,18 +10,23 @@ import { createRingAttention, createSharedTransport, planLayout, validateRingSha
 import { describeGpu } from '../support/gpu.ts';
 
 describe('ring shape validation', () => {
-  it('rejects R larger than T, naming --ranks and --seq-len', () => {
+  it('rejects R larger than T, naming the config fields', () => {
     expect(() => planLayout('zigzag', 3, 4)).toThrow(UsageError);
-    expect(() => planLayout('zigzag', 3, 4)).toThrow(/--ranks 4 is larger than --seq-len 3/);
+    expect(() => planLayout('zigzag', 3, 4)).toThrow(/RingConfig.ranks 4 is larger than RingConfig.seqLen 3/);
   });
 
   it('rejects an unknown layout, listing the known ones', () => {
-    expect(() => validateRingShape(16, 2, 'spiral')).toThrow(/--layout 'spiral' is unknown; expected one of contiguous, zigzag, striped/);
+    expect(() => validateRingShape(16, 2, 'spiral')).toThrow(/RingConfig.layout 'spiral' is unknown; expected one of contiguous, zigzag, striped/);
   });
 
   it('rejects non-integer ranks and lengths', () => {
-    expect(() => validateRingShape(16, 0, 'zigzag')).toThrow(/--ranks must be a positive integer/);
-    expect(() => validateRingShape(15.5, 2, 'zigzag')).toThrow(/--seq-len must be a positive integer/);
+    expect(() => validateRingShape(16, 0, 'zigzag')).toThrow(/RingConfig.ranks must be a positive integer/);
+    expect(() => validateRingShape(15.5, 2, 'zigzag')).toThrow(/RingConfig.seqLen must be a positive integer/);
+  });
+
+  it('names CLI flags when the CLI passes them', () => {
+    const flags = { seqLen: '--seq-len', ranks: '--ranks', layout: '--layout' };
+    expect(() => validateRingShape(3, 4, 'zigzag', flags)).toThrow(/--ranks 4 is larger than --seq-len 3/);
   });
 });
 
@@ -46,7 +51,7 @@ describeGpu('ring input shapes', (gpu) => {
   });
 
   it('rejects a transport with a different rank count', async () => {
-    await expect(createRingAttention(createSharedTransport(gpu(), 3), base)).rejects.toThrow(/--ranks 2 does not match the transport's 3 ranks/);
+    await expect(createRingAttention(createSharedTransport(gpu(), 3), base)).rejects.toThrow(/RingConfig.ranks 2 does not match the transport's 3 ranks/);
   });
 });
 

@@ -94,7 +94,7 @@ export interface OverheadPct {
 type Progress = (line: string) => void;
 
 function checkOptions(o: RingBenchOptions): { layout: RingLayoutKind; mode: TransportMode } {
-  const layout = validateRingShape(o.seqLen, o.ranks, o.layout);
+  const layout = validateRingShape(o.seqLen, o.ranks, o.layout, { seqLen: '--seq-len', ranks: '--ranks', layout: '--layout' });
   const mode = TRANSPORT_MODES.find((m) => m === o.mode);
   if (!mode) throw new UsageError('RING_MODE', `--mode '${o.mode}' is unknown; expected one of ${TRANSPORT_MODES.join(', ')}`);
   for (const [flag, v, min] of [['--reps', o.reps, 1], ['--warmup', o.warmup, 0], ['--check-rows', o.checkRows, 1]] as const) {
