@@ -176,6 +176,7 @@ export async function createRingAttention(transport: RingTransport, config: Ring
     memory: () => ranks.map((rt) => rankMemory(rt.store, rt.rank, transport)),
     destroy() {
       for (const rt of ranks) rt.store.destroy();
+      for (const k of new Set(kernels)) k.destroy();
     },
   };
   return ring;
