@@ -5,6 +5,8 @@ export type { ModelConfig, ParamInit, ParamLayout, ParamSlice } from './params.t
 export { initParams, initStd, referenceForward, referenceLossAndGrads, ReferenceShapeError } from './reference/index.ts';
 export type { ReferenceLoss, ReferenceWindow } from './reference/index.ts';
 export { matmulWeights, modelFlopsPerToken } from './flops.ts';
+export { createGpuModel } from './model.ts';
+export type { GpuModel, GpuModelOptions, HostWindow, StepHyper, StepResult } from './model.ts';
 export type { FlopsPerToken } from './flops.ts';
 // Evaluation: backtests, metrics vs the baselines, forecasts file and plots (src/train/evaluate/).
 export {
