@@ -12,6 +12,12 @@ export interface LimiterOptions {
   readonly timeScale: number;
   /** Fixed in-flight cap (the concurrency sweep); adaptive when undefined. */
   readonly maxInFlight?: number | undefined;
+  /**
+   * Wall-clock ms added to the spacing of starts, not scaled by k. A budget with bursts of one
+   * (CAISO: one request per 5 s) leaves no bucket to absorb arrival jitter; the 1 % headroom is
+   * 50 ms at k = 1 but shrinks with k while the jitter does not, so this margin stays fixed.
+   */
+  readonly marginMs?: number;
 }
 
 const REQUEUE = Symbol('requeue');
@@ -36,14 +42,15 @@ export class KeyLimiter {
     // minTime), so timer lateness does not accumulate while enough requests are queued.
     // Send at 99 % of the budget: at exactly 100 % the server's bucket sits empty and any jitter
     // in arrival times (a late event loop) becomes a 429; the 1 % lets it refill to absorb that.
-    const sustained = 3_600_000 / (options.ratePerHour * HEADROOM * k);
+    const margin = options.marginMs ?? 0;
+    const sustained = 3_600_000 / (options.ratePerHour * HEADROOM * k) + margin;
     // 5 % over 1/burst so that network jitter cannot put burst + 1 starts in one second.
     const burst = (1000 * 1.05) / (options.burstPerSecond * k);
     this.intervalMs = Math.max(sustained, burst);
     this.fixedInFlight = options.maxInFlight;
     this.inFlightCap = options.maxInFlight ?? Math.max(4, options.burstPerSecond);
     this.bottleneck = new Bottleneck({ minTime: this.intervalMs, maxConcurrent: this.inFlightCap });
-    this.gate = new SendGate(options.ratePerHour * HEADROOM * k, options.burstPerSecond, k);
+    this.gate = new SendGate(3_600_000 / sustained, options.burstPerSecond, k);
   }
 
   /** Current cap on requests booked or in flight. */

@@ -1,18 +1,34 @@
-// `bench extract`: pull EIA v2 hourly data (or the embedded simulated API) into Arrow files at the
-// rate-limit ceiling, resumably, and report honest throughput and coverage.
+// `bench extract`: pull EIA v2 hourly data or CAISO OASIS reports (or their embedded simulated
+// servers) into Arrow files at the rate-limit ceiling, resumably, with honest throughput and coverage.
 import type { Argv } from 'yargs';
 import { defineCommand } from '../command.ts';
+import { resolveCaisoConfig } from '../extract/caiso-config.ts';
+import { runCaisoConfigured } from '../extract/caiso-run.ts';
 import { resolveConfig } from '../extract/config.ts';
 import { extractOptions, flagsFrom } from '../extract/flags.ts';
 import { formatSummary } from '../extract/report.ts';
-import { runConfigured } from '../extract/run.ts';
+import type { ExtractFlags } from '../extract/flags.ts';
+import { runConfigured, type RunHooks, type RunOutcome } from '../extract/run.ts';
+
+/** The flags checked (before anything is sent or written) into the run of their source. */
+function configuredRun(flags: ExtractFlags): (hooks: RunHooks) => Promise<RunOutcome> {
+  if (flags.source === 'caiso') {
+    const caiso = resolveCaisoConfig(flags);
+    return (hooks) => runCaisoConfigured(caiso, hooks);
+  }
+  const eia = resolveConfig(flags);
+  return (hooks) => runConfigured(eia, hooks);
+}
 
 export default defineCommand({
   command: 'extract',
-  describe: 'Extract EIA hourly data into Arrow files at the rate-limit ceiling (embedded simulated API when no key)',
-  builder: (y: Argv) => extractOptions(y).example('$0 extract --preset q1-2024 --time-scale 20 --out out/q1', 'Q1 2024, 5 regions, demand + fuel mix, on the simulated API'),
+  describe: 'Extract EIA hourly data or CAISO OASIS reports into Arrow files at the rate-limit ceiling (embedded simulated API when no key / base URL)',
+  builder: (y: Argv) =>
+    extractOptions(y)
+      .example('$0 extract --preset q1-2024 --time-scale 20 --out out/q1', 'Q1 2024, 5 regions, demand + fuel mix, on the simulated API')
+      .example('$0 extract --source caiso --reports SLD_FCST:ACTUAL,SLD_FCST:DAM --start 2024-01-01T01 --end 2025-01-01T00 --time-scale 20 --out out/caiso', 'a year of CAISO load and its day-ahead forecast, on the simulated twin'),
   run: async (args) => {
-    const config = resolveConfig(flagsFrom(args));
+    const start = configuredRun(flagsFrom(args));
     const controller = new AbortController();
     const onSigint = (): void => {
       process.stderr.write('\nbench extract: SIGINT: finishing in-flight windows, then stopping (press again to kill)\n');
@@ -21,7 +37,7 @@ export default defineCommand({
     };
     process.once('SIGINT', onSigint);
     try {
-      const out = await runConfigured(config, { signal: controller.signal, progress: true, log: (l) => process.stderr.write(`${l}\n`) });
+      const out = await start({ signal: controller.signal, progress: true, log: (l) => process.stderr.write(`${l}\n`) });
       process.stderr.write(formatSummary(out.summary));
       for (const p of out.problems) process.stderr.write(`bench extract: ${p}\n`);
       if (args.json) process.stdout.write(`${JSON.stringify(out.summary, null, 2)}\n`);

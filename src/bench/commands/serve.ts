@@ -1,14 +1,15 @@
-// `bench serve eia`: runs the simulated EIA API v2 server on loopback until SIGINT/SIGTERM.
+// `bench serve eia` / `bench serve caiso`: runs a simulated API (EIA v2, or the CAISO OASIS twin) on loopback until SIGINT/SIGTERM.
 import { ExitCode, UsageError } from '../../core/index.ts';
 import { measurePageCost, parseFaults, parseRate, startEiaSimServer, type EiaSimOptions, type EiaSimServer } from '../../ingest/index.ts';
 import { defineCommand } from '../command.ts';
+import { caisoServeOptions, serveCaiso } from '../serve/caiso.ts';
 
 interface ServeArgs {
   source: string;
   host: string;
   port: number;
-  rate: string;
-  burst: number;
+  rate?: string | undefined;
+  burst?: number | undefined;
   'time-scale': number;
   faults: string;
   'latency-ms': number;
@@ -24,14 +25,14 @@ function need(ok: boolean, flag: string, expected: string, got: unknown): void {
 /** Turns the flags into server options, naming the flag of any bad value. */
 export function serveOptions(a: ServeArgs): EiaSimOptions {
   need(Number.isInteger(a.port) && a.port >= 0 && a.port <= 65535, '--port', 'an integer 0..65535 (0 = any free port)', a.port);
-  need(Number.isInteger(a.burst) && a.burst >= 1, '--burst', 'an integer >= 1', a.burst);
+  need(a.burst === undefined || (Number.isInteger(a.burst) && a.burst >= 1), '--burst', 'an integer >= 1', a.burst);
   need(Number.isFinite(a['time-scale']) && a['time-scale'] > 0, '--time-scale', 'a number > 0', a['time-scale']);
   need(Number.isFinite(a['latency-ms']) && a['latency-ms'] >= 0, '--latency-ms', 'a number >= 0', a['latency-ms']);
   need(Number.isSafeInteger(a.seed), '--seed', 'an integer', a.seed);
   const keys = a.keys?.split(',').map((k) => k.trim()).filter((k) => k !== '');
   return {
-    host: a.host, port: a.port, seed: a.seed, rateLimitPerHour: parseRate(a.rate, '--rate'),
-    burstPerSecond: a.burst, latencyMedianMs: a['latency-ms'], timeScale: a['time-scale'],
+    host: a.host, port: a.port, seed: a.seed, rateLimitPerHour: parseRate(a.rate ?? '5000/h', '--rate'),
+    burstPerSecond: a.burst ?? 5, latencyMedianMs: a['latency-ms'], timeScale: a['time-scale'],
     faults: parseFaults(a.faults, '--faults'), ...(keys === undefined || keys.length === 0 ? {} : { validKeys: keys }),
   };
 }
@@ -85,14 +86,14 @@ async function measure(json: boolean, seed: number): Promise<number> {
 
 export default defineCommand({
   command: 'serve <source>',
-  describe: 'Run a simulated API on loopback (eia: EIA API v2 routes, rate limit, latency, faults) until Ctrl-C',
+  describe: 'Run a simulated API on loopback (eia: EIA API v2 routes; caiso: the OASIS SingleZip twin; rate limit, latency, faults) until Ctrl-C',
   builder: (y) =>
     y
-      .positional('source', { type: 'string', choices: ['eia'], demandOption: true, describe: 'Which API to simulate' })
+      .positional('source', { type: 'string', choices: ['eia', 'caiso'], demandOption: true, describe: 'Which API to simulate' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
       .option('port', { type: 'number', default: 0, describe: 'TCP port; 0 picks a free one (printed)' })
-      .option('rate', { type: 'string', default: '5000/h', describe: 'Sustained budget per key: 5000/h, 90/min, 2/s, or 0 = unlimited' })
-      .option('burst', { type: 'number', default: 5, describe: 'Most requests per key in any 1-s window (also the bucket size)' })
+      .option('rate', { type: 'string', describe: 'Sustained budget per key: 5000/h, 90/min, 2/s, or 0 = unlimited (default 5000/h; caiso 720/h, one per 5 s)' })
+      .option('burst', { type: 'number', describe: 'Most requests per key in any 1-s window, also the bucket size (default 5; caiso 1)' })
       .option('time-scale', { type: 'number', default: 1, describe: 'k: rates × k, latency/stall/Retry-After ÷ k' })
       .option('faults', { type: 'string', default: '', describe: 'Fault probabilities per request, e.g. 5xx=0.1,reset=0.02,truncated=0.01,stall=0.01' })
       .option('latency-ms', { type: 'number', default: 1000, describe: 'Median response time of a full page (log-normal), ms' })
@@ -102,6 +103,10 @@ export default defineCommand({
       .strict(),
   run: async (args) => {
     const options = serveOptions(args);
+    if (args.source === 'caiso') {
+      if (args.keys !== undefined || args.measure) throw new UsageError('BAD_FLAG', `${args.keys !== undefined ? '--keys' : '--measure'} applies to the EIA server only; OASIS has no keys.`);
+      return serveCaiso(caisoServeOptions(args), args.json, untilSignal);
+    }
     if (args.measure) return measure(args.json, args.seed);
     const server = await startEiaSimServer(options);
     return serve(server, options, args.json);

@@ -49,7 +49,8 @@ export interface ExtractConfig {
 }
 
 export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = process.env): ExtractConfig {
-  if (flags.source !== 'eia') throw new ExtractUsageError('--source', `only "eia" is supported, got ${JSON.stringify(flags.source)}`);
+  if (flags.source !== 'eia') throw new ExtractUsageError('--source', `choose "eia" or "caiso", got ${JSON.stringify(flags.source)}`);
+  if (flags.reports !== undefined) throw new ExtractUsageError('--reports', 'only applies to --source caiso; EIA takes --routes and --series');
   const preset = presetOf(flags.preset);
   const apiKey = flags.apiKey ?? (env['EIA_API_KEY'] || undefined);
   const baseUrl = flags.baseUrl ?? (apiKey !== undefined ? EIA_BASE_URL : undefined);
@@ -62,8 +63,8 @@ export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = proc
     baseUrl, apiKey, routes, startMs, endMs, timeScale, faults,
     respondents: respondentsOf(flags.respondents ?? preset?.respondents ?? 'PACW,ERCO,CISO,MISO,PJM'),
     series: seriesOf(routes, flags.series ?? preset?.series, flags.fuels),
-    ratePerHour: rateOf(flags.rate),
-    burstPerSecond: positiveInt(flags.burst, '--burst'),
+    ratePerHour: rateOf(flags.rate ?? '5000/h'),
+    burstPerSecond: positiveInt(flags.burst ?? 5, '--burst'),
     outDir: writableDir(flags.out),
     resume: flags.resume,
     windowHours: flags.windowDays === undefined ? undefined : positiveInt(flags.windowDays, '--window-days') * 24,
@@ -80,7 +81,7 @@ function presetOf(name: string | undefined): (typeof PRESETS)[PresetName] | unde
   throw new ExtractUsageError('--preset', `unknown preset ${JSON.stringify(name)}; choose ${Object.keys(PRESETS).join(' or ')}`);
 }
 
-function listOf(text: string, flag: string): string[] {
+export function listOf(text: string, flag: string): string[] {
   const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (items.length === 0) throw new ExtractUsageError(flag, 'give at least one value (comma-separated)');
   return [...new Set(items)];
@@ -114,7 +115,7 @@ function codesOf(text: string, route: RouteName, flag: string): string[] {
   return codes;
 }
 
-function rangeOf(start: string | undefined, end: string | undefined): { startMs: number; endMs: number } {
+export function rangeOf(start: string | undefined, end: string | undefined): { startMs: number; endMs: number } {
   if (start === undefined) throw new ExtractUsageError('--start', 'required (YYYY-MM-DDTHH, UTC, inclusive), or use --preset');
   if (end === undefined) throw new ExtractUsageError('--end', 'required (YYYY-MM-DDTHH, UTC, inclusive), or use --preset');
   const startMs = hourFlag(start, '--start');
@@ -130,7 +131,7 @@ function hourFlag(text: string, flag: string): number {
   return ms;
 }
 
-function rateOf(text: string): number {
+export function rateOf(text: string): number {
   const perHour = parseRate(text, '--rate');
   if (perHour <= 0) throw new ExtractUsageError('--rate', 'must be a positive budget such as 5000/h (the client cannot run unlimited)');
   return perHour;
@@ -148,7 +149,7 @@ function checkSimOnly(baseUrl: string | undefined, flags: ExtractFlags, timeScal
 }
 
 /** The folder must be creatable and writable; nothing is created here (nothing written on bad input). */
-function writableDir(out: string): string {
+export function writableDir(out: string): string {
   const path = resolve(out);
   let probe = path;
   while (!existsSync(probe)) {
@@ -165,17 +166,17 @@ function writableDir(out: string): string {
   return path;
 }
 
-function positive(n: number, flag: string): number {
+export function positive(n: number, flag: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new ExtractUsageError(flag, `must be a number > 0, got ${n}`);
   return n;
 }
 
-function nonNegative(n: number, flag: string): number {
+export function nonNegative(n: number, flag: string): number {
   if (!Number.isFinite(n) || n < 0) throw new ExtractUsageError(flag, `must be a number >= 0, got ${n}`);
   return n;
 }
 
-function positiveInt(n: number, flag: string): number {
+export function positiveInt(n: number, flag: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new ExtractUsageError(flag, `must be a whole number > 0, got ${n}`);
   return n;
 }

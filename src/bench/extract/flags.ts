@@ -12,8 +12,9 @@ interface FlagSpec {
 
 /** Every extract flag, kebab-case as typed on the command line, in --help order. Add a flag here only. */
 export const EXTRACT_FLAGS = {
-  source: { type: 'string', default: 'eia', describe: 'Data source (eia)' },
-  'base-url': { type: 'string', describe: 'API base ending in /v2/ (default: api.eia.gov with a key, else the embedded simulated server)' },
+  source: { type: 'string', default: 'eia', describe: 'Data source: eia, or caiso (CAISO OASIS; see --reports)' },
+  'base-url': { type: 'string', describe: 'API base: EIA ending in /v2/ (default api.eia.gov with a key), CAISO e.g. https://oasis.caiso.com/oasisapi; without it, the embedded simulated server' },
+  reports: { type: 'string', describe: 'CAISO only: REPORT:MARKET_RUN list (default SLD_FCST:ACTUAL,SLD_FCST:DAM,SLD_REN_FCST:DAM)' },
   'api-key': { type: 'string', describe: 'EIA API key (or env EIA_API_KEY); never printed or stored' },
   preset: { type: 'string', describe: 'q1-2024 (5 regions, Q1 2024, demand + fuel mix) or backfill-2019-2025' },
   respondents: { type: 'string', describe: 'Comma-separated respondent codes (default PACW,ERCO,CISO,MISO,PJM)' },
@@ -22,13 +23,13 @@ export const EXTRACT_FLAGS = {
   fuels: { type: 'string', describe: 'fuel-type-data fuel codes (default: every fuel the respondent reports)' },
   start: { type: 'string', describe: 'First hour, YYYY-MM-DDTHH UTC, inclusive' },
   end: { type: 'string', describe: 'Last hour, YYYY-MM-DDTHH UTC, inclusive' },
-  rate: { type: 'string', default: '5000/h', describe: 'Sustained request budget of the key (e.g. 5000/h, 90/min)' },
-  burst: { type: 'number', default: 5, describe: 'Most requests in any one second' },
+  rate: { type: 'string', describe: 'Sustained request budget (e.g. 5000/h, 90/min); default 5000/h for EIA, 720/h (one per 5 s) for CAISO' },
+  burst: { type: 'number', describe: 'Most requests in any one second (default 5 for EIA, 1 for CAISO)' },
   out: { type: 'string', default: 'out/extract', describe: 'Folder for the Arrow files and manifest.json' },
   resume: { type: 'boolean', default: false, describe: 'Continue the run in --out, skipping landed windows' },
   'time-scale': { type: 'number', default: 1, describe: 'Simulated time compression k: rates × k, durations ÷ k (server and client)' },
   faults: { type: 'string', describe: 'Simulated faults, e.g. 5xx=0.1,reset=0.02,truncated=0.01,stall=0.01' },
-  'window-days': { type: 'number', describe: 'Fixed window length in days (default: sized so pages hold ~5,000 rows)' },
+  'window-days': { type: 'number', describe: 'Fixed window length in days (default: EIA sized so pages hold ~5,000 rows; CAISO 30, the most)' },
   'max-in-flight': { type: 'number', describe: 'Fixed cap on requests in flight (default: adapts to latency)' },
   timeout: { type: 'number', default: 60, describe: 'Per-request timeout, seconds (server time; ÷ time scale)' },
   seed: { type: 'number', default: 1, describe: 'Simulated server seed' },

@@ -1,8 +1,20 @@
 // Turns an extract result into the `--json` summary and the human summary on stderr.
-import { formatHour, type ExtractResult, type SimStats } from '../../ingest/index.ts';
+import { formatHour, type ExtractResult, type RawSource, type SimStats } from '../../ingest/index.ts';
+
+/** A run's result as the summary reads it: EIA's or CAISO's (their plans differ, these parts agree). */
+export type SummarisedResult = Omit<ExtractResult, 'plan'> & {
+  readonly plan: {
+    readonly input: { readonly startMs: number; readonly endMs: number };
+    readonly fingerprint: string;
+    readonly windows: readonly unknown[];
+    readonly windowHours: Readonly<Record<string, number | undefined>>;
+  };
+};
 
 export interface ExtractSummary {
-  readonly source: 'eia' | 'eia-sim';
+  readonly source: RawSource;
+  /** Rows one request can carry at most (EIA: a 5,000-row page; CAISO: a full 30-day window). */
+  readonly rowsPerRequestCeiling: number;
   readonly target: string;
   readonly budgetPerHour: number;
   readonly burstPerSecond: number;
@@ -46,7 +58,8 @@ export interface ExtractSummary {
 }
 
 export interface SummaryContext {
-  readonly source: 'eia' | 'eia-sim';
+  readonly source: RawSource;
+  readonly rowsPerRequestCeiling: number;
   readonly target: string;
   readonly budgetPerHour: number;
   readonly burstPerSecond: number;
@@ -54,7 +67,7 @@ export interface SummaryContext {
   readonly sim: SimStats | undefined;
 }
 
-export function summarise(r: ExtractResult, ctx: SummaryContext): ExtractSummary {
+export function summarise(r: SummarisedResult, ctx: SummaryContext): ExtractSummary {
   const count = (kind: string): number => r.outcomes.filter((o) => o.kind === kind).length;
   const okRequests = r.stats.byOutcome.ok;
   return {
@@ -103,7 +116,7 @@ export function formatSummary(s: ExtractSummary): string {
     `requests: ${s.requests.total} (${outcomes}); retries ${s.retries}; 429s ${s.throttled} (${s.throttledAfterStartup} after start-up)`,
     `rows landed ${f(s.rowsLanded)} (on disk ${f(s.rowsOnDisk)}, duplicates ${s.duplicates}); ${f(s.rowsPerRequest)} rows/request; ${f(s.bytes / 1e6, 1)} MB`,
     `rate: ${f(s.rowsPerSecond)} rows/s, ${f(s.requestsPerSecond, 2)} requests/s wall (time scale ${s.timeScale}); latency p50 ${f(s.latencyP50Ms)} ms, p95 ${f(s.latencyP95Ms)} ms`,
-    `efficiency: rate-limit ${f(s.rateLimitEfficiency, 3)} of ${f(s.budgetPerHour)}/h; ceiling ${f(s.ceilingEfficiency, 3)} of ${f((s.budgetPerHour / 3600) * 5000)} rows/s`,
+    `efficiency: rate-limit ${f(s.rateLimitEfficiency, 3)} of ${f(s.budgetPerHour)}/h; ceiling ${f(s.ceilingEfficiency, 3)} of ${f((s.budgetPerHour / 3600) * s.rowsPerRequestCeiling)} rows/s`,
     `coverage: ${s.coverage.absentHours} absent hours in ${gaps.length} series, ${s.coverage.nullHours} null-value hours` +
       (s.coverage.emptyRespondents.length > 0 ? `; NO ROWS for ${s.coverage.emptyRespondents.join(', ')}` : ''),
     ...gaps.slice(0, 10).map((g) => `  gaps ${g.route} ${g.respondent} ${g.series}: ${g.gaps.slice(0, 4).map((x) => (x.hours === 1 ? x.start : `${x.start}..${x.end}`)).join(', ')}${g.gaps.length > 4 ? ', …' : ''}`),

@@ -2,7 +2,7 @@
 // wires SIGINT and progress, and returns the summary with the exit status it implies.
 import { randomBytes } from 'node:crypto';
 import { ExitCode } from '../../core/index.ts';
-import { redactUrl, runExtract, startEiaSimServer, type EiaSimServer, type Progress } from '../../ingest/index.ts';
+import { PAGE_LENGTH, redactUrl, runExtract, startEiaSimServer, type EiaSimServer, type Progress } from '../../ingest/index.ts';
 import type { ExtractConfig } from './config.ts';
 import { summarise, type ExtractSummary } from './report.ts';
 
@@ -40,20 +40,20 @@ export async function runConfigured(config: ExtractConfig, hooks: RunHooks = {})
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(hooks.progress ? { onProgress: (p: Progress) => log(progressLine(p)) } : {}),
     });
-    const summary = summarise(result, { source, target: redactUrl(baseUrl), budgetPerHour: config.ratePerHour, burstPerSecond: config.burstPerSecond, timeScale: config.timeScale, sim: sim?.stats() });
+    const summary = summarise(result, { source, rowsPerRequestCeiling: PAGE_LENGTH, target: redactUrl(baseUrl), budgetPerHour: config.ratePerHour, burstPerSecond: config.burstPerSecond, timeScale: config.timeScale, sim: sim?.stats() });
     return { summary, ...verdict(summary) };
   } finally {
     await sim?.close();
   }
 }
 
-function progressLine(p: Progress): string {
+export function progressLine(p: Progress): string {
   const eta = Number.isFinite(p.etaSeconds) ? `${Math.ceil(p.etaSeconds)} s` : '?';
   return `extract: ${p.windowsDone}/${p.windowsTotal} windows, ${p.rowsLanded.toLocaleString('en-US')} rows, ${p.requests} requests (${p.requestsPerSecond.toFixed(2)}/s), ETA ${eta}`;
 }
 
 /** Exit status: fatal remote error > interrupted > failed/empty windows or respondents > ok. */
-function verdict(s: ExtractSummary): { exitCode: number; problems: string[] } {
+export function verdict(s: ExtractSummary): { exitCode: number; problems: string[] } {
   const problems: string[] = [];
   if (s.fatal) problems.push(`stopped: ${s.fatal.message} [${s.fatal.code}]`);
   for (const w of s.failedWindows.slice(0, 20)) problems.push(`failed window ${w.id}: ${w.message} [${w.code}]`);

@@ -16,6 +16,8 @@ import { CAISO_REPORTS, expectedSeries, reportRunName } from './reports.ts';
 
 /** OASIS allows one request per 5 seconds (DESIGN.md §2.2). */
 export const CAISO_RATE_PER_HOUR = 720;
+/** Wall ms between request starts beyond 5 s ÷ k: OASIS's bursts of one leave no room for jitter. */
+const START_MARGIN_MS = 25;
 
 export interface CaisoExtractOptions {
   readonly source: 'caiso' | 'caiso-sim';
@@ -51,7 +53,7 @@ export async function runCaisoExtract(options: CaisoExtractOptions): Promise<Cai
   const k = options.timeScale;
   const ratePerHour = options.ratePerHour ?? CAISO_RATE_PER_HOUR;
   const stats = new RunStats();
-  const limiter = new KeyLimiter({ ratePerHour, burstPerSecond: options.burstPerSecond ?? 1, timeScale: k, maxInFlight: options.maxInFlight });
+  const limiter = new KeyLimiter({ ratePerHour, burstPerSecond: options.burstPerSecond ?? 1, timeScale: k, maxInFlight: options.maxInFlight, marginMs: START_MARGIN_MS });
   const client = new CaisoClient({ baseUrl: options.baseUrl, timeoutMs: (options.timeoutMs ?? 120_000) / k, timeScale: k });
   try {
     const manifest: Manifest = existing ?? { schema: MANIFEST_SCHEMA, source: options.source, plan: plan.fingerprint, planInput: planJson(options.plan), windows: {} };
