@@ -68,7 +68,9 @@ describe('bench extract input checks', () => {
     const parsed = extractOptions(yargs(['--time-scale', '20', '--max-in-flight', '3'])).parseSync();
     const read = flagsFrom(parsed);
     expect(Object.keys(read).sort()).toEqual(Object.keys(EXTRACT_FLAGS).map((k) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())).sort());
-    expect(read).toMatchObject({ timeScale: 20, maxInFlight: 3, latencyMs: 1000, rate: '5000/h', resume: false, baseUrl: undefined });
+    expect(read).toMatchObject({ timeScale: 20, maxInFlight: 3, latencyMs: 1000, rate: undefined, resume: false, baseUrl: undefined });
+    // --rate and --burst default by source (EIA 5000/h and 5; CAISO 720/h and 1), so they stay unset here.
+    expect(resolveConfig(flags({ rate: undefined, burst: undefined }), {})).toMatchObject({ ratePerHour: 5000, burstPerSecond: 5 });
   });
 
   it('exits 2 naming a flag given twice, and writes nothing', async () => {
