@@ -7,7 +7,7 @@ import { formatHour, HOUR_MS } from '../hours.ts';
 import { CaisoApiError, CaisoParamError, CaisoThrottledError, CaisoTransientError, CaisoWindowTooLongError } from './errors.ts';
 import { CsvShapeError, hourlyRows, type HourlyRows } from './hourly.ts';
 import { formatOasisTime } from './oasis-time.ts';
-import { PayloadError, readPayload } from './reply.ts';
+import { PayloadError, readPayload, type OasisPayload } from './reply.ts';
 import { CAISO_REPORTS, reportRunName, type CaisoReportRun } from './reports.ts';
 
 export const CAISO_BASE_URL = 'https://oasis.caiso.com/oasisapi';
@@ -99,7 +99,7 @@ export class CaisoClient {
   }
 
   private interpret(body: Uint8Array, query: CaisoQuery, where: string): CaisoReply {
-    let payload;
+    let payload: OasisPayload;
     try {
       payload = readPayload(body);
     } catch (error) {

@@ -14,7 +14,7 @@ import { CaisoWindowFetcher } from './fetch-window.ts';
 import { MAX_WINDOW_HOURS, planCaiso, type CaisoPlan, type CaisoPlanInput } from './plan.ts';
 import { CAISO_REPORTS, expectedSeries, reportRunName } from './reports.ts';
 
-/** OASIS allows one request per 5 seconds (DESIGN.md §2.2). */
+/** OASIS allows one request per 5 seconds (docs/ingest-caiso.md). */
 export const CAISO_RATE_PER_HOUR = 720;
 /** Wall ms between request starts beyond 5 s ÷ k: OASIS's bursts of one leave no room for jitter. */
 const START_MARGIN_MS = 25;

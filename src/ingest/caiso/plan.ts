@@ -5,7 +5,7 @@ import type { CaisoRawRoute } from '../../core/index.ts';
 import { formatHour, HOUR_MS } from '../hours.ts';
 import { CAISO_REPORTS, expectedSeries, reportRunName, type CaisoReportRun } from './reports.ts';
 
-/** 30 days: one day under OASIS's 31-day ceiling (DESIGN.md §2.2). */
+/** 30 days: one day under OASIS's 31-day ceiling (docs/ingest-caiso.md). */
 export const MAX_WINDOW_HOURS = 30 * 24;
 
 export interface CaisoPlanInput {

@@ -1,6 +1,5 @@
-// The CAISO OASIS reports we ingest (DESIGN.md §2.2): query name, version, market runs, the
+// The CAISO OASIS reports we ingest (docs/ingest-caiso.md): query name, version, market runs, the
 // column naming the area or hub, and how a CSV row becomes a (respondent, series) of the store.
-
 import type { CaisoRawRoute } from '../../core/index.ts';
 
 export type CaisoReportName = 'SLD_FCST' | 'SLD_REN_FCST' | 'ENE_SLRS';
