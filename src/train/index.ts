@@ -14,3 +14,17 @@ export {
   writeFileAtomic, writeForecastsArrow,
 } from './evaluate/index.ts';
 export type { Evaluation, EvaluationReport, ForecastWeekOptions, LossCurves, LossPoint, Predictor, RespondentForecasts } from './evaluate/index.ts';
+// Training: the loop, checkpoints, forecasts of a run.
+export { train } from './trainer.ts';
+export type { StepLog, TrainResult } from './trainer.ts';
+export type { TrainOptions } from './run-config.ts';
+export { forecastAndPlot, forecastRun, modelPredictor, writeSummary } from './forecast.ts';
+export type { ForecastOutputs } from './forecast.ts';
+export { loadCheckpoint, readLatest, saveCheckpoint } from './checkpoint.ts';
+export type { Checkpoint, CheckpointHeader, LatestPointer } from './checkpoint.ts';
+export { openTransport } from './transport.ts';
+export { knownPeak } from './peaks.ts';
+export { learningRate } from './schedule.ts';
+export { epochOrder, nextBatch, splitWindows, windowTensors } from './data.ts';
+export type { DataCursor, WindowRef } from './data.ts';
+export { TrainDivergedError, TrainUsageError } from './errors.ts';
