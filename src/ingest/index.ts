@@ -1,5 +1,6 @@
 // Public entry of the ingest stage: EIA v2 client, request plan, limiter, Arrow store, extract
-// run, the simulated EIA server (./sim) and the CAISO OASIS client and twin (./caiso).
+// run, the simulated EIA server (./sim), the CAISO OASIS client and twin (./caiso), and several
+// workers on one key through Redis (./cluster).
 export { encodeRawFile, rawMetadata } from './arrow.ts';
 export type { RawSource, RawWriteMeta } from './arrow.ts';
 export { EiaClient, PAGE_LENGTH } from './client.ts';
@@ -20,8 +21,8 @@ export {
   OutputError,
 } from './errors.ts';
 export type { RetryClass, TransientKind } from './errors.ts';
-export { runExtract } from './extract.ts';
-export type { DamagedWindow, ExtractOptions, ExtractResult, Progress, WindowOutcome } from './extract.ts';
+export { leaseMsFor, runExtract } from './extract.ts';
+export type { ClusterPart, DamagedWindow, ExtractOptions, ExtractResult, Progress, WindowOutcome } from './extract.ts';
 export { formatHour, HOUR_MS, hoursInclusive, parseHour } from './hours.ts';
 export { readRawColumns, scanLanded } from './landed.ts';
 export type { LandedScan, RawColumns } from './landed.ts';
@@ -43,3 +44,4 @@ export type { FileCheck, FileProblem, FolderCheck } from './verify.ts';
 export type { RateFigures } from './stats.ts';
 export * from './sim/index.ts';
 export * from './caiso/index.ts';
+export * from './cluster/index.ts';

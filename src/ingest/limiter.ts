@@ -1,7 +1,9 @@
 // One limiter per API key (bottleneck): a sustained budget and a burst cap, with the number of
 // requests in flight following the observed latency (in flight ≈ rate × latency, with headroom).
+// With a cluster, the same limiter lives in Redis (bottleneck's clustering) and every worker shares it.
 import { performance } from 'node:perf_hooks';
 import Bottleneck from 'bottleneck';
+import { RedisLostError } from './cluster/errors.ts';
 
 export interface LimiterOptions {
   /** Sustained budget in requests per hour of the server's clock (EIA plans with 5,000). */
@@ -18,9 +20,13 @@ export interface LimiterOptions {
    * 50 ms at k = 1 but shrinks with k while the jitter does not, so this margin stays fixed.
    */
   readonly marginMs?: number;
+  /** Share the budget with other workers: bottleneck's Redis datastore under one limiter id. */
+  readonly cluster?: { readonly connection: Bottleneck.IORedisConnection; readonly id: string; readonly lost: Promise<never> } | undefined;
 }
 
-const REQUEUE = Symbol('requeue');
+/** What a job run by bottleneck hands back: the request's own result or error, kept apart from bottleneck's. */
+type JobResult<T> = { readonly kind: 'sent'; readonly value: T } | { readonly kind: 'threw'; readonly error: unknown } | { readonly kind: 'requeue' };
+
 /** Fraction of the budget the limiter plans to use. */
 export const HEADROOM = 0.99;
 
@@ -35,6 +41,9 @@ export class KeyLimiter {
   private observed = 0;
   private inFlightCap: number;
   private readonly gate: SendGate;
+  private readonly clustered: boolean;
+  /** Clustered: rejects when Redis is gone (a job whose slot cannot be released never settles). */
+  private readonly lost: Promise<never> | undefined;
 
   constructor(options: LimiterOptions) {
     const k = options.timeScale;
@@ -49,8 +58,20 @@ export class KeyLimiter {
     this.intervalMs = Math.max(sustained, burst);
     this.fixedInFlight = options.maxInFlight;
     this.inFlightCap = options.maxInFlight ?? Math.max(4, options.burstPerSecond);
-    this.bottleneck = new Bottleneck({ minTime: this.intervalMs, maxConcurrent: this.inFlightCap });
-    this.gate = new SendGate(3_600_000 / sustained, options.burstPerSecond, k);
+    this.clustered = options.cluster !== undefined;
+    this.lost = options.cluster?.lost;
+    const shared = options.cluster ? { id: options.cluster.id, datastore: 'ioredis', connection: options.cluster.connection, clearDatastore: false } : {};
+    this.bottleneck = new Bottleneck({ minTime: this.intervalMs, maxConcurrent: this.inFlightCap, ...shared });
+    // Redis trouble reaches the caller as a failed schedule(); the event would otherwise go unheard.
+    this.bottleneck.on('error', () => {});
+    // A 429 seen by one worker pauses every worker of the key (server-time ms ÷ k, sent relative).
+    this.bottleneck.on('message', (message) => {
+      const ms = /^pause:(\d+(?:\.\d+)?)$/.exec(message)?.[1];
+      if (ms !== undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Number(ms));
+    });
+    // Clustered, this gate sees only this worker's share: no catch-up burst, so a worker whose timers
+    // fire late (a stalled event loop) sends its overdue requests one interval apart, not together.
+    this.gate = new SendGate(3_600_000 / sustained, options.burstPerSecond, k, options.cluster ? 1 : 2);
   }
 
   /** Current cap on requests booked or in flight. */
@@ -58,21 +79,51 @@ export class KeyLimiter {
     return this.inFlightCap;
   }
 
+  /**
+   * Clustered: waits until the shared limiter is ready, then applies this worker's settings (the
+   * cluster refuses workers with another budget first, so every worker writes the same values).
+   */
+  async join(): Promise<void> {
+    try {
+      await this.bottleneck.ready();
+      // Typed as returning the limiter, it returns a promise of it (bottleneck 2.19 lib/Bottleneck.js).
+      await Promise.resolve(this.bottleneck.updateSettings({ minTime: this.intervalMs, maxConcurrent: this.inFlightCap }));
+    } catch (error) {
+      throw new RedisLostError('joining the shared limiter', error);
+    }
+  }
+
   /** Runs `send` in the next free slot; while the key is paused, slots are given up and re-booked. */
   async schedule<T>(send: () => Promise<T>): Promise<T> {
     for (;;) {
       await sleep(this.pausedUntil - Date.now());
-      const result = await this.bottleneck.schedule(async (): Promise<T | typeof REQUEUE> => {
-        await this.gate.admit();
-        return Date.now() < this.pausedUntil ? REQUEUE : send();
-      });
-      if (result !== REQUEUE) return result;
+      let result: JobResult<T>;
+      try {
+        const job = this.bottleneck.schedule(async (): Promise<JobResult<T>> => {
+          await this.gate.admit();
+          if (Date.now() < this.pausedUntil) return { kind: 'requeue' };
+          try {
+            return { kind: 'sent', value: await send() };
+          } catch (error) {
+            return { kind: 'threw', error };
+          }
+        });
+        result = await (this.lost ? Promise.race([job, this.lost]) : job);
+      } catch (error) {
+        if (error instanceof RedisLostError) throw error;
+        // Only bottleneck itself fails here (send's errors come back as `threw`): in a cluster, Redis.
+        if (this.clustered) throw new RedisLostError('booking a request slot', error);
+        throw error;
+      }
+      if (result.kind === 'sent') return result.value;
+      if (result.kind === 'threw') throw result.error;
     }
   }
 
-  /** The server throttled the key: no request of this key starts for `ms`. */
+  /** The server throttled the key: no request of this key starts for `ms` (in a cluster, of any worker). */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    if (this.clustered) this.bottleneck.publish(`pause:${Math.ceil(ms)}`).catch(() => {});
   }
 
   /** Feeds one request's latency (ms) into the in-flight target. */
@@ -88,11 +139,15 @@ export class KeyLimiter {
     const target = Math.min(512, Math.max(4, Math.ceil((1.5 * (this.latencyMean + 3 * this.latencyDev)) / this.intervalMs) + 3));
     if (target !== this.inFlightCap) {
       this.inFlightCap = target;
-      this.bottleneck.updateSettings({ maxConcurrent: target });
+      // Clustered, this is the shared cap: every worker computes the same target from the same rate.
+      Promise.resolve(this.bottleneck.updateSettings({ maxConcurrent: target })).catch(() => {});
     }
   }
 
   async stop(): Promise<void> {
+    // Clustered, the session closes the shared connection (which also stops this limiter's heartbeat);
+    // detaching here would unsubscribe through a client that may have lost Redis.
+    if (this.clustered) return;
     await this.bottleneck.stop({ dropWaitingJobs: false });
   }
 }
@@ -111,11 +166,11 @@ class SendGate {
   private updated = performance.now();
   private readonly recent: number[] = [];
 
-  constructor(scaledPerHour: number, private readonly burst: number, timeScale: number) {
+  constructor(scaledPerHour: number, private readonly burst: number, timeScale: number, catchUp: number) {
     this.refillPerMs = scaledPerHour / 3_600_000;
     // Two tokens of catch-up (not the server's five): at full rate the server's bucket is near empty,
     // so a burst arriving more than ~(server capacity − ours) intervals bunched up would be refused.
-    this.capacity = Math.max(1, Math.min(2, burst - 1));
+    this.capacity = Math.max(1, Math.min(catchUp, burst - 1));
     this.tokens = this.capacity;
     this.windowMs = (1000 * 1.1) / timeScale;
   }

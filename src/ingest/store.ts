@@ -9,8 +9,12 @@ import { dirname, join } from 'node:path';
  * fsyncs run on libuv's thread pool instead of stalling the event loop (and every request timer).
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  await commitTempFile(await writeTempFile(path, bytes), path);
+}
+
+/** First half of writeFileAtomic: the bytes, durable, under a temp name beside `path`; returns it. */
+export async function writeTempFile(path: string, bytes: Uint8Array | string): Promise<string> {
+  await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.${(tempCounter++).toString(36)}.tmp`;
   const file = await open(temp, 'w', 0o644);
   try {
@@ -19,8 +23,13 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
   } finally {
     await file.close();
   }
+  return temp;
+}
+
+/** Second half: renames the temp file into place and fsyncs the folder so the rename is durable. */
+export async function commitTempFile(temp: string, path: string): Promise<void> {
   await rename(temp, path);
-  await fsyncDir(dir);
+  await fsyncDir(dirname(path));
 }
 
 let tempCounter = 0;
@@ -34,14 +43,17 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Removes temp files a killed run left behind (they were never renamed, so they hold no landed data). */
-export function removeStaleTemps(root: string): number {
+/**
+ * Removes temp files a killed run left behind (they were never renamed, so they hold no landed data).
+ * In a shared folder other workers' temps are live: only those older than `olderThanMs` go.
+ */
+export function removeStaleTemps(root: string, olderThanMs = 0): number {
   let removed = 0;
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith('.tmp')) {
+      else if (entry.name.endsWith('.tmp') && (olderThanMs === 0 || Date.now() - statSync(p).mtimeMs > olderThanMs)) {
         rmSync(p, { force: true });
         removed++;
       }

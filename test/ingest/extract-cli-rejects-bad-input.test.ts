@@ -15,7 +15,7 @@ import { startEiaSimServer } from '../../src/ingest/index.ts';
 const bin = fileURLToPath(new URL('../../bin/bench.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'wattring-badinput-'));
 const flags = (over: Partial<ExtractFlags>): ExtractFlags => ({
-  source: 'eia', rate: '5000/h', burst: 5, out: join(dir, 'out'), resume: false, timeScale: 1, timeout: 60, seed: 1, latencyMs: 1000,
+  source: 'eia', rate: '5000/h', burst: 5, out: join(dir, 'out'), resume: false, timeScale: 1, timeout: 60, seed: 1, latencyMs: 1000, lease: 30, status: false,
   respondents: 'PACW', routes: 'region-data', start: '2024-01-01T00', end: '2024-01-02T23', ...over,
 });
 

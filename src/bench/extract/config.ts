@@ -9,6 +9,7 @@ import {
   parseFaults,
   parseHour,
   parseRate,
+  parseRedisUrl,
   ROUTES,
   type FaultRates,
   type RouteName,
@@ -46,6 +47,10 @@ export interface ExtractConfig {
   readonly timeoutMs: number;
   readonly seed: number;
   readonly latencyMs: number;
+  /** Cluster mode: the Redis URL and where it came from (flag or environment), for messages. */
+  readonly redis: { readonly url: URL; readonly flag: string } | undefined;
+  readonly leaseSeconds: number;
+  readonly status: boolean;
 }
 
 export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = process.env): ExtractConfig {
@@ -59,6 +64,7 @@ export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = proc
   const timeScale = positive(flags.timeScale, '--time-scale');
   const faults = flags.faults === undefined ? {} : parseFaults(flags.faults, '--faults');
   checkSimOnly(baseUrl, flags, timeScale);
+  const redis = redisOf(flags, env, baseUrl);
   return {
     baseUrl, apiKey, routes, startMs, endMs, timeScale, faults,
     respondents: respondentsOf(flags.respondents ?? preset?.respondents ?? 'PACW,ERCO,CISO,MISO,PJM'),
@@ -72,7 +78,27 @@ export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = proc
     timeoutMs: positive(flags.timeout, '--timeout') * 1000,
     seed: flags.seed,
     latencyMs: nonNegative(flags.latencyMs, '--latency-ms'),
+    redis, leaseSeconds: positive(flags.lease, '--lease'), status: flags.status,
   };
+}
+
+/**
+ * --redis (or WATTRING_REDIS_URL): the URL is checked here (a malformed one exits 3 before anything
+ * runs). A cluster's workers must share one API, so the embedded per-process simulator is refused.
+ */
+function redisOf(flags: ExtractFlags, env: NodeJS.ProcessEnv, baseUrl: string | undefined): ExtractConfig['redis'] {
+  const fromEnv = flags.redis === undefined && (env['WATTRING_REDIS_URL'] ?? '') !== '';
+  const text = flags.redis ?? (fromEnv ? env['WATTRING_REDIS_URL'] : undefined);
+  if (text === undefined) {
+    if (flags.status) throw new ExtractUsageError('--status', 'shows a cluster: give --redis redis://HOST:PORT (or WATTRING_REDIS_URL)');
+    return undefined;
+  }
+  const flag = fromEnv ? 'WATTRING_REDIS_URL' : '--redis';
+  const url = parseRedisUrl(text, flag);
+  if (baseUrl === undefined) {
+    throw new ExtractUsageError(flag, 'the workers of a cluster must share one API and key: give --base-url and --api-key (for the simulated API, start `bench serve eia` and pass its URL and any key)');
+  }
+  return { url, flag };
 }
 
 function presetOf(name: string | undefined): (typeof PRESETS)[PresetName] | undefined {

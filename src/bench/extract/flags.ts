@@ -34,6 +34,9 @@ export const EXTRACT_FLAGS = {
   timeout: { type: 'number', default: 60, describe: 'Per-request timeout, seconds (server time; ÷ time scale)' },
   seed: { type: 'number', default: 1, describe: 'Simulated server seed' },
   'latency-ms': { type: 'number', default: 1000, describe: 'Simulated server median latency, ms (server time)' },
+  redis: { type: 'string', describe: 'Join the key\'s cluster of workers at redis://HOST:PORT (or env WATTRING_REDIS_URL): one shared budget, windows leased, one shared --out' },
+  lease: { type: 'number', default: 30, describe: 'With --redis: window lease lifetime, seconds (server time; ÷ time scale, at least 2 s)' },
+  status: { type: 'boolean', default: false, describe: 'With --redis: print the cluster view (windows landed, leased, left; rate; workers) and exit' },
 } as const satisfies Readonly<Record<string, FlagSpec>>;
 
 type FlagTable = typeof EXTRACT_FLAGS;

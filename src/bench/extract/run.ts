@@ -2,7 +2,10 @@
 // wires SIGINT and progress, and returns the summary with the exit status it implies.
 import { randomBytes } from 'node:crypto';
 import { ExitCode } from '../../core/index.ts';
-import { PAGE_LENGTH, redactUrl, runExtract, startEiaSimServer, type EiaSimServer, type Progress } from '../../ingest/index.ts';
+import {
+  clusterKeys, connectRedis, ExtractUsageError, formatClusterStatus, PAGE_LENGTH, readClusterStatus, redactUrl, runExtract, startEiaSimServer,
+  type ClusterStatus, type EiaSimServer, type Progress,
+} from '../../ingest/index.ts';
 import type { ExtractConfig } from './config.ts';
 import { summarise, type ExtractSummary } from './report.ts';
 
@@ -34,7 +37,7 @@ export async function runConfigured(config: ExtractConfig, hooks: RunHooks = {})
   try {
     const result = await runExtract({
       source, baseUrl, apiKey, outDir: config.outDir, resume: config.resume, ratePerHour: config.ratePerHour, burstPerSecond: config.burstPerSecond,
-      timeScale: config.timeScale, maxInFlight: config.maxInFlight, timeoutMs: config.timeoutMs,
+      timeScale: config.timeScale, maxInFlight: config.maxInFlight, timeoutMs: config.timeoutMs, cluster: config.redis, leaseSeconds: config.leaseSeconds,
       plan: { routes: config.routes, respondents: config.respondents, series: config.series, startMs: config.startMs, endMs: config.endMs, windowHours: config.windowHours },
       onDamaged: (d) => log(`bench extract: landed file ${d.file} (window ${d.id}) ${d.problem.detail}; fetching the window again`),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
@@ -44,6 +47,19 @@ export async function runConfigured(config: ExtractConfig, hooks: RunHooks = {})
     return { summary, ...verdict(summary) };
   } finally {
     await sim?.close();
+  }
+}
+
+/** `--status`: the cluster view of this key, read from Redis; nothing is sent to the API. */
+export async function readStatus(config: ExtractConfig): Promise<{ status: ClusterStatus; text: string }> {
+  if (!config.redis) throw new ExtractUsageError('--status', 'shows a cluster: give --redis redis://HOST:PORT (or WATTRING_REDIS_URL)');
+  if (config.apiKey === undefined) throw new ExtractUsageError('--status', 'the cluster is found by its API key: give the same --api-key (or EIA_API_KEY) as its workers');
+  const redis = await connectRedis(config.redis.url, config.redis.flag);
+  try {
+    const status = await readClusterStatus(redis, clusterKeys(config.apiKey));
+    return { status, text: formatClusterStatus(status, config.ratePerHour) };
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -62,7 +78,7 @@ export function verdict(s: ExtractSummary): { exitCode: number; problems: string
   if (s.coverage.emptyRespondents.length > 0) problems.push(`no rows at all for respondents ${s.coverage.emptyRespondents.join(', ')}`);
   if (s.windows.notRun > 0 && !s.interrupted && !s.fatal) problems.push(`${s.windows.notRun} windows were not run`);
   let exitCode: number = ExitCode.ok;
-  if (s.fatal) exitCode = ExitCode.remote;
+  if (s.fatal) exitCode = s.fatal.exitCode;
   else if (s.interrupted) exitCode = ExitCode.interrupted;
   else if (problems.length > 0) exitCode = ExitCode.failed;
   return { exitCode, problems };

@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'wattring-caiso-badinput-'));
 const notAFolder = join(dir, 'file');
 writeFileSync(notAFolder, 'x');
 const flags = (over: Partial<ExtractFlags>): ExtractFlags => ({
-  source: 'caiso', out: join(dir, 'out'), resume: false, timeScale: 1, timeout: 60, seed: 1, latencyMs: 1000,
+  source: 'caiso', out: join(dir, 'out'), resume: false, timeScale: 1, timeout: 60, seed: 1, latencyMs: 1000, lease: 30, status: false,
   reports: 'SLD_FCST:DAM', start: '2024-01-01T01', end: '2024-01-31T00', ...over,
 });
 
