@@ -129,7 +129,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
     const stats = new RunStats();
     limiter = new KeyLimiter({
       ratePerHour: options.ratePerHour, burstPerSecond: options.burstPerSecond ?? 5, timeScale: k, maxInFlight: options.maxInFlight,
-      cluster: session ? { connection: session.limiterConnection(), id: session.keys.limiterId, lost: session.lost } : undefined,
+      cluster: session ? { connection: session.limiterConnection(), id: session.keys.limiterId, lost: session.lost, jobExpirationMs: (2 * (options.timeoutMs ?? 60_000)) / k + 1000 } : undefined,
     });
     if (session) await limiter.join();
     client = new EiaClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, timeoutMs: (options.timeoutMs ?? 60_000) / k });

@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import Bottleneck from 'bottleneck';
 import { RedisLostError } from './cluster/errors.ts';
+import { EiaTransientError } from './errors.ts';
 
 export interface LimiterOptions {
   /** Sustained budget in requests per hour of the server's clock (EIA plans with 5,000). */
@@ -21,7 +22,17 @@ export interface LimiterOptions {
    */
   readonly marginMs?: number;
   /** Share the budget with other workers: bottleneck's Redis datastore under one limiter id. */
-  readonly cluster?: { readonly connection: Bottleneck.IORedisConnection; readonly id: string; readonly lost: Promise<never> } | undefined;
+  readonly cluster?: {
+    readonly connection: Bottleneck.IORedisConnection;
+    readonly id: string;
+    readonly lost: Promise<never>;
+    /**
+     * Wall ms after which a job's slot is freed even if its worker died: bottleneck frees a dead
+     * client's running jobs only through their `expiration`, so without it a kill -9 leaks the shared
+     * in-flight capacity for good. Longer than any request (its timeout plus the gate's wait).
+     */
+    readonly jobExpirationMs: number;
+  } | undefined;
 }
 
 /** What a job run by bottleneck hands back: the request's own result or error, kept apart from bottleneck's. */
@@ -44,6 +55,7 @@ export class KeyLimiter {
   private readonly clustered: boolean;
   /** Clustered: rejects when Redis is gone (a job whose slot cannot be released never settles). */
   private readonly lost: Promise<never> | undefined;
+  private readonly jobOptions: Bottleneck.JobOptions;
 
   constructor(options: LimiterOptions) {
     const k = options.timeScale;
@@ -60,6 +72,7 @@ export class KeyLimiter {
     this.inFlightCap = options.maxInFlight ?? Math.max(4, options.burstPerSecond);
     this.clustered = options.cluster !== undefined;
     this.lost = options.cluster?.lost;
+    this.jobOptions = options.cluster ? { expiration: options.cluster.jobExpirationMs } : {};
     const shared = options.cluster ? { id: options.cluster.id, datastore: 'ioredis', connection: options.cluster.connection, clearDatastore: false } : {};
     this.bottleneck = new Bottleneck({ minTime: this.intervalMs, maxConcurrent: this.inFlightCap, ...shared });
     // Redis trouble reaches the caller as a failed schedule(); the event would otherwise go unheard.
@@ -99,7 +112,7 @@ export class KeyLimiter {
       await sleep(this.pausedUntil - Date.now());
       let result: JobResult<T>;
       try {
-        const job = this.bottleneck.schedule(async (): Promise<JobResult<T>> => {
+        const job = this.bottleneck.schedule(this.jobOptions, async (): Promise<JobResult<T>> => {
           await this.gate.admit();
           if (Date.now() < this.pausedUntil) return { kind: 'requeue' };
           try {
@@ -111,6 +124,8 @@ export class KeyLimiter {
         result = await (this.lost ? Promise.race([job, this.lost]) : job);
       } catch (error) {
         if (error instanceof RedisLostError) throw error;
+        // An expired job (see jobExpirationMs) is a request that took too long: retried like a timeout.
+        if (error instanceof Bottleneck.BottleneckError && /timed out/.test(error.message)) throw new EiaTransientError('timeout', `request slot expired: ${error.message}`, { cause: error });
         // Only bottleneck itself fails here (send's errors come back as `threw`): in a cluster, Redis.
         if (this.clustered) throw new RedisLostError('booking a request slot', error);
         throw error;

@@ -42,8 +42,10 @@ describe.skipIf(noRedisReason !== undefined)('a worker killed with SIGKILL', () 
     const cluster = { url: new URL(redis.url), flag: '--redis' };
     // The CLI calls any --base-url source 'eia'; the folder must agree.
     const others = Promise.all([0, 1].map(() => worker(sim.url, out, K, { cluster, source: 'eia' })));
-    await new Promise((r) => setTimeout(r, 150));
-    const leasesAtKill = (await dumpRedis(redis.url)).split('\n').filter((l) => l.includes(':lease:') && l.includes(`:${child.pid}:`)).length;
+    // Kill it the moment it is seen holding a lease on a window nobody has landed.
+    const leasesOfChild = async (): Promise<number> => (await dumpRedis(redis.url)).split('\n').filter((l) => l.includes(':lease:') && l.includes(`:${child.pid}:`)).length;
+    let leasesAtKill = 0;
+    for (let i = 0; i < 400 && leasesAtKill === 0; i++) leasesAtKill = await leasesOfChild();
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     const runs = await others;

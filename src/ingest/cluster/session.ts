@@ -33,9 +33,8 @@ export interface MemberInfo extends MemberCounters {
   readonly updatedAt: string;
 }
 
-/** How long the manifest lock is held at most (a crashed holder frees it after this). */
-const LOCK_TTL_MS = 30_000;
-const LOCK_WAIT_MS = 30_000;
+/** Waiting for the manifest lock gives up after this many lock lifetimes (its holder must have died and the lock expired by then). */
+const LOCK_WAITS = 5;
 
 export class ClusterSession {
   readonly worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -144,11 +143,13 @@ export class ClusterSession {
   async withManifestLock<T>(fn: () => Promise<T>): Promise<T> {
     const key = this.keys.manifestLock(this.runId);
     const token = `${this.worker}:${randomBytes(4).toString('hex')}`;
-    const deadline = Date.now() + LOCK_WAIT_MS;
+    // The lock lives one lease (a worker killed inside it holds up the others that long, no more);
+    // the critical section it guards (re-read, renames, one manifest save) takes milliseconds.
+    const deadline = Date.now() + LOCK_WAITS * this.leaseMs;
     for (;;) {
-      const got = await this.call('taking the manifest lock', () => this.redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX'));
+      const got = await this.call('taking the manifest lock', () => this.redis.set(key, token, 'PX', this.leaseMs, 'NX'));
       if (got === 'OK') break;
-      if (Date.now() > deadline) throw new RedisLostError('taking the manifest lock', `still held by another worker after ${LOCK_WAIT_MS / 1000} s`);
+      if (Date.now() > deadline) throw new RedisLostError('taking the manifest lock', `still held by another worker after ${(LOCK_WAITS * this.leaseMs) / 1000} s`);
       await sleep(2 + Math.random() * 3);
     }
     try {
