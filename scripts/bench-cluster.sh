@@ -24,7 +24,7 @@ url=$(head -1 "$dir/serve.jsonl" | node -e 'process.stdin.on("data",d=>console.l
 worker() {
   local cluster=(--redis "redis://127.0.0.1:$port")
   [[ -n "$single" ]] && cluster=()
-  node bin/bench.mjs extract --preset "$preset" --base-url "$url" --api-key "$key" --time-scale "$k" "${cluster[@]}" --out "$dir/out" --json "$@"
+  exec node bin/bench.mjs extract --preset "$preset" --base-url "$url" --api-key "$key" --time-scale "$k" "${cluster[@]}" --out "$dir/out" --json "$@"
 }
 run_workers() {
   local tag=$1; shift
