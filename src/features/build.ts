@@ -2,19 +2,20 @@
 // train-only normalisation → windows → atomic write. Returns the store in memory and a summary.
 import { performance } from 'node:perf_hooks';
 import { UsageError } from '../core/index.ts';
-import { computeFeatures } from './compute.ts';
-import { featureSpecs, type FeatureSpec } from './feature-spec.ts';
+import { computeFeatures, DF_SOURCE } from './compute.ts';
+import { featureSpecs, type CaisoFeatureSet, type FeatureSpec } from './feature-spec.ts';
 import { DEFAULT_GAPS, type GapSettings } from './gaps.ts';
 import { buildGrids, type RespondentGrid } from './grid.ts';
 import { fitStats, interleave, normaliseColumns } from './normalise.ts';
 import { readRawFolder, type RawInput } from './raw-files.ts';
 import { parseSplits, SPLIT_NAMES, type SplitName, type SplitRange } from './splits.ts';
-import { FeatureStore, STORE_SCHEMA, type RespondentData, type RespondentMeta, type StoreMetadata } from './store.ts';
+import { FeatureStore, STORE_SCHEMA, type DayAheadSource, type RespondentData, type RespondentMeta, type StoreMetadata } from './store.ts';
 import { StoreWriter } from './store-write.ts';
 import { DEFAULT_WINDOW, planWindows, type WindowShape } from './windows.ts';
 
 export interface BuildOptions {
-  readonly input: string;
+  /** Folder of raw files, or several (e.g. EIA files in one, CAISO files in another). */
+  readonly input: string | readonly string[];
   readonly output: string;
   /** `A..B,C..D,E..F` (train, validation, test) or parsed ranges. */
   readonly splits: string | readonly SplitRange[];
@@ -62,10 +63,11 @@ export function buildFeatureStore(options: BuildOptions): { store: FeatureStore;
     });
     const t1 = performance.now();
     const grids = buildGrids(raw);
-    const specs = featureSpecs(fuelCodes(grids));
+    const specs = featureSpecs(fuelCodes(grids), caisoFeatures(grids));
+    const withCaiso = raw.caiso.chunks.length > 0;
     let writeMs = 0;
     const respondents = grids.map((grid) => {
-      const built = buildRespondent(grid, specs, settings);
+      const built = buildRespondent(grid, specs, settings, withCaiso);
       const w0 = performance.now();
       const written = writer.add(specs, built);
       writeMs += performance.now() - w0;
@@ -101,6 +103,10 @@ function checkSettings(options: BuildOptions): Settings {
   return { window, gaps, splits };
 }
 
+function caisoFeatures(grids: readonly RespondentGrid[]): CaisoFeatureSet {
+  return { solar: grids.some((g) => g.caiso?.solarDam), wind: grids.some((g) => g.caiso?.windDam) };
+}
+
 function fuelCodes(grids: readonly RespondentGrid[]): string[] {
   return [...new Set(grids.flatMap((g) => [...g.fuels.keys()]))].sort();
 }
@@ -108,7 +114,7 @@ function fuelCodes(grids: readonly RespondentGrid[]): string[] {
 type PendingMeta = Omit<RespondentMeta, 'file' | 'sha256'>;
 
 /** Features → train statistics → normalised columns and time-major matrix → windows. */
-function buildRespondent(grid: RespondentGrid, specs: readonly FeatureSpec[], s: Settings): { data: RespondentData; columns: Float32Array[]; meta: PendingMeta } {
+function buildRespondent(grid: RespondentGrid, specs: readonly FeatureSpec[], s: Settings, withCaiso: boolean): { data: RespondentData; columns: Float32Array[]; meta: PendingMeta } {
   const features = computeFeatures(grid, specs, s.gaps);
   const train = s.splits[0];
   const stats = fitStats(grid.code, features.columns, specs, (train?.firstHour ?? 0) - grid.firstHour, (train?.lastHour ?? -1) - grid.firstHour + 1);
@@ -136,8 +142,28 @@ function buildRespondent(grid: RespondentGrid, specs: readonly FeatureSpec[], s:
     normalisation: Object.fromEntries(specs.map((x, i) => [x.name, { mean: stats.mean[i] ?? 0, std: stats.std[i] ?? 1 }])),
     trainRows: stats.trainRows,
     windows: { train: windows.train.length, validation: windows.validation.length, test: windows.test.length },
+    // Only with CAISO input, so an EIA-only metadata.json stays as it was.
+    ...(withCaiso ? { dayAheadSource: dayAheadSource(features.dfSource, firstPeriodMs) } : {}),
   };
   return { data, columns, meta };
+}
+
+const SOURCE_NAMES = ['none', 'eia', 'caiso'] as const;
+
+function dayAheadSource(source: Uint8Array, firstPeriodMs: number): DayAheadSource {
+  const period = (t: number): string => new Date(firstPeriodMs + t * 3_600_000).toISOString();
+  const runs: { from: string; to: string; source: (typeof SOURCE_NAMES)[number] }[] = [];
+  const hours = [0, 0, 0];
+  let start = 0;
+  for (let t = 0; t < source.length; t++) {
+    const s = source[t] ?? DF_SOURCE.none;
+    hours[s] = (hours[s] ?? 0) + 1;
+    if (t + 1 === source.length || source[t + 1] !== s) {
+      runs.push({ from: period(start), to: period(t), source: SOURCE_NAMES[s] ?? 'none' });
+      start = t + 1;
+    }
+  }
+  return { eiaHours: hours[DF_SOURCE.eia] ?? 0, caisoHours: hours[DF_SOURCE.caiso] ?? 0, noneHours: hours[DF_SOURCE.none] ?? 0, runs };
 }
 
 function storeMetadata(options: BuildOptions, raw: RawInput, specs: readonly FeatureSpec[], s: Settings, respondents: readonly RespondentMeta[]): StoreMetadata {
@@ -150,7 +176,7 @@ function storeMetadata(options: BuildOptions, raw: RawInput, specs: readonly Fea
     gaps: s.gaps,
     splits: s.splits,
     respondents,
-    inputs: { folder: options.input, rows: raw.rows, files: raw.files },
+    inputs: { folder: raw.dir, rows: raw.rows, files: raw.files },
   };
 }
 

@@ -16,7 +16,12 @@ export interface RespondentFeatures {
   /** One column per feature spec, raw units; NaN = not available. */
   readonly columns: Float64Array[];
   readonly gaps: DemandGaps;
+  /** Where `df` came from at each row: DF_SOURCE codes. */
+  readonly dfSource: Uint8Array;
 }
+
+/** dfSource values: no forecast, EIA's DF, CAISO's SLD_FCST DAM (used only where DF is missing). */
+export const DF_SOURCE = { none: 0, eia: 1, caiso: 2 } as const;
 
 export function computeFeatures(grid: RespondentGrid, specs: readonly FeatureSpec[], gapSettings: GapSettings): RespondentFeatures {
   const n = grid.hours;
@@ -34,11 +39,13 @@ export function computeFeatures(grid: RespondentGrid, specs: readonly FeatureSpe
   writeCalendar(CALENDAR_FEATURES.map(col), grid.firstHour, n, utcOffset);
   writeDemand(gaps.value, col);
   writeNetLoad(gaps.value, grid, col);
-  writeForecast(grid, col);
+  const dfSource = writeForecast(grid, col);
   for (const spec of specs) {
     if (spec.name.startsWith('share_')) writeShare(grid, spec.name.slice('share_'.length), col(spec.name));
   }
-  return { code: grid.code, firstHour: grid.firstHour, hours: n, utcOffset, columns, gaps };
+  if (specs.some((s) => s.name === 'solar_forecast_dam')) writeAvailable(grid.caiso?.solarDam ?? null, col('solar_forecast_dam'), col('solar_forecast_dam_available'));
+  if (specs.some((s) => s.name === 'wind_forecast_dam')) writeAvailable(grid.caiso?.windDam ?? null, col('wind_forecast_dam'), col('wind_forecast_dam_available'));
+  return { code: grid.code, firstHour: grid.firstHour, hours: n, utcOffset, columns, gaps, dfSource };
 }
 
 type Column = (name: string) => Float64Array;
@@ -80,15 +87,38 @@ function writeNetLoad(demand: Float64Array, grid: RespondentGrid, col: Column): 
   ramp(out, col('net_load_ramp_1h'));
 }
 
-function writeForecast(grid: RespondentGrid, col: Column): void {
+/**
+ * df(t): EIA's DF where it is present, else CAISO's day-ahead load forecast (CISO only). Both are
+ * published the day before hour t (CAISO's DAM closes at 10:00 Pacific and publishes its forecast
+ * by about 13:00 the day before), so row t may hold them without reading the future.
+ */
+function writeForecast(grid: RespondentGrid, col: Column): Uint8Array {
   const df = col('df');
   const available = col('df_available');
-  if (grid.forecast === null) {
-    df.fill(Number.NaN);
+  const source = new Uint8Array(grid.hours);
+  const caiso = grid.caiso?.dayAheadLoad ?? null;
+  df.fill(Number.NaN);
+  if (grid.forecast !== null) df.set(grid.forecast);
+  for (let t = 0; t < df.length; t++) {
+    if (!Number.isNaN(df[t])) source[t] = DF_SOURCE.eia;
+    else if (caiso !== null && !Number.isNaN(caiso[t])) {
+      df[t] = caiso[t] ?? Number.NaN;
+      source[t] = DF_SOURCE.caiso;
+    }
+    // Without any forecast the flag stays 0, as before CAISO input existed.
+    if (grid.forecast !== null || caiso !== null) available[t] = Number.isNaN(df[t]) ? 0 : 1;
+  }
+  return source;
+}
+
+/** out = x where present (NaN → masked, later 0 after normalisation); flag 1 there, 0 elsewhere. */
+function writeAvailable(x: Float64Array | null, out: Float64Array, flagOut: Float64Array): void {
+  if (x === null) {
+    out.fill(Number.NaN);
     return;
   }
-  df.set(grid.forecast);
-  for (let t = 0; t < df.length; t++) available[t] = Number.isNaN(df[t]) ? 0 : 1;
+  out.set(x);
+  for (let t = 0; t < x.length; t++) flagOut[t] = Number.isNaN(x[t]) ? 0 : 1;
 }
 
 /** share_f(t) = gen_f(t) / Σ gen(t) over the fuels reported at t; 0 when the total is not > 0. */

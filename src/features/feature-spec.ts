@@ -21,8 +21,19 @@ export const WARM_UP_HOURS = 168;
 const flag = (name: string, description: string): FeatureSpec => ({ name, unit: '1', normalisation: 'identity', description });
 const mwh = (name: string, description: string): FeatureSpec => ({ name, unit: 'MWh', normalisation: 'zscore', description });
 
-/** Every feature, in column order. fuels: the fuel codes of the input (sorted), one share each. */
-export function featureSpecs(fuels: readonly string[]): FeatureSpec[] {
+/** CAISO's day-ahead renewables forecasts (docs/features.md), present only when the input has them. */
+export interface CaisoFeatureSet {
+  readonly solar: boolean;
+  readonly wind: boolean;
+}
+
+export const NO_CAISO_FEATURES: CaisoFeatureSet = { solar: false, wind: false };
+
+/**
+ * Every feature, in column order. fuels: the fuel codes of the input (sorted), one share each.
+ * CAISO features come last, and only when present, so an EIA-only list is unchanged.
+ */
+export function featureSpecs(fuels: readonly string[], caiso: CaisoFeatureSet = NO_CAISO_FEATURES): FeatureSpec[] {
   return [
     flag('demand_observed', '1 when demand at t was reported, else 0'),
     flag('demand_filled', '1 when demand at t is a carried-forward short-gap fill'),
@@ -43,5 +54,14 @@ export function featureSpecs(fuels: readonly string[]): FeatureSpec[] {
       normalisation: 'identity' as const,
       description: `${f} generation ÷ total generation at t`,
     })),
+    ...(caiso.solar ? renewable('solar') : []),
+    ...(caiso.wind ? renewable('wind') : []),
+  ];
+}
+
+function renewable(kind: 'solar' | 'wind'): FeatureSpec[] {
+  return [
+    mwh(`${kind}_forecast_dam`, `CAISO's day-ahead ${kind} forecast for hour t, summed over its trading hubs (SLD_REN_FCST DAM; CISO only)`),
+    flag(`${kind}_forecast_dam_available`, `1 when CAISO's day-ahead ${kind} forecast for hour t exists`),
   ];
 }

@@ -1,6 +1,7 @@
 // One complete hourly index per respondent: every clock hour from its first to its last demand
 // value is a row; hours the data lacks stay NaN (masked later), never shifted out.
 import { RawInputError } from './errors.ts';
+import { attachCaiso } from './caiso-grid.ts';
 import type { RawChunk, RawInput } from './raw-files.ts';
 
 const DEMAND = 'region-data:D';
@@ -18,6 +19,17 @@ export interface RespondentGrid {
   readonly forecast: Float64Array | null;
   /** Net generation by fuel code (COL, NG, SUN, WND, …), MWh; NaN = missing. */
   readonly fuels: ReadonlyMap<string, Float64Array>;
+  /** CAISO series mapped onto this respondent (CISO only; caiso-grid.ts); absent without CAISO input. */
+  readonly caiso?: CaisoSeries;
+}
+
+/** CISO's series from CAISO OASIS files, on the respondent's hourly index; NaN = missing. */
+export interface CaisoSeries {
+  /** SLD_FCST:DAM of `CA ISO-TAC`: CAISO's day-ahead load forecast, MWh. */
+  readonly dayAheadLoad: Float64Array | null;
+  /** SLD_REN_FCST:DAM solar and wind, summed over the trading hubs (NaN unless every hub reported). */
+  readonly solarDam: Float64Array | null;
+  readonly windDam: Float64Array | null;
 }
 
 /** Builds the grids, sorted by respondent code; rows outside a respondent's demand span are dropped. */
@@ -38,7 +50,7 @@ export function buildGrids(raw: RawInput): RespondentGrid[] {
     return allocate(raw, r, span, present, slots);
   });
   scatter(raw, grids, slots);
-  return grids.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return attachCaiso(raw, grids).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
 interface Span {

@@ -1,12 +1,11 @@
-// Reads a folder of raw Arrow files (from `bench extract`) into typed-array chunks: one per record
-// batch, rows as (hour, respondent id, series id, value), no per-row objects.
+// Reads one or more folders of raw Arrow files (from `bench extract`, EIA and CAISO) into
+// typed-array chunks: one per record batch, rows as (hour, respondent id, series id, value).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tableFromIPC, type Data, type Table } from 'apache-arrow';
-import type { RawRoute } from '../core/index.ts';
 import { RawInputError } from './errors.ts';
-import { checkRawSchema } from './raw-schema.ts';
+import { checkRawSchema, isCaisoSource, type RawFileOrigin } from './raw-schema.ts';
 import { Interner, internColumn } from './strings.ts';
 
 export const MS_PER_HOUR = 3_600_000;
@@ -18,8 +17,10 @@ export interface RawInputFile {
   readonly sha256: string;
   readonly bytes: number;
   readonly rows: number;
-  readonly route: RawRoute;
+  readonly route: RawFileOrigin['route'];
   readonly source: string;
+  /** The --in folder the file was found in; only recorded when the build read several folders. */
+  readonly folder?: string;
 }
 
 /** Rows of one record batch. hour = period (hour-ending, UTC) in whole hours since 1970. */
@@ -33,12 +34,27 @@ export interface RawChunk {
   readonly value: Float64Array;
 }
 
+/**
+ * CAISO rows, kept apart from EIA's: their respondents are TAC areas and trading hubs, not
+ * balancing authorities, so they never become store respondents of their own (grid.ts maps the
+ * ones that are features onto CISO). Series ids name the OASIS series (`SLD_FCST:DAM`,
+ * `SLD_REN_FCST:DAM:SOLAR`); the route is already their prefix.
+ */
+export interface CaisoRawInput {
+  readonly chunks: readonly RawChunk[];
+  readonly respondents: Interner;
+  readonly series: Interner;
+}
+
 export interface RawInput {
+  /** The input folder; several folders are joined with `, ` (see dirs). */
   readonly dir: string;
+  readonly dirs: readonly string[];
   readonly files: readonly RawInputFile[];
   readonly chunks: readonly RawChunk[];
   readonly respondents: Interner;
   readonly series: Interner;
+  readonly caiso: CaisoRawInput;
   readonly units: string;
   readonly rows: number;
 }
@@ -62,30 +78,39 @@ export function listRawFiles(dir: string): string[] {
   return files;
 }
 
-/** Reads and validates every raw file of dir. onFile reports progress (files done, total). */
-export function readRawFolder(dir: string, onFile?: (done: number, total: number) => void): RawInput {
-  const names = listRawFiles(dir);
+/**
+ * Reads and validates every raw file of one folder, or of several (EIA files in one, CAISO files in
+ * another). onFile reports progress (files done, total).
+ */
+export function readRawFolder(input: string | readonly string[], onFile?: (done: number, total: number) => void): RawInput {
+  const dirs = typeof input === 'string' ? [input] : [...input];
+  const names = dirs.flatMap((dir) => listRawFiles(dir).map((name) => ({ dir, name })));
   const respondents = new Interner();
   const series = new Interner();
   const units = new Interner();
   const codes = new Interner();
+  const caiso = { chunks: [] as RawChunk[], respondents: new Interner(), series: new Interner() };
   const files: RawInputFile[] = [];
   const chunks: RawChunk[] = [];
   let rows = 0;
-  for (const [index, name] of names.entries()) {
+  for (const [index, { dir, name }] of names.entries()) {
+    const shown = dirs.length > 1 ? join(dir, name) : name;
     const bytes = readFileSync(join(dir, name));
-    const table = parseArrow(name, bytes);
-    const meta = checkRawSchema(name, table.schema);
-    checkSameSource(name, meta.source, files);
+    const table = parseArrow(shown, bytes);
+    const meta = checkRawSchema(shown, table.schema);
+    checkSameSource(shown, meta.source, files);
     const unitsBefore = units.names.length;
-    const fileRows = readChunks(name, index, table, meta.route, { respondents, series, units, codes }, chunks);
-    checkUnits(name, units, unitsBefore);
+    const fileRows = isCaisoSource(meta.source)
+      ? readChunks(shown, index, table, null, { respondents: caiso.respondents, series: caiso.series, units, codes: caiso.series }, caiso.chunks)
+      : readChunks(shown, index, table, meta.route, { respondents, series, units, codes }, chunks);
+    checkUnits(shown, units, unitsBefore);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    files.push({ path: relative(dir, join(dir, name)).split('\\').join('/'), sha256, bytes: bytes.length, rows: fileRows, ...meta });
+    const path = relative(dir, join(dir, name)).split('\\').join('/');
+    files.push({ path, sha256, bytes: bytes.length, rows: fileRows, ...meta, ...(dirs.length > 1 ? { folder: dir } : {}) });
     rows += fileRows;
     onFile?.(index + 1, names.length);
   }
-  return { dir, files, chunks, respondents, series, units: units.names[0] ?? 'MWh', rows };
+  return { dir: dirs.join(', '), dirs, files, chunks, respondents, series, caiso, units: units.names[0] ?? 'MWh', rows };
 }
 
 function parseArrow(name: string, bytes: Uint8Array): Table {
@@ -96,13 +121,14 @@ function parseArrow(name: string, bytes: Uint8Array): Table {
   }
 }
 
+/** One EIA source (`eia` or `eia-sim`) and at most one CAISO source beside it: real and simulated data never mix. */
 function checkSameSource(name: string, source: string, before: readonly RawInputFile[]): void {
-  const first = before[0];
+  const first = before.find((f) => isCaisoSource(f.source) === isCaisoSource(source));
   if (first !== undefined && first.source !== source) {
     throw new RawInputError(
       'FEATURES_MIXED_SOURCES',
-      `${name}: wattring.source is "${source}" but ${first.path} is "${first.source}"; ` +
-        'one feature store must come from one source — extract them into separate folders',
+      `${name}: wattring.source is "${source}" but ${first.folder === undefined ? first.path : join(first.folder, first.path)} is "${first.source}"; ` +
+        'one feature store takes one EIA source and at most one CAISO source — extract them into separate folders',
     );
   }
 }
@@ -125,7 +151,8 @@ interface Interners {
   readonly codes: Interner;
 }
 
-function readChunks(name: string, file: number, table: Table, route: RawRoute, ids: Interners, out: RawChunk[]): number {
+/** route null: keep series codes as written (CAISO series already carry their report and market run). */
+function readChunks(name: string, file: number, table: Table, route: RawFileOrigin['route'] | null, ids: Interners, out: RawChunk[]): number {
   let rows = 0;
   for (const batch of table.batches) {
     const col = (c: string): Data => {
@@ -139,7 +166,7 @@ function readChunks(name: string, file: number, table: Table, route: RawRoute, i
     internColumn(col('respondent'), ids.respondents, respondent, 0);
     const codes = new Int32Array(n);
     internColumn(col('series'), ids.codes, codes, 0);
-    const seriesIds = routeSeries(codes, ids.codes, ids.series, route);
+    const seriesIds = route === null ? codes : routeSeries(codes, ids.codes, ids.series, route);
     internColumn(col('units'), ids.units, new Int32Array(n), 0);
     out.push({ file, hour, respondent, series: seriesIds, value: values(col('value')) });
     rows += n;
@@ -148,7 +175,7 @@ function readChunks(name: string, file: number, table: Table, route: RawRoute, i
 }
 
 /** Re-keys series codes as `<route>:<code>` so region NG and fuel NG never mix. */
-function routeSeries(codes: Int32Array, names: Interner, series: Interner, route: RawRoute): Int32Array {
+function routeSeries(codes: Int32Array, names: Interner, series: Interner, route: RawFileOrigin['route']): Int32Array {
   const remap = Int32Array.from(names.names, (code) => series.id(`${route}:${code}`));
   const out = new Int32Array(codes.length);
   for (let i = 0; i < codes.length; i++) out[i] = remap[codes[i] ?? 0] ?? 0;

@@ -1,11 +1,26 @@
 // Checks one raw Arrow file against the ingest → features contract (src/core/raw-contract.ts,
 // docs/contracts.md "Raw Arrow files") and says exactly which file, column or metadata key is wrong.
 import { DataType, Precision, TimeUnit, type Schema } from 'apache-arrow';
-import { isRawRoute, RAW_META_KEYS, RAW_SCHEMA_VERSION, type RawFileMeta } from '../core/index.ts';
+import { isRawRoute, RAW_META_KEYS, RAW_SCHEMA_VERSION, type CaisoRawRoute, type RawRoute } from '../core/index.ts';
 import { RawInputError } from './errors.ts';
 
-/** What the reader needs of the file-level metadata. */
-export type RawFileOrigin = Pick<RawFileMeta, 'route' | 'source'>;
+/** What the reader needs of the file-level metadata: an EIA route, or a CAISO report and market run. */
+export interface RawFileOrigin {
+  readonly route: RawRoute | CaisoRawRoute;
+  readonly source: string;
+}
+
+/** Sources of CAISO OASIS files (docs/ingest-caiso.md): the real service and its twin. */
+export const CAISO_SOURCES: readonly string[] = ['caiso', 'caiso-sim'];
+
+export function isCaisoSource(source: string): boolean {
+  return CAISO_SOURCES.includes(source);
+}
+
+/** `SLD_FCST:DAM`: an OASIS report and market run, as src/ingest/caiso/reports.ts names them. */
+function isCaisoRoute(route: string): route is CaisoRawRoute {
+  return /^[A-Z][A-Z0-9_]*:[A-Z0-9]+$/.test(route);
+}
 
 const STRING_COLUMNS = ['respondent', 'series', 'units'] as const;
 
@@ -21,15 +36,21 @@ export function checkRawSchema(file: string, schema: Schema): RawFileOrigin {
     );
   }
   const route = meta.get(RAW_META_KEYS.route);
+  const source = meta.get(RAW_META_KEYS.source) ?? 'unknown';
+  if (isCaisoSource(source) && route !== undefined && isCaisoRoute(route)) {
+    checkColumns(file, schema);
+    return { route, source };
+  }
   if (!isRawRoute(route)) {
     throw new RawInputError(
       'FEATURES_RAW_SCHEMA',
       `${file}: schema metadata ${RAW_META_KEYS.route} is ${JSON.stringify(route ?? null)}, expected "region-data" or ` +
-        '"fuel-type-data" (it tells region NG from fuel NG)',
+        '"fuel-type-data" (it tells region NG from fuel NG), or REPORT:MARKET_RUN such as "SLD_FCST:DAM" in a ' +
+        'file whose wattring.source is "caiso" or "caiso-sim"',
     );
   }
   checkColumns(file, schema);
-  return { route, source: meta.get(RAW_META_KEYS.source) ?? 'unknown' };
+  return { route, source };
 }
 
 function checkColumns(file: string, schema: Schema): void {

@@ -39,6 +39,17 @@ export interface RespondentMeta {
   readonly normalisation: Record<string, { mean: number; std: number }>;
   readonly trainRows: number;
   readonly windows: Record<SplitName, number>;
+  /** Which source each hour's `df` came from; only in stores built with CAISO input. */
+  readonly dayAheadSource?: DayAheadSource;
+}
+
+/** Per respondent: hours of `df` from EIA's DF, from CAISO's SLD_FCST DAM, or from neither, and the runs of hours. */
+export interface DayAheadSource {
+  readonly eiaHours: number;
+  readonly caisoHours: number;
+  readonly noneHours: number;
+  /** Consecutive hours with one source, in time order; `from`/`to` are hour-ending periods (inclusive). */
+  readonly runs: readonly { readonly from: string; readonly to: string; readonly source: 'eia' | 'caiso' | 'none' }[];
 }
 
 /** metadata.json of a store. */
@@ -51,6 +62,7 @@ export interface StoreMetadata {
   readonly gaps: GapSettings;
   readonly splits: readonly SplitRange[];
   readonly respondents: readonly RespondentMeta[];
+  /** folder: the --in folder (several: joined with ", ", each file then names its own `folder`). */
   readonly inputs: { readonly folder: string; readonly rows: number; readonly files: readonly RawInputFile[] };
 }
 

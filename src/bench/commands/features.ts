@@ -6,7 +6,7 @@ import { buildFeatureStore, DEFAULT_GAPS, GAP_FILLS, measureWindowIteration, typ
 import { defineCommand } from '../command.ts';
 
 interface FeaturesArgs {
-  in: string;
+  in: string[];
   out: string;
   split: string;
   'seq-len': number;
@@ -21,7 +21,12 @@ export default defineCommand<FeaturesArgs>({
   describe: 'Build the feature store (Arrow + metadata) and its training windows from raw Arrow files',
   builder: (y: Argv) =>
     y
-      .option('in', { type: 'string', demandOption: true, describe: 'Folder of raw *.arrow files written by bench extract' })
+      .option('in', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'Folder(s) of raw *.arrow files written by bench extract: EIA, and CAISO beside it (repeat --in, or one folder holding both)',
+      })
       .option('out', { type: 'string', demandOption: true, describe: 'Feature store folder to write (replaced atomically if it is a store)' })
       .option('split', {
         type: 'string',
@@ -45,7 +50,7 @@ export default defineCommand<FeaturesArgs>({
   run: async (args) => {
     checkArgs(args);
     const { store, summary } = buildFeatureStore({
-      input: args.in,
+      input: args.in.length === 1 ? (args.in[0] ?? '') : args.in,
       output: args.out,
       splits: args.split,
       window: { seqLen: args['seq-len'], stride: args.stride, horizon: args.horizon },
@@ -63,8 +68,11 @@ export default defineCommand<FeaturesArgs>({
  * the command, so a bad --fill or a missing --in must stop here with a UsageError (exit 2).
  */
 function checkArgs(args: FeaturesArgs): void {
-  for (const flag of ['in', 'out', 'split'] as const) {
+  for (const flag of ['out', 'split'] as const) {
     if (typeof args[flag] !== 'string' || args[flag] === '') throw new UsageError('FEATURES_BAD_FLAG', `--${flag} is required`);
+  }
+  if (!Array.isArray(args.in) || args.in.length === 0 || args.in.some((d) => typeof d !== 'string' || d === '')) {
+    throw new UsageError('FEATURES_BAD_FLAG', '--in is required: a folder of raw *.arrow files (repeat --in for several)');
   }
   if (!GAP_FILLS.includes(args.fill)) {
     throw new UsageError('FEATURES_BAD_FLAG', `--fill ${String(args.fill)}: expected one of ${GAP_FILLS.join(', ')}`);
