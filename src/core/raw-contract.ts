@@ -36,7 +36,7 @@ export const RAW_COLUMNS = [
 /**
  * CAISO files name the OASIS report and market run instead (`SLD_FCST:DAM`); they also carry an
  * `intervals` Int32 column after `units` (intervals averaged into each hourly row). The features
- * stage reads EIA routes only, for now.
+ * stage reads them beside EIA files (src/features/caiso-grid.ts) and ignores `intervals`.
  */
 export type CaisoRawRoute = `${string}:${string}`;
 

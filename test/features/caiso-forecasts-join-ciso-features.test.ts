@@ -17,8 +17,9 @@ afterAll(() => tmp.cleanup());
 const START = '2023-01-01T01';
 const END = '2023-04-01T00';
 const SPLITS = '2023-01-01..2023-02-15,2023-02-16..2023-03-05,2023-03-06..2023-03-30';
-const eia = join(tmp.dir, 'eia');
-const caiso = join(tmp.dir, 'caiso');
+const rawRoot = join(tmp.dir, 'raw');
+const eia = join(rawRoot, 'eia');
+const caiso = join(rawRoot, 'caiso');
 const HOUR = 3_600_000;
 
 function bench(...args: string[]): string {
@@ -111,6 +112,14 @@ describe('CAISO beside EIA', () => {
     const solar = Float64Array.from(cisoTable.getChild('solar_forecast_dam')?.toArray() ?? []);
     expect(Math.abs(solar.reduce((a, b) => a + b, 0) / solar.length)).toBeLessThanOrEqual(0.5);
     expect(meta.respondents.find((r) => r.code === 'CISO')?.normalisation.solar_forecast_dam?.std).toBeGreaterThan(1);
+  });
+
+  it('gives the same features from one folder holding both as from two --in folders', () => {
+    const two = buildFeatureStore({ input: [eia, caiso], output: join(tmp.dir, 'two'), splits: SPLITS, window: { seqLen: 336 } }).store;
+    const one = buildFeatureStore({ input: rawRoot, output: join(tmp.dir, 'one'), splits: SPLITS, window: { seqLen: 336 } }).store;
+    expect(one.featureNames).toEqual(two.featureNames);
+    one.respondents.forEach((r, i) => expect(Buffer.from(r.features.buffer, r.features.byteOffset, r.features.byteLength).equals(
+      Buffer.from(two.respondents[i]?.features.buffer ?? new ArrayBuffer(0), two.respondents[i]?.features.byteOffset, two.respondents[i]?.features.byteLength))).toBe(true));
   });
 
   it('refuses CAISO files without EIA CISO demand, naming the fix', () => {
