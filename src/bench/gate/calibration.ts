@@ -1,0 +1,59 @@
+// The frozen calibration of `bench gate`: bench/calibration/calibration.wgsl on the adapter and the
+// fixed CPU loop of bench/calibration/cpu-loop.ts, each timed as tinybench tasks (best sample).
+import { readFileSync } from 'node:fs';
+import { Bench } from 'tinybench';
+import { cpuCalibrationUnit } from '../../../bench/calibration/cpu-loop.ts';
+import { uploadF32, zerosF32, type Gpu } from '../../kernels/index.ts';
+
+const SHADER = new URL('../../../bench/calibration/calibration.wgsl', import.meta.url);
+/** Invocations of one calibration dispatch: 64 Ki × 512 multiply-adds. */
+const ELEMENTS = 65536;
+
+export interface Calibration {
+  /** Best wall seconds of one fixed CPU loop unit (tinybench minimum). */
+  readonly cpuSeconds: number;
+  /** Best wall seconds of one calibration dispatch, submit to onSubmittedWorkDone. */
+  readonly gpuSeconds: number;
+}
+
+/** Best sample of one tinybench task, in seconds. */
+async function bestSeconds(name: string, fn: () => unknown, iterations: number): Promise<number> {
+  const bench = new Bench({ iterations, time: 0, warmup: true, warmupIterations: 2, warmupTime: 0 });
+  bench.add(name, fn);
+  await bench.run();
+  const r = bench.tasks[0]?.result;
+  if (!r || r.state !== 'completed') throw new Error(`calibration task ${name} did not complete (${r?.state ?? 'no result'})`);
+  return r.latency.min / 1e3;
+}
+
+function gpuCalibrationRun(gpu: Gpu): { run: () => Promise<void>; destroy: () => void } {
+  const device = gpu.device;
+  const module = device.createShaderModule({ label: 'gate-calibration', code: readFileSync(SHADER, 'utf8') });
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const src = uploadF32(gpu, new Float32Array(ELEMENTS).map((_, i) => ((i % 97) - 48) / 64));
+  const dst = zerosF32(gpu, ELEMENTS);
+  const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }] });
+  const run = async (): Promise<void> => {
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(ELEMENTS / 64);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+  };
+  return { run, destroy: () => { src.destroy(); dst.destroy(); } };
+}
+
+/** Measures both calibrations; `samples` tinybench iterations each. */
+export async function measureCalibration(gpu: Gpu, samples: number): Promise<Calibration> {
+  const cpuSeconds = await bestSeconds('calibration cpu-loop', cpuCalibrationUnit, samples);
+  const g = gpuCalibrationRun(gpu);
+  try {
+    const gpuSeconds = await bestSeconds('calibration calibration.wgsl', g.run, samples);
+    return { cpuSeconds, gpuSeconds };
+  } finally {
+    g.destroy();
+  }
+}
