@@ -59,7 +59,7 @@ async function writeBaseline(a: GateArgs, o: SuiteOptions, description: string):
   const metrics = first.map((m) => {
     const samples = runs.map((r) => r.measurements.find((x) => x.id === m.id)?.value ?? Number.NaN);
     const t = thresholdFor(m, samples);
-    return { id: m.id, stage: m.stage, kind: m.kind, unit: m.unit, better: m.better, value: t.value, threshold: t.threshold, spread: t.spread, samples };
+    return { id: m.id, stage: m.stage, kind: m.kind, unit: m.unit, better: m.better, value: t.value, threshold: t.threshold, spread: t.spread, gated: t.gated, samples };
   });
   const baseline: GateBaseline = {
     schema: BASELINE_SCHEMA, createdAt: new Date().toISOString(),
@@ -68,14 +68,14 @@ async function writeBaseline(a: GateArgs, o: SuiteOptions, description: string):
   };
   writeGateBaseline(a.baseline, baseline);
   process.stderr.write(`gate: wrote ${a.baseline} (${metrics.length} metrics, ${a.runs} runs)\n`);
-  for (const m of metrics) process.stderr.write(`  ${m.id.padEnd(64)} ${m.kind.padEnd(7)} median ${m.value.toPrecision(5).padStart(12)}  spread ${(m.spread * 100).toFixed(1).padStart(6)} %  threshold abs ${m.threshold.abs} rel ${m.threshold.rel.toFixed(3)}\n`);
+  for (const m of metrics) process.stderr.write(`  ${m.id.padEnd(64)} ${m.kind.padEnd(7)} median ${m.value.toPrecision(5).padStart(12)}  spread ${(m.spread * 100).toFixed(1).padStart(6)} %  threshold abs ${m.threshold.abs} rel ${m.threshold.rel.toFixed(3)}${m.gated ? '' : ' (not gated: noisy)'}\n`);
   return ExitCode.ok;
 }
 
 /** Re-measures the stages whose timings regressed, up to `confirm` times, keeping each timing's best. */
 async function confirmTimings(o: SuiteOptions, baseline: GateBaseline, first: SuiteRun, cls: string, confirm: number): Promise<{ measurements: Measurement[]; verdicts: Verdict[]; confirmations: number }> {
   let measurements = first.measurements;
-  let verdicts = compare(baseline, measurements, { adapterClass: cls, stageErrors: first.stageErrors });
+  let verdicts = compare(baseline, measurements, { adapterClass: cls, stageErrors: first.stageErrors, stages: o.stages });
   let confirmations = 0;
   for (let i = 0; i < confirm; i++) {
     const ids = new Set(verdicts.filter((v) => v.kind === 'regressed' && v.base.kind === 'timing').map((v) => v.id));
@@ -84,7 +84,7 @@ async function confirmTimings(o: SuiteOptions, baseline: GateBaseline, first: Su
     process.stderr.write(`gate: confirming ${ids.size} timing regression(s) by re-measurement (${i + 1}/${confirm}): ${[...ids].join(', ')}\n`);
     const again = await runSuite({ ...o, stages: scope.stages }, scope.kernels.size ? scope.kernels : undefined);
     measurements = keepBest(measurements, again.measurements);
-    verdicts = compare(baseline, measurements, { adapterClass: cls, stageErrors: first.stageErrors });
+    verdicts = compare(baseline, measurements, { adapterClass: cls, stageErrors: first.stageErrors, stages: o.stages });
     confirmations++;
   }
   return { measurements, verdicts, confirmations };
@@ -148,5 +148,5 @@ function jsonVerdict(v: Verdict): Record<string, unknown> {
   const base = { kind: v.kind, id: v.id, metricKind: v.base.kind, unit: v.base.unit, baseline: v.base.value };
   if (v.kind === 'missing' ) return { ...base, reason: v.reason };
   if (v.kind === 'skipped') return { ...base, value: v.value, reason: v.reason };
-  return { ...base, value: v.value, threshold: v.threshold };
+  return { ...base, value: v.value, threshold: v.threshold, gated: v.base.gated };
 }

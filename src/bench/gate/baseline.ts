@@ -19,6 +19,8 @@ const BaselineMetricSchema = z.object({
   threshold: ThresholdSchema,
   /** (max − min) / |median| over the baseline's runs. */
   spread: z.number().nonnegative(),
+  /** false for a timing whose runs spread too widely to gate (3 × spread > the maximum threshold): reported only. */
+  gated: z.boolean(),
   samples: z.array(z.number()).min(1),
 });
 const BaselineSchema = z.object({
@@ -67,7 +69,7 @@ export function writeGateBaseline(file: string, baseline: GateBaseline): void {
 
 /** Floors of each threshold and the factor on the observed spread (see docs/gate.md). */
 export const THRESHOLD_RULES = {
-  /** Timings: at least 25 % and 3× the spread of the baseline's runs, at most 60 %. */
+  /** Timings: at least 25 % and 3× the spread of the baseline's runs; past 60 % the timing is reported, not gated. */
   timing: { minRel: 0.25, spreadFactor: 3, maxRel: 0.6 },
   /** Seeded losses and MAPE: deterministic on one adapter; 1e-3 relative or 4× any spread seen. */
   quality: { minRel: 1e-3, spreadFactor: 4 },
@@ -82,16 +84,16 @@ function median(xs: readonly number[]): number {
 }
 
 /** The threshold of one metric from its samples over the baseline runs. */
-export function thresholdFor(m: Measurement, samples: readonly number[]): { value: number; spread: number; threshold: Threshold } {
+export function thresholdFor(m: Measurement, samples: readonly number[]): { value: number; spread: number; threshold: Threshold; gated: boolean } {
   const value = median(samples);
   const range = Math.max(...samples) - Math.min(...samples);
   const spread = value === 0 ? (range === 0 ? 0 : Number.POSITIVE_INFINITY) : range / Math.abs(value);
   if (m.kind === 'timing') {
     const t = THRESHOLD_RULES.timing;
-    return { value, spread, threshold: { abs: 0, rel: Math.min(t.maxRel, Math.max(t.minRel, t.spreadFactor * spread)) } };
+    return { value, spread, threshold: { abs: 0, rel: Math.min(t.maxRel, Math.max(t.minRel, t.spreadFactor * spread)) }, gated: t.spreadFactor * spread <= t.maxRel };
   }
-  if (m.kind === 'quality' && m.better === 'lower') return { value: Math.max(...samples), spread, threshold: { ...THRESHOLD_RULES.error } };
-  if (m.kind === 'quality') return { value, spread, threshold: { abs: 0, rel: Math.max(THRESHOLD_RULES.quality.minRel, THRESHOLD_RULES.quality.spreadFactor * spread) } };
+  if (m.kind === 'quality' && m.better === 'lower') return { value: Math.max(...samples), spread, threshold: { ...THRESHOLD_RULES.error }, gated: true };
+  if (m.kind === 'quality') return { value, spread, threshold: { abs: 0, rel: Math.max(THRESHOLD_RULES.quality.minRel, THRESHOLD_RULES.quality.spreadFactor * spread) }, gated: true };
   // counts: exact unless the runs themselves differed; then twice the range seen
-  return { value: m.better === 'lower' ? Math.max(...samples) : value, spread, threshold: { abs: 2 * range, rel: 0 } };
+  return { value: m.better === 'lower' ? Math.max(...samples) : value, spread, threshold: { abs: 2 * range, rel: 0 }, gated: true };
 }

@@ -9,6 +9,14 @@ const SHADER = new URL('../../../bench/calibration/calibration.wgsl', import.met
 /** Invocations of one calibration dispatch: 64 Ki × 512 multiply-adds. */
 const ELEMENTS = 65536;
 
+/** Calibrates before and after `fn` (which runs in another process) and keeps the faster of each. */
+export async function bracketed<T>(gpu: Gpu, samples: number, fn: () => Promise<T>): Promise<{ value: T; calibration: Calibration }> {
+  const before = await measureCalibration(gpu, samples);
+  const value = await fn();
+  const after = await measureCalibration(gpu, samples);
+  return { value, calibration: { cpuSeconds: Math.min(before.cpuSeconds, after.cpuSeconds), gpuSeconds: Math.min(before.gpuSeconds, after.gpuSeconds) } };
+}
+
 export interface Calibration {
   /** Best wall seconds of one fixed CPU loop unit (tinybench minimum). */
   readonly cpuSeconds: number;
@@ -44,6 +52,30 @@ function gpuCalibrationRun(gpu: Gpu): { run: () => Promise<void>; destroy: () =>
     await device.queue.onSubmittedWorkDone();
   };
   return { run, destroy: () => { src.destroy(); dst.destroy(); } };
+}
+
+/**
+ * Best seconds of `fn` and of the GPU calibration, measured in alternating rounds of one tinybench
+ * suite (2 samples each per round), so both see the same contention: the ratio is what gates.
+ */
+export async function pairedWithGpuCalibration(gpu: Gpu, name: string, fn: () => Promise<void>, rounds: number): Promise<{ seconds: number; calibrationSeconds: number }> {
+  const g = gpuCalibrationRun(gpu);
+  let seconds = Number.POSITIVE_INFINITY;
+  let calibrationSeconds = Number.POSITIVE_INFINITY;
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const bench = new Bench({ iterations: 2, time: 0, warmup: false, throws: true });
+      bench.add('calibration calibration.wgsl', g.run).add(name, fn);
+      await bench.run();
+      const [c, t] = bench.tasks.map((task) => (task.result.state === 'completed' ? task.result.latency.min / 1e3 : Number.NaN));
+      calibrationSeconds = Math.min(calibrationSeconds, c ?? Number.NaN);
+      seconds = Math.min(seconds, t ?? Number.NaN);
+    }
+  } finally {
+    g.destroy();
+  }
+  if (!Number.isFinite(seconds) || !Number.isFinite(calibrationSeconds)) throw new Error(`tinybench tasks ${name} / calibration did not complete`);
+  return { seconds, calibrationSeconds };
 }
 
 /** Measures both calibrations; `samples` tinybench iterations each. */

@@ -9,6 +9,7 @@ export const CROSS_ADAPTER_QUALITY_REL = 0.05;
 export type Verdict =
   | { readonly kind: 'pass'; readonly id: string; readonly base: BaselineMetric; readonly value: number; readonly threshold: Threshold }
   | { readonly kind: 'regressed'; readonly id: string; readonly base: BaselineMetric; readonly value: number; readonly threshold: Threshold }
+  | { readonly kind: 'noisy'; readonly id: string; readonly base: BaselineMetric; readonly value: number; readonly threshold: Threshold }
   | { readonly kind: 'missing'; readonly id: string; readonly base: BaselineMetric; readonly reason: string }
   | { readonly kind: 'skipped'; readonly id: string; readonly base: BaselineMetric; readonly value: number; readonly reason: string }
   | { readonly kind: 'new'; readonly id: string; readonly measurement: Measurement };
@@ -44,13 +45,17 @@ export interface CompareContext {
   readonly adapterClass: string;
   /** Why a stage produced nothing (its metrics are then missing with this reason). */
   readonly stageErrors: ReadonlyMap<string, string>;
+  /** Stages this run was asked to measure (`--stages`); baseline metrics of others are skipped, visibly. */
+  readonly stages: ReadonlySet<string>;
 }
 
 function verdictOf(base: BaselineMetric, m: Measurement | undefined, sameClass: boolean, ctx: CompareContext, baseClass: string): Verdict {
+  if (!m && !ctx.stages.has(base.stage)) return { kind: 'skipped', id: base.id, base, value: Number.NaN, reason: 'stage not selected (--stages)' };
   if (!m) return { kind: 'missing', id: base.id, base, reason: ctx.stageErrors.get(base.stage) ?? 'not measured by this run' };
   if (!sameClass && adapterDependent(base)) return { kind: 'skipped', id: base.id, base, value: m.value, reason: `adapter class ${ctx.adapterClass} ≠ baseline's ${baseClass}` };
   const threshold = !sameClass && base.kind === 'quality' && base.better === 'exact' ? { abs: base.threshold.abs, rel: Math.max(base.threshold.rel, CROSS_ADAPTER_QUALITY_REL) } : base.threshold;
-  return { kind: withinThreshold(base, m.value, threshold) ? 'pass' : 'regressed', id: base.id, base, value: m.value, threshold };
+  if (withinThreshold(base, m.value, threshold)) return { kind: 'pass', id: base.id, base, value: m.value, threshold };
+  return { kind: base.gated ? 'regressed' : 'noisy', id: base.id, base, value: m.value, threshold };
 }
 
 /** One verdict per baseline metric, then one `new` per measurement the baseline lacks. */

@@ -1,11 +1,10 @@
 // The kernels stage of `bench gate`, in-process on the gate's adapter: every quick kernel case's
 // error vs its reference, its compute dispatches per run (counted), and its time as a ratio to the
 // frozen calibration kernel (best tinybench sample, wall clock submit → onSubmittedWorkDone).
-import { Bench } from 'tinybench';
 import type { Gpu } from '../../kernels/index.ts';
 import type { KernelBenchCase } from '../kernels/case.ts';
 import { loadCases } from '../kernels/load.ts';
-import type { Calibration } from './calibration.ts';
+import { pairedWithGpuCalibration } from './calibration.ts';
 import { metric, type Measurement } from './metric.ts';
 
 /** Counts compute dispatches by wrapping the adapter's GPUComputePassEncoder methods once. */
@@ -33,17 +32,8 @@ export async function quickCases(): Promise<KernelBenchCase[]> {
   return (await loadCases()).map((l) => l.case).filter((c) => c.quick);
 }
 
-async function bestRunSeconds(name: string, run: () => Promise<void>, samples: number): Promise<number> {
-  const bench = new Bench({ iterations: samples, time: 0, warmup: false, throws: true });
-  bench.add(name, run);
-  await bench.run();
-  const r = bench.tasks[0]?.result;
-  if (!r || r.state !== 'completed') throw new Error(`tinybench task ${name} did not complete`);
-  return r.latency.min / 1e3;
-}
-
 /** Measures one case: warm-up, one counted run, the reference check, then timed samples. */
-async function measureOne(gpu: Gpu, counter: DispatchCounter, c: KernelBenchCase, cal: Calibration, samples: number): Promise<Measurement[]> {
+async function measureOne(gpu: Gpu, counter: DispatchCounter, c: KernelBenchCase, samples: number): Promise<Measurement[]> {
   const name = `${c.kernel} ${c.shape}`;
   const run = await c.setup(gpu);
   try {
@@ -52,14 +42,14 @@ async function measureOne(gpu: Gpu, counter: DispatchCounter, c: KernelBenchCase
     await run.run();
     const dispatches = counter.count - before;
     const check = await run.check();
-    const best = await bestRunSeconds(name, () => run.run(), samples);
+    const timed = await pairedWithGpuCalibration(gpu, name, () => run.run(), Math.ceil(samples / 2));
     return [
       metric('kernels', `${name}.error`, 'quality', 'lower', 'max |gpu − ref|', check.maxAbsError),
       metric('kernels', `${name}.within tolerance`, 'quality', 'exact', '1 = yes', check.withinTolerance ? 1 : 0),
       metric('kernels', `${name}.dispatches`, 'count', 'exact', 'dispatches/run', dispatches),
       metric('kernels', `${name}.allocated`, 'count', 'lower', 'bytes', run.allocatedBytes),
       // calibration dispatches' worth of time per case run, inverted: higher = faster kernel
-      metric('kernels', `${name}.speed`, 'timing', 'higher', 'calibration-time / run-time', cal.gpuSeconds / best),
+      metric('kernels', `${name}.speed`, 'timing', 'higher', 'calibration-time / run-time', timed.calibrationSeconds / timed.seconds),
     ];
   } finally {
     run.destroy();
@@ -67,12 +57,12 @@ async function measureOne(gpu: Gpu, counter: DispatchCounter, c: KernelBenchCase
 }
 
 /** Every quick case (or those named in `only`); a case that throws fails the whole stage. */
-export async function kernelsStage(gpu: Gpu, counter: DispatchCounter, cal: Calibration, samples: number, only?: ReadonlySet<string>): Promise<Measurement[]> {
+export async function kernelsStage(gpu: Gpu, counter: DispatchCounter, samples: number, only?: ReadonlySet<string>): Promise<Measurement[]> {
   const out: Measurement[] = [];
   for (const c of await quickCases()) {
     if (only && !only.has(`${c.kernel} ${c.shape}`)) continue;
     process.stderr.write(`gate: kernels ${c.kernel} ${c.shape} …\n`);
-    out.push(...(await measureOne(gpu, counter, c, cal, samples)));
+    out.push(...(await measureOne(gpu, counter, c, samples)));
   }
   return out;
 }

@@ -3,7 +3,7 @@
 import { fmt, limitText, type Verdict } from './compare.ts';
 import { GATE_STAGES, type GateStage } from './metric.ts';
 
-const MARK: Record<Verdict['kind'], string> = { pass: 'ok', regressed: 'REGRESSED', missing: 'MISSING', skipped: 'skipped', new: 'new' };
+const MARK: Record<Verdict['kind'], string> = { pass: 'ok', noisy: 'slower (not gated: noisy)', regressed: 'REGRESSED', missing: 'MISSING', skipped: 'skipped', new: 'new' };
 
 interface Row {
   readonly id: string;
@@ -18,9 +18,10 @@ function row(v: Verdict): Row {
   switch (v.kind) {
     case 'pass':
     case 'regressed':
+    case 'noisy':
       return { id: v.id, kind: v.base.kind, baseline: fmt(v.base.value), measured: fmt(v.value), limit: limitText(v.base, v.threshold), status: MARK[v.kind] };
     case 'skipped':
-      return { id: v.id, kind: v.base.kind, baseline: fmt(v.base.value), measured: fmt(v.value), limit: v.reason, status: MARK[v.kind] };
+      return { id: v.id, kind: v.base.kind, baseline: fmt(v.base.value), measured: Number.isNaN(v.value) ? '—' : fmt(v.value), limit: v.reason, status: MARK[v.kind] };
     case 'missing':
       return { id: v.id, kind: v.base.kind, baseline: fmt(v.base.value), measured: '—', limit: v.reason, status: MARK[v.kind] };
     case 'new':
@@ -60,7 +61,7 @@ function escapeXml(s: string): string {
 
 /** Bars of measured ÷ baseline per metric of one stage (1 = unchanged), the limit as a tick. */
 export function stageSvg(stage: GateStage, verdicts: readonly Verdict[]): string {
-  const mine = verdicts.filter((v): v is Extract<Verdict, { kind: 'pass' | 'regressed' | 'skipped' }> => (v.kind === 'pass' || v.kind === 'regressed' || v.kind === 'skipped') && v.base.stage === stage);
+  const mine = verdicts.filter((v): v is Extract<Verdict, { kind: 'pass' | 'regressed' | 'noisy' | 'skipped' }> => (v.kind === 'pass' || v.kind === 'regressed' || v.kind === 'noisy' || (v.kind === 'skipped' && !Number.isNaN(v.value))) && v.base.stage === stage);
   const rowH = 22;
   const left = 330;
   const scale = 200; // px for a ratio of 1
@@ -70,7 +71,7 @@ export function stageSvg(stage: GateStage, verdicts: readonly Verdict[]): string
     const y = 28 + i * rowH;
     const ratio = v.base.value === 0 ? (v.value === 0 ? 1 : 2) : v.value / v.base.value;
     const w = Math.max(1, Math.min(2.2, Number.isFinite(ratio) ? ratio : 2.2) * scale);
-    const color = v.kind === 'regressed' ? '#c0392b' : v.kind === 'skipped' ? '#999' : '#2e86c1';
+    const color = v.kind === 'regressed' ? '#c0392b' : v.kind === 'noisy' ? '#e67e22' : v.kind === 'skipped' ? '#999' : '#2e86c1';
     parts.push(`<text x="4" y="${y + 14}">${escapeXml(v.id.slice(stage.length + 1))}</text>`, `<rect x="${left}" y="${y + 3}" width="${w.toFixed(1)}" height="14" fill="${color}"/>`, `<text x="${left + w + 4}" y="${y + 14}">${escapeXml(fmt(ratio))}</text>`);
   });
   parts.push(`<line x1="${left + scale}" y1="24" x2="${left + scale}" y2="${height - 4}" stroke="#000" stroke-dasharray="3,2"/>`, '</svg>');

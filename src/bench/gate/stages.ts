@@ -2,7 +2,8 @@
 // ingest hot-path suite, a feature store from it, `bench train --quick` and `bench forecast`.
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import type { Calibration } from './calibration.ts';
+import type { Gpu } from '../../kernels/index.ts';
+import { bracketed } from './calibration.ts';
 import { benchJson, numberAt } from './child.ts';
 import { metric, type Measurement } from './metric.ts';
 
@@ -24,11 +25,11 @@ export async function task<T>(name: string, fn: () => Promise<T>): Promise<T> {
   return out.value;
 }
 
-export async function ingestStage(dir: string, cal: Calibration): Promise<Measurement[]> {
+export async function ingestStage(dir: string, gpu: Gpu, samples: number): Promise<Measurement[]> {
   const r = await task('ingest: bench extract', () => benchJson([...EXTRACT_ARGS, '--out', join(dir, 'raw')]));
   const n = (p: string): number => numberAt(r, p, 'extract');
   const rows = n('rowsLanded');
-  const suite = await task('ingest: bench ingest-suite', () => benchJson(['ingest-suite', '--time', '400']));
+  const { value: suite, calibration: cal } = await bracketed(gpu, samples, () => task('ingest: bench ingest-suite', () => benchJson(['ingest-suite', '--time', '400'])));
   const write = Array.isArray(Reflect.get(Object(suite), 'cases')) ? Reflect.get(Object(suite), 'cases')[2] : undefined;
   const rowsPerSecond = numberAt(write, 'rowsPerSecond', 'ingest-suite');
   return [
@@ -43,8 +44,8 @@ export async function ingestStage(dir: string, cal: Calibration): Promise<Measur
   ];
 }
 
-export async function featuresStage(dir: string, cal: Calibration): Promise<Measurement[]> {
-  const r = await task('features: bench features', () => benchJson(['features', '--in', join(dir, 'raw'), '--out', join(dir, 'store'), '--split', SPLIT, '--seq-len', String(QUICK_SEQ)]));
+export async function featuresStage(dir: string, gpu: Gpu, samples: number): Promise<Measurement[]> {
+  const { value: r, calibration: cal } = await bracketed(gpu, samples, () => task('features: bench features', () => benchJson(['features', '--in', join(dir, 'raw'), '--out', join(dir, 'store'), '--split', SPLIT, '--seq-len', String(QUICK_SEQ)])));
   const n = (p: string): number => numberAt(r, p, 'features');
   return [
     metric('features', 'rows', 'count', 'exact', 'rows', n('rows')),
@@ -57,8 +58,8 @@ export async function featuresStage(dir: string, cal: Calibration): Promise<Meas
   ];
 }
 
-export async function trainStage(dir: string, cal: Calibration): Promise<Measurement[]> {
-  const r = await task('train: bench train --quick', () => benchJson(['train', '--quick', '--store', join(dir, 'store'), '--out', join(dir, 'run'), '--ranks', '4']));
+export async function trainStage(dir: string, gpu: Gpu, samples: number): Promise<Measurement[]> {
+  const { value: r, calibration: cal } = await bracketed(gpu, samples, () => task('train: bench train --quick', () => benchJson(['train', '--quick', '--store', join(dir, 'store'), '--out', join(dir, 'run'), '--ranks', '4'])));
   const n = (p: string): number => numberAt(r, p, 'train');
   const memory = Reflect.get(Object(r), 'memoryPerRankBytes');
   const peakRank = Array.isArray(memory) ? Math.max(...memory.filter((m): m is number => typeof m === 'number')) : Number.NaN;

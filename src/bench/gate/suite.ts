@@ -23,12 +23,12 @@ export interface SuiteRun {
   readonly stageErrors: Map<string, string>;
 }
 
-type StageFn = (dir: string, cal: Calibration) => Promise<Measurement[]>;
+type StageFn = (dir: string) => Promise<Measurement[]>;
 
-async function attempt(stage: GateStage, fn: StageFn, dir: string, cal: Calibration, run: SuiteRun): Promise<void> {
+async function attempt(stage: GateStage, fn: StageFn, dir: string, run: SuiteRun): Promise<void> {
   process.stderr.write(`gate: ${stage} …\n`);
   try {
-    run.measurements.push(...(await fn(dir, cal)));
+    run.measurements.push(...(await fn(dir)));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     run.stageErrors.set(stage, message);
@@ -42,10 +42,10 @@ export async function runSuite(o: SuiteOptions, onlyKernels?: ReadonlySet<string
   const run: SuiteRun = { calibration, measurements: [], stageErrors: new Map() };
   const dir = mkdtempSync(join(tmpdir(), 'wattring-gate-'));
   const chain: [GateStage, StageFn][] = [
-    ['ingest', ingestStage],
-    ['features', featuresStage],
-    ['kernels', (_d, cal) => kernelsStage(o.gpu, o.counter, cal, o.samples, onlyKernels)],
-    ['train', trainStage],
+    ['ingest', (d) => ingestStage(d, o.gpu, o.samples)],
+    ['features', (d) => featuresStage(d, o.gpu, o.samples)],
+    ['kernels', () => kernelsStage(o.gpu, o.counter, o.samples, onlyKernels)],
+    ['train', (d) => trainStage(d, o.gpu, o.samples)],
     ['forecast', (d) => forecastStage(d)],
   ];
   const needs: Partial<Record<GateStage, GateStage>> = { features: 'ingest', train: 'features', forecast: 'train' };
@@ -61,7 +61,7 @@ export async function runSuite(o: SuiteOptions, onlyKernels?: ReadonlySet<string
         run.stageErrors.set(stage, `not run: stage ${need} failed`);
         continue;
       }
-      await attempt(stage, fn, dir, calibration, run);
+      await attempt(stage, fn, dir, run);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
