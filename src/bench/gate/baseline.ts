@@ -95,5 +95,5 @@ export function thresholdFor(m: Measurement, samples: readonly number[]): { valu
   if (m.kind === 'quality' && m.better === 'lower') return { value: Math.max(...samples), spread, threshold: { ...THRESHOLD_RULES.error }, gated: true };
   if (m.kind === 'quality') return { value, spread, threshold: { abs: 0, rel: Math.max(THRESHOLD_RULES.quality.minRel, THRESHOLD_RULES.quality.spreadFactor * spread) }, gated: true };
   // counts: exact unless the runs themselves differed; then twice the range seen
-  return { value: m.better === 'lower' ? Math.max(...samples) : value, spread, threshold: { abs: 2 * range, rel: 0 }, gated: true };
+  return { value: m.better === 'lower' ? Math.max(...samples) : value, spread, threshold: { abs: Math.max(2 * range, m.minAbs ?? 0), rel: 0 }, gated: true };
 }

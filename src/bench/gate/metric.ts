@@ -19,9 +19,11 @@ export interface Measurement {
   readonly unit: string;
   readonly better: Direction;
   readonly value: number;
+  /** Smallest absolute threshold a baseline gives this metric (a count that moves by design, e.g. GC timing). */
+  readonly minAbs?: number;
 }
 
 /** Builds a measurement with its id prefixed by the stage. */
-export function metric(stage: GateStage, name: string, kind: MetricKind, better: Direction, unit: string, value: number): Measurement {
-  return { id: `${stage}.${name}`, stage, kind, unit, better, value };
+export function metric(stage: GateStage, name: string, kind: MetricKind, better: Direction, unit: string, value: number, minAbs?: number): Measurement {
+  return { id: `${stage}.${name}`, stage, kind, unit, better, value, ...(minAbs !== undefined ? { minAbs } : {}) };
 }
