@@ -7,24 +7,35 @@ import { loadCases } from '../kernels/load.ts';
 import { pairedWithGpuCalibration } from './calibration.ts';
 import { metric, type Measurement } from './metric.ts';
 
-/** Counts compute dispatches by wrapping the adapter's GPUComputePassEncoder methods once. */
+type DispatchMethods = Pick<GPUComputePassEncoder, 'dispatchWorkgroups' | 'dispatchWorkgroupsIndirect'>;
+const counters = new Set<DispatchCounter>();
+const wrapped = new WeakSet<object>();
+
+/** Wraps the adapter's GPUComputePassEncoder dispatch methods once per prototype; every counter sees every call. */
+function wrapDispatches(proto: DispatchMethods): void {
+  if (wrapped.has(proto)) return;
+  wrapped.add(proto);
+  const direct = proto.dispatchWorkgroups;
+  const indirect = proto.dispatchWorkgroupsIndirect;
+  proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['dispatchWorkgroups']>) {
+    for (const c of counters) c.count++;
+    return direct.apply(this, args);
+  };
+  proto.dispatchWorkgroupsIndirect = function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['dispatchWorkgroupsIndirect']>) {
+    for (const c of counters) c.count++;
+    return indirect.apply(this, args);
+  };
+}
+
+/** Counts compute dispatches (dispatchWorkgroups and its indirect form) recorded on the adapter. */
 export class DispatchCounter {
   count = 0;
   constructor(gpu: Gpu) {
     const pass = gpu.device.createCommandEncoder().beginComputePass();
-    const proto: Pick<GPUComputePassEncoder, 'dispatchWorkgroups' | 'dispatchWorkgroupsIndirect'> = Object.getPrototypeOf(pass);
+    const proto: DispatchMethods = Object.getPrototypeOf(pass);
     pass.end();
-    const direct = proto.dispatchWorkgroups;
-    const indirect = proto.dispatchWorkgroupsIndirect;
-    const counter = this;
-    proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['dispatchWorkgroups']>) {
-      counter.count++;
-      return direct.apply(this, args);
-    };
-    proto.dispatchWorkgroupsIndirect = function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['dispatchWorkgroupsIndirect']>) {
-      counter.count++;
-      return indirect.apply(this, args);
-    };
+    wrapDispatches(proto);
+    counters.add(this);
   }
 }
 
