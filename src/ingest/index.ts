@@ -28,6 +28,8 @@ export { readRawColumns, scanLanded } from './landed.ts';
 export type { LandedScan, RawColumns } from './landed.ts';
 export { KeyLimiter } from './limiter.ts';
 export type { LimiterOptions } from './limiter.ts';
+export { AdaptiveMargin } from './spacing.ts';
+export type { AdaptiveMarginOptions } from './spacing.ts';
 export { MANIFEST_FILE, readManifest } from './manifest.ts';
 export type { LandedWindow, Manifest } from './manifest.ts';
 export { planRequests } from './plan.ts';

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import Bottleneck from 'bottleneck';
 import { RedisLostError } from './cluster/errors.ts';
 import { EiaTransientError } from './errors.ts';
+import { AdaptiveMargin, type AdaptiveMarginOptions } from './spacing.ts';
 
 export interface LimiterOptions {
   /** Sustained budget in requests per hour of the server's clock (EIA plans with 5,000). */
@@ -21,6 +22,12 @@ export interface LimiterOptions {
    * 50 ms at k = 1 but shrinks with k while the jitter does not, so this margin stays fixed.
    */
   readonly marginMs?: number;
+  /**
+   * Bursts of one only (CAISO): instead of the 1 % headroom and the fixed marginMs, starts are
+   * spaced by the server's exact interval plus a margin that grows after each 429 and decays slowly
+   * (src/ingest/spacing.ts), measured from the moment the previous request's headers left (markSent).
+   */
+  readonly adaptiveMargin?: AdaptiveMarginOptions | undefined;
   /** Share the budget with other workers: bottleneck's Redis datastore under one limiter id. */
   readonly cluster?: {
     readonly connection: Bottleneck.IORedisConnection;
@@ -56,6 +63,7 @@ export class KeyLimiter {
   /** Clustered: rejects when Redis is gone (a job whose slot cannot be released never settles). */
   private readonly lost: Promise<never> | undefined;
   private readonly jobOptions: Bottleneck.JobOptions;
+  private readonly margin: AdaptiveMargin | undefined;
 
   constructor(options: LimiterOptions) {
     const k = options.timeScale;
@@ -63,8 +71,11 @@ export class KeyLimiter {
     // minTime), so timer lateness does not accumulate while enough requests are queued.
     // Send at 99 % of the budget: at exactly 100 % the server's bucket sits empty and any jitter
     // in arrival times (a late event loop) becomes a 429; the 1 % lets it refill to absorb that.
+    const adaptive = options.adaptiveMargin !== undefined && options.burstPerSecond === 1 && options.cluster === undefined;
     const margin = options.marginMs ?? 0;
-    const sustained = 3_600_000 / (options.ratePerHour * HEADROOM * k) + margin;
+    const exact = 3_600_000 / (options.ratePerHour * k);
+    // Adaptive: bottleneck books at the exact interval; the gate adds the learnt margin.
+    const sustained = adaptive ? exact : 3_600_000 / (options.ratePerHour * HEADROOM * k) + margin;
     // 5 % over 1/burst so that network jitter cannot put burst + 1 starts in one second.
     const burst = (1000 * 1.05) / (options.burstPerSecond * k);
     this.intervalMs = Math.max(sustained, burst);
@@ -84,7 +95,22 @@ export class KeyLimiter {
     });
     // Clustered, this gate sees only this worker's share: no catch-up burst, so a worker whose timers
     // fire late (a stalled event loop) sends its overdue requests one interval apart, not together.
-    this.gate = new SendGate(3_600_000 / sustained, options.burstPerSecond, k, options.cluster ? 1 : 2);
+    this.margin = adaptive && options.adaptiveMargin ? new AdaptiveMargin(options.adaptiveMargin) : undefined;
+    this.gate = new SendGate(3_600_000 / sustained, options.burstPerSecond, k, options.cluster ? 1 : 2, this.margin ? { intervalMs: exact, margin: this.margin } : undefined);
+  }
+
+  /** The adaptive margin now, wall ms (undefined when the limiter does not adapt). */
+  get adaptiveMarginMs(): number | undefined {
+    return this.margin?.ms;
+  }
+
+  /**
+   * A request's headers were written to the socket at `atMs` (performance.now()): the next start is
+   * spaced from then, not from when the slot was granted, so a late write (the event loop busy
+   * landing a window between the grant and the write) cannot make the next request arrive early.
+   */
+  markSent(atMs: number): void {
+    this.gate.markSent(atMs);
   }
 
   /** Current cap on requests booked or in flight. */
@@ -138,6 +164,7 @@ export class KeyLimiter {
   /** The server throttled the key: no request of this key starts for `ms` (in a cluster, of any worker). */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    this.margin?.grow();
     if (this.clustered) this.bottleneck.publish(`pause:${Math.ceil(ms)}`).catch(() => {});
   }
 
@@ -160,6 +187,7 @@ export class KeyLimiter {
   }
 
   async stop(): Promise<void> {
+    this.margin?.stop();
     // Clustered, the session closes the shared connection (which also stops this limiter's heartbeat);
     // detaching here would unsubscribe through a client that may have lost Redis.
     if (this.clustered) return;
@@ -180,8 +208,16 @@ class SendGate {
   private tokens: number;
   private updated = performance.now();
   private readonly recent: number[] = [];
+  /** performance.now() of the last admission or, later, of the last request's headers leaving. */
+  private lastSent = Number.NEGATIVE_INFINITY;
 
-  constructor(scaledPerHour: number, private readonly burst: number, timeScale: number, catchUp: number) {
+  constructor(
+    scaledPerHour: number,
+    private readonly burst: number,
+    timeScale: number,
+    catchUp: number,
+    private readonly spacing?: { readonly intervalMs: number; readonly margin: AdaptiveMargin },
+  ) {
     this.refillPerMs = scaledPerHour / 3_600_000;
     // Two tokens of catch-up (not the server's five): at full rate the server's bucket is near empty,
     // so a burst arriving more than ~(server capacity − ours) intervals bunched up would be refused.
@@ -199,14 +235,21 @@ class SendGate {
       const windowCap = Math.max(1, this.burst - 1);
       const forToken = this.tokens >= 1 ? 0 : (1 - this.tokens) / this.refillPerMs;
       const forWindow = this.recent.length < windowCap ? 0 : (this.recent[0] ?? now) + this.windowMs - now;
-      const wait = Math.max(forToken, forWindow);
+      const forSpacing = this.spacing ? this.lastSent + this.spacing.intervalMs + this.spacing.margin.ms - now : 0;
+      const wait = Math.max(forToken, forWindow, forSpacing);
       if (wait <= 0) {
         this.tokens -= 1;
         this.recent.push(now);
+        this.lastSent = now;
+        this.spacing?.margin.decay();
         return;
       }
       await sleep(wait);
     }
+  }
+
+  markSent(atMs: number): void {
+    if (atMs > this.lastSent) this.lastSent = atMs;
   }
 }
 

@@ -1,5 +1,7 @@
 // One OASIS SingleZip request: builds the URL, sends it with global fetch over a keep-alive undici
 // Agent, and turns the ZIP into hourly rows or a classified error. Retries live in ../retry.ts.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher } from 'undici';
 import { describeCause, networkFaultKind, retryAfterMs } from '../client.ts';
 import { EiaError } from '../errors.ts';
@@ -32,7 +34,24 @@ export interface CaisoClientOptions {
   /** k of a time-scaled twin: the 429 body's "after 5 seconds" is waited ÷ k. */
   readonly timeScale?: number;
   readonly dispatcher?: Dispatcher;
+  /**
+   * Called with performance.now() when a SingleZip request's headers are written to the socket
+   * (undici's `undici:client:sendHeaders` diagnostics channel): the limiter spaces the next start
+   * from there (KeyLimiter.markSent).
+   */
+  readonly onSent?: (atMs: number) => void;
 }
+
+/** The part of undici's sendHeaders message we read (undici 7 lib/core/diagnostics.js). */
+function sentRequest(message: unknown): { origin: string; path: string } | undefined {
+  if (typeof message !== 'object' || message === null || !('request' in message)) return undefined;
+  const request: unknown = message.request;
+  if (typeof request !== 'object' || request === null || !('origin' in request) || !('path' in request)) return undefined;
+  const { origin, path } = request;
+  return typeof path === 'string' ? { origin: String(origin), path } : undefined;
+}
+
+const SEND_HEADERS = 'undici:client:sendHeaders';
 
 export class CaisoClient {
   readonly baseUrl: string;
@@ -40,6 +59,7 @@ export class CaisoClient {
   private readonly timeScale: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly onSendHeaders: ((message: unknown) => void) | undefined;
 
   constructor(options: CaisoClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -47,6 +67,16 @@ export class CaisoClient {
     this.timeScale = options.timeScale ?? 1;
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 16 });
+    const onSent = options.onSent;
+    if (onSent !== undefined) {
+      const base = new URL(`${this.baseUrl}/SingleZip`);
+      this.onSendHeaders = (message) => {
+        const at = performance.now();
+        const sent = sentRequest(message);
+        if (sent !== undefined && new URL(sent.origin).origin === base.origin && sent.path.startsWith(base.pathname)) onSent(at);
+      };
+      subscribe(SEND_HEADERS, this.onSendHeaders);
+    }
   }
 
   /** The request URL: hour-ending [start, end] asks for intervals starting in [start − 1 h, end). */
@@ -73,6 +103,7 @@ export class CaisoClient {
   }
 
   async close(): Promise<void> {
+    if (this.onSendHeaders !== undefined) unsubscribe(SEND_HEADERS, this.onSendHeaders);
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 

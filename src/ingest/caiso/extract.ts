@@ -16,8 +16,12 @@ import { CAISO_REPORTS, expectedSeries, reportRunName } from './reports.ts';
 
 /** OASIS allows one request per 5 seconds (docs/ingest-caiso.md). */
 export const CAISO_RATE_PER_HOUR = 720;
-/** Wall ms between request starts beyond 5 s ÷ k: OASIS's bursts of one leave no room for jitter. */
-const START_MARGIN_MS = 25;
+/**
+ * Wall ms between request starts beyond 5 s ÷ k (OASIS's bursts of one leave no room for jitter):
+ * a floor of 10 ms, doubled after each 429 up to 250 ms, the excess decaying by 1 % per request,
+ * and never under the p99 of this process's event-loop delay (docs/ingest-caiso.md, "Limiter").
+ */
+export const CAISO_MARGIN = { floorMs: 10, maxMs: 250, decayPerRequest: 0.99, loopDelayPercentile: 99 } as const;
 
 export interface CaisoExtractOptions {
   readonly source: 'caiso' | 'caiso-sim';
@@ -53,8 +57,8 @@ export async function runCaisoExtract(options: CaisoExtractOptions): Promise<Cai
   const k = options.timeScale;
   const ratePerHour = options.ratePerHour ?? CAISO_RATE_PER_HOUR;
   const stats = new RunStats();
-  const limiter = new KeyLimiter({ ratePerHour, burstPerSecond: options.burstPerSecond ?? 1, timeScale: k, maxInFlight: options.maxInFlight, marginMs: START_MARGIN_MS });
-  const client = new CaisoClient({ baseUrl: options.baseUrl, timeoutMs: (options.timeoutMs ?? 120_000) / k, timeScale: k });
+  const limiter = new KeyLimiter({ ratePerHour, burstPerSecond: options.burstPerSecond ?? 1, timeScale: k, maxInFlight: options.maxInFlight, adaptiveMargin: CAISO_MARGIN });
+  const client = new CaisoClient({ baseUrl: options.baseUrl, timeoutMs: (options.timeoutMs ?? 120_000) / k, timeScale: k, onSent: (at) => limiter.markSent(at) });
   try {
     const manifest: Manifest = existing ?? { schema: MANIFEST_SCHEMA, source: options.source, plan: plan.fingerprint, planInput: planJson(options.plan), windows: {} };
     const refetched = dropDamaged(options, manifest);
