@@ -18,10 +18,10 @@ import { CAISO_REPORTS, expectedSeries, reportRunName } from './reports.ts';
 export const CAISO_RATE_PER_HOUR = 720;
 /**
  * Wall ms between request starts beyond 5 s ÷ k (OASIS's bursts of one leave no room for jitter):
- * a floor of 10 ms, doubled after each 429 up to 250 ms, the excess decaying by 1 % per request,
+ * a floor of 20 ms, doubled after each 429 up to 250 ms, the excess decaying by 1 % per request,
  * and never under the p99 of this process's event-loop delay (docs/ingest-caiso.md, "Limiter").
  */
-export const CAISO_MARGIN = { floorMs: 10, maxMs: 250, decayPerRequest: 0.99, loopDelayPercentile: 99 } as const;
+export const CAISO_MARGIN = { floorMs: 20, maxMs: 250, decayPerRequest: 0.99, loopDelayPercentile: 99 } as const;
 
 export interface CaisoExtractOptions {
   readonly source: 'caiso' | 'caiso-sim';

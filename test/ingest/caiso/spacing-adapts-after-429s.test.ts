@@ -42,7 +42,8 @@ describe('adaptive spacing', () => {
       expect(result.outcomes.every((o) => o.kind === 'landed')).toBe(true);
       expect(result.duplicates).toBe(0);
       const throttled = result.stats.byOutcome.throttled;
-      // The shortfall is 23 ms: 10 → 20 → 40 ms covers it after two 429s; load can add one or two.
+      // The shortfall is 23 ms: the 20 ms floor doubles to 40 ms after the first 429 and covers it; a
+      // loaded machine can add a few (a fixed margin would be throttled on every third request or so).
       expect(throttled).toBeGreaterThanOrEqual(1);
       expect(throttled).toBeLessThanOrEqual(5);
     } finally {
