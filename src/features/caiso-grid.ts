@@ -1,8 +1,23 @@
 // Maps CAISO OASIS rows onto EIA's CISO grid: CAISO's day-ahead load forecast for its whole
 // balancing area (TAC area `CA ISO-TAC`) and its day-ahead solar and wind forecasts by hub.
 import { RawInputError } from './errors.ts';
-import type { CaisoSeries, RespondentGrid } from './grid.ts';
 import type { RawInput } from './raw-files.ts';
+
+/** CISO's series from CAISO OASIS files, on the respondent's hourly index; NaN = missing. */
+export interface CaisoSeries {
+  /** SLD_FCST:DAM of `CA ISO-TAC`: CAISO's day-ahead load forecast, MWh. */
+  readonly dayAheadLoad: Float64Array | null;
+  /** SLD_REN_FCST:DAM solar and wind, summed over the trading hubs (NaN unless every hub reported). */
+  readonly solarDam: Float64Array | null;
+  readonly windDam: Float64Array | null;
+}
+
+/** What this step needs of a respondent's grid (grid.ts RespondentGrid). */
+interface GridSpan {
+  readonly code: string;
+  readonly firstHour: number;
+  readonly hours: number;
+}
 
 /** EIA-930's code for the California ISO balancing authority. */
 export const CISO = 'CISO';
@@ -18,7 +33,7 @@ export const CAISO_DAM_WIND = 'SLD_REN_FCST:DAM:WIND';
  * as EIA rows outside a respondent's demand span are. Without CAISO input the grids come back
  * untouched, so an EIA-only store is what it was before.
  */
-export function attachCaiso(raw: RawInput, grids: RespondentGrid[]): RespondentGrid[] {
+export function attachCaiso<G extends GridSpan>(raw: RawInput, grids: G[]): (G & { readonly caiso?: CaisoSeries })[] {
   if (raw.caiso.chunks.length === 0) return grids;
   const at = grids.findIndex((g) => g.code === CISO);
   const grid = grids[at];
@@ -39,7 +54,7 @@ export function attachCaiso(raw: RawInput, grids: RespondentGrid[]): RespondentG
 }
 
 /** Every CAISO row of one series, by respondent: (hour index, value, file), duplicates refused. */
-function collect(raw: RawInput, grid: RespondentGrid, series: string): Map<string, Float64Array> {
+function collect(raw: RawInput, grid: GridSpan, series: string): Map<string, Float64Array> {
   const { chunks, respondents, series: names } = raw.caiso;
   const id = names.names.indexOf(series);
   const out = new Map<string, Float64Array>();
@@ -67,12 +82,12 @@ function collect(raw: RawInput, grid: RespondentGrid, series: string): Map<strin
   return out;
 }
 
-function placeArea(raw: RawInput, grid: RespondentGrid, series: string): Float64Array | null {
+function placeArea(raw: RawInput, grid: GridSpan, series: string): Float64Array | null {
   return collect(raw, grid, series).get(CAISO_BA_AREA) ?? null;
 }
 
 /** Σ over the hubs that appear in the input; NaN at hours where any of them did not report. */
-function sumHubs(raw: RawInput, grid: RespondentGrid, series: string): Float64Array | null {
+function sumHubs(raw: RawInput, grid: GridSpan, series: string): Float64Array | null {
   const hubs = [...collect(raw, grid, series).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (hubs.length === 0) return null;
   const total = new Float64Array(grid.hours);

@@ -1,7 +1,7 @@
 // One complete hourly index per respondent: every clock hour from its first to its last demand
 // value is a row; hours the data lacks stay NaN (masked later), never shifted out.
 import { RawInputError } from './errors.ts';
-import { attachCaiso } from './caiso-grid.ts';
+import { attachCaiso, type CaisoSeries } from './caiso-grid.ts';
 import type { RawChunk, RawInput } from './raw-files.ts';
 
 const DEMAND = 'region-data:D';
@@ -23,14 +23,6 @@ export interface RespondentGrid {
   readonly caiso?: CaisoSeries;
 }
 
-/** CISO's series from CAISO OASIS files, on the respondent's hourly index; NaN = missing. */
-export interface CaisoSeries {
-  /** SLD_FCST:DAM of `CA ISO-TAC`: CAISO's day-ahead load forecast, MWh. */
-  readonly dayAheadLoad: Float64Array | null;
-  /** SLD_REN_FCST:DAM solar and wind, summed over the trading hubs (NaN unless every hub reported). */
-  readonly solarDam: Float64Array | null;
-  readonly windDam: Float64Array | null;
-}
 
 /** Builds the grids, sorted by respondent code; rows outside a respondent's demand span are dropped. */
 export function buildGrids(raw: RawInput): RespondentGrid[] {
