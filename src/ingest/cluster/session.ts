@@ -108,7 +108,17 @@ export class ClusterSession {
     Reflect.set(connection, '__runCommand__', this.pendingOnceLost(connection, Reflect.get(connection, '__runCommand__')));
     const scriptFn: unknown = Reflect.get(connection, '__scriptFn__');
     if (typeof scriptFn === 'function') {
-      Reflect.set(connection, '__scriptFn__', (name: unknown) => this.pendingOnceLost(connection, scriptFn.call(connection, name)));
+      Reflect.set(connection, '__scriptFn__', (name: unknown) => {
+        const run = this.pendingOnceLost(connection, scriptFn.call(connection, name));
+        // bottleneck's RedisDatastore.runScript passes scripts a callback and drops the promise they
+        // return, so a failure reaches it through the callback; the dropped promise's own rejection
+        // (e.g. "Stream isn't writeable" while the client reconnects) must not go unhandled.
+        return (...args: unknown[]): Promise<unknown> => {
+          const p = run(...args);
+          p.catch(() => {});
+          return p;
+        };
+      });
     }
     this.connection = connection;
     return connection;
