@@ -111,7 +111,10 @@ export interface ExtractResult {
  * 2 s of wall time so that a busy event loop (renewing every third of it) does not lose its leases.
  */
 export function leaseMsFor(timeScale: number, leaseSeconds = 30): number {
-  return Math.max(2000, (leaseSeconds * 1000) / timeScale);
+  // The floor outlives event-loop stalls of a loaded machine (Arrow encoding, hashing, GC): with
+  // 2 s, a live worker's renewals (every lease/3) came late under CI load and another worker took
+  // and fetched its windows a second time.
+  return Math.max(5000, (leaseSeconds * 1000) / timeScale);
 }
 
 /** A shared --out holds other workers' live temp files; only temps this old are a dead run's. */
