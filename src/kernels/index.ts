@@ -1,6 +1,8 @@
 // Public entry of the kernels stage: the WebGPU runtime and the training kernels.
 export { describeAdapter, formatAdapter, isCpuAdapter, openGpu } from './runtime/device.ts';
 export type { AdapterChoice, AdapterDescription, Gpu } from './runtime/device.ts';
+export { POLLER_NICE_ENV, yieldPollerToAdapter } from './runtime/poller.ts';
+export type { PollerPriority } from './runtime/poller.ts';
 export { readF32, uploadF32, zerosF32 } from './runtime/buffers.ts';
 export { PipelineCache, shaderSource } from './runtime/pipelines.ts';
 export type { Overrides } from './runtime/pipelines.ts';

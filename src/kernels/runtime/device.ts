@@ -4,6 +4,7 @@ import { create, globals } from 'webgpu';
 import { UsageError } from '../../core/index.ts';
 import { NoAdapterError } from './errors.ts';
 import { PipelineCache } from './pipelines.ts';
+import { yieldPollerToAdapter, type PollerPriority } from './poller.ts';
 import { BufferPool } from './pool.ts';
 
 export interface AdapterChoice {
@@ -44,6 +45,8 @@ export interface Gpu {
   readonly hasF16: boolean;
   readonly hasSubgroups: boolean;
   readonly hasTimestamps: boolean;
+  /** The waiting (JavaScript) thread's priority after the device opened (see poller.ts). */
+  readonly poller: PollerPriority;
   /** Releases the device and its buffer pool (the Dawn instance lives as long as the process). */
   destroy(): void;
 }
@@ -224,6 +227,8 @@ export async function openGpu(choice: AdapterChoice = {}): Promise<Gpu> {
     process.stderr.write(`webgpu: uncaptured error: ${(event as GPUUncapturedErrorEvent).error.message}\n`);
   });
   const pool = new BufferPool(device);
+  // After requestDevice: a CPU adapter's worker threads now exist at this thread's priority.
+  const poller = yieldPollerToAdapter(isCpuAdapter(description));
   return {
     device,
     adapter: description,
@@ -233,6 +238,7 @@ export async function openGpu(choice: AdapterChoice = {}): Promise<Gpu> {
     hasF16: device.features.has('shader-f16'),
     hasSubgroups: device.features.has('subgroups'),
     hasTimestamps: device.features.has('timestamp-query'),
+    poller,
     destroy() {
       pool.destroy();
       device.destroy();
