@@ -54,20 +54,42 @@ function gpuCalibrationRun(gpu: Gpu): { run: () => Promise<void>; destroy: () =>
   return { run, destroy: () => { src.destroy(); dst.destroy(); } };
 }
 
+/** Best wall seconds (and best adapter CPU seconds, when `cpuClock` is given) of a task and the calibration. */
+export interface PairedTiming {
+  readonly seconds: number;
+  readonly calibrationSeconds: number;
+  readonly cpu?: { readonly seconds: number; readonly calibrationSeconds: number };
+}
+
+/** `fn` wrapped so each call keeps the least adapter CPU time any call took in `best.value`. */
+function cpuTimed(fn: () => Promise<void>, clock: () => number, best: { value: number }): () => Promise<void> {
+  return async () => {
+    const c0 = clock();
+    await fn();
+    best.value = Math.min(best.value, clock() - c0);
+  };
+}
+
 /**
  * Best seconds of `fn` and of the GPU calibration, measured in alternating rounds of one tinybench
  * suite (2 samples each per round), so both see the same contention: the ratio is what gates.
+ * With `cpuClock` (a CPU adapter, see adapter-cpu.ts) the same samples also keep the best adapter
+ * CPU seconds of each.
  */
-export async function pairedWithGpuCalibration(gpu: Gpu, name: string, fn: () => Promise<void>, rounds: number): Promise<{ seconds: number; calibrationSeconds: number }> {
+export async function pairedWithGpuCalibration(gpu: Gpu, name: string, fn: () => Promise<void>, rounds: number, cpuClock?: () => number): Promise<PairedTiming> {
   const g = gpuCalibrationRun(gpu);
   let seconds = Number.POSITIVE_INFINITY;
   let calibrationSeconds = Number.POSITIVE_INFINITY;
+  const cpuTask = { value: Number.POSITIVE_INFINITY };
+  const cpuCalibration = { value: Number.POSITIVE_INFINITY };
+  const calib = cpuClock ? cpuTimed(g.run, cpuClock, cpuCalibration) : g.run;
+  const task = cpuClock ? cpuTimed(fn, cpuClock, cpuTask) : fn;
   try {
     for (let i = 0; i < rounds; i++) {
       const bench = new Bench({ iterations: 2, time: 0, warmup: false, throws: true });
-      bench.add('calibration calibration.wgsl', g.run).add(name, fn);
+      bench.add('calibration calibration.wgsl', calib).add(name, task);
       await bench.run();
-      const [c, t] = bench.tasks.map((task) => (task.result.state === 'completed' ? task.result.latency.min / 1e3 : Number.NaN));
+      const [c, t] = bench.tasks.map((tk) => (tk.result.state === 'completed' ? tk.result.latency.min / 1e3 : Number.NaN));
       calibrationSeconds = Math.min(calibrationSeconds, c ?? Number.NaN);
       seconds = Math.min(seconds, t ?? Number.NaN);
     }
@@ -75,7 +97,8 @@ export async function pairedWithGpuCalibration(gpu: Gpu, name: string, fn: () =>
     g.destroy();
   }
   if (!Number.isFinite(seconds) || !Number.isFinite(calibrationSeconds)) throw new Error(`tinybench tasks ${name} / calibration did not complete`);
-  return { seconds, calibrationSeconds };
+  const cpu = cpuClock && Number.isFinite(cpuTask.value) && cpuCalibration.value > 0 ? { cpu: { seconds: cpuTask.value, calibrationSeconds: cpuCalibration.value } } : {};
+  return { seconds, calibrationSeconds, ...cpu };
 }
 
 /** Measures both calibrations; `samples` tinybench iterations each. */

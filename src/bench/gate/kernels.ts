@@ -1,9 +1,12 @@
 // The kernels stage of `bench gate`, in-process on the gate's adapter: every quick kernel case's
 // error vs its reference, its compute dispatches per run (counted), and its time as a ratio to the
-// frozen calibration kernel (best tinybench sample, wall clock submit → onSubmittedWorkDone).
-import type { Gpu } from '../../kernels/index.ts';
+// frozen calibration kernel (best tinybench sample, wall clock submit → onSubmittedWorkDone); on a
+// CPU adapter also its work: the adapter threads' CPU seconds as a ratio to the calibration's
+// (adapter-cpu.ts), which contention from other processes barely moves.
+import { isCpuAdapter, type Gpu } from '../../kernels/index.ts';
 import type { KernelBenchCase } from '../kernels/case.ts';
 import { loadCases } from '../kernels/load.ts';
+import { adapterCpuClock } from './adapter-cpu.ts';
 import { pairedWithGpuCalibration } from './calibration.ts';
 import { metric, type Measurement } from './metric.ts';
 
@@ -53,7 +56,9 @@ async function measureOne(gpu: Gpu, counter: DispatchCounter, c: KernelBenchCase
     await run.run();
     const dispatches = counter.count - before;
     const check = await run.check();
-    const timed = await pairedWithGpuCalibration(gpu, name, () => run.run(), Math.ceil(samples / 2));
+    const clock = isCpuAdapter(gpu.adapter) ? adapterCpuClock() : null;
+    const timed = await pairedWithGpuCalibration(gpu, name, () => run.run(), Math.ceil(samples / 2), clock ?? undefined);
+    const work = timed.cpu && timed.cpu.seconds > 0 ? [metric('kernels', `${name}.cpu work`, 'timing', 'higher', 'calibration-cpu / run-cpu', timed.cpu.calibrationSeconds / timed.cpu.seconds)] : [];
     return [
       metric('kernels', `${name}.error`, 'quality', 'lower', 'max |gpu − ref|', check.maxAbsError),
       metric('kernels', `${name}.within tolerance`, 'quality', 'exact', '1 = yes', check.withinTolerance ? 1 : 0),
@@ -61,6 +66,7 @@ async function measureOne(gpu: Gpu, counter: DispatchCounter, c: KernelBenchCase
       metric('kernels', `${name}.allocated`, 'count', 'lower', 'bytes', run.allocatedBytes),
       // calibration dispatches' worth of time per case run, inverted: higher = faster kernel
       metric('kernels', `${name}.speed`, 'timing', 'higher', 'calibration-time / run-time', timed.calibrationSeconds / timed.seconds),
+      ...work,
     ];
   } finally {
     run.destroy();
