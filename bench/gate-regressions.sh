@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Proves `bench gate` catches the regressions of issue 15: applies each change to a copy of the
 # committed tree (never this checkout), runs the gate there RUNS times (default 3) against the
-# committed baseline, and requires exit 1 naming the expected metric every time.
+# committed baseline, and requires exit 1 naming the expected metric every time; for the matmul and
+# attention cases, with GATE_TIMING=1, also the timing (their `cpu work`): only against a baseline
+# that gates timings (a GPU adapter's; on a CPU adapter none is gated, see docs/gate.md).
 # Usage: bash bench/gate-regressions.sh [case ...]   cases: matmul-twice attention-slower
 #        half-pages lr-x100 wrong-values (default: all). Prints one line per run; exit 1 on a miss.
 set -euo pipefail
@@ -40,6 +42,8 @@ else:
 PY
 }
 stages() { case "$1" in matmul-twice|attention-slower|wrong-values) echo kernels ;; half-pages) echo ingest ;; lr-x100) echo ingest,features,train ;; esac; }
+# The timing the change must also fail (CPU adapters: the adapter threads' CPU work, see docs/gate.md).
+expect_timing() { case "$1" in matmul-twice) echo 'regressed: kernels\.matmul 512x512x512\.cpu work' ;; attention-slower) echo 'regressed: kernels\.attention-fwd T512 H1 D32 causal\.cpu work' ;; *) echo '' ;; esac; }
 expect() { case "$1" in matmul-twice) echo 'regressed: kernels\.matmul' ;; attention-slower) echo 'regressed: kernels\.attention-fwd' ;; half-pages) echo 'regressed: ingest\.requests per 1000 rows' ;; lr-x100) echo 'regressed: train\.(train|validation) loss|train failed' ;; wrong-values) echo 'regressed: kernels\.gelu-fwd [^ ]*\.(error|within tolerance)' ;; esac; }
 
 missed=0
@@ -53,7 +57,12 @@ for c in "${CASES[@]}"; do
     out="$(cd "$tree" && node bin/bench.mjs gate --stages "$(stages "$c")" --report-dir "$tree/out/gate" 2>&1)"; rc=$?
     set -e
     named="$(grep -E "gate: ($(expect "$c"))" <<<"$out" | head -3 | sed 's/^/    /')"
-    if [ "$rc" -eq 1 ] && [ -n "$named" ]; then echo "caught  $c run $i/$RUNS (exit $rc):"; echo "$named"
+    timed=ok
+    if [ -n "$(expect_timing "$c")" ] && [ "${GATE_TIMING:-0}" = 1 ]; then
+      timed="$(grep -E "gate: ($(expect_timing "$c"))" <<<"$out" | head -1 | sed 's/^/    /')"
+      [ -n "$timed" ] && named="$named"$'\n'"$timed"
+    fi
+    if [ "$rc" -eq 1 ] && [ -n "$named" ] && [ -n "$timed" ]; then echo "caught  $c run $i/$RUNS (exit $rc):"; echo "$named"
     else echo "MISSED  $c run $i/$RUNS (exit $rc)"; tail -5 <<<"$out" | sed 's/^/    /'; missed=1; fi
   done
   rm -rf "$tree"

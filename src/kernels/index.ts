@@ -2,6 +2,7 @@
 export { describeAdapter, formatAdapter, isCpuAdapter, openGpu } from './runtime/device.ts';
 export type { AdapterChoice, AdapterDescription, Gpu } from './runtime/device.ts';
 export { POLLER_NICE_ENV, yieldPollerToAdapter } from './runtime/poller.ts';
+export { adapterThreadIds } from './runtime/adapter-threads.ts';
 export type { PollerPriority } from './runtime/poller.ts';
 export { readF32, uploadF32, zerosF32 } from './runtime/buffers.ts';
 export { PipelineCache, shaderSource } from './runtime/pipelines.ts';

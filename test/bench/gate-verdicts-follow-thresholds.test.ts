@@ -36,6 +36,13 @@ describe('gate thresholds and verdicts', () => {
     expect(b.metrics[1]?.threshold).toEqual({ abs: 0, rel: 1e-3 });
   });
 
+  it('never gates a timing measured on a CPU adapter, however quiet its runs were; counts still gate there', () => {
+    expect(thresholdFor(speed, [0.3, 0.3, 0.3], false).gated).toBe(true);
+    expect(thresholdFor(speed, [0.3, 0.3, 0.3], true).gated).toBe(false);
+    expect(thresholdFor(speed, [0.3, 0.3, 0.3], true).threshold.rel).toBe(0.25);
+    expect(thresholdFor(requests, [0.2, 0.2], true)).toMatchObject({ gated: true, threshold: { abs: 0, rel: 0 } });
+  });
+
   it('passes unchanged values and a timing within its threshold', () => {
     expect(kinds(baseline(), [requests, loss, at(speed, 0.3 * 0.75), dispatches])).toEqual(['ingest.requests per 1000 rows=pass', 'train.train loss after 8 steps=pass', 'kernels.matmul 512x512x512.speed=pass', 'kernels.matmul 512x512x512.dispatches=pass']);
   });

@@ -4,7 +4,7 @@ import { cpus, hostname } from 'node:os';
 import { mkdirSync, appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UsageError } from '../../core/index.ts';
-import { formatAdapter, openGpu } from '../../kernels/index.ts';
+import { formatAdapter, isCpuAdapter, openGpu } from '../../kernels/index.ts';
 import { defineCommand } from '../command.ts';
 import { BASELINE_SCHEMA, readGateBaseline, thresholdFor, writeGateBaseline, type GateBaseline } from '../gate/baseline.ts';
 import { compare, keepBest, type Verdict } from '../gate/compare.ts';
@@ -58,7 +58,7 @@ async function writeBaseline(a: GateArgs, o: SuiteOptions, description: string):
   const first = runs[0]?.measurements ?? [];
   const metrics = first.map((m) => {
     const samples = runs.map((r) => r.measurements.find((x) => x.id === m.id)?.value ?? Number.NaN);
-    const t = thresholdFor(m, samples);
+    const t = thresholdFor(m, samples, isCpuAdapter({ description, architecture: '' }));
     return { id: m.id, stage: m.stage, kind: m.kind, unit: m.unit, better: m.better, value: t.value, threshold: t.threshold, spread: t.spread, gated: t.gated, samples };
   });
   const baseline: GateBaseline = {
@@ -68,7 +68,7 @@ async function writeBaseline(a: GateArgs, o: SuiteOptions, description: string):
   };
   writeGateBaseline(a.baseline, baseline);
   process.stderr.write(`gate: wrote ${a.baseline} (${metrics.length} metrics, ${a.runs} runs)\n`);
-  for (const m of metrics) process.stderr.write(`  ${m.id.padEnd(64)} ${m.kind.padEnd(7)} median ${m.value.toPrecision(5).padStart(12)}  spread ${(m.spread * 100).toFixed(1).padStart(6)} %  threshold abs ${m.threshold.abs} rel ${m.threshold.rel.toFixed(3)}${m.gated ? '' : ' (not gated: noisy)'}\n`);
+  for (const m of metrics) process.stderr.write(`  ${m.id.padEnd(64)} ${m.kind.padEnd(7)} median ${m.value.toPrecision(5).padStart(12)}  spread ${(m.spread * 100).toFixed(1).padStart(6)} %  threshold abs ${m.threshold.abs} rel ${m.threshold.rel.toFixed(3)}${m.gated ? '' : ' (not gated: noisy, or a CPU adapter)'}\n`);
   return ExitCode.ok;
 }
 

@@ -61,6 +61,24 @@ export interface PairedTiming {
   readonly cpu?: { readonly seconds: number; readonly calibrationSeconds: number };
 }
 
+/** Wall seconds a timed sample lasts at least (its task repeated as often as that takes). */
+const UNIT_SECONDS = 0.1;
+
+/** How often `fn` must run back to back to last UNIT_SECONDS (from one timed call after a warm-up). */
+async function repetitionsFor(fn: () => Promise<void>): Promise<number> {
+  await fn();
+  const t0 = performance.now();
+  await fn();
+  const s = (performance.now() - t0) / 1e3;
+  return Math.max(1, Math.min(1000, Math.ceil(UNIT_SECONDS / Math.max(s, 1e-6))));
+}
+
+function repeated(fn: () => Promise<void>, k: number): () => Promise<void> {
+  return async () => {
+    for (let i = 0; i < k; i++) await fn();
+  };
+}
+
 /** `fn` wrapped so each call keeps the least adapter CPU time any call took in `best.value`. */
 function cpuTimed(fn: () => Promise<void>, clock: () => number, best: { value: number }): () => Promise<void> {
   return async () => {
@@ -73,6 +91,7 @@ function cpuTimed(fn: () => Promise<void>, clock: () => number, best: { value: n
 /**
  * Best seconds of `fn` and of the GPU calibration, measured in alternating rounds of one tinybench
  * suite (2 samples each per round), so both see the same contention: the ratio is what gates.
+ * Times are per call of `fn` (a sample of k back-to-back calls, divided by k).
  * With `cpuClock` (a CPU adapter, see adapter-cpu.ts) the same samples also keep the best adapter
  * CPU seconds of each.
  */
@@ -82,17 +101,25 @@ export async function pairedWithGpuCalibration(gpu: Gpu, name: string, fn: () =>
   let calibrationSeconds = Number.POSITIVE_INFINITY;
   const cpuTask = { value: Number.POSITIVE_INFINITY };
   const cpuCalibration = { value: Number.POSITIVE_INFINITY };
-  const calib = cpuClock ? cpuTimed(g.run, cpuClock, cpuCalibration) : g.run;
-  const task = cpuClock ? cpuTimed(fn, cpuClock, cpuTask) : fn;
   try {
+    // Each sample repeats its task to at least UNIT_SECONDS of wall time: a quick case ran a few
+    // ms, where submit latency and the driver's wake-ups were much of what was measured.
+    const kCal = await repetitionsFor(g.run);
+    const kTask = await repetitionsFor(fn);
+    const calibUnit = repeated(g.run, kCal);
+    const taskUnit = repeated(fn, kTask);
+    const calib = cpuClock ? cpuTimed(calibUnit, cpuClock, cpuCalibration) : calibUnit;
+    const task = cpuClock ? cpuTimed(taskUnit, cpuClock, cpuTask) : taskUnit;
     for (let i = 0; i < rounds; i++) {
       const bench = new Bench({ iterations: 2, time: 0, warmup: false, throws: true });
       bench.add('calibration calibration.wgsl', calib).add(name, task);
       await bench.run();
       const [c, t] = bench.tasks.map((tk) => (tk.result.state === 'completed' ? tk.result.latency.min / 1e3 : Number.NaN));
-      calibrationSeconds = Math.min(calibrationSeconds, c ?? Number.NaN);
-      seconds = Math.min(seconds, t ?? Number.NaN);
+      calibrationSeconds = Math.min(calibrationSeconds, (c ?? Number.NaN) / kCal);
+      seconds = Math.min(seconds, (t ?? Number.NaN) / kTask);
     }
+    cpuCalibration.value /= kCal;
+    cpuTask.value /= kTask;
   } finally {
     g.destroy();
   }

@@ -8,7 +8,7 @@ import type { KernelBenchCase } from '../kernels/case.ts';
 import { loadCases } from '../kernels/load.ts';
 import { adapterCpuClock } from './adapter-cpu.ts';
 import { pairedWithGpuCalibration } from './calibration.ts';
-import { metric, type Measurement } from './metric.ts';
+import { metric, wallTiming, type Measurement } from './metric.ts';
 
 type DispatchMethods = Pick<GPUComputePassEncoder, 'dispatchWorkgroups' | 'dispatchWorkgroupsIndirect'>;
 const counters = new Set<DispatchCounter>();
@@ -65,7 +65,7 @@ async function measureOne(gpu: Gpu, counter: DispatchCounter, c: KernelBenchCase
       metric('kernels', `${name}.dispatches`, 'count', 'exact', 'dispatches/run', dispatches),
       metric('kernels', `${name}.allocated`, 'count', 'lower', 'bytes', run.allocatedBytes),
       // calibration dispatches' worth of time per case run, inverted: higher = faster kernel
-      metric('kernels', `${name}.speed`, 'timing', 'higher', 'calibration-time / run-time', timed.calibrationSeconds / timed.seconds),
+      wallTiming('kernels', `${name}.speed`, 'higher', 'calibration-time / run-time', timed.calibrationSeconds / timed.seconds),
       ...work,
     ];
   } finally {

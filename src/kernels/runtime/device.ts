@@ -4,6 +4,7 @@ import { create, globals } from 'webgpu';
 import { UsageError } from '../../core/index.ts';
 import { NoAdapterError } from './errors.ts';
 import { PipelineCache } from './pipelines.ts';
+import { recordAdapterThreads, threadIds } from './adapter-threads.ts';
 import { yieldPollerToAdapter, type PollerPriority } from './poller.ts';
 import { BufferPool } from './pool.ts';
 
@@ -222,7 +223,9 @@ export async function openGpu(choice: AdapterChoice = {}): Promise<Gpu> {
   const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
   const requiredLimits: Record<string, number> = {};
   for (const key of WANTED_LIMITS) requiredLimits[key] = adapter.limits[key];
+  const threadsBefore = threadIds();
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+  recordAdapterThreads(threadsBefore, threadIds());
   device.addEventListener('uncapturederror', (event) => {
     process.stderr.write(`webgpu: uncaptured error: ${(event as GPUUncapturedErrorEvent).error.message}\n`);
   });
