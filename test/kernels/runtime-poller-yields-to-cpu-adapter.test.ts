@@ -18,7 +18,10 @@ describeGpu('the waiting thread yields to a CPU adapter', (gpu) => {
       expect(gpu().poller.reason).toMatch(/GPU adapter/);
       return;
     }
-    expect(gpu().poller.nice).toBe(19);
+    // vitest.config.ts sets WATTRING_POLLER_NICE=0 for the suite, so openGpu left this thread
+    // alone; lower it as openGpu does by default, after the device (and its workers) exist.
+    expect(gpu().poller.reason).toMatch(/=0/);
+    expect(yieldPollerToAdapter(true, {}).nice).toBe(19);
     expect(niceOf(String(process.pid))).toBe(19);
     // The threads that appeared while the first device was requested (llvmpipe's worker pool among
     // them) were created before the drop, so they keep the priority the process started with.
