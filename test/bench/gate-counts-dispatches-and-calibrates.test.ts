@@ -35,7 +35,8 @@ describeGpu('gate instruments', (gpu) => {
 
   it.runIf(process.platform === 'linux')('counts the adapter threads’ CPU time, not the JavaScript thread’s', async () => {
     const clock = adapterCpuClock();
-    expect(clock).not.toBeNull();
+    // A CPU adapter's device always brings its worker threads; a GPU driver may add none.
+    if (isCpuAdapter(gpu().adapter)) expect(clock).not.toBeNull();
     if (!clock) return;
     // 300 ms of busy work on this (the calling) thread: not adapter work.
     const c0 = clock();

@@ -21,16 +21,9 @@ export interface Measurement {
   readonly value: number;
   /** Smallest absolute threshold a baseline gives this metric (a count that moves by design, e.g. GC timing). */
   readonly minAbs?: number;
-  /** A timing read off the wall clock (not gated on a CPU adapter, see thresholdFor). */
-  readonly wallClock?: boolean;
 }
 
 /** Builds a measurement with its id prefixed by the stage. */
 export function metric(stage: GateStage, name: string, kind: MetricKind, better: Direction, unit: string, value: number, minAbs?: number): Measurement {
   return { id: `${stage}.${name}`, stage, kind, unit, better, value, ...(minAbs !== undefined ? { minAbs } : {}) };
-}
-
-/** A timing metric read off the wall clock. */
-export function wallTiming(stage: GateStage, name: string, better: Direction, unit: string, value: number): Measurement {
-  return { ...metric(stage, name, 'timing', better, unit, value), wallClock: true };
 }

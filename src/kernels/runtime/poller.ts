@@ -7,8 +7,9 @@
 // slept instead of polling (scratch measurement, 2026-12-02; `bench kernels` and `bench ring` report
 // the figures per run). So once a CPU adapter's device exists (its worker pool is created with the
 // device, at the caller's priority), the calling thread lowers its own scheduling priority: the
-// poll then runs on what the workers leave idle. Host work on that thread is slowed only while it
-// competes with the adapter's workers.
+// poll then runs on what the workers leave idle. Host work on that thread is slowed while it
+// competes with any nice-0 thread: its own adapter's workers, or another process's (two test
+// forks: one test took 379 s instead of 3.4 s; vitest.config.ts sets WATTRING_POLLER_NICE=0).
 import os from 'node:os';
 import { UsageError } from '../../core/index.ts';
 
