@@ -26,6 +26,8 @@ struct Params {
   k_rows: u32,
   q_offset: u32,
   k_offset: u32,
+  q_seg: u32,                     // query rows per segment: no dq_rows group spans two (group_rows)
+  k_seg: u32,                     // key rows per segment: no dkdv group spans two
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -143,24 +145,30 @@ fn prep(@builtin(global_invocation_id) gid: vec3<u32>) {
   delta[sr] = s;
 }
 
-// Bounds of the positions among a workgroup's rows (rows [group·WG·R, +WG·R) of a block). Every
-// invocation computes them from the same addresses, so they (and the walked row ranges) are
-// workgroup-uniform without a barrier.
-fn group_min_kpos(group: u32) -> u32 {
-  let first = group * WG * R;
-  let end = min(first + WG * R, params.k_rows);
+// Rows [first, end) of row group `group` when no group spans two segments of `seg` rows: a ring
+// rank's rows are its layout segments, and a group straddling two took the row range of both for
+// all its rows (the same rule as attention-forward.wgsl's group_rows).
+fn group_rows(group: u32, seg: u32, rows: u32) -> vec2<u32> {
+  let per = (seg + WG * R - 1u) / (WG * R);
+  let s = group / per;
+  let first = s * seg + (group % per) * WG * R;
+  return vec2<u32>(first, min(min(first + WG * R, s * seg + seg), rows));
+}
+
+// Bounds of the positions among a workgroup's rows [g.x, g.y). Every invocation computes them
+// from the same addresses, so they (and the walked row ranges) are workgroup-uniform without a
+// barrier.
+fn group_min_kpos(g: vec2<u32>) -> u32 {
   var mn = PAD;
-  for (var r = first; r < end; r++) {
+  for (var r = g.x; r < g.y; r++) {
     mn = min(mn, k_pos[params.k_offset + r]);
   }
   return mn;
 }
 
-fn group_max_qpos(group: u32) -> u32 {
-  let first = group * WG * R;
-  let end = min(first + WG * R, params.q_rows);
+fn group_max_qpos(g: vec2<u32>) -> u32 {
   var mx = 0u;
-  for (var r = first; r < end; r++) {
+  for (var r = g.x; r < g.y; r++) {
     let p = q_pos[params.q_offset + r];
     mx = max(mx, select(p, 0u, p == PAD));
   }
@@ -169,9 +177,10 @@ fn group_max_qpos(group: u32) -> u32 {
 
 // Owner of keys: dv_i += Σ_q p·dO, dk_i += scale·Σ_q ds·q with ds = p·(dO·v_i − delta).
 @compute @workgroup_size(WG)
-fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+fn dkdv(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let h = wid.y;                  // workgroup_id, not global_invocation_id: it must be known uniform
-  let base = gid.x * R;
+  let g = group_rows(wid.x, params.k_seg, params.k_rows);
+  let base = g.x + lid * R;
   var kk: array<vec4f, R * D4>;
   var vv: array<vec4f, R * D4>;
   var gk = array<vec4f, R * D4>();
@@ -180,14 +189,14 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   for (var i = 0u; i < R; i++) {
     // Rows past the block are clamped for loading and never written (no early return keeps the
     // control flow uniform).
-    kp[i] = select(PAD, k_pos[params.k_offset + min(base + i, params.k_rows - 1u)], base + i < params.k_rows);
+    kp[i] = select(PAD, k_pos[params.k_offset + min(base + i, params.k_rows - 1u)], base + i < g.y);
     let r = (params.k_offset + min(base + i, params.k_rows - 1u)) * H + h;
     for (var d = 0u; d < D4; d++) {
       kk[i * D4 + d] = k[r * D4 + d] * SCALE_LOG2;
       vv[i * D4 + d] = v[r * D4 + d];
     }
   }
-  let wg_min_kp = group_min_kpos(wid.x);
+  let wg_min_kp = group_min_kpos(g);
   let range = query_range(wg_min_kp);
   for (var j = range.x; j < range.y; j += 4u) {
     let qp = load_qpos(j);
@@ -260,7 +269,7 @@ fn dkdv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
     }
   }
   for (var i = 0u; i < R; i++) {
-    if (base + i < params.k_rows) {
+    if (base + i < g.y) {
       let r = (params.k_offset + base + i) * H + h;
       for (var d = 0u; d < D4; d++) {
         dk[r * D4 + d] += gk[i * D4 + d] * SCALE;
@@ -277,8 +286,8 @@ fn dq_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   let h = wid.y;                  // workgroup_id, not global_invocation_id: it must be known uniform
   // Row groups in reverse: under a causal mask the last queries see the most keys, and running
   // the heaviest workgroups first leaves the light ones to fill the dispatch's tail.
-  let group = nwg.x - 1u - wid.x;
-  let base = (group * WG + lid) * R;
+  let g = group_rows(nwg.x - 1u - wid.x, params.q_seg, params.q_rows);
+  let base = g.x + lid * R;
   var qv: array<vec4f, R * D4>;
   var gov: array<vec4f, R * D4>;
   var gq = array<vec4f, R * D4>();
@@ -287,7 +296,7 @@ fn dq_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   var dl: array<f32, R>;
   for (var i = 0u; i < R; i++) {
     let r = (params.q_offset + min(base + i, params.q_rows - 1u)) * H + h;
-    qp[i] = select(PAD, q_pos[params.q_offset + min(base + i, params.q_rows - 1u)], base + i < params.q_rows);
+    qp[i] = select(PAD, q_pos[params.q_offset + min(base + i, params.q_rows - 1u)], base + i < g.y);
     lse2[i] = lse[r] * LOG2E;
     dl[i] = delta[r];
     for (var d = 0u; d < D4; d++) {
@@ -295,7 +304,7 @@ fn dq_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
       gov[i * D4 + d] = d_o[r * D4 + d];
     }
   }
-  let wg_max_qp = group_max_qpos(group);
+  let wg_max_qp = group_max_qpos(g);
   let end = key_end(wg_max_qp);
   for (var j = 0u; j < end; j += 4u) {
     let kp = load_kpos(j);
@@ -355,7 +364,7 @@ fn dq_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
     }
   }
   for (var i = 0u; i < R; i++) {
-    if (base + i < params.q_rows) {
+    if (base + i < g.y) {
       let r = (params.q_offset + base + i) * H + h;
       for (var d = 0u; d < D4; d++) {
         dq[r * D4 + d] += gq[i * D4 + d] * SCALE;

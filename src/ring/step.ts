@@ -81,6 +81,9 @@ export interface BlockSpan {
   readonly qOffset: number;
   readonly kRows: number;
   readonly kOffset: number;
+  /** The rank's layout segment: the kernels keep each workgroup inside one (positions jump between them). */
+  readonly qSegmentRows: number;
+  readonly kSegmentRows: number;
 }
 
 /**
@@ -90,11 +93,13 @@ export interface BlockSpan {
  * (launch, tail of the last workgroups) made the ring 17 % slower than one device in the backward.
  */
 export function blockSpans(pairs: readonly BlockPair[], segmentRows: number, rowsPerRank: number): BlockSpan[] {
-  if (pairs.length > 1) return [{ qRows: rowsPerRank, qOffset: 0, kRows: rowsPerRank, kOffset: 0 }];
+  const segments = { qSegmentRows: segmentRows, kSegmentRows: segmentRows };
+  if (pairs.length > 1) return [{ qRows: rowsPerRank, qOffset: 0, kRows: rowsPerRank, kOffset: 0, ...segments }];
   return pairs.map(({ qSegment, kSegment }) => ({
     qRows: segmentRows,
     qOffset: qSegment * segmentRows,
     kRows: segmentRows,
     kOffset: kSegment * segmentRows,
+    ...segments,
   }));
 }

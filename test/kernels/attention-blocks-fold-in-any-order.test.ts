@@ -1,7 +1,9 @@
 // The block API the ring drives: Q and K/V split into blocks with zigzag positions (each block
 // holds two non-adjacent chunks, as a ring rank does), K/V blocks folded in different orders, and
-// backward blocks accumulated per pair, all equal dense attention. Tolerance fp32: atol 1e-5,
-// rtol 1e-4.
+// backward blocks accumulated per pair, all equal dense attention; and the same with the blocks'
+// segments declared (qSegmentRows / kSegmentRows = 37 rows, not a whole number of workgroups, so
+// each segment's last workgroup is partial and the padded block has a third, 6-row segment).
+// Tolerance fp32: atol 1e-5, rtol 1e-4.
 import { beforeAll, it } from 'vitest';
 import { FP32_TOLERANCE, seededF32 } from '../../src/core/index.ts';
 import { createAttentionKernels, OUTPUT_USAGE, type AttentionKernels, type Gpu } from '../../src/kernels/index.ts';
@@ -53,18 +55,20 @@ describeGpu('attention blocks fold in any order', (gpu) => {
   const dense = attentionForwardRef(cfg, { q, k, v, qPos: allPos, kPos: allPos });
   const denseGrads = attentionBackwardRef(cfg, { q, k, v, qPos: allPos, kPos: allPos }, dO);
 
-  for (const order of [[0, 1, 2, 3], [3, 1, 0, 2], [2, 3, 1, 0]]) {
-    it(`forward: K/V blocks in order ${order.join(',')} equal dense attention`, async () => {
-      const out = await foldBlocks(gpu(), attn, order);
+  for (const [order, segmentRows] of [[[0, 1, 2, 3]], [[3, 1, 0, 2]], [[2, 3, 1, 0]], [[3, 1, 0, 2], CHUNK]] as const) {
+    it(`forward: K/V blocks in order ${order.join(',')}${segmentRows ? ` in ${segmentRows}-row query segments` : ''} equal dense attention`, async () => {
+      const out = await foldBlocks(gpu(), attn, order, segmentRows);
       blocks.forEach((pos, r) => {
         expectAllClose(out[r]!.o, gather(Float32Array.from(dense.o), pos), TOL, `o of block ${r}`);
+        expectAllClose(out[r]!.lse, gather1(Float32Array.from(dense.lse), pos), TOL, `lse of block ${r}`);
       });
     });
   }
 
-  it('backward: per-pair blocks accumulate to the dense dQ, dK, dV', async () => {
+  for (const segmentRows of [undefined, CHUNK]) {
+  it(`backward: per-pair blocks${segmentRows ? ` in ${segmentRows}-row segments` : ''} accumulate to the dense dQ, dK, dV`, async () => {
     const g = gpu();
-    const fwd = await foldBlocks(g, attn, [0, 1, 2, 3]);
+    const fwd = await foldBlocks(g, attn, [0, 1, 2, 3], segmentRows);
     const up = blocks.map((pos, r) => upload(g, {
       q: gather(q, pos), k: gather(k, pos), v: gather(v, pos), dO: gather(dO, pos), pos,
       o: fwd[r]!.o, lse: fwd[r]!.lse,
@@ -85,6 +89,7 @@ describeGpu('attention blocks fold in any order', (gpu) => {
         attn.encodeBackwardBlock(encoder, {
           q: bq['q']!, qPos: bq['pos']!, qRows: qp.length, dO: bq['dO']!, lse: bq['lse']!, delta: bq['delta']!, dq: bq['dq']!,
           k: bk['k']!, v: bk['v']!, kPos: bk['pos']!, kRows: blocks[ki]!.length, dk: bk['dk']!, dv: bk['dv']!,
+          ...(segmentRows ? { qSegmentRows: segmentRows, kSegmentRows: segmentRows } : {}),
         });
       }
     });
@@ -98,6 +103,7 @@ describeGpu('attention blocks fold in any order', (gpu) => {
     }
     up.forEach((u) => u.destroy());
   });
+  }
 
   it('sub-blocks addressed by row offsets equal whole blocks', async () => {
     const g = gpu();
@@ -122,8 +128,17 @@ describeGpu('attention blocks fold in any order', (gpu) => {
   });
 });
 
+/** Gathers the entries of `src` [T, H] at `positions` (−1e30, the kernels' −∞, for padded rows). */
+function gather1(src: Float32Array, positions: Uint32Array): Float32Array {
+  const out = new Float32Array(positions.length * H).fill(-1e30);
+  positions.forEach((p, i) => {
+    if (p !== 0xffffffff) out.set(src.subarray(p * H, (p + 1) * H), i * H);
+  });
+  return out;
+}
+
 /** Folds every K/V block (in `order`) into every Q block's state in one submit; returns O, lse per block. */
-async function foldBlocks(g: Gpu, attn: AttentionKernels, order: readonly number[]): Promise<{ o: Float32Array; lse: Float32Array }[]> {
+async function foldBlocks(g: Gpu, attn: AttentionKernels, order: readonly number[], qSegmentRows?: number): Promise<{ o: Float32Array; lse: Float32Array }[]> {
   const up = blocks.map((pos) => upload(g, { q: gather(q, pos), k: gather(k, pos), v: gather(v, pos), pos }));
   const states = blocks.map((pos) => attn.createState(pos.length));
   const outs = blocks.map((pos) => ({
@@ -135,7 +150,7 @@ async function foldBlocks(g: Gpu, attn: AttentionKernels, order: readonly number
     for (const ki of order) {
       const bq = up[qi]!.b;
       const bk = up[ki]!.b;
-      attn.encodeFold(encoder, { q: bq['q']!, qPos: bq['pos']!, qRows: qp.length, k: bk['k']!, v: bk['v']!, kPos: bk['pos']!, kRows: blocks[ki]!.length, state: states[qi]! });
+      attn.encodeFold(encoder, { q: bq['q']!, qPos: bq['pos']!, qRows: qp.length, k: bk['k']!, v: bk['v']!, kPos: bk['pos']!, kRows: blocks[ki]!.length, state: states[qi]!, ...(qSegmentRows ? { qSegmentRows } : {}) });
     }
     attn.encodeFinalize(encoder, { state: states[qi]!, o: outs[qi]!.o, lse: outs[qi]!.lse });
   });

@@ -3,7 +3,7 @@
 import type { Gpu } from '../runtime/device.ts';
 import type { BackwardBlockArgs, BackwardPrepArgs, FinalizeArgs, FoldArgs } from './attention-types.ts';
 import { ShapeError } from '../runtime/errors.ts';
-import type { AttentionPipelines } from './attention-pipelines.ts';
+import type { AttentionPipelines, PassRows } from './attention-pipelines.ts';
 import { checkBuffer, checkRows, type AttentionLimits } from './attention-shapes.ts';
 
 type Bindings = Readonly<Record<number, GPUBuffer>>;
@@ -20,9 +20,24 @@ function dispatch(gpu: Gpu, encoder: GPUCommandEncoder, pipeline: GPUComputePipe
   pass.end();
 }
 
-/** Workgroups along x for `rows` rows, `perInvocation` rows per invocation. */
-function rowGroups(p: AttentionPipelines, rows: number, perInvocation: number): number {
-  return Math.ceil(rows / (perInvocation * p.workgroupSize));
+/**
+ * Workgroups along x for `rows` rows in segments of `segment` rows, `perInvocation` rows per
+ * invocation: each segment its own groups (the shaders' group_rows), the last segment's only as
+ * many as its rows need.
+ */
+function rowGroups(p: AttentionPipelines, rows: number, segment: number, perInvocation: number): number {
+  const perGroup = perInvocation * p.workgroupSize;
+  if (rows === 0) return 0;
+  const full = Math.floor(rows / segment);
+  const rest = rows - full * segment;
+  return full * Math.ceil(segment / perGroup) + Math.ceil(rest / perGroup);
+}
+
+/** The segment length of one side: a positive whole number of rows, at most the side's rows (default). */
+function segmentOf(what: string, flag: 'qSegmentRows' | 'kSegmentRows', value: number | undefined, rows: number): number {
+  if (value === undefined) return Math.max(rows, 1);
+  if (!Number.isInteger(value) || value <= 0) throw new ShapeError(`attention ${what}: ${flag} = ${value}, expected a positive integer`);
+  return Math.min(value, Math.max(rows, 1));
 }
 
 function checkQSide(lim: AttentionLimits, what: string, a: { qRows: number; q: GPUBuffer; qPos: GPUBuffer; qOffset?: number }): number {
@@ -48,16 +63,22 @@ export function encodeFold(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits
   if (a.state.rows < a.qRows + qOff) {
     throw new ShapeError(`attention fold: state has ${a.state.rows} rows, needs qOffset ${qOff} + qRows ${a.qRows}`);
   }
-  const params = p.params('forward', a.qRows, a.kRows, qOff, kOff);
+  const qSegment = segmentOf('fold', 'qSegmentRows', a.qSegmentRows, a.qRows);
+  const params = p.params('forward', { qRows: a.qRows, kRows: a.kRows, qOffset: qOff, kOffset: kOff, qSegment, kSegment: Math.max(a.kRows, 1) });
   const b = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.state.m, 7: a.state.l, 8: a.state.acc };
-  dispatch(gpu, encoder, p.fold, b, rowGroups(p, a.qRows, p.rows.forward), lim.heads);
+  dispatch(gpu, encoder, p.fold, b, rowGroups(p, a.qRows, qSegment, p.rows.forward), lim.heads);
+}
+
+/** Params of a per-row pass (finalize, prep): `rows` query rows, no keys, one segment. */
+function wholeRows(rows: number): PassRows {
+  return { qRows: rows, kRows: 0, qOffset: 0, kOffset: 0, qSegment: Math.max(rows, 1), kSegment: 1 };
 }
 
 export function encodeFinalize(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: FinalizeArgs): void {
   const rows = a.state.rows;
   checkBuffer('finalize', 'o', a.o, rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('finalize', 'lse', a.lse, rows, 0, [lim.heads]);
-  const b = { 0: p.params('forward', rows, 0, 0, 0), 6: a.state.m, 7: a.state.l, 8: a.state.acc, 9: a.o, 10: a.lse };
+  const b = { 0: p.params('forward', wholeRows(rows)), 6: a.state.m, 7: a.state.l, 8: a.state.acc, 9: a.o, 10: a.lse };
   dispatch(gpu, encoder, p.finalize, b, Math.ceil((rows * lim.heads) / p.workgroupSize), 1);
 }
 
@@ -66,7 +87,7 @@ export function encodeBackwardPrep(gpu: Gpu, p: AttentionPipelines, lim: Attenti
   checkBuffer('backward prep', 'o', a.o, a.rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('backward prep', 'dO', a.dO, a.rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('backward prep', 'delta', a.delta, a.rows, 0, [lim.heads]);
-  const b = { 0: p.params('backward', a.rows, 0, 0, 0), 6: a.dO, 8: a.delta, 12: a.o };
+  const b = { 0: p.params('backward', wholeRows(a.rows)), 6: a.dO, 8: a.delta, 12: a.o };
   dispatch(gpu, encoder, p.prep, b, Math.ceil((a.rows * lim.heads) / p.workgroupSize), 1);
 }
 
@@ -80,8 +101,10 @@ export function encodeBackwardBlock(gpu: Gpu, p: AttentionPipelines, lim: Attent
   checkBuffer(what, 'dq', a.dq, a.qRows, qOff, [lim.heads, lim.headDim]);
   checkBuffer(what, 'dk', a.dk, a.kRows, kOff, [lim.heads, lim.headDim]);
   checkBuffer(what, 'dv', a.dv, a.kRows, kOff, [lim.heads, lim.headDim]);
-  const params = p.params('backward', a.qRows, a.kRows, qOff, kOff);
+  const qSegment = segmentOf(what, 'qSegmentRows', a.qSegmentRows, a.qRows);
+  const kSegment = segmentOf(what, 'kSegmentRows', a.kSegmentRows, a.kRows);
+  const params = p.params('backward', { qRows: a.qRows, kRows: a.kRows, qOffset: qOff, kOffset: kOff, qSegment, kSegment });
   const shared = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.dO, 7: a.lse, 8: a.delta };
-  dispatch(gpu, encoder, p.dkdv, { ...shared, 10: a.dk, 11: a.dv }, rowGroups(p, a.kRows, p.rows.dkdv), lim.heads);
-  dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(p, a.qRows, p.rows.dq), lim.heads);
+  dispatch(gpu, encoder, p.dkdv, { ...shared, 10: a.dk, 11: a.dv }, rowGroups(p, a.kRows, kSegment, p.rows.dkdv), lim.heads);
+  dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(p, a.qRows, qSegment, p.rows.dq), lim.heads);
 }

@@ -16,8 +16,8 @@ export interface AttentionPipelines {
   readonly rows: RowsPerInvocation;
   /** Invocations per workgroup (the WGSL's WG override) of every attention pass. */
   readonly workgroupSize: number;
-  /** A uniform buffer holding the pass's `Params { q_rows, k_rows, q_offset, k_offset }` (cached by value). */
-  params(pass: AttentionPass, qRows: number, kRows: number, qOffset: number, kOffset: number): GPUBuffer;
+  /** A uniform buffer holding the pass's `Params { q_rows, k_rows, q_offset, k_offset, q_seg, k_seg }` (cached by value). */
+  params(pass: AttentionPass, rows: PassRows): GPUBuffer;
   /** Frees the cached uniform buffers (the compiled modules are shared per device). */
   destroy(): void;
 }
@@ -25,7 +25,17 @@ export interface AttentionPipelines {
 /** Which shader a dispatch runs: its uniform is laid out by that shader's struct. */
 export type AttentionPass = 'forward' | 'backward';
 
-const PARAMS_FIELDS = [['q_rows', 'u32'], ['k_rows', 'u32'], ['q_offset', 'u32'], ['k_offset', 'u32']] as const;
+/** One dispatch's rows: the blocks' sizes, their offsets, and their segments' (see FoldArgs). */
+export interface PassRows {
+  readonly qRows: number;
+  readonly kRows: number;
+  readonly qOffset: number;
+  readonly kOffset: number;
+  readonly qSegment: number;
+  readonly kSegment: number;
+}
+
+const PARAMS_FIELDS = [['q_rows', 'u32'], ['k_rows', 'u32'], ['q_offset', 'u32'], ['k_offset', 'u32'], ['q_seg', 'u32'], ['k_seg', 'u32']] as const;
 export const ATTENTION_FORWARD_PARAMS = paramStruct('attention-forward', 'Params', PARAMS_FIELDS);
 export const ATTENTION_BACKWARD_PARAMS = paramStruct('attention-backward', 'Params', PARAMS_FIELDS);
 
@@ -79,9 +89,9 @@ export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionCo
   const uniforms = new UniformCache(gpu);
   return {
     fold, finalize, prep, dkdv, dq, rows, workgroupSize,
-    params(pass, qRows, kRows, qOffset, kOffset) {
+    params(pass, r) {
       const struct = pass === 'forward' ? ATTENTION_FORWARD_PARAMS : ATTENTION_BACKWARD_PARAMS;
-      return uniforms.buffer(struct, { q_rows: qRows, k_rows: kRows, q_offset: qOffset, k_offset: kOffset });
+      return uniforms.buffer(struct, { q_rows: r.qRows, k_rows: r.kRows, q_offset: r.qOffset, k_offset: r.kOffset, q_seg: r.qSegment, k_seg: r.kSegment });
     },
     destroy: () => uniforms.destroy(),
   };

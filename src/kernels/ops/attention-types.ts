@@ -33,6 +33,12 @@ export interface FoldArgs {
   /** Row offsets into q/qPos/state and k/v/kPos (default 0). */
   readonly qOffset?: number;
   readonly kOffset?: number;
+  /**
+   * The query rows are consecutive segments of this many rows (the last may be shorter; default
+   * qRows, one segment): no workgroup spans two, since positions jump between segments (a ring
+   * rank's zigzag or striped rows).
+   */
+  readonly qSegmentRows?: number;
 }
 
 export interface FinalizeArgs {
@@ -64,6 +70,9 @@ export interface BackwardBlockArgs {
   readonly dv: GPUBuffer; // [kRows, H, D] accumulated into (+=)
   readonly qOffset?: number;
   readonly kOffset?: number;
+  /** Segments of the query rows and of the key rows (as FoldArgs.qSegmentRows; default one each). */
+  readonly qSegmentRows?: number;
+  readonly kSegmentRows?: number;
 }
 
 export interface ForwardArgs {
