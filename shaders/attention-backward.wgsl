@@ -187,8 +187,8 @@ fn dkdv(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var gv = array<vec4f, R * D4>();
   var kp: array<u32, R>;
   for (var i = 0u; i < R; i++) {
-    // Rows past the block are clamped for loading and never written (no early return keeps the
-    // control flow uniform).
+    // Rows past the group are masked (PAD) and never written; past the block they are also clamped
+    // for loading (no early return keeps the control flow uniform).
     kp[i] = select(PAD, k_pos[params.k_offset + min(base + i, params.k_rows - 1u)], base + i < g.y);
     let r = (params.k_offset + min(base + i, params.k_rows - 1u)) * H + h;
     for (var d = 0u; d < D4; d++) {

@@ -84,9 +84,9 @@ fn key_end(wg_max: u32) -> u32 {
 
 // Rows [first, end) of row group `group` when no group spans two segments of `seg` rows (a ring
 // rank's rows are its layout segments, not contiguous in position): a group straddling the end of
-// an early segment took the key range of the late one for all its rows, the masked work ran last
-// as the dispatch's tail, and the ring forward at T = 8,760, R = 4 measured 14–28 % over one device
-// against 3 % with segments of a whole number of groups (see docs/ring.md).
+// an early segment took the key range of the late one for all its rows, and the ring forward at
+// T = 8,760, R = 4 (1,095-row segments) measured 14–28 % over one device against −1–3 % at
+// T = 8,448 (segments of a whole number of groups); 3 % at T = 8,760 with this (docs/ring.md).
 fn group_rows(group: u32, seg: u32, rows: u32) -> vec2<u32> {
   let per = (seg + WG * R - 1u) / (WG * R);
   let s = group / per;
@@ -124,8 +124,8 @@ fn fold(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var m: array<f32, R>;
   var l: array<f32, R>;
   for (var i = 0u; i < R; i++) {
-    // Rows past the block are clamped for loading and never written (no early return keeps the
-    // control flow uniform).
+    // Rows past the group are masked (PAD) and never written; past the block they are also clamped
+    // for loading (no early return keeps the control flow uniform).
     let r = min(base + i, params.q_rows - 1u);
     let sr = (params.q_offset + r) * H + h;
     qp[i] = select(PAD, q_pos[params.q_offset + r], base + i < g.y);

@@ -39,6 +39,25 @@ describeGpu('attention rejects bad shapes', (gpu) => {
     smallState.destroy();
   });
 
+  it('names qSegmentRows / kSegmentRows when a segment is not a positive integer', () => {
+    const g = gpu();
+    const buf = uploadF32(g, new Float32Array(10 * 2 * 16));
+    const small = uploadF32(g, new Float32Array(10 * 2));
+    const pos = uploadU32(g, new Uint32Array(10));
+    const state = attn.createState(10);
+    const encoder = g.device.createCommandEncoder();
+    for (const qSegmentRows of [0, -3, 2.5, Number.NaN]) {
+      expect(() => attn.encodeFold(encoder, { q: buf, qPos: pos, qRows: 10, k: buf, v: buf, kPos: pos, kRows: 10, state, qSegmentRows })).toThrow(
+        `attention fold: qSegmentRows = ${qSegmentRows}, expected a positive integer`,
+      );
+    }
+    const block = { q: buf, qPos: pos, qRows: 10, k: buf, v: buf, kPos: pos, kRows: 10, dO: buf, lse: small, delta: small, dq: buf, dk: buf, dv: buf };
+    expect(() => attn.encodeBackwardBlock(encoder, { ...block, kSegmentRows: 0 })).toThrow(ShapeError);
+    expect(() => attn.encodeBackwardBlock(encoder, { ...block, kSegmentRows: 0 })).toThrow('attention backward block: kSegmentRows = 0, expected a positive integer');
+    for (const b of [buf, small, pos]) b.destroy();
+    state.destroy();
+  });
+
   it('names maxStorageBufferBindingSize when a block exceeds it', () => {
     const g = gpu();
     const limit = g.device.limits.maxStorageBufferBindingSize;
