@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { baselineFrom, compareWithBaseline, readBaseline } from '../../src/bench/kernels/baseline.ts';
-import { calibrationOf, toResult, UNITS, type KernelReport, type NamedOutcome } from '../../src/bench/kernels/report.ts';
+import { calibrationOf, toResult, UNITS, withRemeasured, type KernelReport, type NamedOutcome } from '../../src/bench/kernels/report.ts';
 import { describeGpu } from '../support/gpu.ts';
 
 function measured(kernel: string, shape: string, flops: number, bytes: number, seconds: number[]): NamedOutcome {
@@ -64,6 +64,21 @@ describe('kernel report', () => {
     const [, gelu] = compareWithBaseline(slowerGelu, base, 0.4);
     expect(gelu?.kind).toBe('regressed');
     expect(compareWithBaseline(report([measured('matmul', 'm', 4e9, 0, [1])]), base, 0.4)[1]?.kind).toBe('missing');
+  });
+
+  it('re-measured cases are divided by the calibration of their own round', () => {
+    // First round: the calibration matmul ran slow (1 GFLOP/s), so gelu read 2.0.
+    const first = report([measured('matmul', 'm', 4e9, 0, [4]), measured('gelu-fwd', 'n', 0, 2e9, [1])]);
+    expect(first.results[1]?.kind === 'measured' && first.results[1].ratioBest).toBe(2);
+    // Re-measured with its round's matmul: both 4× faster, so gelu's ratio is still 2.0 (not 8.0).
+    const again = withRemeasured(first, [measured('matmul', 'm', 4e9, 0, [1]), measured('gelu-fwd', 'n', 0, 2e9, [0.25])]);
+    expect(again.results[1]?.kind === 'measured' && again.results[1].ratioBest).toBe(2);
+    // Only a faster kernel at the same calibration raises its ratio (the better round is kept).
+    const faster = withRemeasured(first, [measured('matmul', 'm', 4e9, 0, [4]), measured('gelu-fwd', 'n', 0, 2e9, [0.5])]);
+    expect(faster.results[1]?.kind === 'measured' && faster.results[1].ratioBest).toBe(4);
+    // Without a matmul in the round, the report's calibration stays the yardstick.
+    const alone = withRemeasured(first, [measured('gelu-fwd', 'n', 0, 2e9, [0.5])]);
+    expect(alone.results[1]?.kind === 'measured' && alone.results[1].ratioBest).toBe(4);
   });
 
   it('names the file and field of a bad baseline', () => {

@@ -161,13 +161,16 @@ export function formatTable(report: KernelReport): string {
 
 /**
  * The report with re-measured cases folded in: per case the result with the higher ratioBest
- * is kept (calibration unchanged). Used to confirm an apparent regression before failing.
+ * is kept. Re-measured ratios are to the calibration among `outcomes` (the same round's matmul)
+ * when it holds one, else to the report's. The report's calibration field stays the first round's.
+ * Used to confirm an apparent regression before failing.
  */
 export function withRemeasured(report: KernelReport, outcomes: readonly NamedOutcome[]): KernelReport {
+  const calibration = calibrationOf(outcomes) ?? report.calibration;
   const results = report.results.map((r) => {
     const again = outcomes.find((o) => o.kernel === r.kernel && o.shape === r.shape);
     if (!again) return r;
-    const fresh = toResult(again, report.calibration);
+    const fresh = toResult(again, calibration);
     if (fresh.kind !== 'measured') return r;
     return r.kind === 'failed' || fresh.ratioBest > r.ratioBest ? fresh : r;
   });
