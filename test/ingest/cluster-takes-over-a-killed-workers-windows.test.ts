@@ -18,6 +18,12 @@ function spawnWorker(baseUrl: string, redisUrl: string, out: string): ChildProce
   return spawn(process.execPath, [bin, 'extract', ...FLAGS, '--base-url', baseUrl, '--api-key', CLUSTER_KEY, '--time-scale', String(K), '--redis', redisUrl, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+/** Window ids in the run's settled set, from a `dumpRedis` text. */
+function settledIds(dump: string): Set<string> {
+  const line = dump.split('\n').find((l) => /:settled = /.test(l));
+  return new Set(line === undefined ? [] : (JSON.parse(line.slice(line.indexOf(' = ') + 3)) as string[]));
+}
+
 describe.skipIf(noRedisReason !== undefined)('a worker killed with SIGKILL', () => {
   let redis: RedisServer;
   let sim: EiaSimServer;
@@ -48,6 +54,12 @@ describe.skipIf(noRedisReason !== undefined)('a worker killed with SIGKILL', () 
     for (let i = 0; i < 400 && leasesAtKill === 0; i++) leasesAtKill = await leasesOfChild();
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
+    // The kill can fall between its landing a window (manifest) and settling it (Redis): those windows,
+    // and only those, may be fetched again. Manifest first, then Redis: a survivor's window landed in
+    // between can only widen the set, never hide one of the dead worker's.
+    const landedAtKill = Object.keys(readManifest(out)?.windows ?? {});
+    const settledAtKill = settledIds(await dumpRedis(redis.url));
+    const landedNotSettled = landedAtKill.filter((id) => !settledAtKill.has(id)).length;
     const runs = await others;
     // the dead worker held windows that nobody had landed; all of them landed in the end
     expect(leasesAtKill).toBeGreaterThan(0);
@@ -58,6 +70,8 @@ describe.skipIf(noRedisReason !== undefined)('a worker killed with SIGKILL', () 
       expect(r.outcomes.filter((o) => o.kind === 'not-run' || o.kind === 'failed')).toEqual([]);
     }
     // a window is fetched twice to completion only if its worker died between landing it and saying so
-    expect(runs.map((r) => r.cluster?.fetchedTwice)).toEqual([0, 0]);
+    const fetchedTwice = runs.map((r) => r.cluster?.fetchedTwice ?? Number.NaN);
+    expect(fetchedTwice.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(landedNotSettled);
+    expect(fetchedTwice.every((n) => n >= 0)).toBe(true);
   });
 });
