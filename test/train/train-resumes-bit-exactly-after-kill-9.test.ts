@@ -30,6 +30,21 @@ describeGpu('bench train resumes bit-exactly', () => {
   }, 600_000);
   afterAll(() => tmp.cleanup());
 
+  it('MFU vs matmul divides by the better of the calibrations before the steps and after them', () => {
+    const s = JSON.parse(readFileSync(join(straight, 'summary.json'), 'utf8')) as {
+      tokensPerSecond: number; flopsPerToken: number; matmulGflops: number; matmulGflopsCalibrations: { start: number; end: number };
+      mfu: { vsMatmul: number }; log: { tokensPerSecond: number; mfuVsMatmul: number }[];
+    };
+    const { start, end } = s.matmulGflopsCalibrations;
+    expect(start).toBeGreaterThan(0);
+    expect(end).toBeGreaterThan(0);
+    expect(s.matmulGflops).toBe(Math.max(start, end));
+    const mfu = (tps: number): number => (s.flopsPerToken * tps) / (s.matmulGflops * 1e9);
+    expect(s.mfu.vsMatmul / mfu(s.tokensPerSecond)).toBeCloseTo(1, 12);
+    expect(s.log.length).toBeGreaterThan(0);
+    for (const x of s.log) expect(x.mfuVsMatmul / mfu(x.tokensPerSecond)).toBeCloseTo(1, 12);
+  });
+
   it('--json names tokens/s, MFU, losses, MAPE of the model and the baselines, per respondent', () => {
     const summary: unknown = JSON.parse(readFileSync(join(straight, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({
