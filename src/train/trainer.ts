@@ -170,9 +170,10 @@ async function loop(o: TrainOptions, run: ResolvedRun, store: FeatureStore, mode
     }
   }
   const latest = state.latest ?? (await checkpoint(o, run, model, state));
-  // Calibrated again after the steps: one best-of at start-up read 31.5 and 38.0 GFLOP/s in two runs
-  // on this machine class with the same matmul, and a slow start-up alone would have raised MFU; the summary (and the log it
-  // keeps) divide by the better of the two, the step lines printed during the run by the first.
+  // Calibrated again after the steps: a busy host at start-up alone raised MFU (the T = 8,760 run in
+  // bench/results/train-2026-12-02 read 26.7 GFLOP/s before its steps and 34.0 after). The summary
+  // and the log it keeps divide by the better of the two; the step lines printed during the run by
+  // the first.
   const matmulEnd = await matmulPeak(gpu);
   const bestMatmul = Math.max(matmulFlops, matmulEnd);
   const steadyLog = log.slice(1);

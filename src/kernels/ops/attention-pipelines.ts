@@ -50,15 +50,17 @@ export const ATTENTION_BACKWARD_PARAMS = paramStruct('attention-backward', 'Para
  * 1.1/0.8/0.8 s. At D = 64, T = 4,096 the backward took 4.6 s at R = 1/1 and 2.2 s at R = 2/3.
  * First dispatches compile for ~20 s (forward), ~40 s (dK/dV) and ~40 s (dQ) at D = 32, ~90 s for
  * the D = 64 backward, on a quiet machine; Mesa's shader cache makes later runs start at once.
- * Workgroups of 8: a ring block (T / 2R rows) still
- * splits into enough workgroups to keep every llvmpipe thread busy, and a segment's last, partial
- * group wastes fewer rows (a 1,095-row segment: 9 rows of 1,104 forward and dQ, 25 of 1,120 dK/dV;
- * at WG = 16, 57 of 1,152 in each). At WG = 64 a 1,095-row block made 3 forward workgroups for 2
- * threads and the ring (T = 8,760, R = 4, H = 4) ran 27 % / 20 % over one device forward /
- * backward; at WG = 16, 3–12 % / 7–12 % over four runs. `bench ring --heads 2 --reps 3|4`, runs
- * alternating 8 and 16 on one day: fwd+bwd over one device 5.3, 4.6, 2.1, −2.2 % at WG = 8 against
- * 13.2, 2.3, 13.4, 9.4 % at 16, the one-device times themselves the same at both (forward
- * 0.60–0.69 s, backward 1.50–1.63 s at 8). One device (H = 1) measured the same at 16, 32, 64.
+ * Workgroups of 8: a ring block (T / 2R rows) still splits into enough workgroups to keep every
+ * llvmpipe thread busy, and a segment's last, partial group wastes fewer rows (a 1,095-row segment:
+ * 9 rows of 1,104 forward and dQ, 25 of 1,120 dK/dV; at WG = 16, 57 of 1,152 in each). At WG = 64
+ * a 1,095-row block made 3 forward workgroups for 2 threads and the ring (T = 8,760, R = 4, H = 4)
+ * ran 27 % / 20 % over one device forward / backward; at WG = 16, 3–12 % / 7–12 % over four runs.
+ * `bench ring --heads 2 --reps 3|4`, runs alternating 8 and 16 on one day: fwd+bwd over one device
+ * 5.3, 4.6, 2.1, −2.2 % at WG = 8 against 13.2, 2.3, 13.4, 9.4 % at 16; one device forward
+ * 0.60–0.69 s at 8, 0.59–0.94 s at 16, backward 1.50–1.63 s at 8, 1.51–1.82 s at 16.
+ * `bench kernels --quick --filter attention` (T = 512, H = 1), alternating: forward 1.81, 1.83 ms
+ * at 8 against 3.50, 2.26 ms at 16; backward 4.72, 7.11 ms against 7.67, 5.19 ms. One device
+ * (H = 1, T = 8,760) had measured the same at 16, 32, 64.
  *
  * GPUs hide load latency with many resident invocations instead, so one row each and small
  * workgroups keep the workgroup count (T / 32 per head) high and the registers per invocation
