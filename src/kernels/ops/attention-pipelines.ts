@@ -60,7 +60,7 @@ export const ATTENTION_BACKWARD_PARAMS = paramStruct('attention-backward', 'Para
  * 0.60–0.69 s at 8, 0.59–0.94 s at 16, backward 1.50–1.63 s at 8, 1.51–1.82 s at 16.
  * `bench kernels --quick --filter attention` (T = 512, H = 1), alternating: forward 1.81, 1.83 ms
  * at 8 against 3.50, 2.26 ms at 16; backward 4.72, 7.11 ms against 7.67, 5.19 ms. One device
- * (H = 1, T = 8,760) had measured the same at 16, 32, 64.
+ * (H = 1) had measured the same at 16, 32, 64.
  *
  * GPUs hide load latency with many resident invocations instead, so one row each and small
  * workgroups keep the workgroup count (T / 32 per head) high and the registers per invocation
