@@ -128,6 +128,8 @@ async function loop(o: TrainOptions, run: ResolvedRun, store: FeatureStore, mode
   const matmulFlops = await matmulPeak(gpu);
   const flops = modelFlopsPerToken(run.config, o.seqLen).total;
   const peak = knownPeak(gpu.adapter.description);
+  /** Model FLOP utilisation of `tokensPerSecond` against `peakFlops` (docs/train.md, MFU). */
+  const mfu = (tokensPerSecond: number, peakFlops: number): number => (flops * tokensPerSecond) / peakFlops;
   const schedule = { lr: o.lr, warmup: o.warmup, steps: run.steps, minRatio: 0.1 };
   const log: StepLog[] = [];
   let ringBytes = 0;
@@ -148,8 +150,8 @@ async function loop(o: TrainOptions, run: ResolvedRun, store: FeatureStore, mode
       throw new TrainDivergedError(`step ${step}: the loss is ${r.loss} (grad norm ${r.gradNorm}); training stopped and wrote nothing more — ${kept}. Lower --lr or raise --warmup`);
     }
     const tokensPerSecond = (o.batch * o.seqLen) / (ms / 1e3);
-    log.push({ step, loss: r.loss, gradNorm: r.gradNorm, lr, ms, tokensPerSecond, mfuVsMatmul: (flops * tokensPerSecond) / matmulFlops });
-    say(`step ${String(step).padStart(5)}/${run.steps} | loss ${r.loss.toFixed(6)} | norm ${r.gradNorm.toFixed(4)} | lr ${lr.toExponential(2)} | ${ms.toFixed(0)} ms | ${tokensPerSecond.toFixed(0)} tok/s | MFU ${(100 * (flops * tokensPerSecond) / matmulFlops).toFixed(1)}% vs matmul${peak ? `, ${(100 * (flops * tokensPerSecond) / peak.flops).toFixed(2)}% of ${peak.name}` : ''}`);
+    log.push({ step, loss: r.loss, gradNorm: r.gradNorm, lr, ms, tokensPerSecond, mfuVsMatmul: mfu(tokensPerSecond, matmulFlops) });
+    say(`step ${String(step).padStart(5)}/${run.steps} | loss ${r.loss.toFixed(6)} | norm ${r.gradNorm.toFixed(4)} | lr ${lr.toExponential(2)} | ${ms.toFixed(0)} ms | ${tokensPerSecond.toFixed(0)} tok/s | MFU ${(100 * mfu(tokensPerSecond, matmulFlops)).toFixed(1)}% vs matmul${peak ? `, ${(100 * mfu(tokensPerSecond, peak.flops)).toFixed(2)}% of ${peak.name}` : ''}`);
     ringBytes = r.ringLog.reduce((n, x) => n + x.bytesSent, 0);
     allReduceBytes = r.allReduceBytes;
     readBacks = r.readBacks;
@@ -182,10 +184,10 @@ async function loop(o: TrainOptions, run: ResolvedRun, store: FeatureStore, mode
   const tokensPerSecond = (o.batch * o.seqLen) / (medianMs / 1e3);
   const lastVal = [...state.history].reverse().find((h) => h.validation !== undefined)?.validation ?? null;
   return {
-    runDir: o.out, steps: run.steps, resumedFrom, log: log.map((x) => ({ ...x, mfuVsMatmul: (flops * x.tokensPerSecond) / bestMatmul })), history: state.history, latest,
+    runDir: o.out, steps: run.steps, resumedFrom, log: log.map((x) => ({ ...x, mfuVsMatmul: mfu(x.tokensPerSecond, bestMatmul) })), history: state.history, latest,
     steady: { steps: steadyLog.length, medianMs, minMs: Math.min(...(steadyMs.length ? steadyMs : [medianMs])), maxMs: Math.max(...(steadyMs.length ? steadyMs : [medianMs])), tokensPerSecond },
     flopsPerToken: flops, matmulFlops: bestMatmul, matmulCalibrations: { start: matmulFlops, end: matmulEnd }, peak,
-    mfu: { vsMatmul: (flops * tokensPerSecond) / bestMatmul, vsPeak: peak ? (flops * tokensPerSecond) / peak.flops : null },
+    mfu: { vsMatmul: mfu(tokensPerSecond, bestMatmul), vsPeak: peak ? mfu(tokensPerSecond, peak.flops) : null },
     memoryPerRank: model.memory(),
     bytesPerStep: { ring: ringBytes, allReduce: allReduceBytes },
     readBacksPerStep: readBacks, submitsPerStep: submits,
