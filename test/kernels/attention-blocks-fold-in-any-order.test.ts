@@ -1,7 +1,7 @@
 // The block API the ring drives: Q and K/V split into blocks with zigzag positions (each block
 // holds two non-adjacent chunks, as a ring rank does), K/V blocks folded in different orders, and
 // backward blocks accumulated per pair, all equal dense attention; and the same with the blocks'
-// segments declared (qSegmentRows / kSegmentRows = 37 rows, not a whole number of workgroups, so
+// segments declared (qSegmentRows / kSegmentRows = CHUNK rows, not a whole number of workgroups, so
 // each segment's last workgroup is partial and the padded block has a third, 6-row segment).
 // Tolerance fp32: atol 1e-5, rtol 1e-4.
 import { beforeAll, it } from 'vitest';
@@ -16,7 +16,10 @@ const TOL = FP32_TOLERANCE; // atol 1e-5, rtol 1e-4
 const H = 2;
 const D = 16;
 const W = H * D;
-const CHUNK = 37; // T = 4 ranks · 2 chunks · 37 rows, plus 6 padded rows in the last block
+// T = 4 ranks · 2 chunks · 101 rows, plus 6 padded rows in the last block. 101 rows is several
+// workgroups of every pass with a partial last one (CPU tuning: 48 rows forward and dQ, 32 dK/dV;
+// GPU: 32), so a segment's groups past its first are exercised too.
+const CHUNK = 101;
 const RANKS = 4;
 const T = 2 * RANKS * CHUNK;
 
