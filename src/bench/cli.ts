@@ -55,7 +55,10 @@ export async function main(argv: string[]): Promise<number> {
       command: c.command,
       describe: c.describe,
       // `--verbose` is read by bin/bench.mjs before yargs runs; declared here for --help and strict mode.
-      builder: (y: Argv) => (ADAPTER_COMMANDS.has(c.command.split(' ')[0] ?? '') ? c.builder(y.option('verbose', VERBOSE_OPTION)) : c.builder(y)),
+      builder: (y: Argv) =>
+        ADAPTER_COMMANDS.has(c.command.split(' ')[0] ?? '')
+          ? c.builder(y.option('verbose', VERBOSE_OPTION))
+          : c.builder(y),
       handler: async (args) => {
         exit = await c.run(args as never);
       },

@@ -6,7 +6,14 @@ import { constants } from 'node:os';
 import { dropDawnInfo } from '../core/index.ts';
 
 /** The commands that open a WebGPU adapter; each gets `--verbose` (test/bench checks the list). */
-export const ADAPTER_COMMANDS: ReadonlySet<string> = new Set(['adapters', 'kernels', 'ring', 'train', 'forecast', 'gate']);
+export const ADAPTER_COMMANDS: ReadonlySet<string> = new Set([
+  'adapters',
+  'kernels',
+  'ring',
+  'train',
+  'forecast',
+  'gate',
+]);
 
 /** Set in the child so it runs the command instead of relaying again. */
 const RELAYED = 'WATTRING_STDERR_RELAYED';

@@ -31,7 +31,11 @@ type WriteCallback = (error?: Error | null) => void;
  */
 export function hideDawnInfo(stream: NodeJS.WritableStream): () => void {
   const write = stream.write.bind(stream);
-  const filtered = (chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean => {
+  const filtered = (
+    chunk: string | Uint8Array,
+    encoding?: BufferEncoding | WriteCallback,
+    callback?: WriteCallback,
+  ): boolean => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     const kept = dropDawnInfo(text);
     const done = typeof encoding === 'function' ? encoding : callback;

@@ -9,7 +9,14 @@ import { buildGrids, type RespondentGrid } from './grid.ts';
 import { fitStats, interleave, normaliseColumns } from './normalise.ts';
 import { readRawFolder, type RawInput } from './raw-files.ts';
 import { parseSplits, SPLIT_NAMES, type SplitName, type SplitRange } from './splits.ts';
-import { FeatureStore, STORE_SCHEMA, type DayAheadSource, type RespondentData, type RespondentMeta, type StoreMetadata } from './store.ts';
+import {
+  FeatureStore,
+  STORE_SCHEMA,
+  type DayAheadSource,
+  type RespondentData,
+  type RespondentMeta,
+  type StoreMetadata,
+} from './store.ts';
 import { StoreWriter } from './store-write.ts';
 import { DEFAULT_WINDOW, planWindows, type WindowShape } from './windows.ts';
 
@@ -38,7 +45,12 @@ export interface BuildSummary {
   readonly maskedRows: number;
   readonly windows: Record<SplitName, number>;
   /** Wall time per phase and in total, seconds. */
-  readonly seconds: { readonly read: number; readonly features: number; readonly write: number; readonly total: number };
+  readonly seconds: {
+    readonly read: number;
+    readonly features: number;
+    readonly write: number;
+    readonly total: number;
+  };
   /** CPU time of this process over the build (user + system), seconds: steadier than wall time on a busy machine. */
   readonly cpuSeconds: number;
   readonly rawRowsPerSecond: number;
@@ -74,14 +86,28 @@ export function buildFeatureStore(options: BuildOptions): { store: FeatureStore;
       say(`${grid.code}: ${grid.hours} rows, ${specs.length} features`);
       return { data: built.data, meta: { ...built.meta, ...written } };
     });
-    const metadata = storeMetadata(options, raw, specs, settings, respondents.map((r) => r.meta));
+    const metadata = storeMetadata(
+      options,
+      raw,
+      specs,
+      settings,
+      respondents.map((r) => r.meta),
+    );
     const w0 = performance.now();
     writer.commit(metadata);
     const t2 = performance.now();
     writeMs += t2 - w0;
     say(`wrote ${options.output}`);
-    const store = new FeatureStore(metadata, respondents.map((r) => r.data));
-    const seconds = { read: (t1 - t0) / 1000, features: (t2 - t1 - writeMs) / 1000, write: writeMs / 1000, total: (t2 - t0) / 1000 };
+    const store = new FeatureStore(
+      metadata,
+      respondents.map((r) => r.data),
+    );
+    const seconds = {
+      read: (t1 - t0) / 1000,
+      features: (t2 - t1 - writeMs) / 1000,
+      write: writeMs / 1000,
+      total: (t2 - t0) / 1000,
+    };
     const cpu = process.cpuUsage(cpu0);
     return { store, summary: summarise(options.output, store, raw, seconds, (cpu.user + cpu.system) / 1e6) };
   } catch (error) {
@@ -92,8 +118,13 @@ export function buildFeatureStore(options: BuildOptions): { store: FeatureStore;
 
 function checkSettings(options: BuildOptions): Settings {
   const window = { ...DEFAULT_WINDOW, ...options.window };
-  for (const [flag, v] of [['--seq-len', window.seqLen], ['--stride', window.stride], ['--horizon', window.horizon]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new UsageError('FEATURES_BAD_FLAG', `${flag} ${v}: expected a whole number ≥ 1`);
+  for (const [flag, v] of [
+    ['--seq-len', window.seqLen],
+    ['--stride', window.stride],
+    ['--horizon', window.horizon],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new UsageError('FEATURES_BAD_FLAG', `${flag} ${v}: expected a whole number ≥ 1`);
   }
   const gaps = { ...DEFAULT_GAPS, ...options.gaps };
   if (!Number.isInteger(gaps.shortGapHours) || gaps.shortGapHours < 0) {
@@ -114,10 +145,21 @@ function fuelCodes(grids: readonly RespondentGrid[]): string[] {
 type PendingMeta = Omit<RespondentMeta, 'file' | 'sha256'>;
 
 /** Features → train statistics → normalised columns and time-major matrix → windows. */
-function buildRespondent(grid: RespondentGrid, specs: readonly FeatureSpec[], s: Settings, withCaiso: boolean): { data: RespondentData; columns: Float32Array[]; meta: PendingMeta } {
+function buildRespondent(
+  grid: RespondentGrid,
+  specs: readonly FeatureSpec[],
+  s: Settings,
+  withCaiso: boolean,
+): { data: RespondentData; columns: Float32Array[]; meta: PendingMeta } {
   const features = computeFeatures(grid, specs, s.gaps);
   const train = s.splits[0];
-  const stats = fitStats(grid.code, features.columns, specs, (train?.firstHour ?? 0) - grid.firstHour, (train?.lastHour ?? -1) - grid.firstHour + 1);
+  const stats = fitStats(
+    grid.code,
+    features.columns,
+    specs,
+    (train?.firstHour ?? 0) - grid.firstHour,
+    (train?.lastHour ?? -1) - grid.firstHour + 1,
+  );
   const columns = normaliseColumns(features.columns, stats);
   const d = specs.findIndex((x) => x.name === 'demand');
   const { value, observed, filled, longGap } = features.gaps;
@@ -126,9 +168,15 @@ function buildRespondent(grid: RespondentGrid, specs: readonly FeatureSpec[], s:
   const windows = planWindows(grid.firstHour, longGap, s.splits, s.window);
   const firstPeriodMs = grid.firstHour * 3_600_000;
   const data: RespondentData = {
-    code: grid.code, firstPeriodMs, hours: grid.hours, features: interleave(columns, grid.hours),
+    code: grid.code,
+    firstPeriodMs,
+    hours: grid.hours,
+    features: interleave(columns, grid.hours),
     // The target is the normalised demand feature itself (filled hours included; 0 where unavailable).
-    target: columns[d] ?? new Float32Array(grid.hours), demand, longGap, windows,
+    target: columns[d] ?? new Float32Array(grid.hours),
+    demand,
+    longGap,
+    windows,
   };
   const meta: PendingMeta = {
     code: grid.code,
@@ -139,7 +187,9 @@ function buildRespondent(grid: RespondentGrid, specs: readonly FeatureSpec[], s:
     filledRows: count(filled),
     longGapRows: count(longGap),
     calendarUtcOffsetHours: features.utcOffset,
-    normalisation: Object.fromEntries(specs.map((x, i) => [x.name, { mean: stats.mean[i] ?? 0, std: stats.std[i] ?? 1 }])),
+    normalisation: Object.fromEntries(
+      specs.map((x, i) => [x.name, { mean: stats.mean[i] ?? 0, std: stats.std[i] ?? 1 }]),
+    ),
     trainRows: stats.trainRows,
     windows: { train: windows.train.length, validation: windows.validation.length, test: windows.test.length },
     // Only with CAISO input, so an EIA-only metadata.json stays as it was.
@@ -163,10 +213,21 @@ function dayAheadSource(source: Uint8Array, firstPeriodMs: number): DayAheadSour
       start = t + 1;
     }
   }
-  return { eiaHours: hours[DF_SOURCE.eia] ?? 0, caisoHours: hours[DF_SOURCE.caiso] ?? 0, noneHours: hours[DF_SOURCE.none] ?? 0, runs };
+  return {
+    eiaHours: hours[DF_SOURCE.eia] ?? 0,
+    caisoHours: hours[DF_SOURCE.caiso] ?? 0,
+    noneHours: hours[DF_SOURCE.none] ?? 0,
+    runs,
+  };
 }
 
-function storeMetadata(options: BuildOptions, raw: RawInput, specs: readonly FeatureSpec[], s: Settings, respondents: readonly RespondentMeta[]): StoreMetadata {
+function storeMetadata(
+  options: BuildOptions,
+  raw: RawInput,
+  specs: readonly FeatureSpec[],
+  s: Settings,
+  respondents: readonly RespondentMeta[],
+): StoreMetadata {
   return {
     schema: STORE_SCHEMA,
     createdAt: new Date().toISOString(),
@@ -186,7 +247,13 @@ function count(flags: Uint8Array): number {
   return n;
 }
 
-function summarise(output: string, store: FeatureStore, raw: RawInput, seconds: BuildSummary['seconds'], cpuSeconds: number): BuildSummary {
+function summarise(
+  output: string,
+  store: FeatureStore,
+  raw: RawInput,
+  seconds: BuildSummary['seconds'],
+  cpuSeconds: number,
+): BuildSummary {
   const rows = store.respondents.reduce((n, r) => n + r.hours, 0);
   const windows = { train: 0, validation: 0, test: 0 };
   for (const s of SPLIT_NAMES) windows[s] = store.windowCount(s);

@@ -97,7 +97,14 @@ function sumHubs(raw: RawInput, grid: GridSpan, series: string): Float64Array | 
   return total;
 }
 
-function duplicate(raw: RawInput, file: number, earlier: number, hour: number, respondent: string, series: string): never {
+function duplicate(
+  raw: RawInput,
+  file: number,
+  earlier: number,
+  hour: number,
+  respondent: string,
+  series: string,
+): never {
   const name = (i: number): string => {
     const f = raw.files[i];
     return f === undefined ? '?' : f.folder === undefined ? f.path : `${f.folder}/${f.path}`;

@@ -7,14 +7,47 @@ import { holidayDays, weekdayOf } from './holidays.ts';
  * EIA-930 respondents. Others use UTC, and the store's metadata says so.
  */
 export const STANDARD_UTC_OFFSET: Readonly<Record<string, number>> = {
-  PACW: -8, PACE: -7, CISO: -8, BPAT: -8, PSEI: -8, PGE: -8, SCL: -8, LDWP: -8, NEVP: -8,
-  AZPS: -7, SRP: -7, PSCO: -7, WACM: -7, IPCO: -7,
-  ERCO: -6, MISO: -6, SWPP: -6, TVA: -6, SOCO: -6, AECI: -6,
-  PJM: -5, NYIS: -5, ISNE: -5, FPL: -5, DUK: -5, CPLE: -5, SC: -5, SCEG: -5, FPC: -5, TEC: -5,
+  PACW: -8,
+  PACE: -7,
+  CISO: -8,
+  BPAT: -8,
+  PSEI: -8,
+  PGE: -8,
+  SCL: -8,
+  LDWP: -8,
+  NEVP: -8,
+  AZPS: -7,
+  SRP: -7,
+  PSCO: -7,
+  WACM: -7,
+  IPCO: -7,
+  ERCO: -6,
+  MISO: -6,
+  SWPP: -6,
+  TVA: -6,
+  SOCO: -6,
+  AECI: -6,
+  PJM: -5,
+  NYIS: -5,
+  ISNE: -5,
+  FPL: -5,
+  DUK: -5,
+  CPLE: -5,
+  SC: -5,
+  SCEG: -5,
+  FPC: -5,
+  TEC: -5,
 };
 
 export const CALENDAR_FEATURES = [
-  'hour_sin', 'hour_cos', 'weekday_sin', 'weekday_cos', 'doy_sin', 'doy_cos', 'weekend', 'holiday',
+  'hour_sin',
+  'hour_cos',
+  'weekday_sin',
+  'weekday_cos',
+  'doy_sin',
+  'doy_cos',
+  'weekend',
+  'holiday',
 ] as const;
 
 const TWO_PI = 2 * Math.PI;

@@ -23,7 +23,11 @@ export interface RespondentFeatures {
 /** dfSource values: no forecast, EIA's DF, CAISO's SLD_FCST DAM (used only where DF is missing). */
 export const DF_SOURCE = { none: 0, eia: 1, caiso: 2 } as const;
 
-export function computeFeatures(grid: RespondentGrid, specs: readonly FeatureSpec[], gapSettings: GapSettings): RespondentFeatures {
+export function computeFeatures(
+  grid: RespondentGrid,
+  specs: readonly FeatureSpec[],
+  gapSettings: GapSettings,
+): RespondentFeatures {
   const n = grid.hours;
   const gaps = resolveGaps(grid.demand, gapSettings);
   const columns = specs.map(() => new Float64Array(n));
@@ -43,8 +47,10 @@ export function computeFeatures(grid: RespondentGrid, specs: readonly FeatureSpe
   for (const spec of specs) {
     if (spec.name.startsWith('share_')) writeShare(grid, spec.name.slice('share_'.length), col(spec.name));
   }
-  if (specs.some((s) => s.name === 'solar_forecast_dam')) writeAvailable(grid.caiso?.solarDam ?? null, col('solar_forecast_dam'), col('solar_forecast_dam_available'));
-  if (specs.some((s) => s.name === 'wind_forecast_dam')) writeAvailable(grid.caiso?.windDam ?? null, col('wind_forecast_dam'), col('wind_forecast_dam_available'));
+  if (specs.some((s) => s.name === 'solar_forecast_dam'))
+    writeAvailable(grid.caiso?.solarDam ?? null, col('solar_forecast_dam'), col('solar_forecast_dam_available'));
+  if (specs.some((s) => s.name === 'wind_forecast_dam'))
+    writeAvailable(grid.caiso?.windDam ?? null, col('wind_forecast_dam'), col('wind_forecast_dam_available'));
   return { code: grid.code, firstHour: grid.firstHour, hours: n, utcOffset, columns, gaps, dfSource };
 }
 

@@ -18,8 +18,18 @@ export const ROLLING_STATS = ['mean', 'std', 'min', 'max'] as const;
 /** Rows needed before the first complete feature row (the longest lag / rolling window). */
 export const WARM_UP_HOURS = 168;
 
-const flag = (name: string, description: string): FeatureSpec => ({ name, unit: '1', normalisation: 'identity', description });
-const mwh = (name: string, description: string): FeatureSpec => ({ name, unit: 'MWh', normalisation: 'zscore', description });
+const flag = (name: string, description: string): FeatureSpec => ({
+  name,
+  unit: '1',
+  normalisation: 'identity',
+  description,
+});
+const mwh = (name: string, description: string): FeatureSpec => ({
+  name,
+  unit: 'MWh',
+  normalisation: 'zscore',
+  description,
+});
 
 /** CAISO's day-ahead renewables forecasts (docs/features.md), present only when the input has them. */
 export interface CaisoFeatureSet {
@@ -61,7 +71,10 @@ export function featureSpecs(fuels: readonly string[], caiso: CaisoFeatureSet = 
 
 function renewable(kind: 'solar' | 'wind'): FeatureSpec[] {
   return [
-    mwh(`${kind}_forecast_dam`, `CAISO's day-ahead ${kind} forecast for hour t, summed over its trading hubs (SLD_REN_FCST DAM; CISO only)`),
+    mwh(
+      `${kind}_forecast_dam`,
+      `CAISO's day-ahead ${kind} forecast for hour t, summed over its trading hubs (SLD_REN_FCST DAM; CISO only)`,
+    ),
     flag(`${kind}_forecast_dam_available`, `1 when CAISO's day-ahead ${kind} forecast for hour t exists`),
   ];
 }

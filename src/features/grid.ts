@@ -23,7 +23,6 @@ export interface RespondentGrid {
   readonly caiso?: CaisoSeries;
 }
 
-
 /** Builds the grids, sorted by respondent code; rows outside a respondent's demand span are dropped. */
 export function buildGrids(raw: RawInput): RespondentGrid[] {
   const demandId = raw.series.names.indexOf(DEMAND);
@@ -76,7 +75,13 @@ function survey(raw: RawInput, demandId: number): { spans: (Span | undefined)[];
   return { spans, present };
 }
 
-function allocate(raw: RawInput, r: number, span: Span, present: Uint8Array, slots: (Float64Array | undefined)[]): RespondentGrid {
+function allocate(
+  raw: RawInput,
+  r: number,
+  span: Span,
+  present: Uint8Array,
+  slots: (Float64Array | undefined)[],
+): RespondentGrid {
   const hours = span.last - span.first + 1;
   const nSeries = raw.series.names.length;
   const make = (id: number): Float64Array => {

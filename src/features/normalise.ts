@@ -12,7 +12,13 @@ export interface NormStats {
 }
 
 /** Mean/std of each zscore feature over rows [start, end) (the train split); NaN rows skipped. */
-export function fitStats(code: string, columns: readonly Float64Array[], specs: readonly FeatureSpec[], start: number, end: number): NormStats {
+export function fitStats(
+  code: string,
+  columns: readonly Float64Array[],
+  specs: readonly FeatureSpec[],
+  start: number,
+  end: number,
+): NormStats {
   const mean: number[] = [];
   const std: number[] = [];
   let trainRows = 0;

@@ -66,9 +66,14 @@ export function listRawFiles(dir: string): string[] {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
     entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
   } catch (cause) {
-    throw new RawInputError('FEATURES_INPUT_MISSING', `--in ${dir}: not a readable folder of raw Arrow files`, { cause });
+    throw new RawInputError('FEATURES_INPUT_MISSING', `--in ${dir}: not a readable folder of raw Arrow files`, {
+      cause,
+    });
   }
-  const files = entries.filter((e) => e.endsWith('.arrow')).map((e) => e.split('\\').join('/')).sort();
+  const files = entries
+    .filter((e) => e.endsWith('.arrow'))
+    .map((e) => e.split('\\').join('/'))
+    .sort();
   if (files.length === 0) {
     throw new RawInputError(
       'FEATURES_INPUT_EMPTY',
@@ -82,7 +87,10 @@ export function listRawFiles(dir: string): string[] {
  * Reads and validates every raw file of one folder, or of several (EIA files in one, CAISO files in
  * another). onFile reports progress (files done, total).
  */
-export function readRawFolder(input: string | readonly string[], onFile?: (done: number, total: number) => void): RawInput {
+export function readRawFolder(
+  input: string | readonly string[],
+  onFile?: (done: number, total: number) => void,
+): RawInput {
   const dirs = typeof input === 'string' ? [input] : [...input];
   const names = dirs.flatMap((dir) => listRawFiles(dir).map((name) => ({ dir, name })));
   const respondents = new Interner();
@@ -101,23 +109,49 @@ export function readRawFolder(input: string | readonly string[], onFile?: (done:
     checkSameSource(shown, meta.source, files);
     const unitsBefore = units.names.length;
     const fileRows = isCaisoSource(meta.source)
-      ? readChunks(shown, index, table, null, { respondents: caiso.respondents, series: caiso.series, units, codes: caiso.series }, caiso.chunks)
+      ? readChunks(
+          shown,
+          index,
+          table,
+          null,
+          { respondents: caiso.respondents, series: caiso.series, units, codes: caiso.series },
+          caiso.chunks,
+        )
       : readChunks(shown, index, table, meta.route, { respondents, series, units, codes }, chunks);
     checkUnits(shown, units, unitsBefore);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = relative(dir, join(dir, name)).split('\\').join('/');
-    files.push({ path, sha256, bytes: bytes.length, rows: fileRows, ...meta, ...(dirs.length > 1 ? { folder: dir } : {}) });
+    files.push({
+      path,
+      sha256,
+      bytes: bytes.length,
+      rows: fileRows,
+      ...meta,
+      ...(dirs.length > 1 ? { folder: dir } : {}),
+    });
     rows += fileRows;
     onFile?.(index + 1, names.length);
   }
-  return { dir: dirs.join(', '), dirs, files, chunks, respondents, series, caiso, units: units.names[0] ?? 'MWh', rows };
+  return {
+    dir: dirs.join(', '),
+    dirs,
+    files,
+    chunks,
+    respondents,
+    series,
+    caiso,
+    units: units.names[0] ?? 'MWh',
+    rows,
+  };
 }
 
 function parseArrow(name: string, bytes: Uint8Array): Table {
   try {
     return tableFromIPC(bytes);
   } catch (cause) {
-    throw new RawInputError('FEATURES_RAW_UNREADABLE', `${name}: not a readable Arrow IPC file (${String(cause)})`, { cause });
+    throw new RawInputError('FEATURES_RAW_UNREADABLE', `${name}: not a readable Arrow IPC file (${String(cause)})`, {
+      cause,
+    });
   }
 }
 
@@ -152,7 +186,14 @@ interface Interners {
 }
 
 /** route null: keep series codes as written (CAISO series already carry their report and market run). */
-function readChunks(name: string, file: number, table: Table, route: RawFileOrigin['route'] | null, ids: Interners, out: RawChunk[]): number {
+function readChunks(
+  name: string,
+  file: number,
+  table: Table,
+  route: RawFileOrigin['route'] | null,
+  ids: Interners,
+  out: RawChunk[],
+): number {
   let rows = 0;
   for (const batch of table.batches) {
     const col = (c: string): Data => {
@@ -185,7 +226,10 @@ function routeSeries(codes: Int32Array, names: Interner, series: Interner, route
 /** period (ms since epoch, BigInt64) → whole hours; rejects nulls and times off the hour. */
 function periodHours(name: string, data: Data, firstRow: number): Int32Array {
   if (data.nullCount > 0) {
-    throw new RawInputError('FEATURES_RAW_SCHEMA', `${name}: column "period" has ${data.nullCount} null value(s); every row needs a period`);
+    throw new RawInputError(
+      'FEATURES_RAW_SCHEMA',
+      `${name}: column "period" has ${data.nullCount} null value(s); every row needs a period`,
+    );
   }
   const raw: BigInt64Array = data.values;
   // Read the int64 as two int32 halves (little-endian): much faster than BigInt → Number per row.

@@ -80,5 +80,8 @@ function isUtc(zone: string | null | undefined): boolean {
 }
 
 function wrongType(file: string, column: string, got: DataType, want: string): never {
-  throw new RawInputError('FEATURES_RAW_SCHEMA', `${file}: column "${column}" has type ${String(got)}, expected ${want}`);
+  throw new RawInputError(
+    'FEATURES_RAW_SCHEMA',
+    `${file}: column "${column}" has type ${String(got)}, expected ${want}`,
+  );
 }

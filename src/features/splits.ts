@@ -35,7 +35,10 @@ export function parseSplits(text: string, flag = '--split'): SplitRange[] {
 function parseRange(part: string, name: SplitName, flag: string): SplitRange {
   const [from, to, extra] = part.split('..');
   if (from === undefined || to === undefined || extra !== undefined) {
-    throw new SplitError('FEATURES_SPLIT_SYNTAX', `${flag}: ${name} range "${part}" must look like YYYY-MM-DD..YYYY-MM-DD`);
+    throw new SplitError(
+      'FEATURES_SPLIT_SYNTAX',
+      `${flag}: ${name} range "${part}" must look like YYYY-MM-DD..YYYY-MM-DD`,
+    );
   }
   const start = dayStartHour(from, name, flag);
   const end = dayStartHour(to, name, flag);

@@ -26,10 +26,17 @@ function readMetadata(dir: string): StoreMetadata {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
-    throw new FeatureStoreError('FEATURES_STORE_MISSING', `${path}: not a readable feature store metadata file; build one with bench features`, { cause });
+    throw new FeatureStoreError(
+      'FEATURES_STORE_MISSING',
+      `${path}: not a readable feature store metadata file; build one with bench features`,
+      { cause },
+    );
   }
   if (!isStoreMetadata(parsed)) {
-    throw new FeatureStoreError('FEATURES_STORE_VERSION', `${path}: "schema" is not "${STORE_SCHEMA}"; rebuild the store with this version`);
+    throw new FeatureStoreError(
+      'FEATURES_STORE_VERSION',
+      `${path}: "schema" is not "${STORE_SCHEMA}"; rebuild the store with this version`,
+    );
   }
   return parsed;
 }
@@ -43,7 +50,10 @@ function readRespondent(dir: string, metadata: StoreMetadata, meta: RespondentMe
   const path = join(dir, meta.file);
   const bytes = readFileSync(path);
   if (verify && createHash('sha256').update(bytes).digest('hex') !== meta.sha256) {
-    throw new FeatureStoreError('FEATURES_STORE_CORRUPT', `${path}: sha256 differs from ${METADATA_FILE}; the file was changed — rebuild the store`);
+    throw new FeatureStoreError(
+      'FEATURES_STORE_CORRUPT',
+      `${path}: sha256 differs from ${METADATA_FILE}; the file was changed — rebuild the store`,
+    );
   }
   const table = tableFromIPC(bytes);
   const names = metadata.features.map((f) => f.name);
@@ -58,7 +68,10 @@ function readRespondent(dir: string, metadata: StoreMetadata, meta: RespondentMe
   const windows = planWindows(Date.parse(meta.firstPeriod) / 3_600_000, longGap, metadata.splits, metadata.window);
   for (const split of ['train', 'validation', 'test'] as const) {
     if (windows[split].length !== meta.windows[split]) {
-      throw new FeatureStoreError('FEATURES_STORE_CORRUPT', `${path}: ${split} windows ${windows[split].length} ≠ ${meta.windows[split]} in metadata`);
+      throw new FeatureStoreError(
+        'FEATURES_STORE_CORRUPT',
+        `${path}: ${split} windows ${windows[split].length} ≠ ${meta.windows[split]} in metadata`,
+      );
     }
   }
   return {
@@ -83,7 +96,8 @@ function column(table: Table, name: string, path: string): Float32Array {
   const out = new Float32Array(vector.length);
   let at = 0;
   for (const d of chunks) {
-    if (!(d.values instanceof Float32Array)) throw new FeatureStoreError('FEATURES_STORE_CORRUPT', `${path}: column "${name}" is not Float32`);
+    if (!(d.values instanceof Float32Array))
+      throw new FeatureStoreError('FEATURES_STORE_CORRUPT', `${path}: column "${name}" is not Float32`);
     out.set(d.values.subarray(0, d.length), at);
     at += d.length;
   }

@@ -1,9 +1,32 @@
 // Writes a feature store directory atomically: everything goes to a hidden temp folder beside
 // the target (fsynced), then one rename puts it in place; a failure leaves no partial store.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Field, Float32, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Uint8, tableToIPC, type Data } from 'apache-arrow';
+import {
+  Field,
+  Float32,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  TimestampMillisecond,
+  Uint8,
+  tableToIPC,
+  type Data,
+} from 'apache-arrow';
 import { FeatureStoreError, StoreWriteError } from './errors.ts';
 import type { FeatureSpec } from './feature-spec.ts';
 import { STORE_SCHEMA, type RespondentData, type StoreMetadata } from './store.ts';
@@ -83,7 +106,10 @@ export class StoreWriter {
     } catch (cause) {
       this.abort();
       if (cause instanceof FeatureStoreError) throw cause;
-      throw new StoreWriteError(`--out ${this.out}: could not write the feature store (${String(cause)}); nothing was changed`, { cause });
+      throw new StoreWriteError(
+        `--out ${this.out}: could not write the feature store (${String(cause)}); nothing was changed`,
+        { cause },
+      );
     }
   }
 }
@@ -128,16 +154,31 @@ function respondentTable(specs: readonly FeatureSpec[], { data: r, columns: norm
   const n = r.hours;
   const period = periodColumn(r.firstPeriodMs, n);
   const columns: [Field, Data][] = [
-    [new Field('period', new TimestampMillisecond('UTC'), false), makeData({ type: new TimestampMillisecond('UTC'), length: n, nullCount: 0, data: period })],
+    [
+      new Field('period', new TimestampMillisecond('UTC'), false),
+      makeData({ type: new TimestampMillisecond('UTC'), length: n, nullCount: 0, data: period }),
+    ],
     [unitField('demand_mwh', 'MWh', 'none', true), withNaNAsNull(r.demand)],
     [unitField('target', '1', 'zscore of demand', false), f32(r.target)],
-    [new Field('long_gap', new Uint8(), false), makeData({ type: new Uint8(), length: n, nullCount: 0, data: r.longGap })],
+    [
+      new Field('long_gap', new Uint8(), false),
+      makeData({ type: new Uint8(), length: n, nullCount: 0, data: r.longGap }),
+    ],
   ];
   specs.forEach((spec, f) => {
-    columns.push([unitField(spec.name, spec.unit, spec.normalisation, false), f32(normalised[f] ?? missing(spec.name))]);
+    columns.push([
+      unitField(spec.name, spec.unit, spec.normalisation, false),
+      f32(normalised[f] ?? missing(spec.name)),
+    ]);
   });
   const fields = columns.map(([field]) => field);
-  const schema = new Schema(fields, new Map([['wattring.schema', STORE_SCHEMA], ['wattring.respondent', r.code]]));
+  const schema = new Schema(
+    fields,
+    new Map([
+      ['wattring.schema', STORE_SCHEMA],
+      ['wattring.respondent', r.code],
+    ]),
+  );
   const struct = makeData({ type: new Struct(fields), length: n, nullCount: 0, children: columns.map(([, d]) => d) });
   return new Table([new RecordBatch(schema, struct)]);
 }
@@ -155,7 +196,15 @@ function periodColumn(firstMs: number, n: number): BigInt64Array {
 }
 
 function unitField(name: string, unit: string, normalisation: string, nullable: boolean): Field {
-  return new Field(name, new Float32(), nullable, new Map([['wattring.unit', unit], ['wattring.normalisation', normalisation]]));
+  return new Field(
+    name,
+    new Float32(),
+    nullable,
+    new Map([
+      ['wattring.unit', unit],
+      ['wattring.normalisation', normalisation],
+    ]),
+  );
 }
 
 function f32(values: Float32Array): Data<Float32> {

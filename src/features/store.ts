@@ -57,7 +57,12 @@ export interface StoreMetadata {
   readonly schema: typeof STORE_SCHEMA;
   readonly createdAt: string;
   readonly features: readonly FeatureSpec[];
-  readonly target: { readonly column: 'target'; readonly rawColumn: 'demand_mwh'; readonly unit: string; readonly horizon: number };
+  readonly target: {
+    readonly column: 'target';
+    readonly rawColumn: 'demand_mwh';
+    readonly unit: string;
+    readonly horizon: number;
+  };
   readonly window: WindowShape;
   readonly gaps: GapSettings;
   readonly splits: readonly SplitRange[];

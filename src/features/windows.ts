@@ -22,7 +22,12 @@ export type WindowStarts = Record<SplitName, Int32Array>;
  * A window needs WARM_UP_HOURS rows before its input so its first lags and rolling stats are full,
  * no long-gap row in input or target, and its whole target inside one split.
  */
-export function planWindows(firstHour: number, longGap: Uint8Array, splits: readonly SplitRange[], shape: WindowShape): WindowStarts {
+export function planWindows(
+  firstHour: number,
+  longGap: Uint8Array,
+  splits: readonly SplitRange[],
+  shape: WindowShape,
+): WindowStarts {
   const n = longGap.length;
   const gapsBefore = new Int32Array(n + 1);
   for (let t = 0; t < n; t++) gapsBefore[t + 1] = (gapsBefore[t] ?? 0) + (longGap[t] ?? 0);
@@ -36,5 +41,9 @@ export function planWindows(firstHour: number, longGap: Uint8Array, splits: read
     const split = splitOf(splits, firstHour + target, firstHour + end - 1);
     if (split !== undefined) found[split].push(start);
   }
-  return { train: Int32Array.from(found.train), validation: Int32Array.from(found.validation), test: Int32Array.from(found.test) };
+  return {
+    train: Int32Array.from(found.train),
+    validation: Int32Array.from(found.validation),
+    test: Int32Array.from(found.test),
+  };
 }

@@ -77,7 +77,12 @@ export function encodeRawFile(rows: RowColumns, meta: RawWriteMeta, intervals?: 
 
 function dictionaryData(indices: Int32Array, n: number, dict: StringDict) {
   const type = new Dictionary(new Utf8(), new Int32());
-  return makeData({ type, length: n, data: indices.subarray(0, n), dictionary: vectorFromArray(dict.values, new Utf8()) });
+  return makeData({
+    type,
+    length: n,
+    data: indices.subarray(0, n),
+    dictionary: vectorFromArray(dict.values, new Utf8()),
+  });
 }
 
 /** Epoch ms (non-negative integers < 2^53) → int64 by writing the two little-endian 32-bit halves (no BigInt per row). */

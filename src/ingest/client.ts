@@ -60,7 +60,8 @@ export class EiaClient {
     this.apiKey = options.apiKey;
     this.timeoutMs = options.timeoutMs;
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 256 });
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 256 });
   }
 
   /** The full request URL (with the key: never print it, use redactUrl). */
@@ -119,13 +120,21 @@ export class EiaClient {
     return new EiaTransientError(networkFaultKind(detail), `EIA request ${where} failed: ${detail}`);
   }
 
-  private interpret(status: number, headers: Headers, text: string, query: PageQuery, dicts: WindowDicts, where: string): Page {
+  private interpret(
+    status: number,
+    headers: Headers,
+    text: string,
+    query: PageQuery,
+    dicts: WindowDicts,
+    where: string,
+  ): Page {
     if (status === 429) throw new EiaThrottledError(where, status, retryAfterMs(headers));
     const json = parseJson(text, status, where);
     const errorBody = ErrorBodySchema.safeParse(json);
     if (errorBody.success) throw this.bodyError(errorBody.data, status, headers, query.route, where);
     if (status >= 500) throw new EiaTransientError('http5xx', `EIA answered HTTP ${status} for ${where}`);
-    if (status !== 200) throw new EiaApiError(where, `unexpected HTTP ${status}: ${redactText(text.slice(0, 200), this.apiKey)}`);
+    if (status !== 200)
+      throw new EiaApiError(where, `unexpected HTTP ${status}: ${redactText(text.slice(0, 200), this.apiKey)}`);
     return this.toPage(json, query, dicts, where, text.length);
   }
 
@@ -134,13 +143,17 @@ export class EiaClient {
     if (!env.success) {
       const issue = env.error.issues[0];
       const path = issue ? issue.path.join('.') : '';
-      throw new EiaTransientError('malformed', `EIA reply for ${where} does not match the v2 envelope at "${path}": ${issue?.message ?? ''}`);
+      throw new EiaTransientError(
+        'malformed',
+        `EIA reply for ${where} does not match the v2 envelope at "${path}": ${issue?.message ?? ''}`,
+      );
     }
     const rows = new RowColumns(dicts, env.data.response.data.length);
     try {
       parseRows(env.data.response.data, { seriesField: ROUTES[query.route].seriesFacet }, rows);
     } catch (error) {
-      if (error instanceof RowCheckError) throw new EiaTransientError('malformed', `EIA reply for ${where}: response.${error.message}`);
+      if (error instanceof RowCheckError)
+        throw new EiaTransientError('malformed', `EIA reply for ${where}: response.${error.message}`);
       throw error;
     }
     const warnings = (env.data.warnings ?? []).map((w) => w.warning);
@@ -152,8 +165,10 @@ export class EiaClient {
     const message = redactText(typeof body.error === 'string' ? body.error : (body.error.message ?? code), this.apiKey);
     if (code === 'API_KEY_INVALID') return new EiaKeyError('invalid', route);
     if (code === 'API_KEY_MISSING') return new EiaKeyError('missing', route);
-    if (code === 'OVER_RATE_LIMIT' || /rate limit/i.test(message)) return new EiaThrottledError(where, status, retryAfterMs(headers));
-    if (code === '404' || /not found/i.test(message)) return new EiaNotFoundError(`${ROUTES[route].path} (${route})`, status);
+    if (code === 'OVER_RATE_LIMIT' || /rate limit/i.test(message))
+      return new EiaThrottledError(where, status, retryAfterMs(headers));
+    if (code === '404' || /not found/i.test(message))
+      return new EiaNotFoundError(`${ROUTES[route].path} (${route})`, status);
     if (code === '400' || status === 400) return new EiaParamError(where, message, parameterIn(message));
     if (status >= 500) return new EiaTransientError('http5xx', `EIA answered HTTP ${status} for ${where}: ${message}`);
     return new EiaApiError(where, message);
@@ -164,8 +179,12 @@ function parseJson(text: string, status: number, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    if (status >= 500) throw new EiaTransientError('http5xx', `EIA answered HTTP ${status} for ${where} (non-JSON body)`);
-    throw new EiaTransientError('truncated', `EIA reply for ${where} is not complete JSON (${text.length} bytes, HTTP ${status})`);
+    if (status >= 500)
+      throw new EiaTransientError('http5xx', `EIA answered HTTP ${status} for ${where} (non-JSON body)`);
+    throw new EiaTransientError(
+      'truncated',
+      `EIA reply for ${where} is not complete JSON (${text.length} bytes, HTTP ${status})`,
+    );
   }
 }
 
@@ -197,7 +216,7 @@ function parameterIn(message: string): string | undefined {
 export function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause: unknown = error.cause;
-  const causeText = cause instanceof Error ? `${cause.message}${'code' in cause ? ` (${String(cause.code)})` : ''}` : '';
+  const causeText =
+    cause instanceof Error ? `${cause.message}${'code' in cause ? ` (${String(cause.code)})` : ''}` : '';
   return causeText ? `${error.message}: ${causeText}` : error.message;
 }
-

@@ -61,10 +61,19 @@ export function coverageReport(scan: LandedScan, expect: CoverageExpectation): C
 function seriesFor(scan: LandedScan, route: string, respondent: string, asked: readonly string[]): string[] {
   if (asked.length > 0) return [...asked];
   const prefix = `${route}|${respondent}|`;
-  return [...scan.bitmaps.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
+  return [...scan.bitmaps.keys()]
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => k.slice(prefix.length))
+    .sort();
 }
 
-function seriesCoverage(route: string, respondent: string, series: string, bits: Uint8Array, startMs: number): SeriesCoverage {
+function seriesCoverage(
+  route: string,
+  respondent: string,
+  series: string,
+  bits: Uint8Array,
+  startMs: number,
+): SeriesCoverage {
   const gaps: { start: string; end: string; hours: number }[] = [];
   let [nullHours, absentHours, runStart] = [0, 0, -1];
   for (let h = 0; h <= bits.length; h++) {
@@ -74,9 +83,23 @@ function seriesCoverage(route: string, respondent: string, series: string, bits:
       absentHours++;
       if (runStart < 0) runStart = h;
     } else if (runStart >= 0) {
-      if (gaps.length < MAX_GAPS_LISTED) gaps.push({ start: formatHour(startMs + runStart * HOUR_MS), end: formatHour(startMs + (h - 1) * HOUR_MS), hours: h - runStart });
+      if (gaps.length < MAX_GAPS_LISTED)
+        gaps.push({
+          start: formatHour(startMs + runStart * HOUR_MS),
+          end: formatHour(startMs + (h - 1) * HOUR_MS),
+          hours: h - runStart,
+        });
       runStart = -1;
     }
   }
-  return { route, respondent, series, expectedHours: bits.length, landedHours: bits.length - absentHours, nullHours, absentHours, gaps };
+  return {
+    route,
+    respondent,
+    series,
+    expectedHours: bits.length,
+    landedHours: bits.length - absentHours,
+    nullHours,
+    absentHours,
+    gaps,
+  };
 }

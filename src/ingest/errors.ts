@@ -9,7 +9,12 @@ export type RetryClass = 'fatal' | 'throttle' | 'transient';
 
 export class EiaError extends WattringError {
   readonly retry: RetryClass;
-  constructor(code: string, message: string, retry: RetryClass, options: { exitCode?: ExitCode; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    retry: RetryClass,
+    options: { exitCode?: ExitCode; cause?: unknown } = {},
+  ) {
     super(code, message, options);
     this.retry = retry;
   }
@@ -22,7 +27,9 @@ export class EiaKeyError extends EiaError {
       kind === 'missing'
         ? `EIA refused ${route}: no API key was sent. Pass --api-key or set EIA_API_KEY (free at https://www.eia.gov/opendata/register.php).`
         : `EIA refused ${route}: the API key is invalid. Check --api-key / EIA_API_KEY (the key itself is not shown).`;
-    super(kind === 'missing' ? 'EIA_API_KEY_MISSING' : 'EIA_API_KEY_INVALID', message, 'fatal', { exitCode: ExitCode.remote });
+    super(kind === 'missing' ? 'EIA_API_KEY_MISSING' : 'EIA_API_KEY_INVALID', message, 'fatal', {
+      exitCode: ExitCode.remote,
+    });
   }
 }
 
@@ -31,7 +38,9 @@ export class EiaParamError extends EiaError {
   readonly parameter: string | undefined;
   constructor(route: string, apiMessage: string, parameter: string | undefined) {
     const which = parameter ? `parameter "${parameter}"` : 'a request parameter';
-    super('EIA_BAD_PARAMETER', `EIA rejected ${which} on ${route}: ${apiMessage}`, 'fatal', { exitCode: ExitCode.remote });
+    super('EIA_BAD_PARAMETER', `EIA rejected ${which} on ${route}: ${apiMessage}`, 'fatal', {
+      exitCode: ExitCode.remote,
+    });
     this.parameter = parameter;
   }
 }
@@ -39,9 +48,14 @@ export class EiaParamError extends EiaError {
 /** Unknown route: EIA answers HTTP 500 with body `{"error":"Not found.","code":404}`. */
 export class EiaNotFoundError extends EiaError {
   constructor(route: string, status: number) {
-    super('EIA_ROUTE_NOT_FOUND', `EIA has no route ${route} (HTTP ${status}, body says "Not found."). Check the route name.`, 'fatal', {
-      exitCode: ExitCode.remote,
-    });
+    super(
+      'EIA_ROUTE_NOT_FOUND',
+      `EIA has no route ${route} (HTTP ${status}, body says "Not found."). Check the route name.`,
+      'fatal',
+      {
+        exitCode: ExitCode.remote,
+      },
+    );
   }
 }
 
@@ -49,7 +63,12 @@ export class EiaNotFoundError extends EiaError {
 export class EiaThrottledError extends EiaError {
   readonly retryAfterMs: number | undefined;
   /** `service` lets another API's throttling (CAISO OASIS) share the retry loop with its own code. */
-  constructor(route: string, status: number, retryAfterMs: number | undefined, service: { name: string; code: string } = { name: 'EIA', code: 'EIA_THROTTLED' }) {
+  constructor(
+    route: string,
+    status: number,
+    retryAfterMs: number | undefined,
+    service: { name: string; code: string } = { name: 'EIA', code: 'EIA_THROTTLED' },
+  ) {
     const wait = retryAfterMs === undefined ? 'no Retry-After' : `retry after ${retryAfterMs} ms`;
     super(service.code, `${service.name} throttled ${route} (HTTP ${status}, ${wait})`, 'throttle');
     this.retryAfterMs = retryAfterMs;
@@ -74,7 +93,12 @@ export class EiaTransientError extends EiaError {
   readonly kind: TransientKind;
   /** `code` overrides the EIA code for another API's transient faults (CAISO OASIS). */
   constructor(kind: TransientKind, message: string, options: { cause?: unknown; code?: string } = {}) {
-    super(options.code ?? TRANSIENT_CODES[kind], message, 'transient', options.cause === undefined ? {} : { cause: options.cause });
+    super(
+      options.code ?? TRANSIENT_CODES[kind],
+      message,
+      'transient',
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.kind = kind;
   }
 }

@@ -7,8 +7,17 @@ import { join } from 'node:path';
 import { encodeRawFile, type RawSource, type RawWriteMeta } from './arrow.ts';
 import { EiaClient } from './client.ts';
 import {
-  ClusterSession, LeaseClaims, QueueClaims, readClusterStatus, SharedManifestLander,
-  type Claim, type ClusterOptions, type ClusterStatus, type LandResult, type WindowClaims, type WindowLander,
+  ClusterSession,
+  LeaseClaims,
+  QueueClaims,
+  readClusterStatus,
+  SharedManifestLander,
+  type Claim,
+  type ClusterOptions,
+  type ClusterStatus,
+  type LandResult,
+  type WindowClaims,
+  type WindowLander,
 } from './cluster/index.ts';
 import type { RowColumns } from './columns.ts';
 import { coverageReport, type CoverageReport } from './coverage.ts';
@@ -86,7 +95,6 @@ export interface ClusterPart {
   readonly status: ClusterStatus | undefined;
 }
 
-
 export interface ExtractResult {
   readonly plan: Plan;
   readonly outcomes: readonly WindowOutcome[];
@@ -120,7 +128,6 @@ export function leaseMsFor(timeScale: number, leaseSeconds = 30): number {
 /** A shared --out holds other workers' live temp files; only temps this old are a dead run's. */
 const STALE_TEMP_MS = 10 * 60_000;
 
-
 export async function runExtract(options: ExtractOptions): Promise<ExtractResult> {
   const wallStart = Date.now();
   const k = options.timeScale;
@@ -131,25 +138,58 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
     const existing = openOutput(options);
     const stats = new RunStats();
     limiter = new KeyLimiter({
-      ratePerHour: options.ratePerHour, burstPerSecond: options.burstPerSecond ?? 5, timeScale: k, maxInFlight: options.maxInFlight,
-      cluster: session ? { connection: session.limiterConnection(), id: session.keys.limiterId, lost: session.lost, jobExpirationMs: (2 * (options.timeoutMs ?? 60_000)) / k + 1000 } : undefined,
+      ratePerHour: options.ratePerHour,
+      burstPerSecond: options.burstPerSecond ?? 5,
+      timeScale: k,
+      maxInFlight: options.maxInFlight,
+      cluster: session
+        ? {
+            connection: session.limiterConnection(),
+            id: session.keys.limiterId,
+            lost: session.lost,
+            jobExpirationMs: (2 * (options.timeoutMs ?? 60_000)) / k + 1000,
+          }
+        : undefined,
     });
     if (session) await limiter.join();
-    client = new EiaClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, timeoutMs: (options.timeoutMs ?? 60_000) / k });
+    client = new EiaClient({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      timeoutMs: (options.timeoutMs ?? 60_000) / k,
+    });
     const fetcher = new WindowFetcher(client, limiter, defaultRetryPolicy(k), stats);
-    const planInput = existing ? resumedPlanInput(existing, options) : { ...options.plan, seriesPerRespondent: await probeSeries(options, fetcher) };
+    const planInput = existing
+      ? resumedPlanInput(existing, options)
+      : { ...options.plan, seriesPerRespondent: await probeSeries(options, fetcher) };
     const plan = planRequests(planInput);
     if (existing && existing.plan !== plan.fingerprint) {
-      throw new OutputError(`${options.outDir} holds a run planned differently (plan ${existing.plan}, these flags give ${plan.fingerprint}); resume with the original flags or use another --out.`);
+      throw new OutputError(
+        `${options.outDir} holds a run planned differently (plan ${existing.plan}, these flags give ${plan.fingerprint}); resume with the original flags or use another --out.`,
+      );
     }
     const joined = session ? await session.join(plan.fingerprint, plan.windows.length) : undefined;
-    const manifest: Manifest = existing ?? { schema: MANIFEST_SCHEMA, source: options.source, plan: plan.fingerprint, planInput: planJson(planInput), windows: {} };
+    const manifest: Manifest = existing ?? {
+      schema: MANIFEST_SCHEMA,
+      source: options.source,
+      plan: plan.fingerprint,
+      planInput: planJson(planInput),
+      windows: {},
+    };
     const damagedSha = new Map<string, string>();
     const before = { ...manifest.windows };
     const refetched = dropDamaged(options, manifest);
     for (const d of refetched) damagedSha.set(d.id, before[d.id]?.sha256 ?? '');
     const shared = session ? sharedLanding(session, options.outDir, plan, manifest, damagedSha, stats, k) : undefined;
-    const run = new WindowRun(plan, manifest, new ManifestWriter(options.outDir, manifest), fetcher, limiter, stats, options, shared);
+    const run = new WindowRun(
+      plan,
+      manifest,
+      new ManifestWriter(options.outDir, manifest),
+      fetcher,
+      limiter,
+      stats,
+      options,
+      shared,
+    );
     const { outcomes, fatal } = await run.all();
     const cluster = session && joined ? await clusterPart(session, joined, run.fetchedTwice) : undefined;
     await shared?.claims.close();
@@ -163,25 +203,57 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
 }
 
 async function openCluster(cluster: ClusterOptions, options: ExtractOptions): Promise<ClusterSession> {
-  if (options.apiKey === undefined) throw new ExtractUsageError(cluster.flag, "a cluster shares one API key's budget: give the key (--api-key or EIA_API_KEY) and the --base-url every worker uses");
+  if (options.apiKey === undefined)
+    throw new ExtractUsageError(
+      cluster.flag,
+      "a cluster shares one API key's budget: give the key (--api-key or EIA_API_KEY) and the --base-url every worker uses",
+    );
   const budget = `${options.ratePerHour}/h burst ${options.burstPerSecond ?? 5}/s x${options.timeScale}`;
   return ClusterSession.open(cluster, options.apiKey, budget, leaseMsFor(options.timeScale, options.leaseSeconds));
 }
 
-function memberCounters(stats: RunStats, timeScale: number): { windowsLanded: number; rowsLanded: number; requests: number; requestsPerHour: number } {
+function memberCounters(
+  stats: RunStats,
+  timeScale: number,
+): { windowsLanded: number; rowsLanded: number; requests: number; requestsPerHour: number } {
   const seconds = Math.max(1e-3, (Date.now() - Math.min(Date.now(), stats.firstStart)) / 1000);
-  return { windowsLanded: stats.windowsLanded, rowsLanded: stats.rowsLanded, requests: stats.requests, requestsPerHour: (stats.requests / seconds) * (3600 / timeScale) };
+  return {
+    windowsLanded: stats.windowsLanded,
+    rowsLanded: stats.rowsLanded,
+    requests: stats.requests,
+    requestsPerHour: (stats.requests / seconds) * (3600 / timeScale),
+  };
 }
 
-async function clusterPart(session: ClusterSession, joined: 'created' | 'joined', fetchedTwice: number): Promise<ClusterPart> {
+async function clusterPart(
+  session: ClusterSession,
+  joined: 'created' | 'joined',
+  fetchedTwice: number,
+): Promise<ClusterPart> {
   const status = await readClusterStatus(session.redis, session.keys).catch(() => undefined);
   return { worker: session.worker, runId: session.runId, joined, fetchedTwice, status };
 }
 
 /** A cluster's landing: windows leased in Redis, landed into the shared --out under the manifest lock. */
-function sharedLanding(session: ClusterSession, outDir: string, plan: Plan, manifest: Manifest, damagedSha: ReadonlyMap<string, string>, stats: RunStats, k: number): { lander: SharedManifestLander; claims: LeaseClaims<PlannedWindow> } {
+function sharedLanding(
+  session: ClusterSession,
+  outDir: string,
+  plan: Plan,
+  manifest: Manifest,
+  damagedSha: ReadonlyMap<string, string>,
+  stats: RunStats,
+  k: number,
+): { lander: SharedManifestLander; claims: LeaseClaims<PlannedWindow> } {
   const lander = new SharedManifestLander(outDir, manifest, session, damagedSha);
-  return { lander, claims: new LeaseClaims(session, plan.windows.filter((w) => !manifest.windows[w.id]), (id) => lander.holds(id), () => memberCounters(stats, k)) };
+  return {
+    lander,
+    claims: new LeaseClaims(
+      session,
+      plan.windows.filter((w) => !manifest.windows[w.id]),
+      (id) => lander.holds(id),
+      () => memberCounters(stats, k),
+    ),
+  };
 }
 
 /** One process alone on --out: Arrow file (atomic), then the manifest entry. */
@@ -202,14 +274,23 @@ class LocalLander implements WindowLander {
 }
 
 /** Checks --out and reads its manifest; without --resume a folder holding a run is refused. */
-export function openOutput(options: { readonly outDir: string; readonly resume: boolean; readonly source: RawSource; readonly cluster?: ClusterOptions | undefined }): Manifest | undefined {
+export function openOutput(options: {
+  readonly outDir: string;
+  readonly resume: boolean;
+  readonly source: RawSource;
+  readonly cluster?: ClusterOptions | undefined;
+}): Manifest | undefined {
   const existing = readManifest(options.outDir);
   // A cluster's workers share --out: joining one that has landed windows is resuming it by definition.
   if (existing && !options.resume && !options.cluster) {
-    throw new OutputError(`${options.outDir} already holds an extract run (${Object.keys(existing.windows).length} windows landed); pass --resume to continue it, or use another --out.`);
+    throw new OutputError(
+      `${options.outDir} already holds an extract run (${Object.keys(existing.windows).length} windows landed); pass --resume to continue it, or use another --out.`,
+    );
   }
   if (existing && existing.source !== options.source) {
-    throw new OutputError(`${options.outDir} holds data from source ${existing.source}, not ${options.source}; use another --out.`);
+    throw new OutputError(
+      `${options.outDir} holds data from source ${existing.source}, not ${options.source}; use another --out.`,
+    );
   }
   removeStaleTemps(options.outDir, options.cluster ? STALE_TEMP_MS : 0);
   return existing;
@@ -220,7 +301,10 @@ export function openOutput(options: { readonly outDir: string; readonly resume: 
  * so their windows are fetched again (the new file replaces the old one atomically). The manifest on
  * disk loses an entry only when the next save happens, and never keeps one for a damaged file.
  */
-export function dropDamaged(options: Pick<ExtractOptions, 'outDir' | 'onDamaged'>, manifest: Manifest): DamagedWindow[] {
+export function dropDamaged(
+  options: Pick<ExtractOptions, 'outDir' | 'onDamaged'>,
+  manifest: Manifest,
+): DamagedWindow[] {
   const damaged: DamagedWindow[] = [];
   for (const id of Object.keys(manifest.windows).sort()) {
     const entry = manifest.windows[id];
@@ -239,7 +323,9 @@ function resumedPlanInput(existing: Manifest, options: ExtractOptions): PlanInpu
   const stored = existing.planInput['seriesPerRespondent'];
   const seriesPerRespondent: Partial<Record<RouteName, number>> = {};
   if (typeof stored === 'object' && stored !== null) {
-    for (const [route, v] of Object.entries(stored)) if (typeof v === 'number' && (route === 'region-data' || route === 'fuel-type-data')) seriesPerRespondent[route] = v;
+    for (const [route, v] of Object.entries(stored))
+      if (typeof v === 'number' && (route === 'region-data' || route === 'fuel-type-data'))
+        seriesPerRespondent[route] = v;
   }
   return { ...options.plan, seriesPerRespondent };
 }
@@ -252,7 +338,10 @@ function planJson(input: PlanInput): Record<string, unknown> {
  * Routes whose series are left open (fuel mixes differ by respondent) are probed with one request
  * over the range's last 24 hours, so windows can be sized to fill 5,000-row pages.
  */
-async function probeSeries(options: ExtractOptions, fetcher: WindowFetcher): Promise<Partial<Record<RouteName, number>>> {
+async function probeSeries(
+  options: ExtractOptions,
+  fetcher: WindowFetcher,
+): Promise<Partial<Record<RouteName, number>>> {
   const out: Partial<Record<RouteName, number>> = {};
   const { plan } = options;
   for (const route of plan.routes) {
@@ -318,7 +407,8 @@ export class WindowRun<W extends LandableWindow = PlannedWindow> {
   }
 
   async all(): Promise<{ outcomes: WindowOutcome[]; fatal: EiaError | undefined }> {
-    for (const w of this.plan.windows) if (this.manifest.windows[w.id]) this.outcomes.set(w.id, { kind: 'skipped', id: w.id });
+    for (const w of this.plan.windows)
+      if (this.manifest.windows[w.id]) this.outcomes.set(w.id, { kind: 'skipped', id: w.id });
     // Windows still fetching are capped by the limiter's in-flight target (so its slots stay booked);
     // windows writing to disk are not counted against it, but at most MAX_LANDING wait on the disk.
     const fetching = new Set<Promise<void>>();
@@ -337,12 +427,17 @@ export class WindowRun<W extends LandableWindow = PlannedWindow> {
         // Every window left is leased by others: look again later, or as soon as one of ours ends.
         else wait = sleep(claim.ms);
       }
-      if (fetching.size + landing.size > 0 || wait) await Promise.race([...fetching, ...landing, ...(wait ? [wait] : [])]);
+      if (fetching.size + landing.size > 0 || wait)
+        await Promise.race([...fetching, ...landing, ...(wait ? [wait] : [])]);
     }
     await Promise.all(fetching);
     await Promise.all(landing);
     this.progress(true);
-    const outcomes = this.plan.windows.map((w): WindowOutcome => this.outcomes.get(w.id) ?? (this.claims.elsewhere.has(w.id) ? { kind: 'elsewhere', id: w.id } : { kind: 'not-run', id: w.id }));
+    const outcomes = this.plan.windows.map(
+      (w): WindowOutcome =>
+        this.outcomes.get(w.id) ??
+        (this.claims.elsewhere.has(w.id) ? { kind: 'elsewhere', id: w.id } : { kind: 'not-run', id: w.id }),
+    );
     return { outcomes, fatal: this.fatal };
   }
 
@@ -390,12 +485,32 @@ export class WindowRun<W extends LandableWindow = PlannedWindow> {
   /** Arrow file first (atomic), manifest second: a crash between them only repeats this window. */
   private async land(w: W, rows: RowColumns, apiVersion: string, intervals: Int32Array | undefined): Promise<void> {
     const file = `${w.id}.arrow`;
-    const bytes = encodeRawFile(rows, { source: this.options.source, route: w.route, windowStartMs: w.startMs, windowEndMs: w.endMs, retrievedAt: new Date().toISOString(), apiVersion }, intervals);
+    const bytes = encodeRawFile(
+      rows,
+      {
+        source: this.options.source,
+        route: w.route,
+        windowStartMs: w.startMs,
+        windowEndMs: w.endMs,
+        retrievedAt: new Date().toISOString(),
+        apiVersion,
+      },
+      intervals,
+    );
     let result: LandResult;
     try {
       result = await this.lander.land(w.id, bytes, {
-        route: w.route, file, start: formatHour(w.startMs), end: formatHour(w.endMs), respondents: [...w.respondents], series: [...w.series],
-        rows: rows.length, nullValues: rows.nullCount, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), landedAt: new Date().toISOString(),
+        route: w.route,
+        file,
+        start: formatHour(w.startMs),
+        end: formatHour(w.endMs),
+        respondents: [...w.respondents],
+        series: [...w.series],
+        rows: rows.length,
+        nullValues: rows.nullCount,
+        bytes: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        landedAt: new Date().toISOString(),
       });
     } catch (error) {
       // Only a shared landing fails short of the disk itself: Redis (the manifest lock) is gone.
@@ -424,18 +539,42 @@ export class WindowRun<W extends LandableWindow = PlannedWindow> {
     const windowsPerSecond = this.stats.windowsLanded / elapsed;
     const remaining = this.plan.windows.length - done;
     this.options.onProgress({
-      windowsDone: done, windowsTotal: this.plan.windows.length, rowsLanded: this.stats.rowsLanded, requests: this.stats.requests,
-      requestsPerSecond: this.stats.requests / elapsed, etaSeconds: windowsPerSecond > 0 ? remaining / windowsPerSecond : Number.NaN,
+      windowsDone: done,
+      windowsTotal: this.plan.windows.length,
+      rowsLanded: this.stats.rowsLanded,
+      requests: this.stats.requests,
+      requestsPerSecond: this.stats.requests / elapsed,
+      etaSeconds: windowsPerSecond > 0 ? remaining / windowsPerSecond : Number.NaN,
     });
   }
 }
 
-function summarise(plan: Plan, manifest: Manifest, outcomes: WindowOutcome[], refetched: readonly DamagedWindow[], stats: RunStats, options: ExtractOptions, fatal: EiaError | undefined, wallStart: number, cluster: ClusterPart | undefined): ExtractResult {
+function summarise(
+  plan: Plan,
+  manifest: Manifest,
+  outcomes: WindowOutcome[],
+  refetched: readonly DamagedWindow[],
+  stats: RunStats,
+  options: ExtractOptions,
+  fatal: EiaError | undefined,
+  wallStart: number,
+  cluster: ClusterPart | undefined,
+): ExtractResult {
   const scan = scanLanded(options.outDir, manifest, plan.input.startMs, plan.input.endMs);
   const coverage = coverageReport(scan, plan.input);
   return {
-    plan, outcomes, stats, rates: rateFigures(stats, options.ratePerHour, options.timeScale), coverage,
-    contentSha256: scan.contentSha256, refetched, rowsOnDisk: scan.rows, duplicates: scan.duplicates,
-    interrupted: options.signal?.aborted === true, fatal, wallSeconds: (Date.now() - wallStart) / 1000, cluster,
+    plan,
+    outcomes,
+    stats,
+    rates: rateFigures(stats, options.ratePerHour, options.timeScale),
+    coverage,
+    contentSha256: scan.contentSha256,
+    refetched,
+    rowsOnDisk: scan.rows,
+    duplicates: scan.duplicates,
+    interrupted: options.signal?.aborted === true,
+    fatal,
+    wallSeconds: (Date.now() - wallStart) / 1000,
+    cluster,
   };
 }

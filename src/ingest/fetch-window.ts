@@ -58,7 +58,17 @@ export class WindowFetcher {
   }
 
   private page(window: PlannedWindow, offset: number, dicts: WindowDicts): Promise<Page> {
-    return this.send({ route: window.route, respondents: window.respondents, series: window.series, startMs: window.startMs, endMs: window.endMs, offset }, dicts);
+    return this.send(
+      {
+        route: window.route,
+        respondents: window.respondents,
+        series: window.series,
+        startMs: window.startMs,
+        endMs: window.endMs,
+        offset,
+      },
+      dicts,
+    );
   }
 
   /** Sends one page request through the limiter, retrying per policy; checks its row count. */
@@ -75,7 +85,10 @@ export class WindowFetcher {
       const page = await this.client.fetchPage(query, dicts);
       const expected = Math.min(PAGE_LENGTH, Math.max(0, page.total - query.offset));
       if (page.rows.length !== expected) {
-        throw new EiaTransientError('count-mismatch', `page at offset ${query.offset} of ${query.route} has ${page.rows.length} rows; total ${page.total} implies ${expected}`);
+        throw new EiaTransientError(
+          'count-mismatch',
+          `page at offset ${query.offset} of ${query.route} has ${page.rows.length} rows; total ${page.total} implies ${expected}`,
+        );
       }
       const end = Date.now();
       this.stats.record('ok', start, end);
@@ -100,10 +113,17 @@ export function outcomeOf(error: unknown): RequestOutcome {
 function checkPages(window: PlannedWindow, pages: readonly Page[]): EiaTransientError | undefined {
   const total = pages[0]?.total ?? 0;
   if (pages.some((p) => p.total !== total)) {
-    return new EiaTransientError('count-mismatch', `window ${window.id}: pages disagree on total (${pages.map((p) => p.total).join(', ')}); data changed while paging`);
+    return new EiaTransientError(
+      'count-mismatch',
+      `window ${window.id}: pages disagree on total (${pages.map((p) => p.total).join(', ')}); data changed while paging`,
+    );
   }
   const received = pages.reduce((a, p) => a + p.rows.length, 0);
-  if (received !== total) return new EiaTransientError('count-mismatch', `window ${window.id}: received ${received} rows, total says ${total}`);
+  if (received !== total)
+    return new EiaTransientError(
+      'count-mismatch',
+      `window ${window.id}: received ${received} rows, total says ${total}`,
+    );
   return undefined;
 }
 
@@ -115,13 +135,21 @@ function checkRows(window: PlannedWindow, rows: RowColumns): EiaTransientError |
   const seen = new Uint8Array(hours * nr * ns);
   const allowed = new Set(window.respondents);
   if (rows.dicts.respondent.values.some((r) => !allowed.has(r))) {
-    return new EiaTransientError('malformed', `window ${window.id}: reply holds respondents not asked for (${rows.dicts.respondent.values.join(',')})`);
+    return new EiaTransientError(
+      'malformed',
+      `window ${window.id}: reply holds respondents not asked for (${rows.dicts.respondent.values.join(',')})`,
+    );
   }
   for (let i = 0; i < rows.length; i++) {
     const h = ((rows.period[i] ?? 0) - window.startMs) / HOUR_MS;
-    if (h < 0 || h >= hours) return new EiaTransientError('malformed', `window ${window.id}: row ${i} lies outside the window`);
+    if (h < 0 || h >= hours)
+      return new EiaTransientError('malformed', `window ${window.id}: row ${i} lies outside the window`);
     const key = (h * nr + (rows.respondent[i] ?? 0)) * ns + (rows.series[i] ?? 0);
-    if (seen[key]) return new EiaTransientError('count-mismatch', `window ${window.id}: row ${i} repeats a (period, respondent, series) key`);
+    if (seen[key])
+      return new EiaTransientError(
+        'count-mismatch',
+        `window ${window.id}: row ${i} repeats a (period, respondent, series) key`,
+      );
     seen[key] = 1;
   }
   return undefined;

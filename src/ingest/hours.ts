@@ -56,7 +56,11 @@ function fastHour(t: string): number | undefined {
   const mo = d(5) * 10 + d(6);
   const day = d(8) * 10 + d(9);
   const h = d(11) * 10 + d(12);
-  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || !(y >= 1000 && mo >= 1 && mo <= 12 && day >= 1 && day <= 28 && h >= 0 && h <= 23)) {
+  if (
+    t.charCodeAt(4) !== 45 ||
+    t.charCodeAt(7) !== 45 ||
+    !(y >= 1000 && mo >= 1 && mo <= 12 && day >= 1 && day <= 28 && h >= 0 && h <= 23)
+  ) {
     return parseHour(t); // days 29-31, or anything odd: the careful path decides
   }
   return Date.UTC(y, mo - 1, day, h);

@@ -78,7 +78,11 @@ export function readRawColumns(table: Table): RawColumns {
   };
   const periods = timestampColumn(need('period'));
   const values = floatColumn(need('value'));
-  const [respondent, series, units] = [stringColumn(need('respondent')), stringColumn(need('series')), stringColumn(need('units'))];
+  const [respondent, series, units] = [
+    stringColumn(need('respondent')),
+    stringColumn(need('series')),
+    stringColumn(need('units')),
+  ];
   return {
     length: table.numRows,
     period: (i) => periods[i] ?? Number.NaN,

@@ -29,21 +29,26 @@ export interface LimiterOptions {
    */
   readonly adaptiveMargin?: AdaptiveMarginOptions | undefined;
   /** Share the budget with other workers: bottleneck's Redis datastore under one limiter id. */
-  readonly cluster?: {
-    readonly connection: Bottleneck.IORedisConnection;
-    readonly id: string;
-    readonly lost: Promise<never>;
-    /**
-     * Wall ms after which a job's slot is freed even if its worker died: bottleneck frees a dead
-     * client's running jobs only through their `expiration`, so without it a kill -9 leaks the shared
-     * in-flight capacity for good. Longer than any request (its timeout plus the gate's wait).
-     */
-    readonly jobExpirationMs: number;
-  } | undefined;
+  readonly cluster?:
+    | {
+        readonly connection: Bottleneck.IORedisConnection;
+        readonly id: string;
+        readonly lost: Promise<never>;
+        /**
+         * Wall ms after which a job's slot is freed even if its worker died: bottleneck frees a dead
+         * client's running jobs only through their `expiration`, so without it a kill -9 leaks the shared
+         * in-flight capacity for good. Longer than any request (its timeout plus the gate's wait).
+         */
+        readonly jobExpirationMs: number;
+      }
+    | undefined;
 }
 
 /** What a job run by bottleneck hands back: the request's own result or error, kept apart from bottleneck's. */
-type JobResult<T> = { readonly kind: 'sent'; readonly value: T } | { readonly kind: 'threw'; readonly error: unknown } | { readonly kind: 'requeue' };
+type JobResult<T> =
+  | { readonly kind: 'sent'; readonly value: T }
+  | { readonly kind: 'threw'; readonly error: unknown }
+  | { readonly kind: 'requeue' };
 
 /** Fraction of the budget the limiter plans to use. */
 export const HEADROOM = 0.99;
@@ -71,7 +76,8 @@ export class KeyLimiter {
     // minTime), so timer lateness does not accumulate while enough requests are queued.
     // Send at 99 % of the budget: at exactly 100 % the server's bucket sits empty and any jitter
     // in arrival times (a late event loop) becomes a 429; the 1 % lets it refill to absorb that.
-    const adaptive = options.adaptiveMargin !== undefined && options.burstPerSecond === 1 && options.cluster === undefined;
+    const adaptive =
+      options.adaptiveMargin !== undefined && options.burstPerSecond === 1 && options.cluster === undefined;
     const margin = options.marginMs ?? 0;
     const exact = 3_600_000 / (options.ratePerHour * k);
     // Adaptive: bottleneck books at the exact interval; the gate adds the learnt margin.
@@ -84,7 +90,9 @@ export class KeyLimiter {
     this.clustered = options.cluster !== undefined;
     this.lost = options.cluster?.lost;
     this.jobOptions = options.cluster ? { expiration: options.cluster.jobExpirationMs } : {};
-    const shared = options.cluster ? { id: options.cluster.id, datastore: 'ioredis', connection: options.cluster.connection, clearDatastore: false } : {};
+    const shared = options.cluster
+      ? { id: options.cluster.id, datastore: 'ioredis', connection: options.cluster.connection, clearDatastore: false }
+      : {};
     this.bottleneck = new Bottleneck({ minTime: this.intervalMs, maxConcurrent: this.inFlightCap, ...shared });
     // Redis trouble reaches the caller as a failed schedule(); the event would otherwise go unheard.
     this.bottleneck.on('error', () => {});
@@ -96,7 +104,13 @@ export class KeyLimiter {
     // Clustered, this gate sees only this worker's share: no catch-up burst, so a worker whose timers
     // fire late (a stalled event loop) sends its overdue requests one interval apart, not together.
     this.margin = adaptive && options.adaptiveMargin ? new AdaptiveMargin(options.adaptiveMargin) : undefined;
-    this.gate = new SendGate(3_600_000 / sustained, options.burstPerSecond, k, options.cluster ? 1 : 2, this.margin ? { intervalMs: exact, margin: this.margin } : undefined);
+    this.gate = new SendGate(
+      3_600_000 / sustained,
+      options.burstPerSecond,
+      k,
+      options.cluster ? 1 : 2,
+      this.margin ? { intervalMs: exact, margin: this.margin } : undefined,
+    );
   }
 
   /** The adaptive margin now, wall ms (undefined when the limiter does not adapt). */
@@ -126,7 +140,9 @@ export class KeyLimiter {
     try {
       await this.bottleneck.ready();
       // Typed as returning the limiter, it returns a promise of it (bottleneck 2.19 lib/Bottleneck.js).
-      await Promise.resolve(this.bottleneck.updateSettings({ minTime: this.intervalMs, maxConcurrent: this.inFlightCap }));
+      await Promise.resolve(
+        this.bottleneck.updateSettings({ minTime: this.intervalMs, maxConcurrent: this.inFlightCap }),
+      );
     } catch (error) {
       throw new RedisLostError('joining the shared limiter', error);
     }
@@ -151,7 +167,8 @@ export class KeyLimiter {
       } catch (error) {
         if (error instanceof RedisLostError) throw error;
         // An expired job (see jobExpirationMs) is a request that took too long: retried like a timeout.
-        if (error instanceof Bottleneck.BottleneckError && /timed out/.test(error.message)) throw new EiaTransientError('timeout', `request slot expired: ${error.message}`, { cause: error });
+        if (error instanceof Bottleneck.BottleneckError && /timed out/.test(error.message))
+          throw new EiaTransientError('timeout', `request slot expired: ${error.message}`, { cause: error });
         // Only bottleneck itself fails here (send's errors come back as `threw`): in a cluster, Redis.
         if (this.clustered) throw new RedisLostError('booking a request slot', error);
         throw error;
@@ -178,7 +195,10 @@ export class KeyLimiter {
     if (this.fixedInFlight !== undefined || this.observed % 5 !== 0) return;
     // Little's law: in flight = rate × latency; mean + 3 deviations covers the log-normal tail, ×1.5
     // and +3 for requests booked but not yet started and for event-loop stalls.
-    const target = Math.min(512, Math.max(4, Math.ceil((1.5 * (this.latencyMean + 3 * this.latencyDev)) / this.intervalMs) + 3));
+    const target = Math.min(
+      512,
+      Math.max(4, Math.ceil((1.5 * (this.latencyMean + 3 * this.latencyDev)) / this.intervalMs) + 3),
+    );
     if (target !== this.inFlightCap) {
       this.inFlightCap = target;
       // Clustered, this is the shared cap: every worker computes the same target from the same rate.

@@ -52,7 +52,8 @@ export function planRequests(input: PlanInput): Plan {
     const series = input.series[route] ?? [];
     for (const group of chunk(input.respondents, input.maxRespondentsPerQuery ?? 20)) {
       const rowsPerHour = group.length * rowsPerRespondentHour(input, route, series);
-      const hours = input.windowHours ?? Math.max(1, Math.floor((PAGE_LENGTH * (input.pagesPerWindow ?? 1)) / rowsPerHour));
+      const hours =
+        input.windowHours ?? Math.max(1, Math.floor((PAGE_LENGTH * (input.pagesPerWindow ?? 1)) / rowsPerHour));
       windowHours[route] = hours;
       windows.push(...tile(route, group, series, input.startMs, input.endMs, hours, rowsPerHour));
     }
@@ -66,13 +67,29 @@ function rowsPerRespondentHour(input: PlanInput, route: RouteName, series: reado
 }
 
 /** Windows [s, s + hours - 1] stepping by `hours`, the last one clipped to `endMs`. */
-function tile(route: RouteName, group: readonly string[], series: readonly string[], startMs: number, endMs: number, hours: number, rowsPerHour: number): PlannedWindow[] {
+function tile(
+  route: RouteName,
+  group: readonly string[],
+  series: readonly string[],
+  startMs: number,
+  endMs: number,
+  hours: number,
+  rowsPerHour: number,
+): PlannedWindow[] {
   const out: PlannedWindow[] = [];
   const groupHash = shortHash(`${group.join(',')}|${series.join(',')}`);
   for (let s = startMs; s <= endMs; s += hours * HOUR_MS) {
     const e = Math.min(s + (hours - 1) * HOUR_MS, endMs);
     const id = `${route}/${formatHour(s)}_${formatHour(e)}_${groupHash}`;
-    out.push({ id, route, respondents: group, series, startMs: s, endMs: e, expectedRows: hoursInclusive(s, e) * rowsPerHour });
+    out.push({
+      id,
+      route,
+      respondents: group,
+      series,
+      startMs: s,
+      endMs: e,
+      expectedRows: hoursInclusive(s, e) * rowsPerHour,
+    });
   }
   return out;
 }

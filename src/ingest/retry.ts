@@ -31,14 +31,21 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
   return (policy.random ?? Math.random)() * ceiling;
 }
 
-export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<T> {
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  policy: RetryPolicy,
+  hooks: RetryHooks = {},
+): Promise<T> {
   let transient = 0;
   let throttled = 0;
   for (;;) {
     try {
       return await attempt();
     } catch (error) {
-      const e = error instanceof EiaError ? error : new EiaTransientError('reset', `request failed: ${String(error)}`, { cause: error });
+      const e =
+        error instanceof EiaError
+          ? error
+          : new EiaTransientError('reset', `request failed: ${String(error)}`, { cause: error });
       if (e.retry === 'fatal') throw e;
       let delay: number;
       if (e.retry === 'throttle') {

@@ -16,7 +16,9 @@ export const EnvelopeSchema = z.object({
     data: z.custom<unknown[]>((v) => Array.isArray(v), { message: 'expected an array of rows' }),
     description: z.string().optional(),
   }),
-  request: z.object({ command: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }).optional(),
+  request: z
+    .object({ command: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() })
+    .optional(),
   apiVersion: z.string().optional(),
   warnings: z.array(z.object({ warning: z.string(), description: z.string().optional() }).loose()).optional(),
 });
@@ -60,9 +62,11 @@ export function parseRows(data: readonly unknown[], shape: RowShape, out: RowCol
     const periodMs = typeof period === 'string' ? parsePeriod(period) : undefined;
     if (periodMs === undefined) throw new RowCheckError(`data[${i}].period`, 'YYYY-MM-DDTHH', period);
     const respondent = r['respondent'];
-    if (typeof respondent !== 'string' || respondent.length === 0) throw new RowCheckError(`data[${i}].respondent`, 'a code', respondent);
+    if (typeof respondent !== 'string' || respondent.length === 0)
+      throw new RowCheckError(`data[${i}].respondent`, 'a code', respondent);
     const series = r[seriesField];
-    if (typeof series !== 'string' || series.length === 0) throw new RowCheckError(`data[${i}].${seriesField}`, 'a code', series);
+    if (typeof series !== 'string' || series.length === 0)
+      throw new RowCheckError(`data[${i}].${seriesField}`, 'a code', series);
     const units = r['value-units'];
     if (typeof units !== 'string') throw new RowCheckError(`data[${i}].value-units`, 'a string', units);
     out.push(periodMs, respondent, series, parseValue(r['value'], i), units);

@@ -6,11 +6,34 @@ import { PAGE_LENGTH } from './client.ts';
  * CAISO adds `no-data` (1000/1001, counted apart from `ok`), `busy` (1015: come back later) and
  * `too-long` (1004: the window is split and asked again).
  */
-export type RequestOutcome = 'ok' | 'throttled' | 'http5xx' | 'reset' | 'truncated' | 'timeout' | 'malformed' | 'count-mismatch' | 'busy' | 'no-data' | 'too-long' | 'fatal';
+export type RequestOutcome =
+  | 'ok'
+  | 'throttled'
+  | 'http5xx'
+  | 'reset'
+  | 'truncated'
+  | 'timeout'
+  | 'malformed'
+  | 'count-mismatch'
+  | 'busy'
+  | 'no-data'
+  | 'too-long'
+  | 'fatal';
 
 export class RunStats {
   readonly byOutcome: Record<RequestOutcome, number> = {
-    ok: 0, throttled: 0, http5xx: 0, reset: 0, truncated: 0, timeout: 0, malformed: 0, 'count-mismatch': 0, busy: 0, 'no-data': 0, 'too-long': 0, fatal: 0,
+    ok: 0,
+    throttled: 0,
+    http5xx: 0,
+    reset: 0,
+    truncated: 0,
+    timeout: 0,
+    malformed: 0,
+    'count-mismatch': 0,
+    busy: 0,
+    'no-data': 0,
+    'too-long': 0,
+    fatal: 0,
   };
   /** Latency of every answered request, ms of wall time. */
   readonly latencies: number[] = [];
@@ -55,7 +78,12 @@ export interface RateFigures {
   readonly latencyP95Ms: number;
 }
 
-export function rateFigures(stats: RunStats, budgetPerHour: number, timeScale: number, rowsPerRequestCeiling = PAGE_LENGTH): RateFigures {
+export function rateFigures(
+  stats: RunStats,
+  budgetPerHour: number,
+  timeScale: number,
+  rowsPerRequestCeiling = PAGE_LENGTH,
+): RateFigures {
   const activeSeconds = stats.requests > 0 ? (stats.lastEnd - stats.firstStart) / 1000 : 0;
   const requestsPerSecond = activeSeconds > 0 ? stats.requests / activeSeconds : 0;
   const rowsPerSecond = activeSeconds > 0 ? stats.rowsLanded / activeSeconds : 0;

@@ -26,7 +26,10 @@ function problemOf(outDir: string, entry: LandedWindow): FileProblem | undefined
   const path = resolve(outDir, entry.file);
   const inside = relative(resolve(outDir), path);
   if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
-    return { kind: 'unreadable', detail: `the manifest names a path outside the folder (${JSON.stringify(entry.file)})` };
+    return {
+      kind: 'unreadable',
+      detail: `the manifest names a path outside the folder (${JSON.stringify(entry.file)})`,
+    };
   }
   let bytes: Buffer;
   try {
@@ -36,10 +39,21 @@ function problemOf(outDir: string, entry: LandedWindow): FileProblem | undefined
     if (errorCode(error) === 'ENOENT') return { kind: 'missing', detail: 'is missing' };
     return { kind: 'unreadable', detail: `cannot be read (${errorCode(error) ?? String(error)})` };
   }
-  if (bytes.length < entry.bytes) return { kind: 'truncated', bytes: bytes.length, detail: `is truncated: ${bytes.length} of ${entry.bytes} bytes` };
-  if (bytes.length > entry.bytes) return { kind: 'altered', bytes: bytes.length, detail: `was altered: ${bytes.length} bytes, the manifest says ${entry.bytes}` };
+  if (bytes.length < entry.bytes)
+    return { kind: 'truncated', bytes: bytes.length, detail: `is truncated: ${bytes.length} of ${entry.bytes} bytes` };
+  if (bytes.length > entry.bytes)
+    return {
+      kind: 'altered',
+      bytes: bytes.length,
+      detail: `was altered: ${bytes.length} bytes, the manifest says ${entry.bytes}`,
+    };
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (sha256 !== entry.sha256) return { kind: 'altered', bytes: bytes.length, detail: `was altered: sha256 ${sha256.slice(0, 12)}…, the manifest says ${entry.sha256.slice(0, 12)}…` };
+  if (sha256 !== entry.sha256)
+    return {
+      kind: 'altered',
+      bytes: bytes.length,
+      detail: `was altered: sha256 ${sha256.slice(0, 12)}…, the manifest says ${entry.sha256.slice(0, 12)}…`,
+    };
   return undefined;
 }
 

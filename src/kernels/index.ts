@@ -12,11 +12,26 @@ export { DAWN_BACKENDS, dawnInstance, listAdapters } from './runtime/device.ts';
 export type { ListedAdapter } from './runtime/device.ts';
 export { readBytes } from './runtime/buffers.ts';
 export { BufferPool, POOL_STORAGE_USAGE, sizeClass } from './runtime/pool.ts';
-export { BufferUsage, MapMode, OUTPUT_USAGE, READBACK_USAGE, SCRATCH_USAGE, STORAGE_USAGE, UNIFORM_USAGE } from './runtime/usage.ts';
+export {
+  BufferUsage,
+  MapMode,
+  OUTPUT_USAGE,
+  READBACK_USAGE,
+  SCRATCH_USAGE,
+  STORAGE_USAGE,
+  UNIFORM_USAGE,
+} from './runtime/usage.ts';
 export type { PoolStats } from './runtime/pool.ts';
 export { createGpuTimer, wallSeconds } from './runtime/timing.ts';
 export type { GpuTimer, TimingMethod } from './runtime/timing.ts';
-export { BYTES_PER_ELEMENT, emptyTensor, readTensor, shapeSize, tensorFromArray, zerosTensor } from './runtime/tensor.ts';
+export {
+  BYTES_PER_ELEMENT,
+  emptyTensor,
+  readTensor,
+  shapeSize,
+  tensorFromArray,
+  zerosTensor,
+} from './runtime/tensor.ts';
 export type { DType, Tensor } from './runtime/tensor.ts';
 export { f16Bits, f16Value, fromF16Array, toF16Array } from './runtime/half.ts';
 export { createUniformBuffer, packUniforms, parseStructLayout, uniformLayout } from './runtime/uniforms.ts';
@@ -30,10 +45,28 @@ export { paramStruct, paramStructMismatches, UniformCache } from './runtime/unif
 export type { ParamScalar, ParamStruct } from './runtime/uniforms.ts';
 export { submitAndWait } from './runtime/op-support.ts';
 export { createAttentionKernels, PAD_POSITION, uploadU32 } from './ops/attention.ts';
-export type { AttentionConfig, AttentionKernels, AttentionState, BackwardArgs, BackwardBlockArgs, BackwardPrepArgs, BackwardResult, FinalizeArgs, FoldArgs, ForwardArgs, ForwardResult } from './ops/attention-types.ts';
+export type {
+  AttentionConfig,
+  AttentionKernels,
+  AttentionState,
+  BackwardArgs,
+  BackwardBlockArgs,
+  BackwardPrepArgs,
+  BackwardResult,
+  FinalizeArgs,
+  FoldArgs,
+  ForwardArgs,
+  ForwardResult,
+} from './ops/attention-types.ts';
 export { ATTENTION_BACKWARD_PARAMS, ATTENTION_FORWARD_PARAMS, attentionTuning } from './ops/attention-pipelines.ts';
 export type { AttentionTuning, RowsPerInvocation } from './ops/attention-types.ts';
-export { attentionBackwardRef, attentionDqRowRef, attentionForwardRef, attentionRowRef, contiguousPositions } from './ops/attention.ref.ts';
+export {
+  attentionBackwardRef,
+  attentionDqRowRef,
+  attentionForwardRef,
+  attentionRowRef,
+  contiguousPositions,
+} from './ops/attention.ref.ts';
 export type { AttentionRefConfig, AttentionRefInputs } from './ops/attention.ref.ts';
 export { LayerNorm } from './ops/layernorm.ts';
 export type { LayerNormBackwardIO, LayerNormForwardIO, LayerNormShape } from './ops/layernorm.ts';
@@ -61,7 +94,21 @@ export { GELU_PARAMS } from './ops/gelu.ts';
 export { MSE_PARAMS } from './ops/mse.ts';
 export { ADAMW_PARAMS } from './ops/adamw.ts';
 export { GRAD_NORM_PARAMS } from './ops/gradnorm.ts';
-export { createMatmul, describeShape as describeMatmulShape, matmul, matmulExtents, matmulVariants, resolveMatmulShape } from './ops/matmul.ts';
-export type { MatmulBuffers, MatmulKernel, MatmulOptions, MatmulShape, MatmulVariant, ResolvedMatmulShape } from './ops/matmul.ts';
+export {
+  createMatmul,
+  describeShape as describeMatmulShape,
+  matmul,
+  matmulExtents,
+  matmulVariants,
+  resolveMatmulShape,
+} from './ops/matmul.ts';
+export type {
+  MatmulBuffers,
+  MatmulKernel,
+  MatmulOptions,
+  MatmulShape,
+  MatmulVariant,
+  ResolvedMatmulShape,
+} from './ops/matmul.ts';
 export { matmulMismatch, matmulRef } from './ops/matmul.ref.ts';
 export type { MatmulRefResult, MatmulRefShape } from './ops/matmul.ref.ts';

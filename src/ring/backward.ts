@@ -36,7 +36,13 @@ function encodePrep(encoder: GPUCommandEncoder, rt: RankRuntime, own: RingBackwa
   encoder.clearBuffer(g.dkv[0].dv);
 }
 
-function encodeBlocks(ctx: RingContext, io: readonly RingBackwardIO[], step: number, encoder: GPUCommandEncoder, rt: RankRuntime): void {
+function encodeBlocks(
+  ctx: RingContext,
+  io: readonly RingBackwardIO[],
+  step: number,
+  encoder: GPUCommandEncoder,
+  rt: RankRuntime,
+): void {
   const plan = ctx.plans[step]?.[rt.rank];
   if (!plan) throw new Error(`no plan for step ${step} rank ${rt.rank}`);
   const own = ioOf(io, rt.rank);
@@ -44,7 +50,19 @@ function encodeBlocks(ctx: RingContext, io: readonly RingBackwardIO[], step: num
   const dkv = dkvAt(rt, step);
   if (step === 0) encodePrep(encoder, rt, own);
   const g = gradSpaceOf(rt);
-  const common = { q: own.q, qPos: rt.pos, k: kv.k, v: kv.v, kPos: kv.pos, dO: own.dO, lse: own.lse, delta: g.delta, dq: own.dq, dk: dkv.dk, dv: dkv.dv };
+  const common = {
+    q: own.q,
+    qPos: rt.pos,
+    k: kv.k,
+    v: kv.v,
+    kPos: kv.pos,
+    dO: own.dO,
+    lse: own.lse,
+    delta: g.delta,
+    dq: own.dq,
+    dk: dkv.dk,
+    dv: dkv.dv,
+  };
   for (const span of blockSpans(plan.pairs, ctx.layout.segmentRows, rowsPerRank(ctx))) {
     rt.attn.encodeBackwardBlock(encoder, { ...common, ...span });
   }
@@ -55,19 +73,32 @@ export async function runRingBackward(ctx: RingContext, io: readonly RingBackwar
   const R = ctx.ranks.length;
   const log: StepRecord[] = [];
   for (let step = 0; step < R; step++) {
-    const kvSends = step < R - 1 ? ctx.ranks.map((rt) => ctx.transport.send(rt.rank, successor(ctx, rt).rank, kvSendParts(ctx, io, rt, step))) : [];
-    const intervals = await submitStep(ctx.ranks, `ring backward step ${step}`, (encoder, rt) => encodeBlocks(ctx, io, step, encoder, rt));
-    const dkvSends = ctx.ranks.map((rt) => ctx.transport.send(rt.rank, successor(ctx, rt).rank, dkvSendParts(ctx, io, rt, step)));
+    const kvSends =
+      step < R - 1
+        ? ctx.ranks.map((rt) => ctx.transport.send(rt.rank, successor(ctx, rt).rank, kvSendParts(ctx, io, rt, step)))
+        : [];
+    const intervals = await submitStep(ctx.ranks, `ring backward step ${step}`, (encoder, rt) =>
+      encodeBlocks(ctx, io, step, encoder, rt),
+    );
+    const dkvSends = ctx.ranks.map((rt) =>
+      ctx.transport.send(rt.rank, successor(ctx, rt).rank, dkvSendParts(ctx, io, rt, step)),
+    );
     const kvDone = await Promise.all(kvSends);
     const dkvDone = await Promise.all(dkvSends);
-    const sends = ctx.ranks.map((rt) => [kvDone[rt.rank], dkvDone[rt.rank]].filter((t): t is TransferRecord => t !== undefined));
+    const sends = ctx.ranks.map((rt) =>
+      [kvDone[rt.rank], dkvDone[rt.rank]].filter((t): t is TransferRecord => t !== undefined),
+    );
     log.push(...stepRecords('backward', ctx.plans[step] ?? [], intervals, sends));
   }
   return log;
 }
 
 /** Records the whole backward pass into `encoder` (every rank on one device). */
-export function encodeRingBackward(ctx: RingContext, io: readonly RingBackwardIO[], encoder: GPUCommandEncoder): RecordedStep[] {
+export function encodeRingBackward(
+  ctx: RingContext,
+  io: readonly RingBackwardIO[],
+  encoder: GPUCommandEncoder,
+): RecordedStep[] {
   const R = ctx.ranks.length;
   const moved = new Map<string, RecordedStep>();
   const add = (step: number, rt: RankRuntime, parts: readonly TransferPart[]): void => {

@@ -6,8 +6,6 @@
 import { ResidualAdd, ShapeError, STORAGE_USAGE as STORAGE, type Gpu } from '../kernels/index.ts';
 import type { RingTransport, TransferRecord } from './transport.ts';
 
-
-
 /** What one all-reduce moved: every hop, in order (recorded hops carry the submit's interval). */
 export interface CollectiveRecord {
   readonly kind: 'all-reduce';
@@ -34,10 +32,15 @@ function rootGpu(transport: RingTransport): Gpu {
 }
 
 function checkBuffers(buffers: readonly GPUBuffer[], count: number, ranks: number): void {
-  if (buffers.length !== ranks) throw new ShapeError(`all-reduce: got ${buffers.length} buffers, expected one per rank (${ranks})`);
-  if (!Number.isInteger(count) || count < 1) throw new ShapeError(`all-reduce: count = ${count}, expected a positive integer`);
+  if (buffers.length !== ranks)
+    throw new ShapeError(`all-reduce: got ${buffers.length} buffers, expected one per rank (${ranks})`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new ShapeError(`all-reduce: count = ${count}, expected a positive integer`);
   buffers.forEach((b, r) => {
-    if (b.size < count * 4) throw new ShapeError(`all-reduce: buffers[${r}] ('${b.label}') has ${b.size} bytes, needs ${count} f32 = ${count * 4}`);
+    if (b.size < count * 4)
+      throw new ShapeError(
+        `all-reduce: buffers[${r}] ('${b.label}') has ${b.size} bytes, needs ${count} f32 = ${count * 4}`,
+      );
   });
 }
 
@@ -62,7 +65,12 @@ export async function createGradientCollective(transport: RingTransport): Promis
     return b;
   };
   const finish = (count: number, transfers: TransferRecord[]): CollectiveRecord => {
-    const record: CollectiveRecord = { kind: 'all-reduce', count, bytesMoved: transfers.reduce((n, t) => n + t.bytes, 0), transfers };
+    const record: CollectiveRecord = {
+      kind: 'all-reduce',
+      count,
+      bytesMoved: transfers.reduce((n, t) => n + t.bytes, 0),
+      transfers,
+    };
     log.push(record);
     return record;
   };
@@ -71,7 +79,10 @@ export async function createGradientCollective(transport: RingTransport): Promis
     recordable,
     log,
     encodeAllReduce(encoder, buffers, count) {
-      if (!recordable) throw new ShapeError('all-reduce: encodeAllReduce needs every rank on one device; use allReduce on isolated devices');
+      if (!recordable)
+        throw new ShapeError(
+          'all-reduce: encodeAllReduce needs every rank on one device; use allReduce on isolated devices',
+        );
       checkBuffers(buffers, count, R);
       const sum = bufferAt(buffers, 0);
       const bytes = count * 4;
@@ -107,7 +118,9 @@ export async function createGradientCollective(transport: RingTransport): Promis
         add.encodeInPlace(encoder, { acc: sum, y: box }, count);
         root.device.queue.submit([encoder.finish()]);
       }
-      const sends = Array.from({ length: R - 1 }, (_, i) => transport.send(0, i + 1, [{ src: sum, dst: bufferAt(buffers, i + 1), bytes }]));
+      const sends = Array.from({ length: R - 1 }, (_, i) =>
+        transport.send(0, i + 1, [{ src: sum, dst: bufferAt(buffers, i + 1), bytes }]),
+      );
       transfers.push(...(await Promise.all(sends)));
       return finish(count, transfers);
     },

@@ -43,7 +43,12 @@ export function overlapMs(a: Interval, b: Interval): number {
 }
 
 /** One log row from a step's plan, its compute interval and the rank's finished sends. */
-export function stepRecord(pass: RingPass, plan: StepPlan, compute: Interval, sends: readonly TransferRecord[]): StepRecord {
+export function stepRecord(
+  pass: RingPass,
+  plan: StepPlan,
+  compute: Interval,
+  sends: readonly TransferRecord[],
+): StepRecord {
   let bytesSent = 0;
   let transferMs = 0;
   let hiddenMs = 0;

@@ -9,7 +9,17 @@ import type { RingLayout } from './layout.ts';
 import type { RingForwardIO } from './pass-io.ts';
 import type { RankRuntime } from './rank.ts';
 import type { StepPlan } from './schedule.ts';
-import { blockSpans, encodeCopies, homeBlock, kvAt, kvParts, nextRank, slotFor, stepRecords, submitStep } from './step.ts';
+import {
+  blockSpans,
+  encodeCopies,
+  homeBlock,
+  kvAt,
+  kvParts,
+  nextRank,
+  slotFor,
+  stepRecords,
+  submitStep,
+} from './step.ts';
 import { transferBytes, type RingTransport, type TransferPart, type TransferRecord } from './transport.ts';
 
 export interface RingContext {
@@ -39,12 +49,28 @@ export function ioOf<T>(io: readonly T[], rank: number): T {
 }
 
 /** The K/V parts rank `rt` sends at `step` (the block it computes on) into its successor's slot. */
-export function kvSendParts(ctx: RingContext, io: readonly RingForwardIO[], rt: RankRuntime, step: number): TransferPart[] {
+export function kvSendParts(
+  ctx: RingContext,
+  io: readonly RingForwardIO[],
+  rt: RankRuntime,
+  step: number,
+): TransferPart[] {
   const to = successor(ctx, rt);
-  return kvParts(kvAt(rt, homeBlock(rt, ioOf(io, rt.rank)), step), to.slots[slotFor(step)], rowsPerRank(ctx), ctx.rowBytes);
+  return kvParts(
+    kvAt(rt, homeBlock(rt, ioOf(io, rt.rank)), step),
+    to.slots[slotFor(step)],
+    rowsPerRank(ctx),
+    ctx.rowBytes,
+  );
 }
 
-function encodeFolds(ctx: RingContext, io: readonly RingForwardIO[], step: number, encoder: GPUCommandEncoder, rt: RankRuntime): void {
+function encodeFolds(
+  ctx: RingContext,
+  io: readonly RingForwardIO[],
+  step: number,
+  encoder: GPUCommandEncoder,
+  rt: RankRuntime,
+): void {
   const plan = ctx.plans[step]?.[rt.rank];
   if (!plan) throw new Error(`no plan for step ${step} rank ${rt.rank}`);
   const own = ioOf(io, rt.rank);
@@ -66,10 +92,22 @@ export async function runRingForward(ctx: RingContext, io: readonly RingForwardI
   const log: StepRecord[] = [];
   for (let step = 0; step < R; step++) {
     // Sends go first so the sender's read is queued ahead of this step's compute.
-    const sends = step < R - 1 ? ctx.ranks.map((rt) => ctx.transport.send(rt.rank, successor(ctx, rt).rank, kvSendParts(ctx, io, rt, step))) : [];
-    const intervals = await submitStep(ctx.ranks, `ring forward step ${step}`, (encoder, rt) => encodeFolds(ctx, io, step, encoder, rt));
+    const sends =
+      step < R - 1
+        ? ctx.ranks.map((rt) => ctx.transport.send(rt.rank, successor(ctx, rt).rank, kvSendParts(ctx, io, rt, step)))
+        : [];
+    const intervals = await submitStep(ctx.ranks, `ring forward step ${step}`, (encoder, rt) =>
+      encodeFolds(ctx, io, step, encoder, rt),
+    );
     const done = await Promise.all(sends);
-    log.push(...stepRecords('forward', ctx.plans[step] ?? [], intervals, done.map((d) => [d])));
+    log.push(
+      ...stepRecords(
+        'forward',
+        ctx.plans[step] ?? [],
+        intervals,
+        done.map((d) => [d]),
+      ),
+    );
   }
   await submitStep(ctx.ranks, 'ring forward finalize', (encoder, rt) => encodeFinalize(io, encoder, rt));
   return log;
@@ -79,7 +117,11 @@ export async function runRingForward(ctx: RingContext, io: readonly RingForwardI
  * Records the whole forward pass into `encoder` (every rank on one device). Returns what each step
  * moves, for the log once the caller's submit has finished (`recordedLog`).
  */
-export function encodeRingForward(ctx: RingContext, io: readonly RingForwardIO[], encoder: GPUCommandEncoder): RecordedStep[] {
+export function encodeRingForward(
+  ctx: RingContext,
+  io: readonly RingForwardIO[],
+  encoder: GPUCommandEncoder,
+): RecordedStep[] {
   const R = ctx.ranks.length;
   const moved: RecordedStep[] = [];
   for (let step = 0; step < R; step++) {
@@ -106,11 +148,19 @@ export interface RecordedStep {
  * Log rows of a recorded pass. Its copies and compute were one submit, so each step carries the
  * pass's interval as its compute time and its copies as zero-length, in-queue transfers.
  */
-export function recordedLog(ctx: RingContext, pass: 'forward' | 'backward', moved: readonly RecordedStep[], interval: { startMs: number; endMs: number }): StepRecord[] {
+export function recordedLog(
+  ctx: RingContext,
+  pass: 'forward' | 'backward',
+  moved: readonly RecordedStep[],
+  interval: { startMs: number; endMs: number },
+): StepRecord[] {
   return moved.map((m) => {
     const plan = ctx.plans[m.step]?.[m.rank];
     if (!plan) throw new Error(`no plan for step ${m.step} rank ${m.rank}`);
-    const sends: TransferRecord[] = m.bytes > 0 ? [{ from: m.rank, to: m.to, bytes: m.bytes, startMs: interval.startMs, endMs: interval.startMs }] : [];
+    const sends: TransferRecord[] =
+      m.bytes > 0
+        ? [{ from: m.rank, to: m.to, bytes: m.bytes, startMs: interval.startMs, endMs: interval.startMs }]
+        : [];
     return { ...stepRecord(pass, plan, interval, sends), timing: 'pass' };
   });
 }

@@ -6,7 +6,16 @@ export type { RankMemory, RecordedPass, RingAttention, RingConfig, RingInputs } 
 export type { RingBackwardIO, RingForwardIO } from './pass-io.ts';
 export { createGradientCollective } from './collective.ts';
 export type { CollectiveRecord, GradientCollective } from './collective.ts';
-export { gatherRows, isRingLayoutKind, paddedLength, planLayout, RING_CONFIG_NAMES, RING_LAYOUTS, shardRows, validateRingShape } from './layout.ts';
+export {
+  gatherRows,
+  isRingLayoutKind,
+  paddedLength,
+  planLayout,
+  RING_CONFIG_NAMES,
+  RING_LAYOUTS,
+  shardRows,
+  validateRingShape,
+} from './layout.ts';
 export type { RingLayout, RingLayoutKind, RingSegment, RingShapeNames } from './layout.ts';
 export { imbalance, originAt, pairFullyMasked, planRing, rankWork, unmaskedPairs } from './schedule.ts';
 export type { BlockPair, RankWork, StepPlan } from './schedule.ts';

@@ -13,7 +13,9 @@ export function scatterToRanks(
 ): void {
   const { name, data, width, shape } = input;
   if (data.length !== layout.seqLen * width) {
-    throw new ShapeError(`ring attention: ${name} has ${data.length} values, expected ${shape} = ${layout.seqLen * width}`);
+    throw new ShapeError(
+      `ring attention: ${name} has ${data.length} values, expected ${shape} = ${layout.seqLen * width}`,
+    );
   }
   shardRows(layout, data, width).forEach((segs, r) => {
     const rt = ranks[r];

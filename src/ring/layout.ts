@@ -40,10 +40,19 @@ export interface RingShapeNames {
   readonly layout: string;
 }
 
-export const RING_CONFIG_NAMES: RingShapeNames = { seqLen: 'RingConfig.seqLen', ranks: 'RingConfig.ranks', layout: 'RingConfig.layout' };
+export const RING_CONFIG_NAMES: RingShapeNames = {
+  seqLen: 'RingConfig.seqLen',
+  ranks: 'RingConfig.ranks',
+  layout: 'RingConfig.layout',
+};
 
 /** Checks ranks, length and layout; errors name them as `names` says. */
-export function validateRingShape(seqLen: number, ranks: number, kind: string, names: RingShapeNames = RING_CONFIG_NAMES): RingLayoutKind {
+export function validateRingShape(
+  seqLen: number,
+  ranks: number,
+  kind: string,
+  names: RingShapeNames = RING_CONFIG_NAMES,
+): RingLayoutKind {
   if (!Number.isInteger(seqLen) || seqLen < 1) {
     throw new UsageError('RING_SEQ_LEN', `${names.seqLen} must be a positive integer, got ${seqLen}`);
   }
@@ -57,7 +66,10 @@ export function validateRingShape(seqLen: number, ranks: number, kind: string, n
     );
   }
   if (!isRingLayoutKind(kind)) {
-    throw new UsageError('RING_LAYOUT', `${names.layout} '${kind}' is unknown; expected one of ${RING_LAYOUTS.join(', ')}`);
+    throw new UsageError(
+      'RING_LAYOUT',
+      `${names.layout} '${kind}' is unknown; expected one of ${RING_LAYOUTS.join(', ')}`,
+    );
   }
   return kind;
 }
@@ -140,7 +152,11 @@ export function shardRows(layout: RingLayout, data: Float32Array, width: number)
 }
 
 /** Inverse of shardRows: writes each segment's valid rows back to their positions ([T, width]). */
-export function gatherRows(layout: RingLayout, parts: readonly (readonly Float32Array[])[], width: number): Float32Array {
+export function gatherRows(
+  layout: RingLayout,
+  parts: readonly (readonly Float32Array[])[],
+  width: number,
+): Float32Array {
   const out = new Float32Array(layout.seqLen * width);
   layout.segments.forEach((rank, r) =>
     rank.forEach((seg, s) => {

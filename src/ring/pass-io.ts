@@ -23,7 +23,12 @@ export interface RingBackwardIO extends RingForwardIO {
 
 /** The tensor buffers of one rank's IO record, by field name. */
 function fieldsOf(io: RingForwardIO | RingBackwardIO): [string, GPUBuffer][] {
-  const out: [string, GPUBuffer][] = [['q', io.q], ['k', io.k], ['v', io.v], ['o', io.o]];
+  const out: [string, GPUBuffer][] = [
+    ['q', io.q],
+    ['k', io.k],
+    ['v', io.v],
+    ['o', io.o],
+  ];
   if ('dO' in io) out.push(['dO', io.dO], ['dq', io.dq], ['dk', io.dk], ['dv', io.dv]);
   return out;
 }
@@ -34,17 +39,22 @@ export function checkPassIO(
   io: readonly (RingForwardIO | RingBackwardIO)[],
   shape: { readonly ranks: number; readonly rows: number; readonly heads: number; readonly headDim: number },
 ): void {
-  if (io.length !== shape.ranks) throw new ShapeError(`ring ${pass}: got ${io.length} rank IO records, expected one per rank (${shape.ranks})`);
+  if (io.length !== shape.ranks)
+    throw new ShapeError(`ring ${pass}: got ${io.length} rank IO records, expected one per rank (${shape.ranks})`);
   const tensorBytes = shape.rows * shape.heads * shape.headDim * 4;
   const lseBytes = shape.rows * shape.heads * 4;
   io.forEach((rankIO, rank) => {
     for (const [name, buffer] of fieldsOf(rankIO)) {
       if (buffer.size < tensorBytes) {
-        throw new ShapeError(`ring ${pass}: io[${rank}].${name} has ${buffer.size} bytes, needs [rows=${shape.rows}, H=${shape.heads}, D=${shape.headDim}] f32 = ${tensorBytes}`);
+        throw new ShapeError(
+          `ring ${pass}: io[${rank}].${name} has ${buffer.size} bytes, needs [rows=${shape.rows}, H=${shape.heads}, D=${shape.headDim}] f32 = ${tensorBytes}`,
+        );
       }
     }
     if (rankIO.lse.size < lseBytes) {
-      throw new ShapeError(`ring ${pass}: io[${rank}].lse has ${rankIO.lse.size} bytes, needs [rows=${shape.rows}, H=${shape.heads}] f32 = ${lseBytes}`);
+      throw new ShapeError(
+        `ring ${pass}: io[${rank}].lse has ${rankIO.lse.size} bytes, needs [rows=${shape.rows}, H=${shape.heads}] f32 = ${lseBytes}`,
+      );
     }
   });
 }

@@ -36,7 +36,11 @@ export class RankStore {
 
   /** A storage buffer of `bytes` (≥ 4) on this rank's device, counted. */
   buffer(bytes: number, label: string): GPUBuffer {
-    const buffer = this.gpu.device.createBuffer({ label: `rank${this.rank} ${label}`, size: Math.max(4, bytes), usage: STORAGE });
+    const buffer = this.gpu.device.createBuffer({
+      label: `rank${this.rank} ${label}`,
+      size: Math.max(4, bytes),
+      usage: STORAGE,
+    });
     this.count(buffer.size);
     this.owned.add(buffer);
     return buffer;
@@ -92,15 +96,30 @@ export function allocateRank(rank: number, gpu: Gpu, attn: AttentionKernels, row
     v: store.buffer(block, `${label} v`),
     pos: store.buffer(rows * 4, `${label} pos`),
   });
-  return { rank, gpu, attn, store, rows, pos: store.buffer(rows * 4, 'pos'), slots: [kv('slot0'), kv('slot1')], state: store.state(attn, rows) };
+  return {
+    rank,
+    gpu,
+    attn,
+    store,
+    rows,
+    pos: store.buffer(rows * 4, 'pos'),
+    slots: [kv('slot0'), kv('slot1')],
+    state: store.state(attn, rows),
+  };
 }
 
 /** The backward workspace, allocated on the first backward pass and kept. */
 export function gradSpaceOf(rt: RankRuntime): RankGradSpace {
   if (!rt.grads) {
     const block = rowBytes(rt.attn) * rt.rows;
-    const dkv = (label: string): DkvBlock => ({ dk: rt.store.buffer(block, `${label} dk`), dv: rt.store.buffer(block, `${label} dv`) });
-    rt.grads = { delta: rt.store.buffer(rt.rows * rt.attn.config.heads * 4, 'delta'), dkv: [dkv('slot0'), dkv('slot1')] };
+    const dkv = (label: string): DkvBlock => ({
+      dk: rt.store.buffer(block, `${label} dk`),
+      dv: rt.store.buffer(block, `${label} dv`),
+    });
+    rt.grads = {
+      delta: rt.store.buffer(rt.rows * rt.attn.config.heads * 4, 'delta'),
+      dkv: [dkv('slot0'), dkv('slot1')],
+    };
   }
   return rt.grads;
 }

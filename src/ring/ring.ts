@@ -84,17 +84,29 @@ export interface RecordedPass {
 
 function checkConfig(config: RingConfig, transport: RingTransport): void {
   if (transport.ranks !== config.ranks) {
-    throw new UsageError('RING_RANKS', `RingConfig.ranks ${config.ranks} does not match the transport's ${transport.ranks} ranks`);
+    throw new UsageError(
+      'RING_RANKS',
+      `RingConfig.ranks ${config.ranks} does not match the transport's ${transport.ranks} ranks`,
+    );
   }
-  for (const [field, value] of [['RingConfig.heads', config.heads], ['RingConfig.headDim', config.headDim]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new UsageError('RING_SHAPE', `${field} must be a positive integer, got ${value}`);
+  for (const [field, value] of [
+    ['RingConfig.heads', config.heads],
+    ['RingConfig.headDim', config.headDim],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new UsageError('RING_SHAPE', `${field} must be a positive integer, got ${value}`);
   }
 }
 
 /** Compiles the attention kernels once per distinct device. */
 async function kernelsPerRank(transport: RingTransport, config: RingConfig): Promise<AttentionKernels[]> {
   const byGpu = new Map<Gpu, Promise<AttentionKernels>>();
-  const settings = { heads: config.heads, headDim: config.headDim, causal: config.causal, ...(config.scale === undefined ? {} : { scale: config.scale }) };
+  const settings = {
+    heads: config.heads,
+    headDim: config.headDim,
+    causal: config.causal,
+    ...(config.scale === undefined ? {} : { scale: config.scale }),
+  };
   const out: Promise<AttentionKernels>[] = [];
   for (let r = 0; r < config.ranks; r++) {
     const gpu = transport.gpu(r);
@@ -114,7 +126,11 @@ function sharesOneDevice(ranks: readonly RankRuntime[]): boolean {
 }
 
 /** Submits a recorded pass on the ranks' one device and returns its log. */
-async function submitRecorded(ctx: RingContext, pass: 'forward' | 'backward', encode: (e: GPUCommandEncoder) => RecordedStep[]): Promise<StepRecord[]> {
+async function submitRecorded(
+  ctx: RingContext,
+  pass: 'forward' | 'backward',
+  encode: (e: GPUCommandEncoder) => RecordedStep[],
+): Promise<StepRecord[]> {
   const device = ctx.ranks[0]?.gpu.device;
   if (!device) throw new Error('ring has no ranks');
   const startMs = performance.now();
@@ -138,19 +154,31 @@ export async function createRingAttention(transport: RingTransport, config: Ring
   const shape = { ranks: config.ranks, rows, heads: config.heads, headDim: config.headDim };
   const recordable = sharesOneDevice(ranks);
   const requireRecordable = (what: string): void => {
-    if (!recordable) throw new UsageError('RING_NOT_RECORDABLE', `ring ${what}: the ranks are on ${config.ranks} devices (isolated mode); use forwardOn/backwardOn`);
+    if (!recordable)
+      throw new UsageError(
+        'RING_NOT_RECORDABLE',
+        `ring ${what}: the ranks are on ${config.ranks} devices (isolated mode); use forwardOn/backwardOn`,
+      );
   };
   const host = hostBuffers(ranks, layout, config);
   const ring: RingAttention = {
-    layout, plans, transport, rowsPerRank: rows, recordable,
+    layout,
+    plans,
+    transport,
+    rowsPerRank: rows,
+    recordable,
     positions: (rank) => (ranks[rank] ?? never()).pos,
     forwardOn(io) {
       checkPassIO('forward', io, shape);
-      return recordable ? submitRecorded(ctx, 'forward', (e) => encodeRingForward(ctx, io, e)) : runRingForward(ctx, io);
+      return recordable
+        ? submitRecorded(ctx, 'forward', (e) => encodeRingForward(ctx, io, e))
+        : runRingForward(ctx, io);
     },
     backwardOn(io) {
       checkPassIO('backward', io, shape);
-      return recordable ? submitRecorded(ctx, 'backward', (e) => encodeRingBackward(ctx, io, e)) : runRingBackward(ctx, io);
+      return recordable
+        ? submitRecorded(ctx, 'backward', (e) => encodeRingBackward(ctx, io, e))
+        : runRingBackward(ctx, io);
     },
     encodeForward(encoder, io) {
       requireRecordable('encodeForward');
@@ -200,20 +228,33 @@ function hostBuffers(ranks: readonly RankRuntime[], layout: RingLayout, config: 
   let forwardDone = false;
   const forwardIO = (): HostIO[] => {
     io ??= ranks.map((rt) => ({
-      forward: { q: tensor(rt, 'q'), k: tensor(rt, 'k'), v: tensor(rt, 'v'), o: tensor(rt, 'o'), lse: rt.store.buffer(rt.rows * config.heads * 4, 'host lse') },
+      forward: {
+        q: tensor(rt, 'q'),
+        k: tensor(rt, 'k'),
+        v: tensor(rt, 'v'),
+        o: tensor(rt, 'o'),
+        lse: rt.store.buffer(rt.rows * config.heads * 4, 'host lse'),
+      },
     }));
     return io;
   };
   const backwardIO = (): RingBackwardIO[] =>
     forwardIO().map((h, r) => {
       const rt = ranks[r] ?? never();
-      h.backward ??= { ...h.forward, dO: tensor(rt, 'dO'), dq: tensor(rt, 'dq'), dk: tensor(rt, 'dk'), dv: tensor(rt, 'dv') };
+      h.backward ??= {
+        ...h.forward,
+        dO: tensor(rt, 'dO'),
+        dq: tensor(rt, 'dq'),
+        dk: tensor(rt, 'dk'),
+        dv: tensor(rt, 'dv'),
+      };
       return h.backward;
     });
   const at = (r: number): HostIO => forwardIO()[r] ?? never();
   const upload = (name: string, data: Float32Array, pick: (rank: number) => GPUBuffer): void =>
     scatterToRanks(ranks, layout, { name, data, width, shape }, (rt) => pick(rt.rank));
-  const gather = (w: number, pick: (rank: number) => GPUBuffer): Promise<Float32Array> => gatherFromRanks(ranks, layout, w, (rt) => pick(rt.rank));
+  const gather = (w: number, pick: (rank: number) => GPUBuffer): Promise<Float32Array> =>
+    gatherFromRanks(ranks, layout, w, (rt) => pick(rt.rank));
   const grads = (r: number): RingBackwardIO => backwardIO()[r] ?? never();
   return {
     forwardDone: () => forwardDone,
@@ -231,10 +272,17 @@ function hostBuffers(ranks: readonly RankRuntime[], layout: RingLayout, config: 
       upload('dO', dO, (r) => grads(r).dO);
     },
     async readOutput() {
-      return { o: await gather(width, (r) => at(r).forward.o), lse: await gather(config.heads, (r) => at(r).forward.lse) };
+      return {
+        o: await gather(width, (r) => at(r).forward.o),
+        lse: await gather(config.heads, (r) => at(r).forward.lse),
+      };
     },
     async readGrads() {
-      return { dq: await gather(width, (r) => grads(r).dq), dk: await gather(width, (r) => grads(r).dk), dv: await gather(width, (r) => grads(r).dv) };
+      return {
+        dq: await gather(width, (r) => grads(r).dq),
+        dk: await gather(width, (r) => grads(r).dk),
+        dv: await gather(width, (r) => grads(r).dv),
+      };
     },
   };
 }

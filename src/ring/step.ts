@@ -20,7 +20,9 @@ export function submitStep(
     const encoder = device.createCommandEncoder({ label });
     for (const rt of group) encode(encoder, rt);
     device.queue.submit([encoder.finish()]);
-    return device.queue.onSubmittedWorkDone().then((): [RankRuntime[], Interval] => [group, { startMs, endMs: performance.now() }]);
+    return device.queue
+      .onSubmittedWorkDone()
+      .then((): [RankRuntime[], Interval] => [group, { startMs, endMs: performance.now() }]);
   });
   return Promise.all(perDevice).then((done) => {
     const out: Interval[] = [];

@@ -57,7 +57,12 @@ async function sleepUntil(targetMs: number): Promise<void> {
 }
 
 /** Reads `parts` of the sender into one host buffer (one staging copy, one map). */
-async function readToHost(gpu: Gpu, pool: StagingPool, parts: readonly TransferPart[], bytes: number): Promise<ArrayBuffer> {
+async function readToHost(
+  gpu: Gpu,
+  pool: StagingPool,
+  parts: readonly TransferPart[],
+  bytes: number,
+): Promise<ArrayBuffer> {
   const staging = pool.acquire(bytes);
   const encoder = gpu.device.createCommandEncoder({ label: 'ring stage out' });
   let offset = 0;
@@ -80,7 +85,10 @@ export interface IsolatedTransportOptions {
 }
 
 /** Opens one device per rank; destroy() closes them. */
-export async function openIsolatedTransport(ranks: number, options: IsolatedTransportOptions = {}): Promise<RingTransport> {
+export async function openIsolatedTransport(
+  ranks: number,
+  options: IsolatedTransportOptions = {},
+): Promise<RingTransport> {
   const gpus: Gpu[] = [];
   for (let r = 0; r < ranks; r++) gpus.push(await openGpu(options.adapter ?? {}));
   const pools = gpus.map((g) => new StagingPool(g.device));

@@ -6,7 +6,10 @@
 // adapter has timestamp queries (kernels/runtime/timing.ts), else submit → done.
 import { createGpuTimer, createMatmul, zerosF32, type Gpu, type MatmulShape } from '../kernels/index.ts';
 
-const SHAPES = (n: number): MatmulShape[] => [{ M: n, N: n, K: n }, { M: n, N: n, K: n, transA: true }];
+const SHAPES = (n: number): MatmulShape[] => [
+  { M: n, N: n, K: n },
+  { M: n, N: n, K: n, transA: true },
+];
 
 /** Best FLOP/s over `reps` timed runs (after one warm-up) of each n³ product (A·B, Aᵀ·B). */
 export async function matmulPeak(gpu: Gpu, n = 1024, reps = 3): Promise<number> {

@@ -76,7 +76,11 @@ export function saveCheckpoint(runDir: string, ckpt: Checkpoint): LatestPointer 
   const bytes = Buffer.concat([MAGIC, len, header, f32Bytes(ckpt.params), f32Bytes(ckpt.m), f32Bytes(ckpt.v)]);
   const file = `step-${String(ckpt.header.step).padStart(7, '0')}.ckpt`;
   writeAtomic(join(dir, file), bytes);
-  const pointer: LatestPointer = { step: ckpt.header.step, file, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const pointer: LatestPointer = {
+    step: ckpt.header.step,
+    file,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
   writeAtomic(join(dir, 'latest.json'), Buffer.from(`${JSON.stringify(pointer, null, 2)}\n`));
   return pointer;
 }
@@ -91,8 +95,20 @@ export function readLatest(runDir: string): LatestPointer | undefined {
     return undefined;
   }
   const p: unknown = JSON.parse(text);
-  if (typeof p !== 'object' || p === null || !('file' in p) || !('sha256' in p) || !('step' in p) || typeof p.file !== 'string' || typeof p.sha256 !== 'string' || typeof p.step !== 'number') {
-    throw new TrainUsageError('TRAIN_CHECKPOINT_CORRUPT', `${path}: not a checkpoint pointer (expected step, file, sha256)`);
+  if (
+    typeof p !== 'object' ||
+    p === null ||
+    !('file' in p) ||
+    !('sha256' in p) ||
+    !('step' in p) ||
+    typeof p.file !== 'string' ||
+    typeof p.sha256 !== 'string' ||
+    typeof p.step !== 'number'
+  ) {
+    throw new TrainUsageError(
+      'TRAIN_CHECKPOINT_CORRUPT',
+      `${path}: not a checkpoint pointer (expected step, file, sha256)`,
+    );
   }
   return { step: p.step, file: basename(p.file), sha256: p.sha256 };
 }
@@ -104,23 +120,42 @@ export function loadCheckpoint(runDir: string, pointer: LatestPointer): Checkpoi
   try {
     bytes = readFileSync(path);
   } catch (cause) {
-    throw new TrainUsageError('TRAIN_CHECKPOINT_MISSING', `${path}: the checkpoint latest.json names cannot be read`, { cause });
+    throw new TrainUsageError('TRAIN_CHECKPOINT_MISSING', `${path}: the checkpoint latest.json names cannot be read`, {
+      cause,
+    });
   }
   if (createHash('sha256').update(bytes).digest('hex') !== pointer.sha256) {
-    throw new TrainUsageError('TRAIN_CHECKPOINT_CORRUPT', `${path}: sha256 differs from latest.json; the checkpoint was changed or truncated`);
+    throw new TrainUsageError(
+      'TRAIN_CHECKPOINT_CORRUPT',
+      `${path}: sha256 differs from latest.json; the checkpoint was changed or truncated`,
+    );
   }
-  if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new TrainUsageError('TRAIN_CHECKPOINT_CORRUPT', `${path}: not a wattring checkpoint`);
+  if (!bytes.subarray(0, MAGIC.length).equals(MAGIC))
+    throw new TrainUsageError('TRAIN_CHECKPOINT_CORRUPT', `${path}: not a wattring checkpoint`);
   const hlen = bytes.readUInt32LE(MAGIC.length);
   const hstart = MAGIC.length + 4;
   const parsed: unknown = JSON.parse(bytes.subarray(hstart, hstart + hlen).toString('utf8'));
-  if (!isHeader(parsed)) throw new TrainUsageError('TRAIN_CHECKPOINT_CORRUPT', `${path}: header is not ${CHECKPOINT_FORMAT}`);
+  if (!isHeader(parsed))
+    throw new TrainUsageError('TRAIN_CHECKPOINT_CORRUPT', `${path}: header is not ${CHECKPOINT_FORMAT}`);
   const body = bytes.subarray(hstart + hlen);
   const n = parsed.total;
-  if (body.length !== 3 * n * 4) throw new TrainUsageError('TRAIN_CHECKPOINT_CORRUPT', `${path}: ${body.length} bytes of tensors, expected 3 × ${n} f32`);
+  if (body.length !== 3 * n * 4)
+    throw new TrainUsageError(
+      'TRAIN_CHECKPOINT_CORRUPT',
+      `${path}: ${body.length} bytes of tensors, expected 3 × ${n} f32`,
+    );
   const all = new Float32Array(new Uint8Array(body).buffer, 0, 3 * n);
   return { header: parsed, params: all.slice(0, n), m: all.slice(n, 2 * n), v: all.slice(2 * n, 3 * n) };
 }
 
 function isHeader(x: unknown): x is CheckpointHeader {
-  return typeof x === 'object' && x !== null && 'format' in x && x.format === CHECKPOINT_FORMAT && 'total' in x && typeof x.total === 'number' && 'step' in x;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    'format' in x &&
+    x.format === CHECKPOINT_FORMAT &&
+    'total' in x &&
+    typeof x.total === 'number' &&
+    'step' in x
+  );
 }

@@ -25,7 +25,11 @@ export function splitWindows(store: FeatureStore, split: SplitName, seqLen: numb
   const { horizon } = store.metadata.window;
   const out: WindowRef[] = [];
   store.respondents.forEach((r, i) => {
-    const starts = planWindows(r.firstPeriodMs / HOUR_MS, r.longGap, store.metadata.splits, { seqLen, stride: 24, horizon })[split];
+    const starts = planWindows(r.firstPeriodMs / HOUR_MS, r.longGap, store.metadata.splits, {
+      seqLen,
+      stride: 24,
+      horizon,
+    })[split];
     for (const start of starts) out.push({ respondent: i, start });
   });
   return out;
@@ -82,7 +86,12 @@ export function epochOrder(count: number, seed: number, epoch: number): Uint32Ar
 }
 
 /** The next `batch` windows from `cursor` (crossing into the next epoch when one ends). */
-export function nextBatch(windows: readonly WindowRef[], seed: number, cursor: DataCursor, batch: number): { refs: WindowRef[]; cursor: DataCursor } {
+export function nextBatch(
+  windows: readonly WindowRef[],
+  seed: number,
+  cursor: DataCursor,
+  batch: number,
+): { refs: WindowRef[]; cursor: DataCursor } {
   let { epoch, index } = cursor;
   let order = epochOrder(windows.length, seed, epoch);
   const refs: WindowRef[] = [];

@@ -18,8 +18,6 @@ import {
 } from '../kernels/index.ts';
 import { LAYER_NORM_EPS } from './params.ts';
 
-
-
 /** y = x·W + b on `rows` rows; x [rows, inDim], W [inDim, outDim], b [outDim], y [rows, outDim]. */
 export interface LinearShape {
   readonly rows: number;
@@ -33,13 +31,31 @@ export interface DeviceOps {
   prepareLinear(shape: LinearShape): Promise<void>;
   linear(e: GPUCommandEncoder, io: { x: GPUBuffer; w: GPUBuffer; b: GPUBuffer; y: GPUBuffer }, s: LinearShape): void;
   /** dW = xᵀ·dy and db = Σ_rows dy (overwritten). */
-  linearParamGrads(e: GPUCommandEncoder, io: { x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; db: GPUBuffer }, s: LinearShape): void;
+  linearParamGrads(
+    e: GPUCommandEncoder,
+    io: { x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; db: GPUBuffer },
+    s: LinearShape,
+  ): void;
   /** dx = dy·Wᵀ (overwritten). */
   linearInputGrad(e: GPUCommandEncoder, io: { dy: GPUBuffer; w: GPUBuffer; dx: GPUBuffer }, s: LinearShape): void;
-  layerNorm(e: GPUCommandEncoder, io: { x: GPUBuffer; gamma: GPUBuffer; beta: GPUBuffer; y: GPUBuffer; mean: GPUBuffer; rstd: GPUBuffer }, rows: number, cols: number): void;
+  layerNorm(
+    e: GPUCommandEncoder,
+    io: { x: GPUBuffer; gamma: GPUBuffer; beta: GPUBuffer; y: GPUBuffer; mean: GPUBuffer; rstd: GPUBuffer },
+    rows: number,
+    cols: number,
+  ): void;
   layerNormBackward(
     e: GPUCommandEncoder,
-    io: { x: GPUBuffer; gamma: GPUBuffer; mean: GPUBuffer; rstd: GPUBuffer; dy: GPUBuffer; dx: GPUBuffer; dgamma: GPUBuffer; dbeta: GPUBuffer },
+    io: {
+      x: GPUBuffer;
+      gamma: GPUBuffer;
+      mean: GPUBuffer;
+      rstd: GPUBuffer;
+      dy: GPUBuffer;
+      dx: GPUBuffer;
+      dgamma: GPUBuffer;
+      dbeta: GPUBuffer;
+    },
     rows: number,
     cols: number,
   ): void;
@@ -50,12 +66,26 @@ export interface DeviceOps {
   /** acc += y. */
   addInPlace(e: GPUCommandEncoder, io: { acc: GPUBuffer; y: GPUBuffer }, total: number): void;
   /** stats = [Σ mask·(pred − target)² / Σ mask, Σ mask]. */
-  mse(e: GPUCommandEncoder, io: { pred: GPUBuffer; target: GPUBuffer; mask: GPUBuffer; stats: GPUBuffer }, total: number): void;
+  mse(
+    e: GPUCommandEncoder,
+    io: { pred: GPUBuffer; target: GPUBuffer; mask: GPUBuffer; stats: GPUBuffer },
+    total: number,
+  ): void;
   /** dpred = seed · 2·mask·(pred − target) / Σ mask (Σ mask from stats). */
-  mseBackward(e: GPUCommandEncoder, io: { pred: GPUBuffer; target: GPUBuffer; mask: GPUBuffer; stats: GPUBuffer; dpred: GPUBuffer }, total: number, seed: number): void;
+  mseBackward(
+    e: GPUCommandEncoder,
+    io: { pred: GPUBuffer; target: GPUBuffer; mask: GPUBuffer; stats: GPUBuffer; dpred: GPUBuffer },
+    total: number,
+    seed: number,
+  ): void;
   /** result = [‖g‖₂, clip scale]; g scaled by the clip when maxNorm > 0. */
   gradNormAndClip(e: GPUCommandEncoder, grads: GPUBuffer, count: number, result: GPUBuffer, maxNorm: number): void;
-  adamw(e: GPUCommandEncoder, io: { param: GPUBuffer; grad: GPUBuffer; m: GPUBuffer; v: GPUBuffer }, total: number, step: AdamWStep): void;
+  adamw(
+    e: GPUCommandEncoder,
+    io: { param: GPUBuffer; grad: GPUBuffer; m: GPUBuffer; v: GPUBuffer },
+    total: number,
+    step: AdamWStep,
+  ): void;
   /** A zeroed f32 storage buffer of `count` values. */
   buffer(count: number, label: string): GPUBuffer;
   destroy(): void;
@@ -66,7 +96,13 @@ const key = (s: MatmulShape): string => JSON.stringify(s);
 /** Compiles the element-wise and reduction kernels on `gpu`; matmuls follow in prepareLinear. */
 export async function createDeviceOps(gpu: Gpu): Promise<DeviceOps> {
   const [ln, gelu, mse, adamw, norm, residual, bias] = await Promise.all([
-    LayerNorm.prepare(gpu), Gelu.prepare(gpu), Mse.prepare(gpu), AdamW.prepare(gpu), GradNorm.prepare(gpu), ResidualAdd.prepare(gpu), BiasAdd.prepare(gpu),
+    LayerNorm.prepare(gpu),
+    Gelu.prepare(gpu),
+    Mse.prepare(gpu),
+    AdamW.prepare(gpu),
+    GradNorm.prepare(gpu),
+    ResidualAdd.prepare(gpu),
+    BiasAdd.prepare(gpu),
   ]);
   const matmuls = new Map<string, Promise<MatmulKernel>>();
   const ready = new Map<string, MatmulKernel>();
@@ -86,7 +122,11 @@ export async function createDeviceOps(gpu: Gpu): Promise<DeviceOps> {
     async prepareLinear(s) {
       for (const shape of Object.values(shapes(s))) {
         const k = key(shape);
-        if (!matmuls.has(k)) matmuls.set(k, createMatmul(gpu, shape).then((kernel) => (ready.set(k, kernel), kernel)));
+        if (!matmuls.has(k))
+          matmuls.set(
+            k,
+            createMatmul(gpu, shape).then((kernel) => (ready.set(k, kernel), kernel)),
+          );
         await matmuls.get(k);
       }
     },
@@ -109,7 +149,8 @@ export async function createDeviceOps(gpu: Gpu): Promise<DeviceOps> {
     addInPlace: (e, io, total) => residual.encodeInPlace(e, io, total),
     mse: (e, io, total) => mse.encode(e, io, total),
     mseBackward: (e, io, total, seed) => mse.encodeBackward(e, io, total, seed),
-    gradNormAndClip: (e, grads, count, result, maxNorm) => norm.encodeNormAndClip(e, [{ buffer: grads, count }], result, maxNorm),
+    gradNormAndClip: (e, grads, count, result, maxNorm) =>
+      norm.encodeNormAndClip(e, [{ buffer: grads, count }], result, maxNorm),
     adamw: (e, io, total, step) => adamw.encode(e, io, total, step),
     buffer(count, label) {
       const b = gpu.device.createBuffer({ label, size: Math.max(4, count * 4), usage: STORAGE });

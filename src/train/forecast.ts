@@ -8,7 +8,15 @@ import type { AdapterChoice } from '../kernels/index.ts';
 import { isRingLayoutKind } from '../ring/index.ts';
 import { loadCheckpoint, readLatest, type CheckpointHeader } from './checkpoint.ts';
 import { TrainUsageError } from './errors.ts';
-import { evaluate, forecastWeekSvg, lossCurveSvg, writeFileAtomic, writeForecastsArrow, type Evaluation, type Predictor } from './evaluate/index.ts';
+import {
+  evaluate,
+  forecastWeekSvg,
+  lossCurveSvg,
+  writeFileAtomic,
+  writeForecastsArrow,
+  type Evaluation,
+  type Predictor,
+} from './evaluate/index.ts';
 import { createGpuModel, type GpuModel } from './model.ts';
 import { readRunFile } from './run-file.ts';
 import { openTransport } from './transport.ts';
@@ -33,17 +41,30 @@ export interface ForecastOutputs {
 }
 
 /** Evaluates `model` on `split` and writes the forecasts file and plots into `out`. */
-export async function forecastAndPlot(model: GpuModel, store: FeatureStore, out: string, split: SplitName, history: CheckpointHeader['history'], say: (line: string) => void): Promise<ForecastOutputs> {
-  const evaluation = await evaluate(store, modelPredictor(model, store), { split, onProgress: (m) => say(`forecast: ${m}`) });
+export async function forecastAndPlot(
+  model: GpuModel,
+  store: FeatureStore,
+  out: string,
+  split: SplitName,
+  history: CheckpointHeader['history'],
+  say: (line: string) => void,
+): Promise<ForecastOutputs> {
+  const evaluation = await evaluate(store, modelPredictor(model, store), {
+    split,
+    onProgress: (m) => say(`forecast: ${m}`),
+  });
   const files: string[] = [];
   const arrow = join(out, `forecasts-${split}.arrow`);
   writeForecastsArrow(arrow, evaluation);
   files.push(arrow);
   const loss = join(out, 'loss.svg');
-  writeFileAtomic(loss, lossCurveSvg({
-    train: history.map((h) => ({ step: h.step, loss: h.loss })),
-    validation: history.flatMap((h) => (h.validation === undefined ? [] : [{ step: h.step, loss: h.validation }])),
-  }));
+  writeFileAtomic(
+    loss,
+    lossCurveSvg({
+      train: history.map((h) => ({ step: h.step, loss: h.loss })),
+      validation: history.flatMap((h) => (h.validation === undefined ? [] : [{ step: h.step, loss: h.validation }])),
+    }),
+  );
   files.push(loss);
   for (const r of evaluation.respondents) {
     const file = join(out, `forecast-${split}-${r.respondent}.svg`);
@@ -58,17 +79,29 @@ export async function forecastAndPlot(model: GpuModel, store: FeatureStore, out:
 }
 
 /** bench forecast: rebuild the run's model from its latest checkpoint and evaluate it. */
-export async function forecastRun(runDir: string, options: { store?: string; split: SplitName; adapter: AdapterChoice }, say: (line: string) => void): Promise<ForecastOutputs & { step: number }> {
+export async function forecastRun(
+  runDir: string,
+  options: { store?: string; split: SplitName; adapter: AdapterChoice },
+  say: (line: string) => void,
+): Promise<ForecastOutputs & { step: number }> {
   const run = readRunFile(runDir);
   const latest = readLatest(runDir);
-  if (!latest) throw new TrainUsageError('TRAIN_RUN_NO_CHECKPOINT', `--run ${runDir}: no checkpoint yet (checkpoints/latest.json); train first`);
+  if (!latest)
+    throw new TrainUsageError(
+      'TRAIN_RUN_NO_CHECKPOINT',
+      `--run ${runDir}: no checkpoint yet (checkpoints/latest.json); train first`,
+    );
   const ckpt = loadCheckpoint(runDir, latest);
   const store = openFeatureStore(options.store ?? run.store);
   const names = store.featureNames.join(',');
   if (ckpt.header.run['features'] !== names) {
-    throw new TrainUsageError('TRAIN_STORE_FEATURES', `--store ${options.store ?? run.store}: its features differ from the ones run ${runDir} was trained on; use a store built the same way`);
+    throw new TrainUsageError(
+      'TRAIN_STORE_FEATURES',
+      `--store ${options.store ?? run.store}: its features differ from the ones run ${runDir} was trained on; use a store built the same way`,
+    );
   }
-  if (!isRingLayoutKind(run.layout)) throw new TrainUsageError('TRAIN_RUN_CORRUPT', `${runDir}/run.json: layout '${run.layout}' is unknown`);
+  if (!isRingLayoutKind(run.layout))
+    throw new TrainUsageError('TRAIN_RUN_CORRUPT', `${runDir}/run.json: layout '${run.layout}' is unknown`);
   const { transport, close } = await openTransport(run.mode, run.ranks, options.adapter);
   try {
     const model = await createGpuModel(transport, { config: run.config, seqLen: run.seqLen, layout: run.layout });

@@ -2,7 +2,13 @@
 // f64 reference and seeded initialisation, the FLOPs count behind MFU, and forecast evaluation.
 export { headDim, LAYER_NORM_EPS, PARAM_ALIGN, paramLayout, sliceOf } from './params.ts';
 export type { ModelConfig, ParamInit, ParamLayout, ParamSlice } from './params.ts';
-export { initParams, initStd, referenceForward, referenceLossAndGrads, ReferenceShapeError } from './reference/index.ts';
+export {
+  initParams,
+  initStd,
+  referenceForward,
+  referenceLossAndGrads,
+  ReferenceShapeError,
+} from './reference/index.ts';
 export type { ReferenceLoss, ReferenceWindow } from './reference/index.ts';
 export { matmulWeights, modelFlopsPerToken } from './flops.ts';
 export { createGpuModel } from './model.ts';
@@ -10,10 +16,26 @@ export type { GpuModel, GpuModelOptions, HostWindow, StepHyper, StepResult } fro
 export type { FlopsPerToken } from './flops.ts';
 // Evaluation: backtests, metrics vs the baselines, forecasts file and plots (src/train/evaluate/).
 export {
-  evaluate, evaluationJson, EvaluationError, forecastWeekSvg, formatEvaluationTable, issuedAtMidnight, lossCurveSvg, minContext,
-  writeFileAtomic, writeForecastsArrow,
+  evaluate,
+  evaluationJson,
+  EvaluationError,
+  forecastWeekSvg,
+  formatEvaluationTable,
+  issuedAtMidnight,
+  lossCurveSvg,
+  minContext,
+  writeFileAtomic,
+  writeForecastsArrow,
 } from './evaluate/index.ts';
-export type { Evaluation, EvaluationReport, ForecastWeekOptions, LossCurves, LossPoint, Predictor, RespondentForecasts } from './evaluate/index.ts';
+export type {
+  Evaluation,
+  EvaluationReport,
+  ForecastWeekOptions,
+  LossCurves,
+  LossPoint,
+  Predictor,
+  RespondentForecasts,
+} from './evaluate/index.ts';
 // Training: the loop, checkpoints, forecasts of a run.
 export { train } from './trainer.ts';
 export type { StepLog, TrainResult } from './trainer.ts';

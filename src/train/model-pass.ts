@@ -38,7 +38,10 @@ function g(rb: RankBuffers, name: string): GPUBuffer {
 }
 
 /** Linear shapes of the model for `rows` rows. */
-export function linearShapes(c: ModelConfig, rows: number): Record<'input' | 'square' | 'fc1' | 'fc2' | 'head', LinearShape> {
+export function linearShapes(
+  c: ModelConfig,
+  rows: number,
+): Record<'input' | 'square' | 'fc1' | 'fc2' | 'head', LinearShape> {
   const d = c.dModel;
   const m = c.mlpRatio * d;
   return {
@@ -51,7 +54,11 @@ export function linearShapes(c: ModelConfig, rows: number): Record<'input' | 'sq
 }
 
 /** For each rank, records `body(encoder, ops, buffers)` into its encoder. */
-function perRank(ctx: ModelContext, rec: StepRecorder, body: (e: GPUCommandEncoder, ops: DeviceOps, rb: RankBuffers) => void): void {
+function perRank(
+  ctx: ModelContext,
+  rec: StepRecorder,
+  body: (e: GPUCommandEncoder, ops: DeviceOps, rb: RankBuffers) => void,
+): void {
   ctx.ranks.forEach((rb, r) => body(rec.encoder(r), at(ctx.ops, r, 'ops'), rb));
 }
 
@@ -61,24 +68,49 @@ export async function encodeForward(ctx: ModelContext, rec: StepRecorder, slot: 
   const n = ctx.rows;
   const d = c.dModel;
   const s = linearShapes(c, n);
-  const next = (rb: RankBuffers, l: number): GPUBuffer => (l + 1 < c.layers ? at(rb.layers, l + 1, 'layer').h : rb.hOut);
+  const next = (rb: RankBuffers, l: number): GPUBuffer =>
+    l + 1 < c.layers ? at(rb.layers, l + 1, 'layer').h : rb.hOut;
   perRank(ctx, rec, (e, ops, rb) => {
     const x = inputSlot(rb, c, slot).x;
-    ops.linear(e, { x, w: w(rb, 'in.w'), b: w(rb, 'in.b'), y: c.layers > 0 ? at(rb.layers, 0, 'layer').h : rb.hOut }, s.input);
+    ops.linear(
+      e,
+      { x, w: w(rb, 'in.w'), b: w(rb, 'in.b'), y: c.layers > 0 ? at(rb.layers, 0, 'layer').h : rb.hOut },
+      s.input,
+    );
   });
   for (let l = 0; l < c.layers; l++) {
     const p = `l${l}.`;
     perRank(ctx, rec, (e, ops, rb) => {
       const a = at(rb.layers, l, 'layer');
-      ops.layerNorm(e, { x: a.h, gamma: w(rb, `${p}ln1.g`), beta: w(rb, `${p}ln1.b`), y: a.a, mean: a.mean1, rstd: a.rstd1 }, n, d);
-      for (const [t, y] of [['q', a.q], ['k', a.k], ['v', a.v]] as const) ops.linear(e, { x: a.a, w: w(rb, `${p}w${t}`), b: w(rb, `${p}b${t}`), y }, s.square);
+      ops.layerNorm(
+        e,
+        { x: a.h, gamma: w(rb, `${p}ln1.g`), beta: w(rb, `${p}ln1.b`), y: a.a, mean: a.mean1, rstd: a.rstd1 },
+        n,
+        d,
+      );
+      for (const [t, y] of [
+        ['q', a.q],
+        ['k', a.k],
+        ['v', a.v],
+      ] as const)
+        ops.linear(e, { x: a.a, w: w(rb, `${p}w${t}`), b: w(rb, `${p}b${t}`), y }, s.square);
     });
-    await rec.attentionForward(ctx.ranks.map((rb) => { const a = at(rb.layers, l, 'layer'); return { q: a.q, k: a.k, v: a.v, o: a.o, lse: a.lse }; }));
+    await rec.attentionForward(
+      ctx.ranks.map((rb) => {
+        const a = at(rb.layers, l, 'layer');
+        return { q: a.q, k: a.k, v: a.v, o: a.o, lse: a.lse };
+      }),
+    );
     perRank(ctx, rec, (e, ops, rb) => {
       const a = at(rb.layers, l, 'layer');
       ops.linear(e, { x: a.o, w: w(rb, `${p}wo`), b: w(rb, `${p}bo`), y: rb.tmp }, s.square);
       ops.add(e, { x: a.h, y: rb.tmp, out: a.hm }, n * d);
-      ops.layerNorm(e, { x: a.hm, gamma: w(rb, `${p}ln2.g`), beta: w(rb, `${p}ln2.b`), y: a.b, mean: a.mean2, rstd: a.rstd2 }, n, d);
+      ops.layerNorm(
+        e,
+        { x: a.hm, gamma: w(rb, `${p}ln2.g`), beta: w(rb, `${p}ln2.b`), y: a.b, mean: a.mean2, rstd: a.rstd2 },
+        n,
+        d,
+      );
       ops.linear(e, { x: a.b, w: w(rb, `${p}fc1.w`), b: w(rb, `${p}fc1.b`), y: a.u }, s.fc1);
       ops.gelu(e, { x: a.u, y: a.g }, n * c.mlpRatio * d);
       ops.linear(e, { x: a.g, w: w(rb, `${p}fc2.w`), b: w(rb, `${p}fc2.b`), y: rb.tmp }, s.fc2);
@@ -87,14 +119,28 @@ export async function encodeForward(ctx: ModelContext, rec: StepRecorder, slot: 
   }
   perRank(ctx, rec, (e, ops, rb) => {
     const inp = inputSlot(rb, c, slot);
-    ops.layerNorm(e, { x: rb.hOut, gamma: w(rb, 'lnf.g'), beta: w(rb, 'lnf.b'), y: rb.f, mean: rb.meanF, rstd: rb.rstdF }, n, d);
+    ops.layerNorm(
+      e,
+      { x: rb.hOut, gamma: w(rb, 'lnf.g'), beta: w(rb, 'lnf.b'), y: rb.f, mean: rb.meanF, rstd: rb.rstdF },
+      n,
+      d,
+    );
     ops.linear(e, { x: rb.f, w: w(rb, 'head.w'), b: w(rb, 'head.b'), y: rb.pred }, s.head);
     ops.mse(e, { pred: rb.pred, target: inp.target, mask: inp.mask, stats: rb.stats }, n * c.horizon);
   });
 }
 
 /** dW, db of a linear layer into the scratch, then added to the named accumulators. */
-function accumulateLinear(e: GPUCommandEncoder, ops: DeviceOps, rb: RankBuffers, names: readonly [string, string], x: GPUBuffer, dy: GPUBuffer, s: LinearShape, ctx: ModelContext): void {
+function accumulateLinear(
+  e: GPUCommandEncoder,
+  ops: DeviceOps,
+  rb: RankBuffers,
+  names: readonly [string, string],
+  x: GPUBuffer,
+  dy: GPUBuffer,
+  s: LinearShape,
+  ctx: ModelContext,
+): void {
   const sc = gradScratch(rb, ctx.config, ctx.layout);
   ops.linearParamGrads(e, { x, dy, dw: sc.pw, db: sc.pb }, s);
   ops.addInPlace(e, { acc: g(rb, names[0]), y: sc.pw }, s.inDim * s.outDim);
@@ -103,12 +149,29 @@ function accumulateLinear(e: GPUCommandEncoder, ops: DeviceOps, rb: RankBuffers,
 
 /** LayerNorm backward: dx into `dx`, dγ and dβ added to the named accumulators. */
 function layerNormBack(
-  e: GPUCommandEncoder, ops: DeviceOps, rb: RankBuffers, ctx: ModelContext,
+  e: GPUCommandEncoder,
+  ops: DeviceOps,
+  rb: RankBuffers,
+  ctx: ModelContext,
   io: { x: GPUBuffer; gamma: string; beta: string; mean: GPUBuffer; rstd: GPUBuffer; dy: GPUBuffer; dx: GPUBuffer },
 ): void {
   const sc = gradScratch(rb, ctx.config, ctx.layout);
   const d = ctx.config.dModel;
-  ops.layerNormBackward(e, { x: io.x, gamma: w(rb, io.gamma), mean: io.mean, rstd: io.rstd, dy: io.dy, dx: io.dx, dgamma: sc.pw, dbeta: sc.pb }, ctx.rows, d);
+  ops.layerNormBackward(
+    e,
+    {
+      x: io.x,
+      gamma: w(rb, io.gamma),
+      mean: io.mean,
+      rstd: io.rstd,
+      dy: io.dy,
+      dx: io.dx,
+      dgamma: sc.pw,
+      dbeta: sc.pb,
+    },
+    ctx.rows,
+    d,
+  );
   ops.addInPlace(e, { acc: g(rb, io.gamma), y: sc.pw }, d);
   ops.addInPlace(e, { acc: g(rb, io.beta), y: sc.pb }, d);
 }
@@ -118,26 +181,46 @@ function layerNormBack(
  * gradient: its share of the batch's observed targets, so the sum over ranks and windows is the
  * gradient of one global masked mean.
  */
-export async function encodeBackward(ctx: ModelContext, rec: StepRecorder, slot: number, seeds: readonly number[]): Promise<void> {
+export async function encodeBackward(
+  ctx: ModelContext,
+  rec: StepRecorder,
+  slot: number,
+  seeds: readonly number[],
+): Promise<void> {
   const c = ctx.config;
   const n = ctx.rows;
   const s = linearShapes(c, n);
   perRank(ctx, rec, (e, ops, rb) => {
     const inp = inputSlot(rb, c, slot);
     const sc = gradScratch(rb, c, ctx.layout);
-    ops.mseBackward(e, { pred: rb.pred, target: inp.target, mask: inp.mask, stats: rb.stats, dpred: sc.dpred }, n * c.horizon, at(seeds, rb.rank, 'seed'));
+    ops.mseBackward(
+      e,
+      { pred: rb.pred, target: inp.target, mask: inp.mask, stats: rb.stats, dpred: sc.dpred },
+      n * c.horizon,
+      at(seeds, rb.rank, 'seed'),
+    );
     accumulateLinear(e, ops, rb, ['head.w', 'head.b'], rb.f, sc.dpred, s.head, ctx);
     ops.linearInputGrad(e, { dy: sc.dpred, w: w(rb, 'head.w'), dx: sc.dtmp }, s.head);
-    layerNormBack(e, ops, rb, ctx, { x: rb.hOut, gamma: 'lnf.g', beta: 'lnf.b', mean: rb.meanF, rstd: rb.rstdF, dy: sc.dtmp, dx: sc.dh });
+    layerNormBack(e, ops, rb, ctx, {
+      x: rb.hOut,
+      gamma: 'lnf.g',
+      beta: 'lnf.b',
+      mean: rb.meanF,
+      rstd: rb.rstdF,
+      dy: sc.dtmp,
+      dx: sc.dh,
+    });
   });
   for (let l = c.layers - 1; l >= 0; l--) {
     const p = `l${l}.`;
     perRank(ctx, rec, (e, ops, rb) => backwardMlp(e, ops, rb, ctx, at(rb.layers, l, 'layer'), p));
-    await rec.attentionBackward(ctx.ranks.map((rb) => {
-      const a = at(rb.layers, l, 'layer');
-      const sc = gradScratch(rb, c, ctx.layout);
-      return { q: a.q, k: a.k, v: a.v, o: a.o, lse: a.lse, dO: sc.dO, dq: sc.dq, dk: sc.dk, dv: sc.dv };
-    }));
+    await rec.attentionBackward(
+      ctx.ranks.map((rb) => {
+        const a = at(rb.layers, l, 'layer');
+        const sc = gradScratch(rb, c, ctx.layout);
+        return { q: a.q, k: a.k, v: a.v, o: a.o, lse: a.lse, dO: sc.dO, dq: sc.dq, dk: sc.dk, dv: sc.dv };
+      }),
+    );
     perRank(ctx, rec, (e, ops, rb) => backwardQkv(e, ops, rb, ctx, at(rb.layers, l, 'layer'), p));
   }
   perRank(ctx, rec, (e, ops, rb) => {
@@ -147,7 +230,14 @@ export async function encodeBackward(ctx: ModelContext, rec: StepRecorder, slot:
 }
 
 /** From dh (gradient of the block output) to dO of the attention (into the scratch), via the MLP. */
-function backwardMlp(e: GPUCommandEncoder, ops: DeviceOps, rb: RankBuffers, ctx: ModelContext, a: LayerActs, p: string): void {
+function backwardMlp(
+  e: GPUCommandEncoder,
+  ops: DeviceOps,
+  rb: RankBuffers,
+  ctx: ModelContext,
+  a: LayerActs,
+  p: string,
+): void {
   const c = ctx.config;
   const n = ctx.rows;
   const d = c.dModel;
@@ -158,19 +248,38 @@ function backwardMlp(e: GPUCommandEncoder, ops: DeviceOps, rb: RankBuffers, ctx:
   ops.geluBackward(e, { x: a.u, dy: sc.dm, dx: sc.du }, n * c.mlpRatio * d);
   accumulateLinear(e, ops, rb, [`${p}fc1.w`, `${p}fc1.b`], a.b, sc.du, s.fc1, ctx);
   ops.linearInputGrad(e, { dy: sc.du, w: w(rb, `${p}fc1.w`), dx: sc.da }, s.fc1);
-  layerNormBack(e, ops, rb, ctx, { x: a.hm, gamma: `${p}ln2.g`, beta: `${p}ln2.b`, mean: a.mean2, rstd: a.rstd2, dy: sc.da, dx: sc.dtmp });
+  layerNormBack(e, ops, rb, ctx, {
+    x: a.hm,
+    gamma: `${p}ln2.g`,
+    beta: `${p}ln2.b`,
+    mean: a.mean2,
+    rstd: a.rstd2,
+    dy: sc.da,
+    dx: sc.dtmp,
+  });
   ops.add(e, { x: sc.dh, y: sc.dtmp, out: sc.dhm }, n * d);
   accumulateLinear(e, ops, rb, [`${p}wo`, `${p}bo`], a.o, sc.dhm, s.square, ctx);
   ops.linearInputGrad(e, { dy: sc.dhm, w: w(rb, `${p}wo`), dx: sc.dO }, s.square);
 }
 
 /** From the ring's dQ, dK, dV to dh of the block input (into the scratch's dh). */
-function backwardQkv(e: GPUCommandEncoder, ops: DeviceOps, rb: RankBuffers, ctx: ModelContext, a: LayerActs, p: string): void {
+function backwardQkv(
+  e: GPUCommandEncoder,
+  ops: DeviceOps,
+  rb: RankBuffers,
+  ctx: ModelContext,
+  a: LayerActs,
+  p: string,
+): void {
   const n = ctx.rows;
   const d = ctx.config.dModel;
   const s = linearShapes(ctx.config, n);
   const sc = gradScratch(rb, ctx.config, ctx.layout);
-  const parts = [['q', sc.dq], ['k', sc.dk], ['v', sc.dv]] as const;
+  const parts = [
+    ['q', sc.dq],
+    ['k', sc.dk],
+    ['v', sc.dv],
+  ] as const;
   for (const [t, dy] of parts) accumulateLinear(e, ops, rb, [`${p}w${t}`, `${p}b${t}`], a.a, dy, s.square, ctx);
   parts.forEach(([t, dy], i) => {
     if (i === 0) ops.linearInputGrad(e, { dy, w: w(rb, `${p}w${t}`), dx: sc.da }, s.square);
@@ -179,6 +288,14 @@ function backwardQkv(e: GPUCommandEncoder, ops: DeviceOps, rb: RankBuffers, ctx:
       ops.addInPlace(e, { acc: sc.da, y: sc.dtmp }, n * d);
     }
   });
-  layerNormBack(e, ops, rb, ctx, { x: a.h, gamma: `${p}ln1.g`, beta: `${p}ln1.b`, mean: a.mean1, rstd: a.rstd1, dy: sc.da, dx: sc.dtmp });
+  layerNormBack(e, ops, rb, ctx, {
+    x: a.h,
+    gamma: `${p}ln1.g`,
+    beta: `${p}ln1.b`,
+    mean: a.mean1,
+    rstd: a.rstd1,
+    dy: sc.da,
+    dx: sc.dtmp,
+  });
   ops.add(e, { x: sc.dhm, y: sc.dtmp, out: sc.dh }, n * d);
 }

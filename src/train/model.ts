@@ -78,10 +78,21 @@ export interface GpuModel {
 }
 
 function checkModel(c: ModelConfig, seqLen: number): void {
-  const ints: [string, number][] = [['features', c.features], ['dModel', c.dModel], ['heads', c.heads], ['layers', c.layers], ['mlpRatio', c.mlpRatio], ['horizon', c.horizon], ['seqLen', seqLen]];
-  for (const [name, v] of ints) if (!Number.isInteger(v) || v < 1) throw new RangeError(`model ${name} must be a positive integer, got ${v}`);
+  const ints: [string, number][] = [
+    ['features', c.features],
+    ['dModel', c.dModel],
+    ['heads', c.heads],
+    ['layers', c.layers],
+    ['mlpRatio', c.mlpRatio],
+    ['horizon', c.horizon],
+    ['seqLen', seqLen],
+  ];
+  for (const [name, v] of ints)
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`model ${name} must be a positive integer, got ${v}`);
   if (c.dModel % c.heads !== 0 || headDim(c) % 4 !== 0) {
-    throw new RangeError(`model dModel ${c.dModel} / heads ${c.heads} = ${c.dModel / c.heads}: the head size must be an integer multiple of 4`);
+    throw new RangeError(
+      `model dModel ${c.dModel} / heads ${c.heads} = ${c.dModel / c.heads}: the head size must be an integer multiple of 4`,
+    );
   }
 }
 
@@ -102,7 +113,14 @@ export async function createGpuModel(transport: RingTransport, o: GpuModelOption
   const c = o.config;
   checkModel(c, o.seqLen);
   const layout = paramLayout(c);
-  const ring = await createRingAttention(transport, { seqLen: o.seqLen, ranks: transport.ranks, layout: o.layout, heads: c.heads, headDim: headDim(c), causal: true });
+  const ring = await createRingAttention(transport, {
+    seqLen: o.seqLen,
+    ranks: transport.ranks,
+    layout: o.layout,
+    heads: c.heads,
+    headDim: headDim(c),
+    causal: true,
+  });
   const collective = await createGradientCollective(transport);
   const R = transport.ranks;
   const gpus = Array.from({ length: R }, (_, r) => transport.gpu(r));
@@ -123,7 +141,13 @@ function at<T>(xs: readonly T[], i: number): T {
   return x;
 }
 
-function makeModel(ctx: ModelContext, o: GpuModelOptions, transport: RingTransport, collective: GradientCollective, devices: readonly GPUDevice[]): GpuModel {
+function makeModel(
+  ctx: ModelContext,
+  o: GpuModelOptions,
+  transport: RingTransport,
+  collective: GradientCollective,
+  devices: readonly GPUDevice[],
+): GpuModel {
   const { config: c, layout, ring, ranks } = ctx;
   const R = ranks.length;
   const reports = new Map<GPUDevice, { buffer: GPUBuffer; windows: number }>();
@@ -131,14 +155,26 @@ function makeModel(ctx: ModelContext, o: GpuModelOptions, transport: RingTranspo
     const have = reports.get(device);
     if (have && have.windows >= windows) return have.buffer;
     have?.buffer.destroy();
-    const buffer = device.createBuffer({ label: 'train report', size: (windows * R * 2 + 2) * 4, usage: STORAGE_USAGE });
+    const buffer = device.createBuffer({
+      label: 'train report',
+      size: (windows * R * 2 + 2) * 4,
+      usage: STORAGE_USAGE,
+    });
     reports.set(device, { buffer, windows });
     return buffer;
   };
   const checkWindow = (w: HostWindow, i: number): void => {
     const T = o.seqLen;
-    const want: [string, Float32Array, number][] = [['x', w.x, T * c.features], ['target', w.target, T * c.horizon], ['mask', w.mask, T * c.horizon]];
-    for (const [name, a, n] of want) if (a.length !== n) throw new RangeError(`window ${i}: ${name} has ${a.length} values, expected [T=${T}, ${name === 'x' ? `F=${c.features}` : `horizon=${c.horizon}`}] = ${n}`);
+    const want: [string, Float32Array, number][] = [
+      ['x', w.x, T * c.features],
+      ['target', w.target, T * c.horizon],
+      ['mask', w.mask, T * c.horizon],
+    ];
+    for (const [name, a, n] of want)
+      if (a.length !== n)
+        throw new RangeError(
+          `window ${i}: ${name} has ${a.length} values, expected [T=${T}, ${name === 'x' ? `F=${c.features}` : `horizon=${c.horizon}`}] = ${n}`,
+        );
   };
   /** Uploads window i to every rank's slot i; returns each rank's Σ mask. */
   const upload = (w: HostWindow, i: number): number[] => {
@@ -159,7 +195,9 @@ function makeModel(ctx: ModelContext, o: GpuModelOptions, transport: RingTranspo
     });
   };
   const copyStats = (rec: StepRecorder, windows: number, i: number): void => {
-    ranks.forEach((rb, r) => rec.encoder(r).copyBufferToBuffer(rb.stats, 0, reportFor(at(devices, r), windows), (i * R + r) * 8, 8));
+    ranks.forEach((rb, r) =>
+      rec.encoder(r).copyBufferToBuffer(rb.stats, 0, reportFor(at(devices, r), windows), (i * R + r) * 8, 8),
+    );
   };
   /** Reads each device's report; returns loss stats [window][rank] = [loss, weight] and the norm. */
   const readReports = async (windows: number): Promise<{ stats: number[][][]; norm: number; readBacks: number }> => {
@@ -170,20 +208,23 @@ function makeModel(ctx: ModelContext, o: GpuModelOptions, transport: RingTranspo
       byDevice.set(d, await readF32(transport.gpu(r), reportFor(d, windows), windows * R * 2 + 2));
       readBacks++;
     }
-    const stats = Array.from({ length: windows }, (_, i) => ranks.map((_, r) => {
-      const rep = byDevice.get(at(devices, r)) ?? new Float32Array(0);
-      return [rep[(i * R + r) * 2] ?? Number.NaN, rep[(i * R + r) * 2 + 1] ?? Number.NaN];
-    }));
+    const stats = Array.from({ length: windows }, (_, i) =>
+      ranks.map((_, r) => {
+        const rep = byDevice.get(at(devices, r)) ?? new Float32Array(0);
+        return [rep[(i * R + r) * 2] ?? Number.NaN, rep[(i * R + r) * 2 + 1] ?? Number.NaN];
+      }),
+    );
     const rep0 = byDevice.get(at(devices, 0)) ?? new Float32Array(0);
     return { stats, norm: rep0[windows * R * 2] ?? Number.NaN, readBacks };
   };
   const lossOf = (stats: number[][][]): { loss: number; weight: number } => {
     let s = 0;
     let w = 0;
-    for (const perRank of stats) for (const [l = 0, n = 0] of perRank) {
-      s += l * n;
-      w += n;
-    }
+    for (const perRank of stats)
+      for (const [l = 0, n = 0] of perRank) {
+        s += l * n;
+        w += n;
+      }
     return { loss: w === 0 ? 0 : s / w, weight: w };
   };
   /** Forward + backward of every window, slice gradients into the flat buffer, all-reduced. */
@@ -197,24 +238,42 @@ function makeModel(ctx: ModelContext, o: GpuModelOptions, transport: RingTranspo
     for (const [i, perRank] of masks.entries()) {
       await encodeForward(ctx, rec, i);
       copyStats(rec, windows.length, i);
-      await encodeBackward(ctx, rec, i, perRank.map((w) => (total === 0 ? 0 : w / total)));
+      await encodeBackward(
+        ctx,
+        rec,
+        i,
+        perRank.map((w) => (total === 0 ? 0 : w / total)),
+      );
     }
     ranks.forEach((rb, r) => {
       const e = rec.encoder(r);
       e.clearBuffer(rb.grads);
-      for (const s of layout.slices) e.copyBufferToBuffer(rb.sliceGrads.get(s.name) ?? rb.grads, 0, rb.grads, s.offset * 4, s.count * 4);
+      for (const s of layout.slices)
+        e.copyBufferToBuffer(rb.sliceGrads.get(s.name) ?? rb.grads, 0, rb.grads, s.offset * 4, s.count * 4);
     });
-    await rec.allReduce(ranks.map((rb) => rb.grads), layout.total);
+    await rec.allReduce(
+      ranks.map((rb) => rb.grads),
+      layout.total,
+    );
   };
   const encodeCopyToSlices = (e: GPUCommandEncoder, rb: RankBuffers): void => {
-    for (const s of layout.slices) e.copyBufferToBuffer(rb.params, s.offset * 4, rb.weights.get(s.name) ?? rb.params, 0, s.count * 4);
+    for (const s of layout.slices)
+      e.copyBufferToBuffer(rb.params, s.offset * 4, rb.weights.get(s.name) ?? rb.params, 0, s.count * 4);
   };
   const recorder = (): StepRecorder => createStepRecorder(ring, collective, devices);
   const model: GpuModel = {
-    config: c, params: layout, ring, seqLen: o.seqLen,
+    config: c,
+    params: layout,
+    ring,
+    seqLen: o.seqLen,
     async setState(params, m, v) {
-      for (const [name, a] of [['params', params], ['m', m], ['v', v]] as const) {
-        if (a && a.length !== layout.total) throw new RangeError(`setState ${name} has ${a.length} values, expected the layout's ${layout.total}`);
+      for (const [name, a] of [
+        ['params', params],
+        ['m', m],
+        ['v', v],
+      ] as const) {
+        if (a && a.length !== layout.total)
+          throw new RangeError(`setState ${name} has ${a.length} values, expected the layout's ${layout.total}`);
       }
       const rec = recorder();
       ranks.forEach((rb, r) => {
@@ -229,7 +288,11 @@ function makeModel(ctx: ModelContext, o: GpuModelOptions, transport: RingTranspo
     async readState() {
       const g = transport.gpu(0);
       const rb = at(ranks, 0);
-      return { params: await readF32(g, rb.params, layout.total), m: await readF32(g, rb.m, layout.total), v: await readF32(g, rb.v, layout.total) };
+      return {
+        params: await readF32(g, rb.params, layout.total),
+        m: await readF32(g, rb.m, layout.total),
+        v: await readF32(g, rb.v, layout.total),
+      };
     },
     async lossAndGrads(windows) {
       const rec = recorder();
@@ -247,11 +310,17 @@ function makeModel(ctx: ModelContext, o: GpuModelOptions, transport: RingTranspo
         const e = rec.encoder(r);
         const op = at(ctx.ops, r);
         op.gradNormAndClip(e, rb.grads, layout.total, rb.normResult, h.clip);
-        op.adamw(e, { param: rb.params, grad: rb.grads, m: rb.m, v: rb.v }, layout.total, { step: h.step, lr: h.lr, weightDecay: h.weightDecay });
+        op.adamw(e, { param: rb.params, grad: rb.grads, m: rb.m, v: rb.v }, layout.total, {
+          step: h.step,
+          lr: h.lr,
+          weightDecay: h.weightDecay,
+        });
         encodeCopyToSlices(e, rb);
       });
       const rb0 = at(ranks, 0);
-      rec.encoder(0).copyBufferToBuffer(rb0.normResult, 0, reportFor(at(devices, 0), windows.length), windows.length * R * 8, 8);
+      rec
+        .encoder(0)
+        .copyBufferToBuffer(rb0.normResult, 0, reportFor(at(devices, 0), windows.length), windows.length * R * 8, 8);
       const ringLog = await rec.finish();
       const { stats, norm, readBacks } = await readReports(windows.length);
       const allReduceBytes = collective.log.slice(before).reduce((n, x) => n + x.bytesMoved, 0);
@@ -272,10 +341,12 @@ function makeModel(ctx: ModelContext, o: GpuModelOptions, transport: RingTranspo
       await encodeForward(ctx, rec, 0);
       await rec.finish();
       const seg = ring.layout.segmentRows * c.horizon;
-      const parts = await Promise.all(ranks.map(async (rb, r) => {
-        const data = await readF32(transport.gpu(r), rb.pred, ctx.rows * c.horizon);
-        return Array.from({ length: ring.layout.segmentsPerRank }, (_, s) => data.subarray(s * seg, (s + 1) * seg));
-      }));
+      const parts = await Promise.all(
+        ranks.map(async (rb, r) => {
+          const data = await readF32(transport.gpu(r), rb.pred, ctx.rows * c.horizon);
+          return Array.from({ length: ring.layout.segmentsPerRank }, (_, s) => data.subarray(s * seg, (s + 1) * seg));
+        }),
+      );
       return gatherRows(ring.layout, parts, c.horizon);
     },
     memory: () => {

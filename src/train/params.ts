@@ -51,14 +51,22 @@ function layerSlices(c: ModelConfig, l: number): [string, number[], ParamInit][]
   const m = c.mlpRatio * d;
   const p = `l${l}.`;
   return [
-    [`${p}ln1.g`, [d], 'ones'], [`${p}ln1.b`, [d], 'zeros'],
-    [`${p}wq`, [d, d], 'small'], [`${p}bq`, [d], 'zeros'],
-    [`${p}wk`, [d, d], 'small'], [`${p}bk`, [d], 'zeros'],
-    [`${p}wv`, [d, d], 'small'], [`${p}bv`, [d], 'zeros'],
-    [`${p}wo`, [d, d], 'residual'], [`${p}bo`, [d], 'zeros'],
-    [`${p}ln2.g`, [d], 'ones'], [`${p}ln2.b`, [d], 'zeros'],
-    [`${p}fc1.w`, [d, m], 'small'], [`${p}fc1.b`, [m], 'zeros'],
-    [`${p}fc2.w`, [m, d], 'residual'], [`${p}fc2.b`, [d], 'zeros'],
+    [`${p}ln1.g`, [d], 'ones'],
+    [`${p}ln1.b`, [d], 'zeros'],
+    [`${p}wq`, [d, d], 'small'],
+    [`${p}bq`, [d], 'zeros'],
+    [`${p}wk`, [d, d], 'small'],
+    [`${p}bk`, [d], 'zeros'],
+    [`${p}wv`, [d, d], 'small'],
+    [`${p}bv`, [d], 'zeros'],
+    [`${p}wo`, [d, d], 'residual'],
+    [`${p}bo`, [d], 'zeros'],
+    [`${p}ln2.g`, [d], 'ones'],
+    [`${p}ln2.b`, [d], 'zeros'],
+    [`${p}fc1.w`, [d, m], 'small'],
+    [`${p}fc1.b`, [m], 'zeros'],
+    [`${p}fc2.w`, [m, d], 'residual'],
+    [`${p}fc2.b`, [d], 'zeros'],
   ];
 }
 
@@ -66,10 +74,13 @@ function layerSlices(c: ModelConfig, l: number): [string, number[], ParamInit][]
 export function paramLayout(c: ModelConfig): ParamLayout {
   const d = c.dModel;
   const entries: [string, number[], ParamInit][] = [
-    ['in.w', [c.features, d], 'fanIn'], ['in.b', [d], 'zeros'],
+    ['in.w', [c.features, d], 'fanIn'],
+    ['in.b', [d], 'zeros'],
     ...Array.from({ length: c.layers }, (_, l) => layerSlices(c, l)).flat(),
-    ['lnf.g', [d], 'ones'], ['lnf.b', [d], 'zeros'],
-    ['head.w', [d, c.horizon], 'small'], ['head.b', [c.horizon], 'zeros'],
+    ['lnf.g', [d], 'ones'],
+    ['lnf.b', [d], 'zeros'],
+    ['head.w', [d, c.horizon], 'small'],
+    ['head.b', [c.horizon], 'zeros'],
   ];
   const slices: ParamSlice[] = [];
   let offset = 0;

@@ -81,7 +81,13 @@ export interface RankBuffers {
 }
 
 /** Allocates one rank's buffers (gradient scratch lazily: evaluation never needs it). */
-export function allocateRankBuffers(ops: DeviceOps, rank: number, c: ModelConfig, layout: ParamLayout, rows: number): RankBuffers {
+export function allocateRankBuffers(
+  ops: DeviceOps,
+  rank: number,
+  c: ModelConfig,
+  layout: ParamLayout,
+  rows: number,
+): RankBuffers {
   const n = rows;
   const d = c.dModel;
   const mw = c.mlpRatio * d;
@@ -98,22 +104,44 @@ export function allocateRankBuffers(ops: DeviceOps, rank: number, c: ModelConfig
     sliceGrads.set(s.name, buf(s.count, `d ${s.name}`));
   }
   const layer = (l: number): LayerActs => ({
-    h: buf(n * d, `l${l} h`), a: buf(n * d, `l${l} a`), mean1: buf(n, `l${l} mean1`), rstd1: buf(n, `l${l} rstd1`),
-    q: buf(n * d, `l${l} q`), k: buf(n * d, `l${l} k`), v: buf(n * d, `l${l} v`), o: buf(n * d, `l${l} o`), lse: buf(n * c.heads, `l${l} lse`),
-    hm: buf(n * d, `l${l} hm`), b: buf(n * d, `l${l} b`), mean2: buf(n, `l${l} mean2`), rstd2: buf(n, `l${l} rstd2`),
-    u: buf(n * mw, `l${l} u`), g: buf(n * mw, `l${l} g`),
+    h: buf(n * d, `l${l} h`),
+    a: buf(n * d, `l${l} a`),
+    mean1: buf(n, `l${l} mean1`),
+    rstd1: buf(n, `l${l} rstd1`),
+    q: buf(n * d, `l${l} q`),
+    k: buf(n * d, `l${l} k`),
+    v: buf(n * d, `l${l} v`),
+    o: buf(n * d, `l${l} o`),
+    lse: buf(n * c.heads, `l${l} lse`),
+    hm: buf(n * d, `l${l} hm`),
+    b: buf(n * d, `l${l} b`),
+    mean2: buf(n, `l${l} mean2`),
+    rstd2: buf(n, `l${l} rstd2`),
+    u: buf(n * mw, `l${l} u`),
+    g: buf(n * mw, `l${l} g`),
   });
   return {
-    rank, rows, alloc: buf,
+    rank,
+    rows,
+    alloc: buf,
     get bytes() {
       return bytes;
     },
-    params: buf(layout.total, 'params'), grads: buf(layout.total, 'grads'), m: buf(layout.total, 'adam m'), v: buf(layout.total, 'adam v'),
+    params: buf(layout.total, 'params'),
+    grads: buf(layout.total, 'grads'),
+    m: buf(layout.total, 'adam m'),
+    v: buf(layout.total, 'adam v'),
     normResult: buf(2, 'grad norm'),
-    weights, sliceGrads,
+    weights,
+    sliceGrads,
     layers: Array.from({ length: c.layers }, (_, l) => layer(l)),
-    hOut: buf(n * d, 'h out'), f: buf(n * d, 'f'), meanF: buf(n, 'meanF'), rstdF: buf(n, 'rstdF'), tmp: buf(n * d, 'tmp'),
-    pred: buf(n * c.horizon, 'pred'), stats: buf(2, 'loss stats'),
+    hOut: buf(n * d, 'h out'),
+    f: buf(n * d, 'f'),
+    meanF: buf(n, 'meanF'),
+    rstdF: buf(n, 'rstdF'),
+    tmp: buf(n * d, 'tmp'),
+    pred: buf(n * c.horizon, 'pred'),
+    stats: buf(2, 'loss stats'),
     slots: [],
   };
 }
@@ -143,12 +171,26 @@ export function gradScratch(rb: RankBuffers, c: ModelConfig, layout: ParamLayout
     const maxOf = (pick: (shape: readonly number[]) => boolean): number =>
       Math.max(1, ...layout.slices.filter((s) => pick(s.shape)).map((s) => s.count));
     rb.grad = {
-      dh: buf(n * d, 'dh'), dhm: buf(n * d, 'dhm'), dtmp: buf(n * d, 'dtmp'), da: buf(n * d, 'da'), dO: buf(n * d, 'dO'),
-      dq: buf(n * d, 'dq'), dk: buf(n * d, 'dk'), dv: buf(n * d, 'dv'), dm: buf(n * mw, 'dm'), du: buf(n * mw, 'du'),
+      dh: buf(n * d, 'dh'),
+      dhm: buf(n * d, 'dhm'),
+      dtmp: buf(n * d, 'dtmp'),
+      da: buf(n * d, 'da'),
+      dO: buf(n * d, 'dO'),
+      dq: buf(n * d, 'dq'),
+      dk: buf(n * d, 'dk'),
+      dv: buf(n * d, 'dv'),
+      dm: buf(n * mw, 'dm'),
+      du: buf(n * mw, 'du'),
       dpred: buf(n * c.horizon, 'dpred'),
-      pw: buf(maxOf((s) => s.length === 2), 'param grad scratch w'), pb: buf(maxOf((s) => s.length === 1), 'param grad scratch b'),
+      pw: buf(
+        maxOf((s) => s.length === 2),
+        'param grad scratch w',
+      ),
+      pb: buf(
+        maxOf((s) => s.length === 1),
+        'param grad scratch b',
+      ),
     };
   }
   return rb.grad;
 }
-

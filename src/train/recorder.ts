@@ -16,8 +16,14 @@ export interface StepRecorder {
   readonly submits: number;
 }
 
-export function createStepRecorder(ring: RingAttention, collective: GradientCollective, devices: readonly GPUDevice[]): StepRecorder {
-  return ring.recordable && collective.recordable ? sharedRecorder(ring, collective, devices) : isolatedRecorder(ring, collective, devices);
+export function createStepRecorder(
+  ring: RingAttention,
+  collective: GradientCollective,
+  devices: readonly GPUDevice[],
+): StepRecorder {
+  return ring.recordable && collective.recordable
+    ? sharedRecorder(ring, collective, devices)
+    : isolatedRecorder(ring, collective, devices);
 }
 
 function deviceAt(devices: readonly GPUDevice[], rank: number): GPUDevice {
@@ -26,7 +32,11 @@ function deviceAt(devices: readonly GPUDevice[], rank: number): GPUDevice {
   return d;
 }
 
-function sharedRecorder(ring: RingAttention, collective: GradientCollective, devices: readonly GPUDevice[]): StepRecorder {
+function sharedRecorder(
+  ring: RingAttention,
+  collective: GradientCollective,
+  devices: readonly GPUDevice[],
+): StepRecorder {
   const device = deviceAt(devices, 0);
   const encoder = device.createCommandEncoder({ label: 'train step' });
   const passes: { log(interval: { startMs: number; endMs: number }): StepRecord[] }[] = [];
@@ -56,7 +66,11 @@ function sharedRecorder(ring: RingAttention, collective: GradientCollective, dev
   };
 }
 
-function isolatedRecorder(ring: RingAttention, collective: GradientCollective, devices: readonly GPUDevice[]): StepRecorder {
+function isolatedRecorder(
+  ring: RingAttention,
+  collective: GradientCollective,
+  devices: readonly GPUDevice[],
+): StepRecorder {
   const open = new Map<number, GPUCommandEncoder>();
   const log: StepRecord[] = [];
   let submits = 0;

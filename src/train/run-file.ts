@@ -11,7 +11,14 @@ import type { ModelConfig } from './params.ts';
 const positive = z.number().int().positive();
 const RUN_FILE = z.object({
   store: z.string(),
-  config: z.object({ features: positive, dModel: positive, heads: positive, layers: positive, mlpRatio: positive, horizon: positive }),
+  config: z.object({
+    features: positive,
+    dModel: positive,
+    heads: positive,
+    layers: positive,
+    mlpRatio: positive,
+    horizon: positive,
+  }),
   seqLen: positive,
   ranks: positive,
   layout: z.string(),
@@ -31,13 +38,19 @@ export function readRunFile(out: string): RunFile {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
-    throw new TrainUsageError('TRAIN_RUN_MISSING', `--run ${out}: ${path} cannot be read; point --run at a folder written by bench train`, { cause });
+    throw new TrainUsageError(
+      'TRAIN_RUN_MISSING',
+      `--run ${out}: ${path} cannot be read; point --run at a folder written by bench train`,
+      { cause },
+    );
   }
   const checked = RUN_FILE.safeParse(parsed);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new TrainUsageError('TRAIN_RUN_CORRUPT', `${path}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}; not a bench train run file`);
+    throw new TrainUsageError(
+      'TRAIN_RUN_CORRUPT',
+      `${path}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}; not a bench train run file`,
+    );
   }
   return checked.data;
 }
-

@@ -36,7 +36,13 @@ export interface TrainResult {
   readonly history: CheckpointHeader['history'];
   readonly latest: LatestPointer;
   /** Steady state: steps after the first of this process (compile and warm-up excluded). */
-  readonly steady: { readonly steps: number; readonly medianMs: number; readonly minMs: number; readonly maxMs: number; readonly tokensPerSecond: number };
+  readonly steady: {
+    readonly steps: number;
+    readonly medianMs: number;
+    readonly minMs: number;
+    readonly maxMs: number;
+    readonly tokensPerSecond: number;
+  };
   readonly flopsPerToken: number;
   /** The better of the two in-run calibrations below (MFU "vs matmul" divides by it). */
   readonly matmulFlops: number;
@@ -62,7 +68,12 @@ const median = (xs: readonly number[]): number => {
 };
 
 /** Masked mean loss over the validation windows (forward only). */
-async function validationLoss(model: GpuModel, store: FeatureStore, refs: readonly WindowRef[], seqLen: number): Promise<number | null> {
+async function validationLoss(
+  model: GpuModel,
+  store: FeatureStore,
+  refs: readonly WindowRef[],
+  seqLen: number,
+): Promise<number | null> {
   let s = 0;
   let w = 0;
   for (const ref of refs) {
@@ -81,7 +92,12 @@ interface RunState {
 }
 
 /** Starts fresh or loads the latest checkpoint (checking it belongs to this run). */
-async function startState(o: TrainOptions, run: ResolvedRun, model: GpuModel, say: Progress): Promise<{ state: RunState; resumedFrom: number | null }> {
+async function startState(
+  o: TrainOptions,
+  run: ResolvedRun,
+  model: GpuModel,
+  say: Progress,
+): Promise<{ state: RunState; resumedFrom: number | null }> {
   const latest = o.resume ? readLatest(o.out) : undefined;
   if (!latest) {
     if (o.resume) say(`train: --resume: no checkpoint in ${o.out}; starting at step 0`);
@@ -92,14 +108,27 @@ async function startState(o: TrainOptions, run: ResolvedRun, model: GpuModel, sa
   checkResumable(o.out, run, ckpt.header);
   await model.setState(ckpt.params, ckpt.m, ckpt.v);
   say(`train: resumed from ${latest.file} (step ${ckpt.header.step})`);
-  return { state: { step: ckpt.header.step, cursor: ckpt.header.cursor, history: [...ckpt.header.history], latest }, resumedFrom: ckpt.header.step };
+  return {
+    state: { step: ckpt.header.step, cursor: ckpt.header.cursor, history: [...ckpt.header.history], latest },
+    resumedFrom: ckpt.header.step,
+  };
 }
 
 async function checkpoint(o: TrainOptions, run: ResolvedRun, model: GpuModel, state: RunState): Promise<LatestPointer> {
   const { params, m, v } = await model.readState();
   return saveCheckpoint(o.out, {
-    header: { format: 'wattring.checkpoint/1', step: state.step, cursor: state.cursor, run: run.identity, storeHash: run.storeHash, total: params.length, history: state.history },
-    params, m, v,
+    header: {
+      format: 'wattring.checkpoint/1',
+      step: state.step,
+      cursor: state.cursor,
+      run: run.identity,
+      storeHash: run.storeHash,
+      total: params.length,
+      history: state.history,
+    },
+    params,
+    m,
+    v,
   });
 }
 
@@ -110,7 +139,9 @@ export async function train(o: TrainOptions, adapter: AdapterChoice, say: Progre
   mkdirSync(o.out, { recursive: true });
   const { transport, gpu, close } = await openTransport(o.mode, o.ranks, adapter);
   try {
-    say(`train: ${run.train.length} train windows, ${run.validation.length} validation windows, T=${o.seqLen}, R=${o.ranks} ${run.layout} ${o.mode}, L=${o.layers} d=${o.dModel} H=${o.heads} on ${gpu.adapter.description}`);
+    say(
+      `train: ${run.train.length} train windows, ${run.validation.length} validation windows, T=${o.seqLen}, R=${o.ranks} ${run.layout} ${o.mode}, L=${o.layers} d=${o.dModel} H=${o.heads} on ${gpu.adapter.description}`,
+    );
     const model = await createGpuModel(transport, { config: run.config, seqLen: o.seqLen, layout: run.layout });
     try {
       return await loop(o, run, store, model, gpu, say);
@@ -122,9 +153,23 @@ export async function train(o: TrainOptions, adapter: AdapterChoice, say: Progre
   }
 }
 
-async function loop(o: TrainOptions, run: ResolvedRun, store: FeatureStore, model: GpuModel, gpu: Gpu, say: Progress): Promise<TrainResult> {
+async function loop(
+  o: TrainOptions,
+  run: ResolvedRun,
+  store: FeatureStore,
+  model: GpuModel,
+  gpu: Gpu,
+  say: Progress,
+): Promise<TrainResult> {
   const { state, resumedFrom } = await startState(o, run, model, say);
-  writeRunFile(o.out, { store: o.store, config: run.config, seqLen: o.seqLen, ranks: o.ranks, layout: run.layout, mode: o.mode });
+  writeRunFile(o.out, {
+    store: o.store,
+    config: run.config,
+    seqLen: o.seqLen,
+    ranks: o.ranks,
+    layout: run.layout,
+    mode: o.mode,
+  });
   const matmulFlops = await matmulPeak(gpu);
   const flops = modelFlopsPerToken(run.config, o.seqLen).total;
   const peak = knownPeak(gpu.adapter.description);
@@ -146,12 +191,26 @@ async function loop(o: TrainOptions, run: ResolvedRun, store: FeatureStore, mode
     const r = await model.trainStep(windows, { step, lr, weightDecay: o.weightDecay, clip: o.clip });
     const ms = performance.now() - t0;
     if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
-      const kept = state.latest ? `the last good checkpoint is ${state.latest.file} (step ${state.latest.step})` : 'no checkpoint was written yet';
-      throw new TrainDivergedError(`step ${step}: the loss is ${r.loss} (grad norm ${r.gradNorm}); training stopped and wrote nothing more — ${kept}. Lower --lr or raise --warmup`);
+      const kept = state.latest
+        ? `the last good checkpoint is ${state.latest.file} (step ${state.latest.step})`
+        : 'no checkpoint was written yet';
+      throw new TrainDivergedError(
+        `step ${step}: the loss is ${r.loss} (grad norm ${r.gradNorm}); training stopped and wrote nothing more — ${kept}. Lower --lr or raise --warmup`,
+      );
     }
     const tokensPerSecond = (o.batch * o.seqLen) / (ms / 1e3);
-    log.push({ step, loss: r.loss, gradNorm: r.gradNorm, lr, ms, tokensPerSecond, mfuVsMatmul: mfu(tokensPerSecond, matmulFlops) });
-    say(`step ${String(step).padStart(5)}/${run.steps} | loss ${r.loss.toFixed(6)} | norm ${r.gradNorm.toFixed(4)} | lr ${lr.toExponential(2)} | ${ms.toFixed(0)} ms | ${tokensPerSecond.toFixed(0)} tok/s | MFU ${(100 * mfu(tokensPerSecond, matmulFlops)).toFixed(1)}% vs matmul${peak ? `, ${(100 * mfu(tokensPerSecond, peak.flops)).toFixed(2)}% of ${peak.name}` : ''}`);
+    log.push({
+      step,
+      loss: r.loss,
+      gradNorm: r.gradNorm,
+      lr,
+      ms,
+      tokensPerSecond,
+      mfuVsMatmul: mfu(tokensPerSecond, matmulFlops),
+    });
+    say(
+      `step ${String(step).padStart(5)}/${run.steps} | loss ${r.loss.toFixed(6)} | norm ${r.gradNorm.toFixed(4)} | lr ${lr.toExponential(2)} | ${ms.toFixed(0)} ms | ${tokensPerSecond.toFixed(0)} tok/s | MFU ${(100 * mfu(tokensPerSecond, matmulFlops)).toFixed(1)}% vs matmul${peak ? `, ${(100 * mfu(tokensPerSecond, peak.flops)).toFixed(2)}% of ${peak.name}` : ''}`,
+    );
     ringBytes = r.ringLog.reduce((n, x) => n + x.bytesSent, 0);
     allReduceBytes = r.allReduceBytes;
     readBacks = r.readBacks;
@@ -184,13 +243,28 @@ async function loop(o: TrainOptions, run: ResolvedRun, store: FeatureStore, mode
   const tokensPerSecond = (o.batch * o.seqLen) / (medianMs / 1e3);
   const lastVal = [...state.history].reverse().find((h) => h.validation !== undefined)?.validation ?? null;
   return {
-    runDir: o.out, steps: run.steps, resumedFrom, log: log.map((x) => ({ ...x, mfuVsMatmul: mfu(x.tokensPerSecond, bestMatmul) })), history: state.history, latest,
-    steady: { steps: steadyLog.length, medianMs, minMs: Math.min(...(steadyMs.length ? steadyMs : [medianMs])), maxMs: Math.max(...(steadyMs.length ? steadyMs : [medianMs])), tokensPerSecond },
-    flopsPerToken: flops, matmulFlops: bestMatmul, matmulCalibrations: { start: matmulFlops, end: matmulEnd }, peak,
+    runDir: o.out,
+    steps: run.steps,
+    resumedFrom,
+    log: log.map((x) => ({ ...x, mfuVsMatmul: mfu(x.tokensPerSecond, bestMatmul) })),
+    history: state.history,
+    latest,
+    steady: {
+      steps: steadyLog.length,
+      medianMs,
+      minMs: Math.min(...(steadyMs.length ? steadyMs : [medianMs])),
+      maxMs: Math.max(...(steadyMs.length ? steadyMs : [medianMs])),
+      tokensPerSecond,
+    },
+    flopsPerToken: flops,
+    matmulFlops: bestMatmul,
+    matmulCalibrations: { start: matmulFlops, end: matmulEnd },
+    peak,
     mfu: { vsMatmul: mfu(tokensPerSecond, bestMatmul), vsPeak: peak ? mfu(tokensPerSecond, peak.flops) : null },
     memoryPerRank: model.memory(),
     bytesPerStep: { ring: ringBytes, allReduce: allReduceBytes },
-    readBacksPerStep: readBacks, submitsPerStep: submits,
+    readBacksPerStep: readBacks,
+    submitsPerStep: submits,
     loss: { train: lastTrain, validation: lastVal },
     adapter: gpu.adapter.description,
   };

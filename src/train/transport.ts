@@ -4,7 +4,11 @@ import { openGpu, type AdapterChoice, type Gpu } from '../kernels/index.ts';
 import { createSharedTransport, openIsolatedTransport, type RingTransport, type TransportMode } from '../ring/index.ts';
 
 /** Opens the transport the run asks for (shared: one device; isolated: one per rank). */
-export async function openTransport(mode: TransportMode, ranks: number, adapter: AdapterChoice): Promise<{ transport: RingTransport; gpu: Gpu; close(): void }> {
+export async function openTransport(
+  mode: TransportMode,
+  ranks: number,
+  adapter: AdapterChoice,
+): Promise<{ transport: RingTransport; gpu: Gpu; close(): void }> {
   if (mode === 'isolated') {
     const transport = await openIsolatedTransport(ranks, { adapter });
     return { transport, gpu: transport.gpu(0), close: () => transport.destroy() };
@@ -12,4 +16,3 @@ export async function openTransport(mode: TransportMode, ranks: number, adapter:
   const gpu = await openGpu(adapter);
   return { transport: createSharedTransport(gpu, ranks), gpu, close: () => gpu.destroy() };
 }
-

@@ -12,17 +12,26 @@ import { ADAPTER_COMMANDS, shouldRelay } from '../../src/bench/quiet-adapters.ts
 import { describeGpu } from '../support/gpu.ts';
 
 const bin = fileURLToPath(new URL('../../bin/bench.mjs', import.meta.url));
-const DAWN = 'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.\n';
+const DAWN =
+  'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.\n';
 
 function bench(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, XDG_RUNTIME_DIR: '/tmp' } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, XDG_RUNTIME_DIR: '/tmp' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('the Dawn line filter', () => {
   it("drops Dawn's warning lines and keeps everything else, partial lines included", () => {
-    expect(dropDawnInfo(`vulkan: llvmpipe\n${DAWN}${DAWN}Error: device lost\nprogress 40%`)).toBe('vulkan: llvmpipe\nError: device lost\nprogress 40%');
-    expect(dropDawnInfo('bench: --reps must be an integer >= 1 [RING_FLAG]\n')).toBe('bench: --reps must be an integer >= 1 [RING_FLAG]\n');
+    expect(dropDawnInfo(`vulkan: llvmpipe\n${DAWN}${DAWN}Error: device lost\nprogress 40%`)).toBe(
+      'vulkan: llvmpipe\nError: device lost\nprogress 40%',
+    );
+    expect(dropDawnInfo('bench: --reps must be an integer >= 1 [RING_FLAG]\n')).toBe(
+      'bench: --reps must be an integer >= 1 [RING_FLAG]\n',
+    );
   });
 
   it('filters a relaying stream (as vitest relays its workers), strings and bytes alike', () => {
@@ -68,7 +77,8 @@ describeGpu('bench adapters', (gpu) => {
     expect(`${quiet.stdout}${quiet.stderr}`).not.toMatch(/Warning: maxDynamic/);
     expect(quiet.stderr).toBe(dropDawnInfo(verbose.stderr));
     // lavapipe reports ~10^6 dynamic buffers, which Dawn clamps to 16 and announces.
-    if (isCpuAdapter(gpu().adapter)) expect(verbose.stderr).toMatch(/^Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced/m);
+    if (isCpuAdapter(gpu().adapter))
+      expect(verbose.stderr).toMatch(/^Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced/m);
   });
 
   it('still reports a usage error on stderr with its exit code through the relay', () => {

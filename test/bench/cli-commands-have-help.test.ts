@@ -20,11 +20,14 @@ describe('bench CLI', () => {
     for (const c of commands) expect(r.stdout).toContain(c.command.split(' ')[0]);
   });
 
-  it.each(commands.map((c) => c.command.split(' ')[0] ?? c.command))('%s --help exits 0 and documents --json', (name) => {
-    const r = bench([name, '--help']);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain('--json');
-  });
+  it.each(commands.map((c) => c.command.split(' ')[0] ?? c.command))(
+    '%s --help exits 0 and documents --json',
+    (name) => {
+      const r = bench([name, '--help']);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('--json');
+    },
+  );
 
   it('exits 2 naming an unknown command', () => {
     const r = bench(['no-such-command']);

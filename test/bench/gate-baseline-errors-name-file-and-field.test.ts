@@ -32,11 +32,49 @@ describe('gate baselines', () => {
   });
 
   it.each([
-    ['a missing file', () => join(dir, 'absent.json'), /absent\.json: baseline file not found; create it with bench gate --write-baseline/, 'GATE_BASELINE_MISSING'],
+    [
+      'a missing file',
+      () => join(dir, 'absent.json'),
+      /absent\.json: baseline file not found; create it with bench gate --write-baseline/,
+      'GATE_BASELINE_MISSING',
+    ],
     ['invalid JSON', () => file('bad.json', '{"schema": '), /bad\.json: not valid JSON/, 'GATE_BASELINE_JSON'],
-    ['a wrong schema', () => file('schema.json', committedWith((b) => (b.schema = 'wattring.bench.kernels.baseline/1'))), /schema\.json: field schema: .*wattring\.bench\.gate\.baseline\/1/, 'GATE_BASELINE_SCHEMA'],
-    ['a field of the wrong type', () => file('type.json', committedWith((b) => { const m = b.metrics[3]; if (m) m.value = 'fast'; })), /type\.json: field metrics\[3\]\.value: .*number/, 'GATE_BASELINE_SCHEMA'],
-    ['a threshold missing', () => file('thr.json', committedWith((b) => { const m = b.metrics[0]; if (m) delete m.threshold; })), /thr\.json: field metrics\[0\]\.threshold/, 'GATE_BASELINE_SCHEMA'],
+    [
+      'a wrong schema',
+      () =>
+        file(
+          'schema.json',
+          committedWith((b) => (b.schema = 'wattring.bench.kernels.baseline/1')),
+        ),
+      /schema\.json: field schema: .*wattring\.bench\.gate\.baseline\/1/,
+      'GATE_BASELINE_SCHEMA',
+    ],
+    [
+      'a field of the wrong type',
+      () =>
+        file(
+          'type.json',
+          committedWith((b) => {
+            const m = b.metrics[3];
+            if (m) m.value = 'fast';
+          }),
+        ),
+      /type\.json: field metrics\[3\]\.value: .*number/,
+      'GATE_BASELINE_SCHEMA',
+    ],
+    [
+      'a threshold missing',
+      () =>
+        file(
+          'thr.json',
+          committedWith((b) => {
+            const m = b.metrics[0];
+            if (m) delete m.threshold;
+          }),
+        ),
+      /thr\.json: field metrics\[0\]\.threshold/,
+      'GATE_BASELINE_SCHEMA',
+    ],
   ])('%s is refused naming the file and the field', (_what, make, message, code) => {
     const path = make();
     expect(() => readGateBaseline(path)).toThrow(message);
@@ -48,8 +86,17 @@ describe('gate baselines', () => {
   });
 
   it('bench gate exits 2 with the message before opening any adapter', () => {
-    const bad = file('cli.json', committedWith((b) => { const m = b.metrics[1]; if (m) m.better = 'faster'; }));
-    const r = spawnSync(process.execPath, [bin, 'gate', '--baseline', bad], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    const bad = file(
+      'cli.json',
+      committedWith((b) => {
+        const m = b.metrics[1];
+        if (m) m.better = 'faster';
+      }),
+    );
+    const r = spawnSync(process.execPath, [bin, 'gate', '--baseline', bad], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/cli\.json: field metrics\[1\]\.better: .*\[GATE_BASELINE_SCHEMA\]/);
   }, 60_000);

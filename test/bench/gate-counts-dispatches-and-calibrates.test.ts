@@ -33,28 +33,32 @@ describeGpu('gate instruments', (gpu) => {
     }
   }, 60_000);
 
-  it.runIf(process.platform === 'linux')('counts the adapter threads’ CPU time, not the JavaScript thread’s', async () => {
-    const clock = adapterCpuClock();
-    // A CPU adapter's device always brings its worker threads; a GPU driver may add none.
-    if (isCpuAdapter(gpu().adapter)) expect(clock).not.toBeNull();
-    if (!clock) return;
-    // 300 ms of busy work on this (the calling) thread: not adapter work.
-    const c0 = clock();
-    const t0 = performance.now();
-    let x = 0;
-    while (performance.now() - t0 < 300) x += Math.sqrt(x + 1);
-    expect(x).toBeGreaterThan(0);
-    expect(clock() - c0).toBeLessThan(0.1);
-    if (!isCpuAdapter(gpu().adapter)) return;
-    // The calibration kernel's work lands on the adapter's threads: it advances the clock, and the
-    // paired timing reports it for both tasks (here the same kernel twice, so a ratio near 1).
-    const noop = async (): Promise<void> => {};
-    const paired = await pairedWithGpuCalibration(gpu(), 'nothing', noop, 2, clock);
-    expect(paired.cpu).toBeDefined();
-    expect(paired.cpu?.calibrationSeconds ?? 0).toBeGreaterThan(0);
-    const cal = await measureCalibration(gpu(), 3);
-    const w0 = clock();
-    await pairedWithGpuCalibration(gpu(), 'nothing', noop, 1, clock);
-    expect(clock() - w0).toBeGreaterThan(0.5 * Math.min(cal.gpuSeconds, paired.cpu?.calibrationSeconds ?? 1));
-  }, 60_000);
+  it.runIf(process.platform === 'linux')(
+    'counts the adapter threads’ CPU time, not the JavaScript thread’s',
+    async () => {
+      const clock = adapterCpuClock();
+      // A CPU adapter's device always brings its worker threads; a GPU driver may add none.
+      if (isCpuAdapter(gpu().adapter)) expect(clock).not.toBeNull();
+      if (!clock) return;
+      // 300 ms of busy work on this (the calling) thread: not adapter work.
+      const c0 = clock();
+      const t0 = performance.now();
+      let x = 0;
+      while (performance.now() - t0 < 300) x += Math.sqrt(x + 1);
+      expect(x).toBeGreaterThan(0);
+      expect(clock() - c0).toBeLessThan(0.1);
+      if (!isCpuAdapter(gpu().adapter)) return;
+      // The calibration kernel's work lands on the adapter's threads: it advances the clock, and the
+      // paired timing reports it for both tasks (here the same kernel twice, so a ratio near 1).
+      const noop = async (): Promise<void> => {};
+      const paired = await pairedWithGpuCalibration(gpu(), 'nothing', noop, 2, clock);
+      expect(paired.cpu).toBeDefined();
+      expect(paired.cpu?.calibrationSeconds ?? 0).toBeGreaterThan(0);
+      const cal = await measureCalibration(gpu(), 3);
+      const w0 = clock();
+      await pairedWithGpuCalibration(gpu(), 'nothing', noop, 1, clock);
+      expect(clock() - w0).toBeGreaterThan(0.5 * Math.min(cal.gpuSeconds, paired.cpu?.calibrationSeconds ?? 1));
+    },
+    60_000,
+  );
 });

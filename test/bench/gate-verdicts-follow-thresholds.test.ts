@@ -8,7 +8,18 @@ import { failureLines } from '../../src/bench/gate/report.ts';
 
 function base(m: Measurement, samples: number[]): BaselineMetric {
   const t = thresholdFor(m, samples);
-  return { id: m.id, stage: m.stage, kind: m.kind, unit: m.unit, better: m.better, value: t.value, threshold: t.threshold, spread: t.spread, gated: t.gated, samples };
+  return {
+    id: m.id,
+    stage: m.stage,
+    kind: m.kind,
+    unit: m.unit,
+    better: m.better,
+    value: t.value,
+    threshold: t.threshold,
+    spread: t.spread,
+    gated: t.gated,
+    samples,
+  };
 }
 
 const requests = metric('ingest', 'requests per 1000 rows', 'count', 'lower', 'requests/1000 rows', 0.216);
@@ -18,14 +29,23 @@ const dispatches = metric('kernels', 'matmul 512x512x512.dispatches', 'count', '
 
 function baseline(cls = 'llvmpipe'): GateBaseline {
   return {
-    schema: 'wattring.bench.gate.baseline/1', createdAt: '2026-12-02T00:00:00Z',
-    machine: { hostname: 'h', cpu: 'c', cores: 2, node: 'v20', platform: 'linux-x64' }, adapter: { description: `${cls}: test`, class: cls }, runs: 5,
-    metrics: [base(requests, [0.216, 0.216, 0.216, 0.216, 0.216]), base(loss, [0.95337, 0.95337, 0.95337, 0.95337, 0.95337]), base(speed, [0.3, 0.28, 0.31, 0.29, 0.3]), base(dispatches, [2, 2, 2, 2, 2])],
+    schema: 'wattring.bench.gate.baseline/1',
+    createdAt: '2026-12-02T00:00:00Z',
+    machine: { hostname: 'h', cpu: 'c', cores: 2, node: 'v20', platform: 'linux-x64' },
+    adapter: { description: `${cls}: test`, class: cls },
+    runs: 5,
+    metrics: [
+      base(requests, [0.216, 0.216, 0.216, 0.216, 0.216]),
+      base(loss, [0.95337, 0.95337, 0.95337, 0.95337, 0.95337]),
+      base(speed, [0.3, 0.28, 0.31, 0.29, 0.3]),
+      base(dispatches, [2, 2, 2, 2, 2]),
+    ],
   };
 }
 const all = new Set(['ingest', 'features', 'kernels', 'train', 'forecast']);
 const ctx = { adapterClass: 'llvmpipe', stageErrors: new Map<string, string>(), stages: all };
-const kinds = (b: GateBaseline, run: Measurement[], c = ctx): string[] => compare(b, run, c).map((v) => `${v.id}=${v.kind}`);
+const kinds = (b: GateBaseline, run: Measurement[], c = ctx): string[] =>
+  compare(b, run, c).map((v) => `${v.id}=${v.kind}`);
 const at = (m: Measurement, value: number): Measurement => ({ ...m, value });
 
 describe('gate thresholds and verdicts', () => {
@@ -44,29 +64,66 @@ describe('gate thresholds and verdicts', () => {
   });
 
   it('passes unchanged values and a timing within its threshold', () => {
-    expect(kinds(baseline(), [requests, loss, at(speed, 0.3 * 0.75), dispatches])).toEqual(['ingest.requests per 1000 rows=pass', 'train.train loss after 8 steps=pass', 'kernels.matmul 512x512x512.speed=pass', 'kernels.matmul 512x512x512.dispatches=pass']);
+    expect(kinds(baseline(), [requests, loss, at(speed, 0.3 * 0.75), dispatches])).toEqual([
+      'ingest.requests per 1000 rows=pass',
+      'train.train loss after 8 steps=pass',
+      'kernels.matmul 512x512x512.speed=pass',
+      'kernels.matmul 512x512x512.dispatches=pass',
+    ]);
   });
 
   it('fails doubled requests, a changed loss, one more dispatch and a halved timing, naming baseline, measurement and threshold', () => {
-    const verdicts = compare(baseline(), [at(requests, 0.432), at(loss, 0.96), at(speed, 0.15), at(dispatches, 3)], ctx);
+    const verdicts = compare(
+      baseline(),
+      [at(requests, 0.432), at(loss, 0.96), at(speed, 0.15), at(dispatches, 3)],
+      ctx,
+    );
     expect(verdicts.map((v) => v.kind)).toEqual(['regressed', 'regressed', 'regressed', 'regressed']);
-    expect(failureLines(verdicts)[2]).toBe('regressed: kernels.matmul 512x512x512.speed: measured 0.15 ratio, baseline 0.3, threshold ≥ 0.21 (abs 0, rel 0.3)');
+    expect(failureLines(verdicts)[2]).toBe(
+      'regressed: kernels.matmul 512x512x512.speed: measured 0.15 ratio, baseline 0.3, threshold ≥ 0.21 (abs 0, rel 0.3)',
+    );
   });
 
   it('reports a metric the run did not measure as missing, with the stage error', () => {
-    const verdicts = compare(baseline(), [requests, speed, dispatches], { ...ctx, stageErrors: new Map([['train', 'bench train exited 1']]) });
-    expect(failureLines(verdicts)).toEqual(['missing: train.train loss after 8 steps: in the baseline (0.95337 MSE) but not measured: bench train exited 1']);
+    const verdicts = compare(baseline(), [requests, speed, dispatches], {
+      ...ctx,
+      stageErrors: new Map([['train', 'bench train exited 1']]),
+    });
+    expect(failureLines(verdicts)).toEqual([
+      'missing: train.train loss after 8 steps: in the baseline (0.95337 MSE) but not measured: bench train exited 1',
+    ]);
   });
 
   it('skips timings and kernel counts against another adapter class, but gates quality within 5 %', () => {
     const other = { ...ctx, adapterClass: 'NVIDIA H200' };
-    expect(kinds(baseline(), [requests, at(loss, 0.95337 * (1 + CROSS_ADAPTER_QUALITY_REL / 2)), at(speed, 0.01), at(dispatches, 1)], other)).toEqual(['ingest.requests per 1000 rows=pass', 'train.train loss after 8 steps=pass', 'kernels.matmul 512x512x512.speed=skipped', 'kernels.matmul 512x512x512.dispatches=skipped']);
-    expect(kinds(baseline(), [requests, at(loss, 0.95337 * 1.1), speed, dispatches], other)[1]).toBe('train.train loss after 8 steps=regressed');
+    expect(
+      kinds(
+        baseline(),
+        [requests, at(loss, 0.95337 * (1 + CROSS_ADAPTER_QUALITY_REL / 2)), at(speed, 0.01), at(dispatches, 1)],
+        other,
+      ),
+    ).toEqual([
+      'ingest.requests per 1000 rows=pass',
+      'train.train loss after 8 steps=pass',
+      'kernels.matmul 512x512x512.speed=skipped',
+      'kernels.matmul 512x512x512.dispatches=skipped',
+    ]);
+    expect(kinds(baseline(), [requests, at(loss, 0.95337 * 1.1), speed, dispatches], other)[1]).toBe(
+      'train.train loss after 8 steps=regressed',
+    );
   });
 
   it('lists stages left out by --stages as skipped, and new metrics as new', () => {
     const extra = metric('forecast', 'test MAPE', 'quality', 'exact', '%', 8.2);
-    expect(kinds(baseline(), [speed, dispatches, extra], { ...ctx, stages: new Set(['kernels', 'forecast']) })).toEqual(['ingest.requests per 1000 rows=skipped', 'train.train loss after 8 steps=skipped', 'kernels.matmul 512x512x512.speed=pass', 'kernels.matmul 512x512x512.dispatches=pass', 'forecast.test MAPE=new']);
+    expect(kinds(baseline(), [speed, dispatches, extra], { ...ctx, stages: new Set(['kernels', 'forecast']) })).toEqual(
+      [
+        'ingest.requests per 1000 rows=skipped',
+        'train.train loss after 8 steps=skipped',
+        'kernels.matmul 512x512x512.speed=pass',
+        'kernels.matmul 512x512x512.dispatches=pass',
+        'forecast.test MAPE=new',
+      ],
+    );
   });
 
   it('reports, but does not fail, a timing whose baseline runs spread too widely to gate', () => {

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { baselineFrom, compareWithBaseline, readBaseline } from '../../src/bench/kernels/baseline.ts';
-import { calibrationOf, toResult, UNITS, withRemeasured, type KernelReport, type NamedOutcome } from '../../src/bench/kernels/report.ts';
+import {
+  calibrationOf,
+  toResult,
+  UNITS,
+  withRemeasured,
+  type KernelReport,
+  type NamedOutcome,
+} from '../../src/bench/kernels/report.ts';
 import { describeGpu } from '../support/gpu.ts';
 
 function measured(kernel: string, shape: string, flops: number, bytes: number, seconds: number[]): NamedOutcome {
@@ -15,7 +22,15 @@ function measured(kernel: string, shape: string, flops: number, bytes: number, s
     kernel,
     shape,
     quick: true,
-    outcome: { kind: 'measured', flops, bytes, allocatedBytes: 1024, timings: { method: 'wall', seconds, cpuSecondsPerRun: 0 }, maxAbsError: 1e-6, withinTolerance: true },
+    outcome: {
+      kind: 'measured',
+      flops,
+      bytes,
+      allocatedBytes: 1024,
+      timings: { method: 'wall', seconds, cpuSecondsPerRun: 0 },
+      maxAbsError: 1e-6,
+      withinTolerance: true,
+    },
   };
 }
 
@@ -24,7 +39,16 @@ function report(outcomes: NamedOutcome[]): KernelReport {
   return {
     schema: 'wattring.bench.kernels/1',
     createdAt: '2026-11-25T00:00:00.000Z',
-    adapter: { vendor: 'v', architecture: 'a', device: 'd', description: 'test adapter', features: [], limits: {}, subgroupSizes: [], backend: 'vulkan' },
+    adapter: {
+      vendor: 'v',
+      architecture: 'a',
+      device: 'd',
+      description: 'test adapter',
+      features: [],
+      limits: {},
+      subgroupSizes: [],
+      backend: 'vulkan',
+    },
     calibration,
     units: UNITS,
     results: outcomes.map((o) => toResult(o, calibration)),
@@ -71,10 +95,16 @@ describe('kernel report', () => {
     const first = report([measured('matmul', 'm', 4e9, 0, [4]), measured('gelu-fwd', 'n', 0, 2e9, [1])]);
     expect(first.results[1]?.kind === 'measured' && first.results[1].ratioBest).toBe(2);
     // Re-measured with its round's matmul: both 4× faster, so gelu's ratio is still 2.0 (not 8.0).
-    const again = withRemeasured(first, [measured('matmul', 'm', 4e9, 0, [1]), measured('gelu-fwd', 'n', 0, 2e9, [0.25])]);
+    const again = withRemeasured(first, [
+      measured('matmul', 'm', 4e9, 0, [1]),
+      measured('gelu-fwd', 'n', 0, 2e9, [0.25]),
+    ]);
     expect(again.results[1]?.kind === 'measured' && again.results[1].ratioBest).toBe(2);
     // Only a faster kernel at the same calibration raises its ratio (the better round is kept).
-    const faster = withRemeasured(first, [measured('matmul', 'm', 4e9, 0, [4]), measured('gelu-fwd', 'n', 0, 2e9, [0.5])]);
+    const faster = withRemeasured(first, [
+      measured('matmul', 'm', 4e9, 0, [4]),
+      measured('gelu-fwd', 'n', 0, 2e9, [0.5]),
+    ]);
     expect(faster.results[1]?.kind === 'measured' && faster.results[1].ratioBest).toBe(4);
     // Without a matmul in the round, the report's calibration stays the yardstick.
     const alone = withRemeasured(first, [measured('gelu-fwd', 'n', 0, 2e9, [0.5])]);
@@ -84,7 +114,16 @@ describe('kernel report', () => {
   it('names the file and field of a bad baseline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wattring-baseline-'));
     const file = join(dir, 'b.json');
-    writeFileSync(file, JSON.stringify({ schema: 'wattring.bench.kernels.baseline/1', createdAt: '', adapter: '', calibration: '', results: [{ kernel: 'k', shape: 's', ratio: -1 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schema: 'wattring.bench.kernels.baseline/1',
+        createdAt: '',
+        adapter: '',
+        calibration: '',
+        results: [{ kernel: 'k', shape: 's', ratio: -1 }],
+      }),
+    );
     expect(() => readBaseline(file)).toThrow(/--baseline .*b\.json: results\[0\]\.ratio/);
     expect(() => readBaseline(join(dir, 'missing.json'))).toThrow(/--baseline .*missing\.json: cannot read JSON/);
   });
@@ -96,8 +135,22 @@ describeGpu('bench kernels end to end', () => {
   it('writes a baseline, passes against it, and exits 1 against a faster one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wattring-bench-kernels-'));
     const file = join(dir, 'baseline.json');
-    const args = ['kernels', '--filter', '127x129x31', '--repeat', '3', '--min-seconds', '0', '--warmup', '1', '--json'];
-    const first = spawnSync(process.execPath, [bin, ...args, '--write-baseline', file], { encoding: 'utf8', timeout: 110_000 });
+    const args = [
+      'kernels',
+      '--filter',
+      '127x129x31',
+      '--repeat',
+      '3',
+      '--min-seconds',
+      '0',
+      '--warmup',
+      '1',
+      '--json',
+    ];
+    const first = spawnSync(process.execPath, [bin, ...args, '--write-baseline', file], {
+      encoding: 'utf8',
+      timeout: 110_000,
+    });
     expect(first.status, first.stderr).toBe(0);
     const out: KernelReport = JSON.parse(first.stdout);
     const result = out.results[0];
@@ -111,7 +164,10 @@ describeGpu('bench kernels end to end', () => {
     const baseline = JSON.parse(readFileSync(file, 'utf8'));
     baseline.results[0].ratio *= 10;
     writeFileSync(file, JSON.stringify(baseline));
-    const second = spawnSync(process.execPath, [bin, ...args, '--baseline', file], { encoding: 'utf8', timeout: 110_000 });
+    const second = spawnSync(process.execPath, [bin, ...args, '--baseline', file], {
+      encoding: 'utf8',
+      timeout: 110_000,
+    });
     expect(second.status, second.stderr).toBe(1);
     expect(second.stderr).toContain('REGRESSED matmul 127x129x31');
   });

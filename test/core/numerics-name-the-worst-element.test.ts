@@ -19,7 +19,9 @@ describe('allClose', () => {
     expect(r.withinTolerance).toBe(false);
     expect(r.worst).toMatchObject({ index: 1, actual: 2e-5, expected: 0 });
     expect(r.worstToleranceRatio).toBeCloseTo(2, 9); // 2e-5 / 1e-5, to 1e-9
-    expect(describeWorst(r, 'o')).toMatch(/^o\[1\] = 0\.00002, expected 0: \|error\| is 2\.00× its bound 0\.0000100 \(atol 0\.00001, rtol 0\.0001;/);
+    expect(describeWorst(r, 'o')).toMatch(
+      /^o\[1\] = 0\.00002, expected 0: \|error\| is 2\.00× its bound 0\.0000100 \(atol 0\.00001, rtol 0\.0001;/,
+    );
   });
 
   it('counts NaN and a missing element as outside every tolerance', () => {
@@ -38,12 +40,17 @@ describe('allClose', () => {
 
   it('compares exactly with a zero tolerance', () => {
     expect(allClose([1, 2], [1, 2], { atol: 0, rtol: 0 }).withinTolerance).toBe(true);
-    expect(allClose([1, 2 + 2 ** -51], [1, 2], { atol: 0, rtol: 0 }).worstToleranceRatio).toBe(Number.POSITIVE_INFINITY);
+    expect(allClose([1, 2 + 2 ** -51], [1, 2], { atol: 0, rtol: 0 }).worstToleranceRatio).toBe(
+      Number.POSITIVE_INFINITY,
+    );
   });
 
   it('accumulates row by row to the same report', () => {
     const acc = new CloseAccumulator(FP32_TOLERANCE);
-    [[1, 1], [3e-5, 0]].forEach(([a, e]) => acc.add(a ?? 0, e ?? 0));
+    [
+      [1, 1],
+      [3e-5, 0],
+    ].forEach(([a, e]) => acc.add(a ?? 0, e ?? 0));
     expect(acc.report()).toEqual(allClose([1, 3e-5], [1, 0], FP32_TOLERANCE));
   });
 });

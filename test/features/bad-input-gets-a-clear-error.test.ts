@@ -13,14 +13,21 @@ const tmp = tempDir('bad');
 afterAll(() => tmp.cleanup());
 
 function build(input: string, splits = SPLITS): () => unknown {
-  return () => buildFeatureStore({ input, output: join(tmp.dir, `out-${Math.random().toString(36).slice(2)}`), splits, window: WINDOW });
+  return () =>
+    buildFeatureStore({
+      input,
+      output: join(tmp.dir, `out-${Math.random().toString(36).slice(2)}`),
+      splits,
+      window: WINDOW,
+    });
 }
 
 function thrown(fn: () => unknown): { code: string; message: string; exitCode: number } {
   try {
     fn();
   } catch (e) {
-    if (e instanceof RawInputError || e instanceof SplitError) return { code: e.code, message: e.message, exitCode: e.exitCode };
+    if (e instanceof RawInputError || e instanceof SplitError)
+      return { code: e.code, message: e.message, exitCode: e.exitCode };
     throw e;
   }
   throw new Error('expected an error');
@@ -30,10 +37,20 @@ function thrown(fn: () => unknown): { code: string; message: string; exitCode: n
 function fileWith(name: string, replace: Record<string, Data>, meta: Record<string, string> = {}): string {
   const dir = writeWorld(tmp.dir, name);
   const good = rawTable(
-    { periodMs: Float64Array.of(hourOf('2023-04-30T00') * HOUR_MS), respondent: Int32Array.of(0), series: Int32Array.of(0), value: Float64Array.of(1), respondents: ['PACW'], seriesCodes: ['TI'] },
+    {
+      periodMs: Float64Array.of(hourOf('2023-04-30T00') * HOUR_MS),
+      respondent: Int32Array.of(0),
+      series: Int32Array.of(0),
+      value: Float64Array.of(1),
+      respondents: ['PACW'],
+      seriesCodes: ['TI'],
+    },
     { route: 'region-data' },
   );
-  const columns: [string, Data][] = good.schema.fields.map((f) => [f.name, replace[f.name] ?? good.getChild(f.name)?.data[0] ?? fail()]);
+  const columns: [string, Data][] = good.schema.fields.map((f) => [
+    f.name,
+    replace[f.name] ?? good.getChild(f.name)?.data[0] ?? fail(),
+  ]);
   const metadata = rawMetadata({ route: 'region-data' });
   for (const [k, v] of Object.entries(meta)) metadata.set(k, v);
   writeTable(join(dir, 'region-data', 'odd.arrow'), tableOf(columns, metadata));
@@ -68,24 +85,47 @@ describe('schema', () => {
   });
 
   it('a period in seconds instead of milliseconds names the column', () => {
-    const seconds = makeData({ type: new TimestampMillisecond('America/Chicago'), length: 1, nullCount: 0, data: BigInt64Array.of(0n) });
-    expect(thrown(build(fileWith('zone', { period: seconds }))).message).toMatch(/odd\.arrow: column "period" .*expected Timestamp<MILLISECOND, UTC>/);
+    const seconds = makeData({
+      type: new TimestampMillisecond('America/Chicago'),
+      length: 1,
+      nullCount: 0,
+      data: BigInt64Array.of(0n),
+    });
+    expect(thrown(build(fileWith('zone', { period: seconds }))).message).toMatch(
+      /odd\.arrow: column "period" .*expected Timestamp<MILLISECOND, UTC>/,
+    );
   });
 
   it('a missing column names the file and the column', () => {
     const dir = writeWorld(tmp.dir, 'no-units');
-    const t = rawTable({ periodMs: Float64Array.of(0), respondent: Int32Array.of(0), series: Int32Array.of(0), value: Float64Array.of(1), respondents: ['PACW'], seriesCodes: ['D'] }, { route: 'region-data' });
-    const cols: [string, Data][] = t.schema.fields.filter((f) => f.name !== 'units').map((f) => [f.name, t.getChild(f.name)?.data[0] ?? fail()]);
+    const t = rawTable(
+      {
+        periodMs: Float64Array.of(0),
+        respondent: Int32Array.of(0),
+        series: Int32Array.of(0),
+        value: Float64Array.of(1),
+        respondents: ['PACW'],
+        seriesCodes: ['D'],
+      },
+      { route: 'region-data' },
+    );
+    const cols: [string, Data][] = t.schema.fields
+      .filter((f) => f.name !== 'units')
+      .map((f) => [f.name, t.getChild(f.name)?.data[0] ?? fail()]);
     writeTable(join(dir, 'x.arrow'), tableOf(cols, rawMetadata({ route: 'region-data' })));
     expect(thrown(build(dir)).message).toMatch(/x\.arrow: column "units" is missing/);
   });
 
   it('a file without the route metadata is refused (fuel NG and region NG would mix)', () => {
-    expect(thrown(build(fileWith('no-route', {}, { 'wattring.route': '' }))).message).toMatch(/odd\.arrow: schema metadata wattring\.route/);
+    expect(thrown(build(fileWith('no-route', {}, { 'wattring.route': '' }))).message).toMatch(
+      /odd\.arrow: schema metadata wattring\.route/,
+    );
   });
 
   it('a file from another schema version is refused', () => {
-    expect(thrown(build(fileWith('v2', {}, { 'wattring.schema': 'raw/2' }))).message).toMatch(/odd\.arrow: schema metadata wattring\.schema is "raw\/2"/);
+    expect(thrown(build(fileWith('v2', {}, { 'wattring.schema': 'raw/2' }))).message).toMatch(
+      /odd\.arrow: schema metadata wattring\.schema is "raw\/2"/,
+    );
   });
 
   it('mixed sources (simulated and real data in one folder) are refused, naming both files', () => {
@@ -96,9 +136,21 @@ describe('schema', () => {
 
   it('a value that is not on the hour names the file and row', () => {
     const dir = writeWorld(tmp.dir, 'half-hour');
-    const t = rawTable({ periodMs: Float64Array.of(hourOf('2023-04-30T00') * HOUR_MS + 1_800_000), respondent: Int32Array.of(0), series: Int32Array.of(0), value: Float64Array.of(1), respondents: ['PACW'], seriesCodes: ['TI'] }, { route: 'region-data' });
+    const t = rawTable(
+      {
+        periodMs: Float64Array.of(hourOf('2023-04-30T00') * HOUR_MS + 1_800_000),
+        respondent: Int32Array.of(0),
+        series: Int32Array.of(0),
+        value: Float64Array.of(1),
+        respondents: ['PACW'],
+        seriesCodes: ['TI'],
+      },
+      { route: 'region-data' },
+    );
     writeTable(join(dir, 'half.arrow'), t);
-    expect(thrown(build(dir)).message).toMatch(/half\.arrow: period\[0\] = 2023-04-30T00:30:00.000Z is not on the hour/);
+    expect(thrown(build(dir)).message).toMatch(
+      /half\.arrow: period\[0\] = 2023-04-30T00:30:00.000Z is not on the hour/,
+    );
   });
 });
 
@@ -115,10 +167,16 @@ describe('content', () => {
 
   it('the same row in two files is named with its period, respondent and series', () => {
     const dir = writeWorld(tmp.dir, 'dup');
-    writeWorld(tmp.dir, 'dup/again', { firstHour: hourOf('2023-03-01T01'), lastHour: hourOf('2023-03-01T02'), respondents: ['PACW'] });
+    writeWorld(tmp.dir, 'dup/again', {
+      firstHour: hourOf('2023-03-01T01'),
+      lastHour: hourOf('2023-03-01T02'),
+      respondents: ['PACW'],
+    });
     const e = thrown(build(dir));
     expect(e.code).toBe('FEATURES_DUPLICATE_ROW');
-    expect(e.message).toMatch(/arrow: row \(period 2023-03-01T01, respondent PACW, series [a-z-]+:[A-Z]+\) also appears in .*\.arrow; rows must be unique/);
+    expect(e.message).toMatch(
+      /arrow: row \(period 2023-03-01T01, respondent PACW, series [a-z-]+:[A-Z]+\) also appears in .*\.arrow; rows must be unique/,
+    );
     expect(e.message).toContain('again/fuel-type-data/2023-03-01T01_2023-03-01T02.arrow');
     expect(e.message).toContain('2023-02-20T01_2023-03-02T00.arrow');
   });
@@ -134,7 +192,9 @@ describe('content', () => {
 
 describe('--split', () => {
   it('parses three chronological date ranges into hour-ending bounds', () => {
-    const [train, validation, test] = parseSplits('2019-01-01..2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31');
+    const [train, validation, test] = parseSplits(
+      '2019-01-01..2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31',
+    );
     expect(train?.firstHour).toBe(hourOf('2019-01-01T01'));
     expect(train?.lastHour).toBe(hourOf('2024-01-01T00'));
     expect(validation?.firstHour).toBe(hourOf('2024-01-01T01'));
@@ -142,12 +202,32 @@ describe('--split', () => {
   });
 
   it.each([
-    ['2019-01-01..2023-12-31,2023-06-01..2024-06-30,2024-07-01..2024-12-31', 'FEATURES_SPLIT_OVERLAP', /validation \(2023-06-01\.\.2024-06-30\) overlaps train/],
-    ['2019-01-01..2023-12-31,2024-07-01..2024-12-31,2024-01-01..2024-06-30', 'FEATURES_SPLIT_ORDER', /test \(2024-01-01\.\.2024-06-30\) starts before validation/],
-    ['2019-01-01..2018-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31', 'FEATURES_SPLIT_ORDER', /train range 2019-01-01\.\.2018-12-31 ends before it starts/],
+    [
+      '2019-01-01..2023-12-31,2023-06-01..2024-06-30,2024-07-01..2024-12-31',
+      'FEATURES_SPLIT_OVERLAP',
+      /validation \(2023-06-01\.\.2024-06-30\) overlaps train/,
+    ],
+    [
+      '2019-01-01..2023-12-31,2024-07-01..2024-12-31,2024-01-01..2024-06-30',
+      'FEATURES_SPLIT_ORDER',
+      /test \(2024-01-01\.\.2024-06-30\) starts before validation/,
+    ],
+    [
+      '2019-01-01..2018-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31',
+      'FEATURES_SPLIT_ORDER',
+      /train range 2019-01-01\.\.2018-12-31 ends before it starts/,
+    ],
     ['2019-01-01..2023-12-31,2024-01-01..2024-06-30', 'FEATURES_SPLIT_SYNTAX', /expected 3 date ranges/],
-    ['2019-01-01..2023-02-30,2024-01-01..2024-06-30,2024-07-01..2024-12-31', 'FEATURES_SPLIT_SYNTAX', /train date "2023-02-30" is not a valid/],
-    ['2019-01-01-2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31', 'FEATURES_SPLIT_SYNTAX', /train range "2019-01-01-2023-12-31" must look like/],
+    [
+      '2019-01-01..2023-02-30,2024-01-01..2024-06-30,2024-07-01..2024-12-31',
+      'FEATURES_SPLIT_SYNTAX',
+      /train date "2023-02-30" is not a valid/,
+    ],
+    [
+      '2019-01-01-2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31',
+      'FEATURES_SPLIT_SYNTAX',
+      /train range "2019-01-01-2023-12-31" must look like/,
+    ],
   ])('%s → %s', (text, code, message) => {
     const e = thrown(() => parseSplits(text));
     expect(e.code).toBe(code);

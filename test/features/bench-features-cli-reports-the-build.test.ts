@@ -14,7 +14,10 @@ beforeAll(() => {
 });
 
 function bench(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/bench.mjs', 'features', ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, ['bin/bench.mjs', 'features', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -22,7 +25,17 @@ describe('bench features', () => {
   it('--help lists every flag', () => {
     const r = bench('--help');
     expect(r.code).toBe(0);
-    for (const flag of ['--in', '--out', '--split', '--seq-len', '--stride', '--horizon', '--short-gap-hours', '--fill', '--json']) {
+    for (const flag of [
+      '--in',
+      '--out',
+      '--split',
+      '--seq-len',
+      '--stride',
+      '--horizon',
+      '--short-gap-hours',
+      '--fill',
+      '--json',
+    ]) {
       expect(r.stdout).toContain(flag);
     }
   });
@@ -42,16 +55,27 @@ describe('bench features', () => {
       iterate: { copiedWindows: 0, arrayBufferBytesAllocated: expect.any(Number) },
     });
     // No window copied: ArrayBuffer bytes grow by less than one window (336 h × features × 4 B) over the pass.
-    const { iterate, features } = z.object({ iterate: z.object({ arrayBufferBytesAllocated: z.number() }), features: z.number() }).parse(json);
+    const { iterate, features } = z
+      .object({ iterate: z.object({ arrayBufferBytesAllocated: z.number() }), features: z.number() })
+      .parse(json);
     expect(iterate.arrayBufferBytesAllocated).toBeLessThan(336 * features * 4);
     expect(r.stderr).toMatch(/features: read \d+\/\d+ raw files/);
     expect(r.stderr).toMatch(/features: wrote /);
   });
 
   it('exits 2 with the flag and the fix named when splits overlap', () => {
-    const r = bench('--in', input, '--out', join(tmp.dir, 'x'), '--split', '2023-01-01..2023-02-28,2023-02-01..2023-03-31,2023-04-01..2023-04-30');
+    const r = bench(
+      '--in',
+      input,
+      '--out',
+      join(tmp.dir, 'x'),
+      '--split',
+      '2023-01-01..2023-02-28,2023-02-01..2023-03-31,2023-04-01..2023-04-30',
+    );
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/bench: --split: validation \(2023-02-01\.\.2023-03-31\) overlaps train .* \[FEATURES_SPLIT_OVERLAP\]/);
+    expect(r.stderr).toMatch(
+      /bench: --split: validation \(2023-02-01\.\.2023-03-31\) overlaps train .* \[FEATURES_SPLIT_OVERLAP\]/,
+    );
     expect(r.stdout).toBe('');
   });
 });

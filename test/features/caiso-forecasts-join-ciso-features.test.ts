@@ -7,7 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import {
-  buildFeatureStore, buildGrids, computeFeatures, DEFAULT_GAPS, featureSpecs, readRawFolder, type StoreMetadata,
+  buildFeatureStore,
+  buildGrids,
+  computeFeatures,
+  DEFAULT_GAPS,
+  featureSpecs,
+  readRawFolder,
+  type StoreMetadata,
 } from '../../src/features/index.ts';
 import { readManifest, readRawColumns, simulatedMissing } from '../../src/ingest/index.ts';
 import { tempDir } from './support/world.ts';
@@ -33,14 +39,43 @@ function caisoRows(dir: string): Map<string, number | null> {
   const out = new Map<string, number | null>();
   for (const entry of Object.values(readManifest(dir)?.windows ?? {})) {
     const cols = readRawColumns(tableFromIPC(readFileSync(join(dir, entry.file))));
-    for (let i = 0; i < cols.length; i++) out.set(`${cols.period(i)}|${cols.respondent(i)}|${cols.series(i)}`, cols.value(i));
+    for (let i = 0; i < cols.length; i++)
+      out.set(`${cols.period(i)}|${cols.respondent(i)}|${cols.series(i)}`, cols.value(i));
   }
   return out;
 }
 
 beforeAll(() => {
-  bench('extract', '--respondents', 'CISO,PACW', '--start', START, '--end', END, '--time-scale', '200', '--out', eia, '--json');
-  bench('extract', '--source', 'caiso', '--reports', 'SLD_FCST:DAM,SLD_REN_FCST:DAM', '--start', START, '--end', END, '--time-scale', '100', '--out', caiso, '--json');
+  bench(
+    'extract',
+    '--respondents',
+    'CISO,PACW',
+    '--start',
+    START,
+    '--end',
+    END,
+    '--time-scale',
+    '200',
+    '--out',
+    eia,
+    '--json',
+  );
+  bench(
+    'extract',
+    '--source',
+    'caiso',
+    '--reports',
+    'SLD_FCST:DAM,SLD_REN_FCST:DAM',
+    '--start',
+    START,
+    '--end',
+    END,
+    '--time-scale',
+    '100',
+    '--out',
+    caiso,
+    '--json',
+  );
 }, 240_000);
 
 describe('CAISO beside EIA', () => {
@@ -50,10 +85,13 @@ describe('CAISO beside EIA', () => {
     if (grid === undefined) throw new Error('no CISO grid');
     const specs = featureSpecs(['SUN'], { solar: true, wind: true });
     const f = computeFeatures(grid, specs, DEFAULT_GAPS);
-    const col = (name: string): Float64Array => f.columns[specs.findIndex((s) => s.name === name)] ?? new Float64Array();
+    const col = (name: string): Float64Array =>
+      f.columns[specs.findIndex((s) => s.name === name)] ?? new Float64Array();
     const rows = caisoRows(caiso);
     const missing = simulatedMissing(1, 'region-data', ['CISO'], ['DF'], '2023-01-01T00', '2023-04-01T00');
-    const missingHours = new Set([...missing.nulls, ...missing.absent].map((k) => Date.parse(`${k.period}:00:00Z`) / HOUR - grid.firstHour));
+    const missingHours = new Set(
+      [...missing.nulls, ...missing.absent].map((k) => Date.parse(`${k.period}:00:00Z`) / HOUR - grid.firstHour),
+    );
     expect(missingHours.size).toBeGreaterThan(0);
     let fromCaiso = 0;
     for (let t = 0; t < grid.hours; t++) {
@@ -78,11 +116,17 @@ describe('CAISO beside EIA', () => {
     const grid = buildGrids(raw).find((g) => g.code === 'CISO');
     if (grid === undefined) throw new Error('no CISO grid');
     const rows = caisoRows(caiso);
-    for (const [kind, series] of [['solar', grid.caiso?.solarDam], ['wind', grid.caiso?.windDam]] as const) {
+    for (const [kind, series] of [
+      ['solar', grid.caiso?.solarDam],
+      ['wind', grid.caiso?.windDam],
+    ] as const) {
       if (series == null) throw new Error(`no ${kind} series`);
       for (let t = 0; t < grid.hours; t += 7) {
         const periodMs = (grid.firstHour + t) * HOUR;
-        const want = ['NP15', 'SP15', 'ZP26'].reduce((a, hub) => a + (rows.get(`${periodMs}|${hub}|SLD_REN_FCST:DAM:${kind.toUpperCase()}`) ?? Number.NaN), 0);
+        const want = ['NP15', 'SP15', 'ZP26'].reduce(
+          (a, hub) => a + (rows.get(`${periodMs}|${hub}|SLD_REN_FCST:DAM:${kind.toUpperCase()}`) ?? Number.NaN),
+          0,
+        );
         expect(Math.abs((series[t] ?? Number.NaN) - want)).toBeLessThanOrEqual(1e-9);
       }
     }
@@ -90,9 +134,16 @@ describe('CAISO beside EIA', () => {
 
   it('builds a store with the renewables features (0 and flag 0 outside CISO) and per-hour df sources', () => {
     const out = join(tmp.dir, 'store');
-    const json = JSON.parse(bench('features', '--in', eia, '--in', caiso, '--out', out, '--split', SPLITS, '--seq-len', '336', '--json')) as { featureNames: string[]; respondents: string[] };
+    const json = JSON.parse(
+      bench('features', '--in', eia, '--in', caiso, '--out', out, '--split', SPLITS, '--seq-len', '336', '--json'),
+    ) as { featureNames: string[]; respondents: string[] };
     expect(json.respondents).toEqual(['CISO', 'PACW']);
-    expect(json.featureNames.slice(-4)).toEqual(['solar_forecast_dam', 'solar_forecast_dam_available', 'wind_forecast_dam', 'wind_forecast_dam_available']);
+    expect(json.featureNames.slice(-4)).toEqual([
+      'solar_forecast_dam',
+      'solar_forecast_dam_available',
+      'wind_forecast_dam',
+      'wind_forecast_dam_available',
+    ]);
     const meta = JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')) as StoreMetadata;
     const ciso = meta.respondents.find((r) => r.code === 'CISO');
     const pacw = meta.respondents.find((r) => r.code === 'PACW');
@@ -103,7 +154,12 @@ describe('CAISO beside EIA', () => {
     expect(meta.inputs.files.filter((f) => f.source === 'caiso-sim').every((f) => f.folder === caiso)).toBe(true);
     const pacwTable = tableFromIPC(readFileSync(join(out, 'respondents', 'PACW.arrow')));
     const cisoTable = tableFromIPC(readFileSync(join(out, 'respondents', 'CISO.arrow')));
-    for (const name of ['solar_forecast_dam', 'solar_forecast_dam_available', 'wind_forecast_dam', 'wind_forecast_dam_available']) {
+    for (const name of [
+      'solar_forecast_dam',
+      'solar_forecast_dam_available',
+      'wind_forecast_dam',
+      'wind_forecast_dam_available',
+    ]) {
       expect([...(pacwTable.getChild(name)?.toArray() ?? [])].every((v) => v === 0)).toBe(true);
     }
     expect([...(cisoTable.getChild('solar_forecast_dam_available')?.toArray() ?? [])].every((v) => v === 1)).toBe(true);
@@ -115,14 +171,35 @@ describe('CAISO beside EIA', () => {
   });
 
   it('gives the same features from one folder holding both as from two --in folders', () => {
-    const two = buildFeatureStore({ input: [eia, caiso], output: join(tmp.dir, 'two'), splits: SPLITS, window: { seqLen: 336 } }).store;
-    const one = buildFeatureStore({ input: rawRoot, output: join(tmp.dir, 'one'), splits: SPLITS, window: { seqLen: 336 } }).store;
+    const two = buildFeatureStore({
+      input: [eia, caiso],
+      output: join(tmp.dir, 'two'),
+      splits: SPLITS,
+      window: { seqLen: 336 },
+    }).store;
+    const one = buildFeatureStore({
+      input: rawRoot,
+      output: join(tmp.dir, 'one'),
+      splits: SPLITS,
+      window: { seqLen: 336 },
+    }).store;
     expect(one.featureNames).toEqual(two.featureNames);
-    one.respondents.forEach((r, i) => expect(Buffer.from(r.features.buffer, r.features.byteOffset, r.features.byteLength).equals(
-      Buffer.from(two.respondents[i]?.features.buffer ?? new ArrayBuffer(0), two.respondents[i]?.features.byteOffset, two.respondents[i]?.features.byteLength))).toBe(true));
+    one.respondents.forEach((r, i) =>
+      expect(
+        Buffer.from(r.features.buffer, r.features.byteOffset, r.features.byteLength).equals(
+          Buffer.from(
+            two.respondents[i]?.features.buffer ?? new ArrayBuffer(0),
+            two.respondents[i]?.features.byteOffset,
+            two.respondents[i]?.features.byteLength,
+          ),
+        ),
+      ).toBe(true),
+    );
   });
 
   it('refuses CAISO files without EIA CISO demand, naming the fix', () => {
-    expect(() => buildFeatureStore({ input: [caiso], output: join(tmp.dir, 'x'), splits: SPLITS })).toThrow(/FEATURES_CAISO_WITHOUT_CISO|no EIA demand for CISO/);
+    expect(() => buildFeatureStore({ input: [caiso], output: join(tmp.dir, 'x'), splits: SPLITS })).toThrow(
+      /FEATURES_CAISO_WITHOUT_CISO|no EIA demand for CISO/,
+    );
   });
 });

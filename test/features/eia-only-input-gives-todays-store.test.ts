@@ -16,11 +16,19 @@ afterAll(() => tmp.cleanup());
  */
 function storeHash(dir: string): string {
   const hash = createHash('sha256');
-  for (const name of ['metadata.json', ...readdirSync(join(dir, 'respondents')).sort().map((f) => `respondents/${f}`)]) {
+  for (const name of [
+    'metadata.json',
+    ...readdirSync(join(dir, 'respondents'))
+      .sort()
+      .map((f) => `respondents/${f}`),
+  ]) {
     let bytes: Buffer | string = readFileSync(join(dir, name));
     if (name === 'metadata.json') {
       const text = bytes.toString('utf8');
-      bytes = text.replace(/"createdAt": ?"[^"]*"/, '"createdAt":"X"').split(JSON.stringify(join(tmp.dir, 'raw')).slice(1, -1)).join('RAW');
+      bytes = text
+        .replace(/"createdAt": ?"[^"]*"/, '"createdAt":"X"')
+        .split(JSON.stringify(join(tmp.dir, 'raw')).slice(1, -1))
+        .join('RAW');
     }
     hash.update(name).update('\0').update(bytes).update('\0');
   }

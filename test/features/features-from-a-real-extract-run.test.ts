@@ -19,7 +19,21 @@ beforeAll(() => {
   const raw = join(tmp.dir, 'raw');
   const run = spawnSync(
     process.execPath,
-    ['bin/bench.mjs', 'extract', '--respondents', RESPONDENTS.join(','), '--start', START, '--end', END, '--time-scale', '200', '--out', raw, '--json'],
+    [
+      'bin/bench.mjs',
+      'extract',
+      '--respondents',
+      RESPONDENTS.join(','),
+      '--start',
+      START,
+      '--end',
+      END,
+      '--time-scale',
+      '200',
+      '--out',
+      raw,
+      '--json',
+    ],
     { encoding: 'utf8' },
   );
   if (run.status !== 0) throw new Error(`bench extract failed (${run.status}): ${run.stderr}`);

@@ -3,8 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import {
-  buildFeatureStore, buildGrids, computeFeatures, DEFAULT_GAPS, featureSpecs, readRawFolder,
-  type FeatureStore, type RespondentGrid,
+  buildFeatureStore,
+  buildGrids,
+  computeFeatures,
+  DEFAULT_GAPS,
+  featureSpecs,
+  readRawFolder,
+  type FeatureStore,
+  type RespondentGrid,
 } from '../../src/features/index.ts';
 import { expectSameBytes } from './support/bytes.ts';
 import { noise, type SyntheticOptions } from './support/synthetic.ts';
@@ -57,7 +63,8 @@ describe('raw features at hour t use inputs up to t only', () => {
           const a = base.columns[f] ?? new Float64Array(0);
           const b = next.columns[f] ?? new Float64Array(0);
           for (let row = 0; row < t; row++) {
-            if (!sameBits(a[row] ?? 0, b[row] ?? 0)) throw new Error(`${spec.name}[${row}] changed after editing ${which} at row ${t}`);
+            if (!sameBits(a[row] ?? 0, b[row] ?? 0))
+              throw new Error(`${spec.name}[${row}] changed after editing ${which} at row ${t}`);
           }
           for (let row = t; row < a.length; row++) if (!sameBits(a[row] ?? 0, b[row] ?? 0)) changedAtOrAfter++;
         });
@@ -70,7 +77,12 @@ describe('raw features at hour t use inputs up to t only', () => {
 
 describe('normalised store values and statistics', () => {
   const build = (name: string, edit?: SyntheticOptions['edit']): FeatureStore =>
-    buildFeatureStore({ input: writeWorld(tmp.dir, name, edit === undefined ? {} : { edit }), output: join(tmp.dir, `${name}-store`), splits: SPLITS, window: WINDOW }).store;
+    buildFeatureStore({
+      input: writeWorld(tmp.dir, name, edit === undefined ? {} : { edit }),
+      output: join(tmp.dir, `${name}-store`),
+      splits: SPLITS,
+      window: WINDOW,
+    }).store;
   let base: FeatureStore;
   beforeAll(() => {
     base = build('base');
@@ -78,15 +90,21 @@ describe('normalised store values and statistics', () => {
 
   it('editing demand at a test-split hour leaves every earlier normalised value and all statistics unchanged', () => {
     const hour = FIRST_HOUR + 24 * 100 + 7; // 2023-04-11, inside the test split
-    const edited = build('late-edit', (r, route, s, h, v) => (r === 'PACW' && route === 'region-data' && s === 'D' && h === hour ? v * 2 : undefined));
-    expect(edited.metadata.respondents.map((r) => r.normalisation)).toEqual(base.metadata.respondents.map((r) => r.normalisation));
+    const edited = build('late-edit', (r, route, s, h, v) =>
+      r === 'PACW' && route === 'region-data' && s === 'D' && h === hour ? v * 2 : undefined,
+    );
+    expect(edited.metadata.respondents.map((r) => r.normalisation)).toEqual(
+      base.metadata.respondents.map((r) => r.normalisation),
+    );
     const t = hour - FIRST_HOUR;
     const F = base.metadata.features.length;
     const [a, b] = [base.respondents[1], edited.respondents[1]];
     expect(a?.code).toBe('PACW');
     expectSameBytes(b?.features.subarray(0, t * F), a?.features.subarray(0, t * F), 'normalised features before t');
     expectSameBytes(b?.target.subarray(0, t), a?.target.subarray(0, t), 'normalised target before t');
-    expect(b?.features[t * F + base.featureNames.indexOf('demand')]).not.toBe(a?.features[t * F + base.featureNames.indexOf('demand')]);
+    expect(b?.features[t * F + base.featureNames.indexOf('demand')]).not.toBe(
+      a?.features[t * F + base.featureNames.indexOf('demand')],
+    );
   });
 
   it('changing all validation and test data changes no normalisation statistic', () => {
@@ -96,7 +114,9 @@ describe('normalised store values and statistics', () => {
       if (s === 'D' && h % 97 === 0) return 'drop';
       return v * 1.7 + 11;
     });
-    expect(edited.metadata.respondents.map((r) => r.normalisation)).toEqual(base.metadata.respondents.map((r) => r.normalisation));
+    expect(edited.metadata.respondents.map((r) => r.normalisation)).toEqual(
+      base.metadata.respondents.map((r) => r.normalisation),
+    );
     const firstTrain = [...edited.windows('train')][0];
     const baseTrain = [...base.windows('train')][0];
     expectSameBytes(firstTrain?.inputs, baseTrain?.inputs, 'first train window');
@@ -104,7 +124,9 @@ describe('normalised store values and statistics', () => {
 
   it('changing a train hour does change the statistics (they are fitted on train data)', () => {
     const hour = FIRST_HOUR + 24 * 30;
-    const edited = build('train-edit', (r, route, s, h, v) => (r === 'ERCO' && route === 'region-data' && s === 'D' && h === hour ? v + 50_000 : undefined));
+    const edited = build('train-edit', (r, route, s, h, v) =>
+      r === 'ERCO' && route === 'region-data' && s === 'D' && h === hour ? v + 50_000 : undefined,
+    );
     const before = base.metadata.respondents[0]?.normalisation['demand'];
     const after = edited.metadata.respondents[0]?.normalisation['demand'];
     expect(after?.mean).not.toBe(before?.mean);

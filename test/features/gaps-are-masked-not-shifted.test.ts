@@ -25,7 +25,13 @@ beforeAll(() => {
       return undefined;
     },
   });
-  store = buildFeatureStore({ input, output: join(tmp.dir, 'store'), splits: SPLITS, window: WINDOW, gaps: { fill: 'none', shortGapHours: 6 } }).store;
+  store = buildFeatureStore({
+    input,
+    output: join(tmp.dir, 'store'),
+    splits: SPLITS,
+    window: WINDOW,
+    gaps: { fill: 'none', shortGapHours: 6 },
+  }).store;
 });
 
 function respondent(code: string) {
@@ -70,7 +76,9 @@ describe('a long gap', () => {
     const erco = respondent('ERCO');
     const t0 = LONG_FROM - FIRST_HOUR;
     const short = store.metadata.gaps.shortGapHours;
-    expect(Array.from(erco.longGap.subarray(t0, t0 + LONG_HOURS))).toEqual(Array.from({ length: LONG_HOURS }, (_, i) => (i < short ? 0 : 1)));
+    expect(Array.from(erco.longGap.subarray(t0, t0 + LONG_HOURS))).toEqual(
+      Array.from({ length: LONG_HOURS }, (_, i) => (i < short ? 0 : 1)),
+    );
     const span = WINDOW.seqLen + WINDOW.horizon;
     let ercoWindows = 0;
     for (const split of ['train', 'validation', 'test'] as const) {
@@ -82,7 +90,10 @@ describe('a long gap', () => {
       }
     }
     // PACW has no long gap, so ERCO lost exactly the windows that would have crossed the hole.
-    const pacwWindows = ['train', 'validation', 'test'].reduce((n, s) => n + (respondent('PACW').windows[s as 'train'].length), 0);
+    const pacwWindows = ['train', 'validation', 'test'].reduce(
+      (n, s) => n + respondent('PACW').windows[s as 'train'].length,
+      0,
+    );
     expect(ercoWindows).toBeLessThan(pacwWindows);
     expect(pacwWindows - ercoWindows).toBe(expectedLost(erco.windows, respondent('PACW').windows));
   });
@@ -97,7 +108,10 @@ function expectedLost(erco: Record<string, Int32Array>, pacw: Record<string, Int
     const kept = new Set(erco[split]);
     for (const s of pacw[split] ?? []) {
       if (kept.has(s)) continue;
-      expect(s < gapEnd && s + WINDOW.seqLen + WINDOW.horizon > gapStart, `window at ${s} was dropped without crossing the gap`).toBe(true);
+      expect(
+        s < gapEnd && s + WINDOW.seqLen + WINDOW.horizon > gapStart,
+        `window at ${s} was dropped without crossing the gap`,
+      ).toBe(true);
       lost++;
     }
   }
@@ -105,7 +119,18 @@ function expectedLost(erco: Record<string, Int32Array>, pacw: Record<string, Int
 }
 
 describe('short gaps', () => {
-  const demand = Float64Array.from([10, 11, Number.NaN, Number.NaN, 14, Number.NaN, Number.NaN, Number.NaN, Number.NaN, 19]);
+  const demand = Float64Array.from([
+    10,
+    11,
+    Number.NaN,
+    Number.NaN,
+    14,
+    Number.NaN,
+    Number.NaN,
+    Number.NaN,
+    Number.NaN,
+    19,
+  ]);
 
   it('are carried forward and flagged when fill is carry-forward; later hours of a long run stay masked', () => {
     const g = resolveGaps(demand, { shortGapHours: 2, fill: 'carry-forward' });

@@ -7,7 +7,12 @@ import { noise } from './support/synthetic.ts';
 
 function reference(x: Float64Array, w: number) {
   const n = x.length;
-  const out = { mean: new Float64Array(n), std: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n) };
+  const out = {
+    mean: new Float64Array(n),
+    std: new Float64Array(n),
+    min: new Float64Array(n),
+    max: new Float64Array(n),
+  };
   for (let t = 0; t < n; t++) {
     const vals = Array.from(x.subarray(Math.max(0, t - w + 1), t + 1)).filter((v) => !Number.isNaN(v));
     if (vals.length === 0) {

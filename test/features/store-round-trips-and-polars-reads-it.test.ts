@@ -39,9 +39,15 @@ describe('round trip', () => {
 
   it('records every input file with its sha256, and each store file hash', () => {
     const files = built.metadata.inputs.files;
-    expect(files.length).toBe(readdirSync(input, { recursive: true }).filter((f) => String(f).endsWith('.arrow')).length);
+    expect(files.length).toBe(
+      readdirSync(input, { recursive: true }).filter((f) => String(f).endsWith('.arrow')).length,
+    );
     for (const f of files) {
-      expect(f.sha256).toBe(createHash('sha256').update(readFileSync(join(input, f.path))).digest('hex'));
+      expect(f.sha256).toBe(
+        createHash('sha256')
+          .update(readFileSync(join(input, f.path)))
+          .digest('hex'),
+      );
     }
     expect(built.metadata.inputs.rows).toBe(files.reduce((n, f) => n + f.rows, 0));
   });
@@ -125,7 +131,9 @@ describe('atomic write', () => {
     const other = join(tmp.dir, 'precious');
     mkdirSync(other);
     writeFileSync(join(other, 'notes.txt'), 'keep me');
-    expect(() => buildFeatureStore({ input, output: other, splits: SPLITS, window: WINDOW })).toThrow(/not a feature store/);
+    expect(() => buildFeatureStore({ input, output: other, splits: SPLITS, window: WINDOW })).toThrow(
+      /not a feature store/,
+    );
     expect(readdirSync(other)).toEqual(['notes.txt']);
   });
 
@@ -133,7 +141,9 @@ describe('atomic write', () => {
     const bad = writeWorld(tmp.dir, 'bad-raw');
     writeFileSync(join(bad, 'region-data', 'zz-broken.arrow'), 'not arrow');
     const out = join(tmp.dir, 'never');
-    expect(() => buildFeatureStore({ input: bad, output: out, splits: SPLITS, window: WINDOW })).toThrow(/zz-broken\.arrow/);
+    expect(() => buildFeatureStore({ input: bad, output: out, splits: SPLITS, window: WINDOW })).toThrow(
+      /zz-broken\.arrow/,
+    );
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(tmp.dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });

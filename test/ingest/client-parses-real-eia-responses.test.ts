@@ -3,14 +3,26 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EiaClient, EiaKeyError, EiaNotFoundError, newDicts, parseHour, type PageQuery } from '../../src/ingest/index.ts';
+import {
+  EiaClient,
+  EiaKeyError,
+  EiaNotFoundError,
+  newDicts,
+  parseHour,
+  type PageQuery,
+} from '../../src/ingest/index.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/eia/${name}`, import.meta.url), 'utf8');
 const BASE = 'https://api.eia.gov/v2/';
 const SECRET = 'k3y-that-must-never-show-5f2a9c';
 
 const query = (route: PageQuery['route'], series: string[]): PageQuery => ({
-  route, respondents: ['PACW'], series, startMs: parseHour('2023-01-01T00') ?? 0, endMs: parseHour('2023-01-08T00') ?? 0, offset: 0,
+  route,
+  respondents: ['PACW'],
+  series,
+  startMs: parseHour('2023-01-01T00') ?? 0,
+  endMs: parseHour('2023-01-08T00') ?? 0,
+  offset: 0,
 });
 
 describe('EIA client on recorded responses', () => {
@@ -23,7 +35,10 @@ describe('EIA client on recorded responses', () => {
   });
 
   it('parses 169 demand rows with string values into columns', async () => {
-    const scope = nock('https://api.eia.gov').get('/v2/electricity/rto/region-data/data/').query(true).reply(200, fixture('region-data_PACW_D_2023-01-01_2023-01-08.json'));
+    const scope = nock('https://api.eia.gov')
+      .get('/v2/electricity/rto/region-data/data/')
+      .query(true)
+      .reply(200, fixture('region-data_PACW_D_2023-01-01_2023-01-08.json'));
     const page = await client.fetchPage(query('region-data', ['D']), newDicts());
     scope.done();
     expect(page.total).toBe(169);
@@ -37,7 +52,10 @@ describe('EIA client on recorded responses', () => {
   });
 
   it('parses 845 fuel rows (5 fuels × 169 hours), negative values included', async () => {
-    nock('https://api.eia.gov').get('/v2/electricity/rto/fuel-type-data/data/').query(true).reply(200, fixture('fuel-type-data_PACW_2023-01-01_2023-01-08.json'));
+    nock('https://api.eia.gov')
+      .get('/v2/electricity/rto/fuel-type-data/data/')
+      .query(true)
+      .reply(200, fixture('fuel-type-data_PACW_2023-01-01_2023-01-08.json'));
     const page = await client.fetchPage(query('fuel-type-data', []), newDicts());
     expect(page.total).toBe(845);
     expect(page.rows.length).toBe(845);
@@ -85,22 +103,33 @@ describe('EIA client on recorded responses', () => {
   });
 
   it('classifies 429, a 200 with an error key, and a truncated body', async () => {
-    nock('https://api.eia.gov').get(/.*/).query(true).reply(429, { error: { code: 'OVER_RATE_LIMIT', message: 'slow down' } }, { 'Retry-After': '2' });
+    nock('https://api.eia.gov')
+      .get(/.*/)
+      .query(true)
+      .reply(429, { error: { code: 'OVER_RATE_LIMIT', message: 'slow down' } }, { 'Retry-After': '2' });
     const throttled = await client.fetchPage(query('region-data', ['D']), newDicts()).catch((e: unknown) => e);
     expect(throttled).toMatchObject({ code: 'EIA_THROTTLED', retry: 'throttle', retryAfterMs: 2000 });
 
-    nock('https://api.eia.gov').get(/.*/).query(true).reply(200, { error: 'Invalid value for parameter "frequency".', code: 400 });
+    nock('https://api.eia.gov')
+      .get(/.*/)
+      .query(true)
+      .reply(200, { error: 'Invalid value for parameter "frequency".', code: 400 });
     const param = await client.fetchPage(query('region-data', ['D']), newDicts()).catch((e: unknown) => e);
     expect(param).toMatchObject({ code: 'EIA_BAD_PARAMETER', retry: 'fatal', parameter: 'frequency' });
 
     const body = fixture('region-data_PACW_D_2023-01-01_2023-01-08.json');
-    nock('https://api.eia.gov').get(/.*/).query(true).reply(200, body.slice(0, body.length / 2));
+    nock('https://api.eia.gov')
+      .get(/.*/)
+      .query(true)
+      .reply(200, body.slice(0, body.length / 2));
     const truncated = await client.fetchPage(query('region-data', ['D']), newDicts()).catch((e: unknown) => e);
     expect(truncated).toMatchObject({ code: 'EIA_TRUNCATED_BODY', retry: 'transient' });
   });
 
   it('rejects a row whose value is not numeric, naming the row path', async () => {
-    const env = JSON.parse(fixture('region-data_PACW_D_2023-01-01_2023-01-08.json')) as { response: { data: { value: unknown }[] } };
+    const env = JSON.parse(fixture('region-data_PACW_D_2023-01-01_2023-01-08.json')) as {
+      response: { data: { value: unknown }[] };
+    };
     const row = env.response.data[3];
     if (row) row.value = 'n/a';
     nock('https://api.eia.gov').get(/.*/).query(true).reply(200, env);

@@ -11,9 +11,23 @@ import { freePort, noRedisReason, startRedis, type RedisServer } from '../suppor
 import { CLUSTER_KEY, scratchDir } from './support/cluster.ts';
 
 const bin = fileURLToPath(new URL('../../bin/bench.mjs', import.meta.url));
-const PLAN = ['--respondents', 'PACW', '--routes', 'region-data', '--series', 'D', '--start', '2024-01-01T00', '--end', '2024-01-31T23'];
+const PLAN = [
+  '--respondents',
+  'PACW',
+  '--routes',
+  'region-data',
+  '--series',
+  'D',
+  '--start',
+  '2024-01-01T00',
+  '--end',
+  '2024-01-31T23',
+];
 
-function bench(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function bench(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, 'extract', ...PLAN, ...args], { env: { ...process.env, ...env } });
     let [stdout, stderr] = ['', ''];
@@ -45,7 +59,9 @@ describe.skipIf(noRedisReason !== undefined)('cluster input', () => {
   });
 
   it('a malformed WATTRING_REDIS_URL is named as such', async () => {
-    const r = await bench([...api(), '--out', join(scratchDir('cluster-bad'), 'out')], { WATTRING_REDIS_URL: 'not a url' });
+    const r = await bench([...api(), '--out', join(scratchDir('cluster-bad'), 'out')], {
+      WATTRING_REDIS_URL: 'not a url',
+    });
     expect(r.code).toBe(ExitCode.environment);
     expect(r.stderr).toMatch(/WATTRING_REDIS_URL: "not a url" is not a URL/);
   });
@@ -62,12 +78,19 @@ describe.skipIf(noRedisReason !== undefined)('cluster input', () => {
   it('--redis without a shared API (the embedded per-process simulator) is a usage error', async () => {
     const r = await bench(['--redis', redis.url, '--out', join(scratchDir('cluster-bad'), 'out')]);
     expect(r.code).toBe(ExitCode.usage);
-    expect(r.stderr).toMatch(/--redis: the workers of a cluster must share one API and key: give --base-url and --api-key/);
+    expect(r.stderr).toMatch(
+      /--redis: the workers of a cluster must share one API and key: give --base-url and --api-key/,
+    );
   });
 
   it('a worker with another plan than its cluster is refused with exit 2; nothing written', async () => {
     // Another worker of this key is running a different plan.
-    const other = await ClusterSession.open({ url: new URL(redis.url), flag: '--redis' }, CLUSTER_KEY, '5000/h burst 5/s x100', 60_000);
+    const other = await ClusterSession.open(
+      { url: new URL(redis.url), flag: '--redis' },
+      CLUSTER_KEY,
+      '5000/h burst 5/s x100',
+      60_000,
+    );
     try {
       await other.join('0123456789abcdef', 12);
       const out = join(scratchDir('cluster-other-plan'), 'out');
@@ -79,7 +102,11 @@ describe.skipIf(noRedisReason !== undefined)('cluster input', () => {
       // and --status shows that run
       const s = await bench([...api(), '--redis', redis.url, '--status', '--json']);
       expect(s.code).toBe(ExitCode.ok);
-      expect(JSON.parse(s.stdout)).toMatchObject({ run: { plan: '0123456789abcdef', windows: 12 }, windowsLanded: 0, windowsLeft: 12 });
+      expect(JSON.parse(s.stdout)).toMatchObject({
+        run: { plan: '0123456789abcdef', windows: 12 },
+        windowsLanded: 0,
+        windowsLeft: 12,
+      });
     } finally {
       await other.close();
     }

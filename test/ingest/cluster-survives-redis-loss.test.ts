@@ -30,7 +30,8 @@ describe.skipIf(noRedisReason !== undefined)('Redis lost mid-run', () => {
     const cluster = { url: new URL(redis.url), flag: '--redis' };
     const running = Promise.all([0, 1].map(() => worker(sim.url, out, K, { cluster })));
     // Kill Redis like a crash once some windows have landed.
-    for (let i = 0; i < 400 && Object.keys(readManifest(out)?.windows ?? {}).length < 5; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && Object.keys(readManifest(out)?.windows ?? {}).length < 5; i++)
+      await new Promise((r) => setTimeout(r, 25));
     await redis.stop('SIGKILL');
     const stopped = await running;
     for (const r of stopped) {
@@ -45,7 +46,11 @@ describe.skipIf(noRedisReason !== undefined)('Redis lost mid-run', () => {
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     redis = await startRedis(redis.port);
-    const resumed = await Promise.all([0, 1].map(() => worker(sim.url, out, K, { cluster: { url: new URL(redis.url), flag: '--redis' }, resume: true })));
+    const resumed = await Promise.all(
+      [0, 1].map(() =>
+        worker(sim.url, out, K, { cluster: { url: new URL(redis.url), flag: '--redis' }, resume: true }),
+      ),
+    );
     for (const r of resumed) {
       expect(r.fatal).toBeUndefined();
       expect(r.contentSha256).toBe(single.contentSha256);

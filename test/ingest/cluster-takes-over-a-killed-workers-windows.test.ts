@@ -12,10 +12,39 @@ const bin = fileURLToPath(new URL('../../bin/bench.mjs', import.meta.url));
 const K = 50;
 
 /** The same plan as CLUSTER_PLAN, as `bench extract` flags. */
-const FLAGS = ['--respondents', 'PACW,ERCO', '--routes', 'region-data,fuel-type-data', '--series', 'D,NG', '--start', '2022-01-01T00', '--end', '2023-12-31T23'];
+const FLAGS = [
+  '--respondents',
+  'PACW,ERCO',
+  '--routes',
+  'region-data,fuel-type-data',
+  '--series',
+  'D,NG',
+  '--start',
+  '2022-01-01T00',
+  '--end',
+  '2023-12-31T23',
+];
 
 function spawnWorker(baseUrl: string, redisUrl: string, out: string): ChildProcess {
-  return spawn(process.execPath, [bin, 'extract', ...FLAGS, '--base-url', baseUrl, '--api-key', CLUSTER_KEY, '--time-scale', String(K), '--redis', redisUrl, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawn(
+    process.execPath,
+    [
+      bin,
+      'extract',
+      ...FLAGS,
+      '--base-url',
+      baseUrl,
+      '--api-key',
+      CLUSTER_KEY,
+      '--time-scale',
+      String(K),
+      '--redis',
+      redisUrl,
+      '--out',
+      out,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
 }
 
 /** Window ids in the run's settled set, from a `dumpRedis` text. */
@@ -43,13 +72,16 @@ describe.skipIf(noRedisReason !== undefined)('a worker killed with SIGKILL', () 
     const child = spawnWorker(sim.url, redis.url, out);
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_, signal) => resolve(signal)));
     // Let it land a few windows on its own, then start two more workers and kill it while it holds leases.
-    for (let i = 0; i < 1200 && Object.keys(readManifest(out)?.windows ?? {}).length < 3; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 1200 && Object.keys(readManifest(out)?.windows ?? {}).length < 3; i++)
+      await new Promise((r) => setTimeout(r, 25));
     expect(Object.keys(readManifest(out)?.windows ?? {}).length).toBeGreaterThanOrEqual(3);
     const cluster = { url: new URL(redis.url), flag: '--redis' };
     // The CLI calls any --base-url source 'eia'; the folder must agree.
     const others = Promise.all([0, 1].map(() => worker(sim.url, out, K, { cluster, source: 'eia' })));
     // Kill it the moment it is seen holding a lease on a window nobody has landed.
-    const leasesOfChild = async (): Promise<number> => (await dumpRedis(redis.url)).split('\n').filter((l) => l.includes(':lease:') && l.includes(`:${child.pid}:`)).length;
+    const leasesOfChild = async (): Promise<number> =>
+      (await dumpRedis(redis.url)).split('\n').filter((l) => l.includes(':lease:') && l.includes(`:${child.pid}:`))
+        .length;
     let leasesAtKill = 0;
     for (let i = 0; i < 400 && leasesAtKill === 0; i++) leasesAtKill = await leasesOfChild();
     child.kill('SIGKILL');

@@ -23,13 +23,19 @@ describe.skipIf(noRedisReason !== undefined)('three workers on one key', () => {
   });
 
   const three = (baseUrl: string, out: string): Promise<ExtractResult[]> =>
-    Promise.all([0, 1, 2].map(() => worker(baseUrl, out, K, { cluster: { url: new URL(redis.url), flag: '--redis' } })));
+    Promise.all(
+      [0, 1, 2].map(() => worker(baseUrl, out, K, { cluster: { url: new URL(redis.url), flag: '--redis' } })),
+    );
 
   it('land every window once between them, with the content hash of a single run', async () => {
     const runs = await three(sim.url, scratchDir('cluster-three'));
     const windows = single.plan.windows.length;
     expect(windows).toBeGreaterThan(40);
-    expect(runs.map((r) => r.contentSha256)).toEqual([single.contentSha256, single.contentSha256, single.contentSha256]);
+    expect(runs.map((r) => r.contentSha256)).toEqual([
+      single.contentSha256,
+      single.contentSha256,
+      single.contentSha256,
+    ]);
     for (const r of runs) {
       expect(r.duplicates).toBe(0);
       expect(r.rowsOnDisk).toBe(single.rowsOnDisk);
@@ -46,7 +52,12 @@ describe.skipIf(noRedisReason !== undefined)('three workers on one key', () => {
   });
 
   it('still land every row once through 10 % 5xx, 2 % resets and 1 % truncated bodies, the key nowhere in Redis', async () => {
-    const faulty = await startEiaSimServer({ seed: 1, timeScale: K, faults: { http5xx: 0.1, reset: 0.02, truncated: 0.01 }, validKeys: [CLUSTER_KEY] });
+    const faulty = await startEiaSimServer({
+      seed: 1,
+      timeScale: K,
+      faults: { http5xx: 0.1, reset: 0.02, truncated: 0.01 },
+      validKeys: [CLUSTER_KEY],
+    });
     try {
       // Redis read all through the run (leases, heartbeats, the run record, bottleneck's keys) and
       // after it. Polled, not read once at a fixed moment: how far the run is after a given time
@@ -71,7 +82,11 @@ describe.skipIf(noRedisReason !== undefined)('three workers on one key', () => {
         expect(dump).not.toContain(CLUSTER_KEY);
         expect(dump).not.toContain(CLUSTER_KEY.slice(0, 12));
       }
-      expect(runs.map((r) => r.contentSha256)).toEqual([single.contentSha256, single.contentSha256, single.contentSha256]);
+      expect(runs.map((r) => r.contentSha256)).toEqual([
+        single.contentSha256,
+        single.contentSha256,
+        single.contentSha256,
+      ]);
       expect(runs.map((r) => r.duplicates)).toEqual([0, 0, 0]);
       const faults = faulty.stats().faults;
       expect(faults.http5xx + faults.reset + faults.truncated).toBeGreaterThan(0);

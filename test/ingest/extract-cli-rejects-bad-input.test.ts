@@ -15,11 +15,28 @@ import { startEiaSimServer } from '../../src/ingest/index.ts';
 const bin = fileURLToPath(new URL('../../bin/bench.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'wattring-badinput-'));
 const flags = (over: Partial<ExtractFlags>): ExtractFlags => ({
-  source: 'eia', rate: '5000/h', burst: 5, out: join(dir, 'out'), resume: false, timeScale: 1, timeout: 60, seed: 1, latencyMs: 1000, lease: 30, status: false,
-  respondents: 'PACW', routes: 'region-data', start: '2024-01-01T00', end: '2024-01-02T23', ...over,
+  source: 'eia',
+  rate: '5000/h',
+  burst: 5,
+  out: join(dir, 'out'),
+  resume: false,
+  timeScale: 1,
+  timeout: 60,
+  seed: 1,
+  latencyMs: 1000,
+  lease: 30,
+  status: false,
+  respondents: 'PACW',
+  routes: 'region-data',
+  start: '2024-01-01T00',
+  end: '2024-01-02T23',
+  ...over,
 });
 
-function bench(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function bench(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
     let [stdout, stderr] = ['', ''];
@@ -67,10 +84,24 @@ describe('bench extract input checks', () => {
   it('reads every flag of the one table, camel-cased, with its default', () => {
     const parsed = extractOptions(yargs(['--time-scale', '20', '--max-in-flight', '3'])).parseSync();
     const read = flagsFrom(parsed);
-    expect(Object.keys(read).sort()).toEqual(Object.keys(EXTRACT_FLAGS).map((k) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())).sort());
-    expect(read).toMatchObject({ timeScale: 20, maxInFlight: 3, latencyMs: 1000, rate: undefined, resume: false, baseUrl: undefined });
+    expect(Object.keys(read).sort()).toEqual(
+      Object.keys(EXTRACT_FLAGS)
+        .map((k) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()))
+        .sort(),
+    );
+    expect(read).toMatchObject({
+      timeScale: 20,
+      maxInFlight: 3,
+      latencyMs: 1000,
+      rate: undefined,
+      resume: false,
+      baseUrl: undefined,
+    });
     // --rate and --burst default by source (EIA 5000/h and 5; CAISO 720/h and 1), so they stay unset here.
-    expect(resolveConfig(flags({ rate: undefined, burst: undefined }), {})).toMatchObject({ ratePerHour: 5000, burstPerSecond: 5 });
+    expect(resolveConfig(flags({ rate: undefined, burst: undefined }), {})).toMatchObject({
+      ratePerHour: 5000,
+      burstPerSecond: 5,
+    });
   });
 
   it('exits 2 naming a flag given twice, and writes nothing', async () => {
@@ -102,7 +133,27 @@ describe('bench extract input checks', () => {
     const sim = await startEiaSimServer({ timeScale: 100, validKeys: ['the-right-key'] });
     const secret = 'wrong-key-7c1d93aa55';
     try {
-      const r = await bench(['extract', '--base-url', sim.url, '--respondents', 'PACW', '--routes', 'region-data', '--start', '2024-01-01T00', '--end', '2024-01-01T23', '--out', join(dir, 'k'), '--time-scale', '100', '--json'], { EIA_API_KEY: secret });
+      const r = await bench(
+        [
+          'extract',
+          '--base-url',
+          sim.url,
+          '--respondents',
+          'PACW',
+          '--routes',
+          'region-data',
+          '--start',
+          '2024-01-01T00',
+          '--end',
+          '2024-01-01T23',
+          '--out',
+          join(dir, 'k'),
+          '--time-scale',
+          '100',
+          '--json',
+        ],
+        { EIA_API_KEY: secret },
+      );
       expect(r.code).toBe(4);
       expect(r.stderr).toContain('EIA_API_KEY_INVALID');
       expect(r.stdout + r.stderr).not.toContain(secret);

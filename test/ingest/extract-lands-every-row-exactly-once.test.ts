@@ -23,7 +23,8 @@ function landedRows(outDir: string): string[] {
   const out: string[] = [];
   for (const w of Object.values(manifest?.windows ?? {})) {
     const cols = readRawColumns(tableFromIPC(readFileSync(join(outDir, w.file))));
-    for (let i = 0; i < cols.length; i++) out.push(`${w.route}|${cols.period(i)}|${cols.respondent(i)}|${cols.series(i)}|${cols.value(i) ?? 'null'}`);
+    for (let i = 0; i < cols.length; i++)
+      out.push(`${w.route}|${cols.period(i)}|${cols.respondent(i)}|${cols.series(i)}|${cols.value(i) ?? 'null'}`);
   }
   return out.sort();
 }
@@ -47,8 +48,14 @@ describe('extract on the simulated EIA server', () => {
 
   it('lands the same rows exactly once with 5xx, resets, truncated bodies and stalls injected', async () => {
     const clean = await extractOnSim(plan, { timeScale: 200 });
-    const faulty = await extractOnSim(plan, { timeScale: 200, faults: { http5xx: 0.1, reset: 0.02, truncated: 0.01, stall: 0.01 }, seed: 1 });
-    expect(faulty.sim.faults.http5xx + faulty.sim.faults.reset + faulty.sim.faults.truncated + faulty.sim.faults.stall).toBeGreaterThan(0);
+    const faulty = await extractOnSim(plan, {
+      timeScale: 200,
+      faults: { http5xx: 0.1, reset: 0.02, truncated: 0.01, stall: 0.01 },
+      seed: 1,
+    });
+    expect(
+      faulty.sim.faults.http5xx + faulty.sim.faults.reset + faulty.sim.faults.truncated + faulty.sim.faults.stall,
+    ).toBeGreaterThan(0);
     expect(faulty.result.stats.retries).toBeGreaterThan(0);
     expect(faulty.result.contentSha256).toBe(clean.result.contentSha256);
     expect(faulty.result.duplicates).toBe(0);

@@ -10,7 +10,18 @@ import { parseHour, readManifest } from '../../src/ingest/index.ts';
 import { extractOnSim } from './support/extract-on-sim.ts';
 
 const bin = fileURLToPath(new URL('../../bin/bench.mjs', import.meta.url));
-const FLAGS = ['--respondents', 'PACW,ERCO', '--routes', 'region-data,fuel-type-data', '--series', 'D,NG', '--start', '2023-07-01T00', '--end', '2024-06-30T23'];
+const FLAGS = [
+  '--respondents',
+  'PACW,ERCO',
+  '--routes',
+  'region-data,fuel-type-data',
+  '--series',
+  'D,NG',
+  '--start',
+  '2023-07-01T00',
+  '--end',
+  '2024-06-30T23',
+];
 
 interface Child {
   readonly code: number | null;
@@ -23,9 +34,17 @@ interface Child {
  * Runs `bench extract`; with `killAfterMs`, sends `signal` that long after stderr first matches
  * `from` (by default: its simulated server started).
  */
-function extract(out: string, extra: string[], killAfterMs?: number, signal: NodeJS.Signals = 'SIGKILL', from = /simulated EIA server/): Promise<Child> {
+function extract(
+  out: string,
+  extra: string[],
+  killAfterMs?: number,
+  signal: NodeJS.Signals = 'SIGKILL',
+  from = /simulated EIA server/,
+): Promise<Child> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'extract', ...FLAGS, '--out', out, '--json', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'extract', ...FLAGS, '--out', out, '--json', ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let [stdout, stderr] = ['', ''];
     let armed = killAfterMs !== undefined;
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -48,7 +67,13 @@ describe('kill -9 then --resume', () => {
   let baseline: Awaited<ReturnType<typeof extractOnSim>>;
   beforeAll(async () => {
     baseline = await extractOnSim(
-      { routes: ['region-data', 'fuel-type-data'], respondents: ['PACW', 'ERCO'], series: { 'region-data': ['D', 'NG'], 'fuel-type-data': [] }, startMs: parseHour('2023-07-01T00') ?? 0, endMs: parseHour('2024-06-30T23') ?? 0 },
+      {
+        routes: ['region-data', 'fuel-type-data'],
+        respondents: ['PACW', 'ERCO'],
+        series: { 'region-data': ['D', 'NG'], 'fuel-type-data': [] },
+        startMs: parseHour('2023-07-01T00') ?? 0,
+        endMs: parseHour('2024-06-30T23') ?? 0,
+      },
       { timeScale: 50 },
     );
   });
@@ -65,7 +90,12 @@ describe('kill -9 then --resume', () => {
       if (killed.signal === 'SIGKILL') killedMidRun++;
       const resumed = await extract(out, ['--resume', '--time-scale', '200']);
       expect(resumed.code, resumed.stderr).toBe(0);
-      const summary = JSON.parse(resumed.stdout) as { contentSha256: string; duplicates: number; rowsOnDisk: number; windows: { skipped: number } };
+      const summary = JSON.parse(resumed.stdout) as {
+        contentSha256: string;
+        duplicates: number;
+        rowsOnDisk: number;
+        windows: { skipped: number };
+      };
       expect(summary.contentSha256, `killed after ${delay} ms`).toBe(baseline.result.contentSha256);
       expect(summary.duplicates).toBe(0);
       expect(summary.rowsOnDisk).toBe(baseline.result.rowsOnDisk);
@@ -80,7 +110,13 @@ describe('kill -9 then --resume', () => {
     // SIGINT right after the first window lands (its progress line), with at most 2 requests in
     // flight: then at most 4 fetching and 16 landing windows finish after it, of 30, so some but not
     // all land however loaded the machine is (a fixed 400 ms delay found none landed under load)
-    const stopped = await extract(out, ['--time-scale', '15', '--max-in-flight', '2'], 0, 'SIGINT', /extract: [1-9]\d*\/\d+ windows/);
+    const stopped = await extract(
+      out,
+      ['--time-scale', '15', '--max-in-flight', '2'],
+      0,
+      'SIGINT',
+      /extract: [1-9]\d*\/\d+ windows/,
+    );
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(stopped.stderr).toContain('SIGINT');
     const landed = Object.keys(readManifest(out)?.windows ?? {}).length;

@@ -23,7 +23,11 @@ function expectTiling(input: PlanInput): void {
   }
 }
 
-const base = { routes: ['region-data', 'fuel-type-data'], respondents: ['PACW', 'ERCO', 'CISO', 'MISO', 'PJM'], series: { 'region-data': ['D'], 'fuel-type-data': [] } } satisfies Partial<PlanInput>;
+const base = {
+  routes: ['region-data', 'fuel-type-data'],
+  respondents: ['PACW', 'ERCO', 'CISO', 'MISO', 'PJM'],
+  series: { 'region-data': ['D'], 'fuel-type-data': [] },
+} satisfies Partial<PlanInput>;
 
 describe('request plan', () => {
   it.each([
@@ -37,13 +41,24 @@ describe('request plan', () => {
   });
 
   it('counts the leap day: 2024-02-28T00..2024-03-01T23 is 72 hours', () => {
-    const plan = planRequests({ ...base, routes: ['region-data'], startMs: h('2024-02-28T00'), endMs: h('2024-03-01T23'), windowHours: 1 });
+    const plan = planRequests({
+      ...base,
+      routes: ['region-data'],
+      startMs: h('2024-02-28T00'),
+      endMs: h('2024-03-01T23'),
+      windowHours: 1,
+    });
     expect(plan.windows.length).toBe(72);
     expect(plan.windows.map((w) => formatHour(w.startMs))).toContain('2024-02-29T12');
   });
 
   it('puts all respondents in one query and sizes windows to one full page', () => {
-    const plan = planRequests({ ...base, startMs: h('2024-01-01T00'), endMs: h('2024-03-31T23'), seriesPerRespondent: { 'fuel-type-data': 7.2 } });
+    const plan = planRequests({
+      ...base,
+      startMs: h('2024-01-01T00'),
+      endMs: h('2024-03-31T23'),
+      seriesPerRespondent: { 'fuel-type-data': 7.2 },
+    });
     const demand = plan.windows.filter((w) => w.route === 'region-data');
     expect(demand[0]?.respondents).toEqual(base.respondents);
     expect(plan.windowHours['region-data']).toBe(1000); // 5 respondents × 1 series × 1000 h = 5,000 rows

@@ -10,7 +10,13 @@ import { extractOnSim, KEY } from './support/extract-on-sim.ts';
 
 describe('raw Arrow files', () => {
   it('read back in nodejs-polars with the raw/1 columns and metadata', async () => {
-    const plan = { routes: ['region-data' as const], respondents: ['CISO', 'PJM'], series: { 'region-data': ['D', 'TI'] }, startMs: parseHour('2024-02-28T00') ?? 0, endMs: parseHour('2024-03-02T23') ?? 0 };
+    const plan = {
+      routes: ['region-data' as const],
+      respondents: ['CISO', 'PJM'],
+      series: { 'region-data': ['D', 'TI'] },
+      startMs: parseHour('2024-02-28T00') ?? 0,
+      endMs: parseHour('2024-03-02T23') ?? 0,
+    };
     const { outDir, result } = await extractOnSim(plan, { timeScale: 200 });
     const manifest = readManifest(outDir);
     const [entry] = Object.values(manifest?.windows ?? {});
@@ -41,7 +47,8 @@ describe('raw Arrow files', () => {
     expect(meta.get('wattring.window_start')).toBe('2024-02-28T00');
     expect(meta.get('wattring.window_end')).toBe('2024-03-02T23');
     for (const f of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
-      if (f.endsWith('.arrow') || f.endsWith('.json')) expect(readFileSync(join(outDir, f)).includes(KEY), f).toBe(false);
+      if (f.endsWith('.arrow') || f.endsWith('.json'))
+        expect(readFileSync(join(outDir, f)).includes(KEY), f).toBe(false);
     }
   });
 });

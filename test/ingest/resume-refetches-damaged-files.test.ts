@@ -12,11 +12,30 @@ import { extractOnSim, type SimExtract } from './support/extract-on-sim.ts';
 
 const bin = fileURLToPath(new URL('../../bin/bench.mjs', import.meta.url));
 const PLAN = {
-  routes: ['region-data' as const], respondents: ['PACW', 'ERCO'], series: { 'region-data': ['D'] },
-  startMs: parseHour('2024-01-01T00') ?? 0, endMs: parseHour('2024-03-31T23') ?? 0, windowHours: 14 * 24,
+  routes: ['region-data' as const],
+  respondents: ['PACW', 'ERCO'],
+  series: { 'region-data': ['D'] },
+  startMs: parseHour('2024-01-01T00') ?? 0,
+  endMs: parseHour('2024-03-31T23') ?? 0,
+  windowHours: 14 * 24,
 };
 // The same plan as bench extract flags (the embedded server uses seed 1, as extractOnSim does).
-const FLAGS = ['--respondents', 'PACW,ERCO', '--routes', 'region-data', '--series', 'D', '--start', '2024-01-01T00', '--end', '2024-03-31T23', '--window-days', '14', '--time-scale', '200'];
+const FLAGS = [
+  '--respondents',
+  'PACW,ERCO',
+  '--routes',
+  'region-data',
+  '--series',
+  'D',
+  '--start',
+  '2024-01-01T00',
+  '--end',
+  '2024-03-31T23',
+  '--window-days',
+  '14',
+  '--time-scale',
+  '200',
+];
 
 function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -32,7 +51,10 @@ type Damage = 'delete' | 'truncate' | 'edit';
 
 /** Damages one landed file in place; returns its path relative to the folder. */
 function damage(outDir: string, manifest: Manifest, index: number, how: Damage): string {
-  const file = Object.values(manifest.windows).map((w) => w.file).sort()[index] ?? '';
+  const file =
+    Object.values(manifest.windows)
+      .map((w) => w.file)
+      .sort()[index] ?? '';
   const path = join(outDir, file);
   if (how === 'delete') rmSync(path);
   if (how === 'truncate') truncateSync(path, 300);
@@ -55,7 +77,11 @@ describe('a damaged landed file', () => {
     const run = await extractOnSim(PLAN, { timeScale: 200 });
     const manifest = readManifest(run.outDir);
     if (!manifest) throw new Error('the run wrote no manifest');
-    const damaged = { missing: damage(run.outDir, manifest, 0, 'delete'), truncated: damage(run.outDir, manifest, 3, 'truncate'), altered: damage(run.outDir, manifest, 6, 'edit') };
+    const damaged = {
+      missing: damage(run.outDir, manifest, 0, 'delete'),
+      truncated: damage(run.outDir, manifest, 3, 'truncate'),
+      altered: damage(run.outDir, manifest, 6, 'edit'),
+    };
 
     const before = await bench(['verify', '--out', run.outDir, '--json']);
     expect(before.code).toBe(1);
@@ -76,7 +102,11 @@ describe('a damaged landed file', () => {
     expect(resumed.stderr).toContain('refetched 3');
     expect(resumed.stderr).not.toMatch(/unexpected error|TypeError|ENOENT/);
     const summary: unknown = JSON.parse(resumed.stdout);
-    expect(summary).toMatchObject({ refetched: 3, windows: { landed: 3, skipped: 4, failed: 0 }, contentSha256: baseline.result.contentSha256 });
+    expect(summary).toMatchObject({
+      refetched: 3,
+      windows: { landed: 3, skipped: 4, failed: 0 },
+      contentSha256: baseline.result.contentSha256,
+    });
 
     const after = await bench(['verify', '--out', run.outDir]);
     expect(after.code, after.stderr).toBe(0);
@@ -89,24 +119,33 @@ describe('a damaged landed file', () => {
     expect(stray.stderr).toContain('region-data/stray.arrow is not in the manifest');
   });
 
-  it.each<Damage>(['delete', 'truncate', 'edit'])('after %s, --resume lands the same content as an undamaged run', async (how) => {
-    const run = await extractOnSim(PLAN, { timeScale: 200 });
-    const manifest = readManifest(run.outDir);
-    if (!manifest) throw new Error('the run wrote no manifest');
-    const file = damage(run.outDir, manifest, 2, how);
-    expect(checkLandedFolder(run.outDir, manifest).files.filter((f) => f.kind === 'bad').map((f) => f.file)).toEqual([file]);
+  it.each<Damage>(['delete', 'truncate', 'edit'])(
+    'after %s, --resume lands the same content as an undamaged run',
+    async (how) => {
+      const run = await extractOnSim(PLAN, { timeScale: 200 });
+      const manifest = readManifest(run.outDir);
+      if (!manifest) throw new Error('the run wrote no manifest');
+      const file = damage(run.outDir, manifest, 2, how);
+      expect(
+        checkLandedFolder(run.outDir, manifest)
+          .files.filter((f) => f.kind === 'bad')
+          .map((f) => f.file),
+      ).toEqual([file]);
 
-    const resumed = await extractOnSim(PLAN, { timeScale: 200, outDir: run.outDir, resume: true });
-    expect(resumed.result.refetched.map((d) => [d.file, d.problem.kind])).toEqual([[file, how === 'delete' ? 'missing' : how === 'truncate' ? 'truncated' : 'altered']]);
-    expect(resumed.result.contentSha256).toBe(baseline.result.contentSha256);
-    expect(resumed.result.rowsOnDisk).toBe(baseline.result.rowsOnDisk);
-    expect(resumed.sim.requests).toBe(1);
-    const healed = readManifest(run.outDir);
-    if (!healed) throw new Error('the resume lost the manifest');
-    const check = checkLandedFolder(run.outDir, healed);
-    expect(check.files.filter((f) => f.kind === 'ok')).toHaveLength(7);
-    expect(check.unlisted).toEqual([]);
-  });
+      const resumed = await extractOnSim(PLAN, { timeScale: 200, outDir: run.outDir, resume: true });
+      expect(resumed.result.refetched.map((d) => [d.file, d.problem.kind])).toEqual([
+        [file, how === 'delete' ? 'missing' : how === 'truncate' ? 'truncated' : 'altered'],
+      ]);
+      expect(resumed.result.contentSha256).toBe(baseline.result.contentSha256);
+      expect(resumed.result.rowsOnDisk).toBe(baseline.result.rowsOnDisk);
+      expect(resumed.sim.requests).toBe(1);
+      const healed = readManifest(run.outDir);
+      if (!healed) throw new Error('the resume lost the manifest');
+      const check = checkLandedFolder(run.outDir, healed);
+      expect(check.files.filter((f) => f.kind === 'ok')).toHaveLength(7);
+      expect(check.unlisted).toEqual([]);
+    },
+  );
 
   it('bench verify refuses a folder without a manifest (exit 2, naming --out)', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'wattring-verify-'));

@@ -1,7 +1,14 @@
 // The retry policy: transient faults retry a bounded number of times with jittered exponential
 // backoff, throttling waits out Retry-After, and fatal errors are never retried.
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, EiaKeyError, EiaThrottledError, EiaTransientError, withRetries, type RetryPolicy } from '../../src/ingest/index.ts';
+import {
+  backoffDelay,
+  EiaKeyError,
+  EiaThrottledError,
+  EiaTransientError,
+  withRetries,
+  type RetryPolicy,
+} from '../../src/ingest/index.ts';
 
 const policy: RetryPolicy = { maxAttempts: 4, maxThrottled: 5, baseDelayMs: 2, maxDelayMs: 20, random: () => 1 };
 
@@ -9,10 +16,14 @@ describe('withRetries', () => {
   it('retries transient faults, then returns the first success', async () => {
     let calls = 0;
     const delays: number[] = [];
-    const got = await withRetries(async () => {
-      if (++calls < 3) throw new EiaTransientError('http5xx', 'boom');
-      return 'rows';
-    }, policy, { onRetry: (_e, _n, ms) => delays.push(ms) });
+    const got = await withRetries(
+      async () => {
+        if (++calls < 3) throw new EiaTransientError('http5xx', 'boom');
+        return 'rows';
+      },
+      policy,
+      { onRetry: (_e, _n, ms) => delays.push(ms) },
+    );
     expect(got).toBe('rows');
     expect(calls).toBe(3);
     expect(delays).toEqual([2, 4]); // base·2^(n-1) at jitter 1
@@ -42,10 +53,14 @@ describe('withRetries', () => {
     const pauses: number[] = [];
     let calls = 0;
     const started = Date.now();
-    await withRetries(async () => {
-      if (++calls === 1) throw new EiaThrottledError('region-data', 429, 30);
-      return 1;
-    }, policy, { onThrottle: (ms) => pauses.push(ms) });
+    await withRetries(
+      async () => {
+        if (++calls === 1) throw new EiaThrottledError('region-data', 429, 30);
+        return 1;
+      },
+      policy,
+      { onThrottle: (ms) => pauses.push(ms) },
+    );
     expect(pauses).toEqual([30]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(29);
   });

@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/eia/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../fixtures/eia/${name}`, import.meta.url), 'utf8'));
 const REGION = 'electricity/rto/region-data/data/';
 
 async function call(path: string, params: string): Promise<{ status: number; body: unknown }> {

@@ -2,7 +2,13 @@
 // morning and evening peaks, lower weekends, summer and winter peaks, autocorrelated solar and
 // wind, ~2% missing hours and a few absent rows; and it is the same after a server restart.
 import { describe, expect, it } from 'vitest';
-import { simulatedMissing, simulatedRows, simulatedTotal, startEiaSimServer, type SimRow } from '../../src/ingest/sim/index.ts';
+import {
+  simulatedMissing,
+  simulatedRows,
+  simulatedTotal,
+  startEiaSimServer,
+  type SimRow,
+} from '../../src/ingest/sim/index.ts';
 
 const FUELS = ['COL', 'NG', 'NUC', 'OIL', 'OTH', 'SUN', 'WAT', 'WND'];
 const REGION = ['D', 'DF', 'NG', 'TI'];
@@ -64,7 +70,8 @@ describe('simulated EIA data structure', () => {
         if (f.sum !== r.value) wrongSum.push(`${r.period} ${r.respondent}: ${f.sum} vs ${r.value}`);
         checked++;
       }
-      if (typeof d === 'number' && typeof ti === 'number' && Math.abs(r.value - d - ti) > 0.015 * d) wrongTi.push(`${r.period} ${r.respondent}`);
+      if (typeof d === 'number' && typeof ti === 'number' && Math.abs(r.value - d - ti) > 0.015 * d)
+        wrongTi.push(`${r.period} ${r.respondent}`);
     }
     expect(wrongSum).toEqual([]);
     expect(wrongTi).toEqual([]);
@@ -94,13 +101,18 @@ describe('simulated EIA data structure', () => {
       const month = meanBy(d, (r) => localStart(r, -6).getUTCMonth());
       const april = month.get(3) ?? Number.NaN;
       expect(Math.max(month.get(6) ?? 0, month.get(7) ?? 0), `${ba} summer`).toBeGreaterThan(1.08 * april);
-      if (ba !== 'ERCO') expect(Math.max(month.get(0) ?? 0, month.get(1) ?? 0), `${ba} winter`).toBeGreaterThan(1.04 * april);
+      if (ba !== 'ERCO')
+        expect(Math.max(month.get(0) ?? 0, month.get(1) ?? 0), `${ba} winter`).toBeGreaterThan(1.04 * april);
     }
   });
 
   it('drives demand with autocorrelated weather and gives solar a daylight curve and wind persistence', () => {
-    const daily = [...meanBy(region.filter((r) => r.respondent === 'PJM' && r.series === 'D' && r.period.slice(5, 7) === '07'),
-      (r) => r.period.slice(0, 10)).values()];
+    const daily = [
+      ...meanBy(
+        region.filter((r) => r.respondent === 'PJM' && r.series === 'D' && r.period.slice(5, 7) === '07'),
+        (r) => r.period.slice(0, 10),
+      ).values(),
+    ];
     expect(lag1(daily)).toBeGreaterThan(0.4); // heat waves last days
     const sun = fuel.filter((r) => r.respondent === 'CISO' && r.series === 'SUN');
     const byHour = meanBy(sun, (r) => localStart(r, -8).getUTCHours());
@@ -110,11 +122,18 @@ describe('simulated EIA data structure', () => {
     expect(sunAt(9)).toBeGreaterThan(sunAt(6));
     expect(sunAt(12)).toBeGreaterThan(sunAt(15));
     expect(sunAt(15)).toBeGreaterThan(sunAt(18));
-    const noonSun = [...meanBy(sun, (r) => (localStart(r, -8).getUTCHours() === 12 ? r.period.slice(0, 10) : undefined)).values()];
+    const noonSun = [
+      ...meanBy(sun, (r) => (localStart(r, -8).getUTCHours() === 12 ? r.period.slice(0, 10) : undefined)).values(),
+    ];
     expect(lag1(noonSun)).toBeGreaterThan(0.2); // cloudy spells
-    const wind = fuel.filter((r) => r.respondent === 'ERCO' && r.series === 'WND').map((r) => r.value ?? Number.NaN).filter(Number.isFinite);
+    const wind = fuel
+      .filter((r) => r.respondent === 'ERCO' && r.series === 'WND')
+      .map((r) => r.value ?? Number.NaN)
+      .filter(Number.isFinite);
     expect(lag1(wind)).toBeGreaterThan(0.9);
-    const nuc = fuel.filter((r) => r.respondent === 'PJM' && r.series === 'NUC').flatMap((r) => (r.value === null ? [] : [r.value]));
+    const nuc = fuel
+      .filter((r) => r.respondent === 'PJM' && r.series === 'NUC')
+      .flatMap((r) => (r.value === null ? [] : [r.value]));
     expect(Math.max(...nuc) / Math.min(...nuc)).toBeLessThan(1.6); // flat but for a refuelling season
   });
 
@@ -129,15 +148,25 @@ describe('simulated EIA data structure', () => {
     expect(simulatedTotal(1, 'region-data', BAS, REGION, ...range)).toBe(cells - absent.length);
     const someAbsent = absent[0];
     if (someAbsent === undefined) throw new Error('no absent row');
-    const around = simulatedRows(1, 'region-data', [someAbsent.respondent], [someAbsent.series], someAbsent.period, someAbsent.period);
+    const around = simulatedRows(
+      1,
+      'region-data',
+      [someAbsent.respondent],
+      [someAbsent.series],
+      someAbsent.period,
+      someAbsent.period,
+    );
     expect(around).toEqual([]);
     const year = simulatedMissing(1, 'region-data', BAS, REGION, '2023-01-01T00', '2023-12-31T23');
-    const nullKeys = region.filter((r) => r.value === null).map((r) => ({ period: r.period, respondent: r.respondent, series: r.series }));
+    const nullKeys = region
+      .filter((r) => r.value === null)
+      .map((r) => ({ period: r.period, respondent: r.respondent, series: r.series }));
     expect(year.nulls).toEqual(nullKeys);
   });
 
   it('serves identical bytes after a restart with the same seed, and other data with another seed', async () => {
-    const path = 'electricity/rto/region-data/data/?api_key=k&frequency=hourly&data[0]=value&facets[respondent][]=MISO' +
+    const path =
+      'electricity/rto/region-data/data/?api_key=k&frequency=hourly&data[0]=value&facets[respondent][]=MISO' +
       '&start=2020-02-28T00&end=2020-03-01T23&offset=5&length=100';
     const body = async (seed: number): Promise<string> => {
       const server = await startEiaSimServer({ seed, rateLimitPerHour: 0, latencyMedianMs: 0 });
@@ -150,7 +179,9 @@ describe('simulated EIA data structure', () => {
     const first = await body(3);
     expect(await body(3)).toBe(first);
     expect(await body(4)).not.toBe(first);
-    const served = (JSON.parse(first) as { response: { data: { value: string | null }[] } }).response.data.map((r) => r.value);
+    const served = (JSON.parse(first) as { response: { data: { value: string | null }[] } }).response.data.map(
+      (r) => r.value,
+    );
     const truth = simulatedRows(3, 'region-data', ['MISO'], REGION, '2020-02-28T00', '2020-03-01T23').slice(5, 105);
     expect(served).toEqual(truth.map((r) => (r.value === null ? null : String(r.value))));
   });

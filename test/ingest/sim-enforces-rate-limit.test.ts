@@ -12,8 +12,10 @@ async function start(options: EiaSimOptions): Promise<EiaSimServer> {
 }
 
 function url(s: EiaSimServer, key = 'k1'): string {
-  return `${s.url}electricity/rto/region-data/data/?api_key=${key}&frequency=hourly&data[0]=value` +
-    '&facets[respondent][]=PACW&facets[type][]=D&start=2023-01-01T00&end=2023-01-01T03';
+  return (
+    `${s.url}electricity/rto/region-data/data/?api_key=${key}&frequency=hourly&data[0]=value` +
+    '&facets[respondent][]=PACW&facets[type][]=D&start=2023-01-01T00&end=2023-01-01T03'
+  );
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -81,11 +83,13 @@ describe('simulated EIA rate limit', () => {
   it('spreads response times log-normally around the median ÷ time scale', async () => {
     const s = await startEiaSimServer({ rateLimitPerHour: 0, latencyMedianMs: 1000, timeScale: 10 });
     server = s;
-    const times = await Promise.all(Array.from({ length: 30 }, async () => {
-      const t = performance.now();
-      await (await fetch(url(s))).arrayBuffer();
-      return performance.now() - t;
-    }));
+    const times = await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        const t = performance.now();
+        await (await fetch(url(s))).arrayBuffer();
+        return performance.now() - t;
+      }),
+    );
     times.sort((a, b) => a - b);
     const median = times[15] ?? 0;
     // 4-row pages: median 0.85 × 100 ms; loaded CI machines add queueing on top, never subtract.

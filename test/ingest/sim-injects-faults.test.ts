@@ -31,9 +31,16 @@ const FAULTS: FaultRates = { http5xx: 0.1, reset: 0.05, truncated: 0.05, stall: 
 const N = 300;
 
 async function run(seed: number): Promise<{ outcomes: Outcome[]; server: EiaSimServer }> {
-  const server = await startEiaSimServer({ seed, rateLimitPerHour: 0, latencyMedianMs: 0, timeScale: 2000, faults: FAULTS });
+  const server = await startEiaSimServer({
+    seed,
+    rateLimitPerHour: 0,
+    latencyMedianMs: 0,
+    timeScale: 2000,
+    faults: FAULTS,
+  });
   servers.push(server);
-  const url = `${server.url}electricity/rto/fuel-type-data/data/?api_key=k&frequency=hourly&data[0]=value` +
+  const url =
+    `${server.url}electricity/rto/fuel-type-data/data/?api_key=k&frequency=hourly&data[0]=value` +
     '&facets[respondent][]=CISO&start=2024-05-01T00&end=2024-05-03T23';
   const outcomes: Outcome[] = [];
   for (let i = 0; i < N; i++) outcomes.push(await outcome(url)); // sequential: request i is the i-th the server sees

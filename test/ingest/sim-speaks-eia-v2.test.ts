@@ -32,16 +32,27 @@ function query(route: string, params: Record<string, string | string[]>): string
 
 async function get(url: string): Promise<Envelope> {
   const res = await fetch(url);
-  expect(res.status, await res.clone().text().then((t) => t.slice(0, 300))).toBe(200);
+  expect(
+    res.status,
+    await res
+      .clone()
+      .text()
+      .then((t) => t.slice(0, 300)),
+  ).toBe(200);
   return (await res.json()) as Envelope;
 }
 
-const key = (r: Json): string => `${String(r['period'])}|${String(r['respondent'])}|${String(r['type'] ?? r['fueltype'])}`;
+const key = (r: Json): string =>
+  `${String(r['period'])}|${String(r['respondent'])}|${String(r['type'] ?? r['fueltype'])}`;
 
 describe('simulated EIA v2 data routes', () => {
   it('answers with the envelope and row fields of the recorded real responses', async () => {
-    const real = JSON.parse(readFileSync(new URL('../fixtures/eia/fuel-type-data_PACW_2023-01-01_2023-01-08.json', import.meta.url), 'utf8')) as Envelope;
-    const sim = await get(query('fuel-type-data', { 'facets[respondent][]': 'PACW', start: '2023-01-01', end: '2023-01-08' }));
+    const real = JSON.parse(
+      readFileSync(new URL('../fixtures/eia/fuel-type-data_PACW_2023-01-01_2023-01-08.json', import.meta.url), 'utf8'),
+    ) as Envelope;
+    const sim = await get(
+      query('fuel-type-data', { 'facets[respondent][]': 'PACW', start: '2023-01-01', end: '2023-01-08' }),
+    );
     expect(Object.keys(sim).sort()).toEqual(Object.keys(real).sort());
     expect(Object.keys(sim.response).sort()).toEqual(Object.keys(real.response).sort());
     expect(Object.keys(sim.response.data[0] ?? {})).toEqual(Object.keys(real.response.data[0] ?? {}));
@@ -54,23 +65,46 @@ describe('simulated EIA v2 data routes', () => {
   });
 
   it('treats start and end as inclusive hours and a date-only end as T00 of that day', async () => {
-    const dateOnly = await get(query('region-data', { 'facets[respondent][]': 'PACW', 'facets[type][]': 'D', start: '2023-01-01', end: '2023-01-08' }));
+    const dateOnly = await get(
+      query('region-data', {
+        'facets[respondent][]': 'PACW',
+        'facets[type][]': 'D',
+        start: '2023-01-01',
+        end: '2023-01-08',
+      }),
+    );
     const periods = dateOnly.response.data.map((r) => r['period']);
     expect(dateOnly.response.total).toBe(String(periods.length));
     expect(periods[0]).toBe('2023-01-01T00');
     expect(periods.at(-1)).toBe('2023-01-08T00');
     const truth = simulatedRows(7, 'region-data', ['PACW'], ['D'], '2023-01-01T00', '2023-01-08T00');
     expect(periods).toEqual(truth.map((r) => r.period));
-    const hours = await get(query('region-data', { 'facets[respondent][]': 'PACW', 'facets[type][]': 'D', start: '2023-03-04T05', end: '2023-03-04T09' }));
+    const hours = await get(
+      query('region-data', {
+        'facets[respondent][]': 'PACW',
+        'facets[type][]': 'D',
+        start: '2023-03-04T05',
+        end: '2023-03-04T09',
+      }),
+    );
     expect(hours.response.data.map((r) => r['period'])).toEqual(
-      simulatedRows(7, 'region-data', ['PACW'], ['D'], '2023-03-04T05', '2023-03-04T09').map((r) => r.period));
+      simulatedRows(7, 'region-data', ['PACW'], ['D'], '2023-03-04T05', '2023-03-04T09').map((r) => r.period),
+    );
     expect(hours.response.data.length).toBeGreaterThanOrEqual(4); // 5 hours, at most one absent
   });
 
   it('pages a multi-page query by offset with stable order, string totals and the incomplete-return warning', async () => {
-    const params = { 'facets[respondent][]': FIVE, start: '2024-01-01T00', end: '2024-03-31T23',
-      'sort[0][column]': 'period', 'sort[0][direction]': 'asc', 'sort[1][column]': 'respondent', 'sort[1][direction]': 'asc',
-      'sort[2][column]': 'fueltype', 'sort[2][direction]': 'asc' };
+    const params = {
+      'facets[respondent][]': FIVE,
+      start: '2024-01-01T00',
+      end: '2024-03-31T23',
+      'sort[0][column]': 'period',
+      'sort[0][direction]': 'asc',
+      'sort[1][column]': 'respondent',
+      'sort[1][direction]': 'asc',
+      'sort[2][column]': 'fueltype',
+      'sort[2][direction]': 'asc',
+    };
     const expected = simulatedTotal(7, 'fuel-type-data', FIVE, FUELS, '2024-01-01T00', '2024-03-31T23');
     const rows: Json[] = [];
     for (let offset = 0; ; offset += 5000) {
@@ -87,14 +121,28 @@ describe('simulated EIA v2 data routes', () => {
     expect(new Set(keys).size).toBe(rows.length);
     expect([...keys].sort()).toEqual(keys); // period, respondent, fueltype: all fixed-width or sorted codes
     const truth = simulatedRows(7, 'fuel-type-data', FIVE, FUELS, '2024-01-01T00', '2024-03-31T23');
-    expect(rows.map((r) => [key(r), r['value']])).toEqual(truth.map((t) => [`${t.period}|${t.respondent}|${t.series}`, t.value === null ? null : String(t.value)]));
+    expect(rows.map((r) => [key(r), r['value']])).toEqual(
+      truth.map((t) => [`${t.period}|${t.respondent}|${t.series}`, t.value === null ? null : String(t.value)]),
+    );
   });
 
   it('sorts period descending and respondents descending when asked, holding the same rows', async () => {
-    const base = { 'facets[respondent][]': ['ERCO', 'PACW'], 'facets[type][]': ['D', 'TI'], start: '2022-06-01T00', end: '2022-06-02T23' };
+    const base = {
+      'facets[respondent][]': ['ERCO', 'PACW'],
+      'facets[type][]': ['D', 'TI'],
+      start: '2022-06-01T00',
+      end: '2022-06-02T23',
+    };
     const asc = await get(query('region-data', base));
-    const desc = await get(query('region-data', { ...base, 'sort[0][column]': 'period', 'sort[0][direction]': 'desc',
-      'sort[1][column]': 'respondent', 'sort[1][direction]': 'desc' }));
+    const desc = await get(
+      query('region-data', {
+        ...base,
+        'sort[0][column]': 'period',
+        'sort[0][direction]': 'desc',
+        'sort[1][column]': 'respondent',
+        'sort[1][direction]': 'desc',
+      }),
+    );
     expect(desc.response.total).toBe(asc.response.total);
     const first = desc.response.data[0] ?? {};
     expect([first['period'], first['respondent']]).toEqual(['2022-06-02T23', 'PACW']);
@@ -102,7 +150,11 @@ describe('simulated EIA v2 data routes', () => {
   });
 
   it('omits value and value-units from rows when data[0]=value is not asked for', async () => {
-    const url = query('region-data', { 'facets[respondent][]': 'PACW', start: '2023-01-01T00', end: '2023-01-01T02' }).replace('&data%5B0%5D=value', '');
+    const url = query('region-data', {
+      'facets[respondent][]': 'PACW',
+      start: '2023-01-01T00',
+      end: '2023-01-01T02',
+    }).replace('&data%5B0%5D=value', '');
     const body = await get(url);
     expect(body.response.data.length).toBeGreaterThan(0);
     for (const row of body.response.data) {
@@ -111,16 +163,21 @@ describe('simulated EIA v2 data routes', () => {
   });
 
   it('returns 0 rows (HTTP 200) for unknown respondents such as SPP and CARO, and nothing before the data starts', async () => {
-    const none = await get(query('region-data', { 'facets[respondent][]': ['SPP', 'CARO'], start: '2023-01-01', end: '2023-01-02' }));
+    const none = await get(
+      query('region-data', { 'facets[respondent][]': ['SPP', 'CARO'], start: '2023-01-01', end: '2023-01-02' }),
+    );
     expect([none.response.total, none.response.data.length]).toEqual(['0', 0]);
-    const early = await get(query('fuel-type-data', { 'facets[respondent][]': 'PACW', start: '2018-06-30T20', end: '2018-07-01T00' }));
+    const early = await get(
+      query('fuel-type-data', { 'facets[respondent][]': 'PACW', start: '2018-06-30T20', end: '2018-07-01T00' }),
+    );
     expect(early.response.data.map((r) => r['period'])).not.toContain('2018-06-30T23');
     expect(early.response.data.every((r) => r['period'] === '2018-07-01T00')).toBe(true);
   });
 
   it('keeps connections alive across requests', async () => {
     const before = server.stats().connections;
-    for (let i = 0; i < 10; i++) await get(query('region-data', { 'facets[respondent][]': 'TVA', start: '2023-01-01T00', end: '2023-01-01T00' }));
+    for (let i = 0; i < 10; i++)
+      await get(query('region-data', { 'facets[respondent][]': 'TVA', start: '2023-01-01T00', end: '2023-01-01T00' }));
     expect(server.stats().connections - before).toBeLessThanOrEqual(1);
   });
 
@@ -129,7 +186,9 @@ describe('simulated EIA v2 data routes', () => {
     const small = await get(query('region-data', { ...params, length: '7', offset: '3' }));
     expect(small.response.data.length).toBe(7);
     const all = simulatedRows(7, 'region-data', ['PJM'], ['D', 'DF', 'NG', 'TI'], '2021-01-01T00', '2021-01-10T23');
-    expect(small.response.data.map(key)).toEqual(all.slice(3, 10).map((t) => `${t.period}|${t.respondent}|${t.series}`));
+    expect(small.response.data.map(key)).toEqual(
+      all.slice(3, 10).map((t) => `${t.period}|${t.respondent}|${t.series}`),
+    );
     const past = await get(query('region-data', { ...params, offset: String(all.length + 10) }));
     expect([past.response.total, past.response.data.length, past.warnings]).toEqual([String(all.length), 0, undefined]);
   });

@@ -25,11 +25,18 @@ describeGpu('adamw matches reference over steps', (gpu) => {
       it(`${STEPS} steps over ${n} parameters, ${batched ? 'all in one encoder' : 'one submit per step'}`, async () => {
         const param0 = seededF32(n, 51);
         const grads = Array.from({ length: STEPS }, (_, s) => seededF32(n, 60 + s, -0.5 * (s + 1), 0.5 * (s + 1)));
-        const io = { param: bufs.upload(param0, 'param'), grad: bufs.zeros(0, 'unused'), m: bufs.zeros(n, 'm'), v: bufs.zeros(n, 'v') };
+        const io = {
+          param: bufs.upload(param0, 'param'),
+          grad: bufs.zeros(0, 'unused'),
+          m: bufs.zeros(n, 'm'),
+          v: bufs.zeros(n, 'v'),
+        };
         const gradBufs = grads.map((g, s) => bufs.upload(g, `grad${s}`));
         const stepOf = (s: number) => ({ ...HYPER, step: s + 1, lr: HYPER.lr * (1 - s / 10) });
         if (batched) {
-          await submitAndWait(gpu(), (e) => gradBufs.forEach((grad, s) => adamw.encode(e, { ...io, grad }, n, stepOf(s))));
+          await submitAndWait(gpu(), (e) =>
+            gradBufs.forEach((grad, s) => adamw.encode(e, { ...io, grad }, n, stepOf(s))),
+          );
         } else {
           for (const [s, grad] of gradBufs.entries()) await adamw.run({ ...io, grad }, n, stepOf(s));
         }

@@ -69,43 +69,63 @@ describeGpu('attention blocks fold in any order', (gpu) => {
   }
 
   for (const segmentRows of [undefined, CHUNK]) {
-  it(`backward: per-pair blocks${segmentRows ? ` in ${segmentRows}-row segments` : ''} accumulate to the dense dQ, dK, dV`, async () => {
-    const g = gpu();
-    const fwd = await foldBlocks(g, attn, [0, 1, 2, 3], segmentRows);
-    const up = blocks.map((pos, r) => upload(g, {
-      q: gather(q, pos), k: gather(k, pos), v: gather(v, pos), dO: gather(dO, pos), pos,
-      o: fwd[r]!.o, lse: fwd[r]!.lse,
-      dq: new Float32Array(pos.length * W), dk: new Float32Array(pos.length * W), dv: new Float32Array(pos.length * W),
-      delta: new Float32Array(pos.length * H),
-    }));
-    const encoder = g.device.createCommandEncoder();
-    blocks.forEach((pos, r) => {
-      const b = up[r]!.b;
-      attn.encodeBackwardPrep(encoder, { o: b['o']!, dO: b['dO']!, rows: pos.length, delta: b['delta']! });
-    });
-    // Every (Q block, K/V block) pair, in a rotated order per Q block, as a ring would visit them.
-    blocks.forEach((qp, qi) => {
-      for (let step = 0; step < RANKS; step++) {
-        const ki = (qi + step) % RANKS;
-        const bq = up[qi]!.b;
-        const bk = up[ki]!.b;
-        attn.encodeBackwardBlock(encoder, {
-          q: bq['q']!, qPos: bq['pos']!, qRows: qp.length, dO: bq['dO']!, lse: bq['lse']!, delta: bq['delta']!, dq: bq['dq']!,
-          k: bk['k']!, v: bk['v']!, kPos: bk['pos']!, kRows: blocks[ki]!.length, dk: bk['dk']!, dv: bk['dv']!,
-          ...(segmentRows ? { qSegmentRows: segmentRows, kSegmentRows: segmentRows } : {}),
-        });
+    it(`backward: per-pair blocks${segmentRows ? ` in ${segmentRows}-row segments` : ''} accumulate to the dense dQ, dK, dV`, async () => {
+      const g = gpu();
+      const fwd = await foldBlocks(g, attn, [0, 1, 2, 3], segmentRows);
+      const up = blocks.map((pos, r) =>
+        upload(g, {
+          q: gather(q, pos),
+          k: gather(k, pos),
+          v: gather(v, pos),
+          dO: gather(dO, pos),
+          pos,
+          o: fwd[r]!.o,
+          lse: fwd[r]!.lse,
+          dq: new Float32Array(pos.length * W),
+          dk: new Float32Array(pos.length * W),
+          dv: new Float32Array(pos.length * W),
+          delta: new Float32Array(pos.length * H),
+        }),
+      );
+      const encoder = g.device.createCommandEncoder();
+      blocks.forEach((pos, r) => {
+        const b = up[r]!.b;
+        attn.encodeBackwardPrep(encoder, { o: b['o']!, dO: b['dO']!, rows: pos.length, delta: b['delta']! });
+      });
+      // Every (Q block, K/V block) pair, in a rotated order per Q block, as a ring would visit them.
+      blocks.forEach((qp, qi) => {
+        for (let step = 0; step < RANKS; step++) {
+          const ki = (qi + step) % RANKS;
+          const bq = up[qi]!.b;
+          const bk = up[ki]!.b;
+          attn.encodeBackwardBlock(encoder, {
+            q: bq['q']!,
+            qPos: bq['pos']!,
+            qRows: qp.length,
+            dO: bq['dO']!,
+            lse: bq['lse']!,
+            delta: bq['delta']!,
+            dq: bq['dq']!,
+            k: bk['k']!,
+            v: bk['v']!,
+            kPos: bk['pos']!,
+            kRows: blocks[ki]!.length,
+            dk: bk['dk']!,
+            dv: bk['dv']!,
+            ...(segmentRows ? { qSegmentRows: segmentRows, kSegmentRows: segmentRows } : {}),
+          });
+        }
+      });
+      g.device.queue.submit([encoder.finish()]);
+      for (const [r, pos] of blocks.entries()) {
+        const b = up[r]!.b;
+        for (const name of ['dq', 'dk', 'dv'] as const) {
+          const want = gather(Float32Array.from(denseGrads[name]), pos);
+          expectAllClose(await read(g, b[name]!, pos.length * W), want, TOL, `${name} of block ${r}`);
+        }
       }
+      up.forEach((u) => u.destroy());
     });
-    g.device.queue.submit([encoder.finish()]);
-    for (const [r, pos] of blocks.entries()) {
-      const b = up[r]!.b;
-      for (const name of ['dq', 'dk', 'dv'] as const) {
-        const want = gather(Float32Array.from(denseGrads[name]), pos);
-        expectAllClose(await read(g, b[name]!, pos.length * W), want, TOL, `${name} of block ${r}`);
-      }
-    }
-    up.forEach((u) => u.destroy());
-  });
   }
 
   it('sub-blocks addressed by row offsets equal whole blocks', async () => {
@@ -119,12 +139,31 @@ describeGpu('attention blocks fold in any order', (gpu) => {
     const lse = g.device.createBuffer({ size: qPos.length * H * 4, usage: OUTPUT_USAGE });
     const encoder = g.device.createCommandEncoder();
     const half = CHUNK;
-    for (const [kOffset, kRows] of [[half, kPos.length - half], [0, half]] as const) {
-      attn.encodeFold(encoder, { q: b['q']!, qPos: b['qPos']!, qRows: qPos.length, k: b['k']!, v: b['v']!, kPos: b['kPos']!, kRows, kOffset, state });
+    for (const [kOffset, kRows] of [
+      [half, kPos.length - half],
+      [0, half],
+    ] as const) {
+      attn.encodeFold(encoder, {
+        q: b['q']!,
+        qPos: b['qPos']!,
+        qRows: qPos.length,
+        k: b['k']!,
+        v: b['v']!,
+        kPos: b['kPos']!,
+        kRows,
+        kOffset,
+        state,
+      });
     }
     attn.encodeFinalize(encoder, { state, o, lse });
     g.device.queue.submit([encoder.finish()]);
-    const partial = attentionForwardRef(cfg, { q: gather(q, qPos), k: gather(k, kPos), v: gather(v, kPos), qPos, kPos });
+    const partial = attentionForwardRef(cfg, {
+      q: gather(q, qPos),
+      k: gather(k, kPos),
+      v: gather(v, kPos),
+      qPos,
+      kPos,
+    });
     expectAllClose(await read(g, o, qPos.length * W), partial.o, TOL, 'o from offset halves');
     state.destroy();
     destroy();
@@ -141,7 +180,12 @@ function gather1(src: Float32Array, positions: Uint32Array): Float32Array {
 }
 
 /** Folds every K/V block (in `order`) into every Q block's state in one submit; returns O, lse per block. */
-async function foldBlocks(g: Gpu, attn: AttentionKernels, order: readonly number[], qSegmentRows?: number): Promise<{ o: Float32Array; lse: Float32Array }[]> {
+async function foldBlocks(
+  g: Gpu,
+  attn: AttentionKernels,
+  order: readonly number[],
+  qSegmentRows?: number,
+): Promise<{ o: Float32Array; lse: Float32Array }[]> {
   const up = blocks.map((pos) => upload(g, { q: gather(q, pos), k: gather(k, pos), v: gather(v, pos), pos }));
   const states = blocks.map((pos) => attn.createState(pos.length));
   const outs = blocks.map((pos) => ({
@@ -153,7 +197,17 @@ async function foldBlocks(g: Gpu, attn: AttentionKernels, order: readonly number
     for (const ki of order) {
       const bq = up[qi]!.b;
       const bk = up[ki]!.b;
-      attn.encodeFold(encoder, { q: bq['q']!, qPos: bq['pos']!, qRows: qp.length, k: bk['k']!, v: bk['v']!, kPos: bk['pos']!, kRows: blocks[ki]!.length, state: states[qi]!, ...(qSegmentRows ? { qSegmentRows } : {}) });
+      attn.encodeFold(encoder, {
+        q: bq['q']!,
+        qPos: bq['pos']!,
+        qRows: qp.length,
+        k: bk['k']!,
+        v: bk['v']!,
+        kPos: bk['pos']!,
+        kRows: blocks[ki]!.length,
+        state: states[qi]!,
+        ...(qSegmentRows ? { qSegmentRows } : {}),
+      });
     }
     attn.encodeFinalize(encoder, { state: states[qi]!, o: outs[qi]!.o, lse: outs[qi]!.lse });
   });

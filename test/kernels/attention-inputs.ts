@@ -29,13 +29,23 @@ export interface CaseData {
 
 export function caseData(c: AttentionCase, seed = 1): CaseData {
   const n = c.T * c.H * c.D;
-  return { q: seededF32(n, seed), k: seededF32(n, seed + 1), v: seededF32(n, seed + 2), dO: seededF32(n, seed + 3), pos: positionsWithPadding(c.T, c.padEvery) };
+  return {
+    q: seededF32(n, seed),
+    k: seededF32(n, seed + 1),
+    v: seededF32(n, seed + 2),
+    dO: seededF32(n, seed + 3),
+    pos: positionsWithPadding(c.T, c.padEvery),
+  };
 }
 
 /** Uploads tensors; returns the buffers and a disposer. */
-export function upload(gpu: Gpu, data: Readonly<Record<string, Float32Array | Uint32Array>>): { b: Record<string, GPUBuffer>; destroy(): void } {
+export function upload(
+  gpu: Gpu,
+  data: Readonly<Record<string, Float32Array | Uint32Array>>,
+): { b: Record<string, GPUBuffer>; destroy(): void } {
   const b: Record<string, GPUBuffer> = {};
-  for (const [name, arr] of Object.entries(data)) b[name] = arr instanceof Uint32Array ? uploadU32(gpu, arr, name) : uploadF32(gpu, arr, name);
+  for (const [name, arr] of Object.entries(data))
+    b[name] = arr instanceof Uint32Array ? uploadU32(gpu, arr, name) : uploadF32(gpu, arr, name);
   return { b, destroy: () => Object.values(b).forEach((x) => x.destroy()) };
 }
 

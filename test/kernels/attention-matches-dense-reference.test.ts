@@ -82,7 +82,16 @@ async function checkCase(gpu: Gpu, attn: AttentionKernels, c: AttentionCase): Pr
   const { o, lse } = await attn.forward({ q: b['q']!, k: b['k']!, v: b['v']!, T: c.T, positions: b['pos']! });
   expectAllClose(await read(gpu, o, n), ref.o, TOL, 'o');
   expectAllClose(await read(gpu, lse, c.T * c.H), ref.lse, TOL, 'lse');
-  const grads = await attn.backward({ q: b['q']!, k: b['k']!, v: b['v']!, T: c.T, positions: b['pos']!, o, lse, dO: b['dO']! });
+  const grads = await attn.backward({
+    q: b['q']!,
+    k: b['k']!,
+    v: b['v']!,
+    T: c.T,
+    positions: b['pos']!,
+    o,
+    lse,
+    dO: b['dO']!,
+  });
   const refGrads = attentionBackwardRef(cfg, x, data.dO);
   expectAllClose(await read(gpu, grads.dq, n), refGrads.dq, TOL, 'dq');
   expectAllClose(await read(gpu, grads.dk, n), refGrads.dk, TOL, 'dk');

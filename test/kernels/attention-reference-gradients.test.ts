@@ -52,12 +52,24 @@ describe('block-wise reference equals the dense reference', () => {
   const k = seededF32(rows * 16, 22);
   const v = seededF32(rows * 16, 23);
   const dO = seededF32(rows * 16, 24);
-  const blocks = [[0, 5], [5, 8], [8, 12]] as const; // uneven key blocks
-  const kv = (s: number, e: number) => ({ k: k.slice(s * 16, e * 16), v: v.slice(s * 16, e * 16), kPos: pos.slice(s, e) });
+  const blocks = [
+    [0, 5],
+    [5, 8],
+    [8, 12],
+  ] as const; // uneven key blocks
+  const kv = (s: number, e: number) => ({
+    k: k.slice(s * 16, e * 16),
+    v: v.slice(s * 16, e * 16),
+    kPos: pos.slice(s, e),
+  });
   const dense = attentionForwardRef(cfg, { q, k, v, qPos: pos, kPos: pos });
   const tol = { atol: 1e-12, rtol: 1e-12 }; // f64 both ways; only summation order differs
 
-  for (const order of [[0, 1, 2], [2, 0, 1], [1, 2, 0]]) {
+  for (const order of [
+    [0, 1, 2],
+    [2, 0, 1],
+    [1, 2, 0],
+  ]) {
     it(`forward folded in key-block order ${order.join(',')}`, () => {
       const state = refState(cfg, rows);
       for (const bi of order) {

@@ -1,7 +1,13 @@
 // Bad attention input gets a ShapeError that names the argument, its shape and the limit; and the
 // specialised attention shaders compile without any message.
 import { beforeAll, expect, it } from 'vitest';
-import { createAttentionKernels, ShapeError, uploadF32, uploadU32, type AttentionKernels } from '../../src/kernels/index.ts';
+import {
+  createAttentionKernels,
+  ShapeError,
+  uploadF32,
+  uploadU32,
+  type AttentionKernels,
+} from '../../src/kernels/index.ts';
 import { specialiseSource } from '../../src/kernels/ops/attention-pipelines.ts';
 import { describeGpu } from '../support/gpu.ts';
 
@@ -15,9 +21,13 @@ describeGpu('attention rejects bad shapes', (gpu) => {
     for (const headDim of [30, 0, 132, 256]) {
       const attempt = createAttentionKernels(gpu(), { heads: 1, headDim, causal: true });
       await expect(attempt).rejects.toThrow(ShapeError);
-      await expect(attempt).rejects.toThrow(`headDim ${headDim} is unsupported: it must be a multiple of 4 in [4, 128]`);
+      await expect(attempt).rejects.toThrow(
+        `headDim ${headDim} is unsupported: it must be a multiple of 4 in [4, 128]`,
+      );
     }
-    await expect(createAttentionKernels(gpu(), { heads: 0, headDim: 16, causal: true })).rejects.toThrow('heads must be a positive integer, got 0');
+    await expect(createAttentionKernels(gpu(), { heads: 0, headDim: 16, causal: true })).rejects.toThrow(
+      'heads must be a positive integer, got 0',
+    );
   });
 
   it('names the buffer and the shape it must hold when a block buffer is too small', () => {
@@ -31,9 +41,9 @@ describeGpu('attention rejects bad shapes', (gpu) => {
     expect(fold).toThrow(ShapeError);
     expect(fold).toThrow('attention fold: k has 1152 bytes, needs [10, 2, 16] × 4 = 1280 bytes');
     const smallState = attn.createState(5);
-    expect(() => attn.encodeFold(encoder, { q, qPos: pos, qRows: 10, k: q, v: q, kPos: pos, kRows: 10, state: smallState })).toThrow(
-      'attention fold: state has 5 rows, needs qOffset 0 + qRows 10',
-    );
+    expect(() =>
+      attn.encodeFold(encoder, { q, qPos: pos, qRows: 10, k: q, v: q, kPos: pos, kRows: 10, state: smallState }),
+    ).toThrow('attention fold: state has 5 rows, needs qOffset 0 + qRows 10');
     for (const b of [q, k, pos]) b.destroy();
     state.destroy();
     smallState.destroy();
@@ -47,13 +57,39 @@ describeGpu('attention rejects bad shapes', (gpu) => {
     const state = attn.createState(10);
     const encoder = g.device.createCommandEncoder();
     for (const qSegmentRows of [0, -3, 2.5, Number.NaN]) {
-      expect(() => attn.encodeFold(encoder, { q: buf, qPos: pos, qRows: 10, k: buf, v: buf, kPos: pos, kRows: 10, state, qSegmentRows })).toThrow(
-        `attention fold: qSegmentRows = ${qSegmentRows}, expected a positive integer`,
-      );
+      expect(() =>
+        attn.encodeFold(encoder, {
+          q: buf,
+          qPos: pos,
+          qRows: 10,
+          k: buf,
+          v: buf,
+          kPos: pos,
+          kRows: 10,
+          state,
+          qSegmentRows,
+        }),
+      ).toThrow(`attention fold: qSegmentRows = ${qSegmentRows}, expected a positive integer`);
     }
-    const block = { q: buf, qPos: pos, qRows: 10, k: buf, v: buf, kPos: pos, kRows: 10, dO: buf, lse: small, delta: small, dq: buf, dk: buf, dv: buf };
+    const block = {
+      q: buf,
+      qPos: pos,
+      qRows: 10,
+      k: buf,
+      v: buf,
+      kPos: pos,
+      kRows: 10,
+      dO: buf,
+      lse: small,
+      delta: small,
+      dq: buf,
+      dk: buf,
+      dv: buf,
+    };
     expect(() => attn.encodeBackwardBlock(encoder, { ...block, kSegmentRows: 0 })).toThrow(ShapeError);
-    expect(() => attn.encodeBackwardBlock(encoder, { ...block, kSegmentRows: 0 })).toThrow('attention backward block: kSegmentRows = 0, expected a positive integer');
+    expect(() => attn.encodeBackwardBlock(encoder, { ...block, kSegmentRows: 0 })).toThrow(
+      'attention backward block: kSegmentRows = 0, expected a positive integer',
+    );
     for (const b of [buf, small, pos]) b.destroy();
     state.destroy();
   });
@@ -66,7 +102,9 @@ describeGpu('attention rejects bad shapes', (gpu) => {
     const pos = uploadU32(g, new Uint32Array(4));
     const state = attn.createState(4);
     const encoder = g.device.createCommandEncoder();
-    expect(() => attn.encodeFold(encoder, { q: tiny, qPos: pos, qRows: 4, k: tiny, v: tiny, kPos: pos, kRows: rows, state })).toThrow(
+    expect(() =>
+      attn.encodeFold(encoder, { q: tiny, qPos: pos, qRows: 4, k: tiny, v: tiny, kPos: pos, kRows: rows, state }),
+    ).toThrow(
       `attention fold kRows: [${rows}, H=2, D=16] f32 = ${rows * 128} bytes exceeds maxStorageBufferBindingSize ${limit}`,
     );
     tiny.destroy();
@@ -82,8 +120,19 @@ describeGpu('attention rejects bad shapes', (gpu) => {
     const encoder = g.device.createCommandEncoder();
     expect(() =>
       attn.encodeBackwardBlock(encoder, {
-        q: big, qPos: pos, qRows: 8, k: big, v: big, kPos: pos, kRows: 8,
-        dO: big, lse: big, delta: big, dq: big, dk: small, dv: big,
+        q: big,
+        qPos: pos,
+        qRows: 8,
+        k: big,
+        v: big,
+        kPos: pos,
+        kRows: 8,
+        dO: big,
+        lse: big,
+        delta: big,
+        dq: big,
+        dk: small,
+        dv: big,
       }),
     ).toThrow('attention backward block: dk has 512 bytes, needs [8, 2, 16] × 4 = 1024 bytes');
     for (const b of [big, small, pos]) b.destroy();
@@ -91,7 +140,15 @@ describeGpu('attention rejects bad shapes', (gpu) => {
 
   it('compiles every specialisation of the attention shaders without messages', async () => {
     for (const name of ['attention-forward', 'attention-backward']) {
-      for (const consts of [{ D4: 1, R: 1 }, { D4: 8, R: 1 }, { D4: 8, R: 4 }, { D4: 8, R: 6 }, { D4: 16, R: 2 }, { D4: 16, R: 3 }, { D4: 32, R: 1 }]) {
+      for (const consts of [
+        { D4: 1, R: 1 },
+        { D4: 8, R: 1 },
+        { D4: 8, R: 4 },
+        { D4: 8, R: 6 },
+        { D4: 16, R: 2 },
+        { D4: 16, R: 3 },
+        { D4: 32, R: 1 },
+      ]) {
         const module = gpu().device.createShaderModule({ code: specialiseSource(name, consts) });
         const info = await module.getCompilationInfo();
         expect(info.messages.map((m) => `${name} ${JSON.stringify(consts)} ${m.lineNum}: ${m.message}`)).toEqual([]);

@@ -22,7 +22,15 @@ describeGpu('bias and residual add match reference', (gpu) => {
   });
 
   // [2003, 131] and [8761, 124] exceed 1,024 workgroups × 256 lanes (scalars, vec4): lanes loop.
-  for (const [rows, cols] of [[1, 1], [37, 19], [301, 67], [1000, 3], [203, 36], [2003, 131], [8761, 124]] as const) {
+  for (const [rows, cols] of [
+    [1, 1],
+    [37, 19],
+    [301, 67],
+    [1000, 3],
+    [203, 36],
+    [2003, 131],
+    [8761, 124],
+  ] as const) {
     it(`adds a bias over [${rows}, ${cols}] out of place and in place`, async () => {
       const x = seededF32(rows * cols, 1);
       const b = seededF32(cols, 2);

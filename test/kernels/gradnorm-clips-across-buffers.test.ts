@@ -48,6 +48,11 @@ describeGpu('grad norm clips across buffers', (gpu) => {
     const buffer = bufs.upload(data, 'grad');
     const result = bufs.zeros(2, 'result');
     await gradNorm.run([{ buffer, count: 333 }], result);
-    expectAllClose(await bufs.read(result, 2), [gradNormRef([data.subarray(0, 333)]).norm, 1], FP32_TOLERANCE, 'result'); // atol 1e-5, rtol 1e-4
+    expectAllClose(
+      await bufs.read(result, 2),
+      [gradNormRef([data.subarray(0, 333)]).norm, 1],
+      FP32_TOLERANCE,
+      'result',
+    ); // atol 1e-5, rtol 1e-4
   });
 });

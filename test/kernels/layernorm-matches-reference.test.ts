@@ -21,7 +21,14 @@ describeGpu('layer norm matches reference', (gpu) => {
   });
 
   // 4,194,319 rows × 1 col: more row lanes than 65,535 workgroups of 64 hold, so the grid folds to 2-D.
-  for (const [rows, cols] of [[1, 7], [67, 33], [130, 64], [2003, 24], [301, 21], [4_194_319, 1]] as const) {
+  for (const [rows, cols] of [
+    [1, 7],
+    [67, 33],
+    [130, 64],
+    [2003, 24],
+    [301, 21],
+    [4_194_319, 1],
+  ] as const) {
     it(`forward and backward over [${rows}, ${cols}]`, async () => {
       const n = rows * cols;
       const x = seededF32(n, 11, -2, 3);
@@ -43,7 +50,10 @@ describeGpu('layer norm matches reference', (gpu) => {
       expectAllClose(await bufs.read(io.rstd, rows), ref.rstd, FP32_TOLERANCE, 'rstd'); // atol 1e-5, rtol 1e-4
 
       const grads = { dx: bufs.zeros(n, 'dx'), dgamma: bufs.zeros(cols, 'dgamma'), dbeta: bufs.zeros(cols, 'dbeta') };
-      await ln.runBackward({ x: io.x, gamma: io.gamma, mean: io.mean, rstd: io.rstd, dy: bufs.upload(dy, 'dy'), ...grads }, { rows, cols });
+      await ln.runBackward(
+        { x: io.x, gamma: io.gamma, mean: io.mean, rstd: io.rstd, dy: bufs.upload(dy, 'dy'), ...grads },
+        { rows, cols },
+      );
       const back = layerNormBackwardRef(x, gamma, ref.mean, ref.rstd, dy, rows, cols);
       expectAllClose(await bufs.read(grads.dx, n), back.dx, FP32_TOLERANCE, 'dx'); // atol 1e-5, rtol 1e-4
       expectAllClose(await bufs.read(grads.dgamma, cols), back.dgamma, FP32_TOLERANCE, 'dgamma'); // atol 1e-5, rtol 1e-4

@@ -69,7 +69,10 @@ describeGpu('matmul matches the reference', (gpu) => {
     g.device.queue.submit([encoder.finish()]);
     const got = await readF32(g, gc, batch * shape.M * shape.N);
     const worst = matmulMismatch(got, matmulRef(a, b, shape), TOL);
-    expect(worst, worst && `C[${worst.index}] = ${worst.got}, expected ${worst.expected} ± ${worst.bound}`).toBeUndefined();
+    expect(
+      worst,
+      worst && `C[${worst.index}] = ${worst.got}, expected ${worst.expected} ± ${worst.bound}`,
+    ).toBeUndefined();
     kernel.destroy();
     for (const buffer of [ga, gb, gc]) buffer.destroy();
   });
@@ -111,7 +114,9 @@ describeGpu('matmul refuses shapes it cannot run', (gpu) => {
     );
     const maxBinding = g.adapter.limits['maxStorageBufferBindingSize'] ?? 0;
     const M = Math.ceil(maxBinding / 4 / 4096) + 1; // A = M×4096 f32, just over the binding limit
-    await expect(createMatmul(g, { M, N: 4, K: 4096 })).rejects.toThrow(/A needs \d+ bytes, over maxStorageBufferBindingSize/);
+    await expect(createMatmul(g, { M, N: 4, K: 4096 })).rejects.toThrow(
+      /A needs \d+ bytes, over maxStorageBufferBindingSize/,
+    );
   });
 
   it('names the buffer that is too small for the shape', async () => {
@@ -135,6 +140,8 @@ describe('matmul reference', () => {
     expect(Array.from(matmulRef(a, b, { M: 2, N: 2, K: 3 }).out)).toEqual([58, 64, 139, 154]);
     const aT = [1, 4, 2, 5, 3, 6];
     const bT = [7, 9, 11, 8, 10, 12];
-    expect(Array.from(matmulRef(aT, bT, { M: 2, N: 2, K: 3, transA: true, transB: true }).out)).toEqual([58, 64, 139, 154]);
+    expect(Array.from(matmulRef(aT, bT, { M: 2, N: 2, K: 3, transA: true, transB: true }).out)).toEqual([
+      58, 64, 139, 154,
+    ]);
   });
 });

@@ -68,7 +68,10 @@ it('mse backward reference passes a finite-difference check (f64), with and with
   for (const m of [undefined, mask]) {
     // eps 1e-3: the loss is quadratic in pred, so central differences have no truncation error and
     // a larger step only shrinks roundoff (elements with pred ≈ target have tiny gradients).
-    const result = gradCheck((v) => mseRef(v, target, m).loss, pred, mseBackwardRef(pred, target, m), { samples: n, eps: 1e-3 });
+    const result = gradCheck((v) => mseRef(v, target, m).loss, pred, mseBackwardRef(pred, target, m), {
+      samples: n,
+      eps: 1e-3,
+    });
     expect(result.worst.relError).toBeLessThan(1e-7); // central differences in f64
   }
 });

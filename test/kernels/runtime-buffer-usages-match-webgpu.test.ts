@@ -9,6 +9,7 @@ describeGpu('buffer usages', () => {
     for (const [name, bits] of Object.entries(BufferUsage)) {
       expect(Reflect.get(GPUBufferUsage, name), `GPUBufferUsage.${name}`).toBe(bits);
     }
-    for (const [name, bits] of Object.entries(MapMode)) expect(Reflect.get(GPUMapMode, name), `GPUMapMode.${name}`).toBe(bits);
+    for (const [name, bits] of Object.entries(MapMode))
+      expect(Reflect.get(GPUMapMode, name), `GPUMapMode.${name}`).toBe(bits);
   });
 });

@@ -58,7 +58,9 @@ describeGpu('tensor handle', (gpu) => {
   });
 
   it('names the shape when data or limits do not fit', () => {
-    expect(() => tensorFromArray(gpu(), [1, 2, 3], [2, 2])).toThrow(/3 values do not fill shape \[2, 2\] \(4 elements\)/);
+    expect(() => tensorFromArray(gpu(), [1, 2, 3], [2, 2])).toThrow(
+      /3 values do not fill shape \[2, 2\] \(4 elements\)/,
+    );
     expect(() => zerosTensor(gpu(), [2, -1])).toThrow(ShapeError);
     const limit = gpu().adapter.limits['maxStorageBufferBindingSize'] ?? 0;
     expect(() => zerosTensor(gpu(), [limit / 4 + 1])).toThrow(/over maxStorageBufferBindingSize/);

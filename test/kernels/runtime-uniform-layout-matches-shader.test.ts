@@ -1,7 +1,13 @@
 // Uniform layouts come from the shader's struct: offsets follow WGSL's alignment rules, and values
 // packed on the host read back unchanged inside a real shader.
 import { describe, expect, it } from 'vitest';
-import { createUniformBuffer, packUniforms, parseStructLayout, readBytes, uniformLayout } from '../../src/kernels/index.ts';
+import {
+  createUniformBuffer,
+  packUniforms,
+  parseStructLayout,
+  readBytes,
+  uniformLayout,
+} from '../../src/kernels/index.ts';
 import { describeGpu } from '../support/gpu.ts';
 
 describe('uniform layout parser', () => {

@@ -9,7 +9,9 @@ import { describeGpu } from '../support/gpu.ts';
 /** WGSL `enable` extensions the shader uses that this device was not given. */
 function missingExtensions(code: string, gpu: Gpu): string[] {
   const has: Readonly<Record<string, boolean>> = { f16: gpu.hasF16, subgroups: gpu.hasSubgroups };
-  const enabled = [...code.matchAll(/^\s*enable\s+([\w\s,]+);/gm)].flatMap((m) => (m[1] ?? '').split(',').map((e) => e.trim()));
+  const enabled = [...code.matchAll(/^\s*enable\s+([\w\s,]+);/gm)].flatMap((m) =>
+    (m[1] ?? '').split(',').map((e) => e.trim()),
+  );
   return enabled.filter((e) => has[e] !== true);
 }
 
@@ -28,7 +30,9 @@ describeGpu('every shader compiles cleanly', (gpu) => {
     const code = shaderSource(name);
     const module = gpu().device.createShaderModule({ label: name, code });
     const info = await module.getCompilationInfo();
-    const messages = info.messages.map((m) => `shaders/${name}.wgsl:${m.lineNum}:${m.linePos}: ${m.type}: ${m.message}`);
+    const messages = info.messages.map(
+      (m) => `shaders/${name}.wgsl:${m.lineNum}:${m.linePos}: ${m.type}: ${m.message}`,
+    );
     const missing = missingExtensions(code, gpu());
     if (missing.length > 0) {
       // A shader behind an extension the device lacks must fail to compile, naming it.

@@ -46,7 +46,11 @@ describe('training-op uniforms match their shaders', () => {
   }
 
   it('reports a description whose fields are swapped or mistyped', () => {
-    const wrong = paramStruct('gelu', 'GeluParams', [['total', 'f32'], ['extra', 'u32'], ['more', 'f32']]);
+    const wrong = paramStruct('gelu', 'GeluParams', [
+      ['total', 'f32'],
+      ['extra', 'u32'],
+      ['more', 'f32'],
+    ]);
     expect(paramStructMismatches(wrong, uniformLayout('gelu', 'GeluParams'))).toEqual([
       "field 0: TS has 'total: f32', WGSL has 'total: u32'",
       "field 1: TS has 'extra: u32', WGSL has 'first: u32'",

@@ -37,7 +37,11 @@ describeGpu('training ops reject bad shapes', (gpu) => {
     await refused(() => residual.run(io, 100), 'residualAdd y [100]', "'y' has 396 bytes");
     const limit = gpu().adapter.limits['maxStorageBufferBindingSize'] ?? 0;
     const tooLong = Math.floor(limit / 4) + 1;
-    await refused(() => residual.run(io, tooLong), `residualAdd x [${tooLong}]`, `maxStorageBufferBindingSize ${limit}`);
+    await refused(
+      () => residual.run(io, tooLong),
+      `residualAdd x [${tooLong}]`,
+      `maxStorageBufferBindingSize ${limit}`,
+    );
     const gelu = await Gelu.prepare(gpu());
     await refused(() => gelu.run({ x: io.x, y: io.out }, tooLong), `maxStorageBufferBindingSize ${limit}`);
   });
@@ -58,13 +62,31 @@ describeGpu('training ops reject bad shapes', (gpu) => {
   it('refuses an MSE stats buffer under 2 values, an empty grad list, and AdamW step 0', async () => {
     const mse = await Mse.prepare(gpu());
     const pred = bufs.zeros(10, 'pred');
-    await refused(() => mse.run({ pred, target: bufs.zeros(10, 't'), stats: bufs.zeros(1, 'stats') }, 10), 'mse stats [2]');
+    await refused(
+      () => mse.run({ pred, target: bufs.zeros(10, 't'), stats: bufs.zeros(1, 'stats') }, 10),
+      'mse stats [2]',
+    );
     const norm = await GradNorm.prepare(gpu());
     await refused(() => norm.run([], bufs.zeros(2, 'r')), 'at least one gradient buffer');
     await refused(() => norm.run([{ buffer: pred, count: 10 }], bufs.zeros(2, 'r'), Number.NaN), 'maxNorm = NaN');
-    await refused(() => norm.run([{ buffer: pred, count: 10 }, { buffer: pred, count: 5 }], bufs.zeros(2, 'r')), "grads[1]: buffer 'pred' is listed twice");
+    await refused(
+      () =>
+        norm.run(
+          [
+            { buffer: pred, count: 10 },
+            { buffer: pred, count: 5 },
+          ],
+          bufs.zeros(2, 'r'),
+        ),
+      "grads[1]: buffer 'pred' is listed twice",
+    );
     const adamw = await AdamW.prepare(gpu());
-    const io = { param: bufs.zeros(10, 'p'), grad: bufs.zeros(10, 'g'), m: bufs.zeros(10, 'm'), v: bufs.zeros(10, 'v') };
+    const io = {
+      param: bufs.zeros(10, 'p'),
+      grad: bufs.zeros(10, 'g'),
+      m: bufs.zeros(10, 'm'),
+      v: bufs.zeros(10, 'v'),
+    };
     await refused(() => adamw.run(io, 10, { step: 0, lr: 1e-3 }), 'adamw step = 0');
     await refused(() => adamw.run({ ...io, m: io.v }, 10, { step: 1, lr: 1e-3 }), 'adamw m and v');
     await refused(() => adamw.run(io, 10, { step: 1, lr: 1e-3, beta2: 1 }), 'adamw beta2 = 1');

@@ -29,7 +29,13 @@ const N = ROWS * COLS;
 const HYPER = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 };
 const MAX_NORM = 0.05;
 
-function referenceStep(x: Float32Array, gamma: Float32Array, beta: Float32Array, target: Float32Array, mask: Float32Array) {
+function referenceStep(
+  x: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  target: Float32Array,
+  mask: Float32Array,
+) {
   const fwd = layerNormForwardRef(x, gamma, beta, ROWS, COLS);
   const h = geluRef(fwd.y);
   const loss = mseRef(h, target, mask);
@@ -48,7 +54,13 @@ describeGpu('a training step batches in one encoder', (gpu) => {
   let bufs: TestBuffers;
   beforeAll(async () => {
     const g = gpu();
-    const [ln, gelu, mse, norm, adamw] = await Promise.all([LayerNorm.prepare(g), Gelu.prepare(g), Mse.prepare(g), GradNorm.prepare(g), AdamW.prepare(g)]);
+    const [ln, gelu, mse, norm, adamw] = await Promise.all([
+      LayerNorm.prepare(g),
+      Gelu.prepare(g),
+      Mse.prepare(g),
+      GradNorm.prepare(g),
+      AdamW.prepare(g),
+    ]);
     ops = { ln, gelu, mse, norm, adamw };
     bufs = new TestBuffers(g);
   });
@@ -60,15 +72,34 @@ describeGpu('a training step batches in one encoder', (gpu) => {
   });
 
   it(`forward, backward, clip and AdamW over [${ROWS}, ${COLS}] in one submit`, async () => {
-    const data = { x: seededF32(N, 91, -2, 2), gamma: seededF32(COLS, 92, 0.5, 1.5), beta: seededF32(COLS, 93), target: seededF32(N, 94) };
+    const data = {
+      x: seededF32(N, 91, -2, 2),
+      gamma: seededF32(COLS, 92, 0.5, 1.5),
+      beta: seededF32(COLS, 93),
+      target: seededF32(N, 94),
+    };
     const mask = seededF32(N, 95).map((v) => (v > 0 ? 1 : 0));
     const b = {
-      x: bufs.upload(data.x, 'x'), gamma: bufs.upload(data.gamma, 'gamma'), beta: bufs.upload(data.beta, 'beta'),
-      target: bufs.upload(data.target, 'target'), mask: bufs.upload(mask, 'mask'),
-      y: bufs.zeros(N, 'y'), mean: bufs.zeros(ROWS, 'mean'), rstd: bufs.zeros(ROWS, 'rstd'), h: bufs.zeros(N, 'h'),
-      stats: bufs.zeros(2, 'stats'), dh: bufs.zeros(N, 'dh'), dy: bufs.zeros(N, 'dy'), dx: bufs.zeros(N, 'dx'),
-      dgamma: bufs.zeros(COLS, 'dgamma'), dbeta: bufs.zeros(COLS, 'dbeta'), result: bufs.zeros(2, 'result'),
-      mg: bufs.zeros(COLS, 'm gamma'), vg: bufs.zeros(COLS, 'v gamma'), mb: bufs.zeros(COLS, 'm beta'), vb: bufs.zeros(COLS, 'v beta'),
+      x: bufs.upload(data.x, 'x'),
+      gamma: bufs.upload(data.gamma, 'gamma'),
+      beta: bufs.upload(data.beta, 'beta'),
+      target: bufs.upload(data.target, 'target'),
+      mask: bufs.upload(mask, 'mask'),
+      y: bufs.zeros(N, 'y'),
+      mean: bufs.zeros(ROWS, 'mean'),
+      rstd: bufs.zeros(ROWS, 'rstd'),
+      h: bufs.zeros(N, 'h'),
+      stats: bufs.zeros(2, 'stats'),
+      dh: bufs.zeros(N, 'dh'),
+      dy: bufs.zeros(N, 'dy'),
+      dx: bufs.zeros(N, 'dx'),
+      dgamma: bufs.zeros(COLS, 'dgamma'),
+      dbeta: bufs.zeros(COLS, 'dbeta'),
+      result: bufs.zeros(2, 'result'),
+      mg: bufs.zeros(COLS, 'm gamma'),
+      vg: bufs.zeros(COLS, 'v gamma'),
+      mb: bufs.zeros(COLS, 'm beta'),
+      vb: bufs.zeros(COLS, 'v beta'),
     };
     const shape = { rows: ROWS, cols: COLS };
     await submitAndWait(gpu(), (e) => {
@@ -77,8 +108,20 @@ describeGpu('a training step batches in one encoder', (gpu) => {
       ops.mse.encode(e, { pred: b.h, target: b.target, mask: b.mask, stats: b.stats }, N);
       ops.mse.encodeBackward(e, { pred: b.h, target: b.target, mask: b.mask, stats: b.stats, dpred: b.dh }, N);
       ops.gelu.encodeBackward(e, { x: b.y, dy: b.dh, dx: b.dy }, N);
-      ops.ln.encodeBackward(e, { x: b.x, gamma: b.gamma, mean: b.mean, rstd: b.rstd, dy: b.dy, dx: b.dx, dgamma: b.dgamma, dbeta: b.dbeta }, shape);
-      ops.norm.encodeNormAndClip(e, [{ buffer: b.dgamma, count: COLS }, { buffer: b.dbeta, count: COLS }], b.result, MAX_NORM);
+      ops.ln.encodeBackward(
+        e,
+        { x: b.x, gamma: b.gamma, mean: b.mean, rstd: b.rstd, dy: b.dy, dx: b.dx, dgamma: b.dgamma, dbeta: b.dbeta },
+        shape,
+      );
+      ops.norm.encodeNormAndClip(
+        e,
+        [
+          { buffer: b.dgamma, count: COLS },
+          { buffer: b.dbeta, count: COLS },
+        ],
+        b.result,
+        MAX_NORM,
+      );
       ops.adamw.encode(e, { param: b.gamma, grad: b.dgamma, m: b.mg, v: b.vg }, COLS, { ...HYPER, step: 1 });
       ops.adamw.encode(e, { param: b.beta, grad: b.dbeta, m: b.mb, v: b.vb }, COLS, { ...HYPER, step: 1 });
     });

@@ -13,7 +13,10 @@ describe('cycle finder', () => {
       ['d.ts', []],
       ['e.ts', ['e.ts']],
     ]);
-    expect(findCycles(cyclic)).toEqual([['a.ts', 'b.ts', 'c.ts', 'a.ts'], ['e.ts', 'e.ts']]);
+    expect(findCycles(cyclic)).toEqual([
+      ['a.ts', 'b.ts', 'c.ts', 'a.ts'],
+      ['e.ts', 'e.ts'],
+    ]);
     const dag = new Map([
       ['a.ts', ['b.ts', 'c.ts']],
       ['b.ts', ['c.ts']],

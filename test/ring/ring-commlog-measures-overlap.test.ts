@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { overlapMs, stepRecord, summarizePass, type StepPlan } from '../../src/ring/index.ts';
 
 const plan = (step: number, rank: number): StepPlan => ({
-  step, rank, origin: rank, pairs: [{ qSegment: 0, kSegment: 0 }], skippedPairs: 1, computedScores: 100, unmaskedScores: 55,
+  step,
+  rank,
+  origin: rank,
+  pairs: [{ qSegment: 0, kSegment: 0 }],
+  skippedPairs: 1,
+  computedScores: 100,
+  unmaskedScores: 55,
 });
 const send = (startMs: number, endMs: number, bytes = 1000) => ({ from: 0, to: 1, bytes, startMs, endMs });
 
@@ -21,7 +27,14 @@ describe('ring communication log', () => {
     const late = stepRecord('forward', plan(0, 1), compute, [send(5, 15)]);
     expect(late).toMatchObject({ transferMs: 10, overlapFraction: 0.5, exposedMs: 5 });
     const none = stepRecord('forward', plan(1, 0), compute, []);
-    expect(none).toMatchObject({ bytesSent: 0, overlapFraction: 1, exposedMs: 0, pairs: 1, skippedPairs: 1, unmaskedScores: 55 });
+    expect(none).toMatchObject({
+      bytesSent: 0,
+      overlapFraction: 1,
+      exposedMs: 0,
+      pairs: 1,
+      skippedPairs: 1,
+      unmaskedScores: 55,
+    });
   });
 
   it('pass totals: bytes and transfer time add, exposed time is the slowest rank per step', () => {

@@ -23,18 +23,31 @@ const pos = contiguousPositions(T);
 describe('dense attention reference', () => {
   for (const causal of [true, false]) {
     const config = { heads: H, headDim: D, causal };
-    const x = { q: Float64Array.from(seededF32(n, 1)), k: Float64Array.from(seededF32(n, 2)), v: Float64Array.from(seededF32(n, 3)) };
+    const x = {
+      q: Float64Array.from(seededF32(n, 1)),
+      k: Float64Array.from(seededF32(n, 2)),
+      v: Float64Array.from(seededF32(n, 3)),
+    };
     const dO = Float64Array.from(seededF32(n, 4));
 
     it(`${causal ? 'causal' : 'full'}: dQ, dK, dV match central differences (rel. error < 1e-6)`, () => {
       const g = attentionBackwardRef(config, { ...x, qPos: pos, kPos: pos }, dO);
-      const loss = (which: 'q' | 'k' | 'v') => (probe: Float64Array): number => {
-        const { o } = attentionForwardRef(config, { ...x, [which]: probe, qPos: pos, kPos: pos });
-        return o.reduce((s, oi, i) => s + oi * (dO[i] ?? 0), 0);
-      };
-      for (const [which, analytic] of [['q', g.dq], ['k', g.dk], ['v', g.dv]] as const) {
+      const loss =
+        (which: 'q' | 'k' | 'v') =>
+        (probe: Float64Array): number => {
+          const { o } = attentionForwardRef(config, { ...x, [which]: probe, qPos: pos, kPos: pos });
+          return o.reduce((s, oi, i) => s + oi * (dO[i] ?? 0), 0);
+        };
+      for (const [which, analytic] of [
+        ['q', g.dq],
+        ['k', g.dk],
+        ['v', g.dv],
+      ] as const) {
         const r = gradCheck(loss(which), x[which], analytic, { samples: n });
-        expect(r.worst.relError, `d${which}[${r.worst.index}]: numeric ${r.worst.numeric}, analytic ${r.worst.analytic}`).toBeLessThan(1e-6);
+        expect(
+          r.worst.relError,
+          `d${which}[${r.worst.index}]: numeric ${r.worst.numeric}, analytic ${r.worst.analytic}`,
+        ).toBeLessThan(1e-6);
       }
     });
 
@@ -48,7 +61,12 @@ describe('dense attention reference', () => {
           const row = attentionRowRef(config, inputs, t, h);
           expectAllClose(row.o, full.o.subarray(base, base + D), exact, `o[${t}, ${h}]`);
           expectAllClose([row.lse], [full.lse[t * H + h] ?? Number.NaN], exact, `lse[${t}, ${h}]`);
-          expectAllClose(attentionDqRowRef(config, inputs, dO, t, h), full.dq.subarray(base, base + D), exact, `dq[${t}, ${h}]`);
+          expectAllClose(
+            attentionDqRowRef(config, inputs, dO, t, h),
+            full.dq.subarray(base, base + D),
+            exact,
+            `dq[${t}, ${h}]`,
+          );
         }
       }
     });

@@ -23,7 +23,11 @@ const [T, H, D, C, R] = [37, 2, 8, 12, 4]; // T = 37: zigzag at R = 4 pads 3 row
 const W = H * D;
 
 /** Counts buffer read-backs (mapAsync) and queue submits on `gpu` while `body` runs. */
-async function counting<T>(gpu: Gpu, probe: GPUBuffer, body: () => Promise<T>): Promise<{ result: T; readBacks: number; submits: number }> {
+async function counting<T>(
+  gpu: Gpu,
+  probe: GPUBuffer,
+  body: () => Promise<T>,
+): Promise<{ result: T; readBacks: number; submits: number }> {
   const bufferProto: { mapAsync: GPUBuffer['mapAsync'] } = Object.getPrototypeOf(probe);
   const queue = gpu.device.queue;
   const queueProto: { submit: GPUQueue['submit'] } = Object.getPrototypeOf(queue);
@@ -52,23 +56,39 @@ function concat(parts: readonly Float32Array[]): Float32Array {
   return out;
 }
 
-async function gather(gpu: Gpu, ring: RingAttention, width: number, buffers: readonly GPUBuffer[]): Promise<Float32Array> {
+async function gather(
+  gpu: Gpu,
+  ring: RingAttention,
+  width: number,
+  buffers: readonly GPUBuffer[],
+): Promise<Float32Array> {
   const seg = ring.layout.segmentRows * width;
-  const parts = await Promise.all(buffers.map(async (b) => {
-    const data = await readF32(gpu, b, ring.rowsPerRank * width);
-    return Array.from({ length: ring.layout.segmentsPerRank }, (_, s) => data.subarray(s * seg, (s + 1) * seg));
-  }));
+  const parts = await Promise.all(
+    buffers.map(async (b) => {
+      const data = await readF32(gpu, b, ring.rowsPerRank * width);
+      return Array.from({ length: ring.layout.segmentsPerRank }, (_, s) => data.subarray(s * seg, (s + 1) * seg));
+    }),
+  );
   return gatherRows(ring.layout, parts, width);
 }
 
 describeGpu('ring device-side API', (gpu) => {
   // The first test pays the CPU driver's JIT compile of every attention and matmul pipeline.
-  it('Q/K/V from a GPU matmul, R = 4 zigzag, one submit: equals the host path and dense attention', { timeout: 600_000 }, async () => {
+  it('Q/K/V from a GPU matmul, R = 4 zigzag, one submit: equals the host path and dense attention', {
+    timeout: 600_000,
+  }, async () => {
     const g = gpu();
     const x = seeded(T * C, 71);
     const dO = seeded(T * W, 72);
     const weights = [seeded(C * W, 73), seeded(C * W, 74), seeded(C * W, 75)] as const;
-    const ring = await createRingAttention(createSharedTransport(g, R), { seqLen: T, ranks: R, layout: 'zigzag', heads: H, headDim: D, causal: true });
+    const ring = await createRingAttention(createSharedTransport(g, R), {
+      seqLen: T,
+      ranks: R,
+      layout: 'zigzag',
+      heads: H,
+      headDim: D,
+      causal: true,
+    });
     const rows = ring.rowsPerRank;
     const mm = await createMatmul(g, { M: rows, N: W, K: C });
     const owned: GPUBuffer[] = [];
@@ -78,9 +98,15 @@ describeGpu('ring device-side API', (gpu) => {
       const xShards = shardRows(ring.layout, x, C).map((segs, r) => own(uploadF32(g, concat(segs), `x rank ${r}`)));
       const dOShards = shardRows(ring.layout, dO, W).map((segs, r) => own(uploadF32(g, concat(segs), `dO rank ${r}`)));
       const io: RingBackwardIO[] = xShards.map((_, r) => ({
-        q: own(zerosF32(g, rows * W)), k: own(zerosF32(g, rows * W)), v: own(zerosF32(g, rows * W)),
-        o: own(zerosF32(g, rows * W)), lse: own(zerosF32(g, rows * H)), dO: dOShards[r] ?? own(zerosF32(g, 1)),
-        dq: own(zerosF32(g, rows * W)), dk: own(zerosF32(g, rows * W)), dv: own(zerosF32(g, rows * W)),
+        q: own(zerosF32(g, rows * W)),
+        k: own(zerosF32(g, rows * W)),
+        v: own(zerosF32(g, rows * W)),
+        o: own(zerosF32(g, rows * W)),
+        lse: own(zerosF32(g, rows * H)),
+        dO: dOShards[r] ?? own(zerosF32(g, 1)),
+        dq: own(zerosF32(g, rows * W)),
+        dk: own(zerosF32(g, rows * W)),
+        dv: own(zerosF32(g, rows * W)),
       }));
       const { readBacks, submits } = await counting(g, xShards[0] ?? own(zerosF32(g, 1)), async () => {
         const encoder = g.device.createCommandEncoder({ label: 'qkv + ring fwd + bwd' });
@@ -103,8 +129,36 @@ describeGpu('ring device-side API', (gpu) => {
       const [q, k, v] = weights.map((w) => Float32Array.from(matmulRef(x, w, { M: T, N: W, K: C }).out));
       if (!q || !k || !v) throw new Error('missing projections');
       const got = {
-        o: await gather(g, ring, W, io.map((r) => r.o)), lse: await gather(g, ring, H, io.map((r) => r.lse)),
-        dq: await gather(g, ring, W, io.map((r) => r.dq)), dk: await gather(g, ring, W, io.map((r) => r.dk)), dv: await gather(g, ring, W, io.map((r) => r.dv)),
+        o: await gather(
+          g,
+          ring,
+          W,
+          io.map((r) => r.o),
+        ),
+        lse: await gather(
+          g,
+          ring,
+          H,
+          io.map((r) => r.lse),
+        ),
+        dq: await gather(
+          g,
+          ring,
+          W,
+          io.map((r) => r.dq),
+        ),
+        dk: await gather(
+          g,
+          ring,
+          W,
+          io.map((r) => r.dk),
+        ),
+        dv: await gather(
+          g,
+          ring,
+          W,
+          io.map((r) => r.dv),
+        ),
       };
       const ref = denseReference({ T, H, D, causal: true }, { q, k, v, dO });
       const grads = ref;
@@ -133,7 +187,14 @@ describeGpu('ring device-side API', (gpu) => {
 
   it('forwardOn/backwardOn on a shared device: one submit per pass, no read-back', async () => {
     const g = gpu();
-    const ring = await createRingAttention(createSharedTransport(g, R), { seqLen: T, ranks: R, layout: 'striped', heads: H, headDim: D, causal: true });
+    const ring = await createRingAttention(createSharedTransport(g, R), {
+      seqLen: T,
+      ranks: R,
+      layout: 'striped',
+      heads: H,
+      headDim: D,
+      causal: true,
+    });
     const rows = ring.rowsPerRank;
     const buffers: GPUBuffer[] = [];
     const z = (n: number): GPUBuffer => {
@@ -143,14 +204,24 @@ describeGpu('ring device-side API', (gpu) => {
     };
     try {
       const io: RingBackwardIO[] = Array.from({ length: R }, () => ({
-        q: z(rows * W), k: z(rows * W), v: z(rows * W), o: z(rows * W), lse: z(rows * H), dO: z(rows * W), dq: z(rows * W), dk: z(rows * W), dv: z(rows * W),
+        q: z(rows * W),
+        k: z(rows * W),
+        v: z(rows * W),
+        o: z(rows * W),
+        lse: z(rows * H),
+        dO: z(rows * W),
+        dq: z(rows * W),
+        dk: z(rows * W),
+        dv: z(rows * W),
       }));
       const fwd = await counting(g, io[0]?.q ?? z(1), () => ring.forwardOn(io));
       const bwd = await counting(g, io[0]?.q ?? z(1), () => ring.backwardOn(io));
       expect({ readBacks: fwd.readBacks, submits: fwd.submits }).toEqual({ readBacks: 0, submits: 1 });
       expect({ readBacks: bwd.readBacks, submits: bwd.submits }).toEqual({ readBacks: 0, submits: 1 });
       expect(fwd.result.every((s) => s.timing === 'pass')).toBe(true);
-      expect(() => ring.encodeForward(g.device.createCommandEncoder(), io.slice(1))).toThrow(/got 3 rank IO records, expected one per rank \(4\)/);
+      expect(() => ring.encodeForward(g.device.createCommandEncoder(), io.slice(1))).toThrow(
+        /got 3 rank IO records, expected one per rank \(4\)/,
+      );
     } finally {
       ring.destroy();
       for (const b of buffers) b.destroy();

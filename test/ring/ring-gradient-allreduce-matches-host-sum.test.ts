@@ -4,7 +4,12 @@
 import { expect, it } from 'vitest';
 import { FP32_TOLERANCE as TOL, seededF32 as seeded } from '../../src/core/index.ts';
 import { readF32, uploadF32 } from '../../src/kernels/index.ts';
-import { createGradientCollective, createSharedTransport, openIsolatedTransport, type RingTransport } from '../../src/ring/index.ts';
+import {
+  createGradientCollective,
+  createSharedTransport,
+  openIsolatedTransport,
+  type RingTransport,
+} from '../../src/ring/index.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
 
@@ -20,7 +25,8 @@ async function checkAllReduce(transport: RingTransport): Promise<void> {
   try {
     const record = await collective.allReduce(buffers, COUNT);
     const sum = Float64Array.from({ length: COUNT }, (_, i) => host.reduce((s, h) => s + (h[i] ?? 0), 0));
-    for (const [r, buffer] of buffers.entries()) expectAllClose(await readF32(transport.gpu(r), buffer, COUNT), sum, TOL, `rank ${r}`);
+    for (const [r, buffer] of buffers.entries())
+      expectAllClose(await readF32(transport.gpu(r), buffer, COUNT), sum, TOL, `rank ${r}`);
     expect(record.bytesMoved).toBe(2 * (R - 1) * COUNT * 4);
     expect(record.transfers.length).toBe(2 * (R - 1));
     expect(collective.log).toHaveLength(1);
@@ -52,7 +58,9 @@ describeGpu('gradient all-reduce', (gpu) => {
     try {
       expect(collective.recordable).toBe(true);
       const encoder = gpu().device.createCommandEncoder();
-      expect(() => collective.encodeAllReduce(encoder, [a, short], 8)).toThrow(/buffers\[1\] .* has 16 bytes, needs 8 f32 = 32/);
+      expect(() => collective.encodeAllReduce(encoder, [a, short], 8)).toThrow(
+        /buffers\[1\] .* has 16 bytes, needs 8 f32 = 32/,
+      );
       encoder.finish();
     } finally {
       collective.destroy();

@@ -21,29 +21,33 @@ describeGpu('ring attention on isolated devices', (gpu) => {
     { T: 64, R: 4, layout: 'striped', causal: true },
     { T: 50, R: 4, layout: 'contiguous', causal: true },
   ] as const;
-  it.each(cases)('$layout R=$R T=$T causal=$causal equals dense (O, lse, dQ, dK, dV)', async ({ T, R, layout, causal }) => {
-    const transport = await openIsolatedTransport(R, { adapter: { name: gpu().adapter.description } });
-    try {
-      const x = caseInputs({ T, H, D, seed: 11 });
-      const got = await runRing(transport, { seqLen: T, ranks: R, layout, heads: H, headDim: D, causal }, x);
-      const ref = denseReference({ T, H, D, causal }, x);
-      const grads = ref;
-      expectAllClose(got.o, ref.o, TOL, 'O');
-      expectAllClose(got.lse, ref.lse, TOL, 'lse');
-      expectAllClose(got.dq, grads.dq, TOL, 'dQ');
-      expectAllClose(got.dk, grads.dk, TOL, 'dK');
-      expectAllClose(got.dv, grads.dv, TOL, 'dV');
-      // Every rank sent R−1 K/V blocks forward; backward R−1 K/V blocks and R dK/dV blocks.
-      const rows = Math.ceil(T / (layout === 'zigzag' ? 2 * R : R)) * (layout === 'zigzag' ? 2 : 1);
-      const kvBytes = rows * H * D * 4 * 2 + rows * 4;
-      const sent = (pass: string) => [...got.forwardLog, ...got.backwardLog].filter((s) => s.pass === pass).reduce((n, s) => n + s.bytesSent, 0);
-      expect(sent('forward')).toBe(R * (R - 1) * kvBytes);
-      expect(sent('backward')).toBe(R * (R - 1) * kvBytes + R * R * rows * H * D * 4 * 2);
-      expect(transport.stagingBytes(0)).toBeGreaterThan(0);
-    } finally {
-      transport.destroy();
-    }
-  });
+  it.each(cases)(
+    '$layout R=$R T=$T causal=$causal equals dense (O, lse, dQ, dK, dV)',
+    async ({ T, R, layout, causal }) => {
+      const transport = await openIsolatedTransport(R, { adapter: { name: gpu().adapter.description } });
+      try {
+        const x = caseInputs({ T, H, D, seed: 11 });
+        const got = await runRing(transport, { seqLen: T, ranks: R, layout, heads: H, headDim: D, causal }, x);
+        const ref = denseReference({ T, H, D, causal }, x);
+        const grads = ref;
+        expectAllClose(got.o, ref.o, TOL, 'O');
+        expectAllClose(got.lse, ref.lse, TOL, 'lse');
+        expectAllClose(got.dq, grads.dq, TOL, 'dQ');
+        expectAllClose(got.dk, grads.dk, TOL, 'dK');
+        expectAllClose(got.dv, grads.dv, TOL, 'dV');
+        // Every rank sent R−1 K/V blocks forward; backward R−1 K/V blocks and R dK/dV blocks.
+        const rows = Math.ceil(T / (layout === 'zigzag' ? 2 * R : R)) * (layout === 'zigzag' ? 2 : 1);
+        const kvBytes = rows * H * D * 4 * 2 + rows * 4;
+        const sent = (pass: string) =>
+          [...got.forwardLog, ...got.backwardLog].filter((s) => s.pass === pass).reduce((n, s) => n + s.bytesSent, 0);
+        expect(sent('forward')).toBe(R * (R - 1) * kvBytes);
+        expect(sent('backward')).toBe(R * (R - 1) * kvBytes + R * R * rows * H * D * 4 * 2);
+        expect(transport.stagingBytes(0)).toBeGreaterThan(0);
+      } finally {
+        transport.destroy();
+      }
+    },
+  );
 
   it('a shaped link makes every transfer last at least latency + bytes / bandwidth', async () => {
     const link = { bandwidthGBps: 0.05, latencyUs: 2000 };
@@ -51,7 +55,11 @@ describeGpu('ring attention on isolated devices', (gpu) => {
     try {
       const T = 32;
       const x = caseInputs({ T, H, D, seed: 3 });
-      const got = await runRing(transport, { seqLen: T, ranks: 2, layout: 'zigzag', heads: H, headDim: D, causal: true }, x);
+      const got = await runRing(
+        transport,
+        { seqLen: T, ranks: 2, layout: 'zigzag', heads: H, headDim: D, causal: true },
+        x,
+      );
       const withSends = [...got.forwardLog, ...got.backwardLog].filter((s) => s.bytesSent > 0);
       expect(withSends.length).toBeGreaterThan(0);
       for (const s of withSends) {

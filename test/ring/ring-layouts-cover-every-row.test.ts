@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { seededF32 } from '../../src/core/index.ts';
 import { gatherRows, PAD_POSITION, planLayout, RING_LAYOUTS, shardRows } from '../../src/ring/index.ts';
 
-const SHAPES: readonly [number, number][] = [[48, 4], [37, 4], [8760, 4], [8760, 8], [5, 4], [7, 3], [1, 1]];
+const SHAPES: readonly [number, number][] = [
+  [48, 4],
+  [37, 4],
+  [8760, 4],
+  [8760, 8],
+  [5, 4],
+  [7, 3],
+  [1, 1],
+];
 
 describe('ring layouts', () => {
   for (const kind of RING_LAYOUTS) {
@@ -35,7 +43,12 @@ describe('ring layouts', () => {
     const layout = planLayout('zigzag', 8760, 4);
     expect(layout.segmentRows).toBe(1095);
     const firsts = layout.segments.map((segs) => segs.map((s) => s.positions[0]));
-    expect(firsts).toEqual([[0, 7 * 1095], [1095, 6 * 1095], [2 * 1095, 5 * 1095], [3 * 1095, 4 * 1095]]);
+    expect(firsts).toEqual([
+      [0, 7 * 1095],
+      [1095, 6 * 1095],
+      [2 * 1095, 5 * 1095],
+      [3 * 1095, 4 * 1095],
+    ]);
   });
 
   it('zigzag pads when T is not divisible by 2R (8760 with R=8: 548-row chunks)', () => {

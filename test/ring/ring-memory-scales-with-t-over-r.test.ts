@@ -10,7 +10,14 @@ const D = 32;
 
 describeGpu('ring memory per rank', (gpu) => {
   async function peakPerRank(T: number, R: number): Promise<number> {
-    const ring = await createRingAttention(createSharedTransport(gpu(), R), { seqLen: T, ranks: R, layout: 'zigzag', heads: H, headDim: D, causal: true });
+    const ring = await createRingAttention(createSharedTransport(gpu(), R), {
+      seqLen: T,
+      ranks: R,
+      layout: 'zigzag',
+      heads: H,
+      headDim: D,
+      causal: true,
+    });
     try {
       ring.loadGrad(seededF32(T * H * D, 1)); // allocates the backward buffers too
       const peaks = ring.memory().map((m) => m.peakBytes);

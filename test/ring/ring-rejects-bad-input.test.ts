@@ -16,7 +16,9 @@ describe('ring shape validation', () => {
   });
 
   it('rejects an unknown layout, listing the known ones', () => {
-    expect(() => validateRingShape(16, 2, 'spiral')).toThrow(/RingConfig.layout 'spiral' is unknown; expected one of contiguous, zigzag, striped/);
+    expect(() => validateRingShape(16, 2, 'spiral')).toThrow(
+      /RingConfig.layout 'spiral' is unknown; expected one of contiguous, zigzag, striped/,
+    );
   });
 
   it('rejects non-integer ranks and lengths', () => {
@@ -39,7 +41,9 @@ describeGpu('ring input shapes', (gpu) => {
       const ok = seededF32(16 * 2 * 8, 1);
       const threeHeads = seededF32(16 * 3 * 8, 2);
       expect(() => ring.load({ q: ok, k: threeHeads, v: ok })).toThrow(ShapeError);
-      expect(() => ring.load({ q: ok, k: threeHeads, v: ok })).toThrow(/k has 384 values, expected \[T=16, H=2, D=8\] = 256/);
+      expect(() => ring.load({ q: ok, k: threeHeads, v: ok })).toThrow(
+        /k has 384 values, expected \[T=16, H=2, D=8\] = 256/,
+      );
       expect(() => ring.loadGrad(seededF32(16 * 2 * 4, 3))).toThrow(/dO has 128 values/);
     } finally {
       ring.destroy();
@@ -47,11 +51,15 @@ describeGpu('ring input shapes', (gpu) => {
   });
 
   it('rejects a head size the kernels cannot run', async () => {
-    await expect(createRingAttention(createSharedTransport(gpu(), 2), { ...base, headDim: 6 })).rejects.toThrow(/headDim 6 is unsupported/);
+    await expect(createRingAttention(createSharedTransport(gpu(), 2), { ...base, headDim: 6 })).rejects.toThrow(
+      /headDim 6 is unsupported/,
+    );
   });
 
   it('rejects a transport with a different rank count', async () => {
-    await expect(createRingAttention(createSharedTransport(gpu(), 3), base)).rejects.toThrow(/RingConfig.ranks 2 does not match the transport's 3 ranks/);
+    await expect(createRingAttention(createSharedTransport(gpu(), 3), base)).rejects.toThrow(
+      /RingConfig.ranks 2 does not match the transport's 3 ranks/,
+    );
   });
 });
 

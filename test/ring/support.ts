@@ -1,12 +1,7 @@
 // Shared helpers of the ring tests: seeded inputs (seededF32) and a ring run that returns host results.
 import { seededF32 } from '../../src/core/index.ts';
 import { attentionBackwardRef, attentionForwardRef, contiguousPositions } from '../../src/kernels/index.ts';
-import {
-  createRingAttention,
-  type RingConfig,
-  type RingTransport,
-  type StepRecord,
-} from '../../src/ring/index.ts';
+import { createRingAttention, type RingConfig, type RingTransport, type StepRecord } from '../../src/ring/index.ts';
 
 export interface RingRun {
   readonly o: Float32Array;
@@ -27,11 +22,20 @@ export interface RingCase {
 
 export function caseInputs(c: RingCase): { q: Float32Array; k: Float32Array; v: Float32Array; dO: Float32Array } {
   const n = c.T * c.H * c.D;
-  return { q: seededF32(n, c.seed), k: seededF32(n, c.seed + 1), v: seededF32(n, c.seed + 2), dO: seededF32(n, c.seed + 3) };
+  return {
+    q: seededF32(n, c.seed),
+    k: seededF32(n, c.seed + 1),
+    v: seededF32(n, c.seed + 2),
+    dO: seededF32(n, c.seed + 3),
+  };
 }
 
 /** Forward + backward through the ring on `transport`; frees the ring's buffers afterwards. */
-export async function runRing(transport: RingTransport, config: RingConfig, x: ReturnType<typeof caseInputs>): Promise<RingRun> {
+export async function runRing(
+  transport: RingTransport,
+  config: RingConfig,
+  x: ReturnType<typeof caseInputs>,
+): Promise<RingRun> {
   const ring = await createRingAttention(transport, config);
   try {
     ring.load(x);

@@ -49,9 +49,10 @@ export function describeGpu(name: string, body: (gpu: () => Gpu) => void): void 
       process.stderr.write(`SKIPPED GPU suite '${name}': ${why}\n`);
       // Skipped on purpose, and visibly: a developer machine without a WebGPU adapter (the GPU test rule in README.md);
       // under CI=true the branch above fails instead.
-      describe.skip(`${name} (skipped: ${why})`, () => body(() => {
-        throw new Error('unreachable: suite skipped');
-      }));
+      describe.skip(`${name} (skipped: ${why})`, () =>
+        body(() => {
+          throw new Error('unreachable: suite skipped');
+        }));
     }
     return;
   }

@@ -2,7 +2,12 @@
 // coordinates, compared with an analytic gradient. Used by every backward-pass test.
 export interface GradCheckResult {
   readonly checked: number;
-  readonly worst: { readonly index: number; readonly numeric: number; readonly analytic: number; readonly relError: number };
+  readonly worst: {
+    readonly index: number;
+    readonly numeric: number;
+    readonly analytic: number;
+    readonly relError: number;
+  };
 }
 
 /**

@@ -4,7 +4,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 /** Why Redis tests cannot run here, or undefined when redis-server is installed. */
-export const noRedisReason: string | undefined = spawnSync('redis-server', ['--version']).status === 0 ? undefined : 'redis-server is not installed (run scripts/setup-redis.sh)';
+export const noRedisReason: string | undefined =
+  spawnSync('redis-server', ['--version']).status === 0
+    ? undefined
+    : 'redis-server is not installed (run scripts/setup-redis.sh)';
 
 if (noRedisReason !== undefined) {
   if (process.env['CI'] === 'true') throw new Error(`${noRedisReason}; CI must run the Redis tests`);
@@ -20,7 +23,11 @@ export interface RedisServer {
 
 export async function startRedis(port?: number): Promise<RedisServer> {
   const p = port ?? (await freePort());
-  const child = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await ready(child, p);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
@@ -37,7 +44,10 @@ export async function startRedis(port?: number): Promise<RedisServer> {
 function ready(child: ChildProcess, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let log = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server on port ${port} did not start within 10 s:\n${log}`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server on port ${port} did not start within 10 s:\n${log}`)),
+      10_000,
+    );
     const onData = (d: Buffer): void => {
       log += d.toString();
       if (log.includes('Ready to accept connections')) {

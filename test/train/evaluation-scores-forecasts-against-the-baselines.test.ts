@@ -4,11 +4,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureStore, SplitRange } from '../../src/features/index.ts';
 import {
-  evaluate, evaluationJson, formatEvaluationTable, issuedAtMidnight, maseScale, respondentMetrics, viewMetrics,
-  type RespondentForecasts, type RespondentMetrics, type RespondentSeries,
+  evaluate,
+  evaluationJson,
+  formatEvaluationTable,
+  issuedAtMidnight,
+  maseScale,
+  respondentMetrics,
+  viewMetrics,
+  type RespondentForecasts,
+  type RespondentMetrics,
+  type RespondentSeries,
 } from '../../src/train/evaluate/index.ts';
 import { tempDir } from '../features/support/world.ts';
-import { buildEvalStore, HORIZON, oracle, perfectPredictor, respondentOf, seasonalNaivePredictor } from './support/eval-store.ts';
+import {
+  buildEvalStore,
+  HORIZON,
+  oracle,
+  perfectPredictor,
+  respondentOf,
+  seasonalNaivePredictor,
+} from './support/eval-store.ts';
 
 const tmp = tempDir('evaluate');
 afterAll(() => tmp.cleanup());
@@ -25,7 +40,9 @@ beforeAll(() => {
 describe('metrics on a hand-made case', () => {
   // Two forecasts × 2 hours; the 4th hour is not scored (its actual was not reported).
   const f: RespondentForecasts = {
-    respondent: 'HAND', firstHour: 0, horizon: 2,
+    respondent: 'HAND',
+    firstHour: 0,
+    horizon: 2,
     issued: Int32Array.from([0, 1]),
     forecast: Float64Array.from([110, 190, 90, 500]),
     actual: Float64Array.from([100, 200, 100, Number.NaN]),
@@ -33,7 +50,8 @@ describe('metrics on a hand-made case', () => {
     naive24h: Float64Array.from([100, 220, 130, 1]),
     df: Float64Array.from([101, Number.NaN, 98, 1]),
     scored: Uint8Array.from([1, 1, 1, 0]),
-    windows: [], plan: { first: 0, last: 1, skipped: { noHistory: 0, longGap: 0 } },
+    windows: [],
+    plan: { first: 0, last: 1, skipped: { noHistory: 0, longGap: 0 } },
   };
 
   it('gives MAPE, MAE and MASE as computed by hand', () => {
@@ -71,7 +89,15 @@ describe('metrics on a hand-made case', () => {
     actual[168] = 10; // |10 − actual[0] = 0| = 10
     actual[169] = 4; // |4 − actual[1] = 1| = 3
     actual[170] = 99; // outside the train split: not counted
-    const s: RespondentSeries = { code: 'X', firstHour: 1000, rows: 175, norm: { mean: 0, std: 1 }, actual, history: new Float64Array(175), df: new Float64Array(175) };
+    const s: RespondentSeries = {
+      code: 'X',
+      firstHour: 1000,
+      rows: 175,
+      norm: { mean: 0, std: 1 },
+      actual,
+      history: new Float64Array(175),
+      df: new Float64Array(175),
+    };
     expect(maseScale(s, train)).toBe(6.5);
     actual[169] = Number.NaN; // unreported: skipped
     expect(maseScale(s, train)).toBe(10);
@@ -79,9 +105,14 @@ describe('metrics on a hand-made case', () => {
 
   it('averages and takes medians over respondents, leaving out those without a figure', () => {
     const one = (mape: number, df: number | null): RespondentMetrics => ({
-      respondent: 'R', forecasts: 1, hours: 2, dayAheadHours: df === null ? 0 : 2,
+      respondent: 'R',
+      forecasts: 1,
+      hours: 2,
+      dayAheadHours: df === null ? 0 : 2,
       mape: { model: mape, seasonalNaive: 2 * mape, naive24h: mape, dayAhead: df },
-      mae: { model: 1, seasonalNaive: 1, naive24h: 1, dayAhead: df }, mase: { model: 1, seasonalNaive: 1, naive24h: 1, dayAhead: null }, maseScale: null,
+      mae: { model: 1, seasonalNaive: 1, naive24h: 1, dayAhead: df },
+      mase: { model: 1, seasonalNaive: 1, naive24h: 1, dayAhead: null },
+      maseScale: null,
     });
     const v = viewMetrics([one(1, 4), one(2, null), one(6, 1)]);
     expect(v.mape.model).toBe(3);
@@ -97,7 +128,11 @@ describe('metrics on a hand-made case', () => {
 describe('on a real feature store', () => {
   it('scores a constant predictor exactly as a direct computation from the store does', async () => {
     // Predicting normalised 0 forecasts each respondent's train mean demand at every hour.
-    const e = await evaluate(store, oracle(store, SEQ, () => 0), { split: 'test' });
+    const e = await evaluate(
+      store,
+      oracle(store, SEQ, () => 0),
+      { split: 'test' },
+    );
     const test = store.metadata.splits.find((s) => s.name === 'test');
     if (test === undefined) throw new Error('no test split');
     for (const m of e.report.perRespondent) {
@@ -155,7 +190,9 @@ describe('on a real feature store', () => {
   });
 
   it('never counts an unreported hour: a predictor wildly wrong there still scores ≈ 0', async () => {
-    const wrongWhereUnreported = oracle(gappy, SEQ, (r, _i, j) => (Number.isNaN(r.demand[j]) ? 1e6 : (r.target[j] ?? 0)));
+    const wrongWhereUnreported = oracle(gappy, SEQ, (r, _i, j) =>
+      Number.isNaN(r.demand[j]) ? 1e6 : (r.target[j] ?? 0),
+    );
     const e = await evaluate(gappy, wrongWhereUnreported, { split: 'test' });
     let unreported = 0;
     for (const f of e.respondents) {
@@ -176,12 +213,30 @@ describe('on a real feature store', () => {
   it('prints a table with every respondent, the mean and median rows, and a JSON report of the same figures', async () => {
     const e = await evaluate(store, seasonalNaivePredictor(store, SEQ), { split: 'test' });
     const table = formatEvaluationTable(e);
-    for (const word of ['PACW', 'ERCO', 'mean', 'median', 'MAPE %', 'MAE MWh', 'MASE', 's-naive', 'naive24', 'DF', 'Day-ahead view']) expect(table).toContain(word);
+    for (const word of [
+      'PACW',
+      'ERCO',
+      'mean',
+      'median',
+      'MAPE %',
+      'MAE MWh',
+      'MASE',
+      's-naive',
+      'naive24',
+      'DF',
+      'Day-ahead view',
+    ])
+      expect(table).toContain(word);
     expect(table).not.toMatch(/NaN|undefined/);
     const json: unknown = JSON.parse(JSON.stringify(evaluationJson(e)));
     expect(json).toMatchObject({
       split: 'test',
-      mape: { model: e.report.mape.model, seasonalNaive: e.report.mape.seasonalNaive, naive24h: e.report.mape.naive24h, dayAhead: e.report.mape.dayAhead },
+      mape: {
+        model: e.report.mape.model,
+        seasonalNaive: e.report.mape.seasonalNaive,
+        naive24h: e.report.mape.naive24h,
+        dayAhead: e.report.mape.dayAhead,
+      },
       medianMape: { model: e.report.medianMape.model },
       perRespondent: [{ respondent: 'ERCO', hours: expect.any(Number) }, { respondent: 'PACW' }],
       dayAheadView: { forecasts: 2 * 30, mape: { model: expect.any(Number) } },

@@ -3,7 +3,13 @@
 // issue hour, every target hour lies in the split, and hours that cannot be forecast are counted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WARM_UP_HOURS, type FeatureStore, type SplitRange } from '../../src/features/index.ts';
-import { evaluate, EvaluationError, minContext, type Evaluation, type Predictor } from '../../src/train/evaluate/index.ts';
+import {
+  evaluate,
+  EvaluationError,
+  minContext,
+  type Evaluation,
+  type Predictor,
+} from '../../src/train/evaluate/index.ts';
 import { hourOf } from '../features/support/synthetic.ts';
 import { tempDir } from '../features/support/world.ts';
 import { buildEvalStore, HORIZON, oracle, respondentOf } from './support/eval-store.ts';
@@ -19,7 +25,10 @@ let test: SplitRange;
 beforeAll(() => {
   store = buildEvalStore(tmp.dir, 'store', {
     nullRate: 0.01,
-    edit: (code, route, series, hour) => (code === 'ERCO' && route === 'region-data' && series === 'D' && hour >= GAP_FROM && hour <= GAP_TO ? 'drop' : undefined),
+    edit: (code, route, series, hour) =>
+      code === 'ERCO' && route === 'region-data' && series === 'D' && hour >= GAP_FROM && hour <= GAP_TO
+        ? 'drop'
+        : undefined,
   });
   const range = store.metadata.splits.find((s) => s.name === 'test');
   if (range === undefined) throw new Error('no test split');
@@ -97,25 +106,51 @@ describe('evaluation windows', () => {
     const e = await evaluate(store, predictor, { split: 'validation' });
     expectWindowsObeyTheRules(e, predictor, validation);
     expect(e.report.forecasts).toBe(2 * (31 * 24 - HORIZON + 1));
-    expect(Math.min(...predictor.calls.map((c) => c.start))).toBeLessThan(validation.firstHour - (e.respondents[0]?.firstHour ?? 0));
+    expect(Math.min(...predictor.calls.map((c) => c.start))).toBeLessThan(
+      validation.firstHour - (e.respondents[0]?.firstHour ?? 0),
+    );
   });
 });
 
 describe('evaluation refuses', () => {
-  const bad = (seqLen: number, values: (n: number) => Float32Array): Predictor => ({ seqLen, predict: () => Promise.resolve(values(seqLen)) });
+  const bad = (seqLen: number, values: (n: number) => Float32Array): Predictor => ({
+    seqLen,
+    predict: () => Promise.resolve(values(seqLen)),
+  });
 
   it('a sequence longer than the history before the split, naming the split, seqLen and the fix', async () => {
-    const e = evaluate(store, oracle(store, 5000, () => 0), { split: 'test' });
+    const e = evaluate(
+      store,
+      oracle(store, 5000, () => 0),
+      { split: 'test' },
+    );
     await expect(e).rejects.toBeInstanceOf(EvaluationError);
-    await expect(e).rejects.toMatchObject({ code: 'TRAIN_EVAL_NO_FORECASTS', message: expect.stringMatching(/split test .*seqLen 5000.*shorter --seq-len/) });
+    await expect(e).rejects.toMatchObject({
+      code: 'TRAIN_EVAL_NO_FORECASTS',
+      message: expect.stringMatching(/split test .*seqLen 5000.*shorter --seq-len/),
+    });
   });
 
   it('predictions of the wrong shape or with NaN, naming the respondent and row', async () => {
-    await expect(evaluate(store, bad(240, (s) => new Float32Array(s * 12)), { split: 'test' })).rejects.toMatchObject({
-      code: 'TRAIN_EVAL_PREDICTION', message: expect.stringMatching(/predictor for ERCO at row \d+: returned 2880 values, expected .* 5760/),
+    await expect(
+      evaluate(
+        store,
+        bad(240, (s) => new Float32Array(s * 12)),
+        { split: 'test' },
+      ),
+    ).rejects.toMatchObject({
+      code: 'TRAIN_EVAL_PREDICTION',
+      message: expect.stringMatching(/predictor for ERCO at row \d+: returned 2880 values, expected .* 5760/),
     });
-    await expect(evaluate(store, bad(240, (s) => new Float32Array(s * HORIZON).fill(Number.NaN)), { split: 'test' })).rejects.toMatchObject({
-      code: 'TRAIN_EVAL_PREDICTION', message: expect.stringMatching(/ERCO at row \d+: value NaN at position 0, horizon 1 is not finite/),
+    await expect(
+      evaluate(
+        store,
+        bad(240, (s) => new Float32Array(s * HORIZON).fill(Number.NaN)),
+        { split: 'test' },
+      ),
+    ).rejects.toMatchObject({
+      code: 'TRAIN_EVAL_PREDICTION',
+      message: expect.stringMatching(/ERCO at row \d+: value NaN at position 0, horizon 1 is not finite/),
     });
   });
 });

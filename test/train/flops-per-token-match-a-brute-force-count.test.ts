@@ -30,7 +30,11 @@ function bruteForceStep(c: ModelConfig, T: number): { dense: number; attention: 
 }
 
 describe('model FLOPs per token', () => {
-  for (const [name, c, T] of [['tiny', TINY, 7], ['mini', MINI, 5], ['tiny, T = 1', TINY, 1]] as const) {
+  for (const [name, c, T] of [
+    ['tiny', TINY, 7],
+    ['mini', MINI, 5],
+    ['tiny, T = 1', TINY, 1],
+  ] as const) {
     it(`${name} (T = ${T}): dense and attention equal the brute-force count / T exactly`, () => {
       const brute = bruteForceStep(c, T);
       const f = modelFlopsPerToken(c, T);

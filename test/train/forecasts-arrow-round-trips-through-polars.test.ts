@@ -17,11 +17,26 @@ const file = join(tmp.dir, 'out', 'forecasts.arrow');
 beforeAll(async () => {
   const store = buildEvalStore(tmp.dir, 'store', { nullRate: 0.02 });
   // Half naive-24 h, half seasonal-naive: a forecast unlike every baseline.
-  evaluation = await evaluate(store, oracle(store, 240, (r, _i, j) => 0.5 * (r.target[j - 24] ?? 0) + 0.5 * (r.target[j - 168] ?? 0)), { split: 'test' });
+  evaluation = await evaluate(
+    store,
+    oracle(store, 240, (r, _i, j) => 0.5 * (r.target[j - 24] ?? 0) + 0.5 * (r.target[j - 168] ?? 0)),
+    { split: 'test' },
+  );
   writeForecastsArrow(file, evaluation);
 });
 
-const COLUMNS = ['period', 'issued', 'respondent', 'horizon', 'forecast', 'actual', 'seasonal_naive', 'naive_24h', 'df', 'scored'];
+const COLUMNS = [
+  'period',
+  'issued',
+  'respondent',
+  'horizon',
+  'forecast',
+  'actual',
+  'seasonal_naive',
+  'naive_24h',
+  'df',
+  'scored',
+];
 
 describe('forecasts Arrow file', () => {
   it('is read by nodejs-polars with named, typed columns, one row per forecast hour', () => {
@@ -33,7 +48,8 @@ describe('forecasts Arrow file', () => {
     expect(String(df.getColumn('issued').dtype)).toMatch(/Datetime/);
     expect(String(df.getColumn('respondent').dtype)).toMatch(/String|Utf8/);
     expect(String(df.getColumn('horizon').dtype)).toMatch(/Int32/);
-    for (const c of ['forecast', 'actual', 'seasonal_naive', 'naive_24h', 'df']) expect(String(df.getColumn(c).dtype)).toMatch(/Float64/);
+    for (const c of ['forecast', 'actual', 'seasonal_naive', 'naive_24h', 'df'])
+      expect(String(df.getColumn(c).dtype)).toMatch(/Float64/);
     expect(String(df.getColumn('scored').dtype)).toMatch(/Bool/);
     const unreported = evaluation.respondents.reduce((n, f) => n + f.actual.filter(Number.isNaN).length, 0);
     expect(unreported).toBeGreaterThan(0);
@@ -63,7 +79,8 @@ describe('forecasts Arrow file', () => {
   });
 
   it('reproduces the report: MAPE from the scored rows, per respondent, in Polars', () => {
-    const df = pl.readIPC(readFileSync(file))
+    const df = pl
+      .readIPC(readFileSync(file))
       .filter(pl.col('scored'))
       .groupBy('respondent')
       .agg(
@@ -78,7 +95,9 @@ describe('forecasts Arrow file', () => {
       expect(Number(row?.hours)).toBe(m.hours);
       // the same f64 terms summed in another order: relative 1e-12
       expect(Math.abs(Number(row?.model) - (m.mape.model ?? 0))).toBeLessThan(1e-12 * (m.mape.model ?? 0) + 1e-12);
-      expect(Math.abs(Number(row?.sn) - (m.mape.seasonalNaive ?? 0))).toBeLessThan(1e-12 * (m.mape.seasonalNaive ?? 0) + 1e-12);
+      expect(Math.abs(Number(row?.sn) - (m.mape.seasonalNaive ?? 0))).toBeLessThan(
+        1e-12 * (m.mape.seasonalNaive ?? 0) + 1e-12,
+      );
     }
   });
 
@@ -88,7 +107,9 @@ describe('forecasts Arrow file', () => {
     expect(pl.readIPC(readFileSync(join(tmp.dir, 'out', 'old.arrow'))).height).toBeGreaterThan(0);
     expect(readdirSync(join(tmp.dir, 'out')).sort()).toEqual(['forecasts.arrow', 'old.arrow']);
     const blocked = join(tmp.dir, 'out', 'forecasts.arrow', 'x.arrow'); // a folder that is a file
-    expect(() => writeForecastsArrow(blocked, evaluation)).toThrow(expect.objectContaining({ code: 'TRAIN_EVAL_WRITE_FAILED', message: expect.stringContaining(blocked) }));
+    expect(() => writeForecastsArrow(blocked, evaluation)).toThrow(
+      expect.objectContaining({ code: 'TRAIN_EVAL_WRITE_FAILED', message: expect.stringContaining(blocked) }),
+    );
     expect(readdirSync(join(tmp.dir, 'out')).sort()).toEqual(['forecasts.arrow', 'old.arrow']);
   });
 });

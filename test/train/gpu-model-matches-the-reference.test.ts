@@ -4,8 +4,20 @@
 // padding for every R > 1. A training step records one submit and reads back one small buffer.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FP32_TOLERANCE } from '../../src/core/index.ts';
-import { createSharedTransport, openIsolatedTransport, RING_LAYOUTS, type RingLayoutKind, type RingTransport } from '../../src/ring/index.ts';
-import { createGpuModel, referenceForward, referenceLossAndGrads, type HostWindow, type ModelConfig } from '../../src/train/index.ts';
+import {
+  createSharedTransport,
+  openIsolatedTransport,
+  RING_LAYOUTS,
+  type RingLayoutKind,
+  type RingTransport,
+} from '../../src/ring/index.ts';
+import {
+  createGpuModel,
+  referenceForward,
+  referenceLossAndGrads,
+  type HostWindow,
+  type ModelConfig,
+} from '../../src/train/index.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
 import { randomParams, randomWindow, TINY } from './reference-inputs.ts';
@@ -28,7 +40,10 @@ const windows = hostWindows();
 const refWindows = windows.map((w) => ({ T, x: w.x, target: w.target, mask: w.mask }));
 const reference = referenceLossAndGrads(CONFIG, params, refWindows);
 
-async function gradsOn(transport: RingTransport, layout: RingLayoutKind): Promise<{ loss: number; grads: Float32Array; pred: Float32Array }> {
+async function gradsOn(
+  transport: RingTransport,
+  layout: RingLayoutKind,
+): Promise<{ loss: number; grads: Float32Array; pred: Float32Array }> {
   const model = await createGpuModel(transport, { config: CONFIG, seqLen: T, layout });
   try {
     await model.setState(params);
@@ -57,29 +72,44 @@ describeGpu('the GPU forecaster matches the f64 reference', (gpu) => {
 
   describe('sequence-parallel over a shared device equals R = 1', () => {
     for (const layout of RING_LAYOUTS) {
-      it.each([2, 4])(`${layout} R=%i`, async (R) => {
-        const got = await gradsOn(createSharedTransport(gpu(), R), layout);
-        expectAllClose([got.loss], [single.loss], FP32_TOLERANCE, `${layout} R=${R} loss`);
-        expectAllClose(got.grads, single.grads, FP32_TOLERANCE, `${layout} R=${R} grads`);
-        expectAllClose(got.pred, single.pred, FP32_TOLERANCE, `${layout} R=${R} pred`);
-        expectAllClose(got.grads, reference.grads, FP32_TOLERANCE, `${layout} R=${R} grads vs reference`);
-      }, 300_000);
+      it.each([2, 4])(
+        `${layout} R=%i`,
+        async (R) => {
+          const got = await gradsOn(createSharedTransport(gpu(), R), layout);
+          expectAllClose([got.loss], [single.loss], FP32_TOLERANCE, `${layout} R=${R} loss`);
+          expectAllClose(got.grads, single.grads, FP32_TOLERANCE, `${layout} R=${R} grads`);
+          expectAllClose(got.pred, single.pred, FP32_TOLERANCE, `${layout} R=${R} pred`);
+          expectAllClose(got.grads, reference.grads, FP32_TOLERANCE, `${layout} R=${R} grads vs reference`);
+        },
+        300_000,
+      );
     }
   });
 
-  it.each([[2, 'zigzag'], [3, 'striped']] as const)('isolated devices R=%i %s equal R = 1', async (R, layout) => {
-    const transport = await openIsolatedTransport(R, { adapter: { name: gpu().adapter.description } });
-    try {
-      const got = await gradsOn(transport, layout);
-      expectAllClose([got.loss], [single.loss], FP32_TOLERANCE, `isolated ${layout} R=${R} loss`);
-      expectAllClose(got.grads, single.grads, FP32_TOLERANCE, `isolated ${layout} R=${R} grads`);
-    } finally {
-      transport.destroy();
-    }
-  }, 600_000);
+  it.each([
+    [2, 'zigzag'],
+    [3, 'striped'],
+  ] as const)(
+    'isolated devices R=%i %s equal R = 1',
+    async (R, layout) => {
+      const transport = await openIsolatedTransport(R, { adapter: { name: gpu().adapter.description } });
+      try {
+        const got = await gradsOn(transport, layout);
+        expectAllClose([got.loss], [single.loss], FP32_TOLERANCE, `isolated ${layout} R=${R} loss`);
+        expectAllClose(got.grads, single.grads, FP32_TOLERANCE, `isolated ${layout} R=${R} grads`);
+      } finally {
+        transport.destroy();
+      }
+    },
+    600_000,
+  );
 
   it('a training step on a shared device is one submit and one read-back (loss and grad norm)', async () => {
-    const model = await createGpuModel(createSharedTransport(gpu(), 2), { config: CONFIG, seqLen: T, layout: 'zigzag' });
+    const model = await createGpuModel(createSharedTransport(gpu(), 2), {
+      config: CONFIG,
+      seqLen: T,
+      layout: 'zigzag',
+    });
     try {
       await model.setState(params);
       const r = await model.trainStep(windows, { step: 1, lr: 1e-3, weightDecay: 0.01, clip: 1 });

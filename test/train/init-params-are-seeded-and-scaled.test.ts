@@ -48,12 +48,23 @@ describe('initParams', () => {
 
   it("'zeros' and 'ones' slices are exact, and padding is 0", () => {
     for (const s of layout.slices) {
-      if (s.init === 'zeros') expect(slice(s.name).every((x) => x === 0), s.name).toBe(true);
-      if (s.init === 'ones') expect(slice(s.name).every((x) => x === 1), s.name).toBe(true);
+      if (s.init === 'zeros')
+        expect(
+          slice(s.name).every((x) => x === 0),
+          s.name,
+        ).toBe(true);
+      if (s.init === 'ones')
+        expect(
+          slice(s.name).every((x) => x === 1),
+          s.name,
+        ).toBe(true);
     }
     let next = 0;
     for (const s of layout.slices) {
-      expect(params.subarray(next, s.offset).every((x) => x === 0), `padding before ${s.name}`).toBe(true);
+      expect(
+        params.subarray(next, s.offset).every((x) => x === 0),
+        `padding before ${s.name}`,
+      ).toBe(true);
       next = s.offset + s.count;
     }
     expect(params.length).toBe(layout.total);

@@ -1,7 +1,14 @@
 // The SVG plots: well-formed markup (balanced tags, quoted attributes, escaped text), the series
 // named in a legend, axes with tick labels, and never a NaN, even for series with holes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluate, forecastWeekSvg, lineChartSvg, lossCurveSvg, niceTicks, type Evaluation } from '../../src/train/evaluate/index.ts';
+import {
+  evaluate,
+  forecastWeekSvg,
+  lineChartSvg,
+  lossCurveSvg,
+  niceTicks,
+  type Evaluation,
+} from '../../src/train/evaluate/index.ts';
 import { tempDir } from '../features/support/world.ts';
 import { buildEvalStore, oracle } from './support/eval-store.ts';
 
@@ -11,7 +18,11 @@ afterAll(() => tmp.cleanup());
 let evaluation: Evaluation;
 beforeAll(async () => {
   const store = buildEvalStore(tmp.dir, 'store', { nullRate: 0.03 });
-  evaluation = await evaluate(store, oracle(store, 240, (r, _i, j) => r.target[j - 24] ?? 0), { split: 'test' });
+  evaluation = await evaluate(
+    store,
+    oracle(store, 240, (r, _i, j) => r.target[j - 24] ?? 0),
+    { split: 'test' },
+  );
 });
 
 /** XML well-formedness for the subset we write: elements nest, attributes are quoted, text is escaped. */
@@ -41,7 +52,11 @@ describe('SVG plots', () => {
   it('loss curves: train and validation named, step axis, loss ticks', () => {
     const svg = lossCurveSvg({
       train: Array.from({ length: 40 }, (_, k) => ({ step: k, loss: 1 / (1 + k) })),
-      validation: [{ step: 10, loss: 0.2 }, { step: 20, loss: Number.NaN }, { step: 30, loss: 0.05 }],
+      validation: [
+        { step: 10, loss: 0.2 },
+        { step: 20, loss: Number.NaN },
+        { step: 30, loss: 0.05 },
+      ],
     });
     expectWellFormed(svg);
     for (const word of ['Training loss', '>train<', '>validation<', '>step<', 'loss (MSE']) expect(svg).toContain(word);
@@ -52,21 +67,45 @@ describe('SVG plots', () => {
     for (const code of ['ERCO', 'PACW']) {
       const svg = forecastWeekSvg(evaluation, code);
       expectWellFormed(svg);
-      for (const word of [code, 'actual', 'model forecast', 'BA day-ahead (DF)', 'seasonal-naive', 'demand (MWh)', '7 days from 2023-04-01', 'Sun 04-02']) expect(svg).toContain(word);
+      for (const word of [
+        code,
+        'actual',
+        'model forecast',
+        'BA day-ahead (DF)',
+        'seasonal-naive',
+        'demand (MWh)',
+        '7 days from 2023-04-01',
+        'Sun 04-02',
+      ])
+        expect(svg).toContain(word);
       // 7 × 24 hours per series; unreported actual hours break the line into several segments
       const paths = [...svg.matchAll(/<path d="([^"]*)"/g)].map((m) => m[1] ?? '');
       expect(paths.length).toBe(4);
       expect((paths[1]?.match(/[ML]/g) ?? []).length).toBe(7 * 24);
       expect((paths[0]?.match(/M/g) ?? []).length).toBeGreaterThanOrEqual(1);
     }
-    expect(forecastWeekSvg(evaluation, 'PACW', { from: '2023-04-10', seasonalNaive: false })).toContain('7 days from 2023-04-10');
+    expect(forecastWeekSvg(evaluation, 'PACW', { from: '2023-04-10', seasonalNaive: false })).toContain(
+      '7 days from 2023-04-10',
+    );
     expect(() => forecastWeekSvg(evaluation, 'NOPE')).toThrow(/no forecasts for respondent NOPE/);
   });
 
   it('escapes text and survives empty or constant series', () => {
     const svg = lineChartSvg({
-      title: 'a <b> & "c"', xLabel: "x's", yLabel: 'y',
-      series: [{ name: '<empty>', points: [], color: '#000' }, { name: 'flat', points: [{ x: 0, y: 5 }, { x: 1, y: 5 }], color: 'red' }],
+      title: 'a <b> & "c"',
+      xLabel: "x's",
+      yLabel: 'y',
+      series: [
+        { name: '<empty>', points: [], color: '#000' },
+        {
+          name: 'flat',
+          points: [
+            { x: 0, y: 5 },
+            { x: 1, y: 5 },
+          ],
+          color: 'red',
+        },
+      ],
     });
     expectWellFormed(svg);
     expect(svg).toContain('a &#60;b&#62; &#38; &#34;c&#34;');

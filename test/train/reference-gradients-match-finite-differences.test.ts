@@ -2,7 +2,13 @@
 // agree with its analytic gradients on every parameter slice (a sample of each slice of the
 // brief's tiny model, every element of a smaller one), over two windows with masked targets.
 import { describe, expect, it } from 'vitest';
-import { paramLayout, referenceLossAndGrads, sliceOf, type ModelConfig, type ReferenceWindow } from '../../src/train/index.ts';
+import {
+  paramLayout,
+  referenceLossAndGrads,
+  sliceOf,
+  type ModelConfig,
+  type ReferenceWindow,
+} from '../../src/train/index.ts';
 import { gradCheck } from '../support/gradcheck.ts';
 import { MINI, randomParams, randomWindow, TINY } from './reference-inputs.ts';
 
@@ -14,7 +20,11 @@ const H = 1e-5;
 const FLOOR = 1e-4;
 const BOUND = 1e-6;
 
-function checkSlices(config: ModelConfig, windows: readonly ReferenceWindow[], samplesPerSlice: (count: number) => number): void {
+function checkSlices(
+  config: ModelConfig,
+  windows: readonly ReferenceWindow[],
+  samplesPerSlice: (count: number) => number,
+): void {
   const params = randomParams(config, 3);
   const { grads } = referenceLossAndGrads(config, params, windows);
   for (const s of paramLayout(config).slices) {
@@ -52,10 +62,16 @@ describe('gradient structure', () => {
   it('padding between slices holds exact zeros', () => {
     let next = 0;
     for (const s of layout.slices) {
-      expect(grads.subarray(next, s.offset).every((g) => g === 0), `padding before ${s.name}`).toBe(true);
+      expect(
+        grads.subarray(next, s.offset).every((g) => g === 0),
+        `padding before ${s.name}`,
+      ).toBe(true);
       next = s.offset + s.count;
     }
-    expect(grads.subarray(next).every((g) => g === 0), 'padding after the last slice').toBe(true);
+    expect(
+      grads.subarray(next).every((g) => g === 0),
+      'padding after the last slice',
+    ).toBe(true);
   });
 
   it('the key bias has zero gradient (softmax ignores a shift shared by all keys): |g| < 1e-12', () => {

@@ -1,7 +1,13 @@
 // The reference's loss is one masked mean over every window and element: a case checkable by
 // hand, the weighting of several windows, masked targets that change nothing, and causality.
 import { describe, expect, it } from 'vitest';
-import { paramLayout, referenceForward, referenceLossAndGrads, sliceOf, type ModelConfig } from '../../src/train/index.ts';
+import {
+  paramLayout,
+  referenceForward,
+  referenceLossAndGrads,
+  sliceOf,
+  type ModelConfig,
+} from '../../src/train/index.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { randomParams, randomWindow, TINY } from './reference-inputs.ts';
 
@@ -30,7 +36,10 @@ describe('a hand-checkable loss: only head.b non-zero', () => {
     const s = sliceOf(paramLayout(TINY), 'head.b');
     expectAllClose(r.grads.subarray(s.offset, s.offset + s.count), [1 / 3, 2 / 3, 7 / 3], tol, 'dhead.b');
     const w = sliceOf(paramLayout(TINY), 'head.w');
-    expect(r.grads.subarray(w.offset, w.offset + w.count).every((g) => g === 0), 'dhead.w = fᵀ·dpred with f = 0').toBe(true);
+    expect(
+      r.grads.subarray(w.offset, w.offset + w.count).every((g) => g === 0),
+      'dhead.w = fᵀ·dpred with f = 0',
+    ).toBe(true);
   });
 
   it('no observed target: loss 0, weight 0, every gradient exactly 0', () => {

@@ -19,30 +19,48 @@ beforeAll(() => {
   store = join(tmp.dir, 'store');
 });
 
-const quick = (out: string, ...extra: string[]): string[] =>
-  ['train', '--quick', '--store', store, '--out', join(tmp.dir, out), '--steps', '2', ...(extra.includes('--ranks') ? [] : ['--ranks', '2']), ...extra];
+const quick = (out: string, ...extra: string[]): string[] => [
+  'train',
+  '--quick',
+  '--store',
+  store,
+  '--out',
+  join(tmp.dir, out),
+  '--steps',
+  '2',
+  ...(extra.includes('--ranks') ? [] : ['--ranks', '2']),
+  ...extra,
+];
 
 describe('bench train refuses bad flags and stores before touching the GPU', () => {
   it.each([
-    ['a missing store', ['train', '--store', '/nonexistent/store', '--out', '/tmp/x', '--quick'], /\/nonexistent\/store\/metadata\.json: not a readable feature store/],
+    [
+      'a missing store',
+      ['train', '--store', '/nonexistent/store', '--out', '/tmp/x', '--quick'],
+      /\/nonexistent\/store\/metadata\.json: not a readable feature store/,
+    ],
     ['a sequence longer than the train split', null, /--seq-len 4000: the store .* has no complete train window/],
     ['more ranks than rows', null, /--ranks 200 is larger than --seq-len 96/],
     ['an unknown layout', null, /--layout 'spiral' is unknown/],
     ['an unknown mode', null, /--mode 'pigeon' is unknown/],
     ['a head size that is not a multiple of 4', null, /--d-model 12 \/ --heads 2/],
-  ] as const)('%s: exit 2 naming it', async (what, args, message) => {
-    const extra: Record<string, string[]> = {
-      'a sequence longer than the train split': ['--seq-len', '4000'],
-      'more ranks than rows': ['--ranks', '200'],
-      'an unknown layout': ['--layout', 'spiral'],
-      'an unknown mode': ['--mode', 'pigeon'],
-      'a head size that is not a multiple of 4': ['--d-model', '12'],
-    };
-    const r = await runBench(args ?? quick(`bad-${what.length}`, ...(extra[what] ?? [])));
-    expect(r.status, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  }, 120_000);
+  ] as const)(
+    '%s: exit 2 naming it',
+    async (what, args, message) => {
+      const extra: Record<string, string[]> = {
+        'a sequence longer than the train split': ['--seq-len', '4000'],
+        'more ranks than rows': ['--ranks', '200'],
+        'an unknown layout': ['--layout', 'spiral'],
+        'an unknown mode': ['--mode', 'pigeon'],
+        'a head size that is not a multiple of 4': ['--d-model', '12'],
+      };
+      const r = await runBench(args ?? quick(`bad-${what.length}`, ...(extra[what] ?? [])));
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    },
+    120_000,
+  );
 
   it('a store of another schema: exit 2 naming its metadata file', async () => {
     const other = join(tmp.dir, 'other-schema');
@@ -74,14 +92,45 @@ describeGpu('bench train refuses a resume that would not continue the same run',
   it('another store: exit 2 naming it', async () => {
     const other = join(tmp.dir, 'store-b');
     buildEvalStore(tmp.dir, 'store-b', { seed: 99 });
-    const r = await runBench(['train', '--quick', '--store', other, '--out', run, '--steps', '2', '--ranks', '2', '--resume']);
+    const r = await runBench([
+      'train',
+      '--quick',
+      '--store',
+      other,
+      '--out',
+      run,
+      '--steps',
+      '2',
+      '--ranks',
+      '2',
+      '--resume',
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--resume: the run in .* was trained on another feature store/);
   }, 300_000);
 
   it('a diverging loss stops with exit 1 naming the step and keeps the last good checkpoint', async () => {
     const out = join(tmp.dir, 'diverge');
-    const r = await runBench(['train', '--quick', '--store', store, '--out', out, '--steps', '6', '--ranks', '2', '--lr', '1e30', '--warmup', '0', '--clip', '0', '--checkpoint-every', '1']);
+    const r = await runBench([
+      'train',
+      '--quick',
+      '--store',
+      store,
+      '--out',
+      out,
+      '--steps',
+      '6',
+      '--ranks',
+      '2',
+      '--lr',
+      '1e30',
+      '--warmup',
+      '0',
+      '--clip',
+      '0',
+      '--checkpoint-every',
+      '1',
+    ]);
     expect(r.status, r.stderr).toBe(1);
     const m = /step (\d+): the loss is (NaN|Infinity|-Infinity)/.exec(r.stderr);
     expect(m, r.stderr).not.toBeNull();

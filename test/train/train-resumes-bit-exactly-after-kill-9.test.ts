@@ -14,7 +14,20 @@ import { runBench } from './support/bench-cli.ts';
 
 const STEPS = 8;
 const N = 4;
-const flags = (store: string, out: string): string[] => ['train', '--quick', '--store', store, '--out', out, '--steps', String(STEPS), '--checkpoint-every', '2', '--ranks', '2'];
+const flags = (store: string, out: string): string[] => [
+  'train',
+  '--quick',
+  '--store',
+  store,
+  '--out',
+  out,
+  '--steps',
+  String(STEPS),
+  '--checkpoint-every',
+  '2',
+  '--ranks',
+  '2',
+];
 
 describeGpu('bench train resumes bit-exactly', () => {
   const tmp = tempDir('train-resume');
@@ -32,8 +45,12 @@ describeGpu('bench train resumes bit-exactly', () => {
 
   it('MFU vs matmul divides by the better of the calibrations before the steps and after them', () => {
     const s = JSON.parse(readFileSync(join(straight, 'summary.json'), 'utf8')) as {
-      tokensPerSecond: number; flopsPerToken: number; matmulGflops: number; matmulGflopsCalibrations: { start: number; end: number };
-      mfu: { vsMatmul: number }; log: { tokensPerSecond: number; mfuVsMatmul: number }[];
+      tokensPerSecond: number;
+      flopsPerToken: number;
+      matmulGflops: number;
+      matmulGflopsCalibrations: { start: number; end: number };
+      mfu: { vsMatmul: number };
+      log: { tokensPerSecond: number; mfuVsMatmul: number }[];
     };
     const { start, end } = s.matmulGflopsCalibrations;
     expect(start).toBeGreaterThan(0);
@@ -57,30 +74,38 @@ describeGpu('bench train resumes bit-exactly', () => {
     });
     expect(summary).toHaveProperty('mape.dayAhead');
     expect(summary).toHaveProperty('perRespondent.0.respondent');
-    for (const f of ['forecasts-test.arrow', 'loss.svg', 'run.json']) expect(readFileSync(join(straight, f)).length).toBeGreaterThan(100);
+    for (const f of ['forecasts-test.arrow', 'loss.svg', 'run.json'])
+      expect(readFileSync(join(straight, f)).length).toBeGreaterThan(100);
   });
 
   // Kill points: a random delay after step N's checkpoint landed (seeded, so a failure reproduces).
   const delays = Array.from(seededF32(3, 20261202, 0, 1500));
-  it.each(delays.map((d, i) => [i, Math.round(d)]))('kill point %i (%i ms after step 4): --resume ends with the same checkpoint', async (i, delayMs) => {
-    const out = join(tmp.dir, `killed-${i}`);
-    const killed = await runBench(flags(store, out), { pattern: new RegExp(`step ${N}: checkpoint`), delayMs });
-    expect(killed.signal === 'SIGKILL' || killed.status === 0, killed.stderr).toBe(true);
-    const resumed = await runBench([...flags(store, out), '--resume']);
-    expect(resumed.status, resumed.stderr).toBe(0);
-    if (killed.signal === 'SIGKILL') expect(resumed.stderr).toMatch(/resumed from step-\d+\.ckpt/);
-    const a = readLatest(straight);
-    const b = readLatest(out);
-    expect(b?.step).toBe(STEPS);
-    expect(b?.sha256).toBe(a?.sha256);
-  }, 600_000);
+  it.each(delays.map((d, i) => [i, Math.round(d)]))(
+    'kill point %i (%i ms after step 4): --resume ends with the same checkpoint',
+    async (i, delayMs) => {
+      const out = join(tmp.dir, `killed-${i}`);
+      const killed = await runBench(flags(store, out), { pattern: new RegExp(`step ${N}: checkpoint`), delayMs });
+      expect(killed.signal === 'SIGKILL' || killed.status === 0, killed.stderr).toBe(true);
+      const resumed = await runBench([...flags(store, out), '--resume']);
+      expect(resumed.status, resumed.stderr).toBe(0);
+      if (killed.signal === 'SIGKILL') expect(resumed.stderr).toMatch(/resumed from step-\d+\.ckpt/);
+      const a = readLatest(straight);
+      const b = readLatest(out);
+      expect(b?.step).toBe(STEPS);
+      expect(b?.sha256).toBe(a?.sha256);
+    },
+    600_000,
+  );
 
   describe('bench forecast', () => {
     it('scores the run on the test split and names mape and perRespondent in --json', async () => {
       const r = await runBench(['forecast', '--run', straight, '--json']);
       expect(r.status, r.stderr).toBe(0);
       const out: unknown = JSON.parse(r.stdout);
-      expect(out).toMatchObject({ step: STEPS, mape: { model: expect.any(Number), seasonalNaive: expect.any(Number) } });
+      expect(out).toMatchObject({
+        step: STEPS,
+        mape: { model: expect.any(Number), seasonalNaive: expect.any(Number) },
+      });
       expect(out).toHaveProperty('perRespondent.1.mape.model');
     }, 600_000);
   });

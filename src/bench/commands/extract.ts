@@ -15,7 +15,11 @@ import { readStatus, runConfigured, type RunHooks, type RunOutcome } from '../ex
 /** The flags checked (before anything is sent or written) into the run of their source. */
 function configuredRun(flags: ExtractFlags): (hooks: RunHooks) => Promise<RunOutcome> {
   if (flags.source === 'caiso') {
-    if (flags.redis !== undefined) throw new ExtractUsageError('--redis', 'several workers on one key are for --source eia; CAISO allows one request per 5 s per client anyway');
+    if (flags.redis !== undefined)
+      throw new ExtractUsageError(
+        '--redis',
+        'several workers on one key are for --source eia; CAISO allows one request per 5 s per client anyway',
+      );
     const caiso = resolveCaisoConfig(flags);
     return (hooks) => runCaisoConfigured(caiso, hooks);
   }
@@ -25,12 +29,22 @@ function configuredRun(flags: ExtractFlags): (hooks: RunHooks) => Promise<RunOut
 
 export default defineCommand({
   command: 'extract',
-  describe: 'Extract EIA hourly data or CAISO OASIS reports into Arrow files at the rate-limit ceiling (embedded simulated API when no key / base URL)',
+  describe:
+    'Extract EIA hourly data or CAISO OASIS reports into Arrow files at the rate-limit ceiling (embedded simulated API when no key / base URL)',
   builder: (y: Argv) =>
     extractOptions(y)
-      .example('$0 extract --preset q1-2024 --time-scale 20 --out out/q1', 'Q1 2024, 5 regions, demand + fuel mix, on the simulated API')
-      .example('$0 extract --preset backfill-2019-2025 --base-url URL --api-key KEY --redis redis://127.0.0.1:6379 --out /shared/backfill', 'one of several workers sharing the key\'s budget (start each the same way)')
-      .example('$0 extract --source caiso --reports SLD_FCST:ACTUAL,SLD_FCST:DAM --start 2024-01-01T01 --end 2025-01-01T00 --time-scale 20 --out out/caiso', 'a year of CAISO load and its day-ahead forecast, on the simulated twin'),
+      .example(
+        '$0 extract --preset q1-2024 --time-scale 20 --out out/q1',
+        'Q1 2024, 5 regions, demand + fuel mix, on the simulated API',
+      )
+      .example(
+        '$0 extract --preset backfill-2019-2025 --base-url URL --api-key KEY --redis redis://127.0.0.1:6379 --out /shared/backfill',
+        "one of several workers sharing the key's budget (start each the same way)",
+      )
+      .example(
+        '$0 extract --source caiso --reports SLD_FCST:ACTUAL,SLD_FCST:DAM --start 2024-01-01T01 --end 2025-01-01T00 --time-scale 20 --out out/caiso',
+        'a year of CAISO load and its day-ahead forecast, on the simulated twin',
+      ),
   run: async (args) => {
     const flags = flagsFrom(args);
     if (flags.status) {
@@ -41,13 +55,19 @@ export default defineCommand({
     const start = configuredRun(flags);
     const controller = new AbortController();
     const onSigint = (): void => {
-      process.stderr.write('\nbench extract: SIGINT: finishing in-flight windows, then stopping (press again to kill)\n');
+      process.stderr.write(
+        '\nbench extract: SIGINT: finishing in-flight windows, then stopping (press again to kill)\n',
+      );
       controller.abort();
       process.once('SIGINT', () => process.exit(130));
     };
     process.once('SIGINT', onSigint);
     try {
-      const out = await start({ signal: controller.signal, progress: true, log: (l) => process.stderr.write(`${l}\n`) });
+      const out = await start({
+        signal: controller.signal,
+        progress: true,
+        log: (l) => process.stderr.write(`${l}\n`),
+      });
       process.stderr.write(formatSummary(out.summary));
       for (const p of out.problems) process.stderr.write(`bench extract: ${p}\n`);
       if (args.json) process.stdout.write(`${JSON.stringify(out.summary, null, 2)}\n`);

@@ -2,7 +2,15 @@
 // features, rows, windows per split and throughput.
 import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../../core/index.ts';
-import { buildFeatureStore, DEFAULT_GAPS, GAP_FILLS, measureWindowIteration, type BuildSummary, type GapFill, type IterationReport } from '../../features/index.ts';
+import {
+  buildFeatureStore,
+  DEFAULT_GAPS,
+  GAP_FILLS,
+  measureWindowIteration,
+  type BuildSummary,
+  type GapFill,
+  type IterationReport,
+} from '../../features/index.ts';
 import { defineCommand } from '../command.ts';
 
 interface FeaturesArgs {
@@ -25,9 +33,14 @@ export default defineCommand<FeaturesArgs>({
         type: 'string',
         array: true,
         demandOption: true,
-        describe: 'Folder(s) of raw *.arrow files written by bench extract: EIA, and CAISO beside it (repeat --in, or one folder holding both)',
+        describe:
+          'Folder(s) of raw *.arrow files written by bench extract: EIA, and CAISO beside it (repeat --in, or one folder holding both)',
       })
-      .option('out', { type: 'string', demandOption: true, describe: 'Feature store folder to write (replaced atomically if it is a store)' })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Feature store folder to write (replaced atomically if it is a store)',
+      })
       .option('split', {
         type: 'string',
         demandOption: true,
@@ -39,14 +52,19 @@ export default defineCommand<FeaturesArgs>({
       .option('short-gap-hours', {
         type: 'number',
         default: DEFAULT_GAPS.shortGapHours,
-        describe: 'The first N missing hours of a gap are short (fillable); later hours are a long gap no window crosses',
+        describe:
+          'The first N missing hours of a gap are short (fillable); later hours are a long gap no window crosses',
       })
       .option('fill', {
         choices: GAP_FILLS,
         default: DEFAULT_GAPS.fill,
-        describe: 'How short-gap hours are filled (flagged in demand_filled): value 24 h earlier, last value, or left masked',
+        describe:
+          'How short-gap hours are filled (flagged in demand_filled): value 24 h earlier, last value, or left masked',
       })
-      .example('$0 features --in raw --out store --split 2019-01-01..2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31 --json', ''),
+      .example(
+        '$0 features --in raw --out store --split 2019-01-01..2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31 --json',
+        '',
+      ),
   run: async (args) => {
     checkArgs(args);
     const { store, summary } = buildFeatureStore({
@@ -58,7 +76,9 @@ export default defineCommand<FeaturesArgs>({
       onProgress: (m) => process.stderr.write(`features: ${m}\n`),
     });
     const iterate = measureWindowIteration(store);
-    process.stdout.write(args.json ? `${JSON.stringify({ ...summary, iterate }, null, 2)}\n` : humanSummary(summary, iterate));
+    process.stdout.write(
+      args.json ? `${JSON.stringify({ ...summary, iterate }, null, 2)}\n` : humanSummary(summary, iterate),
+    );
     return iterate.copiedWindows === 0 ? ExitCode.ok : ExitCode.failed;
   },
 });
@@ -69,10 +89,14 @@ export default defineCommand<FeaturesArgs>({
  */
 function checkArgs(args: FeaturesArgs): void {
   for (const flag of ['out', 'split'] as const) {
-    if (typeof args[flag] !== 'string' || args[flag] === '') throw new UsageError('FEATURES_BAD_FLAG', `--${flag} is required`);
+    if (typeof args[flag] !== 'string' || args[flag] === '')
+      throw new UsageError('FEATURES_BAD_FLAG', `--${flag} is required`);
   }
   if (!Array.isArray(args.in) || args.in.length === 0 || args.in.some((d) => typeof d !== 'string' || d === '')) {
-    throw new UsageError('FEATURES_BAD_FLAG', '--in is required: a folder of raw *.arrow files (repeat --in for several)');
+    throw new UsageError(
+      'FEATURES_BAD_FLAG',
+      '--in is required: a folder of raw *.arrow files (repeat --in for several)',
+    );
   }
   if (!GAP_FILLS.includes(args.fill)) {
     throw new UsageError('FEATURES_BAD_FLAG', `--fill ${String(args.fill)}: expected one of ${GAP_FILLS.join(', ')}`);

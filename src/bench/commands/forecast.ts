@@ -29,13 +29,27 @@ export default defineCommand<ForecastArgs>({
       .example('$0 forecast --run out/run --split validation --json', 'machine-readable report'),
   run: async (args) => {
     const split = SPLIT_NAMES.find((s): s is SplitName => s === args.split);
-    if (!split) throw new TrainUsageError('TRAIN_FLAG', `--split '${args.split}' is unknown; expected one of ${SPLIT_NAMES.join(', ')}`);
-    const adapter = { ...(args.adapter ? { name: args.adapter } : {}), ...(args.backend ? { backend: args.backend } : {}) };
-    const r = await forecastRun(args.run, { ...(args.store ? { store: args.store } : {}), split, adapter }, (l) => void process.stderr.write(`${l}\n`));
+    if (!split)
+      throw new TrainUsageError(
+        'TRAIN_FLAG',
+        `--split '${args.split}' is unknown; expected one of ${SPLIT_NAMES.join(', ')}`,
+      );
+    const adapter = {
+      ...(args.adapter ? { name: args.adapter } : {}),
+      ...(args.backend ? { backend: args.backend } : {}),
+    };
+    const r = await forecastRun(
+      args.run,
+      { ...(args.store ? { store: args.store } : {}), split, adapter },
+      (l) => void process.stderr.write(`${l}\n`),
+    );
     process.stderr.write(formatEvaluationTable(r.evaluation));
     process.stderr.write(`forecast: step ${r.step}; wrote ${r.files.join(', ')}\n`);
     const report = evaluationJson(r.evaluation);
-    if (args.json) process.stdout.write(`${JSON.stringify({ step: r.step, files: r.files, mape: report.mape, perRespondent: report.perRespondent, report }, null, 2)}\n`);
+    if (args.json)
+      process.stdout.write(
+        `${JSON.stringify({ step: r.step, files: r.files, mape: report.mape, perRespondent: report.perRespondent, report }, null, 2)}\n`,
+      );
     return ExitCode.ok;
   },
 });

@@ -25,12 +25,30 @@ interface SuiteArgs {
 function samplePage(): { text: string; rows: number } {
   const respondents = ['CISO', 'ERCO', 'MISO', 'PACW', 'PJM'];
   const names = new Map(SIM_RESPONDENTS.map((r) => [r.code, r.name]));
-  const data = simulatedRows(1, 'fuel-type-data', respondents, ['COL', 'NG', 'NUC', 'OIL', 'OTH', 'SUN', 'WAT', 'WND'], '2024-01-01T00', '2024-01-06T17').map((r) => ({
-    period: r.period, respondent: r.respondent, 'respondent-name': names.get(r.respondent) ?? r.respondent, fueltype: r.series,
-    'type-name': r.series, value: r.value === null ? null : String(r.value), 'value-units': r.units,
+  const data = simulatedRows(
+    1,
+    'fuel-type-data',
+    respondents,
+    ['COL', 'NG', 'NUC', 'OIL', 'OTH', 'SUN', 'WAT', 'WND'],
+    '2024-01-01T00',
+    '2024-01-06T17',
+  ).map((r) => ({
+    period: r.period,
+    respondent: r.respondent,
+    'respondent-name': names.get(r.respondent) ?? r.respondent,
+    fueltype: r.series,
+    'type-name': r.series,
+    value: r.value === null ? null : String(r.value),
+    'value-units': r.units,
   }));
   const envelope = {
-    response: { total: String(data.length), dateFormat: 'YYYY-MM-DD"T"HH24', frequency: 'hourly', data, description: 'Hourly net generation by balancing authority and energy source.' },
+    response: {
+      total: String(data.length),
+      dateFormat: 'YYYY-MM-DD"T"HH24',
+      frequency: 'hourly',
+      data,
+      description: 'Hourly net generation by balancing authority and energy source.',
+    },
     request: { command: '/v2/electricity/rto/fuel-type-data/data/', params: { api_key: 'REDACTED' } },
     apiVersion: '2.1.8',
   };
@@ -44,7 +62,14 @@ function parsePage(text: string): RowColumns {
   return rows;
 }
 
-const META: RawFileMeta = { source: 'eia-sim', route: 'fuel-type-data', windowStartMs: parseHour('2024-01-01T00') ?? 0, windowEndMs: parseHour('2024-01-06T17') ?? 0, retrievedAt: new Date(0).toISOString(), apiVersion: '2.1.8' };
+const META: RawFileMeta = {
+  source: 'eia-sim',
+  route: 'fuel-type-data',
+  windowStartMs: parseHour('2024-01-01T00') ?? 0,
+  windowEndMs: parseHour('2024-01-06T17') ?? 0,
+  retrievedAt: new Date(0).toISOString(),
+  apiVersion: '2.1.8',
+};
 
 export default defineCommand({
   command: 'ingest-suite',
@@ -58,7 +83,9 @@ export default defineCommand({
     bench
       .add('parse + validate (JSON → columns)', () => void parsePage(page.text))
       .add('Arrow IPC encode', () => void encodeRawFile(parsed, META))
-      .add('parse + validate + Arrow write (to file, no fsync)', () => writeFileSync(join(dir, 'page.arrow'), encodeRawFile(parsePage(page.text), META)));
+      .add('parse + validate + Arrow write (to file, no fsync)', () =>
+        writeFileSync(join(dir, 'page.arrow'), encodeRawFile(parsePage(page.text), META)),
+      );
     try {
       await bench.run();
     } finally {
@@ -68,13 +95,26 @@ export default defineCommand({
       const r = t.result;
       if (r.state !== 'completed') return { name: t.name, error: r.state };
       const msPerPage = r.latency.mean;
-      return { name: t.name, rowsPerPage: page.rows, msPerPage, rowsPerSecond: (page.rows / msPerPage) * 1000, rmePercent: r.latency.rme, samples: r.latency.samplesCount };
+      return {
+        name: t.name,
+        rowsPerPage: page.rows,
+        msPerPage,
+        rowsPerSecond: (page.rows / msPerPage) * 1000,
+        rmePercent: r.latency.rme,
+        samples: r.latency.samplesCount,
+      };
     });
     for (const c of cases) {
-      const line = "rowsPerSecond" in c && c.rowsPerSecond !== undefined && c.rmePercent !== undefined && c.msPerPage !== undefined ? `${c.rowsPerSecond.toFixed(0).padStart(10)} rows/s  ±${c.rmePercent.toFixed(1)}%  (${c.msPerPage.toFixed(2)} ms per ${c.rowsPerPage}-row page)` : c.error;
+      const line =
+        'rowsPerSecond' in c && c.rowsPerSecond !== undefined && c.rmePercent !== undefined && c.msPerPage !== undefined
+          ? `${c.rowsPerSecond.toFixed(0).padStart(10)} rows/s  ±${c.rmePercent.toFixed(1)}%  (${c.msPerPage.toFixed(2)} ms per ${c.rowsPerPage}-row page)`
+          : c.error;
       process.stderr.write(`${c.name.padEnd(52)} ${line}\n`);
     }
-    if (args.json) process.stdout.write(`${JSON.stringify({ suite: 'ingest', unit: 'rows/s', node: process.version, cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', pageBytes: page.text.length, cases }, null, 2)}\n`);
+    if (args.json)
+      process.stdout.write(
+        `${JSON.stringify({ suite: 'ingest', unit: 'rows/s', node: process.version, cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', pageBytes: page.text.length, cases }, null, 2)}\n`,
+      );
     return 0;
   },
 });

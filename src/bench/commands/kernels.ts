@@ -3,11 +3,26 @@
 import { ExitCode, UsageError } from '../../core/index.ts';
 import { formatAdapter, openGpu, type Gpu } from '../../kernels/index.ts';
 import { defineCommand } from '../command.ts';
-import { compareWithBaseline, formatComparison, readBaseline, writeBaseline, type Baseline } from '../kernels/baseline.ts';
+import {
+  compareWithBaseline,
+  formatComparison,
+  readBaseline,
+  writeBaseline,
+  type Baseline,
+} from '../kernels/baseline.ts';
 import { loadCases, matchesFilter, type LoadedCase } from '../kernels/load.ts';
 import { calibrationCase } from '../kernels/matmul.case.ts';
 import { measureCase, type MeasureOptions } from '../kernels/measure.ts';
-import { calibrationOf, formatTable, REPORT_SCHEMA, toResult, UNITS, withRemeasured, type KernelReport, type NamedOutcome } from '../kernels/report.ts';
+import {
+  calibrationOf,
+  formatTable,
+  REPORT_SCHEMA,
+  toResult,
+  UNITS,
+  withRemeasured,
+  type KernelReport,
+  type NamedOutcome,
+} from '../kernels/report.ts';
 
 interface KernelsArgs {
   quick: boolean;
@@ -25,12 +40,18 @@ interface KernelsArgs {
 }
 
 function checkArgs(args: KernelsArgs): void {
-  if (!Number.isInteger(args.repeat) || args.repeat < 1) throw new UsageError('BENCH_BAD_FLAG', `--repeat ${args.repeat}: expected an integer >= 1`);
-  if (!Number.isInteger(args.warmup) || args.warmup < 0) throw new UsageError('BENCH_BAD_FLAG', `--warmup ${args.warmup}: expected an integer >= 0`);
-  if (!(args.threshold > 0 && args.threshold < 1)) throw new UsageError('BENCH_BAD_FLAG', `--threshold ${args.threshold}: expected a fraction between 0 and 1`);
-  if (!(args['max-seconds'] > 0)) throw new UsageError('BENCH_BAD_FLAG', `--max-seconds ${args['max-seconds']}: expected a number > 0`);
-  if (!Number.isInteger(args.confirm) || args.confirm < 0) throw new UsageError('BENCH_BAD_FLAG', `--confirm ${args.confirm}: expected an integer >= 0`);
-  if (!(args['min-seconds'] >= 0)) throw new UsageError('BENCH_BAD_FLAG', `--min-seconds ${args['min-seconds']}: expected a number >= 0`);
+  if (!Number.isInteger(args.repeat) || args.repeat < 1)
+    throw new UsageError('BENCH_BAD_FLAG', `--repeat ${args.repeat}: expected an integer >= 1`);
+  if (!Number.isInteger(args.warmup) || args.warmup < 0)
+    throw new UsageError('BENCH_BAD_FLAG', `--warmup ${args.warmup}: expected an integer >= 0`);
+  if (!(args.threshold > 0 && args.threshold < 1))
+    throw new UsageError('BENCH_BAD_FLAG', `--threshold ${args.threshold}: expected a fraction between 0 and 1`);
+  if (!(args['max-seconds'] > 0))
+    throw new UsageError('BENCH_BAD_FLAG', `--max-seconds ${args['max-seconds']}: expected a number > 0`);
+  if (!Number.isInteger(args.confirm) || args.confirm < 0)
+    throw new UsageError('BENCH_BAD_FLAG', `--confirm ${args.confirm}: expected an integer >= 0`);
+  if (!(args['min-seconds'] >= 0))
+    throw new UsageError('BENCH_BAD_FLAG', `--min-seconds ${args['min-seconds']}: expected a number >= 0`);
 }
 
 /** The selected cases, plus the calibration matmul when the filter left out every matmul. */
@@ -38,10 +59,16 @@ async function selectCases(args: KernelsArgs): Promise<{ selected: LoadedCase[];
   const all = await loadCases();
   const selected = all.filter((l) => (!args.quick || l.case.quick) && matchesFilter(l.case, args.filter));
   if (selected.length === 0) {
-    throw new UsageError('BENCH_NO_CASES', `--filter '${args.filter ?? ''}'${args.quick ? ' with --quick' : ''} matches no case; cases: ${all.map((l) => `${l.case.kernel} ${l.case.shape}`).join(', ')}`);
+    throw new UsageError(
+      'BENCH_NO_CASES',
+      `--filter '${args.filter ?? ''}'${args.quick ? ' with --quick' : ''} matches no case; cases: ${all.map((l) => `${l.case.kernel} ${l.case.shape}`).join(', ')}`,
+    );
   }
   const calibrationOnly = !selected.some((l) => l.case.kernel === 'matmul');
-  return { selected: calibrationOnly ? [{ file: 'matmul.case.ts', case: calibrationCase }, ...selected] : selected, calibrationOnly };
+  return {
+    selected: calibrationOnly ? [{ file: 'matmul.case.ts', case: calibrationCase }, ...selected] : selected,
+    calibrationOnly,
+  };
 }
 
 async function measureAll(gpu: Gpu, cases: readonly LoadedCase[], options: MeasureOptions): Promise<NamedOutcome[]> {
@@ -76,14 +103,25 @@ function buildReport(gpu: Gpu, outcomes: readonly NamedOutcome[], calibrationOnl
  * calibration: against the first round's, a slow first calibration (0.34 vs 4.63 GFLOP/s for the
  * same 127×129×31 matmul in one CI run) let a re-measured case read 15× and pass a 10× baseline.
  */
-async function confirmRegressions(gpu: Gpu, report: KernelReport, baseline: Baseline, cases: readonly LoadedCase[], args: KernelsArgs, options: MeasureOptions): Promise<KernelReport> {
+async function confirmRegressions(
+  gpu: Gpu,
+  report: KernelReport,
+  baseline: Baseline,
+  cases: readonly LoadedCase[],
+  args: KernelsArgs,
+  options: MeasureOptions,
+): Promise<KernelReport> {
   let current = report;
   for (let round = 1; round <= args.confirm; round++) {
     const regressed = compareWithBaseline(current, baseline, args.threshold).filter((c) => c.kind === 'regressed');
     if (regressed.length === 0) break;
-    process.stderr.write(`re-measuring ${regressed.length} case(s) below the baseline to confirm (round ${round}/${args.confirm})\n`);
+    process.stderr.write(
+      `re-measuring ${regressed.length} case(s) below the baseline to confirm (round ${round}/${args.confirm})\n`,
+    );
     const calibrating = (l: LoadedCase) => l.case.kernel === 'matmul' && l.case.shape === current.calibration?.shape;
-    const again = cases.filter((l) => calibrating(l) || regressed.some((r) => r.kernel === l.case.kernel && r.shape === l.case.shape));
+    const again = cases.filter(
+      (l) => calibrating(l) || regressed.some((r) => r.kernel === l.case.kernel && r.shape === l.case.shape),
+    );
     current = withRemeasured(current, await measureAll(gpu, again, options));
   }
   return current;
@@ -107,25 +145,55 @@ export default defineCommand({
   builder: (y) =>
     y
       .option('quick', { type: 'boolean', default: false, describe: 'Only the quick suite (what CI gates on)' })
-      .option('filter', { type: 'string', describe: 'Only cases whose "kernel shape" contains this text (case-insensitive)' })
+      .option('filter', {
+        type: 'string',
+        describe: 'Only cases whose "kernel shape" contains this text (case-insensitive)',
+      })
       .option('repeat', { type: 'number', default: 7, describe: 'Timed runs per case (median reported)' })
       .option('warmup', { type: 'number', default: 2, describe: 'Untimed runs per case before timing' })
-      .option('min-seconds', { type: 'number', default: 1, describe: 'Keep repeating short cases until this much timing (max 1000 runs)' })
-      .option('max-seconds', { type: 'number', default: 20, describe: 'Stop repeating a case after this much timing (>= 3 runs)' })
-      .option('adapter', { type: 'string', describe: 'Adapter name substring, e.g. llvmpipe or H100 (see bench adapters)' })
+      .option('min-seconds', {
+        type: 'number',
+        default: 1,
+        describe: 'Keep repeating short cases until this much timing (max 1000 runs)',
+      })
+      .option('max-seconds', {
+        type: 'number',
+        default: 20,
+        describe: 'Stop repeating a case after this much timing (>= 3 runs)',
+      })
+      .option('adapter', {
+        type: 'string',
+        describe: 'Adapter name substring, e.g. llvmpipe or H100 (see bench adapters)',
+      })
       .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' })
       .option('baseline', { type: 'string', describe: 'Baseline JSON to compare ratios with; exit 1 on a regression' })
-      .option('threshold', { type: 'number', default: 0.5, describe: 'Regression = best-run ratio more than this fraction below the baseline' })
-      .option('confirm', { type: 'number', default: 2, describe: 'Re-measure apparent regressions up to this many times before failing' })
-      .option('write-baseline', { type: 'string', describe: 'Write this run\'s ratios as a baseline file' }),
+      .option('threshold', {
+        type: 'number',
+        default: 0.5,
+        describe: 'Regression = best-run ratio more than this fraction below the baseline',
+      })
+      .option('confirm', {
+        type: 'number',
+        default: 2,
+        describe: 'Re-measure apparent regressions up to this many times before failing',
+      })
+      .option('write-baseline', { type: 'string', describe: "Write this run's ratios as a baseline file" }),
   run: async (args) => {
     checkArgs(args);
     const baseline = args.baseline ? readBaseline(args.baseline) : undefined; // bad file → exit 2 before measuring
     const { selected, calibrationOnly } = await selectCases(args);
-    const gpu = await openGpu({ ...(args.adapter ? { name: args.adapter } : {}), ...(args.backend ? { backend: args.backend } : {}) });
+    const gpu = await openGpu({
+      ...(args.adapter ? { name: args.adapter } : {}),
+      ...(args.backend ? { backend: args.backend } : {}),
+    });
     try {
       process.stderr.write(`adapter: ${formatAdapter(gpu.adapter)}\n`);
-      const options = { warmup: args.warmup, repeat: args.repeat, minSeconds: args['min-seconds'], maxSeconds: args['max-seconds'] };
+      const options = {
+        warmup: args.warmup,
+        repeat: args.repeat,
+        minSeconds: args['min-seconds'],
+        maxSeconds: args['max-seconds'],
+      };
       let report = buildReport(gpu, await measureAll(gpu, selected, options), calibrationOnly);
       if (baseline) report = await confirmRegressions(gpu, report, baseline, selected, args, options);
       process.stderr.write(`${formatTable(report)}\n`);

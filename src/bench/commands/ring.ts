@@ -30,23 +30,45 @@ function options(y: Argv) {
     .option('seq-len', { type: 'number', default: 8760, describe: 'Sequence length T (hours)' })
     .option('ranks', { type: 'number', default: 4, describe: 'Simulated devices R (1 <= R <= T)' })
     .option('layout', { type: 'string', default: 'zigzag', describe: `Rows per rank: ${RING_LAYOUTS.join(' | ')}` })
-    .option('mode', { type: 'string', default: 'shared', describe: `Transport: ${TRANSPORT_MODES.join(' | ')} (isolated = one device per rank, host-staged)` })
+    .option('mode', {
+      type: 'string',
+      default: 'shared',
+      describe: `Transport: ${TRANSPORT_MODES.join(' | ')} (isolated = one device per rank, host-staged)`,
+    })
     .option('heads', { type: 'number', default: 4, describe: 'Attention heads H' })
     .option('head-dim', { type: 'number', default: 32, describe: 'Head size D (multiple of 4, <= 128)' })
     .option('causal', { type: 'boolean', default: true, describe: 'Causal mask (--no-causal for full attention)' })
     .option('reps', { type: 'number', default: 2, describe: 'Timed runs of each pass (median reported)' })
-    .option('warmup', { type: 'number', default: 1, describe: 'Untimed runs of each pass before timing (the CPU Vulkan driver JIT-compiles shaders on first dispatch)' })
-    .option('baseline', { type: 'boolean', default: true, describe: 'Also run the single-device blockwise kernel (overhead, error vs it); --no-baseline skips it' })
-    .option('check-rows', { type: 'number', default: 8, describe: 'Query rows checked against the f64 dense reference (O, lse, dQ)' })
+    .option('warmup', {
+      type: 'number',
+      default: 1,
+      describe:
+        'Untimed runs of each pass before timing (the CPU Vulkan driver JIT-compiles shaders on first dispatch)',
+    })
+    .option('baseline', {
+      type: 'boolean',
+      default: true,
+      describe: 'Also run the single-device blockwise kernel (overhead, error vs it); --no-baseline skips it',
+    })
+    .option('check-rows', {
+      type: 'number',
+      default: 8,
+      describe: 'Query rows checked against the f64 dense reference (O, lse, dQ)',
+    })
     .option('seed', { type: 'number', default: 1, describe: 'Seed of the random Q, K, V, dO' })
-    .option('bandwidth-gbps', { type: 'number', describe: 'isolated mode: shape each transfer to this link bandwidth (GB/s)' })
+    .option('bandwidth-gbps', {
+      type: 'number',
+      describe: 'isolated mode: shape each transfer to this link bandwidth (GB/s)',
+    })
     .option('latency-us', { type: 'number', describe: 'isolated mode: add this link latency per transfer (µs)' })
     .option('adapter', { type: 'string', describe: 'WebGPU adapter name substring (see bench adapters)' });
 }
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 const ms = (t: { medianMs: number; minMs: number; maxMs: number; runs: number }): string =>
-  t.runs > 1 ? `${t.medianMs.toFixed(0)} ms (min ${t.minMs.toFixed(0)}, max ${t.maxMs.toFixed(0)}, n=${t.runs})` : `${t.medianMs.toFixed(0)} ms`;
+  t.runs > 1
+    ? `${t.medianMs.toFixed(0)} ms (min ${t.minMs.toFixed(0)}, max ${t.maxMs.toFixed(0)}, n=${t.runs})`
+    : `${t.medianMs.toFixed(0)} ms`;
 
 function passLine(label: string, r: RingBenchResult, pass: 'forward' | 'backward'): string {
   const cpu = pass === 'forward' ? 'forwardCpu' : 'backwardCpu';
@@ -85,17 +107,22 @@ export function formatRingTable(r: RingBenchResult): string {
 }
 
 function errorLines(r: RingBenchResult): string[] {
-  const fig = (f: { maxAbsError: number; withinTolerance: boolean }): string => `${f.maxAbsError.toExponential(2)}${f.withinTolerance ? '' : ' (!)'}`;
+  const fig = (f: { maxAbsError: number; withinTolerance: boolean }): string =>
+    `${f.maxAbsError.toExponential(2)}${f.withinTolerance ? '' : ' (!)'}`;
   const d = r.error.vsDenseSampledRows;
   const out = [`  error vs dense f64 (${d.rows.length} rows)  O ${fig(d.o)}  lse ${fig(d.lse)}  dQ ${fig(d.dq)}`];
   const s = r.error.vsSingleDevice;
-  if (s) out.push(`  error vs single device   O ${fig(s.o)}  lse ${fig(s.lse)}  dQ ${fig(s.dq)}  dK ${fig(s.dk)}  dV ${fig(s.dv)}`);
+  if (s)
+    out.push(
+      `  error vs single device   O ${fig(s.o)}  lse ${fig(s.lse)}  dQ ${fig(s.dq)}  dK ${fig(s.dk)}  dV ${fig(s.dv)}`,
+    );
   return out;
 }
 
 export default defineCommand<RingArgs>({
   command: 'ring',
-  describe: 'Ring attention over R simulated devices: times, overhead vs one device, memory, communication, balance, error',
+  describe:
+    'Ring attention over R simulated devices: times, overhead vs one device, memory, communication, balance, error',
   builder: (y: Argv) =>
     options(y)
       .example('$0 ring --json', 'T=8760, R=4, zigzag, shared device, H=4, D=32, causal')
@@ -108,9 +135,18 @@ export default defineCommand<RingArgs>({
     };
     const result = await measureRing(
       {
-        seqLen: args['seq-len'], ranks: args.ranks, layout: args.layout, mode: args.mode,
-        heads: args.heads, headDim: args['head-dim'], causal: args.causal,
-        reps: args.reps, warmup: args.warmup, baseline: args.baseline, checkRows: args['check-rows'], seed: args.seed,
+        seqLen: args['seq-len'],
+        ranks: args.ranks,
+        layout: args.layout,
+        mode: args.mode,
+        heads: args.heads,
+        headDim: args['head-dim'],
+        causal: args.causal,
+        reps: args.reps,
+        warmup: args.warmup,
+        baseline: args.baseline,
+        checkRows: args['check-rows'],
+        seed: args.seed,
         ...(Object.keys(link).length > 0 ? { link } : {}),
         ...(args.adapter ? { adapter: { name: args.adapter } } : {}),
       },

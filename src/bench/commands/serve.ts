@@ -1,6 +1,13 @@
 // `bench serve eia` / `bench serve caiso`: runs a simulated API (EIA v2, or the CAISO OASIS twin) on loopback until SIGINT/SIGTERM.
 import { ExitCode, UsageError } from '../../core/index.ts';
-import { measurePageCost, parseFaults, parseRate, startEiaSimServer, type EiaSimOptions, type EiaSimServer } from '../../ingest/index.ts';
+import {
+  measurePageCost,
+  parseFaults,
+  parseRate,
+  startEiaSimServer,
+  type EiaSimOptions,
+  type EiaSimServer,
+} from '../../ingest/index.ts';
 import { defineCommand } from '../command.ts';
 import { caisoServeOptions, serveCaiso } from '../serve/caiso.ts';
 
@@ -24,16 +31,30 @@ function need(ok: boolean, flag: string, expected: string, got: unknown): void {
 
 /** Turns the flags into server options, naming the flag of any bad value. */
 export function serveOptions(a: ServeArgs): EiaSimOptions {
-  need(Number.isInteger(a.port) && a.port >= 0 && a.port <= 65535, '--port', 'an integer 0..65535 (0 = any free port)', a.port);
+  need(
+    Number.isInteger(a.port) && a.port >= 0 && a.port <= 65535,
+    '--port',
+    'an integer 0..65535 (0 = any free port)',
+    a.port,
+  );
   need(a.burst === undefined || (Number.isInteger(a.burst) && a.burst >= 1), '--burst', 'an integer >= 1', a.burst);
   need(Number.isFinite(a['time-scale']) && a['time-scale'] > 0, '--time-scale', 'a number > 0', a['time-scale']);
   need(Number.isFinite(a['latency-ms']) && a['latency-ms'] >= 0, '--latency-ms', 'a number >= 0', a['latency-ms']);
   need(Number.isSafeInteger(a.seed), '--seed', 'an integer', a.seed);
-  const keys = a.keys?.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const keys = a.keys
+    ?.split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
   return {
-    host: a.host, port: a.port, seed: a.seed, rateLimitPerHour: parseRate(a.rate ?? '5000/h', '--rate'),
-    burstPerSecond: a.burst ?? 5, latencyMedianMs: a['latency-ms'], timeScale: a['time-scale'],
-    faults: parseFaults(a.faults, '--faults'), ...(keys === undefined || keys.length === 0 ? {} : { validKeys: keys }),
+    host: a.host,
+    port: a.port,
+    seed: a.seed,
+    rateLimitPerHour: parseRate(a.rate ?? '5000/h', '--rate'),
+    burstPerSecond: a.burst ?? 5,
+    latencyMedianMs: a['latency-ms'],
+    timeScale: a['time-scale'],
+    faults: parseFaults(a.faults, '--faults'),
+    ...(keys === undefined || keys.length === 0 ? {} : { validKeys: keys }),
   };
 }
 
@@ -53,17 +74,25 @@ function untilSignal(): Promise<string> {
 
 async function serve(server: EiaSimServer, options: EiaSimOptions, json: boolean): Promise<number> {
   const settings = {
-    seed: options.seed, ratePerHour: options.rateLimitPerHour, burstPerSecond: options.burstPerSecond,
-    timeScale: options.timeScale, latencyMedianMs: options.latencyMedianMs, faults: options.faults,
+    seed: options.seed,
+    ratePerHour: options.rateLimitPerHour,
+    burstPerSecond: options.burstPerSecond,
+    timeScale: options.timeScale,
+    latencyMedianMs: options.latencyMedianMs,
+    faults: options.faults,
     keysChecked: options.validKeys !== undefined,
   };
   if (json) process.stdout.write(`${JSON.stringify({ event: 'listening', url: server.url, ...settings })}\n`);
   else process.stdout.write(`${server.url}\n`);
-  process.stderr.write(`bench serve: simulated EIA API v2 at ${server.url} (rate ${options.rateLimitPerHour || 'unlimited'}/h ×${options.timeScale}); Ctrl-C stops it\n`);
+  process.stderr.write(
+    `bench serve: simulated EIA API v2 at ${server.url} (rate ${options.rateLimitPerHour || 'unlimited'}/h ×${options.timeScale}); Ctrl-C stops it\n`,
+  );
   const signal = await untilSignal();
   const stats = server.stats();
   await server.close();
-  process.stderr.write(`bench serve: ${signal}: closed after ${stats.requests} requests, ${stats.rowsServed} rows, ${stats.rateLimited} 429s\n`);
+  process.stderr.write(
+    `bench serve: ${signal}: closed after ${stats.requests} requests, ${stats.rowsServed} rows, ${stats.rateLimited} 429s\n`,
+  );
   if (json) process.stdout.write(`${JSON.stringify({ event: 'closed', signal, stats })}\n`);
   return ExitCode.ok;
 }
@@ -76,35 +105,71 @@ async function measure(json: boolean, seed: number): Promise<number> {
     process.stdout.write(`${JSON.stringify({ event: 'page-cost', rowsPerPage: 5000, costs })}\n`);
     return ExitCode.ok;
   }
-  process.stdout.write('route            wall ms/page p50   mean ± rme       CPU ms/page   rows/s (1 core)   samples\n');
+  process.stdout.write(
+    'route            wall ms/page p50   mean ± rme       CPU ms/page   rows/s (1 core)   samples\n',
+  );
   for (const c of costs) {
-    process.stdout.write(`${c.route.padEnd(16)} ${c.pageMsP50.toFixed(2).padStart(16)}   ${`${c.pageMsMean.toFixed(2)} ± ${c.rmePercent.toFixed(1)}%`.padEnd(15)}` +
-      `${c.cpuMsPerPage.toFixed(2).padStart(12)}   ${Math.round(c.rowsPerSecond).toLocaleString('en-US').padStart(15)}   ${c.samples}\n`);
+    process.stdout.write(
+      `${c.route.padEnd(16)} ${c.pageMsP50.toFixed(2).padStart(16)}   ${`${c.pageMsMean.toFixed(2)} ± ${c.rmePercent.toFixed(1)}%`.padEnd(15)}` +
+        `${c.cpuMsPerPage.toFixed(2).padStart(12)}   ${Math.round(c.rowsPerSecond).toLocaleString('en-US').padStart(15)}   ${c.samples}\n`,
+    );
   }
   return ExitCode.ok;
 }
 
 export default defineCommand({
   command: 'serve <source>',
-  describe: 'Run a simulated API on loopback (eia: EIA API v2 routes; caiso: the OASIS SingleZip twin; rate limit, latency, faults) until Ctrl-C',
+  describe:
+    'Run a simulated API on loopback (eia: EIA API v2 routes; caiso: the OASIS SingleZip twin; rate limit, latency, faults) until Ctrl-C',
   builder: (y) =>
     y
-      .positional('source', { type: 'string', choices: ['eia', 'caiso'], demandOption: true, describe: 'Which API to simulate' })
+      .positional('source', {
+        type: 'string',
+        choices: ['eia', 'caiso'],
+        demandOption: true,
+        describe: 'Which API to simulate',
+      })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
       .option('port', { type: 'number', default: 0, describe: 'TCP port; 0 picks a free one (printed)' })
-      .option('rate', { type: 'string', describe: 'Sustained budget per key: 5000/h, 90/min, 2/s, or 0 = unlimited (default 5000/h; caiso 720/h, one per 5 s)' })
-      .option('burst', { type: 'number', describe: 'Most requests per key in any 1-s window, also the bucket size (default 5; caiso 1)' })
+      .option('rate', {
+        type: 'string',
+        describe:
+          'Sustained budget per key: 5000/h, 90/min, 2/s, or 0 = unlimited (default 5000/h; caiso 720/h, one per 5 s)',
+      })
+      .option('burst', {
+        type: 'number',
+        describe: 'Most requests per key in any 1-s window, also the bucket size (default 5; caiso 1)',
+      })
       .option('time-scale', { type: 'number', default: 1, describe: 'k: rates × k, latency/stall/Retry-After ÷ k' })
-      .option('faults', { type: 'string', default: '', describe: 'Fault probabilities per request, e.g. 5xx=0.1,reset=0.02,truncated=0.01,stall=0.01' })
-      .option('latency-ms', { type: 'number', default: 1000, describe: 'Median response time of a full page (log-normal), ms' })
+      .option('faults', {
+        type: 'string',
+        default: '',
+        describe: 'Fault probabilities per request, e.g. 5xx=0.1,reset=0.02,truncated=0.01,stall=0.01',
+      })
+      .option('latency-ms', {
+        type: 'number',
+        default: 1000,
+        describe: 'Median response time of a full page (log-normal), ms',
+      })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of the synthetic data, latency and faults' })
-      .option('keys', { type: 'string', describe: 'Comma-separated valid API keys (others get 403 API_KEY_INVALID); default: any key' })
-      .option('measure', { type: 'boolean', default: false, describe: 'Do not serve: benchmark the CPU cost of a 5,000-row page per route and exit' })
+      .option('keys', {
+        type: 'string',
+        describe: 'Comma-separated valid API keys (others get 403 API_KEY_INVALID); default: any key',
+      })
+      .option('measure', {
+        type: 'boolean',
+        default: false,
+        describe: 'Do not serve: benchmark the CPU cost of a 5,000-row page per route and exit',
+      })
       .strict(),
   run: async (args) => {
     const options = serveOptions(args);
     if (args.source === 'caiso') {
-      if (args.keys !== undefined || args.measure) throw new UsageError('BAD_FLAG', `${args.keys !== undefined ? '--keys' : '--measure'} applies to the EIA server only; OASIS has no keys.`);
+      if (args.keys !== undefined || args.measure)
+        throw new UsageError(
+          'BAD_FLAG',
+          `${args.keys !== undefined ? '--keys' : '--measure'} applies to the EIA server only; OASIS has no keys.`,
+        );
       return serveCaiso(caisoServeOptions(args), args.json, untilSignal);
     }
     if (args.measure) return measure(args.json, args.seed);

@@ -4,7 +4,16 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../core/index.ts';
 import { RING_LAYOUTS, TRANSPORT_MODES, type TransportMode } from '../../ring/index.ts';
-import { evaluationJson, forecastRun, formatEvaluationTable, train, TrainUsageError, writeSummary, type TrainOptions, type TrainResult } from '../../train/index.ts';
+import {
+  evaluationJson,
+  forecastRun,
+  formatEvaluationTable,
+  train,
+  TrainUsageError,
+  writeSummary,
+  type TrainOptions,
+  type TrainResult,
+} from '../../train/index.ts';
 import { defineCommand } from '../command.ts';
 
 interface TrainArgs {
@@ -36,33 +45,88 @@ interface TrainArgs {
 }
 
 /** Defaults: a full run, and --quick (a tiny model and budget for CI and smoke tests). */
-const FULL = { seqLen: 8760, layers: 2, dModel: 64, heads: 2, mlpRatio: 4, steps: 100, batch: 1, lr: 3e-3, warmup: 10, checkpointEvery: 25, valWindows: 4, evaluate: true };
-const QUICK = { seqLen: 96, layers: 1, dModel: 16, heads: 2, mlpRatio: 2, steps: 8, batch: 2, lr: 1e-2, warmup: 2, checkpointEvery: 4, valWindows: 2, evaluate: false };
+const FULL = {
+  seqLen: 8760,
+  layers: 2,
+  dModel: 64,
+  heads: 2,
+  mlpRatio: 4,
+  steps: 100,
+  batch: 1,
+  lr: 3e-3,
+  warmup: 10,
+  checkpointEvery: 25,
+  valWindows: 4,
+  evaluate: true,
+};
+const QUICK = {
+  seqLen: 96,
+  layers: 1,
+  dModel: 16,
+  heads: 2,
+  mlpRatio: 2,
+  steps: 8,
+  batch: 2,
+  lr: 1e-2,
+  warmup: 2,
+  checkpointEvery: 4,
+  valWindows: 2,
+  evaluate: false,
+};
 
 function options(y: Argv) {
   return y
     .option('store', { type: 'string', demandOption: true, describe: 'Feature store folder (bench features --out)' })
-    .option('out', { type: 'string', demandOption: true, describe: 'Run folder: checkpoints, run.json, summary.json, forecasts, plots' })
-    .option('seq-len', { type: 'number', describe: `Hours per training window (default ${FULL.seqLen}; --quick ${QUICK.seqLen})` })
+    .option('out', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Run folder: checkpoints, run.json, summary.json, forecasts, plots',
+    })
+    .option('seq-len', {
+      type: 'number',
+      describe: `Hours per training window (default ${FULL.seqLen}; --quick ${QUICK.seqLen})`,
+    })
     .option('ranks', { type: 'number', default: 4, describe: 'Simulated devices R of the ring (sequence parallel)' })
     .option('layout', { type: 'string', default: 'zigzag', describe: `Rows per rank: ${RING_LAYOUTS.join(' | ')}` })
     .option('mode', { type: 'string', default: 'shared', describe: `Transport: ${TRANSPORT_MODES.join(' | ')}` })
     .option('layers', { type: 'number', describe: `Transformer blocks L (default ${FULL.layers})` })
     .option('d-model', { type: 'number', describe: `Model width (default ${FULL.dModel})` })
-    .option('heads', { type: 'number', describe: `Attention heads (default ${FULL.heads}; head size d-model/heads, a multiple of 4)` })
+    .option('heads', {
+      type: 'number',
+      describe: `Attention heads (default ${FULL.heads}; head size d-model/heads, a multiple of 4)`,
+    })
     .option('mlp-ratio', { type: 'number', describe: `MLP width / d-model (default ${FULL.mlpRatio})` })
     .option('steps', { type: 'number', describe: `Optimiser steps (default ${FULL.steps} unless --epochs is given)` })
-    .option('epochs', { type: 'number', describe: 'Passes over the train windows (sets --steps = ceil(epochs·windows/batch))' })
+    .option('epochs', {
+      type: 'number',
+      describe: 'Passes over the train windows (sets --steps = ceil(epochs·windows/batch))',
+    })
     .option('batch', { type: 'number', describe: `Windows per step, gradients accumulated (default ${FULL.batch})` })
     .option('lr', { type: 'number', describe: `Peak learning rate (default ${FULL.lr})` })
-    .option('warmup', { type: 'number', describe: `Linear warm-up steps, then cosine decay to 0.1·lr (default ${FULL.warmup})` })
+    .option('warmup', {
+      type: 'number',
+      describe: `Linear warm-up steps, then cosine decay to 0.1·lr (default ${FULL.warmup})`,
+    })
     .option('weight-decay', { type: 'number', default: 0.01, describe: 'AdamW decoupled weight decay' })
     .option('clip', { type: 'number', default: 1, describe: 'Global gradient-norm clip (0 = none)' })
     .option('seed', { type: 'number', default: 1, describe: 'Seed of the initialisation and the window order' })
-    .option('checkpoint-every', { type: 'number', describe: `Checkpoint (and validation) every N steps, and at the end (default ${FULL.checkpointEvery})` })
-    .option('val-windows', { type: 'number', describe: `Validation windows scored at each checkpoint (default ${FULL.valWindows})` })
-    .option('resume', { type: 'boolean', default: false, describe: 'Continue from the run folder\'s latest checkpoint (same flags and store)' })
-    .option('evaluate', { type: 'boolean', describe: 'Forecast the test split at the end (default on; off with --quick)' })
+    .option('checkpoint-every', {
+      type: 'number',
+      describe: `Checkpoint (and validation) every N steps, and at the end (default ${FULL.checkpointEvery})`,
+    })
+    .option('val-windows', {
+      type: 'number',
+      describe: `Validation windows scored at each checkpoint (default ${FULL.valWindows})`,
+    })
+    .option('resume', {
+      type: 'boolean',
+      default: false,
+      describe: "Continue from the run folder's latest checkpoint (same flags and store)",
+    })
+    .option('evaluate', {
+      type: 'boolean',
+      describe: 'Forecast the test split at the end (default on; off with --quick)',
+    })
     .option('quick', { type: 'boolean', default: false, describe: 'Tiny model and budget for CI and smoke tests' })
     .option('adapter', { type: 'string', describe: 'WebGPU adapter name substring (see bench adapters)' })
     .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' });
@@ -71,15 +135,37 @@ function options(y: Argv) {
 function trainOptions(a: TrainArgs): TrainOptions {
   const d = a.quick ? QUICK : FULL;
   if (!(TRANSPORT_MODES as readonly string[]).includes(a.mode)) {
-    throw new TrainUsageError('TRAIN_FLAG', `--mode '${a.mode}' is unknown; expected one of ${TRANSPORT_MODES.join(', ')}`);
+    throw new TrainUsageError(
+      'TRAIN_FLAG',
+      `--mode '${a.mode}' is unknown; expected one of ${TRANSPORT_MODES.join(', ')}`,
+    );
   }
   const mode = TRANSPORT_MODES.find((m): m is TransportMode => m === a.mode) ?? 'shared';
   return {
-    store: a.store, out: a.out, seqLen: a['seq-len'] ?? d.seqLen, ranks: a.ranks, layout: a.layout, mode,
-    layers: a.layers ?? d.layers, dModel: a['d-model'] ?? d.dModel, heads: a.heads ?? d.heads, mlpRatio: a['mlp-ratio'] ?? d.mlpRatio,
-    ...(a.steps !== undefined ? { steps: a.steps } : a.epochs !== undefined ? { epochs: a.epochs } : { steps: d.steps }),
-    batch: a.batch ?? d.batch, lr: a.lr ?? d.lr, warmup: a.warmup ?? d.warmup, weightDecay: a['weight-decay'], clip: a.clip, seed: a.seed,
-    checkpointEvery: a['checkpoint-every'] ?? d.checkpointEvery, resume: a.resume, valWindows: a['val-windows'] ?? d.valWindows,
+    store: a.store,
+    out: a.out,
+    seqLen: a['seq-len'] ?? d.seqLen,
+    ranks: a.ranks,
+    layout: a.layout,
+    mode,
+    layers: a.layers ?? d.layers,
+    dModel: a['d-model'] ?? d.dModel,
+    heads: a.heads ?? d.heads,
+    mlpRatio: a['mlp-ratio'] ?? d.mlpRatio,
+    ...(a.steps !== undefined
+      ? { steps: a.steps }
+      : a.epochs !== undefined
+        ? { epochs: a.epochs }
+        : { steps: d.steps }),
+    batch: a.batch ?? d.batch,
+    lr: a.lr ?? d.lr,
+    warmup: a.warmup ?? d.warmup,
+    weightDecay: a['weight-decay'],
+    clip: a.clip,
+    seed: a.seed,
+    checkpointEvery: a['checkpoint-every'] ?? d.checkpointEvery,
+    resume: a.resume,
+    valWindows: a['val-windows'] ?? d.valWindows,
     evaluate: a.evaluate ?? d.evaluate,
   };
 }
@@ -88,31 +174,40 @@ const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 function summaryTable(r: TrainResult, o: TrainOptions): string {
   const pct = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(2)}%`);
-  return [
-    `train  T=${o.seqLen} R=${o.ranks} ${o.layout} ${o.mode}  L=${o.layers} d=${o.dModel} H=${o.heads} mlp×${o.mlpRatio}  [${r.adapter}]`,
-    `  steps              ${r.steps}${r.resumedFrom === null ? '' : ` (resumed from ${r.resumedFrom})`}; steady state = steps after this process's first (compile and warm-up excluded): n=${r.steady.steps}`,
-    `  step time          median ${r.steady.medianMs.toFixed(0)} ms (min ${r.steady.minMs.toFixed(0)}, max ${r.steady.maxMs.toFixed(0)})`,
-    `  tokens/s           ${r.steady.tokensPerSecond.toFixed(0)} (batch ${o.batch} × ${o.seqLen} positions per step)`,
-    `  MFU                ${pct(r.mfu.vsMatmul)} vs in-run matmul (${(r.matmulFlops / 1e9).toFixed(1)} GFLOP/s, the better of ${(r.matmulCalibrations.start / 1e9).toFixed(1)} before the steps and ${(r.matmulCalibrations.end / 1e9).toFixed(1)} after); vs FP32 peak ${r.peak ? `${pct(r.mfu.vsPeak)} of ${r.peak.name}` : 'n/a (adapter not in the table)'}; ${(r.flopsPerToken / 1e6).toFixed(2)} MFLOP/token`,
-    `  memory / rank      ${r.memoryPerRank.map(mb).join(', ')}`,
-    `  bytes / step       ring ${mb(r.bytesPerStep.ring)}, gradient all-reduce ${mb(r.bytesPerStep.allReduce)}`,
-    `  host               ${r.readBacksPerStep} read-back(s) and ${r.submitsPerStep} submit(s) per step`,
-    `  loss               train ${r.loss.train.toFixed(6)}, validation ${r.loss.validation === null ? 'n/a' : r.loss.validation.toFixed(6)}`,
-    `  checkpoint         ${r.runDir}/checkpoints/${r.latest.file}`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `train  T=${o.seqLen} R=${o.ranks} ${o.layout} ${o.mode}  L=${o.layers} d=${o.dModel} H=${o.heads} mlp×${o.mlpRatio}  [${r.adapter}]`,
+      `  steps              ${r.steps}${r.resumedFrom === null ? '' : ` (resumed from ${r.resumedFrom})`}; steady state = steps after this process's first (compile and warm-up excluded): n=${r.steady.steps}`,
+      `  step time          median ${r.steady.medianMs.toFixed(0)} ms (min ${r.steady.minMs.toFixed(0)}, max ${r.steady.maxMs.toFixed(0)})`,
+      `  tokens/s           ${r.steady.tokensPerSecond.toFixed(0)} (batch ${o.batch} × ${o.seqLen} positions per step)`,
+      `  MFU                ${pct(r.mfu.vsMatmul)} vs in-run matmul (${(r.matmulFlops / 1e9).toFixed(1)} GFLOP/s, the better of ${(r.matmulCalibrations.start / 1e9).toFixed(1)} before the steps and ${(r.matmulCalibrations.end / 1e9).toFixed(1)} after); vs FP32 peak ${r.peak ? `${pct(r.mfu.vsPeak)} of ${r.peak.name}` : 'n/a (adapter not in the table)'}; ${(r.flopsPerToken / 1e6).toFixed(2)} MFLOP/token`,
+      `  memory / rank      ${r.memoryPerRank.map(mb).join(', ')}`,
+      `  bytes / step       ring ${mb(r.bytesPerStep.ring)}, gradient all-reduce ${mb(r.bytesPerStep.allReduce)}`,
+      `  host               ${r.readBacksPerStep} read-back(s) and ${r.submitsPerStep} submit(s) per step`,
+      `  loss               train ${r.loss.train.toFixed(6)}, validation ${r.loss.validation === null ? 'n/a' : r.loss.validation.toFixed(6)}`,
+      `  checkpoint         ${r.runDir}/checkpoints/${r.latest.file}`,
+    ].join('\n') + '\n'
+  );
 }
 
 export default defineCommand<TrainArgs>({
   command: 'train',
-  describe: 'Train the forecaster over the ring on a feature store: per-step log, checkpoints, tokens/s, MFU, test-split evaluation',
+  describe:
+    'Train the forecaster over the ring on a feature store: per-step log, checkpoints, tokens/s, MFU, test-split evaluation',
   builder: (y: Argv) =>
     options(y)
-      .example('$0 train --store out/store --out out/run --steps 60', 'T=8760, R=4 zigzag on one device, then bench forecast figures')
+      .example(
+        '$0 train --store out/store --out out/run --steps 60',
+        'T=8760, R=4 zigzag on one device, then bench forecast figures',
+      )
       .example('$0 train --store out/store --out out/run --quick', 'a tiny run for smoke tests and CI')
       .example('$0 train --store out/store --out out/run --resume', 'continue from the latest checkpoint'),
   run: async (args) => {
     const o = trainOptions(args);
-    const adapter = { ...(args.adapter ? { name: args.adapter } : {}), ...(args.backend ? { backend: args.backend } : {}) };
+    const adapter = {
+      ...(args.adapter ? { name: args.adapter } : {}),
+      ...(args.backend ? { backend: args.backend } : {}),
+    };
     const say = (line: string): void => void process.stderr.write(`${line}\n`);
     const result = await train(o, adapter, say);
     process.stderr.write(summaryTable(result, o));
@@ -126,13 +221,31 @@ export default defineCommand<TrainArgs>({
       tokensPerSecond: result.steady.tokensPerSecond,
       mfu: result.mfu,
       loss: result.loss,
-      stepMs: { median: result.steady.medianMs, min: result.steady.minMs, max: result.steady.maxMs, steadySteps: result.steady.steps },
-      steps: result.steps, resumedFrom: result.resumedFrom, flopsPerToken: result.flopsPerToken, matmulGflops: result.matmulFlops / 1e9,
-      matmulGflopsCalibrations: { start: result.matmulCalibrations.start / 1e9, end: result.matmulCalibrations.end / 1e9 },
-      peak: result.peak, memoryPerRankBytes: result.memoryPerRank, bytesPerStep: result.bytesPerStep,
-      readBacksPerStep: result.readBacksPerStep, submitsPerStep: result.submitsPerStep,
-      checkpoint: result.latest, adapter: result.adapter, config: o,
-      mape: report?.mape ?? null, perRespondent: report?.perRespondent ?? null, evaluation: report,
+      stepMs: {
+        median: result.steady.medianMs,
+        min: result.steady.minMs,
+        max: result.steady.maxMs,
+        steadySteps: result.steady.steps,
+      },
+      steps: result.steps,
+      resumedFrom: result.resumedFrom,
+      flopsPerToken: result.flopsPerToken,
+      matmulGflops: result.matmulFlops / 1e9,
+      matmulGflopsCalibrations: {
+        start: result.matmulCalibrations.start / 1e9,
+        end: result.matmulCalibrations.end / 1e9,
+      },
+      peak: result.peak,
+      memoryPerRankBytes: result.memoryPerRank,
+      bytesPerStep: result.bytesPerStep,
+      readBacksPerStep: result.readBacksPerStep,
+      submitsPerStep: result.submitsPerStep,
+      checkpoint: result.latest,
+      adapter: result.adapter,
+      config: o,
+      mape: report?.mape ?? null,
+      perRespondent: report?.perRespondent ?? null,
+      evaluation: report,
       log: result.log,
     };
     writeSummary(o.out, summary);

@@ -17,8 +17,20 @@ import {
 import type { ExtractFlags } from './flags.ts';
 
 export const PRESETS = {
-  'q1-2024': { respondents: 'PACW,ERCO,CISO,MISO,PJM', routes: 'region-data,fuel-type-data', series: 'D', start: '2024-01-01T00', end: '2024-03-31T23' },
-  'backfill-2019-2025': { respondents: 'PACW,ERCO,CISO,MISO,PJM', routes: 'region-data,fuel-type-data', series: 'D', start: '2019-01-01T00', end: '2025-12-31T23' },
+  'q1-2024': {
+    respondents: 'PACW,ERCO,CISO,MISO,PJM',
+    routes: 'region-data,fuel-type-data',
+    series: 'D',
+    start: '2024-01-01T00',
+    end: '2024-03-31T23',
+  },
+  'backfill-2019-2025': {
+    respondents: 'PACW,ERCO,CISO,MISO,PJM',
+    routes: 'region-data,fuel-type-data',
+    series: 'D',
+    start: '2019-01-01T00',
+    end: '2025-12-31T23',
+  },
 } as const;
 export type PresetName = keyof typeof PRESETS;
 
@@ -54,19 +66,29 @@ export interface ExtractConfig {
 }
 
 export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = process.env): ExtractConfig {
-  if (flags.source !== 'eia') throw new ExtractUsageError('--source', `choose "eia" or "caiso", got ${JSON.stringify(flags.source)}`);
-  if (flags.reports !== undefined) throw new ExtractUsageError('--reports', 'only applies to --source caiso; EIA takes --routes and --series');
+  if (flags.source !== 'eia')
+    throw new ExtractUsageError('--source', `choose "eia" or "caiso", got ${JSON.stringify(flags.source)}`);
+  if (flags.reports !== undefined)
+    throw new ExtractUsageError('--reports', 'only applies to --source caiso; EIA takes --routes and --series');
   const preset = presetOf(flags.preset);
   const apiKey = flags.apiKey ?? (env['EIA_API_KEY'] || undefined);
   const baseUrl = flags.baseUrl ?? (apiKey !== undefined ? EIA_BASE_URL : undefined);
-  const routes = listOf(flags.routes ?? preset?.routes ?? 'region-data,fuel-type-data', '--routes').map((r) => routeOf(r));
+  const routes = listOf(flags.routes ?? preset?.routes ?? 'region-data,fuel-type-data', '--routes').map((r) =>
+    routeOf(r),
+  );
   const { startMs, endMs } = rangeOf(flags.start ?? preset?.start, flags.end ?? preset?.end);
   const timeScale = positive(flags.timeScale, '--time-scale');
   const faults = flags.faults === undefined ? {} : parseFaults(flags.faults, '--faults');
   checkSimOnly(baseUrl, flags, timeScale);
   const redis = redisOf(flags, env, baseUrl);
   return {
-    baseUrl, apiKey, routes, startMs, endMs, timeScale, faults,
+    baseUrl,
+    apiKey,
+    routes,
+    startMs,
+    endMs,
+    timeScale,
+    faults,
     respondents: respondentsOf(flags.respondents ?? preset?.respondents ?? 'PACW,ERCO,CISO,MISO,PJM'),
     series: seriesOf(routes, flags.series ?? preset?.series, flags.fuels),
     ratePerHour: rateOf(flags.rate ?? '5000/h'),
@@ -78,7 +100,9 @@ export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = proc
     timeoutMs: positive(flags.timeout, '--timeout') * 1000,
     seed: flags.seed,
     latencyMs: nonNegative(flags.latencyMs, '--latency-ms'),
-    redis, leaseSeconds: positive(flags.lease, '--lease'), status: flags.status,
+    redis,
+    leaseSeconds: positive(flags.lease, '--lease'),
+    status: flags.status,
   };
 }
 
@@ -90,13 +114,20 @@ function redisOf(flags: ExtractFlags, env: NodeJS.ProcessEnv, baseUrl: string | 
   const fromEnv = flags.redis === undefined && (env['WATTRING_REDIS_URL'] ?? '') !== '';
   const text = flags.redis ?? (fromEnv ? env['WATTRING_REDIS_URL'] : undefined);
   if (text === undefined) {
-    if (flags.status) throw new ExtractUsageError('--status', 'shows a cluster: give --redis redis://HOST:PORT (or WATTRING_REDIS_URL)');
+    if (flags.status)
+      throw new ExtractUsageError(
+        '--status',
+        'shows a cluster: give --redis redis://HOST:PORT (or WATTRING_REDIS_URL)',
+      );
     return undefined;
   }
   const flag = fromEnv ? 'WATTRING_REDIS_URL' : '--redis';
   const url = parseRedisUrl(text, flag);
   if (baseUrl === undefined) {
-    throw new ExtractUsageError(flag, 'the workers of a cluster must share one API and key: give --base-url and --api-key (for the simulated API, start `bench serve eia` and pass its URL and any key)');
+    throw new ExtractUsageError(
+      flag,
+      'the workers of a cluster must share one API and key: give --base-url and --api-key (for the simulated API, start `bench serve eia` and pass its URL and any key)',
+    );
   }
   return { url, flag };
 }
@@ -104,46 +135,70 @@ function redisOf(flags: ExtractFlags, env: NodeJS.ProcessEnv, baseUrl: string | 
 function presetOf(name: string | undefined): (typeof PRESETS)[PresetName] | undefined {
   if (name === undefined) return undefined;
   if (name === 'q1-2024' || name === 'backfill-2019-2025') return PRESETS[name];
-  throw new ExtractUsageError('--preset', `unknown preset ${JSON.stringify(name)}; choose ${Object.keys(PRESETS).join(' or ')}`);
+  throw new ExtractUsageError(
+    '--preset',
+    `unknown preset ${JSON.stringify(name)}; choose ${Object.keys(PRESETS).join(' or ')}`,
+  );
 }
 
 export function listOf(text: string, flag: string): string[] {
-  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length === 0) throw new ExtractUsageError(flag, 'give at least one value (comma-separated)');
   return [...new Set(items)];
 }
 
 function routeOf(name: string): RouteName {
   if (isRouteName(name)) return name;
-  throw new ExtractUsageError('--routes', `unknown route ${JSON.stringify(name)}; known routes: ${Object.keys(ROUTES).join(', ')}`);
+  throw new ExtractUsageError(
+    '--routes',
+    `unknown route ${JSON.stringify(name)}; known routes: ${Object.keys(ROUTES).join(', ')}`,
+  );
 }
 
 function respondentsOf(text: string): string[] {
   const codes = listOf(text, '--respondents').map((c) => c.toUpperCase());
   const unknown = codes.filter((c) => !KNOWN_RESPONDENTS.has(c));
   if (unknown.length > 0) {
-    throw new ExtractUsageError('--respondents', `${unknown.join(', ')} ${unknown.length > 1 ? 'are not EIA-930 respondent codes' : 'is not an EIA-930 respondent code'} (the API would answer with an empty result); e.g. PACW, ERCO, CISO, MISO, PJM, SWPP (not SPP)`);
+    throw new ExtractUsageError(
+      '--respondents',
+      `${unknown.join(', ')} ${unknown.length > 1 ? 'are not EIA-930 respondent codes' : 'is not an EIA-930 respondent code'} (the API would answer with an empty result); e.g. PACW, ERCO, CISO, MISO, PJM, SWPP (not SPP)`,
+    );
   }
   return codes;
 }
 
-function seriesOf(routes: RouteName[], series: string | undefined, fuels: string | undefined): Partial<Record<RouteName, string[]>> {
+function seriesOf(
+  routes: RouteName[],
+  series: string | undefined,
+  fuels: string | undefined,
+): Partial<Record<RouteName, string[]>> {
   const out: Partial<Record<RouteName, string[]>> = {};
-  if (routes.includes('region-data')) out['region-data'] = codesOf(series ?? ROUTES['region-data'].series.join(','), 'region-data', '--series');
-  if (routes.includes('fuel-type-data')) out['fuel-type-data'] = fuels === undefined ? [] : codesOf(fuels, 'fuel-type-data', '--fuels');
+  if (routes.includes('region-data'))
+    out['region-data'] = codesOf(series ?? ROUTES['region-data'].series.join(','), 'region-data', '--series');
+  if (routes.includes('fuel-type-data'))
+    out['fuel-type-data'] = fuels === undefined ? [] : codesOf(fuels, 'fuel-type-data', '--fuels');
   return out;
 }
 
 function codesOf(text: string, route: RouteName, flag: string): string[] {
   const codes = listOf(text, flag).map((c) => c.toUpperCase());
   const bad = codes.filter((c) => !ROUTES[route].series.includes(c));
-  if (bad.length > 0) throw new ExtractUsageError(flag, `unknown ${route} series ${bad.join(', ')}; known: ${ROUTES[route].series.join(', ')}`);
+  if (bad.length > 0)
+    throw new ExtractUsageError(
+      flag,
+      `unknown ${route} series ${bad.join(', ')}; known: ${ROUTES[route].series.join(', ')}`,
+    );
   return codes;
 }
 
 export function rangeOf(start: string | undefined, end: string | undefined): { startMs: number; endMs: number } {
-  if (start === undefined) throw new ExtractUsageError('--start', 'required (YYYY-MM-DDTHH, UTC, inclusive), or use --preset');
-  if (end === undefined) throw new ExtractUsageError('--end', 'required (YYYY-MM-DDTHH, UTC, inclusive), or use --preset');
+  if (start === undefined)
+    throw new ExtractUsageError('--start', 'required (YYYY-MM-DDTHH, UTC, inclusive), or use --preset');
+  if (end === undefined)
+    throw new ExtractUsageError('--end', 'required (YYYY-MM-DDTHH, UTC, inclusive), or use --preset');
   const startMs = hourFlag(start, '--start');
   const endMs = hourFlag(end, '--end');
   if (endMs < startMs) throw new ExtractUsageError('--start', `${start} is after --end ${end}`);
@@ -153,24 +208,37 @@ export function rangeOf(start: string | undefined, end: string | undefined): { s
 function hourFlag(text: string, flag: string): number {
   // Date-only input is refused: EIA reads `end=2024-01-31` as T00 and loses 23 hours.
   const ms = /T\d{2}$/.test(text) ? parseHour(text) : undefined;
-  if (ms === undefined) throw new ExtractUsageError(flag, `${JSON.stringify(text)} is not a UTC hour; write YYYY-MM-DDTHH, e.g. 2024-01-31T23`);
+  if (ms === undefined)
+    throw new ExtractUsageError(
+      flag,
+      `${JSON.stringify(text)} is not a UTC hour; write YYYY-MM-DDTHH, e.g. 2024-01-31T23`,
+    );
   return ms;
 }
 
 export function rateOf(text: string): number {
   const perHour = parseRate(text, '--rate');
-  if (perHour <= 0) throw new ExtractUsageError('--rate', 'must be a positive budget such as 5000/h (the client cannot run unlimited)');
+  if (perHour <= 0)
+    throw new ExtractUsageError('--rate', 'must be a positive budget such as 5000/h (the client cannot run unlimited)');
   return perHour;
 }
 
 function checkSimOnly(baseUrl: string | undefined, flags: ExtractFlags, timeScale: number): void {
   if (baseUrl === undefined) return;
-  if (flags.faults !== undefined) throw new ExtractUsageError('--faults', 'only applies to the embedded simulated server (omit --base-url and --api-key)');
-  if (baseUrl === EIA_BASE_URL && timeScale !== 1) throw new ExtractUsageError('--time-scale', 'only applies to a simulated server, not api.eia.gov');
+  if (flags.faults !== undefined)
+    throw new ExtractUsageError(
+      '--faults',
+      'only applies to the embedded simulated server (omit --base-url and --api-key)',
+    );
+  if (baseUrl === EIA_BASE_URL && timeScale !== 1)
+    throw new ExtractUsageError('--time-scale', 'only applies to a simulated server, not api.eia.gov');
   try {
     new URL(baseUrl);
   } catch {
-    throw new ExtractUsageError('--base-url', `${JSON.stringify(baseUrl)} is not a URL; e.g. http://127.0.0.1:8080/v2/`);
+    throw new ExtractUsageError(
+      '--base-url',
+      `${JSON.stringify(baseUrl)} is not a URL; e.g. http://127.0.0.1:8080/v2/`,
+    );
   }
 }
 

@@ -1,5 +1,12 @@
 // Turns an extract result into the `--json` summary and the human summary on stderr.
-import { formatClusterStatus, formatHour, type ClusterPart, type ExtractResult, type RawSource, type SimStats } from '../../ingest/index.ts';
+import {
+  formatClusterStatus,
+  formatHour,
+  type ClusterPart,
+  type ExtractResult,
+  type RawSource,
+  type SimStats,
+} from '../../ingest/index.ts';
 
 /** A run's result as the summary reads it: EIA's or CAISO's (their plans differ, these parts agree). */
 export type SummarisedResult = Omit<ExtractResult, 'plan'> & {
@@ -20,13 +27,22 @@ export interface ExtractSummary {
   readonly burstPerSecond: number;
   readonly timeScale: number;
   readonly range: { readonly start: string; readonly end: string };
-  readonly plan: { readonly fingerprint: string; readonly windows: number; readonly windowHours: Readonly<Record<string, number | undefined>> };
+  readonly plan: {
+    readonly fingerprint: string;
+    readonly windows: number;
+    readonly windowHours: Readonly<Record<string, number | undefined>>;
+  };
   readonly windows: Readonly<Record<'landed' | 'skipped' | 'empty' | 'failed' | 'notRun' | 'elsewhere', number>>;
   readonly failedWindows: readonly { readonly id: string; readonly code: string; readonly message: string }[];
   readonly emptyWindows: readonly string[];
   /** Windows fetched again on --resume because their landed file was missing, truncated or altered. */
   readonly refetched: number;
-  readonly refetchedWindows: readonly { readonly id: string; readonly file: string; readonly problem: string; readonly detail: string }[];
+  readonly refetchedWindows: readonly {
+    readonly id: string;
+    readonly file: string;
+    readonly problem: string;
+    readonly detail: string;
+  }[];
   readonly requests: { readonly total: number; readonly byOutcome: Readonly<Record<string, number>> };
   readonly retries: number;
   readonly throttled: number;
@@ -76,11 +92,25 @@ export function summarise(r: SummarisedResult, ctx: SummaryContext): ExtractSumm
     ...ctx,
     range: { start: formatHour(r.plan.input.startMs), end: formatHour(r.plan.input.endMs) },
     plan: { fingerprint: r.plan.fingerprint, windows: r.plan.windows.length, windowHours: { ...r.plan.windowHours } },
-    windows: { landed: count('landed'), skipped: count('skipped'), empty: count('empty'), failed: count('failed'), notRun: count('not-run'), elsewhere: count('elsewhere') },
-    failedWindows: r.outcomes.flatMap((o) => (o.kind === 'failed' ? [{ id: o.id, code: o.error.code, message: o.error.message }] : [])),
+    windows: {
+      landed: count('landed'),
+      skipped: count('skipped'),
+      empty: count('empty'),
+      failed: count('failed'),
+      notRun: count('not-run'),
+      elsewhere: count('elsewhere'),
+    },
+    failedWindows: r.outcomes.flatMap((o) =>
+      o.kind === 'failed' ? [{ id: o.id, code: o.error.code, message: o.error.message }] : [],
+    ),
     emptyWindows: r.outcomes.flatMap((o) => (o.kind === 'empty' ? [o.id] : [])),
     refetched: r.refetched.length,
-    refetchedWindows: r.refetched.map((d) => ({ id: d.id, file: d.file, problem: d.problem.kind, detail: d.problem.detail })),
+    refetchedWindows: r.refetched.map((d) => ({
+      id: d.id,
+      file: d.file,
+      problem: d.problem.kind,
+      detail: d.problem.detail,
+    })),
     requests: { total: r.stats.requests, byOutcome: { ...r.stats.byOutcome } },
     retries: r.stats.retries,
     throttled: r.stats.byOutcome.throttled,
@@ -96,7 +126,12 @@ export function summarise(r: SummarisedResult, ctx: SummaryContext): ExtractSumm
     latencyP95Ms: r.rates.latencyP95Ms,
     rateLimitEfficiency: r.rates.rateLimitEfficiency,
     ceilingEfficiency: r.rates.ceilingEfficiency,
-    coverage: { absentHours: r.coverage.absentHours, nullHours: r.coverage.nullHours, emptyRespondents: r.coverage.emptyRespondents, series: r.coverage.series },
+    coverage: {
+      absentHours: r.coverage.absentHours,
+      nullHours: r.coverage.nullHours,
+      emptyRespondents: r.coverage.emptyRespondents,
+      series: r.coverage.series,
+    },
     contentSha256: r.contentSha256,
     interrupted: r.interrupted,
     fatal: r.fatal ? { code: r.fatal.code, message: r.fatal.message, exitCode: r.fatal.exitCode } : undefined,
@@ -107,14 +142,22 @@ export function summarise(r: SummarisedResult, ctx: SummaryContext): ExtractSumm
   };
 }
 
-const f = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const f = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The human summary, one fact per line. */
 export function formatSummary(s: ExtractSummary): string {
-  const outcomes = Object.entries(s.requests.byOutcome).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+  const outcomes = Object.entries(s.requests.byOutcome)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   const gaps = s.coverage.series.filter((c) => c.absentHours > 0);
   const lines = [
-    `extract ${s.source} ${s.range.start}..${s.range.end} → ${s.plan.windows} windows (${Object.entries(s.plan.windowHours).map(([r, h]) => `${r} ${h} h`).join(', ')})`,
+    `extract ${s.source} ${s.range.start}..${s.range.end} → ${s.plan.windows} windows (${Object.entries(
+      s.plan.windowHours,
+    )
+      .map(([r, h]) => `${r} ${h} h`)
+      .join(', ')})`,
     `windows: landed ${s.windows.landed}, skipped ${s.windows.skipped}, empty ${s.windows.empty}, failed ${s.windows.failed}, not run ${s.windows.notRun}${s.cluster ? `, by other workers ${s.windows.elsewhere}` : ''}; refetched ${s.refetched} (landed file damaged)`,
     `requests: ${s.requests.total} (${outcomes}); retries ${s.retries}; 429s ${s.throttled} (${s.throttledAfterStartup} after start-up)`,
     `rows landed ${f(s.rowsLanded)} (on disk ${f(s.rowsOnDisk)}, duplicates ${s.duplicates}); ${f(s.rowsPerRequest)} rows/request; ${f(s.bytes / 1e6, 1)} MB`,
@@ -122,12 +165,20 @@ export function formatSummary(s: ExtractSummary): string {
     `efficiency: rate-limit ${f(s.rateLimitEfficiency, 3)} of ${f(s.budgetPerHour)}/h; ceiling ${f(s.ceilingEfficiency, 3)} of ${f((s.budgetPerHour / 3600) * s.rowsPerRequestCeiling)} rows/s`,
     `coverage: ${s.coverage.absentHours} absent hours in ${gaps.length} series, ${s.coverage.nullHours} null-value hours` +
       (s.coverage.emptyRespondents.length > 0 ? `; NO ROWS for ${s.coverage.emptyRespondents.join(', ')}` : ''),
-    ...gaps.slice(0, 10).map((g) => `  gaps ${g.route} ${g.respondent} ${g.series}: ${g.gaps.slice(0, 4).map((x) => (x.hours === 1 ? x.start : `${x.start}..${x.end}`)).join(', ')}${g.gaps.length > 4 ? ', …' : ''}`),
+    ...gaps.slice(0, 10).map(
+      (g) =>
+        `  gaps ${g.route} ${g.respondent} ${g.series}: ${g.gaps
+          .slice(0, 4)
+          .map((x) => (x.hours === 1 ? x.start : `${x.start}..${x.end}`))
+          .join(', ')}${g.gaps.length > 4 ? ', …' : ''}`,
+    ),
     `content sha256 ${s.contentSha256.slice(0, 16)}…; active ${f(s.activeSeconds, 1)} s, wall ${f(s.wallSeconds, 1)} s; peak RSS ${f(s.peakRssMB)} MB`,
   ];
   if (s.cluster) {
     const c = s.cluster;
-    lines.push(`cluster: worker ${c.worker} ${c.joined} run ${c.runId}; windows fetched twice to completion (second copy discarded): ${c.fetchedTwice} here`);
+    lines.push(
+      `cluster: worker ${c.worker} ${c.joined} run ${c.runId}; windows fetched twice to completion (second copy discarded): ${c.fetchedTwice} here`,
+    );
     if (c.status) lines.push(...formatClusterStatus(c.status, s.budgetPerHour).trimEnd().split('\n'));
   }
   return `${lines.join('\n')}\n`;

@@ -3,8 +3,18 @@
 import { randomBytes } from 'node:crypto';
 import { ExitCode } from '../../core/index.ts';
 import {
-  clusterKeys, connectRedis, ExtractUsageError, formatClusterStatus, PAGE_LENGTH, readClusterStatus, redactUrl, runExtract, startEiaSimServer,
-  type ClusterStatus, type EiaSimServer, type Progress,
+  clusterKeys,
+  connectRedis,
+  ExtractUsageError,
+  formatClusterStatus,
+  PAGE_LENGTH,
+  readClusterStatus,
+  redactUrl,
+  runExtract,
+  startEiaSimServer,
+  type ClusterStatus,
+  type EiaSimServer,
+  type Progress,
 } from '../../ingest/index.ts';
 import type { ExtractConfig } from './config.ts';
 import { summarise, type ExtractSummary } from './report.ts';
@@ -29,21 +39,57 @@ export async function runConfigured(config: ExtractConfig, hooks: RunHooks = {})
   let baseUrl = config.baseUrl;
   if (baseUrl === undefined) {
     apiKey = `sim-${randomBytes(8).toString('hex')}`;
-    sim = await startEiaSimServer({ seed: config.seed, timeScale: config.timeScale, faults: config.faults, rateLimitPerHour: config.ratePerHour, burstPerSecond: config.burstPerSecond, latencyMedianMs: config.latencyMs, validKeys: [apiKey] });
+    sim = await startEiaSimServer({
+      seed: config.seed,
+      timeScale: config.timeScale,
+      faults: config.faults,
+      rateLimitPerHour: config.ratePerHour,
+      burstPerSecond: config.burstPerSecond,
+      latencyMedianMs: config.latencyMs,
+      validKeys: [apiKey],
+    });
     baseUrl = sim.url;
-    log(`bench extract: no --base-url or API key given: started the embedded simulated EIA server at ${sim.url} (budget ${config.ratePerHour}/h, time scale ${config.timeScale})`);
+    log(
+      `bench extract: no --base-url or API key given: started the embedded simulated EIA server at ${sim.url} (budget ${config.ratePerHour}/h, time scale ${config.timeScale})`,
+    );
   }
   const source = sim ? 'eia-sim' : 'eia';
   try {
     const result = await runExtract({
-      source, baseUrl, apiKey, outDir: config.outDir, resume: config.resume, ratePerHour: config.ratePerHour, burstPerSecond: config.burstPerSecond,
-      timeScale: config.timeScale, maxInFlight: config.maxInFlight, timeoutMs: config.timeoutMs, cluster: config.redis, leaseSeconds: config.leaseSeconds,
-      plan: { routes: config.routes, respondents: config.respondents, series: config.series, startMs: config.startMs, endMs: config.endMs, windowHours: config.windowHours },
-      onDamaged: (d) => log(`bench extract: landed file ${d.file} (window ${d.id}) ${d.problem.detail}; fetching the window again`),
+      source,
+      baseUrl,
+      apiKey,
+      outDir: config.outDir,
+      resume: config.resume,
+      ratePerHour: config.ratePerHour,
+      burstPerSecond: config.burstPerSecond,
+      timeScale: config.timeScale,
+      maxInFlight: config.maxInFlight,
+      timeoutMs: config.timeoutMs,
+      cluster: config.redis,
+      leaseSeconds: config.leaseSeconds,
+      plan: {
+        routes: config.routes,
+        respondents: config.respondents,
+        series: config.series,
+        startMs: config.startMs,
+        endMs: config.endMs,
+        windowHours: config.windowHours,
+      },
+      onDamaged: (d) =>
+        log(`bench extract: landed file ${d.file} (window ${d.id}) ${d.problem.detail}; fetching the window again`),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(hooks.progress ? { onProgress: (p: Progress) => log(progressLine(p)) } : {}),
     });
-    const summary = summarise(result, { source, rowsPerRequestCeiling: PAGE_LENGTH, target: redactUrl(baseUrl), budgetPerHour: config.ratePerHour, burstPerSecond: config.burstPerSecond, timeScale: config.timeScale, sim: sim?.stats() });
+    const summary = summarise(result, {
+      source,
+      rowsPerRequestCeiling: PAGE_LENGTH,
+      target: redactUrl(baseUrl),
+      budgetPerHour: config.ratePerHour,
+      burstPerSecond: config.burstPerSecond,
+      timeScale: config.timeScale,
+      sim: sim?.stats(),
+    });
     return { summary, ...verdict(summary) };
   } finally {
     await sim?.close();
@@ -52,8 +98,13 @@ export async function runConfigured(config: ExtractConfig, hooks: RunHooks = {})
 
 /** `--status`: the cluster view of this key, read from Redis; nothing is sent to the API. */
 export async function readStatus(config: ExtractConfig): Promise<{ status: ClusterStatus; text: string }> {
-  if (!config.redis) throw new ExtractUsageError('--status', 'shows a cluster: give --redis redis://HOST:PORT (or WATTRING_REDIS_URL)');
-  if (config.apiKey === undefined) throw new ExtractUsageError('--status', 'the cluster is found by its API key: give the same --api-key (or EIA_API_KEY) as its workers');
+  if (!config.redis)
+    throw new ExtractUsageError('--status', 'shows a cluster: give --redis redis://HOST:PORT (or WATTRING_REDIS_URL)');
+  if (config.apiKey === undefined)
+    throw new ExtractUsageError(
+      '--status',
+      'the cluster is found by its API key: give the same --api-key (or EIA_API_KEY) as its workers',
+    );
   const redis = await connectRedis(config.redis.url, config.redis.flag);
   try {
     const status = await readClusterStatus(redis, clusterKeys(config.apiKey));
@@ -74,8 +125,12 @@ export function verdict(s: ExtractSummary): { exitCode: number; problems: string
   if (s.fatal) problems.push(`stopped: ${s.fatal.message} [${s.fatal.code}]`);
   for (const w of s.failedWindows.slice(0, 20)) problems.push(`failed window ${w.id}: ${w.message} [${w.code}]`);
   if (s.failedWindows.length > 20) problems.push(`… and ${s.failedWindows.length - 20} more failed windows`);
-  if (s.emptyWindows.length > 0) problems.push(`empty result (0 rows, not counted as success) for ${s.emptyWindows.length} windows: ${s.emptyWindows.slice(0, 10).join(', ')}`);
-  if (s.coverage.emptyRespondents.length > 0) problems.push(`no rows at all for respondents ${s.coverage.emptyRespondents.join(', ')}`);
+  if (s.emptyWindows.length > 0)
+    problems.push(
+      `empty result (0 rows, not counted as success) for ${s.emptyWindows.length} windows: ${s.emptyWindows.slice(0, 10).join(', ')}`,
+    );
+  if (s.coverage.emptyRespondents.length > 0)
+    problems.push(`no rows at all for respondents ${s.coverage.emptyRespondents.join(', ')}`);
   if (s.windows.notRun > 0 && !s.interrupted && !s.fatal) problems.push(`${s.windows.notRun} windows were not run`);
   let exitCode: number = ExitCode.ok;
   if (s.fatal) exitCode = s.fatal.exitCode;

@@ -26,7 +26,13 @@ const BaselineMetricSchema = z.object({
 const BaselineSchema = z.object({
   schema: z.literal(BASELINE_SCHEMA),
   createdAt: z.string().min(1),
-  machine: z.object({ hostname: z.string(), cpu: z.string(), cores: z.number().int().positive(), node: z.string(), platform: z.string() }),
+  machine: z.object({
+    hostname: z.string(),
+    cpu: z.string(),
+    cores: z.number().int().positive(),
+    node: z.string(),
+    platform: z.string(),
+  }),
   adapter: z.object({ description: z.string().min(1), class: z.string().min(1) }),
   runs: z.number().int().positive(),
   metrics: z.array(BaselineMetricSchema).min(1),
@@ -38,23 +44,36 @@ export type Threshold = z.infer<typeof ThresholdSchema>;
 export class GateBaselineError extends UsageError {}
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const path = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   return `${file}: field ${path || '(root)'}: ${issue.message}`;
 }
 
 /** Reads and validates a baseline; every failure names the file and, for content, the field. */
 export function readGateBaseline(file: string): GateBaseline {
-  if (!existsSync(file)) throw new GateBaselineError('GATE_BASELINE_MISSING', `${file}: baseline file not found; create it with bench gate --write-baseline --baseline ${file}`);
+  if (!existsSync(file))
+    throw new GateBaselineError(
+      'GATE_BASELINE_MISSING',
+      `${file}: baseline file not found; create it with bench gate --write-baseline --baseline ${file}`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new GateBaselineError('GATE_BASELINE_JSON', `${file}: not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it or rewrite it with --write-baseline`);
+    throw new GateBaselineError(
+      'GATE_BASELINE_JSON',
+      `${file}: not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it or rewrite it with --write-baseline`,
+    );
   }
   const parsed = BaselineSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 3).map((i) => describeIssue(file, i));
-    throw new GateBaselineError('GATE_BASELINE_SCHEMA', `${issues.join('; ')} (schema ${BASELINE_SCHEMA}); fix it or rewrite it with --write-baseline`);
+    throw new GateBaselineError(
+      'GATE_BASELINE_SCHEMA',
+      `${issues.join('; ')} (schema ${BASELINE_SCHEMA}); fix it or rewrite it with --write-baseline`,
+    );
   }
   return parsed.data;
 }
@@ -93,17 +112,41 @@ function median(xs: readonly number[]): number {
  * compute-bound calibration) and would have failed. They are measured and reported; counts and
  * quality gate. With a GPU adapter, timings are gated by their spread.
  */
-export function thresholdFor(m: Measurement, samples: readonly number[], cpuAdapter = false): { value: number; spread: number; threshold: Threshold; gated: boolean } {
+export function thresholdFor(
+  m: Measurement,
+  samples: readonly number[],
+  cpuAdapter = false,
+): { value: number; spread: number; threshold: Threshold; gated: boolean } {
   const value = median(samples);
   const range = Math.max(...samples) - Math.min(...samples);
   const spread = value === 0 ? (range === 0 ? 0 : Number.POSITIVE_INFINITY) : range / Math.abs(value);
   if (m.kind === 'timing') {
     const t = THRESHOLD_RULES.timing;
     const quietEnough = t.spreadFactor * spread <= t.maxRel;
-    return { value, spread, threshold: { abs: 0, rel: Math.min(t.maxRel, Math.max(t.minRel, t.spreadFactor * spread)) }, gated: quietEnough && !cpuAdapter };
+    return {
+      value,
+      spread,
+      threshold: { abs: 0, rel: Math.min(t.maxRel, Math.max(t.minRel, t.spreadFactor * spread)) },
+      gated: quietEnough && !cpuAdapter,
+    };
   }
-  if (m.kind === 'quality' && m.better === 'lower') return { value: Math.max(...samples), spread, threshold: { ...THRESHOLD_RULES.error }, gated: true };
-  if (m.kind === 'quality') return { value, spread, threshold: { abs: 0, rel: Math.max(THRESHOLD_RULES.quality.minRel, THRESHOLD_RULES.quality.spreadFactor * spread) }, gated: true };
+  if (m.kind === 'quality' && m.better === 'lower')
+    return { value: Math.max(...samples), spread, threshold: { ...THRESHOLD_RULES.error }, gated: true };
+  if (m.kind === 'quality')
+    return {
+      value,
+      spread,
+      threshold: {
+        abs: 0,
+        rel: Math.max(THRESHOLD_RULES.quality.minRel, THRESHOLD_RULES.quality.spreadFactor * spread),
+      },
+      gated: true,
+    };
   // counts: exact unless the runs themselves differed; then twice the range seen
-  return { value: m.better === 'lower' ? Math.max(...samples) : value, spread, threshold: { abs: Math.max(2 * range, m.minAbs ?? 0), rel: 0 }, gated: true };
+  return {
+    value: m.better === 'lower' ? Math.max(...samples) : value,
+    spread,
+    threshold: { abs: Math.max(2 * range, m.minAbs ?? 0), rel: 0 },
+    gated: true,
+  };
 }

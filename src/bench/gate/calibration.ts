@@ -10,11 +10,21 @@ const SHADER = new URL('../../../bench/calibration/calibration.wgsl', import.met
 const ELEMENTS = 65536;
 
 /** Calibrates before and after `fn` (which runs in another process) and keeps the faster of each. */
-export async function bracketed<T>(gpu: Gpu, samples: number, fn: () => Promise<T>): Promise<{ value: T; calibration: Calibration }> {
+export async function bracketed<T>(
+  gpu: Gpu,
+  samples: number,
+  fn: () => Promise<T>,
+): Promise<{ value: T; calibration: Calibration }> {
   const before = await measureCalibration(gpu, samples);
   const value = await fn();
   const after = await measureCalibration(gpu, samples);
-  return { value, calibration: { cpuSeconds: Math.min(before.cpuSeconds, after.cpuSeconds), gpuSeconds: Math.min(before.gpuSeconds, after.gpuSeconds) } };
+  return {
+    value,
+    calibration: {
+      cpuSeconds: Math.min(before.cpuSeconds, after.cpuSeconds),
+      gpuSeconds: Math.min(before.gpuSeconds, after.gpuSeconds),
+    },
+  };
 }
 
 export interface Calibration {
@@ -30,7 +40,8 @@ async function bestSeconds(name: string, fn: () => unknown, iterations: number):
   bench.add(name, fn);
   await bench.run();
   const r = bench.tasks[0]?.result;
-  if (!r || r.state !== 'completed') throw new Error(`calibration task ${name} did not complete (${r?.state ?? 'no result'})`);
+  if (!r || r.state !== 'completed')
+    throw new Error(`calibration task ${name} did not complete (${r?.state ?? 'no result'})`);
   return r.latency.min / 1e3;
 }
 
@@ -38,9 +49,18 @@ function gpuCalibrationRun(gpu: Gpu): { run: () => Promise<void>; destroy: () =>
   const device = gpu.device;
   const module = device.createShaderModule({ label: 'gate-calibration', code: readFileSync(SHADER, 'utf8') });
   const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-  const src = uploadF32(gpu, new Float32Array(ELEMENTS).map((_, i) => ((i % 97) - 48) / 64));
+  const src = uploadF32(
+    gpu,
+    new Float32Array(ELEMENTS).map((_, i) => ((i % 97) - 48) / 64),
+  );
   const dst = zerosF32(gpu, ELEMENTS);
-  const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }] });
+  const group = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: src } },
+      { binding: 1, resource: { buffer: dst } },
+    ],
+  });
   const run = async (): Promise<void> => {
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
@@ -51,7 +71,13 @@ function gpuCalibrationRun(gpu: Gpu): { run: () => Promise<void>; destroy: () =>
     device.queue.submit([encoder.finish()]);
     await device.queue.onSubmittedWorkDone();
   };
-  return { run, destroy: () => { src.destroy(); dst.destroy(); } };
+  return {
+    run,
+    destroy: () => {
+      src.destroy();
+      dst.destroy();
+    },
+  };
 }
 
 /** Best wall seconds (and best adapter CPU seconds, when `cpuClock` is given) of a task and the calibration. */
@@ -95,7 +121,13 @@ function cpuTimed(fn: () => Promise<void>, clock: () => number, best: { value: n
  * With `cpuClock` (a CPU adapter, see adapter-cpu.ts) the same samples also keep the best adapter
  * CPU seconds of each.
  */
-export async function pairedWithGpuCalibration(gpu: Gpu, name: string, fn: () => Promise<void>, rounds: number, cpuClock?: () => number): Promise<PairedTiming> {
+export async function pairedWithGpuCalibration(
+  gpu: Gpu,
+  name: string,
+  fn: () => Promise<void>,
+  rounds: number,
+  cpuClock?: () => number,
+): Promise<PairedTiming> {
   const g = gpuCalibrationRun(gpu);
   let seconds = Number.POSITIVE_INFINITY;
   let calibrationSeconds = Number.POSITIVE_INFINITY;
@@ -114,7 +146,9 @@ export async function pairedWithGpuCalibration(gpu: Gpu, name: string, fn: () =>
       const bench = new Bench({ iterations: 2, time: 0, warmup: false, throws: true });
       bench.add('calibration calibration.wgsl', calib).add(name, task);
       await bench.run();
-      const [c, t] = bench.tasks.map((tk) => (tk.result.state === 'completed' ? tk.result.latency.min / 1e3 : Number.NaN));
+      const [c, t] = bench.tasks.map((tk) =>
+        tk.result.state === 'completed' ? tk.result.latency.min / 1e3 : Number.NaN,
+      );
       calibrationSeconds = Math.min(calibrationSeconds, (c ?? Number.NaN) / kCal);
       seconds = Math.min(seconds, (t ?? Number.NaN) / kTask);
     }
@@ -123,8 +157,12 @@ export async function pairedWithGpuCalibration(gpu: Gpu, name: string, fn: () =>
   } finally {
     g.destroy();
   }
-  if (!Number.isFinite(seconds) || !Number.isFinite(calibrationSeconds)) throw new Error(`tinybench tasks ${name} / calibration did not complete`);
-  const cpu = cpuClock && Number.isFinite(cpuTask.value) && cpuCalibration.value > 0 ? { cpu: { seconds: cpuTask.value, calibrationSeconds: cpuCalibration.value } } : {};
+  if (!Number.isFinite(seconds) || !Number.isFinite(calibrationSeconds))
+    throw new Error(`tinybench tasks ${name} / calibration did not complete`);
+  const cpu =
+    cpuClock && Number.isFinite(cpuTask.value) && cpuCalibration.value > 0
+      ? { cpu: { seconds: cpuTask.value, calibrationSeconds: cpuCalibration.value } }
+      : {};
   return { seconds, calibrationSeconds, ...cpu };
 }
 

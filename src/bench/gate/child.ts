@@ -22,7 +22,10 @@ export function benchJson(args: readonly string[]): Promise<unknown> {
     child.on('error', reject);
     child.on('close', (status) => {
       const command = `bench ${args.join(' ')} --json`;
-      if (status !== 0) return reject(new GateStageError(`${command} exited ${status}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      if (status !== 0)
+        return reject(
+          new GateStageError(`${command} exited ${status}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`),
+        );
       try {
         resolve(JSON.parse(stdout));
       } catch {
@@ -38,6 +41,9 @@ export function numberAt(report: unknown, path: string, command: string): number
   for (const key of path.split('.')) {
     v = typeof v === 'object' && v !== null ? Reflect.get(v, key) : undefined;
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new GateStageError(`bench ${command} --json: field ${path} is ${JSON.stringify(v)}, expected a finite number`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new GateStageError(
+      `bench ${command} --json: field ${path} is ${JSON.stringify(v)}, expected a finite number`,
+    );
   return v;
 }

@@ -7,11 +7,35 @@ import type { Measurement } from './metric.ts';
 export const CROSS_ADAPTER_QUALITY_REL = 0.05;
 
 export type Verdict =
-  | { readonly kind: 'pass'; readonly id: string; readonly base: BaselineMetric; readonly value: number; readonly threshold: Threshold }
-  | { readonly kind: 'regressed'; readonly id: string; readonly base: BaselineMetric; readonly value: number; readonly threshold: Threshold }
-  | { readonly kind: 'noisy'; readonly id: string; readonly base: BaselineMetric; readonly value: number; readonly threshold: Threshold }
+  | {
+      readonly kind: 'pass';
+      readonly id: string;
+      readonly base: BaselineMetric;
+      readonly value: number;
+      readonly threshold: Threshold;
+    }
+  | {
+      readonly kind: 'regressed';
+      readonly id: string;
+      readonly base: BaselineMetric;
+      readonly value: number;
+      readonly threshold: Threshold;
+    }
+  | {
+      readonly kind: 'noisy';
+      readonly id: string;
+      readonly base: BaselineMetric;
+      readonly value: number;
+      readonly threshold: Threshold;
+    }
   | { readonly kind: 'missing'; readonly id: string; readonly base: BaselineMetric; readonly reason: string }
-  | { readonly kind: 'skipped'; readonly id: string; readonly base: BaselineMetric; readonly value: number; readonly reason: string }
+  | {
+      readonly kind: 'skipped';
+      readonly id: string;
+      readonly base: BaselineMetric;
+      readonly value: number;
+      readonly reason: string;
+    }
   | { readonly kind: 'new'; readonly id: string; readonly measurement: Measurement };
 
 /** Whether a metric depends on the adapter: timings, and the kernels' dispatch and allocation counts. */
@@ -49,11 +73,34 @@ export interface CompareContext {
   readonly stages: ReadonlySet<string>;
 }
 
-function verdictOf(base: BaselineMetric, m: Measurement | undefined, sameClass: boolean, ctx: CompareContext, baseClass: string): Verdict {
-  if (!m && !ctx.stages.has(base.stage)) return { kind: 'skipped', id: base.id, base, value: Number.NaN, reason: 'stage not selected (--stages)' };
-  if (!m) return { kind: 'missing', id: base.id, base, reason: ctx.stageErrors.get(base.stage) ?? 'not measured by this run' };
-  if (!sameClass && adapterDependent(base)) return { kind: 'skipped', id: base.id, base, value: m.value, reason: `adapter class ${ctx.adapterClass} ≠ baseline's ${baseClass}` };
-  const threshold = !sameClass && base.kind === 'quality' && base.better === 'exact' ? { abs: base.threshold.abs, rel: Math.max(base.threshold.rel, CROSS_ADAPTER_QUALITY_REL) } : base.threshold;
+function verdictOf(
+  base: BaselineMetric,
+  m: Measurement | undefined,
+  sameClass: boolean,
+  ctx: CompareContext,
+  baseClass: string,
+): Verdict {
+  if (!m && !ctx.stages.has(base.stage))
+    return { kind: 'skipped', id: base.id, base, value: Number.NaN, reason: 'stage not selected (--stages)' };
+  if (!m)
+    return {
+      kind: 'missing',
+      id: base.id,
+      base,
+      reason: ctx.stageErrors.get(base.stage) ?? 'not measured by this run',
+    };
+  if (!sameClass && adapterDependent(base))
+    return {
+      kind: 'skipped',
+      id: base.id,
+      base,
+      value: m.value,
+      reason: `adapter class ${ctx.adapterClass} ≠ baseline's ${baseClass}`,
+    };
+  const threshold =
+    !sameClass && base.kind === 'quality' && base.better === 'exact'
+      ? { abs: base.threshold.abs, rel: Math.max(base.threshold.rel, CROSS_ADAPTER_QUALITY_REL) }
+      : base.threshold;
   if (withinThreshold(base, m.value, threshold)) return { kind: 'pass', id: base.id, base, value: m.value, threshold };
   return { kind: base.gated ? 'regressed' : 'noisy', id: base.id, base, value: m.value, threshold };
 }
@@ -62,7 +109,9 @@ function verdictOf(base: BaselineMetric, m: Measurement | undefined, sameClass: 
 export function compare(baseline: GateBaseline, run: readonly Measurement[], ctx: CompareContext): Verdict[] {
   const byId = new Map(run.map((m) => [m.id, m]));
   const sameClass = baseline.adapter.class === ctx.adapterClass;
-  const verdicts: Verdict[] = baseline.metrics.map((b) => verdictOf(b, byId.get(b.id), sameClass, ctx, baseline.adapter.class));
+  const verdicts: Verdict[] = baseline.metrics.map((b) =>
+    verdictOf(b, byId.get(b.id), sameClass, ctx, baseline.adapter.class),
+  );
   const known = new Set(baseline.metrics.map((b) => b.id));
   for (const m of run) if (!known.has(m.id)) verdicts.push({ kind: 'new', id: m.id, measurement: m });
   return verdicts;

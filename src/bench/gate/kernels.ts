@@ -20,11 +20,17 @@ function wrapDispatches(proto: DispatchMethods): void {
   wrapped.add(proto);
   const direct = proto.dispatchWorkgroups;
   const indirect = proto.dispatchWorkgroupsIndirect;
-  proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['dispatchWorkgroups']>) {
+  proto.dispatchWorkgroups = function (
+    this: GPUComputePassEncoder,
+    ...args: Parameters<GPUComputePassEncoder['dispatchWorkgroups']>
+  ) {
     for (const c of counters) c.count++;
     return direct.apply(this, args);
   };
-  proto.dispatchWorkgroupsIndirect = function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['dispatchWorkgroupsIndirect']>) {
+  proto.dispatchWorkgroupsIndirect = function (
+    this: GPUComputePassEncoder,
+    ...args: Parameters<GPUComputePassEncoder['dispatchWorkgroupsIndirect']>
+  ) {
     for (const c of counters) c.count++;
     return indirect.apply(this, args);
   };
@@ -47,7 +53,12 @@ export async function quickCases(): Promise<KernelBenchCase[]> {
 }
 
 /** Measures one case: warm-up, one counted run, the reference check, then timed samples. */
-async function measureOne(gpu: Gpu, counter: DispatchCounter, c: KernelBenchCase, samples: number): Promise<Measurement[]> {
+async function measureOne(
+  gpu: Gpu,
+  counter: DispatchCounter,
+  c: KernelBenchCase,
+  samples: number,
+): Promise<Measurement[]> {
   const name = `${c.kernel} ${c.shape}`;
   const run = await c.setup(gpu);
   try {
@@ -57,15 +68,40 @@ async function measureOne(gpu: Gpu, counter: DispatchCounter, c: KernelBenchCase
     const dispatches = counter.count - before;
     const check = await run.check();
     const clock = isCpuAdapter(gpu.adapter) ? adapterCpuClock() : null;
-    const timed = await pairedWithGpuCalibration(gpu, name, () => run.run(), Math.ceil(samples / 2), clock ?? undefined);
-    const work = timed.cpu && timed.cpu.seconds > 0 ? [metric('kernels', `${name}.cpu work`, 'timing', 'higher', 'calibration-cpu / run-cpu', timed.cpu.calibrationSeconds / timed.cpu.seconds)] : [];
+    const timed = await pairedWithGpuCalibration(
+      gpu,
+      name,
+      () => run.run(),
+      Math.ceil(samples / 2),
+      clock ?? undefined,
+    );
+    const work =
+      timed.cpu && timed.cpu.seconds > 0
+        ? [
+            metric(
+              'kernels',
+              `${name}.cpu work`,
+              'timing',
+              'higher',
+              'calibration-cpu / run-cpu',
+              timed.cpu.calibrationSeconds / timed.cpu.seconds,
+            ),
+          ]
+        : [];
     return [
       metric('kernels', `${name}.error`, 'quality', 'lower', 'max |gpu − ref|', check.maxAbsError),
       metric('kernels', `${name}.within tolerance`, 'quality', 'exact', '1 = yes', check.withinTolerance ? 1 : 0),
       metric('kernels', `${name}.dispatches`, 'count', 'exact', 'dispatches/run', dispatches),
       metric('kernels', `${name}.allocated`, 'count', 'lower', 'bytes', run.allocatedBytes),
       // calibration dispatches' worth of time per case run, inverted: higher = faster kernel
-      metric('kernels', `${name}.speed`, 'timing', 'higher', 'calibration-time / run-time', timed.calibrationSeconds / timed.seconds),
+      metric(
+        'kernels',
+        `${name}.speed`,
+        'timing',
+        'higher',
+        'calibration-time / run-time',
+        timed.calibrationSeconds / timed.seconds,
+      ),
       ...work,
     ];
   } finally {
@@ -74,7 +110,12 @@ async function measureOne(gpu: Gpu, counter: DispatchCounter, c: KernelBenchCase
 }
 
 /** Every quick case (or those named in `only`); a case that throws fails the whole stage. */
-export async function kernelsStage(gpu: Gpu, counter: DispatchCounter, samples: number, only?: ReadonlySet<string>): Promise<Measurement[]> {
+export async function kernelsStage(
+  gpu: Gpu,
+  counter: DispatchCounter,
+  samples: number,
+  only?: ReadonlySet<string>,
+): Promise<Measurement[]> {
   const out: Measurement[] = [];
   for (const c of await quickCases()) {
     if (only && !only.has(`${c.kernel} ${c.shape}`)) continue;

@@ -24,6 +24,14 @@ export interface Measurement {
 }
 
 /** Builds a measurement with its id prefixed by the stage. */
-export function metric(stage: GateStage, name: string, kind: MetricKind, better: Direction, unit: string, value: number, minAbs?: number): Measurement {
+export function metric(
+  stage: GateStage,
+  name: string,
+  kind: MetricKind,
+  better: Direction,
+  unit: string,
+  value: number,
+  minAbs?: number,
+): Measurement {
   return { id: `${stage}.${name}`, stage, kind, unit, better, value, ...(minAbs !== undefined ? { minAbs } : {}) };
 }

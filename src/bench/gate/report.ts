@@ -3,7 +3,14 @@
 import { fmt, limitText, type Verdict } from './compare.ts';
 import { GATE_STAGES, type GateStage } from './metric.ts';
 
-const MARK: Record<Verdict['kind'], string> = { pass: 'ok', noisy: 'slower (not gated: noisy)', regressed: 'REGRESSED', missing: 'MISSING', skipped: 'skipped', new: 'new' };
+const MARK: Record<Verdict['kind'], string> = {
+  pass: 'ok',
+  noisy: 'slower (not gated: noisy)',
+  regressed: 'REGRESSED',
+  missing: 'MISSING',
+  skipped: 'skipped',
+  new: 'new',
+};
 
 interface Row {
   readonly id: string;
@@ -19,13 +26,41 @@ function row(v: Verdict): Row {
     case 'pass':
     case 'regressed':
     case 'noisy':
-      return { id: v.id, kind: v.base.kind, baseline: fmt(v.base.value), measured: fmt(v.value), limit: limitText(v.base, v.threshold), status: MARK[v.kind] };
+      return {
+        id: v.id,
+        kind: v.base.kind,
+        baseline: fmt(v.base.value),
+        measured: fmt(v.value),
+        limit: limitText(v.base, v.threshold),
+        status: MARK[v.kind],
+      };
     case 'skipped':
-      return { id: v.id, kind: v.base.kind, baseline: fmt(v.base.value), measured: Number.isNaN(v.value) ? '—' : fmt(v.value), limit: v.reason, status: MARK[v.kind] };
+      return {
+        id: v.id,
+        kind: v.base.kind,
+        baseline: fmt(v.base.value),
+        measured: Number.isNaN(v.value) ? '—' : fmt(v.value),
+        limit: v.reason,
+        status: MARK[v.kind],
+      };
     case 'missing':
-      return { id: v.id, kind: v.base.kind, baseline: fmt(v.base.value), measured: '—', limit: v.reason, status: MARK[v.kind] };
+      return {
+        id: v.id,
+        kind: v.base.kind,
+        baseline: fmt(v.base.value),
+        measured: '—',
+        limit: v.reason,
+        status: MARK[v.kind],
+      };
     case 'new':
-      return { id: v.id, kind: v.measurement.kind, baseline: '—', measured: fmt(v.measurement.value), limit: 'not in baseline', status: MARK[v.kind] };
+      return {
+        id: v.id,
+        kind: v.measurement.kind,
+        baseline: '—',
+        measured: fmt(v.measurement.value),
+        limit: 'not in baseline',
+        status: MARK[v.kind],
+      };
   }
 }
 
@@ -33,25 +68,41 @@ export function formatTable(verdicts: readonly Verdict[]): string {
   const rows = verdicts.map(row);
   const w = Math.max(6, ...rows.map((r) => r.id.length));
   const head = `${'metric'.padEnd(w)}  ${'kind'.padEnd(7)}  ${'baseline'.padStart(11)}  ${'measured'.padStart(11)}  ${'limit'.padEnd(22)}  status`;
-  const lines = rows.map((r) => `${r.id.padEnd(w)}  ${r.kind.padEnd(7)}  ${r.baseline.padStart(11)}  ${r.measured.padStart(11)}  ${r.limit.padEnd(22)}  ${r.status}`);
+  const lines = rows.map(
+    (r) =>
+      `${r.id.padEnd(w)}  ${r.kind.padEnd(7)}  ${r.baseline.padStart(11)}  ${r.measured.padStart(11)}  ${r.limit.padEnd(22)}  ${r.status}`,
+  );
   return [head, ...lines].join('\n');
 }
 
 /** One line per failing metric: what exit 1 names. */
 export function failureLines(verdicts: readonly Verdict[]): string[] {
   return verdicts.flatMap((v) => {
-    if (v.kind === 'regressed') return [`regressed: ${v.id}: measured ${fmt(v.value)} ${v.base.unit}, baseline ${fmt(v.base.value)}, threshold ${limitText(v.base, v.threshold)} (abs ${fmt(v.threshold.abs)}, rel ${fmt(v.threshold.rel)})`];
-    if (v.kind === 'missing') return [`missing: ${v.id}: in the baseline (${fmt(v.base.value)} ${v.base.unit}) but not measured: ${v.reason}`];
+    if (v.kind === 'regressed')
+      return [
+        `regressed: ${v.id}: measured ${fmt(v.value)} ${v.base.unit}, baseline ${fmt(v.base.value)}, threshold ${limitText(v.base, v.threshold)} (abs ${fmt(v.threshold.abs)}, rel ${fmt(v.threshold.rel)})`,
+      ];
+    if (v.kind === 'missing')
+      return [`missing: ${v.id}: in the baseline (${fmt(v.base.value)} ${v.base.unit}) but not measured: ${v.reason}`];
     return [];
   });
 }
 
-export function markdownSummary(verdicts: readonly Verdict[], header: { adapter: string; baseline: string; seconds: number }): string {
+export function markdownSummary(
+  verdicts: readonly Verdict[],
+  header: { adapter: string; baseline: string; seconds: number },
+): string {
   const failed = failureLines(verdicts);
-  const out = [`## bench gate: ${failed.length === 0 ? 'passed' : `FAILED (${failed.length})`}`, '', `Adapter: ${header.adapter}. Baseline: \`${header.baseline}\`. Took ${header.seconds.toFixed(0)} s.`, ''];
+  const out = [
+    `## bench gate: ${failed.length === 0 ? 'passed' : `FAILED (${failed.length})`}`,
+    '',
+    `Adapter: ${header.adapter}. Baseline: \`${header.baseline}\`. Took ${header.seconds.toFixed(0)} s.`,
+    '',
+  ];
   if (failed.length) out.push(...failed.map((f) => `- **${f}**`), '');
   out.push('| metric | kind | baseline | measured | limit | status |', '|---|---|---:|---:|---|---|');
-  for (const r of verdicts.map(row)) out.push(`| ${r.id} | ${r.kind} | ${r.baseline} | ${r.measured} | ${r.limit} | ${r.status} |`);
+  for (const r of verdicts.map(row))
+    out.push(`| ${r.id} | ${r.kind} | ${r.baseline} | ${r.measured} | ${r.limit} | ${r.status} |`);
   return `${out.join('\n')}\n`;
 }
 
@@ -61,20 +112,38 @@ function escapeXml(s: string): string {
 
 /** Bars of measured ÷ baseline per metric of one stage (1 = unchanged), the limit as a tick. */
 export function stageSvg(stage: GateStage, verdicts: readonly Verdict[]): string {
-  const mine = verdicts.filter((v): v is Extract<Verdict, { kind: 'pass' | 'regressed' | 'noisy' | 'skipped' }> => (v.kind === 'pass' || v.kind === 'regressed' || v.kind === 'noisy' || (v.kind === 'skipped' && !Number.isNaN(v.value))) && v.base.stage === stage);
+  const mine = verdicts.filter(
+    (v): v is Extract<Verdict, { kind: 'pass' | 'regressed' | 'noisy' | 'skipped' }> =>
+      (v.kind === 'pass' ||
+        v.kind === 'regressed' ||
+        v.kind === 'noisy' ||
+        (v.kind === 'skipped' && !Number.isNaN(v.value))) &&
+      v.base.stage === stage,
+  );
   const rowH = 22;
   const left = 330;
   const scale = 200; // px for a ratio of 1
   const height = 40 + rowH * Math.max(1, mine.length);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${left + 2.2 * scale + 20}" height="${height}" font-family="sans-serif" font-size="11">`, `<text x="4" y="16" font-size="13">bench gate · ${stage}: measured ÷ baseline (line at 1)</text>`];
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + 2.2 * scale + 20}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<text x="4" y="16" font-size="13">bench gate · ${stage}: measured ÷ baseline (line at 1)</text>`,
+  ];
   mine.forEach((v, i) => {
     const y = 28 + i * rowH;
     const ratio = v.base.value === 0 ? (v.value === 0 ? 1 : 2) : v.value / v.base.value;
     const w = Math.max(1, Math.min(2.2, Number.isFinite(ratio) ? ratio : 2.2) * scale);
-    const color = v.kind === 'regressed' ? '#c0392b' : v.kind === 'noisy' ? '#e67e22' : v.kind === 'skipped' ? '#999' : '#2e86c1';
-    parts.push(`<text x="4" y="${y + 14}">${escapeXml(v.id.slice(stage.length + 1))}</text>`, `<rect x="${left}" y="${y + 3}" width="${w.toFixed(1)}" height="14" fill="${color}"/>`, `<text x="${left + w + 4}" y="${y + 14}">${escapeXml(fmt(ratio))}</text>`);
+    const color =
+      v.kind === 'regressed' ? '#c0392b' : v.kind === 'noisy' ? '#e67e22' : v.kind === 'skipped' ? '#999' : '#2e86c1';
+    parts.push(
+      `<text x="4" y="${y + 14}">${escapeXml(v.id.slice(stage.length + 1))}</text>`,
+      `<rect x="${left}" y="${y + 3}" width="${w.toFixed(1)}" height="14" fill="${color}"/>`,
+      `<text x="${left + w + 4}" y="${y + 14}">${escapeXml(fmt(ratio))}</text>`,
+    );
   });
-  parts.push(`<line x1="${left + scale}" y1="24" x2="${left + scale}" y2="${height - 4}" stroke="#000" stroke-dasharray="3,2"/>`, '</svg>');
+  parts.push(
+    `<line x1="${left + scale}" y1="24" x2="${left + scale}" y2="${height - 4}" stroke="#000" stroke-dasharray="3,2"/>`,
+    '</svg>',
+  );
   return `${parts.join('\n')}\n`;
 }
 

@@ -8,7 +8,23 @@ import { benchJson, numberAt } from './child.ts';
 import { metric, type Measurement } from './metric.ts';
 
 /** Fixed inputs: one respondent, 18 months, simulated server at seed 1, time scale 50. */
-export const EXTRACT_ARGS = ['extract', '--respondents', 'CISO', '--start', '2023-01-01T00', '--end', '2024-06-30T23', '--time-scale', '50', '--latency-ms', '20', '--timeout', '600', '--seed', '1'];
+export const EXTRACT_ARGS = [
+  'extract',
+  '--respondents',
+  'CISO',
+  '--start',
+  '2023-01-01T00',
+  '--end',
+  '2024-06-30T23',
+  '--time-scale',
+  '50',
+  '--latency-ms',
+  '20',
+  '--timeout',
+  '600',
+  '--seed',
+  '1',
+];
 const SPLIT = '2023-01-01..2023-12-31,2024-01-01..2024-03-31,2024-04-01..2024-06-30';
 const QUICK_SEQ = 96;
 const QUICK_BATCH = 2;
@@ -31,24 +47,56 @@ export async function ingestStage(dir: string, gpu: Gpu, samples: number): Promi
   const r = await task('ingest: bench extract', () => benchJson([...EXTRACT_ARGS, '--out', join(dir, 'raw')]));
   const n = (p: string): number => numberAt(r, p, 'extract');
   const rows = n('rowsLanded');
-  const { value: suite, calibration: cal } = await bracketed(gpu, samples, () => task('ingest: bench ingest-suite', () => benchJson(['ingest-suite', '--time', '400'])));
+  const { value: suite, calibration: cal } = await bracketed(gpu, samples, () =>
+    task('ingest: bench ingest-suite', () => benchJson(['ingest-suite', '--time', '400'])),
+  );
   const cases: unknown = Reflect.get(Object(suite), 'cases');
-  const write = Array.isArray(cases) ? cases.find((c: unknown) => Reflect.get(Object(c), 'name') === WRITE_CASE) : undefined;
+  const write = Array.isArray(cases)
+    ? cases.find((c: unknown) => Reflect.get(Object(c), 'name') === WRITE_CASE)
+    : undefined;
   const rowsPerSecond = numberAt(write, 'rowsPerSecond', 'ingest-suite');
   return [
     metric('ingest', 'rows landed', 'count', 'exact', 'rows', rows),
     metric('ingest', 'requests', 'count', 'lower', 'requests', n('requests.total')),
-    metric('ingest', 'requests per 1000 rows', 'count', 'lower', 'requests/1000 rows', (n('requests.total') / rows) * 1000),
+    metric(
+      'ingest',
+      'requests per 1000 rows',
+      'count',
+      'lower',
+      'requests/1000 rows',
+      (n('requests.total') / rows) * 1000,
+    ),
     metric('ingest', 'retries', 'count', 'lower', 'retries', n('retries')),
     metric('ingest', '429s', 'count', 'lower', 'responses', n('sim.rateLimited')),
     metric('ingest', 'duplicates', 'count', 'exact', 'rows', n('duplicates')),
     // rows of parse + validate + Arrow write done in the time of one CPU calibration unit
-    metric('ingest', 'parse+validate+write throughput', 'timing', 'higher', 'rows per cpu-calibration', rowsPerSecond * cal.cpuSeconds),
+    metric(
+      'ingest',
+      'parse+validate+write throughput',
+      'timing',
+      'higher',
+      'rows per cpu-calibration',
+      rowsPerSecond * cal.cpuSeconds,
+    ),
   ];
 }
 
 export async function featuresStage(dir: string, gpu: Gpu, samples: number): Promise<Measurement[]> {
-  const { value: r, calibration: cal } = await bracketed(gpu, samples, () => task('features: bench features', () => benchJson(['features', '--in', join(dir, 'raw'), '--out', join(dir, 'store'), '--split', SPLIT, '--seq-len', String(QUICK_SEQ)])));
+  const { value: r, calibration: cal } = await bracketed(gpu, samples, () =>
+    task('features: bench features', () =>
+      benchJson([
+        'features',
+        '--in',
+        join(dir, 'raw'),
+        '--out',
+        join(dir, 'store'),
+        '--split',
+        SPLIT,
+        '--seq-len',
+        String(QUICK_SEQ),
+      ]),
+    ),
+  );
   const n = (p: string): number => numberAt(r, p, 'features');
   return [
     metric('features', 'rows', 'count', 'exact', 'rows', n('rows')),
@@ -57,17 +105,38 @@ export async function featuresStage(dir: string, gpu: Gpu, samples: number): Pro
     metric('features', 'copied windows', 'count', 'lower', 'windows', n('iterate.copiedWindows')),
     // after a full GC this reads 0, or below 0 when the GC freed more; 1 MiB of slack still catches
     // a copied window pass (bytesIfCopied is 7.9 MB here) without failing on GC timing
-    metric('features', 'window pass ArrayBuffer allocation', 'count', 'lower', 'bytes', n('iterate.arrayBufferBytesAllocated'), 2 ** 20),
+    metric(
+      'features',
+      'window pass ArrayBuffer allocation',
+      'count',
+      'lower',
+      'bytes',
+      n('iterate.arrayBufferBytesAllocated'),
+      2 ** 20,
+    ),
     // store rows built per CPU second of the build, times the CPU calibration unit
-    metric('features', 'build throughput', 'timing', 'higher', 'rows per cpu-calibration', (n('rows') / n('cpuSeconds')) * cal.cpuSeconds),
+    metric(
+      'features',
+      'build throughput',
+      'timing',
+      'higher',
+      'rows per cpu-calibration',
+      (n('rows') / n('cpuSeconds')) * cal.cpuSeconds,
+    ),
   ];
 }
 
 export async function trainStage(dir: string, gpu: Gpu, samples: number): Promise<Measurement[]> {
-  const { value: r, calibration: cal } = await bracketed(gpu, samples, () => task('train: bench train --quick', () => benchJson(['train', '--quick', '--store', join(dir, 'store'), '--out', join(dir, 'run'), '--ranks', '4'])));
+  const { value: r, calibration: cal } = await bracketed(gpu, samples, () =>
+    task('train: bench train --quick', () =>
+      benchJson(['train', '--quick', '--store', join(dir, 'store'), '--out', join(dir, 'run'), '--ranks', '4']),
+    ),
+  );
   const n = (p: string): number => numberAt(r, p, 'train');
   const memory = Reflect.get(Object(r), 'memoryPerRankBytes');
-  const peakRank = Array.isArray(memory) ? Math.max(...memory.filter((m): m is number => typeof m === 'number')) : Number.NaN;
+  const peakRank = Array.isArray(memory)
+    ? Math.max(...memory.filter((m): m is number => typeof m === 'number'))
+    : Number.NaN;
   const tokensPerBestStep = (QUICK_BATCH * QUICK_SEQ) / (n('stepMs.min') / 1e3);
   return [
     metric('train', 'read-backs per step', 'count', 'lower', 'read-backs', n('readBacksPerStep')),

@@ -70,10 +70,19 @@ export async function runSuite(o: SuiteOptions, onlyKernels?: ReadonlySet<string
 }
 
 /** The stages (with their upstream stages) and kernel cases that a confirmation pass must re-run. */
-export function confirmationScope(regressedTimings: readonly Measurement[]): { stages: Set<GateStage>; kernels: Set<string> } {
+export function confirmationScope(regressedTimings: readonly Measurement[]): {
+  stages: Set<GateStage>;
+  kernels: Set<string>;
+} {
   const stages = new Set<GateStage>();
   const kernels = new Set<string>();
-  const upstream: Record<GateStage, GateStage[]> = { ingest: ['ingest'], features: ['ingest', 'features'], kernels: ['kernels'], train: ['ingest', 'features', 'train'], forecast: ['ingest', 'features', 'train', 'forecast'] };
+  const upstream: Record<GateStage, GateStage[]> = {
+    ingest: ['ingest'],
+    features: ['ingest', 'features'],
+    kernels: ['kernels'],
+    train: ['ingest', 'features', 'train'],
+    forecast: ['ingest', 'features', 'train', 'forecast'],
+  };
   for (const m of regressedTimings) {
     for (const s of upstream[m.stage]) stages.add(s);
     if (m.stage === 'kernels') kernels.add(m.id.slice('kernels.'.length).replace(/\.speed$/, ''));

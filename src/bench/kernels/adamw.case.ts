@@ -14,8 +14,18 @@ function adamwCase(total: number, quick: boolean): KernelBenchCase {
     bytes: 7 * total * 4,
     async setup(bufs) {
       const op = await AdamW.prepare(bufs.gpu);
-      const [param, grad, m, v] = [seededF32(total, 51), seededF32(total, 52), seededF32(total, 53, -0.1, 0.1), seededF32(total, 54, 0, 0.01)];
-      const io = { param: bufs.upload(param, 'param'), grad: bufs.upload(grad, 'grad'), m: bufs.upload(m, 'm'), v: bufs.upload(v, 'v') };
+      const [param, grad, m, v] = [
+        seededF32(total, 51),
+        seededF32(total, 52),
+        seededF32(total, 53, -0.1, 0.1),
+        seededF32(total, 54, 0, 0.01),
+      ];
+      const io = {
+        param: bufs.upload(param, 'param'),
+        grad: bufs.upload(grad, 'grad'),
+        m: bufs.upload(m, 'm'),
+        v: bufs.upload(v, 'v'),
+      };
       const step = { ...HYPER, step: 3 };
       return {
         encode: (e) => op.encode(e, io, total, step),

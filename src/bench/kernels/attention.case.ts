@@ -35,7 +35,12 @@ function checkRows(T: number): number[] {
 }
 
 /** GPU rows vs the dense reference restricted to `rows` as queries (all keys), at fp32 tolerance. */
-function compareRows(gpuOut: Float32Array, refOut: Float64Array, rows: readonly number[], width: number): { maxAbsError: number; withinTolerance: boolean } {
+function compareRows(
+  gpuOut: Float32Array,
+  refOut: Float64Array,
+  rows: readonly number[],
+  width: number,
+): { maxAbsError: number; withinTolerance: boolean } {
   const acc = new CloseAccumulator(FP32_TOLERANCE);
   rows.forEach((r, i) => {
     for (let c = 0; c < width; c++) acc.add(gpuOut[r * width + c] ?? Number.NaN, refOut[i * width + c] ?? Number.NaN);
@@ -55,7 +60,13 @@ interface Inputs {
 function inputs(gpu: Gpu, s: Shape): Inputs {
   const n = s.T * s.H * s.D;
   const host = { q: seededF32(n, 1), k: seededF32(n, 2), v: seededF32(n, 3), dO: seededF32(n, 4) };
-  return { host, q: uploadF32(gpu, host.q, 'q'), k: uploadF32(gpu, host.k, 'k'), v: uploadF32(gpu, host.v, 'v'), dO: uploadF32(gpu, host.dO, 'dO') };
+  return {
+    host,
+    q: uploadF32(gpu, host.q, 'q'),
+    k: uploadF32(gpu, host.k, 'k'),
+    v: uploadF32(gpu, host.v, 'v'),
+    dO: uploadF32(gpu, host.dO, 'dO'),
+  };
 }
 
 /** Dense reference for the checked query rows (keys: all rows, causal by position). */

@@ -23,8 +23,22 @@ export interface Baseline {
 }
 
 export type Comparison =
-  | { readonly kind: 'ok'; readonly kernel: string; readonly shape: string; readonly ratio: number; readonly baseline: number; readonly change: number }
-  | { readonly kind: 'regressed'; readonly kernel: string; readonly shape: string; readonly ratio: number; readonly baseline: number; readonly change: number }
+  | {
+      readonly kind: 'ok';
+      readonly kernel: string;
+      readonly shape: string;
+      readonly ratio: number;
+      readonly baseline: number;
+      readonly change: number;
+    }
+  | {
+      readonly kind: 'regressed';
+      readonly kernel: string;
+      readonly shape: string;
+      readonly ratio: number;
+      readonly baseline: number;
+      readonly change: number;
+    }
   | { readonly kind: 'missing'; readonly kernel: string; readonly shape: string; readonly reason: string };
 
 const baselineSchema = z.object({
@@ -46,7 +60,10 @@ export function readBaseline(file: string): Baseline {
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError('BENCH_BAD_BASELINE', `--baseline ${file}: cannot read JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new UsageError(
+      'BENCH_BAD_BASELINE',
+      `--baseline ${file}: cannot read JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   const parsed = baselineSchema.safeParse(data);
   if (!parsed.success) {
@@ -63,7 +80,8 @@ export function readBaseline(file: string): Baseline {
 export function baselineFrom(report: KernelReport): Baseline {
   const results: BaselineEntry[] = [];
   for (const r of report.results) {
-    if (r.kind === 'measured' && r.withinTolerance && Number.isFinite(r.ratioBest)) results.push({ kernel: r.kernel, shape: r.shape, ratio: r.ratioBest });
+    if (r.kind === 'measured' && r.withinTolerance && Number.isFinite(r.ratioBest))
+      results.push({ kernel: r.kernel, shape: r.shape, ratio: r.ratioBest });
   }
   return {
     schema: BASELINE_SCHEMA,
@@ -100,5 +118,8 @@ export function formatComparison(comparisons: readonly Comparison[], threshold: 
       ? `  ${c.kernel} ${c.shape}: ${c.reason}`
       : `  ${c.kind === 'regressed' ? 'REGRESSED' : 'ok       '} ${c.kernel} ${c.shape}: ratio ${c.ratio.toFixed(3)} vs ${c.baseline.toFixed(3)} (${(c.change * 100).toFixed(0)}%)`,
   );
-  return [`baseline comparison (regression = ratio more than ${(threshold * 100).toFixed(0)}% below baseline):`, ...lines].join('\n');
+  return [
+    `baseline comparison (regression = ratio more than ${(threshold * 100).toFixed(0)}% below baseline):`,
+    ...lines,
+  ].join('\n');
 }

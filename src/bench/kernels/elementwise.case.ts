@@ -37,7 +37,11 @@ function biasGradCase(rows: number, cols: number, quick: boolean): KernelBenchCa
       const io = { dy: bufs.upload(dy, 'dy'), dbias: bufs.zeros(cols, 'dbias') };
       return {
         encode: (e) => op.encodeGrad(e, io, { rows, cols }),
-        outputs: async () => [await bufs.read(io.dbias, cols), biasGradRef(dy, rows, cols), biasGradRef(dy.map(Math.abs), rows, cols)],
+        outputs: async () => [
+          await bufs.read(io.dbias, cols),
+          biasGradRef(dy, rows, cols),
+          biasGradRef(dy.map(Math.abs), rows, cols),
+        ],
         destroy: () => op.destroy(),
       };
     },

@@ -26,7 +26,10 @@ function gradNormCase(sizes: readonly number[], quick: boolean): KernelBenchCase
           const last = slices.length - 1;
           const got = await bufs.read(result, 2);
           const lastGot = await bufs.read(slices[last]?.buffer ?? result, sizes[last] ?? 0);
-          return [[...got, ...lastGot], [ref.norm, ref.scale, ...(clipped[last] ?? [])]];
+          return [
+            [...got, ...lastGot],
+            [ref.norm, ref.scale, ...(clipped[last] ?? [])],
+          ];
         },
         destroy: () => op.destroy(),
       };

@@ -4,8 +4,16 @@ import type { KernelBenchCase } from './case.ts';
 import { seededF32 } from '../../core/index.ts';
 import { memoryBoundCase } from './training-ops-support.ts';
 
-function inputs(rows: number, cols: number): { x: Float32Array; gamma: Float32Array; beta: Float32Array; dy: Float32Array } {
-  return { x: seededF32(rows * cols, 11, -2, 3), gamma: seededF32(cols, 12, 0.5, 1.5), beta: seededF32(cols, 13), dy: seededF32(rows * cols, 14) };
+function inputs(
+  rows: number,
+  cols: number,
+): { x: Float32Array; gamma: Float32Array; beta: Float32Array; dy: Float32Array } {
+  return {
+    x: seededF32(rows * cols, 11, -2, 3),
+    gamma: seededF32(cols, 12, 0.5, 1.5),
+    beta: seededF32(cols, 13),
+    dy: seededF32(rows * cols, 14),
+  };
 }
 
 function forwardCase(rows: number, cols: number, quick: boolean): KernelBenchCase {
@@ -64,7 +72,11 @@ function backwardCase(rows: number, cols: number, quick: boolean): KernelBenchCa
           const got = [await bufs.read(io.dx, n), await bufs.read(io.dgamma, cols), await bufs.read(io.dbeta, cols)];
           // dgamma, dbeta are sums over rows: judged relative to Σ|terms| (allClose's scale).
           const mag = paramGradMagnitudes(d.x, d.dy, fwd.mean, fwd.rstd, rows, cols);
-          return [concat(got), concat([ref.dx, ref.dgamma, ref.dbeta]), concat([new Float64Array(n), mag.dgamma, mag.dbeta])];
+          return [
+            concat(got),
+            concat([ref.dx, ref.dgamma, ref.dbeta]),
+            concat([new Float64Array(n), mag.dgamma, mag.dbeta]),
+          ];
         },
         destroy: () => op.destroy(),
       };
@@ -73,7 +85,14 @@ function backwardCase(rows: number, cols: number, quick: boolean): KernelBenchCa
 }
 
 /** Σ_rows |dy·x̂| and Σ_rows |dy|: the scale of dgamma's and dbeta's f32 rounding error. */
-function paramGradMagnitudes(x: Float32Array, dy: Float32Array, mean: Float64Array, rstd: Float64Array, rows: number, cols: number) {
+function paramGradMagnitudes(
+  x: Float32Array,
+  dy: Float32Array,
+  mean: Float64Array,
+  rstd: Float64Array,
+  rows: number,
+  cols: number,
+) {
   const dgamma = new Float64Array(cols);
   const dbeta = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {

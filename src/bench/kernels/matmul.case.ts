@@ -28,7 +28,12 @@ function aRow(a: Float32Array, s: MatmulShape, z: number, m: number): Float32Arr
 }
 
 /** Compares sampled rows of every batch's C with the f64 reference. */
-function checkRows(c: Float32Array, a: Float32Array, b: Float32Array, s: MatmulShape): { maxAbsError: number; withinTolerance: boolean } {
+function checkRows(
+  c: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  s: MatmulShape,
+): { maxAbsError: number; withinTolerance: boolean } {
   // fp32 tolerance scaled by Σ|a·b| instead of |ref| (see allClose's scale).
   const acc = new CloseAccumulator(FP32_TOLERANCE);
   for (let z = 0; z < (s.batch ?? 1); z++) {

@@ -53,7 +53,11 @@ async function timeRuns(gpu: Gpu, run: KernelBenchRun, options: MeasureOptions):
     timer?.destroy();
   }
   const cpu = process.cpuUsage(cpu0);
-  return { method: timer ? timer.method : 'wall', seconds, cpuSecondsPerRun: (cpu.user + cpu.system) / 1e6 / seconds.length };
+  return {
+    method: timer ? timer.method : 'wall',
+    seconds,
+    cpuSecondsPerRun: (cpu.user + cpu.system) / 1e6 / seconds.length,
+  };
 }
 
 /** Measures `c` on `gpu`; a case that throws becomes {kind: 'failed'} so the others still run. */

@@ -15,7 +15,7 @@ export const UNITS = {
   gflops: 'GFLOP/s',
   gbps: 'GB/s',
   ratio: 'throughput ÷ calibration GFLOP/s (GFLOP/s ÷ GFLOP/s, or GB/s ÷ GFLOP/s for memory-bound kernels), medians',
-  ratioBest: 'as ratio, from each case\'s fastest run (what --baseline compares: contention only adds time)',
+  ratioBest: "as ratio, from each case's fastest run (what --baseline compares: contention only adds time)",
   maxAbsError: 'absolute, vs the plain-TS reference',
   allocatedBytes: 'bytes of GPU memory the case allocated',
 } as const;
@@ -42,7 +42,13 @@ export type KernelResult =
       readonly withinTolerance: boolean;
       readonly allocatedBytes: number;
     }
-  | { readonly kind: 'failed'; readonly kernel: string; readonly shape: string; readonly quick: boolean; readonly error: string };
+  | {
+      readonly kind: 'failed';
+      readonly kernel: string;
+      readonly shape: string;
+      readonly quick: boolean;
+      readonly error: string;
+    };
 
 export interface Calibration {
   readonly kernel: 'matmul';
@@ -117,7 +123,9 @@ export function toResult(o: NamedOutcome, calibration: Calibration | null): Kern
     ...(gflops === undefined ? {} : { gflops }),
     gbps,
     ratio: calibration ? (gflops ?? gbps) / calibration.gflops : Number.NaN,
-    ratioBest: calibration ? throughputAt(outcome.flops, outcome.bytes, sorted[0] ?? Number.NaN) / calibration.gflopsBest : Number.NaN,
+    ratioBest: calibration
+      ? throughputAt(outcome.flops, outcome.bytes, sorted[0] ?? Number.NaN) / calibration.gflopsBest
+      : Number.NaN,
     maxAbsError: outcome.maxAbsError,
     withinTolerance: outcome.withinTolerance,
     allocatedBytes: outcome.allocatedBytes,
@@ -150,13 +158,35 @@ function row(r: KernelResult): string[] {
 
 /** The human table for stderr. */
 export function formatTable(report: KernelReport): string {
-  const header = ['kernel', 'shape', 'clock', 'median', 'IQR', 'cpu/run', 'throughput', 'ratio', 'max err', 'check / memory'];
+  const header = [
+    'kernel',
+    'shape',
+    'clock',
+    'median',
+    'IQR',
+    'cpu/run',
+    'throughput',
+    'ratio',
+    'max err',
+    'check / memory',
+  ];
   const rows = [header, ...report.results.map(row)];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
   const cal = report.calibration;
-  const calLine = cal ? `calibration: matmul ${cal.shape} = ${fmt(cal.gflops, 2)} GFLOP/s (ratio 1.0)` : 'calibration: none (no matmul ran)';
-  return [`adapter: ${report.adapter.description || report.adapter.device} (${report.adapter.backend})`, calLine, ...lines].join('\n');
+  const calLine = cal
+    ? `calibration: matmul ${cal.shape} = ${fmt(cal.gflops, 2)} GFLOP/s (ratio 1.0)`
+    : 'calibration: none (no matmul ran)';
+  return [
+    `adapter: ${report.adapter.description || report.adapter.device} (${report.adapter.backend})`,
+    calLine,
+    ...lines,
+  ].join('\n');
 }
 
 /**

@@ -30,7 +30,11 @@ async function timed(gpu: Gpu, encode: (encoder: GPUCommandEncoder) => void): Pr
   return performance.now() - t0;
 }
 
-export async function createSingleDevice(gpu: Gpu, s: SingleDeviceShape, x: RingInputs & { readonly dO: Float32Array }): Promise<SingleDevice> {
+export async function createSingleDevice(
+  gpu: Gpu,
+  s: SingleDeviceShape,
+  x: RingInputs & { readonly dO: Float32Array },
+): Promise<SingleDevice> {
   const attn = await createAttentionKernels(gpu, { heads: s.heads, headDim: s.headDim, causal: s.causal });
   const T = s.seqLen;
   const n = T * s.heads * s.headDim;

@@ -13,7 +13,11 @@ export interface ErrorFigure {
 }
 
 function figureOf(report: AllCloseReport): ErrorFigure {
-  return { maxAbsError: report.maxAbsError, worstToleranceRatio: report.worstToleranceRatio, withinTolerance: report.withinTolerance };
+  return {
+    maxAbsError: report.maxAbsError,
+    worstToleranceRatio: report.worstToleranceRatio,
+    withinTolerance: report.withinTolerance,
+  };
 }
 
 /** Element-wise error figures at fp32 tolerance. */

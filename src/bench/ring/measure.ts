@@ -4,7 +4,14 @@
 import { seededF32, UsageError } from '../../core/index.ts';
 import { openGpu, type AdapterChoice, type Gpu } from '../../kernels/index.ts';
 import { createSingleDevice, type SingleDevice } from './baseline.ts';
-import { compareArrays, denseSpotCheck, sampleRows, type DenseSpotCheck, type ErrorFigure, type HostTensors as Inputs } from './check.ts';
+import {
+  compareArrays,
+  denseSpotCheck,
+  sampleRows,
+  type DenseSpotCheck,
+  type ErrorFigure,
+  type HostTensors as Inputs,
+} from './check.ts';
 import {
   createRingAttention,
   createSharedTransport,
@@ -47,7 +54,10 @@ type Grads = 'o' | 'lse' | 'dq' | 'dk' | 'dv';
 type HostResults = Record<Grads, Float32Array>;
 
 export interface RingBenchResult {
-  readonly config: Omit<RingBenchOptions, 'adapter'> & { readonly layout: RingLayoutKind; readonly mode: TransportMode };
+  readonly config: Omit<RingBenchOptions, 'adapter'> & {
+    readonly layout: RingLayoutKind;
+    readonly mode: TransportMode;
+  };
   readonly adapter: string;
   /** Wall-clock times, and process CPU times (the work itself on a CPU adapter). */
   readonly ring: PassTimes;
@@ -57,7 +67,11 @@ export interface RingBenchResult {
   /** Percent, from process CPU times (meaningful on CPU adapters such as llvmpipe). */
   readonly cpuOverheadPct?: OverheadPct;
   readonly memory: { readonly perRank: readonly RankMemory[]; readonly maxPeakBytes: number };
-  readonly communication: { readonly forward: PassSummary; readonly backward: PassSummary; readonly bytesMoved: number };
+  readonly communication: {
+    readonly forward: PassSummary;
+    readonly backward: PassSummary;
+    readonly bytesMoved: number;
+  };
   readonly balance: {
     readonly perRank: readonly RankWork[];
     /** max/mean of computed score pairs per rank (what the kernels are dispatched on). */
@@ -94,23 +108,44 @@ export interface OverheadPct {
 type Progress = (line: string) => void;
 
 function checkOptions(o: RingBenchOptions): { layout: RingLayoutKind; mode: TransportMode } {
-  const layout = validateRingShape(o.seqLen, o.ranks, o.layout, { seqLen: '--seq-len', ranks: '--ranks', layout: '--layout' });
+  const layout = validateRingShape(o.seqLen, o.ranks, o.layout, {
+    seqLen: '--seq-len',
+    ranks: '--ranks',
+    layout: '--layout',
+  });
   const mode = TRANSPORT_MODES.find((m) => m === o.mode);
-  if (!mode) throw new UsageError('RING_MODE', `--mode '${o.mode}' is unknown; expected one of ${TRANSPORT_MODES.join(', ')}`);
-  for (const [flag, v, min] of [['--reps', o.reps, 1], ['--warmup', o.warmup, 0], ['--check-rows', o.checkRows, 1]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new UsageError('RING_FLAG', `${flag} must be an integer >= ${min}, got ${v}`);
+  if (!mode)
+    throw new UsageError('RING_MODE', `--mode '${o.mode}' is unknown; expected one of ${TRANSPORT_MODES.join(', ')}`);
+  for (const [flag, v, min] of [
+    ['--reps', o.reps, 1],
+    ['--warmup', o.warmup, 0],
+    ['--check-rows', o.checkRows, 1],
+  ] as const) {
+    if (!Number.isInteger(v) || v < min)
+      throw new UsageError('RING_FLAG', `${flag} must be an integer >= ${min}, got ${v}`);
   }
   return { layout, mode };
 }
 
 function inputs(o: RingBenchOptions): Inputs {
   const n = o.seqLen * o.heads * o.headDim;
-  return { q: seededF32(n, o.seed), k: seededF32(n, o.seed + 1), v: seededF32(n, o.seed + 2), dO: seededF32(n, o.seed + 3) };
+  return {
+    q: seededF32(n, o.seed),
+    k: seededF32(n, o.seed + 1),
+    v: seededF32(n, o.seed + 2),
+    dO: seededF32(n, o.seed + 3),
+  };
 }
 
-async function openTransport(mode: TransportMode, o: RingBenchOptions): Promise<{ transport: RingTransport; gpu: Gpu; close: () => void }> {
+async function openTransport(
+  mode: TransportMode,
+  o: RingBenchOptions,
+): Promise<{ transport: RingTransport; gpu: Gpu; close: () => void }> {
   if (mode === 'isolated') {
-    const transport = await openIsolatedTransport(o.ranks, { ...(o.adapter ? { adapter: o.adapter } : {}), ...(o.link ? { link: o.link } : {}) });
+    const transport = await openIsolatedTransport(o.ranks, {
+      ...(o.adapter ? { adapter: o.adapter } : {}),
+      ...(o.link ? { link: o.link } : {}),
+    });
     return { transport, gpu: transport.gpu(0), close: () => transport.destroy() };
   }
   const gpu = await openGpu(o.adapter ?? {});
@@ -126,7 +161,13 @@ interface Measured {
 }
 
 /** Forward rounds, then backward rounds, ring and single device alternating; then reads results. */
-async function measurePasses(ring: RingAttention, single: SingleDevice | undefined, o: RingBenchOptions, x: Inputs, progress: Progress): Promise<Measured> {
+async function measurePasses(
+  ring: RingAttention,
+  single: SingleDevice | undefined,
+  o: RingBenchOptions,
+  x: Inputs,
+  progress: Progress,
+): Promise<Measured> {
   ring.load(x);
   let fwdLog: StepRecord[] = [];
   let bwdLog: StepRecord[] = [];
@@ -135,11 +176,35 @@ async function measurePasses(ring: RingAttention, single: SingleDevice | undefin
     keep(await run());
     return performance.now() - t0;
   };
-  const forward = await alternate('forward', o, clock(() => ring.forward(), (l) => (fwdLog = l)), single?.forward, progress);
+  const forward = await alternate(
+    'forward',
+    o,
+    clock(
+      () => ring.forward(),
+      (l) => (fwdLog = l),
+    ),
+    single?.forward,
+    progress,
+  );
   ring.loadGrad(x.dO);
-  const backward = await alternate('backward', o, clock(() => ring.backward(), (l) => (bwdLog = l)), single?.backward, progress);
+  const backward = await alternate(
+    'backward',
+    o,
+    clock(
+      () => ring.backward(),
+      (l) => (bwdLog = l),
+    ),
+    single?.backward,
+    progress,
+  );
   const results = { ...(await ring.readOutput()), ...(await ring.readGrads()) };
-  return { forward, backward, steps: [...fwdLog, ...bwdLog], ring: results, ...(single ? { single: await single.read() } : {}) };
+  return {
+    forward,
+    backward,
+    steps: [...fwdLog, ...bwdLog],
+    ring: results,
+    ...(single ? { single: await single.read() } : {}),
+  };
 }
 
 function balanceOf(ring: RingAttention): RingBenchResult['balance'] {
@@ -168,12 +233,27 @@ function overheadFigures(m: Measured, cpu: boolean): OverheadPct {
   const [br, bs] = pick(m.backward);
   const fwd = overheadOf(fr, fs);
   const bwd = overheadOf(br, bs);
-  return { forward: fwd.ofMedians, backward: bwd.ofMedians, total: overheadOf(sumRounds(fr, br), sumRounds(fs, bs)).ofMedians, pairedForward: fwd.paired, pairedBackward: bwd.paired };
+  return {
+    forward: fwd.ofMedians,
+    backward: bwd.ofMedians,
+    total: overheadOf(sumRounds(fr, br), sumRounds(fs, bs)).ofMedians,
+    pairedForward: fwd.paired,
+    pairedBackward: bwd.paired,
+  };
 }
 
-function singleFigures(m: Measured, bytes: number): Pick<RingBenchResult, 'singleDevice' | 'overheadPct' | 'cpuOverheadPct'> {
+function singleFigures(
+  m: Measured,
+  bytes: number,
+): Pick<RingBenchResult, 'singleDevice' | 'overheadPct' | 'cpuOverheadPct'> {
   return {
-    singleDevice: { forward: timingOf(m.forward.single), backward: timingOf(m.backward.single), forwardCpu: timingOf(m.forward.singleCpu), backwardCpu: timingOf(m.backward.singleCpu), bytes },
+    singleDevice: {
+      forward: timingOf(m.forward.single),
+      backward: timingOf(m.backward.single),
+      forwardCpu: timingOf(m.forward.singleCpu),
+      backwardCpu: timingOf(m.backward.singleCpu),
+      bytes,
+    },
     overheadPct: overheadFigures(m, false),
     cpuOverheadPct: overheadFigures(m, true),
   };
@@ -198,7 +278,9 @@ export async function measureRing(o: RingBenchOptions, progress: Progress): Prom
   let single: SingleDevice | undefined;
   try {
     const adapter = gpu.adapter.description || `${gpu.adapter.vendor} ${gpu.adapter.device}`;
-    progress(`ring: T=${o.seqLen} R=${o.ranks} ${layout} ${mode} H=${o.heads} D=${o.headDim} ${o.causal ? 'causal' : 'full'} on ${adapter}`);
+    progress(
+      `ring: T=${o.seqLen} R=${o.ranks} ${layout} ${mode} H=${o.heads} D=${o.headDim} ${o.causal ? 'causal' : 'full'} on ${adapter}`,
+    );
     ring = await createRingAttention(transport, { ...o, layout });
     single = o.baseline ? await createSingleDevice(gpu, o, x) : undefined;
     const m = await measurePasses(ring, single, o, x, progress);
@@ -208,14 +290,24 @@ export async function measureRing(o: RingBenchOptions, progress: Progress): Prom
     return {
       config: { ...config, layout, mode },
       adapter,
-      ring: { forward: timingOf(m.forward.ring), backward: timingOf(m.backward.ring), forwardCpu: timingOf(m.forward.ringCpu), backwardCpu: timingOf(m.backward.ringCpu) },
+      ring: {
+        forward: timingOf(m.forward.ring),
+        backward: timingOf(m.backward.ring),
+        forwardCpu: timingOf(m.forward.ringCpu),
+        backwardCpu: timingOf(m.backward.ringCpu),
+      },
       ...(single ? singleFigures(m, single.bytes) : {}),
       memory: { perRank: memory, maxPeakBytes: Math.max(...memory.map((r) => r.peakBytes)) },
       communication: communicationOf(m.steps),
       balance: balanceOf(ring),
       error: {
         ...(m.single ? { vsSingleDevice: compareAll(m.ring, m.single) } : {}),
-        vsDenseSampledRows: denseSpotCheck({ T: o.seqLen, H: o.heads, D: o.headDim, causal: o.causal }, x, m.ring, sampleRows(o.seqLen, o.checkRows)),
+        vsDenseSampledRows: denseSpotCheck(
+          { T: o.seqLen, H: o.heads, D: o.headDim, causal: o.causal },
+          x,
+          m.ring,
+          sampleRows(o.seqLen, o.checkRows),
+        ),
       },
       steps: m.steps,
     };

@@ -52,7 +52,9 @@ export async function alternate(
     const tag = timed ? `run ${i - counts.warmup + 1}/${counts.reps}` : `warm-up ${i + 1}/${counts.warmup}`;
     const [r, rCpu] = await withCpu(ring);
     const s = single ? await withCpu(single) : undefined;
-    progress(`${label} ${tag}: ring ${r.toFixed(0)} ms (cpu ${rCpu.toFixed(0)} ms)${s ? `, single device ${s[0].toFixed(0)} ms (cpu ${s[1].toFixed(0)} ms)` : ''}`);
+    progress(
+      `${label} ${tag}: ring ${r.toFixed(0)} ms (cpu ${rCpu.toFixed(0)} ms)${s ? `, single device ${s[0].toFixed(0)} ms (cpu ${s[1].toFixed(0)} ms)` : ''}`,
+    );
     if (!timed) continue;
     out.ring.push(r);
     out.ringCpu.push(rCpu);
@@ -65,7 +67,10 @@ export async function alternate(
 }
 
 /** Overhead in percent: ratio of medians, and the median of per-round ratios. */
-export function overheadOf(ring: readonly number[], single: readonly number[]): { readonly ofMedians: number; readonly paired: number } {
+export function overheadOf(
+  ring: readonly number[],
+  single: readonly number[],
+): { readonly ofMedians: number; readonly paired: number } {
   const paired = ring.map((r, i) => r / (single[i] ?? Number.NaN) - 1);
   return { ofMedians: (median(ring) / median(single) - 1) * 100, paired: median(paired) * 100 };
 }

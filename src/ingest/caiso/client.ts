@@ -6,7 +6,13 @@ import { Agent, type Dispatcher } from 'undici';
 import { describeCause, networkFaultKind, retryAfterMs } from '../client.ts';
 import { EiaError } from '../errors.ts';
 import { formatHour, HOUR_MS } from '../hours.ts';
-import { CaisoApiError, CaisoParamError, CaisoThrottledError, CaisoTransientError, CaisoWindowTooLongError } from './errors.ts';
+import {
+  CaisoApiError,
+  CaisoParamError,
+  CaisoThrottledError,
+  CaisoTransientError,
+  CaisoWindowTooLongError,
+} from './errors.ts';
 import { CsvShapeError, hourlyRows, type HourlyRows } from './hourly.ts';
 import { formatOasisTime } from './oasis-time.ts';
 import { PayloadError, readPayload, type OasisPayload } from './reply.ts';
@@ -46,7 +52,8 @@ export interface CaisoClientOptions {
 function sentRequest(message: unknown): { origin: string; path: string } | undefined {
   if (typeof message !== 'object' || message === null || !('request' in message)) return undefined;
   const request: unknown = message.request;
-  if (typeof request !== 'object' || request === null || !('origin' in request) || !('path' in request)) return undefined;
+  if (typeof request !== 'object' || request === null || !('origin' in request) || !('path' in request))
+    return undefined;
   const { origin, path } = request;
   return typeof path === 'string' ? { origin: String(origin), path } : undefined;
 }
@@ -66,14 +73,16 @@ export class CaisoClient {
     this.timeoutMs = options.timeoutMs;
     this.timeScale = options.timeScale ?? 1;
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 16 });
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 16 });
     const onSent = options.onSent;
     if (onSent !== undefined) {
       const base = new URL(`${this.baseUrl}/SingleZip`);
       this.onSendHeaders = (message) => {
         const at = performance.now();
         const sent = sentRequest(message);
-        if (sent !== undefined && new URL(sent.origin).origin === base.origin && sent.path.startsWith(base.pathname)) onSent(at);
+        if (sent !== undefined && new URL(sent.origin).origin === base.origin && sent.path.startsWith(base.pathname))
+          onSent(at);
       };
       subscribe(SEND_HEADERS, this.onSendHeaders);
     }
@@ -98,7 +107,8 @@ export class CaisoClient {
     const { status, headers, body } = await this.send(this.url(query), where);
     if (status === 429) throw new CaisoThrottledError(where, retryAfterMs(headers) ?? this.bodyWait(body));
     if (status >= 500) throw new CaisoTransientError('http5xx', `CAISO OASIS answered HTTP ${status} for ${where}`);
-    if (status !== 200) throw new CaisoApiError(where, `HTTP ${status}`, Buffer.from(body.subarray(0, 200)).toString('utf8'));
+    if (status !== 200)
+      throw new CaisoApiError(where, `HTTP ${status}`, Buffer.from(body.subarray(0, 200)).toString('utf8'));
     return this.interpret(body, query, where);
   }
 
@@ -117,9 +127,12 @@ export class CaisoClient {
       const body = new Uint8Array(await res.arrayBuffer());
       return { status: res.status, headers: res.headers, body };
     } catch (error) {
-      if (signal.aborted) throw new CaisoTransientError('timeout', `CAISO OASIS request ${where} timed out after ${this.timeoutMs} ms`);
+      if (signal.aborted)
+        throw new CaisoTransientError('timeout', `CAISO OASIS request ${where} timed out after ${this.timeoutMs} ms`);
       const detail = describeCause(error);
-      throw new CaisoTransientError(networkFaultKind(detail), `CAISO OASIS request ${where} failed: ${detail}`, { cause: error });
+      throw new CaisoTransientError(networkFaultKind(detail), `CAISO OASIS request ${where} failed: ${detail}`, {
+        cause: error,
+      });
     }
   }
 
@@ -134,14 +147,19 @@ export class CaisoClient {
     try {
       payload = readPayload(body);
     } catch (error) {
-      if (error instanceof PayloadError) throw new CaisoTransientError('truncated', `CAISO OASIS reply for ${where}: ${error.message}`);
+      if (error instanceof PayloadError)
+        throw new CaisoTransientError('truncated', `CAISO OASIS reply for ${where}: ${error.message}`);
       throw error;
     }
     if (payload.kind === 'error') return this.errorReply(payload.errCode, payload.description, body.length, where);
     try {
       return { kind: 'rows', bytes: body.length, ...hourlyRows(payload.text, query.run, query.startMs, query.endMs) };
     } catch (error) {
-      if (error instanceof CsvShapeError) throw new CaisoTransientError('malformed', `CAISO OASIS reply for ${where}, ${payload.member}: ${error.message}`);
+      if (error instanceof CsvShapeError)
+        throw new CaisoTransientError(
+          'malformed',
+          `CAISO OASIS reply for ${where}, ${payload.member}: ${error.message}`,
+        );
       throw error;
     }
   }
@@ -156,7 +174,11 @@ export class CaisoClient {
 function caisoError(errCode: string, description: string, where: string): EiaError {
   if (errCode === '1002') return new CaisoParamError(where, dateParameterIn(description), description);
   if (errCode === '1004') return new CaisoWindowTooLongError(where, description);
-  if (errCode === '1015') return new CaisoTransientError('busy', `CAISO OASIS is still preparing ${where} (ERR_CODE 1015: ${description}); retrying later`);
+  if (errCode === '1015')
+    return new CaisoTransientError(
+      'busy',
+      `CAISO OASIS is still preparing ${where} (ERR_CODE 1015: ${description}); retrying later`,
+    );
   return new CaisoApiError(where, errCode, description);
 }
 

@@ -31,7 +31,12 @@ export class CaisoThrottledError extends EiaThrottledError {
 export class CaisoParamError extends EiaError {
   readonly parameter: string;
   constructor(where: string, parameter: string, description: string) {
-    super('CAISO_BAD_PARAMETER', `CAISO OASIS rejected parameter "${parameter}" on ${where} (ERR_CODE 1002: ${description}); it must be YYYYMMDDTHH:MM-0000.`, 'fatal', { exitCode: ExitCode.remote });
+    super(
+      'CAISO_BAD_PARAMETER',
+      `CAISO OASIS rejected parameter "${parameter}" on ${where} (ERR_CODE 1002: ${description}); it must be YYYYMMDDTHH:MM-0000.`,
+      'fatal',
+      { exitCode: ExitCode.remote },
+    );
     this.parameter = parameter;
   }
 }
@@ -39,7 +44,12 @@ export class CaisoParamError extends EiaError {
 /** Error 1004: the window is longer than 31 days. The window fetcher splits it and asks again. */
 export class CaisoWindowTooLongError extends EiaError {
   constructor(where: string, description: string) {
-    super('CAISO_WINDOW_TOO_LONG', `CAISO OASIS refused ${where}: window longer than 31 days (ERR_CODE 1004: ${description})`, 'fatal', { exitCode: ExitCode.remote });
+    super(
+      'CAISO_WINDOW_TOO_LONG',
+      `CAISO OASIS refused ${where}: window longer than 31 days (ERR_CODE 1004: ${description})`,
+      'fatal',
+      { exitCode: ExitCode.remote },
+    );
   }
 }
 
@@ -47,7 +57,9 @@ export class CaisoWindowTooLongError extends EiaError {
 export class CaisoApiError extends EiaError {
   readonly errCode: string;
   constructor(where: string, errCode: string, description: string) {
-    super('CAISO_API_ERROR', `CAISO OASIS returned error ${errCode} on ${where}: ${description}`, 'fatal', { exitCode: ExitCode.remote });
+    super('CAISO_API_ERROR', `CAISO OASIS returned error ${errCode} on ${where}: ${description}`, 'fatal', {
+      exitCode: ExitCode.remote,
+    });
     this.errCode = errCode;
   }
 }

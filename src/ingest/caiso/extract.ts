@@ -2,7 +2,14 @@
 // holds, fetch the rest at one request per 5 s, land them with the EIA run's code, and report.
 import { coverageReport, type CoverageReport } from '../coverage.ts';
 import { OutputError } from '../errors.ts';
-import { dropDamaged, openOutput, WindowRun, type DamagedWindow, type ExtractResult, type Progress } from '../extract.ts';
+import {
+  dropDamaged,
+  openOutput,
+  WindowRun,
+  type DamagedWindow,
+  type ExtractResult,
+  type Progress,
+} from '../extract.ts';
 import { formatHour } from '../hours.ts';
 import { scanLanded, type LandedScan } from '../landed.ts';
 import { KeyLimiter } from '../limiter.ts';
@@ -52,25 +59,62 @@ export async function runCaisoExtract(options: CaisoExtractOptions): Promise<Cai
   const existing = openOutput(options);
   const plan = planCaiso(options.plan);
   if (existing && existing.plan !== plan.fingerprint) {
-    throw new OutputError(`${options.outDir} holds a run planned differently (plan ${existing.plan}, these flags give ${plan.fingerprint}); resume with the original flags or use another --out.`);
+    throw new OutputError(
+      `${options.outDir} holds a run planned differently (plan ${existing.plan}, these flags give ${plan.fingerprint}); resume with the original flags or use another --out.`,
+    );
   }
   const k = options.timeScale;
   const ratePerHour = options.ratePerHour ?? CAISO_RATE_PER_HOUR;
   const stats = new RunStats();
-  const limiter = new KeyLimiter({ ratePerHour, burstPerSecond: options.burstPerSecond ?? 1, timeScale: k, maxInFlight: options.maxInFlight, adaptiveMargin: CAISO_MARGIN });
-  const client = new CaisoClient({ baseUrl: options.baseUrl, timeoutMs: (options.timeoutMs ?? 120_000) / k, timeScale: k, onSent: (at) => limiter.markSent(at) });
+  const limiter = new KeyLimiter({
+    ratePerHour,
+    burstPerSecond: options.burstPerSecond ?? 1,
+    timeScale: k,
+    maxInFlight: options.maxInFlight,
+    adaptiveMargin: CAISO_MARGIN,
+  });
+  const client = new CaisoClient({
+    baseUrl: options.baseUrl,
+    timeoutMs: (options.timeoutMs ?? 120_000) / k,
+    timeScale: k,
+    onSent: (at) => limiter.markSent(at),
+  });
   try {
-    const manifest: Manifest = existing ?? { schema: MANIFEST_SCHEMA, source: options.source, plan: plan.fingerprint, planInput: planJson(options.plan), windows: {} };
+    const manifest: Manifest = existing ?? {
+      schema: MANIFEST_SCHEMA,
+      source: options.source,
+      plan: plan.fingerprint,
+      planInput: planJson(options.plan),
+      windows: {},
+    };
     const refetched = dropDamaged(options, manifest);
     const fetcher = new CaisoWindowFetcher(client, limiter, defaultRetryPolicy(k), stats);
-    const run = new WindowRun(plan, manifest, new ManifestWriter(options.outDir, manifest), fetcher, limiter, stats, options);
+    const run = new WindowRun(
+      plan,
+      manifest,
+      new ManifestWriter(options.outDir, manifest),
+      fetcher,
+      limiter,
+      stats,
+      options,
+    );
     const { outcomes, fatal } = await run.all();
     const scan = scanLanded(options.outDir, manifest, plan.input.startMs, plan.input.endMs);
     const ceiling = rowsPerRequestCeiling(plan);
     return {
-      plan, outcomes, stats, rates: rateFigures(stats, ratePerHour, k, ceiling), coverage: coverageOf(scan, plan), rowsPerRequestCeiling: ceiling,
-      contentSha256: scan.contentSha256, refetched, rowsOnDisk: scan.rows, duplicates: scan.duplicates,
-      interrupted: options.signal?.aborted === true, fatal, wallSeconds: (Date.now() - wallStart) / 1000,
+      plan,
+      outcomes,
+      stats,
+      rates: rateFigures(stats, ratePerHour, k, ceiling),
+      coverage: coverageOf(scan, plan),
+      rowsPerRequestCeiling: ceiling,
+      contentSha256: scan.contentSha256,
+      refetched,
+      rowsOnDisk: scan.rows,
+      duplicates: scan.duplicates,
+      interrupted: options.signal?.aborted === true,
+      fatal,
+      wallSeconds: (Date.now() - wallStart) / 1000,
     };
   } finally {
     await limiter.stop();
@@ -79,14 +123,25 @@ export async function runCaisoExtract(options: CaisoExtractOptions): Promise<Cai
 }
 
 function planJson(input: CaisoPlanInput): Record<string, unknown> {
-  return { reports: input.runs.map(reportRunName), start: formatHour(input.startMs), end: formatHour(input.endMs), windowHours: input.windowHours ?? MAX_WINDOW_HOURS };
+  return {
+    reports: input.runs.map(reportRunName),
+    start: formatHour(input.startMs),
+    end: formatHour(input.endMs),
+    windowHours: input.windowHours ?? MAX_WINDOW_HOURS,
+  };
 }
 
 /** One coverage report per report run (its own areas or hubs), merged. */
 function coverageOf(scan: LandedScan, plan: CaisoPlan): CoverageReport {
   const parts = plan.input.runs.map((run) => {
     const route = reportRunName(run);
-    return coverageReport(scan, { routes: [route], respondents: CAISO_REPORTS[run.report].respondents, series: { [route]: expectedSeries(run) }, startMs: plan.input.startMs, endMs: plan.input.endMs });
+    return coverageReport(scan, {
+      routes: [route],
+      respondents: CAISO_REPORTS[run.report].respondents,
+      series: { [route]: expectedSeries(run) },
+      startMs: plan.input.startMs,
+      endMs: plan.input.endMs,
+    });
   });
   return {
     series: parts.flatMap((p) => p.series),
@@ -99,6 +154,11 @@ function coverageOf(scan: LandedScan, plan: CaisoPlan): CoverageReport {
 /** Rows of a full 30-day window, averaged over the plan's runs (respondents × series × hours). */
 function rowsPerRequestCeiling(plan: CaisoPlan): number {
   const runs = plan.input.runs;
-  const perRun = runs.map((run) => CAISO_REPORTS[run.report].respondents.length * Math.max(1, expectedSeries(run).length) * (plan.windowHours[reportRunName(run)] ?? MAX_WINDOW_HOURS));
+  const perRun = runs.map(
+    (run) =>
+      CAISO_REPORTS[run.report].respondents.length *
+      Math.max(1, expectedSeries(run).length) *
+      (plan.windowHours[reportRunName(run)] ?? MAX_WINDOW_HOURS),
+  );
   return perRun.reduce((a, b) => a + b, 0) / Math.max(1, runs.length);
 }

@@ -24,7 +24,13 @@ export class CaisoWindowFetcher {
   async fetch(window: CaisoWindow): Promise<WindowFetch> {
     const got = await this.range(window.run, window.startMs, window.endMs);
     if (got === undefined || got.rows.length === 0) return { kind: 'empty' };
-    return { kind: 'rows', rows: got.rows, intervals: got.intervals, apiVersion: `oasis/${window.run.report}`, pages: 1 };
+    return {
+      kind: 'rows',
+      rows: got.rows,
+      intervals: got.intervals,
+      apiVersion: `oasis/${window.run.report}`,
+      pages: 1,
+    };
   }
 
   /** Rows of [startMs, endMs]; on 1004, the two halves' rows (disjoint hours, so still sorted). */
@@ -73,7 +79,13 @@ function join(a: Part, b: Part): Part {
     const r = part.rows;
     for (let i = 0; i < r.length; i++) {
       const value = r.valid[i] ? (r.value[i] ?? null) : null;
-      rows.push(r.period[i] ?? 0, r.dicts.respondent.values[r.respondent[i] ?? 0] ?? '', r.dicts.series.values[r.series[i] ?? 0] ?? '', value, r.dicts.units.values[r.units[i] ?? 0] ?? '');
+      rows.push(
+        r.period[i] ?? 0,
+        r.dicts.respondent.values[r.respondent[i] ?? 0] ?? '',
+        r.dicts.series.values[r.series[i] ?? 0] ?? '',
+        value,
+        r.dicts.units.values[r.units[i] ?? 0] ?? '',
+      );
       intervals[at++] = part.intervals[i] ?? 0;
     }
   }

@@ -37,7 +37,11 @@ export function hourlyRows(text: string, run: CaisoReportRun, startMs: number, e
   const table = readCsv(text);
   const header = table[0] ?? [];
   const column = columnIndex(header);
-  const [startCol, mwCol, whoCol] = [column('INTERVALSTARTTIME_GMT'), column('MW'), column(CAISO_REPORTS[run.report].respondentColumn)];
+  const [startCol, mwCol, whoCol] = [
+    column('INTERVALSTARTTIME_GMT'),
+    column('MW'),
+    column(CAISO_REPORTS[run.report].respondentColumn),
+  ];
   const cells = new Map<string, Cell>();
   const seen = new Set<string>();
   let outside = 0;
@@ -46,7 +50,8 @@ export function hourlyRows(text: string, run: CaisoReportRun, startMs: number, e
     const field = (name: string): string => line[column(name)] ?? '';
     const stamp = line[startCol] ?? '';
     const start = parseGmtStamp(stamp);
-    if (start === undefined) throw new CsvShapeError(`CSV row ${r + 1}: INTERVALSTARTTIME_GMT ${JSON.stringify(stamp)} is not an ISO time`);
+    if (start === undefined)
+      throw new CsvShapeError(`CSV row ${r + 1}: INTERVALSTARTTIME_GMT ${JSON.stringify(stamp)} is not an ISO time`);
     const period = Math.floor(start / HOUR_MS) * HOUR_MS + HOUR_MS;
     if (period < startMs || period > endMs) {
       outside++;
@@ -55,7 +60,8 @@ export function hourlyRows(text: string, run: CaisoReportRun, startMs: number, e
     const respondent = line[whoCol] ?? '';
     const series = seriesOfRow(run, field);
     const intervalKey = `${start}|${respondent}|${series}`;
-    if (seen.has(intervalKey)) throw new CsvShapeError(`CSV row ${r + 1}: interval ${stamp} of ${respondent} ${series} appears twice`);
+    if (seen.has(intervalKey))
+      throw new CsvShapeError(`CSV row ${r + 1}: interval ${stamp} of ${respondent} ${series} appears twice`);
     seen.add(intervalKey);
     const key = `${period}|${respondent}|${series}`;
     let cell = cells.get(key);
@@ -88,7 +94,8 @@ function plainSplit(text: string): string[][] {
   for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) if (line !== '') out.push(line.split(','));
   const width = out[0]?.length ?? 0;
   const bad = out.findIndex((cells) => cells.length !== width);
-  if (bad >= 0) throw new CsvShapeError(`CSV row ${bad + 1} has ${out[bad]?.length ?? 0} fields; the header has ${width}`);
+  if (bad >= 0)
+    throw new CsvShapeError(`CSV row ${bad + 1} has ${out[bad]?.length ?? 0} fields; the header has ${width}`);
   return out;
 }
 

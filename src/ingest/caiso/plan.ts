@@ -49,11 +49,26 @@ export function planCaiso(input: CaisoPlanInput): CaisoPlan {
     for (let s = input.startMs; s <= input.endMs; s += hours * HOUR_MS) {
       const e = Math.min(s + (hours - 1) * HOUR_MS, input.endMs);
       windows.push({
-        id: `${run.report}-${run.marketRun}/${formatHour(s)}_${formatHour(e)}`, route, run,
-        respondents: CAISO_REPORTS[run.report].respondents, series: expectedSeries(run), startMs: s, endMs: e,
+        id: `${run.report}-${run.marketRun}/${formatHour(s)}_${formatHour(e)}`,
+        route,
+        run,
+        respondents: CAISO_REPORTS[run.report].respondents,
+        series: expectedSeries(run),
+        startMs: s,
+        endMs: e,
       });
     }
   }
-  const canonical = JSON.stringify({ runs: input.runs.map(reportRunName), start: formatHour(input.startMs), end: formatHour(input.endMs), hours });
-  return { input, windows, windowHours, fingerprint: createHash('sha256').update(canonical).digest('hex').slice(0, 16) };
+  const canonical = JSON.stringify({
+    runs: input.runs.map(reportRunName),
+    start: formatHour(input.startMs),
+    end: formatHour(input.endMs),
+    hours,
+  });
+  return {
+    input,
+    windows,
+    windowHours,
+    fingerprint: createHash('sha256').update(canonical).digest('hex').slice(0, 16),
+  };
 }

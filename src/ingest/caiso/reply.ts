@@ -16,12 +16,15 @@ export function readPayload(body: Uint8Array): OasisPayload {
   try {
     members = unzipSync(body);
   } catch (cause) {
-    throw new PayloadError(`not a complete ZIP (${body.length} bytes): ${cause instanceof Error ? cause.message : String(cause)}`);
+    throw new PayloadError(
+      `not a complete ZIP (${body.length} bytes): ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
   const names = Object.keys(members);
   const name = names.find((n) => /\.(csv|xml)$/i.test(n));
   const bytes = name === undefined ? undefined : members[name];
-  if (name === undefined || bytes === undefined) throw new PayloadError(`ZIP holds no CSV or XML member (members: ${names.join(', ') || 'none'})`);
+  if (name === undefined || bytes === undefined)
+    throw new PayloadError(`ZIP holds no CSV or XML member (members: ${names.join(', ') || 'none'})`);
   const text = strFromU8(bytes);
   return /\.xml$/i.test(name) ? xmlPayload(name, text) : { kind: 'csv', member: name, text };
 }

@@ -22,13 +22,27 @@ export const CAISO_HUBS = ['NP15', 'SP15', 'ZP26'] as const;
 export const CAISO_SLRS_ZONES = ['Caiso_Totals', 'TAC_NORTH', 'TAC_SOUTH', 'TAC_ECNTR'] as const;
 
 export const CAISO_REPORTS: Readonly<Record<CaisoReportName, CaisoReportSpec>> = {
-  SLD_FCST: { name: 'SLD_FCST', version: 1, marketRuns: ['ACTUAL', 'DAM', '2DA', '7DA', 'RTM'], respondentColumn: 'TAC_AREA_NAME', respondents: CAISO_TAC_AREAS },
+  SLD_FCST: {
+    name: 'SLD_FCST',
+    version: 1,
+    marketRuns: ['ACTUAL', 'DAM', '2DA', '7DA', 'RTM'],
+    respondentColumn: 'TAC_AREA_NAME',
+    respondents: CAISO_TAC_AREAS,
+  },
   SLD_REN_FCST: {
-    name: 'SLD_REN_FCST', version: 1, marketRuns: ['ACTUAL', 'DAM'], respondentColumn: 'TRADING_HUB', respondents: CAISO_HUBS,
+    name: 'SLD_REN_FCST',
+    version: 1,
+    marketRuns: ['ACTUAL', 'DAM'],
+    respondentColumn: 'TRADING_HUB',
+    respondents: CAISO_HUBS,
     seriesPart: (field) => field('RENEWABLE_TYPE').toUpperCase(),
   },
   ENE_SLRS: {
-    name: 'ENE_SLRS', version: 1, marketRuns: ['RTM', 'DAM'], respondentColumn: 'TAC_ZONE_NAME', respondents: CAISO_SLRS_ZONES,
+    name: 'ENE_SLRS',
+    version: 1,
+    marketRuns: ['RTM', 'DAM'],
+    respondentColumn: 'TAC_ZONE_NAME',
+    respondents: CAISO_SLRS_ZONES,
     seriesPart: (field) => field('XML_DATA_ITEM'),
   },
 };

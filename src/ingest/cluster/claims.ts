@@ -90,9 +90,21 @@ export class LeaseClaims<W extends { readonly id: string }> implements WindowCla
     const run = this.session.runId;
     // A failure here is not the window's: it has landed; another worker may fetch it again, and the
     // manifest lock discards that copy. It does end this worker's taking of windows.
-    await this.session.redis.eval(SETTLE, 4, k.settled(run), k.landed(run), k.lease(run, id), k.fetchedTwice(run), this.session.worker, id, how).catch((error: unknown) => {
-      this.session.markLost('settling a window', error);
-    });
+    await this.session.redis
+      .eval(
+        SETTLE,
+        4,
+        k.settled(run),
+        k.landed(run),
+        k.lease(run, id),
+        k.fetchedTwice(run),
+        this.session.worker,
+        id,
+        how,
+      )
+      .catch((error: unknown) => {
+        this.session.markLost('settling a window', error);
+      });
   }
 
   async close(): Promise<void> {
@@ -100,15 +112,41 @@ export class LeaseClaims<W extends { readonly id: string }> implements WindowCla
     if (this.session.isLost) return;
     const run = this.session.runId;
     // Leases not settled (an interrupted or failed run) are handed back at once rather than left to expire.
-    await Promise.all([...this.held].map((id) => this.session.redis.eval(RELEASE, 1, this.session.keys.lease(run, id), this.session.worker).catch(() => 0)));
+    await Promise.all(
+      [...this.held].map((id) =>
+        this.session.redis.eval(RELEASE, 1, this.session.keys.lease(run, id), this.session.worker).catch(() => 0),
+      ),
+    );
     const k = this.session.keys;
-    await this.session.redis.eval(LEAVE, 6, k.member(run, this.session.worker), k.run, k.settled(run), k.landed(run), k.fetchedTwice(run), k.manifestLock(run), k.memberPattern(run)).catch(() => 0);
+    await this.session.redis
+      .eval(
+        LEAVE,
+        6,
+        k.member(run, this.session.worker),
+        k.run,
+        k.settled(run),
+        k.landed(run),
+        k.fetchedTwice(run),
+        k.manifestLock(run),
+        k.memberPattern(run),
+      )
+      .catch(() => 0);
   }
 
   private async take(id: string): Promise<'taken' | 'leased' | 'settled'> {
     const k = this.session.keys;
     const run = this.session.runId;
-    const got = await this.session.call('taking a window lease', () => this.session.redis.eval(TAKE, 2, k.settled(run), k.lease(run, id), this.session.worker, String(this.session.leaseMs), id));
+    const got = await this.session.call('taking a window lease', () =>
+      this.session.redis.eval(
+        TAKE,
+        2,
+        k.settled(run),
+        k.lease(run, id),
+        this.session.worker,
+        String(this.session.leaseMs),
+        id,
+      ),
+    );
     if (got === 'taken') this.held.add(id);
     return got === 'taken' || got === 'settled' ? got : 'leased';
   }
@@ -119,7 +157,17 @@ export class LeaseClaims<W extends { readonly id: string }> implements WindowCla
     const ids = [...this.held];
     const member = JSON.stringify(this.session.memberInfo({ ...this.counters(), leases: ids.length }));
     try {
-      const lost: unknown = await this.session.redis.eval(RENEW, 2 + ids.length, k.run, k.member(run, this.session.worker), ...ids.map((id) => k.lease(run, id)), this.session.worker, String(this.session.leaseMs), member, String(this.session.runTtlMs));
+      const lost: unknown = await this.session.redis.eval(
+        RENEW,
+        2 + ids.length,
+        k.run,
+        k.member(run, this.session.worker),
+        ...ids.map((id) => k.lease(run, id)),
+        this.session.worker,
+        String(this.session.leaseMs),
+        member,
+        String(this.session.runTtlMs),
+      );
       // A lease lost (this worker stalled past its expiry) may be taken by another: keep fetching;
       // the manifest lock lands only the first copy.
       if (Array.isArray(lost)) for (const i of lost) if (typeof i === 'number') this.held.delete(ids[i - 1] ?? '');

@@ -13,13 +13,22 @@ export function parseRedisUrl(text: string, flag: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new RedisUnavailableError('REDIS_BAD_URL', `${flag}: ${JSON.stringify(shown(text))} is not a URL; write redis://HOST:PORT, e.g. redis://127.0.0.1:6379`);
+    throw new RedisUnavailableError(
+      'REDIS_BAD_URL',
+      `${flag}: ${JSON.stringify(shown(text))} is not a URL; write redis://HOST:PORT, e.g. redis://127.0.0.1:6379`,
+    );
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new RedisUnavailableError('REDIS_BAD_URL', `${flag}: ${shown(text)} must start with redis:// or rediss:// (got ${url.protocol}); e.g. redis://127.0.0.1:6379`);
+    throw new RedisUnavailableError(
+      'REDIS_BAD_URL',
+      `${flag}: ${shown(text)} must start with redis:// or rediss:// (got ${url.protocol}); e.g. redis://127.0.0.1:6379`,
+    );
   }
   if (url.hostname === '' || !/^(\/\d*)?$/.test(url.pathname)) {
-    throw new RedisUnavailableError('REDIS_BAD_URL', `${flag}: ${shown(text)} needs a host and at most a database number (redis://HOST:PORT/DB)`);
+    throw new RedisUnavailableError(
+      'REDIS_BAD_URL',
+      `${flag}: ${shown(text)} needs a host and at most a database number (redis://HOST:PORT/DB)`,
+    );
   }
   return url;
 }
@@ -44,7 +53,11 @@ export async function connectRedis(url: URL, flag: string): Promise<Redis> {
   } catch (error) {
     client.disconnect();
     const why = error instanceof Error ? error.message : String(error);
-    throw new RedisUnavailableError('REDIS_UNREACHABLE', `${flag}: no Redis server answered at ${shown(url.toString())} (${why}); start one (scripts/setup-redis.sh installs redis-server) or fix the URL`, { cause: error });
+    throw new RedisUnavailableError(
+      'REDIS_UNREACHABLE',
+      `${flag}: no Redis server answered at ${shown(url.toString())} (${why}); start one (scripts/setup-redis.sh installs redis-server) or fix the URL`,
+      { cause: error },
+    );
   }
 }
 

@@ -24,6 +24,11 @@ export class ClusterPlanError extends UsageError {
 export class RedisLostError extends EiaError {
   constructor(what: string, cause: unknown) {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    super('REDIS_LOST', `lost the Redis cluster connection while ${what} (${detail}); no new windows are taken. Restart Redis and rerun with --resume: landed windows are kept.`, 'fatal', { exitCode: ExitCode.environment, cause });
+    super(
+      'REDIS_LOST',
+      `lost the Redis cluster connection while ${what} (${detail}); no new windows are taken. Restart Redis and rerun with --resume: landed windows are kept.`,
+      'fatal',
+      { exitCode: ExitCode.environment, cause },
+    );
   }
 }

@@ -81,9 +81,13 @@ export class ClusterSession {
     const redis = await connectRedis(options.url, options.flag);
     const session = new ClusterSession(redis, apiKey, leaseMs, budget);
     try {
-      const other = await session.call('checking the cluster budget', () => redis.eval(CHECK_BUDGET, 1, session.keys.run, budget));
+      const other = await session.call('checking the cluster budget', () =>
+        redis.eval(CHECK_BUDGET, 1, session.keys.run, budget),
+      );
       if (typeof other === 'string' && other !== '') {
-        throw new ClusterPlanError(`${options.flag}: this key's cluster runs with budget ${other}, this worker with ${budget}; give every worker the same --rate, --burst and --time-scale, or wait until that run ends.`);
+        throw new ClusterPlanError(
+          `${options.flag}: this key's cluster runs with budget ${other}, this worker with ${budget}; give every worker the same --rate, --burst and --time-scale, or wait until that run ends.`,
+        );
       }
     } catch (error) {
       redis.disconnect();
@@ -105,7 +109,11 @@ export class ClusterSession {
     // bottleneck 2.19 (lib/Job.js) awaits the release of a finished job's slot, and when that command
     // fails it rejects a promise nobody holds and never settles the job. So once Redis is lost its
     // commands are left pending instead (this worker stops; KeyLimiter races `lost`), never rejected.
-    Reflect.set(connection, '__runCommand__', this.pendingOnceLost(connection, Reflect.get(connection, '__runCommand__')));
+    Reflect.set(
+      connection,
+      '__runCommand__',
+      this.pendingOnceLost(connection, Reflect.get(connection, '__runCommand__')),
+    );
     const scriptFn: unknown = Reflect.get(connection, '__scriptFn__');
     if (typeof scriptFn === 'function') {
       Reflect.set(connection, '__scriptFn__', (name: unknown) => {
@@ -127,12 +135,27 @@ export class ClusterSession {
   /** Joins the key's run for `plan`, or starts one; a run of another plan refuses this worker. */
   async join(plan: string, windows: number): Promise<'created' | 'joined'> {
     const runId = randomBytes(6).toString('hex');
-    const reply = await this.call('joining the run', () => this.redis.eval(JOIN, 1, this.keys.run, plan, String(windows), this.budget, String(this.runTtlMs), runId, new Date().toISOString()));
+    const reply = await this.call('joining the run', () =>
+      this.redis.eval(
+        JOIN,
+        1,
+        this.keys.run,
+        plan,
+        String(windows),
+        this.budget,
+        String(this.runTtlMs),
+        runId,
+        new Date().toISOString(),
+      ),
+    );
     const [kind, a, b, pttl] = Array.isArray(reply) ? reply.map(String) : [];
     if (kind === 'mismatch') {
-      throw new ClusterPlanError(`--redis: this key's cluster is running plan ${a} (budget ${b}); this worker's flags give plan ${plan}. Start it with the same --preset/--routes/--respondents/--series/--start/--end, or wait until that run ends (its record expires ${Math.ceil(Number(pttl) / 1000)} s after its last worker stops).`);
+      throw new ClusterPlanError(
+        `--redis: this key's cluster is running plan ${a} (budget ${b}); this worker's flags give plan ${plan}. Start it with the same --preset/--routes/--respondents/--series/--start/--end, or wait until that run ends (its record expires ${Math.ceil(Number(pttl) / 1000)} s after its last worker stops).`,
+      );
     }
-    if ((kind !== 'created' && kind !== 'joined') || a === undefined) throw new RedisLostError('joining the run', `unexpected reply ${JSON.stringify(reply)}`);
+    if ((kind !== 'created' && kind !== 'joined') || a === undefined)
+      throw new RedisLostError('joining the run', `unexpected reply ${JSON.stringify(reply)}`);
     this.runIdValue = a;
     return kind;
   }
@@ -157,9 +180,15 @@ export class ClusterSession {
     // the critical section it guards (re-read, renames, one manifest save) takes milliseconds.
     const deadline = Date.now() + LOCK_WAITS * this.leaseMs;
     for (;;) {
-      const got = await this.call('taking the manifest lock', () => this.redis.set(key, token, 'PX', this.leaseMs, 'NX'));
+      const got = await this.call('taking the manifest lock', () =>
+        this.redis.set(key, token, 'PX', this.leaseMs, 'NX'),
+      );
       if (got === 'OK') break;
-      if (Date.now() > deadline) throw new RedisLostError('taking the manifest lock', `still held by another worker after ${(LOCK_WAITS * this.leaseMs) / 1000} s`);
+      if (Date.now() > deadline)
+        throw new RedisLostError(
+          'taking the manifest lock',
+          `still held by another worker after ${(LOCK_WAITS * this.leaseMs) / 1000} s`,
+        );
       await sleep(2 + Math.random() * 3);
     }
     try {
@@ -182,7 +211,13 @@ export class ClusterSession {
 
   memberInfo(counters: MemberCounters): MemberInfo {
     const [host, pid] = this.worker.split(':');
-    return { worker: this.worker, host: host ?? '', pid: Number(pid), updatedAt: new Date().toISOString(), ...counters };
+    return {
+      worker: this.worker,
+      host: host ?? '',
+      pid: Number(pid),
+      updatedAt: new Date().toISOString(),
+      ...counters,
+    };
   }
 
   /** Closes the client and bottleneck's subscriber copy of it. */

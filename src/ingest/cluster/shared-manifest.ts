@@ -99,7 +99,9 @@ export class SharedManifestLander implements WindowLander {
     const disk = readManifest(this.outDir);
     if (!disk) return;
     if (disk.plan !== this.manifest.plan) {
-      throw new OutputError(`${join(this.outDir, MANIFEST_FILE)} now holds plan ${disk.plan}, not this cluster's ${this.manifest.plan}; another run writes to this --out. Stop it, or use another --out.`);
+      throw new OutputError(
+        `${join(this.outDir, MANIFEST_FILE)} now holds plan ${disk.plan}, not this cluster's ${this.manifest.plan}; another run writes to this --out. Stop it, or use another --out.`,
+      );
     }
     for (const [id, entry] of Object.entries(disk.windows)) {
       if (this.damaged.get(id) !== entry.sha256) this.manifest.windows[id] = entry;

@@ -110,9 +110,14 @@ export class SimPlan {
 
   /** Calls `sink` for every row whose value is null, without computing any values (cheap). */
   forEachNull(sink: (slot: SimSlot, hour: number) => void): void {
-    this.walk(0, this.total, (slot, hour, value) => {
-      if (value === null) sink(slot, hour);
-    }, false);
+    this.walk(
+      0,
+      this.total,
+      (slot, hour, value) => {
+        if (value === null) sink(slot, hour);
+      },
+      false,
+    );
   }
 
   /** With `values` false, non-null rows get NaN instead of their computed value. */

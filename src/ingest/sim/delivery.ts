@@ -58,7 +58,11 @@ export class Delivery {
   }
 
   send(res: ServerResponse, reply: Reply): void {
-    res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': String(reply.body.length), ...reply.headers });
+    res.writeHead(reply.status, {
+      'content-type': reply.contentType,
+      'content-length': String(reply.body.length),
+      ...reply.headers,
+    });
     res.end(reply.body);
     this.counter.response(reply.status, reply.body.length, reply.rows);
   }

@@ -6,14 +6,20 @@ import type { SimQuery } from './query.ts';
 
 export const API_VERSION = '2.1.8';
 const DATE_FORMAT = JSON.stringify('YYYY-MM-DD"T"HH24');
-const INCOMPLETE = JSON.stringify([{
-  warning: 'incomplete return',
-  description: 'The API can only return 5000 rows in JSON format.  Please consider constraining your query with facets or by using the offset/length parameters.',
-}]);
+const INCOMPLETE = JSON.stringify([
+  {
+    warning: 'incomplete return',
+    description:
+      'The API can only return 5000 rows in JSON format.  Please consider constraining your query with facets or by using the offset/length parameters.',
+  },
+]);
 
 /** JSON with every non-ASCII character escaped, so a whole body can be encoded as latin1 (fast). */
 function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The part of a row after the period, up to (and including) `"value":` or the closing brace. */
@@ -65,19 +71,30 @@ export interface ErrorReply {
 }
 
 const json = (status: number, value: unknown): ErrorReply => ({
-  status, body: JSON.stringify(value), contentType: 'application/json; charset=utf-8',
+  status,
+  body: JSON.stringify(value),
+  contentType: 'application/json; charset=utf-8',
 });
 
 export const replies = {
-  keyMissing: (): ErrorReply => json(403, {
-    error: { code: 'API_KEY_MISSING', message: 'No api_key was supplied. Get one at https://api.eia.gov:443' },
-  }),
-  keyInvalid: (): ErrorReply => json(403, {
-    error: { code: 'API_KEY_INVALID', message: 'An invalid api_key was supplied. Get one at https://api.eia.gov:443' },
-  }),
+  keyMissing: (): ErrorReply =>
+    json(403, {
+      error: { code: 'API_KEY_MISSING', message: 'No api_key was supplied. Get one at https://api.eia.gov:443' },
+    }),
+  keyInvalid: (): ErrorReply =>
+    json(403, {
+      error: {
+        code: 'API_KEY_INVALID',
+        message: 'An invalid api_key was supplied. Get one at https://api.eia.gov:443',
+      },
+    }),
   overRateLimit: (retryAfter: string): ErrorReply => ({
     ...json(429, {
-      error: { code: 'OVER_RATE_LIMIT', message: 'You have exceeded your rate limit. Try again later or contact us at https://api.eia.gov:443/contact/ for assistance' },
+      error: {
+        code: 'OVER_RATE_LIMIT',
+        message:
+          'You have exceeded your rate limit. Try again later or contact us at https://api.eia.gov:443/contact/ for assistance',
+      },
     }),
     headers: { 'retry-after': retryAfter },
   }),
@@ -90,5 +107,6 @@ export const replies = {
     contentType: 'text/html',
     body: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n',
   }),
-  unavailable: (): ErrorReply => json(503, { error: 'Service temporarily unavailable. Please try again later.', code: 503 }),
+  unavailable: (): ErrorReply =>
+    json(503, { error: 'Service temporarily unavailable. Please try again later.', code: 503 }),
 };

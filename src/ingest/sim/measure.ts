@@ -19,7 +19,8 @@ export interface PageCost {
   readonly samples: number;
 }
 
-const QUERY = 'frequency=hourly&data[0]=value&start=2019-01-01T00&end=2025-12-31T23&sort[0][column]=period&sort[0][direction]=asc' +
+const QUERY =
+  'frequency=hourly&data[0]=value&start=2019-01-01T00&end=2025-12-31T23&sort[0][column]=period&sort[0][direction]=asc' +
   ['PACW', 'ERCO', 'CISO', 'MISO', 'PJM'].map((r) => `&facets[respondent][]=${r}`).join('');
 
 /** Times page building (rows, JSON envelope, latin1 encoding) over rotating offsets of a backfill query. */
@@ -43,9 +44,13 @@ export async function measurePageCost(timeMs = 1000, seed = 1): Promise<PageCost
     const r = bench.tasks[0]?.result;
     if (r?.state !== 'completed') throw new Error(`page-cost benchmark of ${route} did not complete`);
     costs.push({
-      route, pageMsP50: r.latency.p50, pageMsMean: r.latency.mean, rmePercent: r.latency.rme,
+      route,
+      pageMsP50: r.latency.p50,
+      pageMsMean: r.latency.mean,
+      rmePercent: r.latency.rme,
       cpuMsPerPage: (used.user + used.system) / 1000 / pages,
-      rowsPerSecond: 5000 / (r.latency.mean / 1000), samples: r.latency.samplesCount,
+      rowsPerSecond: 5000 / (r.latency.mean / 1000),
+      samples: r.latency.samplesCount,
     });
   }
   return costs;

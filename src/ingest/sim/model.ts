@@ -22,8 +22,13 @@ function bump(hour: number, centre: number, width: number): number {
 
 /** Load shape on the local clock: morning and (higher) evening peaks, a night trough. */
 function dailyShape(lh: number, weekend: boolean): number {
-  return 0.84 + (weekend ? 0.04 : 0.1) * bump(lh, 8.5, 2) + 0.15 * bump(lh, 19, 2.5) +
-    0.07 * bump(lh, 13, 4) - 0.06 * bump(lh, 3.5, 2.5);
+  return (
+    0.84 +
+    (weekend ? 0.04 : 0.1) * bump(lh, 8.5, 2) +
+    0.15 * bump(lh, 19, 2.5) +
+    0.07 * bump(lh, 13, 4) -
+    0.06 * bump(lh, 3.5, 2.5)
+  );
 }
 
 // Every hour's middle falls at local hour i + 0.5 (offsets are whole hours), so the clock-driven
@@ -78,7 +83,10 @@ export class RespondentModel {
     const v = this.values;
     const d = Math.round(demand);
     v[0] = d;
-    v[1] = Math.round(demand * (1 + 0.025 * this.noise(Stream.forecastDay, 0, localDay) + 0.01 * this.noise(Stream.forecastHour, 0, hour)));
+    v[1] = Math.round(
+      demand *
+        (1 + 0.025 * this.noise(Stream.forecastDay, 0, localDay) + 0.01 * this.noise(Stream.forecastHour, 0, hour)),
+    );
     this.fuels(hour, clockHour, di, shape, demand, localDay);
     let generation = 0;
     for (let i = COL; i < SLOTS; i++) {
@@ -108,13 +116,23 @@ export class RespondentModel {
     const out = this.raw;
     out[SUN] = (s.SUN ?? 0) * r.scale * this.solar(hour, clockHour, di, doy);
     out[WND] = (s.WND ?? 0) * r.scale * 3 * (this.weather.wind[hour - this.weather.firstHour] ?? 0);
-    out[NUC] = (s.NUC ?? 0) * r.scale * (doy >= 100 && doy < 130 ? 0.7 : 1) * (1 + 0.003 * this.noise(Stream.fuelHour, NUC, hour));
-    out[WAT] = (s.WAT ?? 0) * r.scale * (1 + 0.4 * Math.cos((2 * Math.PI * (doy - 140)) / 365)) *
-      (0.8 + 1.6 * (shape - 0.84)) * (1 + 0.03 * this.noise(Stream.fuelHour, WAT, hour));
+    out[NUC] =
+      (s.NUC ?? 0) *
+      r.scale *
+      (doy >= 100 && doy < 130 ? 0.7 : 1) *
+      (1 + 0.003 * this.noise(Stream.fuelHour, NUC, hour));
+    out[WAT] =
+      (s.WAT ?? 0) *
+      r.scale *
+      (1 + 0.4 * Math.cos((2 * Math.PI * (doy - 140)) / 365)) *
+      (0.8 + 1.6 * (shape - 0.84)) *
+      (1 + 0.03 * this.noise(Stream.fuelHour, WAT, hour));
     out[OTH] = (s.OTH ?? 0) * r.scale * (1 + 0.02 * this.noise(Stream.fuelHour, OTH, hour));
     out[OIL] = (s.OIL ?? 0) * r.scale * (1 + 8 * Math.max(0, demand / r.scale - 1.15));
-    const exportShare = r.exportShare + (EXPORT_DIURNAL[clockHour] ?? 0) + 0.03 * this.noise(Stream.interchangeDay, 0, localDay);
-    const fixed = (out[SUN] ?? 0) + (out[WND] ?? 0) + (out[NUC] ?? 0) + (out[WAT] ?? 0) + (out[OTH] ?? 0) + (out[OIL] ?? 0);
+    const exportShare =
+      r.exportShare + (EXPORT_DIURNAL[clockHour] ?? 0) + 0.03 * this.noise(Stream.interchangeDay, 0, localDay);
+    const fixed =
+      (out[SUN] ?? 0) + (out[WND] ?? 0) + (out[NUC] ?? 0) + (out[WAT] ?? 0) + (out[OTH] ?? 0) + (out[OIL] ?? 0);
     const thermal = Math.max(0.03 * r.scale, demand * (1 + exportShare) - fixed);
     out[COL] = thermal * r.coal;
     out[NG] = thermal - thermal * r.coal;

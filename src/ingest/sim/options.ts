@@ -37,22 +37,46 @@ export type ResolvedSimOptions = Required<Omit<EiaSimOptions, 'validKeys' | 'fau
 };
 
 function check(ok: boolean, option: string, expected: string, got: unknown): void {
-  if (!ok) throw new UsageError('SIM_BAD_OPTION', `Simulated server option ${option} must be ${expected}, got ${String(got)}.`);
+  if (!ok)
+    throw new UsageError(
+      'SIM_BAD_OPTION',
+      `Simulated server option ${option} must be ${expected}, got ${String(got)}.`,
+    );
 }
 
 /** Fills defaults and rejects values the server cannot honour, naming the option. */
 export function resolveSimOptions(o: EiaSimOptions = {}): ResolvedSimOptions {
   const r = {
-    host: o.host ?? '127.0.0.1', port: o.port ?? 0, seed: o.seed ?? 1,
-    rateLimitPerHour: o.rateLimitPerHour ?? 5000, burstPerSecond: o.burstPerSecond ?? 5,
-    latencyMedianMs: o.latencyMedianMs ?? 1000, timeScale: o.timeScale ?? 1,
-    faults: { http5xx: 0, reset: 0, truncated: 0, stall: 0, ...o.faults }, validKeys: o.validKeys,
+    host: o.host ?? '127.0.0.1',
+    port: o.port ?? 0,
+    seed: o.seed ?? 1,
+    rateLimitPerHour: o.rateLimitPerHour ?? 5000,
+    burstPerSecond: o.burstPerSecond ?? 5,
+    latencyMedianMs: o.latencyMedianMs ?? 1000,
+    timeScale: o.timeScale ?? 1,
+    faults: { http5xx: 0, reset: 0, truncated: 0, stall: 0, ...o.faults },
+    validKeys: o.validKeys,
   };
   check(Number.isInteger(r.port) && r.port >= 0 && r.port <= 65535, 'port', 'an integer 0..65535', r.port);
   check(Number.isSafeInteger(r.seed), 'seed', 'an integer', r.seed);
-  check(Number.isFinite(r.rateLimitPerHour) && r.rateLimitPerHour >= 0, 'rateLimitPerHour', 'a number >= 0', r.rateLimitPerHour);
-  check(Number.isInteger(r.burstPerSecond) && r.burstPerSecond >= 1, 'burstPerSecond', 'an integer >= 1', r.burstPerSecond);
-  check(Number.isFinite(r.latencyMedianMs) && r.latencyMedianMs >= 0, 'latencyMedianMs', 'a number >= 0', r.latencyMedianMs);
+  check(
+    Number.isFinite(r.rateLimitPerHour) && r.rateLimitPerHour >= 0,
+    'rateLimitPerHour',
+    'a number >= 0',
+    r.rateLimitPerHour,
+  );
+  check(
+    Number.isInteger(r.burstPerSecond) && r.burstPerSecond >= 1,
+    'burstPerSecond',
+    'an integer >= 1',
+    r.burstPerSecond,
+  );
+  check(
+    Number.isFinite(r.latencyMedianMs) && r.latencyMedianMs >= 0,
+    'latencyMedianMs',
+    'a number >= 0',
+    r.latencyMedianMs,
+  );
   check(Number.isFinite(r.timeScale) && r.timeScale > 0, 'timeScale', 'a number > 0', r.timeScale);
   let sum = 0;
   for (const kind of FAULT_KINDS) {
@@ -77,27 +101,43 @@ export function parseRate(text: string, flag = '--rate'): number {
   const unit = m ? UNIT_SECONDS[m[2] ?? ''] : undefined;
   const count = Number(m?.[1]);
   if (!m || unit === undefined || !(count > 0)) {
-    throw new UsageError('BAD_RATE', `${flag} must look like 5000/h, 90/min or 2/s (a positive count per h, min or s), got ${JSON.stringify(text)}.`);
+    throw new UsageError(
+      'BAD_RATE',
+      `${flag} must look like 5000/h, 90/min or 2/s (a positive count per h, min or s), got ${JSON.stringify(text)}.`,
+    );
   }
   return (count * 3600) / unit;
 }
 
-const FAULT_NAMES: Readonly<Record<string, FaultKind>> = { '5xx': 'http5xx', http5xx: 'http5xx', reset: 'reset', truncated: 'truncated', stall: 'stall' };
+const FAULT_NAMES: Readonly<Record<string, FaultKind>> = {
+  '5xx': 'http5xx',
+  http5xx: 'http5xx',
+  reset: 'reset',
+  truncated: 'truncated',
+  stall: 'stall',
+};
 
 /** Parses `5xx=0.1,reset=0.02,truncated=0.01,stall=0.01` (any subset; empty = none). */
 export function parseFaults(text: string, flag = '--faults'): FaultRates {
   const rates: FaultRates = {};
   let sum = 0;
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const [name = '', value = '', ...rest] = part.split('=');
     const kind = FAULT_NAMES[name.trim()];
     const p = Number(value);
     if (kind === undefined || rest.length > 0 || value.trim() === '' || !(p >= 0 && p <= 1)) {
-      throw new UsageError('BAD_FAULTS', `${flag} takes name=probability pairs (names 5xx, reset, truncated, stall; probabilities 0..1), e.g. 5xx=0.1,reset=0.02; got ${JSON.stringify(part)}.`);
+      throw new UsageError(
+        'BAD_FAULTS',
+        `${flag} takes name=probability pairs (names 5xx, reset, truncated, stall; probabilities 0..1), e.g. 5xx=0.1,reset=0.02; got ${JSON.stringify(part)}.`,
+      );
     }
     rates[kind] = p;
     sum += p;
   }
-  if (sum > 1 + 1e-9) throw new UsageError('BAD_FAULTS', `${flag} probabilities add up to ${sum}; they must add up to at most 1.`);
+  if (sum > 1 + 1e-9)
+    throw new UsageError('BAD_FAULTS', `${flag} probabilities add up to ${sum}; they must add up to at most 1.`);
   return rates;
 }

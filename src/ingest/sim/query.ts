@@ -39,11 +39,14 @@ function collect(search: URLSearchParams, route: SimRouteSpec): Raw {
     if (facet) {
       const facetName = facet[1] ?? '';
       if (facetName !== 'respondent' && facetName !== route.seriesFacet) {
-        throw new ParamError(`Invalid facet '${facetName}' in parameter '${name}'. The facets of ${route.command} are respondent, ${route.seriesFacet}.`);
+        throw new ParamError(
+          `Invalid facet '${facetName}' in parameter '${name}'. The facets of ${route.command} are respondent, ${route.seriesFacet}.`,
+        );
       }
       raw.facets.set(facetName, [...(raw.facets.get(facetName) ?? []), value]);
     } else if (DATA.test(name)) {
-      if (value !== 'value') throw new ParamError(`Invalid data column '${value}' in parameter '${name}'. The only data column is 'value'.`);
+      if (value !== 'value')
+        throw new ParamError(`Invalid data column '${value}' in parameter '${name}'. The only data column is 'value'.`);
       raw.data.push(value);
     } else if (sort) {
       const index = Number(sort[1]);
@@ -60,7 +63,9 @@ function hourParam(search: URLSearchParams, name: 'start' | 'end', fallback: num
   if (text === null) return fallback;
   const hour = parseSimHour(text);
   if (hour === undefined) {
-    throw new ParamError(`Invalid ${name} '${text}': expected YYYY-MM-DDTHH (UTC hour, inclusive) or YYYY-MM-DD (meaning T00).`);
+    throw new ParamError(
+      `Invalid ${name} '${text}': expected YYYY-MM-DDTHH (UTC hour, inclusive) or YYYY-MM-DD (meaning T00).`,
+    );
   }
   return hour;
 }
@@ -71,7 +76,9 @@ function wholeParam(search: URLSearchParams, name: 'offset' | 'length', fallback
   if (!/^\d{1,9}$/.test(text)) throw new ParamError(`Invalid ${name} '${text}': expected a whole number of rows.`);
   const n = Number(text);
   if (name === 'length' && n > MAX_LENGTH) {
-    throw new ParamError(`Invalid length '${text}': the API returns at most ${MAX_LENGTH} rows per request in JSON format; page with offset.`);
+    throw new ParamError(
+      `Invalid length '${text}': the API returns at most ${MAX_LENGTH} rows per request in JSON format; page with offset.`,
+    );
   }
   return n;
 }
@@ -83,16 +90,25 @@ function sortOrder(raw: Raw, route: SimRouteSpec): { periodDesc: boolean; order:
   const echo: unknown[] = [];
   entries.forEach(([index, { column, direction = 'asc' }], position) => {
     const at = `sort[${index}]`;
-    if (direction !== 'asc' && direction !== 'desc') throw new ParamError(`Invalid ${at}[direction] '${direction}': use asc or desc.`);
+    if (direction !== 'asc' && direction !== 'desc')
+      throw new ParamError(`Invalid ${at}[direction] '${direction}': use asc or desc.`);
     const desc = direction === 'desc';
     if (column === 'period') {
-      if (position !== 0) throw new ParamError(`Invalid ${at}[column] 'period': the simulated server sorts by period first; put it in sort[0].`);
+      if (position !== 0)
+        throw new ParamError(
+          `Invalid ${at}[column] 'period': the simulated server sorts by period first; put it in sort[0].`,
+        );
       periodDesc = desc;
     } else if (column === 'respondent' || column === route.seriesFacet) {
-      if (position === 0) throw new ParamError(`Invalid ${at}[column] '${column}': the simulated server sorts by period first; put period in sort[0].`);
+      if (position === 0)
+        throw new ParamError(
+          `Invalid ${at}[column] '${column}': the simulated server sorts by period first; put period in sort[0].`,
+        );
       keys.push({ column: column === 'respondent' ? 'respondent' : 'series', desc });
     } else {
-      throw new ParamError(`Invalid ${at}[column] '${column ?? ''}': sortable columns are period, respondent, ${route.seriesFacet}.`);
+      throw new ParamError(
+        `Invalid ${at}[column] '${column ?? ''}': sortable columns are period, respondent, ${route.seriesFacet}.`,
+      );
     }
     echo.push({ column, direction });
   });
@@ -108,7 +124,9 @@ function readQuery(search: URLSearchParams, route: SimRouteSpec, lastHour: numbe
   const firstHour = hourParam(search, 'start', route.firstHour);
   const last = hourParam(search, 'end', lastHour);
   if (firstHour > last) {
-    throw new ParamError(`Invalid start/end: start '${search.get('start')}' is after end '${search.get('end') ?? ''}'.`);
+    throw new ParamError(
+      `Invalid start/end: start '${search.get('start')}' is after end '${search.get('end') ?? ''}'.`,
+    );
   }
   const offset = wholeParam(search, 'offset', 0);
   const length = wholeParam(search, 'length', MAX_LENGTH);
@@ -123,8 +141,13 @@ function readQuery(search: URLSearchParams, route: SimRouteSpec, lastHour: numbe
   params['length'] = search.get('length') ?? String(MAX_LENGTH);
   if (search.has('api_key')) params['api_key'] = search.get('api_key');
   const selection: SimSelection = {
-    route, respondents: raw.facets.get('respondent'), series: raw.facets.get(route.seriesFacet),
-    firstHour, lastHour: last, periodDesc, order,
+    route,
+    respondents: raw.facets.get('respondent'),
+    series: raw.facets.get(route.seriesFacet),
+    firstHour,
+    lastHour: last,
+    periodDesc,
+    order,
   };
   return { selection, offset, length, withValue: raw.data.length > 0, params };
 }

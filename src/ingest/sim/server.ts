@@ -21,7 +21,11 @@ export interface EiaSimServer {
 }
 
 const toReply = (r: ErrorReply): Reply => ({
-  status: r.status, body: Buffer.from(r.body), contentType: r.contentType, headers: r.headers ?? {}, rows: 0,
+  status: r.status,
+  body: Buffer.from(r.body),
+  contentType: r.contentType,
+  headers: r.headers ?? {},
+  rows: 0,
 });
 
 class SimHandler {
@@ -53,7 +57,8 @@ class SimHandler {
       return;
     }
     let reply = this.backend(url);
-    if (fault === 'http5xx') reply = toReply(faultVariant(this.o.seed, n) === 0 ? replies.badGateway() : replies.unavailable());
+    if (fault === 'http5xx')
+      reply = toReply(faultVariant(this.o.seed, n) === 0 ? replies.badGateway() : replies.unavailable());
     const delay = latencyMs(this.o.seed, n, this.o.latencyMedianMs, reply.rows, this.o.timeScale);
     this.delivery.later(res, delay, () => this.delivery.deliver(req, res, reply, fault, faultVariant(this.o.seed, n)));
   }
@@ -77,7 +82,13 @@ class SimHandler {
     const parsed = parseSimQuery(url.searchParams, route, SIM_LAST_HOUR);
     if (parsed.kind === 'error') return toReply(replies.param(parsed.message));
     const page = dataBody(new SimPlan(this.o.seed, parsed.query.selection), parsed.query);
-    return { status: 200, body: Buffer.from(page.body, 'latin1'), contentType: 'application/json; charset=utf-8', headers: {}, rows: page.rows };
+    return {
+      status: 200,
+      body: Buffer.from(page.body, 'latin1'),
+      contentType: 'application/json; charset=utf-8',
+      headers: {},
+      rows: page.rows,
+    };
   }
 
   cancelPending(): void {

@@ -65,10 +65,16 @@ export class StatsRecorder {
 
   snapshot(): SimStats {
     return {
-      requests: this.requests, connections: this.connections, byStatus: { ...this.byStatus }, rateLimited: this.rateLimited,
+      requests: this.requests,
+      connections: this.connections,
+      byStatus: { ...this.byStatus },
+      rateLimited: this.rateLimited,
       faults: { ...this.faults },
-      rowsServed: this.rowsServed, bytesServed: this.bytesServed, peakRequestsPerWindow: this.peak,
-      firstRequestAt: this.first, lastRequestAt: this.last,
+      rowsServed: this.rowsServed,
+      bytesServed: this.bytesServed,
+      peakRequestsPerWindow: this.peak,
+      firstRequestAt: this.first,
+      lastRequestAt: this.last,
     };
   }
 }

@@ -11,7 +11,14 @@ export interface AdamWHyper {
 export const ADAMW_DEFAULTS: Omit<AdamWHyper, 'lr'> = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 };
 
 /** One step t (1-based) updating param, m, v in place from grad. */
-export function adamwStepRef(param: Float64Array, grad: ArrayLike<number>, m: Float64Array, v: Float64Array, h: AdamWHyper, t: number): void {
+export function adamwStepRef(
+  param: Float64Array,
+  grad: ArrayLike<number>,
+  m: Float64Array,
+  v: Float64Array,
+  h: AdamWHyper,
+  t: number,
+): void {
   const bc1 = 1 - h.beta1 ** t;
   const bc2 = 1 - h.beta2 ** t;
   for (let i = 0; i < param.length; i++) {

@@ -4,7 +4,14 @@ import { ADAMW_DEFAULTS, type AdamWHyper } from './adamw.ref.ts';
 import type { Gpu } from '../runtime/device.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
-import { encodePass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from '../runtime/op-support.ts';
+import {
+  encodePass,
+  requireDim,
+  requireDistinct,
+  requireF32,
+  splitFlat,
+  submitAndWait,
+} from '../runtime/op-support.ts';
 
 export const ADAMW_PARAMS = paramStruct('adamw', 'AdamWParams', [
   ['total', 'u32'],
@@ -47,7 +54,8 @@ export class AdamW {
   }
 
   private params(total: number, first: number, s: AdamWStep): GPUBuffer {
-    if (!Number.isInteger(s.step) || s.step < 1) throw new ShapeError(`adamw step = ${s.step}: expected an integer >= 1`);
+    if (!Number.isInteger(s.step) || s.step < 1)
+      throw new ShapeError(`adamw step = ${s.step}: expected an integer >= 1`);
     const h = { ...ADAMW_DEFAULTS, ...s };
     for (const [k, v] of Object.entries({ beta1: h.beta1, beta2: h.beta2 })) {
       if (!(v >= 0 && v < 1)) throw new ShapeError(`adamw ${k} = ${v}: expected a value in [0, 1)`);
@@ -70,12 +78,19 @@ export class AdamW {
     requireDim(total, 'adamw length');
     const all = Object.entries(io);
     for (const [name, buf] of all) requireF32(this.gpu, buf, total, `adamw ${name}`, `[${total}]`);
-    for (const [i, [a, x]] of all.entries()) for (const [b, y] of all.slice(i + 1)) requireDistinct(x, y, `adamw ${a} and ${b}`);
+    for (const [i, [a, x]] of all.entries())
+      for (const [b, y] of all.slice(i + 1)) requireDistinct(x, y, `adamw ${a} and ${b}`);
     const dispatches = splitFlat(total, WG, ({ vec4, first }) => {
       const b = vec4 ? 4 : 0; // vec4 views sit 4 bindings above the scalar ones
       return {
         pipeline: vec4 ? this.vec4 : this.scalar,
-        bindings: [[0, this.params(total, first, step)], [1 + b, io.param], [2 + b, io.grad], [3 + b, io.m], [4 + b, io.v]],
+        bindings: [
+          [0, this.params(total, first, step)],
+          [1 + b, io.param],
+          [2 + b, io.grad],
+          [3 + b, io.m],
+          [4 + b, io.v],
+        ],
       };
     });
     encodePass(this.gpu, encoder, 'adamw step', dispatches);

@@ -8,7 +8,14 @@ import { checkBuffer, checkRows, type AttentionLimits } from './attention-shapes
 
 type Bindings = Readonly<Record<number, GPUBuffer>>;
 
-function dispatch(gpu: Gpu, encoder: GPUCommandEncoder, pipeline: GPUComputePipeline, bindings: Bindings, x: number, y: number): void {
+function dispatch(
+  gpu: Gpu,
+  encoder: GPUCommandEncoder,
+  pipeline: GPUComputePipeline,
+  bindings: Bindings,
+  x: number,
+  y: number,
+): void {
   const bindGroup = gpu.device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
     entries: Object.entries(bindings).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })),
@@ -34,13 +41,23 @@ function rowGroups(p: AttentionPipelines, rows: number, segment: number, perInvo
 }
 
 /** The segment length of one side: a positive whole number of rows, at most the side's rows (default). */
-function segmentOf(what: string, flag: 'qSegmentRows' | 'kSegmentRows', value: number | undefined, rows: number): number {
+function segmentOf(
+  what: string,
+  flag: 'qSegmentRows' | 'kSegmentRows',
+  value: number | undefined,
+  rows: number,
+): number {
   if (value === undefined) return Math.max(rows, 1);
-  if (!Number.isInteger(value) || value <= 0) throw new ShapeError(`attention ${what}: ${flag} = ${value}, expected a positive integer`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ShapeError(`attention ${what}: ${flag} = ${value}, expected a positive integer`);
   return Math.min(value, Math.max(rows, 1));
 }
 
-function checkQSide(lim: AttentionLimits, what: string, a: { qRows: number; q: GPUBuffer; qPos: GPUBuffer; qOffset?: number }): number {
+function checkQSide(
+  lim: AttentionLimits,
+  what: string,
+  a: { qRows: number; q: GPUBuffer; qPos: GPUBuffer; qOffset?: number },
+): number {
   const off = a.qOffset ?? 0;
   checkRows(lim, `${what} qRows`, a.qRows, off);
   checkBuffer(what, 'q', a.q, a.qRows, off, [lim.heads, lim.headDim]);
@@ -48,7 +65,11 @@ function checkQSide(lim: AttentionLimits, what: string, a: { qRows: number; q: G
   return off;
 }
 
-function checkKSide(lim: AttentionLimits, what: string, a: { kRows: number; k: GPUBuffer; v: GPUBuffer; kPos: GPUBuffer; kOffset?: number }): number {
+function checkKSide(
+  lim: AttentionLimits,
+  what: string,
+  a: { kRows: number; k: GPUBuffer; v: GPUBuffer; kPos: GPUBuffer; kOffset?: number },
+): number {
   const off = a.kOffset ?? 0;
   checkRows(lim, `${what} kRows`, a.kRows, off);
   checkBuffer(what, 'k', a.k, a.kRows, off, [lim.heads, lim.headDim]);
@@ -57,14 +78,27 @@ function checkKSide(lim: AttentionLimits, what: string, a: { kRows: number; k: G
   return off;
 }
 
-export function encodeFold(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: FoldArgs): void {
+export function encodeFold(
+  gpu: Gpu,
+  p: AttentionPipelines,
+  lim: AttentionLimits,
+  encoder: GPUCommandEncoder,
+  a: FoldArgs,
+): void {
   const qOff = checkQSide(lim, 'fold', a);
   const kOff = checkKSide(lim, 'fold', a);
   if (a.state.rows < a.qRows + qOff) {
     throw new ShapeError(`attention fold: state has ${a.state.rows} rows, needs qOffset ${qOff} + qRows ${a.qRows}`);
   }
   const qSegment = segmentOf('fold', 'qSegmentRows', a.qSegmentRows, a.qRows);
-  const params = p.params('forward', { qRows: a.qRows, kRows: a.kRows, qOffset: qOff, kOffset: kOff, qSegment, kSegment: Math.max(a.kRows, 1) });
+  const params = p.params('forward', {
+    qRows: a.qRows,
+    kRows: a.kRows,
+    qOffset: qOff,
+    kOffset: kOff,
+    qSegment,
+    kSegment: Math.max(a.kRows, 1),
+  });
   const b = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.state.m, 7: a.state.l, 8: a.state.acc };
   dispatch(gpu, encoder, p.fold, b, rowGroups(p, a.qRows, qSegment, p.rows.forward), lim.heads);
 }
@@ -74,7 +108,13 @@ function wholeRows(rows: number): PassRows {
   return { qRows: rows, kRows: 0, qOffset: 0, kOffset: 0, qSegment: Math.max(rows, 1), kSegment: 1 };
 }
 
-export function encodeFinalize(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: FinalizeArgs): void {
+export function encodeFinalize(
+  gpu: Gpu,
+  p: AttentionPipelines,
+  lim: AttentionLimits,
+  encoder: GPUCommandEncoder,
+  a: FinalizeArgs,
+): void {
   const rows = a.state.rows;
   checkBuffer('finalize', 'o', a.o, rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('finalize', 'lse', a.lse, rows, 0, [lim.heads]);
@@ -82,7 +122,13 @@ export function encodeFinalize(gpu: Gpu, p: AttentionPipelines, lim: AttentionLi
   dispatch(gpu, encoder, p.finalize, b, Math.ceil((rows * lim.heads) / p.workgroupSize), 1);
 }
 
-export function encodeBackwardPrep(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: BackwardPrepArgs): void {
+export function encodeBackwardPrep(
+  gpu: Gpu,
+  p: AttentionPipelines,
+  lim: AttentionLimits,
+  encoder: GPUCommandEncoder,
+  a: BackwardPrepArgs,
+): void {
   checkRows(lim, 'backward prep rows', a.rows);
   checkBuffer('backward prep', 'o', a.o, a.rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('backward prep', 'dO', a.dO, a.rows, 0, [lim.heads, lim.headDim]);
@@ -91,7 +137,13 @@ export function encodeBackwardPrep(gpu: Gpu, p: AttentionPipelines, lim: Attenti
   dispatch(gpu, encoder, p.prep, b, Math.ceil((a.rows * lim.heads) / p.workgroupSize), 1);
 }
 
-export function encodeBackwardBlock(gpu: Gpu, p: AttentionPipelines, lim: AttentionLimits, encoder: GPUCommandEncoder, a: BackwardBlockArgs): void {
+export function encodeBackwardBlock(
+  gpu: Gpu,
+  p: AttentionPipelines,
+  lim: AttentionLimits,
+  encoder: GPUCommandEncoder,
+  a: BackwardBlockArgs,
+): void {
   const what = 'backward block';
   const qOff = checkQSide(lim, what, a);
   const kOff = checkKSide(lim, what, a);
@@ -103,8 +155,22 @@ export function encodeBackwardBlock(gpu: Gpu, p: AttentionPipelines, lim: Attent
   checkBuffer(what, 'dv', a.dv, a.kRows, kOff, [lim.heads, lim.headDim]);
   const qSegment = segmentOf(what, 'qSegmentRows', a.qSegmentRows, a.qRows);
   const kSegment = segmentOf(what, 'kSegmentRows', a.kSegmentRows, a.kRows);
-  const params = p.params('backward', { qRows: a.qRows, kRows: a.kRows, qOffset: qOff, kOffset: kOff, qSegment, kSegment });
+  const params = p.params('backward', {
+    qRows: a.qRows,
+    kRows: a.kRows,
+    qOffset: qOff,
+    kOffset: kOff,
+    qSegment,
+    kSegment,
+  });
   const shared = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.dO, 7: a.lse, 8: a.delta };
-  dispatch(gpu, encoder, p.dkdv, { ...shared, 10: a.dk, 11: a.dv }, rowGroups(p, a.kRows, kSegment, p.rows.dkdv), lim.heads);
+  dispatch(
+    gpu,
+    encoder,
+    p.dkdv,
+    { ...shared, 10: a.dk, 11: a.dv },
+    rowGroups(p, a.kRows, kSegment, p.rows.dkdv),
+    lim.heads,
+  );
   dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(p, a.qRows, qSegment, p.rows.dq), lim.heads);
 }

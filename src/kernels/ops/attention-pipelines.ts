@@ -35,7 +35,14 @@ export interface PassRows {
   readonly kSegment: number;
 }
 
-const PARAMS_FIELDS = [['q_rows', 'u32'], ['k_rows', 'u32'], ['q_offset', 'u32'], ['k_offset', 'u32'], ['q_seg', 'u32'], ['k_seg', 'u32']] as const;
+const PARAMS_FIELDS = [
+  ['q_rows', 'u32'],
+  ['k_rows', 'u32'],
+  ['q_offset', 'u32'],
+  ['k_offset', 'u32'],
+  ['q_seg', 'u32'],
+  ['k_seg', 'u32'],
+] as const;
 export const ATTENTION_FORWARD_PARAMS = paramStruct('attention-forward', 'Params', PARAMS_FIELDS);
 export const ATTENTION_BACKWARD_PARAMS = paramStruct('attention-backward', 'Params', PARAMS_FIELDS);
 
@@ -95,10 +102,23 @@ export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionCo
   // Immutable once written, so any number of dispatches in one submit may share one buffer.
   const uniforms = new UniformCache(gpu);
   return {
-    fold, finalize, prep, dkdv, dq, rows, workgroupSize,
+    fold,
+    finalize,
+    prep,
+    dkdv,
+    dq,
+    rows,
+    workgroupSize,
     params(pass, r) {
       const struct = pass === 'forward' ? ATTENTION_FORWARD_PARAMS : ATTENTION_BACKWARD_PARAMS;
-      return uniforms.buffer(struct, { q_rows: r.qRows, k_rows: r.kRows, q_offset: r.qOffset, k_offset: r.kOffset, q_seg: r.qSegment, k_seg: r.kSegment });
+      return uniforms.buffer(struct, {
+        q_rows: r.qRows,
+        k_rows: r.kRows,
+        q_offset: r.qOffset,
+        k_offset: r.kOffset,
+        q_seg: r.qSegment,
+        k_seg: r.kSegment,
+      });
     },
     destroy: () => uniforms.destroy(),
   };
@@ -146,7 +166,8 @@ export function specialiseSource(name: string, consts: Consts): string {
   let text = shaderSource(name);
   for (const [id, value] of Object.entries(consts)) {
     const marker = new RegExp(`^const ${id}: u32 = \\d+u;`, 'm');
-    if (!marker.test(text)) throw new ShaderCompileError(name, `missing the line \`const ${id}: u32 = <n>u;\` to specialise`);
+    if (!marker.test(text))
+      throw new ShaderCompileError(name, `missing the line \`const ${id}: u32 = <n>u;\` to specialise`);
     text = text.replace(marker, `const ${id}: u32 = ${value}u;`);
   }
   return unrollsHeadLoops(name, consts.D4) ? unrollHeadLoops(text, consts.D4) : text;
@@ -186,13 +207,23 @@ function matchingBrace(text: string, open: number): number {
 }
 
 async function compileWithConsts(gpu: Gpu, name: string, consts: Consts): Promise<GPUShaderModule> {
-  const module = gpu.device.createShaderModule({ label: `${name} ${JSON.stringify(consts)}`, code: specialiseSource(name, consts) });
+  const module = gpu.device.createShaderModule({
+    label: `${name} ${JSON.stringify(consts)}`,
+    code: specialiseSource(name, consts),
+  });
   const info = await module.getCompilationInfo();
-  if (info.messages.some((m) => m.type === 'error')) throw new ShaderCompileError(name, formatCompilationMessages(name, info));
+  if (info.messages.some((m) => m.type === 'error'))
+    throw new ShaderCompileError(name, formatCompilationMessages(name, info));
   return module;
 }
 
-async function specialised(gpu: Gpu, name: string, consts: Consts, entryPoint: string, constants: Overrides): Promise<GPUComputePipeline> {
+async function specialised(
+  gpu: Gpu,
+  name: string,
+  consts: Consts,
+  entryPoint: string,
+  constants: Overrides,
+): Promise<GPUComputePipeline> {
   const module = await specialisedModule(gpu, name, consts);
   gpu.device.pushErrorScope('validation');
   const pipeline = await gpu.device.createComputePipelineAsync({

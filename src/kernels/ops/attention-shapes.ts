@@ -29,13 +29,18 @@ export function attentionLimits(gpu: Gpu, config: Required<AttentionConfig>, wor
 
 /** Rejects head counts, head dims and scales the kernels cannot run, and too-small devices. */
 export function checkConfig(gpu: Gpu, c: Required<AttentionConfig>): void {
-  if (!Number.isInteger(c.heads) || c.heads < 1) throw new ShapeError(`attention heads must be a positive integer, got ${c.heads}`);
+  if (!Number.isInteger(c.heads) || c.heads < 1)
+    throw new ShapeError(`attention heads must be a positive integer, got ${c.heads}`);
   if (!Number.isInteger(c.headDim) || c.headDim % 4 !== 0 || c.headDim < 4 || c.headDim > MAX_HEAD_DIM) {
-    throw new ShapeError(`attention headDim ${c.headDim} is unsupported: it must be a multiple of 4 in [4, ${MAX_HEAD_DIM}]`);
+    throw new ShapeError(
+      `attention headDim ${c.headDim} is unsupported: it must be a multiple of 4 in [4, ${MAX_HEAD_DIM}]`,
+    );
   }
-  if (!(Number.isFinite(c.scale) && c.scale > 0)) throw new ShapeError(`attention scale must be a positive number, got ${c.scale}`);
+  if (!(Number.isFinite(c.scale) && c.scale > 0))
+    throw new ShapeError(`attention scale must be a positive number, got ${c.scale}`);
   const maxWg = gpu.device.limits.maxComputeWorkgroupsPerDimension;
-  if (c.heads > maxWg) throw new ShapeError(`attention heads ${c.heads} exceeds maxComputeWorkgroupsPerDimension ${maxWg}`);
+  if (c.heads > maxWg)
+    throw new ShapeError(`attention heads ${c.heads} exceeds maxComputeWorkgroupsPerDimension ${maxWg}`);
   const buffers = gpu.device.limits.maxStorageBuffersPerShaderStage;
   if (buffers < STORAGE_BUFFERS_NEEDED) {
     throw new ShapeError(
@@ -46,8 +51,10 @@ export function checkConfig(gpu: Gpu, c: Required<AttentionConfig>): void {
 
 /** A block of `rows` rows (plus `offset`) must fit one binding and the dispatch grid. */
 export function checkRows(lim: AttentionLimits, what: string, rows: number, offset = 0): void {
-  if (!Number.isInteger(rows) || rows < 1) throw new ShapeError(`attention ${what} must be a positive integer, got ${rows}`);
-  if (!Number.isInteger(offset) || offset < 0) throw new ShapeError(`attention ${what} offset must be a non-negative integer, got ${offset}`);
+  if (!Number.isInteger(rows) || rows < 1)
+    throw new ShapeError(`attention ${what} must be a positive integer, got ${rows}`);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new ShapeError(`attention ${what} offset must be a non-negative integer, got ${offset}`);
   const bytes = (rows + offset) * lim.heads * lim.headDim * 4;
   if (bytes > lim.maxBindingBytes) {
     throw new ShapeError(
@@ -56,15 +63,26 @@ export function checkRows(lim: AttentionLimits, what: string, rows: number, offs
   }
   const groups = Math.ceil((rows * lim.heads) / lim.workgroupSize);
   if (groups > lim.maxWorkgroups) {
-    throw new ShapeError(`attention ${what}: ${rows} rows × ${lim.heads} heads needs ${groups} workgroups > maxComputeWorkgroupsPerDimension ${lim.maxWorkgroups}`);
+    throw new ShapeError(
+      `attention ${what}: ${rows} rows × ${lim.heads} heads needs ${groups} workgroups > maxComputeWorkgroupsPerDimension ${lim.maxWorkgroups}`,
+    );
   }
 }
 
 /** `buffer` must hold `[rows + offset, ...inner]` elements of 4 bytes. */
-export function checkBuffer(what: string, name: string, buffer: GPUBuffer, rows: number, offset: number, inner: readonly number[]): void {
+export function checkBuffer(
+  what: string,
+  name: string,
+  buffer: GPUBuffer,
+  rows: number,
+  offset: number,
+  inner: readonly number[],
+): void {
   const count = (rows + offset) * inner.reduce((a, b) => a * b, 1);
   if (buffer.size < count * 4) {
     const shape = [`${offset ? `${offset}+` : ''}${rows}`, ...inner].join(', ');
-    throw new ShapeError(`attention ${what}: ${name} has ${buffer.size} bytes, needs [${shape}] × 4 = ${count * 4} bytes`);
+    throw new ShapeError(
+      `attention ${what}: ${name} has ${buffer.size} bytes, needs [${shape}] × 4 = ${count * 4} bytes`,
+    );
   }
 }

@@ -115,7 +115,10 @@ export interface AttentionKernels {
   /** Full backward: prep, then one backward block over all keys; submits and waits. */
   backward(args: BackwardArgs): Promise<BackwardResult>;
   /** Records the full forward into `encoder` (buffers supplied by the caller). */
-  encodeForward(encoder: GPUCommandEncoder, args: ForwardArgs & ForwardResult & { readonly state: AttentionState }): void;
+  encodeForward(
+    encoder: GPUCommandEncoder,
+    args: ForwardArgs & ForwardResult & { readonly state: AttentionState },
+  ): void;
   /** Records the full backward into `encoder`; dq/dk/dv must be zeroed (they are accumulated into). */
   encodeBackward(encoder: GPUCommandEncoder, args: BackwardArgs & BackwardResult & { readonly delta: GPUBuffer }): void;
   /** u32 positions 0..T-1 as a GPU buffer (cached per T; owned by the kernels object). */

@@ -43,7 +43,8 @@ function scoreRow(c: AttentionRefConfig, x: AttentionRefInputs, i: number, h: nu
   const scale = scaleOf(c);
   const row = new Float64Array(tk).fill(Number.NEGATIVE_INFINITY);
   for (let j = 0; j < tk; j++) {
-    if (attends(c, x.qPos[i] ?? PAD, x.kPos[j] ?? PAD)) row[j] = scale * dotRows(x.q, (i * H + h) * D, x.k, (j * H + h) * D, D);
+    if (attends(c, x.qPos[i] ?? PAD, x.kPos[j] ?? PAD))
+      row[j] = scale * dotRows(x.q, (i * H + h) * D, x.k, (j * H + h) * D, D);
   }
   return row;
 }
@@ -72,7 +73,12 @@ export function contiguousPositions(T: number): Uint32Array {
  * One query row of dense attention, head h: o[i, h, :] `[D]`, lse[i, h] and the softmax weights
  * over every key `[Tk]`. Costs O(Tk·D), so benchmarks spot-check long sequences row by row.
  */
-export function attentionRowRef(c: AttentionRefConfig, x: AttentionRefInputs, i: number, h: number): { o: Float64Array; lse: number; p: Float64Array } {
+export function attentionRowRef(
+  c: AttentionRefConfig,
+  x: AttentionRefInputs,
+  i: number,
+  h: number,
+): { o: Float64Array; lse: number; p: Float64Array } {
   const { heads: H, headDim: D } = c;
   const { p, lse } = softmaxRow(scoreRow(c, x, i, h));
   const o = new Float64Array(D);
@@ -84,7 +90,10 @@ export function attentionRowRef(c: AttentionRefConfig, x: AttentionRefInputs, i:
 }
 
 /** Dense attention forward: o [Tq, H, D], lse [Tq, H]. */
-export function attentionForwardRef(c: AttentionRefConfig, x: AttentionRefInputs): { o: Float64Array; lse: Float64Array } {
+export function attentionForwardRef(
+  c: AttentionRefConfig,
+  x: AttentionRefInputs,
+): { o: Float64Array; lse: Float64Array } {
   const { heads: H, headDim: D } = c;
   const tq = x.qPos.length;
   const o = new Float64Array(tq * H * D);
@@ -109,7 +118,14 @@ interface RowGrads {
 }
 
 /** Adds query row i, head h's contribution: dS = P ∘ (dP − rowsum(dO ∘ O)) (recomputes P). */
-function backwardRow(c: AttentionRefConfig, x: AttentionRefInputs, dO: ArrayLike<number>, i: number, h: number, g: RowGrads): void {
+function backwardRow(
+  c: AttentionRefConfig,
+  x: AttentionRefInputs,
+  dO: ArrayLike<number>,
+  i: number,
+  h: number,
+  g: RowGrads,
+): void {
   const { heads: H, headDim: D } = c;
   const scale = scaleOf(c);
   const { p } = softmaxRow(scoreRow(c, x, i, h));
@@ -141,12 +157,19 @@ export function attentionBackwardRef(
   const dq = new Float64Array(tq * H * D);
   const dk = new Float64Array(tk * H * D);
   const dv = new Float64Array(tk * H * D);
-  for (let i = 0; i < tq; i++) for (let h = 0; h < H; h++) backwardRow(c, x, dO, i, h, { dq, dqBase: (i * H + h) * D, dk, dv });
+  for (let i = 0; i < tq; i++)
+    for (let h = 0; h < H; h++) backwardRow(c, x, dO, i, h, { dq, dqBase: (i * H + h) * D, dk, dv });
   return { dq, dk, dv };
 }
 
 /** dq[i, h, :] `[D]` alone: one query row's gradient, O(Tk·D), for spot checks at long T. */
-export function attentionDqRowRef(c: AttentionRefConfig, x: AttentionRefInputs, dO: ArrayLike<number>, i: number, h: number): Float64Array {
+export function attentionDqRowRef(
+  c: AttentionRefConfig,
+  x: AttentionRefInputs,
+  dO: ArrayLike<number>,
+  i: number,
+  h: number,
+): Float64Array {
   const dq = new Float64Array(c.headDim);
   backwardRow(c, x, dO, i, h, { dq, dqBase: 0 });
   return dq;
@@ -160,7 +183,11 @@ export interface RefState {
 }
 
 export function refState(c: AttentionRefConfig, rows: number): RefState {
-  return { m: new Float64Array(rows * c.heads).fill(NEG), l: new Float64Array(rows * c.heads), acc: new Float64Array(rows * c.heads * c.headDim) };
+  return {
+    m: new Float64Array(rows * c.heads).fill(NEG),
+    l: new Float64Array(rows * c.heads),
+    acc: new Float64Array(rows * c.heads * c.headDim),
+  };
 }
 
 /** Folds one K/V block into the state of a Q block (online softmax, one key at a time). */
@@ -176,7 +203,8 @@ export function refFold(c: AttentionRefConfig, state: RefState, x: AttentionRefI
         const p = Math.exp(s - m);
         state.l[r] = (state.l[r] ?? 0) * alpha + p;
         state.m[r] = m;
-        for (let d = 0; d < D; d++) state.acc[r * D + d] = (state.acc[r * D + d] ?? 0) * alpha + p * (x.v[(j * H + h) * D + d] ?? 0);
+        for (let d = 0; d < D; d++)
+          state.acc[r * D + d] = (state.acc[r * D + d] ?? 0) * alpha + p * (x.v[(j * H + h) * D + d] ?? 0);
       });
     });
   }

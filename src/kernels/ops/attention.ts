@@ -66,7 +66,11 @@ function makeKernels(gpu: Gpu, config: Required<AttentionConfig>, p: AttentionPi
     positions(T) {
       let buf = positionsCache.get(T);
       if (!buf) {
-        buf = uploadU32(gpu, Uint32Array.from({ length: T }, (_, i) => i), `attention positions T${T}`);
+        buf = uploadU32(
+          gpu,
+          Uint32Array.from({ length: T }, (_, i) => i),
+          `attention positions T${T}`,
+        );
         positionsCache.set(T, buf);
       }
       return buf;
@@ -74,15 +78,35 @@ function makeKernels(gpu: Gpu, config: Required<AttentionConfig>, p: AttentionPi
     encodeForward(encoder, a) {
       const pos = a.positions ?? kernels.positions(a.T);
       a.state.encodeReset(encoder);
-      kernels.encodeFold(encoder, { q: a.q, qPos: pos, qRows: a.T, k: a.k, v: a.v, kPos: pos, kRows: a.T, state: a.state });
+      kernels.encodeFold(encoder, {
+        q: a.q,
+        qPos: pos,
+        qRows: a.T,
+        k: a.k,
+        v: a.v,
+        kPos: pos,
+        kRows: a.T,
+        state: a.state,
+      });
       kernels.encodeFinalize(encoder, { state: a.state, o: a.o, lse: a.lse });
     },
     encodeBackward(encoder, a) {
       const pos = a.positions ?? kernels.positions(a.T);
       kernels.encodeBackwardPrep(encoder, { o: a.o, dO: a.dO, rows: a.T, delta: a.delta });
       kernels.encodeBackwardBlock(encoder, {
-        q: a.q, qPos: pos, qRows: a.T, k: a.k, v: a.v, kPos: pos, kRows: a.T,
-        dO: a.dO, lse: a.lse, delta: a.delta, dq: a.dq, dk: a.dk, dv: a.dv,
+        q: a.q,
+        qPos: pos,
+        qRows: a.T,
+        k: a.k,
+        v: a.v,
+        kPos: pos,
+        kRows: a.T,
+        dO: a.dO,
+        lse: a.lse,
+        delta: a.delta,
+        dq: a.dq,
+        dk: a.dk,
+        dv: a.dv,
       });
     },
     async forward(a) {
@@ -126,7 +150,12 @@ function storage(gpu: Gpu, count: number, label: string): GPUBuffer {
 
 /** A storage buffer holding u32 data (positions). */
 export function uploadU32(gpu: Gpu, data: Uint32Array, label = 'u32'): GPUBuffer {
-  const buffer = gpu.device.createBuffer({ label, size: Math.max(4, data.byteLength), usage: STORAGE_USAGE, mappedAtCreation: true });
+  const buffer = gpu.device.createBuffer({
+    label,
+    size: Math.max(4, data.byteLength),
+    usage: STORAGE_USAGE,
+    mappedAtCreation: true,
+  });
   new Uint32Array(buffer.getMappedRange()).set(data);
   buffer.unmap();
   return buffer;
@@ -135,19 +164,33 @@ export function uploadU32(gpu: Gpu, data: Uint32Array, label = 'u32'): GPUBuffer
 const NEG_INF_F32 = -1e30; // stands for −∞ in m and lse (finite: WGSL may assume finite math)
 
 /** A fresh state, tracked in `live` until destroyed (so the kernels' destroy() can free it). */
-function createState(gpu: Gpu, config: Required<AttentionConfig>, rows: number, live: Set<AttentionState>): AttentionState {
-  if (!Number.isInteger(rows) || rows < 1) throw new ShapeError(`attention state rows must be a positive integer, got ${rows}`);
+function createState(
+  gpu: Gpu,
+  config: Required<AttentionConfig>,
+  rows: number,
+  live: Set<AttentionState>,
+): AttentionState {
+  if (!Number.isInteger(rows) || rows < 1)
+    throw new ShapeError(`attention state rows must be a positive integer, got ${rows}`);
   const { heads: H, headDim: D } = config;
   const m = storage(gpu, rows * H, 'attention m');
   const l = storage(gpu, rows * H, 'attention l');
   const acc = storage(gpu, rows * H * D, 'attention acc');
   // m's −∞ lives in a constant buffer so a reset is ordered with the encoder's other commands
   // (queue.writeBuffer would run before the whole submit).
-  const mInit = gpu.device.createBuffer({ label: 'attention m init', size: m.size, usage: STORAGE_USAGE, mappedAtCreation: true });
+  const mInit = gpu.device.createBuffer({
+    label: 'attention m init',
+    size: m.size,
+    usage: STORAGE_USAGE,
+    mappedAtCreation: true,
+  });
   new Float32Array(mInit.getMappedRange()).fill(NEG_INF_F32);
   mInit.unmap();
   const state: AttentionState = {
-    rows, m, l, acc,
+    rows,
+    m,
+    l,
+    acc,
     encodeReset(encoder) {
       encoder.copyBufferToBuffer(mInit, 0, m, 0, m.size);
       encoder.clearBuffer(l);

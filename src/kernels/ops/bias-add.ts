@@ -3,7 +3,14 @@
 import { ColumnSum } from './column-sum.ts';
 import type { Gpu } from '../runtime/device.ts';
 import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
-import { encodePass, requireDim, requireDistinct, requireF32, strideGroups, submitAndWait } from '../runtime/op-support.ts';
+import {
+  encodePass,
+  requireDim,
+  requireDistinct,
+  requireF32,
+  strideGroups,
+  submitAndWait,
+} from '../runtime/op-support.ts';
 
 export const BIAS_ADD_PARAMS = paramStruct('bias-add', 'BiasAddParams', [
   ['total', 'u32'],
@@ -41,7 +48,8 @@ export class BiasAdd {
     requireDim(shape.rows, 'biasAdd rows');
     requireDim(shape.cols, 'biasAdd cols');
     const s = `[${shape.rows}, ${shape.cols}]`;
-    for (const [name, buf] of Object.entries(act)) requireF32(this.gpu, buf, shape.rows * shape.cols, `biasAdd ${name}`, s);
+    for (const [name, buf] of Object.entries(act))
+      requireF32(this.gpu, buf, shape.rows * shape.cols, `biasAdd ${name}`, s);
     requireF32(this.gpu, bias, shape.cols, 'biasAdd bias', `[${shape.cols}]`);
     return shape.rows * shape.cols;
   }
@@ -56,7 +64,12 @@ export class BiasAdd {
     encodePass(this.gpu, encoder, 'bias add', [
       {
         pipeline: v ? this.p.add4 : this.p.add,
-        bindings: [[0, params], [1 + v, io.x], [2 + v, io.bias], [3 + v, io.y]],
+        bindings: [
+          [0, params],
+          [1 + v, io.x],
+          [2 + v, io.bias],
+          [3 + v, io.y],
+        ],
         groups: [strideGroups(v ? total / 4 : total, WG)],
       },
     ]);
@@ -70,7 +83,11 @@ export class BiasAdd {
     encodePass(this.gpu, encoder, 'bias add in place', [
       {
         pipeline: v ? this.p.inPlace4 : this.p.inPlace,
-        bindings: [[0, params], [2 + v, io.bias], [4 + v, io.xy]],
+        bindings: [
+          [0, params],
+          [2 + v, io.bias],
+          [4 + v, io.xy],
+        ],
         groups: [strideGroups(v ? total / 4 : total, WG)],
       },
     ]);

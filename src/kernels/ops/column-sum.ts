@@ -64,7 +64,11 @@ export class ColumnSum {
   private scratchFor(count: number): GPUBuffer {
     if (!this.scratch || this.scratch.size < count * 4) {
       if (this.scratch) this.retired.push(this.scratch);
-      this.scratch = this.gpu.device.createBuffer({ label: 'column-sum partials', size: count * 4, usage: SCRATCH_USAGE });
+      this.scratch = this.gpu.device.createBuffer({
+        label: 'column-sum partials',
+        size: count * 4,
+        usage: SCRATCH_USAGE,
+      });
     }
     return this.scratch;
   }

@@ -2,7 +2,14 @@
 // Pipelines compile in prepare(); encode*() add work to a caller's encoder.
 import type { Gpu } from '../runtime/device.ts';
 import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
-import { encodePass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from '../runtime/op-support.ts';
+import {
+  encodePass,
+  requireDim,
+  requireDistinct,
+  requireF32,
+  splitFlat,
+  submitAndWait,
+} from '../runtime/op-support.ts';
 
 export const GELU_PARAMS = paramStruct('gelu', 'GeluParams', [
   ['total', 'u32'],
@@ -50,7 +57,11 @@ export class Gelu {
     this.check(total, io);
     const dispatches = splitFlat(total, WG, ({ vec4, first }) => ({
       pipeline: vec4 ? this.p.forward4 : this.p.forward,
-      bindings: [[0, this.params(total, first)], [vec4 ? 5 : 1, io.x], [vec4 ? 6 : 2, io.y]],
+      bindings: [
+        [0, this.params(total, first)],
+        [vec4 ? 5 : 1, io.x],
+        [vec4 ? 6 : 2, io.y],
+      ],
     }));
     encodePass(this.gpu, encoder, 'gelu forward', dispatches);
   }
@@ -62,7 +73,12 @@ export class Gelu {
     this.check(total, io);
     const dispatches = splitFlat(total, WG, ({ vec4, first }) => ({
       pipeline: vec4 ? this.p.backward4 : this.p.backward,
-      bindings: [[0, this.params(total, first)], [vec4 ? 5 : 1, io.x], [vec4 ? 7 : 3, io.dy], [vec4 ? 8 : 4, io.dx]],
+      bindings: [
+        [0, this.params(total, first)],
+        [vec4 ? 5 : 1, io.x],
+        [vec4 ? 7 : 3, io.dy],
+        [vec4 ? 8 : 4, io.dx],
+      ],
     }));
     encodePass(this.gpu, encoder, 'gelu backward', dispatches);
   }

@@ -3,7 +3,14 @@
 import type { Gpu } from '../runtime/device.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
-import { encodePass, requireDim, requireF32, strideGroups, submitAndWait, type DispatchSpec } from '../runtime/op-support.ts';
+import {
+  encodePass,
+  requireDim,
+  requireF32,
+  strideGroups,
+  submitAndWait,
+  type DispatchSpec,
+} from '../runtime/op-support.ts';
 import { SCRATCH_USAGE } from '../runtime/usage.ts';
 
 export const GRAD_NORM_PARAMS = paramStruct('gradnorm', 'GradNormParams', [
@@ -54,7 +61,8 @@ export class GradNorm {
     const seen = new Set<GPUBuffer>();
     grads.forEach((g, i) => {
       if (seen.has(g.buffer)) throw new ShapeError(`gradNorm grads[${i}]: buffer '${g.buffer.label}' is listed twice`);
-      if (g.buffer === result) throw new ShapeError(`gradNorm grads[${i}]: buffer '${g.buffer.label}' is also the result buffer`);
+      if (g.buffer === result)
+        throw new ShapeError(`gradNorm grads[${i}]: buffer '${g.buffer.label}' is also the result buffer`);
       seen.add(g.buffer);
     });
   }
@@ -62,18 +70,45 @@ export class GradNorm {
   /** result = [‖grads‖₂, min(1, maxNorm/(norm + 1e-6))]; maxNorm 0 (default) means scale 1. */
   encode(encoder: GPUCommandEncoder, grads: readonly GradSlice[], result: GPUBuffer, maxNorm = 0): void {
     this.check(grads, result);
-    if (!(maxNorm >= 0) || !Number.isFinite(maxNorm)) throw new ShapeError(`gradNorm maxNorm = ${maxNorm}: expected a finite value >= 0 (0 = no clipping)`);
+    if (!(maxNorm >= 0) || !Number.isFinite(maxNorm))
+      throw new ShapeError(`gradNorm maxNorm = ${maxNorm}: expected a finite value >= 0 (0 = no clipping)`);
     const total = grads.reduce((s, g) => s + partialGroups(g.count), 0);
     const partials = this.partialBuffer(total);
     let offset = 0;
     const passes: DispatchSpec[] = grads.map((g) => {
       const groups = partialGroups(g.count);
-      const params = paramBuffer(this.gpu, GRAD_NORM_PARAMS, { total: g.count, partial_offset: offset, partials: 0, max_norm: 0 });
+      const params = paramBuffer(this.gpu, GRAD_NORM_PARAMS, {
+        total: g.count,
+        partial_offset: offset,
+        partials: 0,
+        max_norm: 0,
+      });
       offset += groups;
-      return { pipeline: this.partial, bindings: [[0, params], [1, g.buffer], [2, partials]], groups: [groups] };
+      return {
+        pipeline: this.partial,
+        bindings: [
+          [0, params],
+          [1, g.buffer],
+          [2, partials],
+        ],
+        groups: [groups],
+      };
     });
-    const params = paramBuffer(this.gpu, GRAD_NORM_PARAMS, { total: 0, partial_offset: 0, partials: total, max_norm: maxNorm });
-    passes.push({ pipeline: this.finalize, bindings: [[0, params], [3, partials], [4, result]], groups: [1] });
+    const params = paramBuffer(this.gpu, GRAD_NORM_PARAMS, {
+      total: 0,
+      partial_offset: 0,
+      partials: total,
+      max_norm: maxNorm,
+    });
+    passes.push({
+      pipeline: this.finalize,
+      bindings: [
+        [0, params],
+        [3, partials],
+        [4, result],
+      ],
+      groups: [1],
+    });
     encodePass(this.gpu, encoder, 'grad norm', passes);
   }
 
@@ -86,7 +121,11 @@ export class GradNorm {
       'grad clip',
       grads.map((g) => ({
         pipeline: this.scale,
-        bindings: [[0, paramBuffer(this.gpu, GRAD_NORM_PARAMS, { total: g.count, partial_offset: 0, partials: 0, max_norm: 0 })], [5, g.buffer], [6, result]],
+        bindings: [
+          [0, paramBuffer(this.gpu, GRAD_NORM_PARAMS, { total: g.count, partial_offset: 0, partials: 0, max_norm: 0 })],
+          [5, g.buffer],
+          [6, result],
+        ],
         groups: [strideGroups(g.count, RWG)],
       })),
     );
@@ -106,7 +145,11 @@ export class GradNorm {
   private partialBuffer(count: number): GPUBuffer {
     if (!this.partials || this.partials.size < count * 4) {
       if (this.partials) this.retired.push(this.partials);
-      this.partials = this.gpu.device.createBuffer({ label: 'grad-norm partials', size: Math.max(256, count) * 4, usage: SCRATCH_USAGE });
+      this.partials = this.gpu.device.createBuffer({
+        label: 'grad-norm partials',
+        size: Math.max(256, count) * 4,
+        usage: SCRATCH_USAGE,
+      });
     }
     return this.partials;
   }

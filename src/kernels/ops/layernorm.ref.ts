@@ -16,7 +16,14 @@ export interface LayerNormBackwardRef {
 type Vec = ArrayLike<number>;
 const at = (a: Vec, i: number): number => a[i] ?? Number.NaN;
 
-export function layerNormForwardRef(x: Vec, gamma: Vec, beta: Vec, rows: number, cols: number, eps = 1e-5): LayerNormForwardRef {
+export function layerNormForwardRef(
+  x: Vec,
+  gamma: Vec,
+  beta: Vec,
+  rows: number,
+  cols: number,
+  eps = 1e-5,
+): LayerNormForwardRef {
   const y = new Float64Array(rows * cols);
   const mean = new Float64Array(rows);
   const rstd = new Float64Array(rows);
@@ -35,7 +42,15 @@ export function layerNormForwardRef(x: Vec, gamma: Vec, beta: Vec, rows: number,
 }
 
 /** Gradients given dy and the forward's saved mean/rstd (see shaders/layernorm.wgsl for the formulas). */
-export function layerNormBackwardRef(x: Vec, gamma: Vec, mean: Vec, rstd: Vec, dy: Vec, rows: number, cols: number): LayerNormBackwardRef {
+export function layerNormBackwardRef(
+  x: Vec,
+  gamma: Vec,
+  mean: Vec,
+  rstd: Vec,
+  dy: Vec,
+  rows: number,
+  cols: number,
+): LayerNormBackwardRef {
   const dx = new Float64Array(rows * cols);
   const dgamma = new Float64Array(cols);
   const dbeta = new Float64Array(cols);

@@ -4,7 +4,14 @@ import { ColumnSum, chunkRows } from './column-sum.ts';
 import type { Gpu } from '../runtime/device.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
-import { encodePass, requireDim, requireF32, requireGroups, submitAndWait, type DispatchSpec } from '../runtime/op-support.ts';
+import {
+  encodePass,
+  requireDim,
+  requireF32,
+  requireGroups,
+  submitAndWait,
+  type DispatchSpec,
+} from '../runtime/op-support.ts';
 import { SCRATCH_USAGE } from '../runtime/usage.ts';
 
 export const LAYER_NORM_PARAMS = paramStruct('layernorm', 'LayerNormParams', [
@@ -72,12 +79,17 @@ export class LayerNorm {
     requireDim(shape.rows, 'layerNorm rows');
     requireDim(shape.cols, 'layerNorm cols');
     const eps = shape.eps ?? 1e-5;
-    if (!(eps >= 0 && Number.isFinite(eps))) throw new ShapeError(`layerNorm eps = ${eps}: expected a finite value >= 0`);
+    if (!(eps >= 0 && Number.isFinite(eps)))
+      throw new ShapeError(`layerNorm eps = ${eps}: expected a finite value >= 0`);
     const { rows, cols } = shape;
     const perRow = new Set(['mean', 'rstd']);
     const perCol = new Set(['gamma', 'beta', 'dgamma', 'dbeta']);
     for (const [name, buf] of Object.entries(bufs)) {
-      const [count, s] = perRow.has(name) ? [rows, `[${rows}]`] : perCol.has(name) ? [cols, `[${cols}]`] : [rows * cols, `[${rows}, ${cols}]`];
+      const [count, s] = perRow.has(name)
+        ? [rows, `[${rows}]`]
+        : perCol.has(name)
+          ? [cols, `[${cols}]`]
+          : [rows * cols, `[${rows}, ${cols}]`];
       requireF32(this.gpu, buf, count, `layerNorm ${name}`, s);
     }
   }
@@ -94,7 +106,12 @@ export class LayerNorm {
 
   private params(shape: LayerNormShape, rowsPerChunk: number): GPUBuffer {
     const { rows, cols } = shape;
-    return paramBuffer(this.gpu, LAYER_NORM_PARAMS, { rows, cols, eps: shape.eps ?? 1e-5, rows_per_chunk: rowsPerChunk });
+    return paramBuffer(this.gpu, LAYER_NORM_PARAMS, {
+      rows,
+      cols,
+      eps: shape.eps ?? 1e-5,
+      rows_per_chunk: rowsPerChunk,
+    });
   }
 
   encode(encoder: GPUCommandEncoder, io: LayerNormForwardIO, shape: LayerNormShape): void {
@@ -120,7 +137,15 @@ export class LayerNorm {
     const v = cols % 4 === 0;
     const dxPass: DispatchSpec = {
       pipeline: v ? this.p.bwd4 : this.p.bwd,
-      bindings: [[0, this.params(shape, 0)], [v ? 13 : 1, io.x], [v ? 14 : 2, io.gamma], [7, io.mean], [8, io.rstd], [v ? 17 : 9, io.dy], [v ? 18 : 10, io.dx]],
+      bindings: [
+        [0, this.params(shape, 0)],
+        [v ? 13 : 1, io.x],
+        [v ? 14 : 2, io.gamma],
+        [7, io.mean],
+        [8, io.rstd],
+        [v ? 17 : 9, io.dy],
+        [v ? 18 : 10, io.dx],
+      ],
       groups: this.rowGrid(rows),
     };
     const per = chunkRows(rows);
@@ -129,7 +154,15 @@ export class LayerNorm {
     const [gPart, bPart] = chunks === 1 ? [io.dgamma, io.dbeta] : this.partialBuffers(chunks * cols);
     const partPass: DispatchSpec = {
       pipeline: this.p.paramGrad,
-      bindings: [[0, this.params(shape, per)], [1, io.x], [7, io.mean], [8, io.rstd], [9, io.dy], [11, gPart], [12, bPart]],
+      bindings: [
+        [0, this.params(shape, per)],
+        [1, io.x],
+        [7, io.mean],
+        [8, io.rstd],
+        [9, io.dy],
+        [11, gPart],
+        [12, bPart],
+      ],
       groups: [Math.ceil(cols / WG), chunks],
     };
     // More than one chunk: sum the chunk partials (the ColumnSum scratch is reused in queue order).
@@ -156,7 +189,8 @@ export class LayerNorm {
     const [g, b] = this.partials;
     if (g && b && g.size >= count * 4) return [g, b];
     if (g && b) this.retired.push(g, b);
-    const make = (label: string): GPUBuffer => this.gpu.device.createBuffer({ label, size: count * 4, usage: SCRATCH_USAGE });
+    const make = (label: string): GPUBuffer =>
+      this.gpu.device.createBuffer({ label, size: count * 4, usage: SCRATCH_USAGE });
     const fresh: [GPUBuffer, GPUBuffer] = [make('layer-norm dgamma partials'), make('layer-norm dbeta partials')];
     this.partials = fresh;
     return fresh;

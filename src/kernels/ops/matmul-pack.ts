@@ -26,7 +26,11 @@ export interface Pack {
   readonly batchVec4: number;
   readonly allocatedBytes: number;
   /** Records the repack of `source` into `scratch` into an open compute pass. */
-  encode(pass: GPUComputePassEncoder, source: GPUBuffer, bind: (pipeline: GPUComputePipeline, buffers: GPUBuffer[]) => GPUBindGroup): void;
+  encode(
+    pass: GPUComputePassEncoder,
+    source: GPUBuffer,
+    bind: (pipeline: GPUComputePipeline, buffers: GPUBuffer[]) => GPUBindGroup,
+  ): void;
   destroy(): void;
 }
 

@@ -87,7 +87,12 @@ interface VariantPlan {
 function planVariant(gpu: Gpu, variant: MatmulVariant): VariantPlan {
   if (variant === 'subgroup') return { shader: 'matmul-subgroup', overrides: {}, blockRows: 16, blockVec4: 8 };
   const wg = isCpuAdapter(gpu.adapter) ? { WG_X: 8, WG_Y: 1 } : { WG_X: 16, WG_Y: 4 };
-  return { shader: 'matmul', overrides: wg, blockRows: ROWS_PER_THREAD * wg.WG_Y, blockVec4: VEC4_PER_THREAD * wg.WG_X };
+  return {
+    shader: 'matmul',
+    overrides: wg,
+    blockRows: ROWS_PER_THREAD * wg.WG_Y,
+    blockVec4: VEC4_PER_THREAD * wg.WG_X,
+  };
 }
 
 function positiveInt(value: number, field: string, shape: MatmulShape): void {
@@ -137,7 +142,12 @@ function bIsPacked(s: ResolvedMatmulShape): boolean {
   return !s.transB && s.N % 4 === 0 && s.batchStrideB % 4 === 0;
 }
 
-function checkLimits(gpu: Gpu, s: ResolvedMatmulShape, grid: readonly number[], packed: Readonly<Record<string, number>>): void {
+function checkLimits(
+  gpu: Gpu,
+  s: ResolvedMatmulShape,
+  grid: readonly number[],
+  packed: Readonly<Record<string, number>>,
+): void {
   const maxGroups = gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535;
   const axes = ['x (columns)', 'y (rows)', 'z (batch)'];
   grid.forEach((groups, i) => {
@@ -169,12 +179,26 @@ function checkBuffer(name: string, buffer: GPUBuffer, elements: number, s: Resol
 
 /** Source layout of B as a [K, N] matrix, for packing. */
 function bSpec(s: ResolvedMatmulShape): PackSpec {
-  return { rows: s.K, cols: s.N, rowStride: s.transB ? 1 : s.N, colStride: s.transB ? s.K : 1, batchStride: s.batchStrideB, batch: s.batch };
+  return {
+    rows: s.K,
+    cols: s.N,
+    rowStride: s.transB ? 1 : s.N,
+    colStride: s.transB ? s.K : 1,
+    batchStride: s.batchStrideB,
+    batch: s.batch,
+  };
 }
 
 /** Source layout of Aᵀ as a [K, M] matrix, for packing (the subgroup kernel reads Aᵀ rows). */
 function aTSpec(s: ResolvedMatmulShape): PackSpec {
-  return { rows: s.K, cols: s.M, rowStride: s.transA ? s.M : 1, colStride: s.transA ? 1 : s.K, batchStride: s.batchStrideA, batch: s.batch };
+  return {
+    rows: s.K,
+    cols: s.M,
+    rowStride: s.transA ? s.M : 1,
+    colStride: s.transA ? 1 : s.K,
+    batchStride: s.batchStrideA,
+    batch: s.batch,
+  };
 }
 
 interface Operands {
@@ -184,7 +208,12 @@ interface Operands {
 }
 
 /** Packs what the variant needs and writes the kernel's uniforms (layout from its own struct). */
-async function prepareOperands(gpu: Gpu, s: ResolvedMatmulShape, plan: VariantPlan, variant: MatmulVariant): Promise<Operands> {
+async function prepareOperands(
+  gpu: Gpu,
+  s: ResolvedMatmulShape,
+  plan: VariantPlan,
+  variant: MatmulVariant,
+): Promise<Operands> {
   const N4 = Math.ceil(s.N / 4);
   const packB = bIsPacked(s) ? undefined : await createPack(gpu, bSpec(s), 'matmul packed B');
   const b_batch4 = packB ? packB.batchVec4 : s.batchStrideB / 4;
@@ -211,7 +240,11 @@ function packedSizes(s: ResolvedMatmulShape, variant: MatmulVariant): Record<str
  * Compiles and sizes a matmul for `shape`; throws ShapeError when the adapter cannot run it and
  * MissingFeatureError when `variant` needs what the adapter lacks.
  */
-export async function createMatmul(gpu: Gpu, shape: MatmulShape, options: { variant?: MatmulVariant } = {}): Promise<MatmulKernel> {
+export async function createMatmul(
+  gpu: Gpu,
+  shape: MatmulShape,
+  options: { variant?: MatmulVariant } = {},
+): Promise<MatmulKernel> {
   const s = resolveMatmulShape(shape);
   const variant = chooseVariant(gpu, options.variant);
   const plan = planVariant(gpu, variant);
@@ -274,7 +307,8 @@ export interface MatmulOptions {
 /** The trailing two dimensions and the batch of a [..., rows, cols] tensor. */
 function matrixDims(t: Tensor, name: string): { batch: number; rows: number; cols: number } {
   if (t.dtype !== 'f32') throw new ShapeError(`matmul ${name}: dtype ${t.dtype}, expected f32`);
-  if (t.shape.length < 2) throw new ShapeError(`matmul ${name}: shape [${t.shape.join(', ')}] needs at least 2 dimensions`);
+  if (t.shape.length < 2)
+    throw new ShapeError(`matmul ${name}: shape [${t.shape.join(', ')}] needs at least 2 dimensions`);
   const rows = t.shape[t.shape.length - 2] ?? 0;
   const cols = t.shape[t.shape.length - 1] ?? 0;
   return { batch: t.size / Math.max(1, rows * cols), rows, cols };
@@ -297,7 +331,11 @@ export async function matmul(gpu: Gpu, a: Tensor, b: Tensor, options: MatmulOpti
     );
   }
   const kernel = await createMatmul(gpu, {
-    M, N, K: Ka, batch, ...options,
+    M,
+    N,
+    K: Ka,
+    batch,
+    ...options,
     batchStrideA: da.batch === 1 ? 0 : M * Ka,
     batchStrideB: db.batch === 1 ? 0 : Ka * N,
   });

@@ -18,7 +18,12 @@ export function mseRef(pred: ArrayLike<number>, target: ArrayLike<number>, mask?
 }
 
 /** dpred = seed · 2·m·(p − t) / Σ m (zeros when Σ m = 0). */
-export function mseBackwardRef(pred: ArrayLike<number>, target: ArrayLike<number>, mask?: ArrayLike<number>, seed = 1): Float64Array {
+export function mseBackwardRef(
+  pred: ArrayLike<number>,
+  target: ArrayLike<number>,
+  mask?: ArrayLike<number>,
+  seed = 1,
+): Float64Array {
   const { weight } = mseRef(pred, target, mask);
   const k = weight === 0 ? 0 : (2 * seed) / weight;
   return Float64Array.from({ length: pred.length }, (_, i) => {

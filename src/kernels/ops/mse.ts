@@ -2,7 +2,14 @@
 // an optional mask. Pipelines compile in prepare(); encode*() add work to a caller's encoder.
 import type { Gpu } from '../runtime/device.ts';
 import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
-import { encodePass, requireDim, requireDistinct, requireF32, strideGroups, submitAndWait } from '../runtime/op-support.ts';
+import {
+  encodePass,
+  requireDim,
+  requireDistinct,
+  requireF32,
+  strideGroups,
+  submitAndWait,
+} from '../runtime/op-support.ts';
 import { SCRATCH_USAGE } from '../runtime/usage.ts';
 
 export const MSE_PARAMS = paramStruct('mse', 'MseParams', [
@@ -33,7 +40,9 @@ export class Mse {
 
   private constructor(
     private readonly gpu: Gpu,
-    private readonly p: Readonly<Record<'partial' | 'partialMasked' | 'finalize' | 'backward' | 'backwardMasked', GPUComputePipeline>>,
+    private readonly p: Readonly<
+      Record<'partial' | 'partialMasked' | 'finalize' | 'backward' | 'backwardMasked', GPUComputePipeline>
+    >,
   ) {}
 
   static async prepare(gpu: Gpu): Promise<Mse> {
@@ -64,21 +73,40 @@ export class Mse {
     const groups = reductionGroups(total);
     const partials = this.partialBuffer();
     const params = paramBuffer(this.gpu, MSE_PARAMS, { total, partials: groups, seed: 1 });
-    const inputs = [[0, params], [1, io.pred], [2, io.target]] as const;
+    const inputs = [
+      [0, params],
+      [1, io.pred],
+      [2, io.target],
+    ] as const;
     encodePass(this.gpu, encoder, 'mse forward', [
       io.mask
         ? { pipeline: this.p.partialMasked, bindings: [...inputs, [3, io.mask], [4, partials]], groups: [groups] }
         : { pipeline: this.p.partial, bindings: [...inputs, [4, partials]], groups: [groups] },
-      { pipeline: this.p.finalize, bindings: [[0, params], [5, partials], [6, io.stats]], groups: [1] },
+      {
+        pipeline: this.p.finalize,
+        bindings: [
+          [0, params],
+          [5, partials],
+          [6, io.stats],
+        ],
+        groups: [1],
+      },
     ]);
   }
 
   /** dpred = seed·∂loss/∂pred, reading Σ mask from the forward's stats. */
   encodeBackward(encoder: GPUCommandEncoder, io: MseBackwardIO, total: number, seed = 1): void {
     this.check(total, io);
-    for (const b of [io.pred, io.target, io.stats, io.mask]) if (b) requireDistinct(b, io.dpred, 'mse dpred and an input');
+    for (const b of [io.pred, io.target, io.stats, io.mask])
+      if (b) requireDistinct(b, io.dpred, 'mse dpred and an input');
     const params = paramBuffer(this.gpu, MSE_PARAMS, { total, partials: 0, seed });
-    const inputs = [[0, params], [1, io.pred], [2, io.target], [7, io.stats], [8, io.dpred]] as const;
+    const inputs = [
+      [0, params],
+      [1, io.pred],
+      [2, io.target],
+      [7, io.stats],
+      [8, io.dpred],
+    ] as const;
     const groups = [strideGroups(total, RWG)] as const;
     encodePass(this.gpu, encoder, 'mse backward', [
       io.mask

@@ -2,7 +2,14 @@
 // stream of a pre-norm block). Its backward is the identity (both inputs get dout), so no kernel.
 import type { Gpu } from '../runtime/device.ts';
 import { paramBuffer, paramStruct } from '../runtime/uniforms.ts';
-import { encodePass, requireDim, requireDistinct, requireF32, splitFlat, submitAndWait } from '../runtime/op-support.ts';
+import {
+  encodePass,
+  requireDim,
+  requireDistinct,
+  requireF32,
+  splitFlat,
+  submitAndWait,
+} from '../runtime/op-support.ts';
 
 export const RESIDUAL_ADD_PARAMS = paramStruct('residual-add', 'ResidualAddParams', [
   ['total', 'u32'],
@@ -37,7 +44,8 @@ export class ResidualAdd {
 
   private check(total: number, bufs: Record<string, GPUBuffer>): void {
     requireDim(total, 'residualAdd length');
-    for (const [name, buf] of Object.entries(bufs)) requireF32(this.gpu, buf, total, `residualAdd ${name}`, `[${total}]`);
+    for (const [name, buf] of Object.entries(bufs))
+      requireF32(this.gpu, buf, total, `residualAdd ${name}`, `[${total}]`);
   }
 
   /** out = x + y, each `total` f32 values. */
@@ -47,7 +55,12 @@ export class ResidualAdd {
     this.check(total, io);
     const dispatches = splitFlat(total, WG, ({ vec4, first }) => ({
       pipeline: vec4 ? this.p.add4 : this.p.add,
-      bindings: [[0, paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total, first })], [vec4 ? 5 : 1, io.x], [vec4 ? 6 : 2, io.y], [vec4 ? 7 : 3, io.out]],
+      bindings: [
+        [0, paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total, first })],
+        [vec4 ? 5 : 1, io.x],
+        [vec4 ? 6 : 2, io.y],
+        [vec4 ? 7 : 3, io.out],
+      ],
     }));
     encodePass(this.gpu, encoder, 'residual add', dispatches);
   }
@@ -58,7 +71,11 @@ export class ResidualAdd {
     this.check(total, io);
     const dispatches = splitFlat(total, WG, ({ vec4, first }) => ({
       pipeline: vec4 ? this.p.inPlace4 : this.p.inPlace,
-      bindings: [[0, paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total, first })], [vec4 ? 6 : 2, io.y], [vec4 ? 8 : 4, io.acc]],
+      bindings: [
+        [0, paramBuffer(this.gpu, RESIDUAL_ADD_PARAMS, { total, first })],
+        [vec4 ? 6 : 2, io.y],
+        [vec4 ? 8 : 4, io.acc],
+      ],
     }));
     encodePass(this.gpu, encoder, 'residual add in place', dispatches);
   }

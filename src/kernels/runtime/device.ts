@@ -144,7 +144,10 @@ export function dawnInstance(backend?: string): GPU {
 }
 
 /** One requestAdapter() on the backend's Dawn instance; undefined when that backend has none. */
-async function probe(backend: string | undefined, powerPreference?: GPUPowerPreference): Promise<Candidate | undefined> {
+async function probe(
+  backend: string | undefined,
+  powerPreference?: GPUPowerPreference,
+): Promise<Candidate | undefined> {
   installGlobals();
   try {
     const instance = dawnInstance(backend);

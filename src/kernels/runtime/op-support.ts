@@ -12,7 +12,12 @@ export interface DispatchSpec {
 }
 
 /** Records the dispatches, in order, in one compute pass (WebGPU orders storage writes between them). */
-export function encodePass(gpu: Gpu, encoder: GPUCommandEncoder, label: string, dispatches: readonly DispatchSpec[]): void {
+export function encodePass(
+  gpu: Gpu,
+  encoder: GPUCommandEncoder,
+  label: string,
+  dispatches: readonly DispatchSpec[],
+): void {
   const pass = encoder.beginComputePass({ label });
   for (const d of dispatches) {
     const bindGroup = gpu.device.createBindGroup({
@@ -44,10 +49,14 @@ export function requireF32(gpu: Gpu, buffer: GPUBuffer, count: number, what: str
   const bytes = count * 4;
   const limit = gpu.adapter.limits['maxStorageBufferBindingSize'] ?? Number.POSITIVE_INFINITY;
   if (bytes > limit) {
-    throw new ShapeError(`${what} ${shape} needs ${bytes} bytes, over this adapter's maxStorageBufferBindingSize ${limit}`);
+    throw new ShapeError(
+      `${what} ${shape} needs ${bytes} bytes, over this adapter's maxStorageBufferBindingSize ${limit}`,
+    );
   }
   if (buffer.size < bytes) {
-    throw new ShapeError(`${what} ${shape} needs ${count} f32 (${bytes} bytes) but its buffer '${buffer.label}' has ${buffer.size} bytes`);
+    throw new ShapeError(
+      `${what} ${shape} needs ${count} f32 (${bytes} bytes) but its buffer '${buffer.label}' has ${buffer.size} bytes`,
+    );
   }
 }
 
@@ -55,7 +64,9 @@ export function requireF32(gpu: Gpu, buffer: GPUBuffer, count: number, what: str
 export function requireGroups(gpu: Gpu, groups: number, what: string): void {
   const limit = gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535;
   if (groups > limit) {
-    throw new ShapeError(`${what} needs ${groups} workgroups in one dimension, over this adapter's maxComputeWorkgroupsPerDimension ${limit}`);
+    throw new ShapeError(
+      `${what} needs ${groups} workgroups in one dimension, over this adapter's maxComputeWorkgroupsPerDimension ${limit}`,
+    );
   }
 }
 
@@ -79,10 +90,18 @@ export interface FlatPart {
  * The dispatches of a flat element-wise op: one over ⌊total/4⌋ vec4 (skipped when empty) and one
  * over the 0–3 trailing scalars (skipped when none). `make` returns each part's pipeline and bindings.
  */
-export function splitFlat(total: number, workgroupSize: number, make: (part: FlatPart) => Omit<DispatchSpec, 'groups'>): DispatchSpec[] {
+export function splitFlat(
+  total: number,
+  workgroupSize: number,
+  make: (part: FlatPart) => Omit<DispatchSpec, 'groups'>,
+): DispatchSpec[] {
   const quads = Math.floor(total / 4);
   const parts: DispatchSpec[] = [];
   if (quads > 0) parts.push({ ...make({ vec4: true, first: 0 }), groups: [strideGroups(quads, workgroupSize)] });
-  if (quads * 4 < total) parts.push({ ...make({ vec4: false, first: quads * 4 }), groups: [strideGroups(total - quads * 4, workgroupSize)] });
+  if (quads * 4 < total)
+    parts.push({
+      ...make({ vec4: false, first: quads * 4 }),
+      groups: [strideGroups(total - quads * 4, workgroupSize)],
+    });
   return parts;
 }

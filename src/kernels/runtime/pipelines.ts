@@ -22,9 +22,7 @@ export function shaderSource(name: string): string {
 
 /** Formats compilation messages as `shaders/x.wgsl:line:col: type: message`. */
 export function formatCompilationMessages(name: string, info: GPUCompilationInfo): string {
-  return info.messages
-    .map((m) => `shaders/${name}.wgsl:${m.lineNum}:${m.linePos}: ${m.type}: ${m.message}`)
-    .join('\n');
+  return info.messages.map((m) => `shaders/${name}.wgsl:${m.lineNum}:${m.linePos}: ${m.type}: ${m.message}`).join('\n');
 }
 
 export class PipelineCache {

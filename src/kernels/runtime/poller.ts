@@ -30,7 +30,10 @@ function wantedNice(env: NodeJS.ProcessEnv): number {
   if (raw === undefined || raw === '') return DEFAULT_NICE;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 19) {
-    throw new UsageError('GPU_POLLER_NICE', `${POLLER_NICE_ENV} must be an integer from 0 (leave the thread alone) to 19, got '${raw}'`);
+    throw new UsageError(
+      'GPU_POLLER_NICE',
+      `${POLLER_NICE_ENV} must be an integer from 0 (leave the thread alone) to 19, got '${raw}'`,
+    );
   }
   return n;
 }
@@ -49,10 +52,16 @@ function currentNice(): number | null {
  * whole process, workers included). Idempotent: a thread already at or below the wanted priority
  * is left as it is.
  */
-export function yieldPollerToAdapter(cpuAdapter: boolean, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): PollerPriority {
+export function yieldPollerToAdapter(
+  cpuAdapter: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): PollerPriority {
   const nice = wantedNice(env);
-  if (!cpuAdapter) return { nice: currentNice(), reason: 'GPU adapter: its work does not run on this process’s threads' };
-  if (platform !== 'linux') return { nice: currentNice(), reason: `left alone on ${platform} (priority is per process there)` };
+  if (!cpuAdapter)
+    return { nice: currentNice(), reason: 'GPU adapter: its work does not run on this process’s threads' };
+  if (platform !== 'linux')
+    return { nice: currentNice(), reason: `left alone on ${platform} (priority is per process there)` };
   if (nice === 0) return { nice: currentNice(), reason: `${POLLER_NICE_ENV}=0` };
   const now = currentNice();
   if (now !== null && now >= nice) return { nice: now, reason: 'already lowered' };

@@ -25,7 +25,8 @@ export interface Tensor {
 export function shapeSize(shape: readonly number[], what = 'tensor'): number {
   let size = 1;
   for (const [i, d] of shape.entries()) {
-    if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${what} shape [${shape.join(', ')}]: dimension ${i} is ${d}, expected an integer >= 0`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new ShapeError(`${what} shape [${shape.join(', ')}]: dimension ${i} is ${d}, expected an integer >= 0`);
     size *= d;
   }
   return size;
@@ -42,7 +43,9 @@ export function emptyTensor(gpu: Gpu, shape: readonly number[], dtype: DType = '
   const byteLength = size * BYTES_PER_ELEMENT[dtype];
   const limit = gpu.adapter.limits['maxStorageBufferBindingSize'] ?? Number.POSITIVE_INFINITY;
   if (byteLength > limit) {
-    throw new ShapeError(`${label} shape [${shape.join(', ')}] ${dtype} needs ${byteLength} bytes, over maxStorageBufferBindingSize ${limit}`);
+    throw new ShapeError(
+      `${label} shape [${shape.join(', ')}] ${dtype} needs ${byteLength} bytes, over maxStorageBufferBindingSize ${limit}`,
+    );
   }
   const buffer = gpu.pool.acquire(Math.max(4, byteLength), undefined, label);
   let released = false;
@@ -70,11 +73,19 @@ export function zerosTensor(gpu: Gpu, shape: readonly number[], dtype: DType = '
 }
 
 /** A tensor holding `data` (converted to `dtype`); data.length must equal the shape's size. */
-export function tensorFromArray(gpu: Gpu, data: ArrayLike<number>, shape: readonly number[], dtype: DType = 'f32', label = 'tensor'): Tensor {
+export function tensorFromArray(
+  gpu: Gpu,
+  data: ArrayLike<number>,
+  shape: readonly number[],
+  dtype: DType = 'f32',
+  label = 'tensor',
+): Tensor {
   const t = emptyTensor(gpu, shape, dtype, label);
   if (data.length !== t.size) {
     t.release();
-    throw new ShapeError(`${label}: ${data.length} values do not fill shape [${shape.join(', ')}] (${t.size} elements)`);
+    throw new ShapeError(
+      `${label}: ${data.length} values do not fill shape [${shape.join(', ')}] (${t.size} elements)`,
+    );
   }
   const bytes = dtype === 'f32' ? Float32Array.from(data) : toF16Array(data);
   // writeBuffer needs a multiple of 4 bytes: pad an odd-length f16 array with one element.

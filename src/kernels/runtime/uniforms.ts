@@ -60,7 +60,10 @@ export function parseStructLayout(source: string, structName: string, where = 'w
   const fields: UniformField[] = [];
   let offset = 0;
   let structAlign = 4;
-  for (const raw of body.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of body
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^((?:@\w+\(\s*\d+\s*\)\s*)*)(\w+)\s*:\s*([\w<>]+)$/.exec(raw.replace(/\s+/g, ' '));
     if (!m?.[2] || !m[3]) throw new Error(`${where}: cannot parse member '${raw}' of struct ${structName}`);
     const { scalar, components } = parseType(m[3], `${where} ${structName}.${m[2]}`);
@@ -94,14 +97,17 @@ export function packUniforms(layout: UniformLayout, values: UniformValues): Arra
   const view = new DataView(bytes);
   const known = new Set(layout.fields.map((f) => f.name));
   for (const name of Object.keys(values)) {
-    if (!known.has(name)) throw new Error(`uniform ${layout.struct} has no field '${name}' (fields: ${[...known].join(', ')})`);
+    if (!known.has(name))
+      throw new Error(`uniform ${layout.struct} has no field '${name}' (fields: ${[...known].join(', ')})`);
   }
   for (const field of layout.fields) {
     const value = values[field.name];
     if (value === undefined) throw new Error(`uniform ${layout.struct}.${field.name} was not given`);
     const list = typeof value === 'number' ? [value] : value;
     if (list.length !== field.components) {
-      throw new Error(`uniform ${layout.struct}.${field.name} (${field.type}) needs ${field.components} values, got ${list.length}`);
+      throw new Error(
+        `uniform ${layout.struct}.${field.name} (${field.type}) needs ${field.components} values, got ${list.length}`,
+      );
     }
     list.forEach((v, i) => writeScalar(view, field, i, v));
   }
@@ -116,16 +122,23 @@ function writeScalar(view: DataView, field: UniformField, index: number, value: 
     case 'f16':
       return view.setUint16(field.offset + 2 * index, f16Bits(value), true);
     case 'u32':
-      if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`${where} = ${value} is not a u32`);
+      if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+        throw new RangeError(`${where} = ${value} is not a u32`);
       return view.setUint32(field.offset + 4 * index, value, true);
     case 'i32':
-      if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) throw new RangeError(`${where} = ${value} is not an i32`);
+      if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff)
+        throw new RangeError(`${where} = ${value} is not an i32`);
       return view.setInt32(field.offset + 4 * index, value, true);
   }
 }
 
 /** A UNIFORM | COPY_DST buffer holding `values` packed by `layout`. */
-export function createUniformBuffer(gpu: Gpu, layout: UniformLayout, values: UniformValues, label = layout.struct): GPUBuffer {
+export function createUniformBuffer(
+  gpu: Gpu,
+  layout: UniformLayout,
+  values: UniformValues,
+  label = layout.struct,
+): GPUBuffer {
   const buffer = gpu.device.createBuffer({ label, size: layout.size, usage: UNIFORM_USAGE });
   gpu.device.queue.writeBuffer(buffer, 0, packUniforms(layout, values));
   return buffer;
@@ -226,7 +239,11 @@ const perDevice = new WeakMap<GPUDevice, UniformCache>();
 const SHARED_CACHE_LIMIT = 4096;
 
 /** A cached, immutable uniform buffer holding `values` (see UniformCache), shared per device. */
-export function paramBuffer<F extends string>(gpu: Gpu, struct: ParamStruct<F>, values: Readonly<Record<F, number>>): GPUBuffer {
+export function paramBuffer<F extends string>(
+  gpu: Gpu,
+  struct: ParamStruct<F>,
+  values: Readonly<Record<F, number>>,
+): GPUBuffer {
   let cache = perDevice.get(gpu.device);
   if (!cache) {
     cache = new UniformCache(gpu, SHARED_CACHE_LIMIT);

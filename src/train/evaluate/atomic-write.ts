@@ -27,7 +27,11 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string): void 
     }
   } catch (cause) {
     removeQuietly(temp);
-    throw new EvaluationError('TRAIN_EVAL_WRITE_FAILED', `${path}: could not be written (${String(cause)}); any earlier file there is unchanged — check the folder exists and is writable`, { cause });
+    throw new EvaluationError(
+      'TRAIN_EVAL_WRITE_FAILED',
+      `${path}: could not be written (${String(cause)}); any earlier file there is unchanged — check the folder exists and is writable`,
+      { cause },
+    );
   }
 }
 

@@ -16,7 +16,15 @@ export class EvaluationError extends WattringError {
   override readonly code: EvaluationErrorCode;
 
   constructor(code: EvaluationErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(code, message, { ...options, exitCode: code === 'TRAIN_EVAL_WRITE_FAILED' ? ExitCode.environment : code === 'TRAIN_EVAL_PREDICTION' ? ExitCode.failed : ExitCode.usage });
+    super(code, message, {
+      ...options,
+      exitCode:
+        code === 'TRAIN_EVAL_WRITE_FAILED'
+          ? ExitCode.environment
+          : code === 'TRAIN_EVAL_PREDICTION'
+            ? ExitCode.failed
+            : ExitCode.usage,
+    });
     this.code = code;
   }
 }

@@ -39,7 +39,11 @@ export interface Evaluation {
 /** Forecast n was issued at 00 UTC (the end of the hour ending at midnight). */
 export const issuedAtMidnight: ForecastFilter = (f, n) => (f.firstHour + (f.issued[n] ?? 0)) % DAY_HOURS === 0;
 
-export async function evaluate(store: FeatureStore, predictor: Predictor, options: EvaluateOptions): Promise<Evaluation> {
+export async function evaluate(
+  store: FeatureStore,
+  predictor: Predictor,
+  options: EvaluateOptions,
+): Promise<Evaluation> {
   const split = splitRange(store, options.split);
   const horizon = checkHorizon(store);
   checkSeqLen(predictor);
@@ -67,8 +71,15 @@ export async function evaluate(store: FeatureStore, predictor: Predictor, option
   return { split, respondents, report };
 }
 
-function buildReport(split: SplitName, seqLen: number, horizon: number, respondents: readonly RespondentForecasts[], scales: readonly (number | null)[]): EvaluationReport {
-  const view = (keep: ForecastFilter): ViewMetrics => viewMetrics(respondents.map((f, i) => respondentMetrics(f, scales[i] ?? null, keep)));
+function buildReport(
+  split: SplitName,
+  seqLen: number,
+  horizon: number,
+  respondents: readonly RespondentForecasts[],
+  scales: readonly (number | null)[],
+): EvaluationReport {
+  const view = (keep: ForecastFilter): ViewMetrics =>
+    viewMetrics(respondents.map((f, i) => respondentMetrics(f, scales[i] ?? null, keep)));
   return {
     split,
     seqLen,
@@ -87,7 +98,11 @@ function buildReport(split: SplitName, seqLen: number, horizon: number, responde
 
 function splitRange(store: FeatureStore, name: SplitName): SplitRange {
   const range = store.metadata.splits.find((s) => s.name === name);
-  if (range === undefined) throw new EvaluationError('TRAIN_EVAL_STORE', `--split ${name}: the feature store has no ${name} split; rebuild it with --split train,validation,test`);
+  if (range === undefined)
+    throw new EvaluationError(
+      'TRAIN_EVAL_STORE',
+      `--split ${name}: the feature store has no ${name} split; rebuild it with --split train,validation,test`,
+    );
   return range;
 }
 
@@ -95,13 +110,19 @@ function splitRange(store: FeatureStore, name: SplitName): SplitRange {
 function checkHorizon(store: FeatureStore): number {
   const horizon = store.metadata.window.horizon;
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > DAY_HOURS) {
-    throw new EvaluationError('TRAIN_EVAL_STORE', `feature store horizon ${horizon}: evaluation needs 1 … ${DAY_HOURS} hours (naive-24 h must be known at issue time); rebuild with --horizon 24`);
+    throw new EvaluationError(
+      'TRAIN_EVAL_STORE',
+      `feature store horizon ${horizon}: evaluation needs 1 … ${DAY_HOURS} hours (naive-24 h must be known at issue time); rebuild with --horizon 24`,
+    );
   }
   return horizon;
 }
 
 function checkSeqLen(predictor: Predictor): void {
   if (!Number.isInteger(predictor.seqLen) || predictor.seqLen < 1) {
-    throw new EvaluationError('TRAIN_EVAL_PREDICTION', `predictor seqLen ${predictor.seqLen}: expected a whole number ≥ 1`);
+    throw new EvaluationError(
+      'TRAIN_EVAL_PREDICTION',
+      `predictor seqLen ${predictor.seqLen}: expected a whole number ≥ 1`,
+    );
   }
 }

@@ -1,6 +1,20 @@
 // The forecasts as an Arrow IPC file (one record batch per respondent) that Polars, pandas and
 // DuckDB read as is: one row per forecast and target hour, values in MWh, null where absent.
-import { Bool, Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Utf8, tableToIPC, type Data } from 'apache-arrow';
+import {
+  Bool,
+  Field,
+  Float64,
+  Int32,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  TimestampMillisecond,
+  Utf8,
+  tableToIPC,
+  type Data,
+} from 'apache-arrow';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { Evaluation } from './evaluate.ts';
 import type { RespondentForecasts } from './forecasts.ts';
@@ -11,11 +25,14 @@ const HOUR_MS = 3_600_000;
 /** Writes `file` atomically; returns the rows written. */
 export function writeForecastsArrow(file: string, evaluation: Evaluation): { rows: number; bytes: number } {
   const fields = schemaFields();
-  const schema = new Schema(fields, new Map([
-    ['wattring.schema', FORECASTS_SCHEMA],
-    ['wattring.split', evaluation.report.split],
-    ['wattring.seqLen', String(evaluation.report.seqLen)],
-  ]));
+  const schema = new Schema(
+    fields,
+    new Map([
+      ['wattring.schema', FORECASTS_SCHEMA],
+      ['wattring.split', evaluation.report.split],
+      ['wattring.seqLen', String(evaluation.report.seqLen)],
+    ]),
+  );
   const batches = evaluation.respondents.map((f) => {
     const columns = respondentColumns(f);
     const struct = makeData({ type: new Struct(fields), length: f.forecast.length, nullCount: 0, children: columns });
@@ -28,10 +45,28 @@ export function writeForecastsArrow(file: string, evaluation: Evaluation): { row
 
 function schemaFields(): Field[] {
   const mwh = (name: string, description: string): Field =>
-    new Field(name, new Float64(), true, new Map([['wattring.unit', 'MWh'], ['wattring.description', description]]));
+    new Field(
+      name,
+      new Float64(),
+      true,
+      new Map([
+        ['wattring.unit', 'MWh'],
+        ['wattring.description', description],
+      ]),
+    );
   return [
-    new Field('period', new TimestampMillisecond('UTC'), false, new Map([['wattring.description', 'target hour, hour-ending']])),
-    new Field('issued', new TimestampMillisecond('UTC'), false, new Map([['wattring.description', 'the forecast was issued at this instant (end of the hour ending here)']])),
+    new Field(
+      'period',
+      new TimestampMillisecond('UTC'),
+      false,
+      new Map([['wattring.description', 'target hour, hour-ending']]),
+    ),
+    new Field(
+      'issued',
+      new TimestampMillisecond('UTC'),
+      false,
+      new Map([['wattring.description', 'the forecast was issued at this instant (end of the hour ending here)']]),
+    ),
     new Field('respondent', new Utf8(), false),
     new Field('horizon', new Int32(), false, new Map([['wattring.unit', 'h']])),
     mwh('forecast', 'the model'),
@@ -90,7 +125,13 @@ function nullable(values: Float64Array): Data<Float64> {
     if (Number.isNaN(v)) nulls++;
     else valid[k] = 1;
   });
-  return makeData({ type: new Float64(), length: values.length, nullCount: nulls, data: values, nullBitmap: packBits(valid) });
+  return makeData({
+    type: new Float64(),
+    length: values.length,
+    nullCount: nulls,
+    data: values,
+    nullBitmap: packBits(valid),
+  });
 }
 
 function packBits(flags: Uint8Array): Uint8Array {

@@ -30,7 +30,11 @@ export interface RespondentForecasts {
 }
 
 export async function forecastRespondent(
-  series: RespondentSeries, longGap: Uint8Array, split: SplitRange, horizon: number, predictor: Predictor,
+  series: RespondentSeries,
+  longGap: Uint8Array,
+  split: SplitRange,
+  horizon: number,
+  predictor: Predictor,
   onWindow?: (done: number, total: number) => void,
 ): Promise<RespondentForecasts> {
   const plan = planForecasts({ firstHour: series.firstHour, longGap, split, horizon, seqLen: predictor.seqLen });
@@ -48,12 +52,23 @@ export async function forecastRespondent(
   return out;
 }
 
-function emptyForecasts(series: RespondentSeries, horizon: number, count: number, plan: ForecastPlan): RespondentForecasts {
+function emptyForecasts(
+  series: RespondentSeries,
+  horizon: number,
+  count: number,
+  plan: ForecastPlan,
+): RespondentForecasts {
   const values = (): Float64Array => new Float64Array(count * horizon);
   return {
-    respondent: series.code, firstHour: series.firstHour, horizon,
+    respondent: series.code,
+    firstHour: series.firstHour,
+    horizon,
     issued: new Int32Array(count),
-    forecast: values(), actual: values(), seasonalNaive: values(), naive24h: values(), df: values(),
+    forecast: values(),
+    actual: values(),
+    seasonalNaive: values(),
+    naive24h: values(),
+    df: values(),
     scored: new Uint8Array(count * horizon),
     windows: plan.windows,
     plan: { first: plan.first, last: plan.last, skipped: plan.skipped },

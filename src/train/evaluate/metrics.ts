@@ -46,7 +46,11 @@ interface Sums {
   n: number;
 }
 
-export function respondentMetrics(f: RespondentForecasts, scale: number | null, keep: ForecastFilter): RespondentMetrics {
+export function respondentMetrics(
+  f: RespondentForecasts,
+  scale: number | null,
+  keep: ForecastFilter,
+): RespondentMetrics {
   const zero = (): Sums => ({ abs: 0, pct: 0, n: 0 });
   const sums: Record<Method, Sums> = { model: zero(), seasonalNaive: zero(), naive24h: zero(), dayAhead: zero() };
   const H = f.horizon;
@@ -65,7 +69,10 @@ export function respondentMetrics(f: RespondentForecasts, scale: number | null, 
     }
   }
   const per = (g: (s: Sums) => number | null): ByMethod => ({
-    model: g(sums.model), seasonalNaive: g(sums.seasonalNaive), naive24h: g(sums.naive24h), dayAhead: g(sums.dayAhead),
+    model: g(sums.model),
+    seasonalNaive: g(sums.seasonalNaive),
+    naive24h: g(sums.naive24h),
+    dayAhead: g(sums.dayAhead),
   });
   const mae = per((s) => (s.n > 0 ? s.abs / s.n : null));
   return {
@@ -108,8 +115,14 @@ export function maseScale(s: RespondentSeries, train: SplitRange): number | null
 
 export function viewMetrics(perRespondent: readonly RespondentMetrics[]): ViewMetrics {
   const over = (pick: (r: RespondentMetrics) => ByMethod, reduce: (xs: number[]) => number | null): ByMethod => {
-    const by = (m: Method): number | null => reduce(perRespondent.map((r) => pick(r)[m]).filter((x): x is number => x !== null));
-    return { model: by('model'), seasonalNaive: by('seasonalNaive'), naive24h: by('naive24h'), dayAhead: by('dayAhead') };
+    const by = (m: Method): number | null =>
+      reduce(perRespondent.map((r) => pick(r)[m]).filter((x): x is number => x !== null));
+    return {
+      model: by('model'),
+      seasonalNaive: by('seasonalNaive'),
+      naive24h: by('naive24h'),
+      dayAhead: by('dayAhead'),
+    };
   };
   return {
     forecasts: perRespondent.reduce((n, r) => n + r.forecasts, 0),

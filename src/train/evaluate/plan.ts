@@ -70,8 +70,14 @@ export function planForecasts(input: PlanInput): ForecastPlan {
 
 /** Windows for the issue rows of the usable run [r0, r1] (all ≥ first counted: covered or skipped). */
 function tileRun(
-  r0: number, r1: number, first: number, reach: number, seqLen: number,
-  windows: PlannedWindow[], reason: 'noHistory' | 'longGap', skipped: { noHistory: number; longGap: number },
+  r0: number,
+  r1: number,
+  first: number,
+  reach: number,
+  seqLen: number,
+  windows: PlannedWindow[],
+  reason: 'noHistory' | 'longGap',
+  skipped: { noHistory: number; longGap: number },
 ): void {
   const lo = Math.max(first, r0);
   if (lo > r1) return;

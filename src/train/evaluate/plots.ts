@@ -14,7 +14,14 @@ export interface LossCurves {
   readonly validation: readonly LossPoint[];
 }
 
-const COLORS = { train: '#1f77b4', validation: '#ff7f0e', actual: '#222222', model: '#1f77b4', df: '#2ca02c', seasonalNaive: '#9467bd' } as const;
+const COLORS = {
+  train: '#1f77b4',
+  validation: '#ff7f0e',
+  actual: '#222222',
+  model: '#1f77b4',
+  df: '#2ca02c',
+  seasonalNaive: '#9467bd',
+} as const;
 const HOUR_MS = 3_600_000;
 const WEEK_DAYS = 7;
 
@@ -53,9 +60,13 @@ export function forecastWeekSvg(evaluation: Evaluation, respondent: string, opti
   ];
   const df = take(f.df);
   if (df.some((p) => Number.isFinite(p.y))) series.push({ name: 'BA day-ahead (DF)', points: df, color: COLORS.df });
-  if (options.seasonalNaive ?? true) series.push({ name: 'seasonal-naive', points: take(f.seasonalNaive), color: COLORS.seasonalNaive, dashed: true });
+  if (options.seasonalNaive ?? true)
+    series.push({ name: 'seasonal-naive', points: take(f.seasonalNaive), color: COLORS.seasonalNaive, dashed: true });
   const first = days[0];
-  const span = first === undefined ? 'no day-ahead forecasts' : `${days.length} days from ${new Date((f.firstHour + (f.issued[first] ?? 0)) * HOUR_MS).toISOString().slice(0, 10)}`;
+  const span =
+    first === undefined
+      ? 'no day-ahead forecasts'
+      : `${days.length} days from ${new Date((f.firstHour + (f.issued[first] ?? 0)) * HOUR_MS).toISOString().slice(0, 10)}`;
   return lineChartSvg({
     title: `${respondent}: day-ahead forecasts (issued 00 UTC), ${evaluation.report.split} split, ${span}`,
     xLabel: 'hour ending (UTC)',
@@ -88,5 +99,8 @@ function pickWeek(f: RespondentForecasts, from: string | undefined): number[] {
 
 function hoursOf(f: RespondentForecasts, n: number, values: Float64Array): Point[] {
   const i = f.issued[n] ?? 0;
-  return Array.from({ length: f.horizon }, (_, h) => ({ x: (f.firstHour + i + h + 1) * HOUR_MS, y: values[n * f.horizon + h] ?? Number.NaN }));
+  return Array.from({ length: f.horizon }, (_, h) => ({
+    x: (f.firstHour + i + h + 1) * HOUR_MS,
+    y: values[n * f.horizon + h] ?? Number.NaN,
+  }));
 }

@@ -13,7 +13,12 @@ export interface Predictor {
 }
 
 /** Calls the predictor and checks the shape and that every value is finite. */
-export async function predictWindow(predictor: Predictor, respondent: string, startRow: number, horizon: number): Promise<Float32Array> {
+export async function predictWindow(
+  predictor: Predictor,
+  respondent: string,
+  startRow: number,
+  horizon: number,
+): Promise<Float32Array> {
   const out = await predictor.predict(respondent, startRow);
   const expected = predictor.seqLen * horizon;
   if (out.length !== expected) {

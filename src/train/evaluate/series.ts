@@ -24,7 +24,11 @@ export function denormalise(z: number, norm: { readonly mean: number; readonly s
 
 export function respondentSeries(store: FeatureStore, r: RespondentData): RespondentSeries {
   const meta = store.metadata.respondents.find((m) => m.code === r.code);
-  if (meta === undefined) throw new EvaluationError('TRAIN_EVAL_STORE', `feature store metadata has no respondent ${r.code}; rebuild the store`);
+  if (meta === undefined)
+    throw new EvaluationError(
+      'TRAIN_EVAL_STORE',
+      `feature store metadata has no respondent ${r.code}; rebuild the store`,
+    );
   const norm = normOf(meta, 'demand');
   const F = store.metadata.features.length;
   const observed = featureIndex(store, 'demand_observed');
@@ -34,7 +38,15 @@ export function respondentSeries(store: FeatureStore, r: RespondentData): Respon
     const known = r.features[t * F + observed] === 1 || r.features[t * F + filled] === 1;
     history[t] = known ? denormalise(r.target[t] ?? Number.NaN, norm) : Number.NaN;
   }
-  return { code: r.code, firstHour: r.firstPeriodMs / 3_600_000, rows: r.hours, norm, actual: r.demand, history, df: dayAhead(store, r, meta) };
+  return {
+    code: r.code,
+    firstHour: r.firstPeriodMs / 3_600_000,
+    rows: r.hours,
+    norm,
+    actual: r.demand,
+    history,
+    df: dayAhead(store, r, meta),
+  };
 }
 
 /** DF lives in the `df` feature (z-scored with its own train statistics), present where `df_available` is 1. */
@@ -55,13 +67,20 @@ function dayAhead(store: FeatureStore, r: RespondentData, meta: RespondentMeta):
 function normOf(meta: RespondentMeta, feature: string): { mean: number; std: number } {
   const n = meta.normalisation[feature];
   if (n === undefined || !Number.isFinite(n.mean) || !(n.std > 0)) {
-    throw new EvaluationError('TRAIN_EVAL_STORE', `feature store metadata: respondent ${meta.code} has no usable normalisation for "${feature}"; rebuild the store`);
+    throw new EvaluationError(
+      'TRAIN_EVAL_STORE',
+      `feature store metadata: respondent ${meta.code} has no usable normalisation for "${feature}"; rebuild the store`,
+    );
   }
   return n;
 }
 
 function featureIndex(store: FeatureStore, name: string): number {
   const i = store.featureNames.indexOf(name);
-  if (i < 0) throw new EvaluationError('TRAIN_EVAL_STORE', `feature store has no "${name}" feature column; rebuild it with this version of bench features`);
+  if (i < 0)
+    throw new EvaluationError(
+      'TRAIN_EVAL_STORE',
+      `feature store has no "${name}" feature column; rebuild it with this version of bench features`,
+    );
   return i;
 }

@@ -74,7 +74,11 @@ function extent(values: readonly number[]): { lo: number; hi: number } {
 }
 
 /** Ticks at multiples of 1, 2, 2.5 or 5 × 10^k, about `target` of them, covering [lo, hi]. */
-export function niceTicks(lo: number, hi: number, target = 6): { lo: number; hi: number; step: number; ticks: number[] } {
+export function niceTicks(
+  lo: number,
+  hi: number,
+  target = 6,
+): { lo: number; hi: number; step: number; ticks: number[] } {
   const raw = (hi - lo) / target;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
@@ -100,13 +104,17 @@ function scale(d0: number, d1: number, r0: number, r1: number): (v: number) => n
 }
 
 function xTick(x: number, plot: { y0: number; y1: number }, label: string): string {
-  return `<line x1="${f(x)}" y1="${plot.y1}" x2="${f(x)}" y2="${plot.y0 + 5}" stroke="#ddd"/>` +
-    `<text x="${f(x)}" y="${plot.y0 + 18}" text-anchor="middle">${escapeXml(label)}</text>`;
+  return (
+    `<line x1="${f(x)}" y1="${plot.y1}" x2="${f(x)}" y2="${plot.y0 + 5}" stroke="#ddd"/>` +
+    `<text x="${f(x)}" y="${plot.y0 + 18}" text-anchor="middle">${escapeXml(label)}</text>`
+  );
 }
 
 function yTick(y: number, plot: { x0: number; x1: number }, label: string): string {
-  return `<line x1="${plot.x0 - 5}" y1="${f(y)}" x2="${plot.x1}" y2="${f(y)}" stroke="#ddd"/>` +
-    `<text x="${plot.x0 - 8}" y="${f(y + 4)}" text-anchor="end">${escapeXml(label)}</text>`;
+  return (
+    `<line x1="${plot.x0 - 5}" y1="${f(y)}" x2="${plot.x1}" y2="${f(y)}" stroke="#ddd"/>` +
+    `<text x="${plot.x0 - 8}" y="${f(y + 4)}" text-anchor="end">${escapeXml(label)}</text>`
+  );
 }
 
 /** As many decimals as the tick step needs (0.25 → 2, 50 → 0). */
@@ -135,9 +143,13 @@ function seriesPath(s: LineSeries, sx: (v: number) => number, sy: (v: number) =>
   }
   const dash = s.dashed === true ? ' stroke-dasharray="6 4"' : '';
   const color = escapeXml(s.color);
-  const dots = s.markers === true
-    ? s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).map((p) => `<circle cx="${f(sx(p.x))}" cy="${f(sy(p.y))}" r="2.5" fill="${color}"/>`).join('')
-    : '';
+  const dots =
+    s.markers === true
+      ? s.points
+          .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y))
+          .map((p) => `<circle cx="${f(sx(p.x))}" cy="${f(sy(p.y))}" r="2.5" fill="${color}"/>`)
+          .join('')
+      : '';
   return `<path d="${d.join(' ')}" fill="none" stroke="${color}" stroke-width="1.6"${dash}><title>${escapeXml(s.name)}</title></path>${dots}`;
 }
 
@@ -145,7 +157,8 @@ function legend(series: readonly LineSeries[], x0: number): string {
   let x = x0;
   const items = series.map((s) => {
     const dash = s.dashed === true ? ' stroke-dasharray="6 4"' : '';
-    const item = `<line x1="${x}" y1="40" x2="${x + 22}" y2="40" stroke="${escapeXml(s.color)}" stroke-width="2"${dash}/>` +
+    const item =
+      `<line x1="${x}" y1="40" x2="${x + 22}" y2="40" stroke="${escapeXml(s.color)}" stroke-width="2"${dash}/>` +
       `<text x="${x + 28}" y="44">${escapeXml(s.name)}</text>`;
     x += 40 + 7 * s.name.length;
     return item;

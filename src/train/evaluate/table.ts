@@ -52,7 +52,9 @@ function viewTable(v: ViewMetrics): string[] {
   const groupHead = GROUPS.map((g) => ` | ${g.name.padEnd(g.width * METHODS.length)}`).join('');
   const colHead = GROUPS.map((g) => ` | ${METHODS.map((m) => HEADS[m].padStart(g.width)).join('')}`).join('');
   const body = rows.map((x) => {
-    const cells = GROUPS.map((g) => ` | ${METHODS.map((m) => num(g.pick(x)[m], g.digits).padStart(g.width)).join('')}`).join('');
+    const cells = GROUPS.map(
+      (g) => ` | ${METHODS.map((m) => num(g.pick(x)[m], g.digits).padStart(g.width)).join('')}`,
+    ).join('');
     return `${x.label.padEnd(labelWidth)} ${(x.hours === null ? '' : int(x.hours)).padStart(9)}${cells}`;
   });
   return [`${lead}${groupHead}`, `${'respondent'.padEnd(labelWidth)} ${'hours'.padStart(9)}${colHead}`, ...body];

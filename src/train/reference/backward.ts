@@ -22,7 +22,14 @@ function layerNormBackward(
 }
 
 /** MLP half of a block: dh (into the block output) → d hMid, gradients into g. */
-function mlpBackward(c: ModelConfig, w: LayerWeights, t: LayerTape, dh: Float64Array, T: number, g: LayerWeights): Float64Array {
+function mlpBackward(
+  c: ModelConfig,
+  w: LayerWeights,
+  t: LayerTape,
+  dh: Float64Array,
+  T: number,
+  g: LayerWeights,
+): Float64Array {
   const d = c.dModel;
   const m = c.mlpRatio * d;
   const dgu = linearBackward(t.gu, w.fc2w, dh, { rows: T, inDim: m, outDim: d }, { w: g.fc2w, b: g.fc2b });
@@ -34,7 +41,14 @@ function mlpBackward(c: ModelConfig, w: LayerWeights, t: LayerTape, dh: Float64A
 }
 
 /** Attention half of a block: d hMid → d hIn, gradients into g. */
-function attentionBackward(c: ModelConfig, w: LayerWeights, t: LayerTape, dh: Float64Array, T: number, g: LayerWeights): Float64Array {
+function attentionBackward(
+  c: ModelConfig,
+  w: LayerWeights,
+  t: LayerTape,
+  dh: Float64Array,
+  T: number,
+  g: LayerWeights,
+): Float64Array {
   const sq = { rows: T, inDim: c.dModel, outDim: c.dModel };
   const dO = linearBackward(t.o, w.wo, dh, sq, { w: g.wo, b: g.bo });
   const pos = positions(T);
@@ -48,10 +62,22 @@ function attentionBackward(c: ModelConfig, w: LayerWeights, t: LayerTape, dh: Fl
 }
 
 /** Adds this window's gradients for dL/dpred = dpred [T, horizon] into g (views of the flat grads). */
-export function modelBackward(c: ModelConfig, w: ModelWeights, tape: ModelTape, dpred: Float64Array, g: ModelWeights): void {
+export function modelBackward(
+  c: ModelConfig,
+  w: ModelWeights,
+  tape: ModelTape,
+  dpred: Float64Array,
+  g: ModelWeights,
+): void {
   const T = tape.T;
   const d = c.dModel;
-  const df = linearBackward(tape.lnf.y, w.headW, dpred, { rows: T, inDim: d, outDim: c.horizon }, { w: g.headW, b: g.headB });
+  const df = linearBackward(
+    tape.lnf.y,
+    w.headW,
+    dpred,
+    { rows: T, inDim: d, outDim: c.horizon },
+    { w: g.headW, b: g.headB },
+  );
   let dh = layerNormBackward(tape.hOut, w.lnfG, tape.lnf, df, T, { gamma: g.lnfG, beta: g.lnfB });
   for (let l = c.layers - 1; l >= 0; l--) {
     const lw = w.layers[l];

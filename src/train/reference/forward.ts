@@ -1,6 +1,12 @@
 // Forward pass of the whole model in f64 on one window, keeping every activation the backward
 // needs (the tape). The model is the one in src/train/params.ts's header.
-import { attentionForwardRef, geluRef, layerNormForwardRef, residualAddRef, type LayerNormForwardRef } from '../../kernels/index.ts';
+import {
+  attentionForwardRef,
+  geluRef,
+  layerNormForwardRef,
+  residualAddRef,
+  type LayerNormForwardRef,
+} from '../../kernels/index.ts';
 import { headDim, LAYER_NORM_EPS, type ModelConfig } from '../params.ts';
 import { linearForward } from './linear.ts';
 import type { LayerWeights, ModelWeights } from './weights.ts';
@@ -44,7 +50,12 @@ export function positions(T: number): Uint32Array {
 }
 
 /** One pre-norm block: its tape and its output h + MLP(LN2(h)) [T, d]. */
-function blockForward(c: ModelConfig, w: LayerWeights, hIn: Float64Array, T: number): { tape: LayerTape; hOut: Float64Array } {
+function blockForward(
+  c: ModelConfig,
+  w: LayerWeights,
+  hIn: Float64Array,
+  T: number,
+): { tape: LayerTape; hOut: Float64Array } {
   const d = c.dModel;
   const m = c.mlpRatio * d;
   const sq = { rows: T, inDim: d, outDim: d };

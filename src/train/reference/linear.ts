@@ -8,7 +8,12 @@ export interface LinearShape {
   readonly outDim: number;
 }
 
-export function linearForward(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number>, s: LinearShape): Float64Array {
+export function linearForward(
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  b: ArrayLike<number>,
+  s: LinearShape,
+): Float64Array {
   const xw = matmulRef(x, w, { M: s.rows, N: s.outDim, K: s.inDim }).out;
   return biasAddRef(xw, b, s.rows, s.outDim);
 }

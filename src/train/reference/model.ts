@@ -17,7 +17,11 @@ export interface ReferenceLoss {
 }
 
 /** pred [T, horizon] of one window. */
-export function referenceForward(config: ModelConfig, params: ArrayLike<number>, window: ReferenceWindow): { pred: Float64Array } {
+export function referenceForward(
+  config: ModelConfig,
+  params: ArrayLike<number>,
+  window: ReferenceWindow,
+): { pred: Float64Array } {
   checkConfig(config);
   checkParams(config, params);
   checkWindow(config, window, 'window');
@@ -30,7 +34,11 @@ export function referenceForward(config: ModelConfig, params: ArrayLike<number>,
  * loss = Σ_i w_i·loss_i / W with w_i = Σ mask_i, W = Σ w_i, so dloss/dpred_i is
  * mseBackwardRef with seed w_i / W (= 2·mask·(pred − target) / W).
  */
-export function referenceLossAndGrads(config: ModelConfig, params: ArrayLike<number>, windows: readonly ReferenceWindow[]): ReferenceLoss {
+export function referenceLossAndGrads(
+  config: ModelConfig,
+  params: ArrayLike<number>,
+  windows: readonly ReferenceWindow[],
+): ReferenceLoss {
   checkConfig(config);
   checkParams(config, params);
   windows.forEach((win, i) => checkWindow(config, win, `windows[${i}]`));

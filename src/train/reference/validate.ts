@@ -23,10 +23,13 @@ const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n > 0;
 /** Every size a positive integer and dModel divisible by heads (D = dModel / heads). */
 export function checkConfig(c: ModelConfig): void {
   for (const field of ['features', 'dModel', 'heads', 'layers', 'mlpRatio', 'horizon'] as const) {
-    if (!isPositiveInt(c[field])) throw new ReferenceShapeError(`config.${field} = ${c[field]}: expected a positive integer`);
+    if (!isPositiveInt(c[field]))
+      throw new ReferenceShapeError(`config.${field} = ${c[field]}: expected a positive integer`);
   }
   if (!Number.isInteger(headDim(c))) {
-    throw new ReferenceShapeError(`config.dModel = ${c.dModel} is not divisible by config.heads = ${c.heads}: choose heads that divide dModel`);
+    throw new ReferenceShapeError(
+      `config.dModel = ${c.dModel} is not divisible by config.heads = ${c.heads}: choose heads that divide dModel`,
+    );
   }
 }
 
@@ -34,7 +37,9 @@ export function checkConfig(c: ModelConfig): void {
 export function checkParams(c: ModelConfig, params: ArrayLike<number>): void {
   const { total } = paramLayout(c);
   if (params.length !== total) {
-    throw new ReferenceShapeError(`params has ${params.length} elements; paramLayout(config).total is ${total}: build it from the same config`);
+    throw new ReferenceShapeError(
+      `params has ${params.length} elements; paramLayout(config).total is ${total}: build it from the same config`,
+    );
   }
 }
 
@@ -43,7 +48,9 @@ export function checkWindow(c: ModelConfig, w: ReferenceWindow, where: string): 
   if (!isPositiveInt(w.T)) throw new ReferenceShapeError(`${where}.T = ${w.T}: expected a positive integer`);
   const expect = (field: 'x' | 'target' | 'mask', cols: number, colsName: string): void => {
     if (w[field].length !== w.T * cols) {
-      throw new ReferenceShapeError(`${where}.${field} has ${w[field].length} elements; expected T·${colsName} = ${w.T}·${cols} = ${w.T * cols}`);
+      throw new ReferenceShapeError(
+        `${where}.${field} has ${w[field].length} elements; expected T·${colsName} = ${w.T}·${cols} = ${w.T * cols}`,
+      );
     }
   };
   expect('x', c.features, 'features');

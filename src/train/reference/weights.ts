@@ -39,10 +39,22 @@ function view(layout: ParamLayout, flat: Float64Array, name: string): Float64Arr
 function layerViews(layout: ParamLayout, flat: Float64Array, l: number): LayerWeights {
   const v = (name: string): Float64Array => view(layout, flat, `l${l}.${name}`);
   return {
-    ln1g: v('ln1.g'), ln1b: v('ln1.b'),
-    wq: v('wq'), bq: v('bq'), wk: v('wk'), bk: v('bk'), wv: v('wv'), bv: v('bv'), wo: v('wo'), bo: v('bo'),
-    ln2g: v('ln2.g'), ln2b: v('ln2.b'),
-    fc1w: v('fc1.w'), fc1b: v('fc1.b'), fc2w: v('fc2.w'), fc2b: v('fc2.b'),
+    ln1g: v('ln1.g'),
+    ln1b: v('ln1.b'),
+    wq: v('wq'),
+    bq: v('bq'),
+    wk: v('wk'),
+    bk: v('bk'),
+    wv: v('wv'),
+    bv: v('bv'),
+    wo: v('wo'),
+    bo: v('bo'),
+    ln2g: v('ln2.g'),
+    ln2b: v('ln2.b'),
+    fc1w: v('fc1.w'),
+    fc1b: v('fc1.b'),
+    fc2w: v('fc2.w'),
+    fc2b: v('fc2.b'),
   };
 }
 

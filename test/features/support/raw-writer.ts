@@ -3,8 +3,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  Dictionary, Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond, Utf8,
-  tableToIPC, vectorFromArray, type Data,
+  Dictionary,
+  Field,
+  Float64,
+  Int32,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  TimestampMillisecond,
+  Utf8,
+  tableToIPC,
+  vectorFromArray,
+  type Data,
 } from 'apache-arrow';
 
 export type Route = 'region-data' | 'fuel-type-data';
@@ -75,9 +87,18 @@ export function tableOf(columns: readonly [string, Data][], metadata: Map<string
 function strings(ids: Int32Array, words: readonly string[], plain = false): Data {
   if (!plain) {
     const dictionary = vectorFromArray([...words], new Utf8());
-    return makeData({ type: new Dictionary(new Utf8(), new Int32()), length: ids.length, nullCount: 0, data: ids, dictionary });
+    return makeData({
+      type: new Dictionary(new Utf8(), new Int32()),
+      length: ids.length,
+      nullCount: 0,
+      data: ids,
+      dictionary,
+    });
   }
-  const data = vectorFromArray(Array.from(ids, (i) => words[i] ?? ''), new Utf8()).data[0];
+  const data = vectorFromArray(
+    Array.from(ids, (i) => words[i] ?? ''),
+    new Utf8(),
+  ).data[0];
   if (data === undefined) throw new Error('vectorFromArray gave no data');
   return data;
 }

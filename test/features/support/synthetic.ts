@@ -23,7 +23,13 @@ export interface SyntheticOptions {
    * Per-row override: return a number to replace the value, null to write a null value, 'drop'
    * to leave the row out, undefined to keep the generated value.
    */
-  readonly edit?: (respondent: string, route: Route, series: string, hour: number, value: number) => number | null | 'drop' | undefined;
+  readonly edit?: (
+    respondent: string,
+    route: Route,
+    series: string,
+    hour: number,
+    value: number,
+  ) => number | null | 'drop' | undefined;
 }
 
 /** Uniform in [0, 1), a pure function of its integer inputs. */
@@ -52,14 +58,22 @@ function fuelAt(seed: number, r: number, fuel: string, h: number): number {
   const hour = (((h - 7) % 24) + 24) % 24;
   const n = noise(seed, r, fuel.charCodeAt(0) * 31 + fuel.charCodeAt(1), h);
   switch (fuel) {
-    case 'SUN': return Math.max(0, Math.sin((Math.PI * (hour - 6)) / 12)) * 0.15 * d * (0.8 + 0.4 * n);
-    case 'WND': return 0.1 * d * (0.5 + 0.3 * Math.sin((2 * Math.PI * h) / 97) + 0.4 * n);
-    case 'NUC': return 0.2 * demandAt(seed, r, 1);
-    case 'COL': return 0.2 * d;
-    case 'WAT': return 0.08 * d * (1 + 0.5 * Math.sin((2 * Math.PI * h) / 8766));
-    case 'OIL': return 0.005 * d;
-    case 'OTH': return 0.02 * d * (n - 0.3);
-    default: return 0.25 * d * (0.9 + 0.2 * n);
+    case 'SUN':
+      return Math.max(0, Math.sin((Math.PI * (hour - 6)) / 12)) * 0.15 * d * (0.8 + 0.4 * n);
+    case 'WND':
+      return 0.1 * d * (0.5 + 0.3 * Math.sin((2 * Math.PI * h) / 97) + 0.4 * n);
+    case 'NUC':
+      return 0.2 * demandAt(seed, r, 1);
+    case 'COL':
+      return 0.2 * d;
+    case 'WAT':
+      return 0.08 * d * (1 + 0.5 * Math.sin((2 * Math.PI * h) / 8766));
+    case 'OIL':
+      return 0.005 * d;
+    case 'OTH':
+      return 0.02 * d * (n - 0.3);
+    default:
+      return 0.25 * d * (0.9 + 0.2 * n);
   }
 }
 
@@ -78,7 +92,8 @@ export function writeSyntheticRaw(dir: string, options: SyntheticOptions): { fil
   for (let from = options.firstHour; from <= options.lastHour; from += windowHours) {
     const to = Math.min(options.lastHour, from + windowHours - 1);
     for (const route of ['region-data', 'fuel-type-data'] as const) {
-      const codes = route === 'region-data' ? (options.forecast === false ? ['D'] : ['D', 'DF']) : [...(options.fuels ?? FUELS)];
+      const codes =
+        route === 'region-data' ? (options.forecast === false ? ['D'] : ['D', 'DF']) : [...(options.fuels ?? FUELS)];
       const out = windowRows(options, route, codes, from, to);
       if (out.period.length === 0) continue;
       const name = `${route}/${stamp(from)}_${stamp(to)}.arrow`;
@@ -96,7 +111,13 @@ export function writeSyntheticRaw(dir: string, options: SyntheticOptions): { fil
   return { files, rows };
 }
 
-function windowRows(options: SyntheticOptions, route: Route, codes: readonly string[], from: number, to: number): FileRows {
+function windowRows(
+  options: SyntheticOptions,
+  route: Route,
+  codes: readonly string[],
+  from: number,
+  to: number,
+): FileRows {
   const seed = options.seed ?? 1;
   const out: FileRows = { period: [], respondent: [], series: [], value: [] };
   for (let h = from; h <= to; h++) {

@@ -9,7 +9,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseHour, runCaisoExtract, startCaisoSimServer } from '../../../src/ingest/index.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/bench.mjs', import.meta.url));
-const FLAGS = ['--source', 'caiso', '--reports', 'SLD_FCST:ACTUAL,SLD_FCST:DAM', '--start', '2024-01-01T01', '--end', '2025-01-01T00'];
+const FLAGS = [
+  '--source',
+  'caiso',
+  '--reports',
+  'SLD_FCST:ACTUAL,SLD_FCST:DAM',
+  '--start',
+  '2024-01-01T01',
+  '--end',
+  '2025-01-01T00',
+];
 
 interface Child {
   readonly code: number | null;
@@ -21,13 +30,16 @@ interface Child {
 /** Runs `bench extract`; with `killAfterMs`, SIGKILLs it that long after its twin started. */
 function extract(out: string, extra: string[], killAfterMs?: number): Promise<Child> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'extract', ...FLAGS, '--out', out, '--json', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'extract', ...FLAGS, '--out', out, '--json', ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let [stdout, stderr] = ['', ''];
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => {
       const before = stderr;
       stderr += d.toString();
-      if (killAfterMs !== undefined && !before.includes('CAISO twin') && stderr.includes('CAISO twin')) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (killAfterMs !== undefined && !before.includes('CAISO twin') && stderr.includes('CAISO twin'))
+        setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     });
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
@@ -39,8 +51,18 @@ describe('CAISO kill -9 then --resume', () => {
     const sim = await startCaisoSimServer({ timeScale: 50 });
     try {
       const outDir = mkdtempSync(join(tmpdir(), 'wattring-caiso-base-'));
-      const runs = [{ report: 'SLD_FCST' as const, marketRun: 'ACTUAL' }, { report: 'SLD_FCST' as const, marketRun: 'DAM' }];
-      baseline = await runCaisoExtract({ source: 'caiso-sim', baseUrl: sim.url, outDir, resume: false, timeScale: 50, plan: { runs, startMs: parseHour('2024-01-01T01') ?? 0, endMs: parseHour('2025-01-01T00') ?? 0 } });
+      const runs = [
+        { report: 'SLD_FCST' as const, marketRun: 'ACTUAL' },
+        { report: 'SLD_FCST' as const, marketRun: 'DAM' },
+      ];
+      baseline = await runCaisoExtract({
+        source: 'caiso-sim',
+        baseUrl: sim.url,
+        outDir,
+        resume: false,
+        timeScale: 50,
+        plan: { runs, startMs: parseHour('2024-01-01T01') ?? 0, endMs: parseHour('2025-01-01T00') ?? 0 },
+      });
     } finally {
       await sim.close();
     }

@@ -4,12 +4,26 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CaisoClient, CaisoWindowFetcher, defaultRetryPolicy, KeyLimiter, parseHour, planCaiso, readPayload, RunStats, type CaisoQuery } from '../../../src/ingest/index.ts';
+import {
+  CaisoClient,
+  CaisoWindowFetcher,
+  defaultRetryPolicy,
+  KeyLimiter,
+  parseHour,
+  planCaiso,
+  readPayload,
+  RunStats,
+  type CaisoQuery,
+} from '../../../src/ingest/index.ts';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/caiso/${name}`, import.meta.url));
 const hour = (text: string): number => parseHour(text) ?? Number.NaN;
 const ORIGIN = 'https://oasis.caiso.com';
-const SLRS: CaisoQuery = { run: { report: 'ENE_SLRS', marketRun: 'RTM' }, startMs: hour('2023-01-01T01'), endMs: hour('2023-01-03T00') };
+const SLRS: CaisoQuery = {
+  run: { report: 'ENE_SLRS', marketRun: 'RTM' },
+  startMs: hour('2023-01-01T01'),
+  endMs: hour('2023-01-03T00'),
+};
 
 describe('CAISO client on recorded OASIS replies', () => {
   const client = new CaisoClient({ baseUrl: `${ORIGIN}/oasisapi`, timeoutMs: 10_000 });
@@ -24,13 +38,23 @@ describe('CAISO client on recorded OASIS replies', () => {
     const p = client.url(SLRS).searchParams;
     expect(client.url(SLRS).pathname).toBe('/oasisapi/SingleZip');
     expect(Object.fromEntries(p)).toEqual({
-      queryname: 'ENE_SLRS', version: '1', market_run_id: 'RTM', startdatetime: '20230101T00:00-0000', enddatetime: '20230103T00:00-0000', resultformat: '6',
+      queryname: 'ENE_SLRS',
+      version: '1',
+      market_run_id: 'RTM',
+      startdatetime: '20230101T00:00-0000',
+      enddatetime: '20230103T00:00-0000',
+      resultformat: '6',
     });
   });
 
   it('reads all 38,592 five-minute rows of the ENE_SLRS ZIP into 3,216 hourly rows', async () => {
     // Counted with Python's csv module: 38,592 data rows (576 intervals × 67 zone-items), 3,216 zone-item-hours.
-    nock(ORIGIN).get('/oasisapi/SingleZip').query(true).reply(200, fixture('ENE_SLRS_RTM_2023-01-01_2023-01-02.zip'), { 'content-type': 'application/x-zip-compressed' });
+    nock(ORIGIN)
+      .get('/oasisapi/SingleZip')
+      .query(true)
+      .reply(200, fixture('ENE_SLRS_RTM_2023-01-01_2023-01-02.zip'), {
+        'content-type': 'application/x-zip-compressed',
+      });
     const reply = await client.fetchReport(SLRS);
     if (reply.kind !== 'rows') throw new Error(`expected rows, got ${reply.kind}`);
     expect(reply.csvRows).toBe(38_592);
@@ -48,7 +72,9 @@ describe('CAISO client on recorded OASIS replies', () => {
     const north = rows.dicts.respondent.values.indexOf('TAC_NORTH');
     const gen = rows.dicts.series.values.indexOf('ENE_SLRS:RTM:TOT_GEN_MW');
     const byHour = new Map<number, number>();
-    for (let i = 0; i < rows.length; i++) if (rows.respondent[i] === north && rows.series[i] === gen) byHour.set(rows.period[i] ?? 0, rows.value[i] ?? Number.NaN);
+    for (let i = 0; i < rows.length; i++)
+      if (rows.respondent[i] === north && rows.series[i] === gen)
+        byHour.set(rows.period[i] ?? 0, rows.value[i] ?? Number.NaN);
     expect(byHour.size).toBe(48);
     // Hourly sums of MW over the 12 intervals, from Python: 121,588.45 / 103,914.75 / 146,760.45 MW.
     const tol = 1e-9; // absolute, MW: the mean of 12 two-decimal numbers, summed in sorted order
@@ -61,9 +87,18 @@ describe('CAISO client on recorded OASIS replies', () => {
 
   it('classifies the INVALID_REQUEST ZIP (ERR_CODE 1001) as no data', async () => {
     const zip = fixture('SLD_RTO_invalid-request-1001.zip');
-    expect(readPayload(zip)).toMatchObject({ kind: 'error', member: 'INVALID_REQUEST.xml', errCode: '1001', description: 'Invalid Parameters of the given report name' });
+    expect(readPayload(zip)).toMatchObject({
+      kind: 'error',
+      member: 'INVALID_REQUEST.xml',
+      errCode: '1001',
+      description: 'Invalid Parameters of the given report name',
+    });
     nock(ORIGIN).get('/oasisapi/SingleZip').query(true).reply(200, zip);
-    const reply = await client.fetchReport({ run: { report: 'SLD_FCST', marketRun: 'RTM' }, startMs: SLRS.startMs, endMs: SLRS.endMs });
+    const reply = await client.fetchReport({
+      run: { report: 'SLD_FCST', marketRun: 'RTM' },
+      startMs: SLRS.startMs,
+      endMs: SLRS.endMs,
+    });
     expect(reply).toMatchObject({ kind: 'no-data', errCode: '1001' });
   });
 
@@ -73,8 +108,13 @@ describe('CAISO client on recorded OASIS replies', () => {
     const limiter = new KeyLimiter({ ratePerHour: 720, burstPerSecond: 1, timeScale });
     const stats = new RunStats();
     const fetcher = new CaisoWindowFetcher(scoped, limiter, defaultRetryPolicy(timeScale), stats);
-    const scope = nock(ORIGIN).get('/oasisapi/SingleZip').query(true).reply(429, fixture('error-429-body.txt'))
-      .get('/oasisapi/SingleZip').query(true).reply(200, fixture('ENE_SLRS_RTM_2023-01-01_2023-01-02.zip'));
+    const scope = nock(ORIGIN)
+      .get('/oasisapi/SingleZip')
+      .query(true)
+      .reply(429, fixture('error-429-body.txt'))
+      .get('/oasisapi/SingleZip')
+      .query(true)
+      .reply(200, fixture('ENE_SLRS_RTM_2023-01-01_2023-01-02.zip'));
     const [window] = planCaiso({ runs: [SLRS.run], startMs: SLRS.startMs, endMs: SLRS.endMs }).windows;
     if (window === undefined) throw new Error('no window');
     const started = Date.now();

@@ -14,8 +14,19 @@ const dir = mkdtempSync(join(tmpdir(), 'wattring-caiso-badinput-'));
 const notAFolder = join(dir, 'file');
 writeFileSync(notAFolder, 'x');
 const flags = (over: Partial<ExtractFlags>): ExtractFlags => ({
-  source: 'caiso', out: join(dir, 'out'), resume: false, timeScale: 1, timeout: 60, seed: 1, latencyMs: 1000, lease: 30, status: false,
-  reports: 'SLD_FCST:DAM', start: '2024-01-01T01', end: '2024-01-31T00', ...over,
+  source: 'caiso',
+  out: join(dir, 'out'),
+  resume: false,
+  timeScale: 1,
+  timeout: 60,
+  seed: 1,
+  latencyMs: 1000,
+  lease: 30,
+  status: false,
+  reports: 'SLD_FCST:DAM',
+  start: '2024-01-01T01',
+  end: '2024-01-31T00',
+  ...over,
 });
 
 function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -31,7 +42,11 @@ function bench(args: string[]): Promise<{ code: number | null; stdout: string; s
 describe('bench extract --source caiso input checks', () => {
   it.each([
     ['--reports', { reports: 'SLD_FCST:DAM,LMP_PRC:DAM' }, /unknown CAISO report "LMP_PRC"/],
-    ['--reports', { reports: 'SLD_REN_FCST:RTM' }, /needs one market run of SLD_REN_FCST: write SLD_REN_FCST:ACTUAL, SLD_REN_FCST:DAM/],
+    [
+      '--reports',
+      { reports: 'SLD_REN_FCST:RTM' },
+      /needs one market run of SLD_REN_FCST: write SLD_REN_FCST:ACTUAL, SLD_REN_FCST:DAM/,
+    ],
     ['--reports', { reports: 'SLD_FCST' }, /needs one market run/],
     ['--start', { start: '2024-02-01T00', end: '2024-01-01T00' }, /after --end/],
     ['--start', { start: '20240101T00:00-0000' }, /not a UTC hour; write YYYY-MM-DDTHH/],
@@ -43,13 +58,33 @@ describe('bench extract --source caiso input checks', () => {
     ['--time-scale', { baseUrl: 'https://oasis.caiso.com/oasisapi', timeScale: 10 }, /not oasis.caiso.com/],
     ['--faults', { baseUrl: 'http://127.0.0.1:9/oasisapi', faults: '5xx=0.1' }, /embedded simulated twin/],
   ])('%s: %j is refused', (flag, over, message) => {
-    expect(() => resolveCaisoConfig(flags(over))).toThrow(expect.objectContaining({ code: 'EXTRACT_BAD_FLAG', message: expect.stringMatching(new RegExp(`^${flag}: .*${message.source}`)) }));
+    expect(() => resolveCaisoConfig(flags(over))).toThrow(
+      expect.objectContaining({
+        code: 'EXTRACT_BAD_FLAG',
+        message: expect.stringMatching(new RegExp(`^${flag}: .*${message.source}`)),
+      }),
+    );
   });
 
   it('the CLI exits 2 naming the flag and writes nothing', async () => {
     const out = join(dir, 'never');
-    for (const args of [['--reports', 'SLD_FCST:HASP'], ['--start', '2024-03-01T00', '--end', '2024-02-01T00'], ['--start', '2024-13-01T00']]) {
-      const r = await bench(['extract', '--source', 'caiso', '--start', '2024-01-01T01', '--end', '2024-01-02T00', '--out', out, ...args]);
+    for (const args of [
+      ['--reports', 'SLD_FCST:HASP'],
+      ['--start', '2024-03-01T00', '--end', '2024-02-01T00'],
+      ['--start', '2024-13-01T00'],
+    ]) {
+      const r = await bench([
+        'extract',
+        '--source',
+        'caiso',
+        '--start',
+        '2024-01-01T01',
+        '--end',
+        '2024-01-02T00',
+        '--out',
+        out,
+        ...args,
+      ]);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(new RegExp(args[0] ?? ''));
       expect(r.stdout).toBe('');
@@ -58,7 +93,17 @@ describe('bench extract --source caiso input checks', () => {
   });
 
   it('--reports is refused for EIA', async () => {
-    const r = await bench(['extract', '--reports', 'SLD_FCST:DAM', '--start', '2024-01-01T01', '--end', '2024-01-02T00', '--out', join(dir, 'eia')]);
+    const r = await bench([
+      'extract',
+      '--reports',
+      'SLD_FCST:DAM',
+      '--start',
+      '2024-01-01T01',
+      '--end',
+      '2024-01-02T00',
+      '--out',
+      join(dir, 'eia'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--reports: only applies to --source caiso');
   });

@@ -36,8 +36,18 @@ describe('adaptive spacing', () => {
     try {
       // 40 one-day windows; at k = 50 the twin allows one request per 100 ms, the client plans 77 ms.
       const result = await runCaisoExtract({
-        source: 'caiso-sim', baseUrl: sim.url, outDir, resume: false, timeScale: K, ratePerHour: 720 * 1.3,
-        plan: { runs: [{ report: 'SLD_FCST', marketRun: 'DAM' }], startMs: hour('2024-01-01T01'), endMs: hour('2024-02-10T00'), windowHours: 24 },
+        source: 'caiso-sim',
+        baseUrl: sim.url,
+        outDir,
+        resume: false,
+        timeScale: K,
+        ratePerHour: 720 * 1.3,
+        plan: {
+          runs: [{ report: 'SLD_FCST', marketRun: 'DAM' }],
+          startMs: hour('2024-01-01T01'),
+          endMs: hour('2024-02-10T00'),
+          windowHours: 24,
+        },
       });
       expect(result.outcomes.every((o) => o.kind === 'landed')).toBe(true);
       expect(result.duplicates).toBe(0);

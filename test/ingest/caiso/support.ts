@@ -3,15 +3,33 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { HOUR_MS, readManifest, readRawColumns, reportRunName, seriesOfRow, TWIN_FIRST_MS, TWIN_LAST_MS, twinSeries, TwinValues, type CaisoReportRun } from '../../../src/ingest/index.ts';
+import {
+  HOUR_MS,
+  readManifest,
+  readRawColumns,
+  reportRunName,
+  seriesOfRow,
+  TWIN_FIRST_MS,
+  TWIN_LAST_MS,
+  twinSeries,
+  TwinValues,
+  type CaisoReportRun,
+} from '../../../src/ingest/index.ts';
 
 /** `periodMs|respondent|series` → value of every hourly row the twin holds in [startMs, endMs]. */
-export function twinTruth(seed: number, runs: readonly CaisoReportRun[], startMs: number, endMs: number): Map<string, number> {
+export function twinTruth(
+  seed: number,
+  runs: readonly CaisoReportRun[],
+  startMs: number,
+  endMs: number,
+): Map<string, number> {
   const values = new TwinValues(seed);
   const out = new Map<string, number>();
   for (const run of runs) {
     for (const s of twinSeries(run)) {
-      const series = seriesOfRow(run, (column) => (column === 'RENEWABLE_TYPE' ? s.part : column === 'XML_DATA_ITEM' ? s.xmlItem : ''));
+      const series = seriesOfRow(run, (column) =>
+        column === 'RENEWABLE_TYPE' ? s.part : column === 'XML_DATA_ITEM' ? s.xmlItem : '',
+      );
       for (let p = Math.max(startMs, TWIN_FIRST_MS); p <= Math.min(endMs, TWIN_LAST_MS); p += HOUR_MS) {
         const mw = values.intervalsMw(run, s, p / HOUR_MS).sort((a, b) => a - b);
         out.set(`${p}|${s.respondent}|${series}`, mw.reduce((a, b) => a + b, 0) / mw.length);
@@ -39,7 +57,14 @@ export function landedRows(outDir: string): LandedRow[] {
     const cols = readRawColumns(table);
     const intervals = table.getChild('intervals');
     for (let i = 0; i < cols.length; i++) {
-      out.push({ route: entry.route, period: cols.period(i), respondent: cols.respondent(i), series: cols.series(i), value: cols.value(i), intervals: Number(intervals?.get(i) ?? -1) });
+      out.push({
+        route: entry.route,
+        period: cols.period(i),
+        respondent: cols.respondent(i),
+        series: cols.series(i),
+        value: cols.value(i),
+        intervals: Number(intervals?.get(i) ?? -1),
+      });
     }
   }
   return out;

@@ -3,7 +3,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatHour, runExtract, SIM_ROUTES, simulatedMissing, simulatedRows, startEiaSimServer, type ExtractResult, type FaultRates, type PlanInput, type RouteName } from '../../../src/ingest/index.ts';
+import {
+  formatHour,
+  runExtract,
+  SIM_ROUTES,
+  simulatedMissing,
+  simulatedRows,
+  startEiaSimServer,
+  type ExtractResult,
+  type FaultRates,
+  type PlanInput,
+  type RouteName,
+} from '../../../src/ingest/index.ts';
 
 export const KEY = 'test-key-0b7e41d2c9';
 
@@ -13,11 +24,28 @@ export interface SimExtract {
   readonly sim: ReturnType<Awaited<ReturnType<typeof startEiaSimServer>>['stats']>;
 }
 
-export async function extractOnSim(plan: Omit<PlanInput, 'seriesPerRespondent'>, opts: { timeScale: number; faults?: FaultRates; outDir?: string; resume?: boolean; seed?: number }): Promise<SimExtract> {
-  const sim = await startEiaSimServer({ seed: opts.seed ?? 1, timeScale: opts.timeScale, faults: opts.faults ?? {}, validKeys: [KEY] });
+export async function extractOnSim(
+  plan: Omit<PlanInput, 'seriesPerRespondent'>,
+  opts: { timeScale: number; faults?: FaultRates; outDir?: string; resume?: boolean; seed?: number },
+): Promise<SimExtract> {
+  const sim = await startEiaSimServer({
+    seed: opts.seed ?? 1,
+    timeScale: opts.timeScale,
+    faults: opts.faults ?? {},
+    validKeys: [KEY],
+  });
   const outDir = opts.outDir ?? mkdtempSync(join(tmpdir(), 'wattring-extract-'));
   try {
-    const result = await runExtract({ source: 'eia-sim', baseUrl: sim.url, apiKey: KEY, plan, outDir, resume: opts.resume ?? false, ratePerHour: 5000, timeScale: opts.timeScale });
+    const result = await runExtract({
+      source: 'eia-sim',
+      baseUrl: sim.url,
+      apiKey: KEY,
+      plan,
+      outDir,
+      resume: opts.resume ?? false,
+      ratePerHour: 5000,
+      timeScale: opts.timeScale,
+    });
     return { result, outDir, sim: sim.stats() };
   } finally {
     await sim.close();
@@ -34,7 +62,14 @@ const seriesOf = (plan: Omit<PlanInput, 'seriesPerRespondent'>, route: RouteName
 export function serverRows(seed: number, plan: Omit<PlanInput, 'seriesPerRespondent'>): string[] {
   const out: string[] = [];
   for (const route of plan.routes) {
-    for (const r of simulatedRows(seed, route, plan.respondents, seriesOf(plan, route), formatHour(plan.startMs), formatHour(plan.endMs))) {
+    for (const r of simulatedRows(
+      seed,
+      route,
+      plan.respondents,
+      seriesOf(plan, route),
+      formatHour(plan.startMs),
+      formatHour(plan.endMs),
+    )) {
       out.push(`${route}|${Date.parse(`${r.period}:00:00Z`)}|${r.respondent}|${r.series}|${r.value ?? 'null'}`);
     }
   }
@@ -43,6 +78,14 @@ export function serverRows(seed: number, plan: Omit<PlanInput, 'seriesPerRespond
 
 export function serverAbsentCount(seed: number, plan: Omit<PlanInput, 'seriesPerRespondent'>): number {
   let n = 0;
-  for (const route of plan.routes) n += simulatedMissing(seed, route, plan.respondents, seriesOf(plan, route), formatHour(plan.startMs), formatHour(plan.endMs)).absent.length;
+  for (const route of plan.routes)
+    n += simulatedMissing(
+      seed,
+      route,
+      plan.respondents,
+      seriesOf(plan, route),
+      formatHour(plan.startMs),
+      formatHour(plan.endMs),
+    ).absent.length;
   return n;
 }

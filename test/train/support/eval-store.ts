@@ -1,7 +1,12 @@
 // Test support for evaluation: a real small feature store on disk (two respondents, Jan–Apr 2023,
 // test split = April) and predictors that are oracles with known answers, read from that store.
 import { join } from 'node:path';
-import { buildFeatureStore, openFeatureStore, type FeatureStore, type RespondentData } from '../../../src/features/index.ts';
+import {
+  buildFeatureStore,
+  openFeatureStore,
+  type FeatureStore,
+  type RespondentData,
+} from '../../../src/features/index.ts';
 import type { Predictor } from '../../../src/train/evaluate/index.ts';
 import { SPLITS, WINDOW, writeWorld } from '../../features/support/world.ts';
 import type { SyntheticOptions } from '../../features/support/synthetic.ts';
@@ -23,7 +28,11 @@ export function respondentOf(store: FeatureStore, code: string): RespondentData 
 }
 
 /** A predictor whose value for target row j (issued at row i = j − h) is value(r, i, j), normalised. */
-export function oracle(store: FeatureStore, seqLen: number, value: (r: RespondentData, i: number, j: number) => number): Predictor & { calls: { respondent: string; start: number }[] } {
+export function oracle(
+  store: FeatureStore,
+  seqLen: number,
+  value: (r: RespondentData, i: number, j: number) => number,
+): Predictor & { calls: { respondent: string; start: number }[] } {
   const calls: { respondent: string; start: number }[] = [];
   return {
     seqLen,

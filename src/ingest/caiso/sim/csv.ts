@@ -3,14 +3,24 @@
 import { hash4, Stream } from '../../sim/noise.ts';
 import type { CaisoReportRun } from '../reports.ts';
 import { operatingHour } from './local-time.ts';
-import { intervalMinutes, TWIN_FIRST_MS, TWIN_LAST_MS, twinSeries, type TwinSeries, type TwinValues } from './values.ts';
+import {
+  intervalMinutes,
+  TWIN_FIRST_MS,
+  TWIN_LAST_MS,
+  twinSeries,
+  type TwinSeries,
+  type TwinValues,
+} from './values.ts';
 
 const HOUR_MS = 3_600_000;
 
 const COLUMNS: Readonly<Record<CaisoReportRun['report'], string>> = {
-  SLD_FCST: 'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,MARKET_RUN_ID,TAC_AREA_NAME,LABEL,XML_DATA_ITEM,POS,MW,EXECUTION_TYPE,GROUP',
-  SLD_REN_FCST: 'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,TRADING_HUB,RENEWABLE_TYPE,LABEL,XML_DATA_ITEM,MARKET_RUN_ID,MW,GROUP',
-  ENE_SLRS: 'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,SLRS_TYPE,OPR_DT,OPR_HR,OPR_INTERVAL,MARKET_RUN_ID,TAC_ZONE_NAME,SCHEDULE,XML_DATA_ITEM,POS,MW,GROUP',
+  SLD_FCST:
+    'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,MARKET_RUN_ID,TAC_AREA_NAME,LABEL,XML_DATA_ITEM,POS,MW,EXECUTION_TYPE,GROUP',
+  SLD_REN_FCST:
+    'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,TRADING_HUB,RENEWABLE_TYPE,LABEL,XML_DATA_ITEM,MARKET_RUN_ID,MW,GROUP',
+  ENE_SLRS:
+    'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,SLRS_TYPE,OPR_DT,OPR_HR,OPR_INTERVAL,MARKET_RUN_ID,TAC_ZONE_NAME,SCHEDULE,XML_DATA_ITEM,POS,MW,GROUP',
 };
 
 export interface TwinCsv {
@@ -29,7 +39,8 @@ export function twinCsv(values: TwinValues, seed: number, run: CaisoReportRun, f
   // Hour by hour, every series of the hour, so the CISO model computes each hour once.
   for (let hourStart = Math.floor(first / HOUR_MS) * HOUR_MS; hourStart < last; hourStart += HOUR_MS) {
     const stamps: { t: number; head: string }[] = [];
-    for (let t = hourStart; t < hourStart + HOUR_MS; t += step) if (t >= first && t < last) stamps.push({ t, head: stampsOf(t, step) });
+    for (let t = hourStart; t < hourStart + HOUR_MS; t += step)
+      if (t >= first && t < last) stamps.push({ t, head: stampsOf(t, step) });
     if (stamps.length === 0) continue;
     for (const s of series) {
       const mw = values.intervalsMw(run, s, hourStart / HOUR_MS + 1);
@@ -52,7 +63,8 @@ function line(run: CaisoReportRun, s: TwinSeries, head: string, mw: number): str
   if (run.report === 'SLD_FCST') {
     return `${stamps},${opr},${run.marketRun},${s.respondent},Demand Forecast,${s.xmlItem},3.8,${mw},${run.marketRun === 'RTM' ? 'RTD' : run.marketRun},1`;
   }
-  if (run.report === 'SLD_REN_FCST') return `${stamps},${opr},${s.respondent},${s.part},Renewable Forecast,${s.xmlItem},${run.marketRun},${mw},1`;
+  if (run.report === 'SLD_REN_FCST')
+    return `${stamps},${opr},${s.respondent},${s.part},Renewable Forecast,${s.xmlItem},${run.marketRun},${mw},1`;
   return `${stamps},GEN,${opr},${run.marketRun},${s.respondent},Generation,${s.xmlItem},7,${mw},1`;
 }
 

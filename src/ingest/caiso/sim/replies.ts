@@ -3,7 +3,8 @@
 import { strToU8, zipSync } from 'fflate';
 import type { Reply } from '../../sim/delivery.ts';
 
-export const TOO_MANY_REQUESTS_HTML = '<html><body><p>CAISO Acceptable Use Policy Violation. Please retry your request after 5 seconds.</p></body></html>';
+export const TOO_MANY_REQUESTS_HTML =
+  '<html><body><p>CAISO Acceptable Use Policy Violation. Please retry your request after 5 seconds.</p></body></html>';
 
 export const ERR_DESC: Readonly<Record<string, string>> = {
   '1000': 'No data returned for the specified selection',
@@ -51,5 +52,13 @@ export function throttledReply(): Reply {
 }
 
 export function badGatewayReply(status: 502 | 503): Reply {
-  return { status, body: Buffer.from(`<html><body><h1>${status} ${status === 502 ? 'Bad Gateway' : 'Service Unavailable'}</h1></body></html>`), contentType: 'text/html', headers: {}, rows: 0 };
+  return {
+    status,
+    body: Buffer.from(
+      `<html><body><h1>${status} ${status === 502 ? 'Bad Gateway' : 'Service Unavailable'}</h1></body></html>`,
+    ),
+    contentType: 'text/html',
+    headers: {},
+    rows: 0,
+  };
 }

@@ -79,7 +79,13 @@ class TwinHandler {
 
   private answer(method: string, url: URL, n: number): Reply {
     if (method !== 'GET' || url.pathname.replace(/\/+$/, '') !== '/oasisapi/SingleZip') {
-      return { status: 404, body: Buffer.from('<html><body>Not Found</body></html>'), contentType: 'text/html', headers: {}, rows: 0 };
+      return {
+        status: 404,
+        body: Buffer.from('<html><body>Not Found</body></html>'),
+        contentType: 'text/html',
+        headers: {},
+        rows: 0,
+      };
     }
     const q = url.searchParams;
     const run = this.reportRun(q);
@@ -125,7 +131,11 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 /** Starts the twin; defaults: OASIS's one request per 5 s in bursts of one, 1 s median latency. */
 export async function startCaisoSimServer(options: CaisoSimOptions = {}): Promise<CaisoSimServer> {
-  const o = resolveSimOptions({ ...options, rateLimitPerHour: options.rateLimitPerHour ?? 720, burstPerSecond: options.burstPerSecond ?? 1 });
+  const o = resolveSimOptions({
+    ...options,
+    rateLimitPerHour: options.rateLimitPerHour ?? 720,
+    burstPerSecond: options.burstPerSecond ?? 1,
+  });
   const busy = options.busy ?? 0;
   if (!(busy >= 0 && busy <= 1)) throw new RangeError(`CAISO twin option busy must be a probability 0..1, got ${busy}`);
   const maxSpanDays = options.maxSpanDays ?? 31;

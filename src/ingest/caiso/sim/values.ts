@@ -3,7 +3,13 @@
 import { SIM_LAST_HOUR, SIM_RESPONDENTS, SIM_ROUTES } from '../../sim/catalog.ts';
 import { FUEL_SLOT, modelFor, REGION_SLOT, type RespondentModel } from '../../sim/model.ts';
 import { quickGauss, Stream } from '../../sim/noise.ts';
-import { CAISO_HUBS, CAISO_SLRS_ZONES, CAISO_TAC_AREAS, type CaisoReportName, type CaisoReportRun } from '../reports.ts';
+import {
+  CAISO_HUBS,
+  CAISO_SLRS_ZONES,
+  CAISO_TAC_AREAS,
+  type CaisoReportName,
+  type CaisoReportRun,
+} from '../reports.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -12,7 +18,14 @@ export const TWIN_FIRST_MS = SIM_ROUTES['region-data'].firstHour * HOUR_MS;
 export const TWIN_LAST_MS = SIM_LAST_HOUR * HOUR_MS;
 
 /** Share of CA ISO-TAC's load per sub-area (they add up to 1). */
-const TAC_SHARE: Readonly<Record<string, number>> = { 'CA ISO-TAC': 1, 'PGE-TAC': 0.44, 'SCE-TAC': 0.46, 'SDGE-TAC': 0.09, 'VEA-TAC': 0.006, 'MWD-TAC': 0.004 };
+const TAC_SHARE: Readonly<Record<string, number>> = {
+  'CA ISO-TAC': 1,
+  'PGE-TAC': 0.44,
+  'SCE-TAC': 0.46,
+  'SDGE-TAC': 0.09,
+  'VEA-TAC': 0.006,
+  'MWD-TAC': 0.004,
+};
 const SOLAR_SHARE: Readonly<Record<string, number>> = { NP15: 0.25, SP15: 0.6, ZP26: 0.15 };
 const WIND_SHARE: Readonly<Record<string, number>> = { NP15: 0.35, SP15: 0.55, ZP26: 0.1 };
 const ZONE_SHARE: Readonly<Record<string, number>> = { TAC_NORTH: 0.45, TAC_SOUTH: 0.5, TAC_ECNTR: 0.05 };
@@ -31,15 +44,36 @@ export function intervalMinutes(run: CaisoReportRun): number {
   return run.marketRun === 'RTM' ? 5 : 60;
 }
 
-const LOAD_ITEM: Readonly<Record<string, string>> = { ACTUAL: 'SYS_FCST_ACT_MW', DAM: 'SYS_FCST_DA_MW', '2DA': 'SYS_FCST_2DA_MW', '7DA': 'SYS_FCST_7DA_MW', RTM: 'SYS_FCST_5MIN_MW' };
+const LOAD_ITEM: Readonly<Record<string, string>> = {
+  ACTUAL: 'SYS_FCST_ACT_MW',
+  DAM: 'SYS_FCST_DA_MW',
+  '2DA': 'SYS_FCST_2DA_MW',
+  '7DA': 'SYS_FCST_7DA_MW',
+  RTM: 'SYS_FCST_5MIN_MW',
+};
 
 export function twinSeries(run: CaisoReportRun): TwinSeries[] {
-  const base = (run.report === 'SLD_FCST' ? 0 : run.report === 'SLD_REN_FCST' ? 100 : 200) + 10 * ['ACTUAL', 'DAM', '2DA', '7DA', 'RTM'].indexOf(run.marketRun);
+  const base =
+    (run.report === 'SLD_FCST' ? 0 : run.report === 'SLD_REN_FCST' ? 100 : 200) +
+    10 * ['ACTUAL', 'DAM', '2DA', '7DA', 'RTM'].indexOf(run.marketRun);
   const list = (r: CaisoReportName): Omit<TwinSeries, 'key'>[] => {
-    if (r === 'SLD_FCST') return CAISO_TAC_AREAS.map((a) => ({ respondent: a, part: '', xmlItem: LOAD_ITEM[run.marketRun] ?? 'SYS_FCST_MW' }));
+    if (r === 'SLD_FCST')
+      return CAISO_TAC_AREAS.map((a) => ({
+        respondent: a,
+        part: '',
+        xmlItem: LOAD_ITEM[run.marketRun] ?? 'SYS_FCST_MW',
+      }));
     const item = run.marketRun === 'ACTUAL' ? 'RENEW_FCST_ACT_MW' : 'RENEW_FCST_DA_MW';
-    if (r === 'SLD_REN_FCST') return CAISO_HUBS.flatMap((h) => [{ respondent: h, part: 'Solar', xmlItem: item }, { respondent: h, part: 'Wind', xmlItem: item }]);
-    return CAISO_SLRS_ZONES.map((z) => ({ respondent: z, part: z === 'Caiso_Totals' ? 'ISO_TOT_GEN_MW' : 'TOT_GEN_MW', xmlItem: z === 'Caiso_Totals' ? 'ISO_TOT_GEN_MW' : 'TOT_GEN_MW' }));
+    if (r === 'SLD_REN_FCST')
+      return CAISO_HUBS.flatMap((h) => [
+        { respondent: h, part: 'Solar', xmlItem: item },
+        { respondent: h, part: 'Wind', xmlItem: item },
+      ]);
+    return CAISO_SLRS_ZONES.map((z) => ({
+      respondent: z,
+      part: z === 'Caiso_Totals' ? 'ISO_TOT_GEN_MW' : 'TOT_GEN_MW',
+      xmlItem: z === 'Caiso_Totals' ? 'ISO_TOT_GEN_MW' : 'TOT_GEN_MW',
+    }));
   };
   return list(run.report).map((s, i) => ({ ...s, key: base + i }));
 }
@@ -74,13 +108,22 @@ export class TwinValues {
       if (run.marketRun === 'ACTUAL' || run.marketRun === 'RTM') return share * m.value(REGION_SLOT['D'] ?? 0, hour);
       const spread = run.marketRun === '7DA' ? 0.03 : run.marketRun === '2DA' ? 0.012 : 0;
       const day = Math.floor(hour / 24);
-      return share * m.value(REGION_SLOT['DF'] ?? 1, hour) * (1 + spread * quickGauss(this.seed, Stream.caisoForecast, s.key, day));
+      return (
+        share *
+        m.value(REGION_SLOT['DF'] ?? 1, hour) *
+        (1 + spread * quickGauss(this.seed, Stream.caisoForecast, s.key, day))
+      );
     }
     if (run.report === 'SLD_REN_FCST') {
       const solar = s.part === 'Solar';
-      const actual = Math.max(0, m.value((solar ? FUEL_SLOT['SUN'] : FUEL_SLOT['WND']) ?? 0, hour)) * ((solar ? SOLAR_SHARE : WIND_SHARE)[s.respondent] ?? 0);
+      const actual =
+        Math.max(0, m.value((solar ? FUEL_SLOT['SUN'] : FUEL_SLOT['WND']) ?? 0, hour)) *
+        ((solar ? SOLAR_SHARE : WIND_SHARE)[s.respondent] ?? 0);
       if (run.marketRun === 'ACTUAL') return actual;
-      return Math.max(0, actual * (1 + (solar ? 0.08 : 0.15) * quickGauss(this.seed, Stream.caisoForecast, s.key, hour)));
+      return Math.max(
+        0,
+        actual * (1 + (solar ? 0.08 : 0.15) * quickGauss(this.seed, Stream.caisoForecast, s.key, hour)),
+      );
     }
     const generation = m.value(REGION_SLOT['NG'] ?? 2, hour);
     return s.respondent === 'Caiso_Totals' ? generation : generation * (ZONE_SHARE[s.respondent] ?? 0);
