@@ -9,6 +9,13 @@ export { parseSplits, SPLIT_NAMES } from './splits.ts';
 export type { SplitName, SplitRange } from './splits.ts';
 export { DEFAULT_WINDOW, planWindows } from './windows.ts';
 export type { WindowShape, WindowStarts } from './windows.ts';
+export {
+  checkDfPublication,
+  DEFAULT_DF_PUBLICATION,
+  dfKnownFrom,
+  midnightIssueSeesAllDf,
+} from './df-publication.ts';
+export type { DfPublication } from './df-publication.ts';
 export { DEFAULT_GAPS, GAP_FILLS, resolveGaps } from './gaps.ts';
 export type { DemandGaps, GapFill, GapSettings } from './gaps.ts';
 export { DEMAND_LAGS, featureSpecs, ROLLING_HOURS, WARM_UP_HOURS } from './feature-spec.ts';

@@ -1,6 +1,7 @@
 // The feature store in memory: per respondent one time-major Float32 matrix [hours, features]
 // plus target columns, and window iteration that hands out subarray views (no copies).
 import type { FeatureSpec } from './feature-spec.ts';
+import type { DfPublication } from './df-publication.ts';
 import type { GapSettings } from './gaps.ts';
 import type { RawInputFile } from './raw-files.ts';
 import type { SplitName, SplitRange } from './splits.ts';
@@ -65,6 +66,8 @@ export interface StoreMetadata {
   };
   readonly window: WindowShape;
   readonly gaps: GapSettings;
+  /** When DF of an hour is known (absent in stores built before the rule existed: the default applies). */
+  readonly dfPublication?: DfPublication;
   readonly splits: readonly SplitRange[];
   readonly respondents: readonly RespondentMeta[];
   /** folder: the --in folder (several: joined with ", ", each file then names its own `folder`). */
