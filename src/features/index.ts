@@ -31,7 +31,7 @@ export { rollingStats } from './rolling.ts';
 export type { RollingStats } from './rolling.ts';
 export { federalHolidays, holidayDays } from './holidays.ts';
 export type { Holiday } from './holidays.ts';
-export { STANDARD_UTC_OFFSET } from './calendar.ts';
+export { CALENDAR_FEATURES, STANDARD_UTC_OFFSET, writeCalendar } from './calendar.ts';
 export { FeatureStoreError, RawInputError, SplitError, StoreWriteError } from './errors.ts';
 export { measureWindowIteration } from './iterate.ts';
 export type { IterationReport } from './iterate.ts';

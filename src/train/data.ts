@@ -4,6 +4,7 @@
 // (seed, epoch) so a resumed run replays it exactly.
 import { seededF32 } from '../core/index.ts';
 import { planWindows, type FeatureStore, type RespondentData, type SplitName } from '../features/index.ts';
+import { futureTensor } from './future.ts';
 import type { HostWindow } from './model.ts';
 
 /** One window: respondent (index into the store) and the row of its first input hour. */
@@ -69,7 +70,7 @@ export function windowTensors(store: FeatureStore, ref: WindowRef, seqLen: numbe
       mask[t * H + h] = 1;
     }
   }
-  return { x, target, mask };
+  return { x, future: futureTensor(store, ref.respondent, ref.start, seqLen), target, mask };
 }
 
 /** The order of `count` windows in `epoch`: a Fisher–Yates shuffle driven by the seeded generator. */

@@ -8,13 +8,14 @@ import {
   Gelu,
   GradNorm,
   LayerNorm,
-  Mse,
+  Pinball,
   ResidualAdd,
   STORAGE_USAGE as STORAGE,
   type AdamWStep,
   type Gpu,
   type MatmulKernel,
   type MatmulShape,
+  type PinballShape,
 } from '../kernels/index.ts';
 import { LAYER_NORM_EPS } from './params.ts';
 
@@ -65,17 +66,17 @@ export interface DeviceOps {
   add(e: GPUCommandEncoder, io: { x: GPUBuffer; y: GPUBuffer; out: GPUBuffer }, total: number): void;
   /** acc += y. */
   addInPlace(e: GPUCommandEncoder, io: { acc: GPUBuffer; y: GPUBuffer }, total: number): void;
-  /** stats = [Σ mask·(pred − target)² / Σ mask, Σ mask]. */
-  mse(
+  /** stats = [Σ mask·Σ_q ρ_τq(target − pred_q) / (Q·Σ mask), Σ mask]; pred [rows, Q]. */
+  pinball(
     e: GPUCommandEncoder,
     io: { pred: GPUBuffer; target: GPUBuffer; mask: GPUBuffer; stats: GPUBuffer },
-    total: number,
+    s: PinballShape,
   ): void;
-  /** dpred = seed · 2·mask·(pred − target) / Σ mask (Σ mask from stats). */
-  mseBackward(
+  /** dpred = seed · ∂loss/∂pred (Σ mask from stats). */
+  pinballBackward(
     e: GPUCommandEncoder,
     io: { pred: GPUBuffer; target: GPUBuffer; mask: GPUBuffer; stats: GPUBuffer; dpred: GPUBuffer },
-    total: number,
+    s: PinballShape,
     seed: number,
   ): void;
   /** result = [‖g‖₂, clip scale]; g scaled by the clip when maxNorm > 0. */
@@ -95,10 +96,10 @@ const key = (s: MatmulShape): string => JSON.stringify(s);
 
 /** Compiles the element-wise and reduction kernels on `gpu`; matmuls follow in prepareLinear. */
 export async function createDeviceOps(gpu: Gpu): Promise<DeviceOps> {
-  const [ln, gelu, mse, adamw, norm, residual, bias] = await Promise.all([
+  const [ln, gelu, pinball, adamw, norm, residual, bias] = await Promise.all([
     LayerNorm.prepare(gpu),
     Gelu.prepare(gpu),
-    Mse.prepare(gpu),
+    Pinball.prepare(gpu),
     AdamW.prepare(gpu),
     GradNorm.prepare(gpu),
     ResidualAdd.prepare(gpu),
@@ -147,8 +148,8 @@ export async function createDeviceOps(gpu: Gpu): Promise<DeviceOps> {
     geluBackward: (e, io, total) => gelu.encodeBackward(e, io, total),
     add: (e, io, total) => residual.encode(e, io, total),
     addInPlace: (e, io, total) => residual.encodeInPlace(e, io, total),
-    mse: (e, io, total) => mse.encode(e, io, total),
-    mseBackward: (e, io, total, seed) => mse.encodeBackward(e, io, total, seed),
+    pinball: (e, io, shape) => pinball.encode(e, io, shape),
+    pinballBackward: (e, io, shape, seed) => pinball.encodeBackward(e, io, shape, seed),
     gradNormAndClip: (e, grads, count, result, maxNorm) =>
       norm.encodeNormAndClip(e, [{ buffer: grads, count }], result, maxNorm),
     adamw: (e, io, total, step) => adamw.encode(e, io, total, step),
@@ -161,7 +162,7 @@ export async function createDeviceOps(gpu: Gpu): Promise<DeviceOps> {
       for (const k of ready.values()) k.destroy();
       for (const b of owned) b.destroy();
       ln.destroy();
-      mse.destroy();
+      pinball.destroy();
       norm.destroy();
       bias.destroy();
     },

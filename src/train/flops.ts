@@ -12,13 +12,19 @@ export interface FlopsPerToken {
 }
 
 /**
- * Weights that multiply activations: in.w F·d, per layer wq, wk, wv, wo 4·d² and fc1, fc2
- * 2·d·m (m = mlpRatio·d), head.w d·horizon.
+ * Weight multiplications per token: in.w F·d, per layer wq, wk, wv, wo 4·d² and fc1, fc2 2·d·m
+ * (m = mlpRatio·d), the head's f projection d·Hz·E, and per target hour (Hz of them per token)
+ * head.k K·E, head.o E·Q and head.s K·Q — those three multiply Hz rows per token, so they count Hz
+ * times, as a weight shared by several tokens does.
  */
 export function matmulWeights(c: ModelConfig): number {
   const d = c.dModel;
   const m = c.mlpRatio * d;
-  return c.features * d + c.layers * (4 * d * d + 2 * d * m) + d * c.horizon;
+  const E = c.headHidden;
+  const K = c.futureFeatures;
+  const Q = c.quantiles.length;
+  const head = d * c.horizon * E + c.horizon * (K * E + E * Q + K * Q);
+  return c.features * d + c.layers * (4 * d * d + 2 * d * m) + head;
 }
 
 /**

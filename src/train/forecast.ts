@@ -17,6 +17,7 @@ import {
   type Evaluation,
   type Predictor,
 } from './evaluate/index.ts';
+import { futureTensor } from './future.ts';
 import { createGpuModel, type GpuModel } from './model.ts';
 import { readRunFile } from './run-file.ts';
 import { openTransport } from './transport.ts';
@@ -25,12 +26,18 @@ import { openTransport } from './transport.ts';
 export function modelPredictor(model: GpuModel, store: FeatureStore): Predictor {
   const F = store.metadata.features.length;
   const T = model.seqLen;
+  const { horizon, quantiles } = model.config;
+  const Q = quantiles.length;
+  const median = quantiles.indexOf(0.5);
   return {
     seqLen: T,
-    predict(respondent, startRow) {
-      const r = store.respondents.find((x) => x.code === respondent);
+    async predict(respondent, startRow) {
+      const index = store.respondents.findIndex((x) => x.code === respondent);
+      const r = store.respondents[index];
       if (!r) throw new TrainUsageError('TRAIN_EVAL_RESPONDENT', `respondent ${respondent} is not in the store`);
-      return model.predict(r.features.slice(startRow * F, (startRow + T) * F));
+      const x = r.features.slice(startRow * F, (startRow + T) * F);
+      const pred = await model.predict(x, futureTensor(store, index, startRow, T));
+      return Float32Array.from({ length: T * horizon }, (_, k) => pred[k * Q + median] ?? Number.NaN);
     },
   };
 }

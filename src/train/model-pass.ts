@@ -37,19 +37,24 @@ function g(rb: RankBuffers, name: string): GPUBuffer {
   return b;
 }
 
-/** Linear shapes of the model for `rows` rows. */
-export function linearShapes(
-  c: ModelConfig,
-  rows: number,
-): Record<'input' | 'square' | 'fc1' | 'fc2' | 'head', LinearShape> {
+type ShapeName = 'input' | 'square' | 'fc1' | 'fc2' | 'headF' | 'headK' | 'headO' | 'headS';
+
+/** Linear shapes of the model for `rows` rows (the head's rows are (row, target hour) pairs). */
+export function linearShapes(c: ModelConfig, rows: number): Record<ShapeName, LinearShape> {
   const d = c.dModel;
   const m = c.mlpRatio * d;
+  const pairs = rows * c.horizon;
+  const E = c.headHidden;
+  const Q = c.quantiles.length;
   return {
     input: { rows, inDim: c.features, outDim: d },
     square: { rows, inDim: d, outDim: d },
     fc1: { rows, inDim: d, outDim: m },
     fc2: { rows, inDim: m, outDim: d },
-    head: { rows, inDim: d, outDim: c.horizon },
+    headF: { rows, inDim: d, outDim: c.horizon * E },
+    headK: { rows: pairs, inDim: c.futureFeatures, outDim: E },
+    headO: { rows: pairs, inDim: E, outDim: Q },
+    headS: { rows: pairs, inDim: c.futureFeatures, outDim: Q },
   };
 }
 
@@ -125,9 +130,47 @@ export async function encodeForward(ctx: ModelContext, rec: StepRecorder, slot: 
       n,
       d,
     );
-    ops.linear(e, { x: rb.f, w: w(rb, 'head.w'), b: w(rb, 'head.b'), y: rb.pred }, s.head);
-    ops.mse(e, { pred: rb.pred, target: inp.target, mask: inp.mask, stats: rb.stats }, n * c.horizon);
+    encodeHead(e, ops, rb, ctx, inp.future);
+    const shape = { rows: n * c.horizon, taus: c.quantiles };
+    ops.pinball(e, { pred: rb.pred, target: inp.target, mask: inp.mask, stats: rb.stats }, shape);
   });
+}
+
+/**
+ * The per-target-hour head (params.ts): a = f·head.f (viewed [n·Hz, E]) + future·head.k, then
+ * pred = GELU(a)·head.o + future·head.s, [n·Hz, Q].
+ */
+function encodeHead(e: GPUCommandEncoder, ops: DeviceOps, rb: RankBuffers, ctx: ModelContext, future: GPUBuffer): void {
+  const c = ctx.config;
+  const s = linearShapes(c, ctx.rows);
+  const pairs = ctx.rows * c.horizon;
+  ops.linear(e, { x: rb.f, w: w(rb, 'head.f.w'), b: w(rb, 'head.f.b'), y: rb.headA }, s.headF);
+  ops.linear(e, { x: future, w: w(rb, 'head.k.w'), b: w(rb, 'head.k.b'), y: rb.headG }, s.headK);
+  ops.addInPlace(e, { acc: rb.headA, y: rb.headG }, pairs * c.headHidden);
+  ops.gelu(e, { x: rb.headA, y: rb.headG }, pairs * c.headHidden);
+  ops.linear(e, { x: rb.headG, w: w(rb, 'head.o.w'), b: w(rb, 'head.o.b'), y: rb.pred }, s.headO);
+  ops.linear(e, { x: future, w: w(rb, 'head.s.w'), b: w(rb, 'head.s.b'), y: rb.headSkip }, s.headS);
+  ops.addInPlace(e, { acc: rb.pred, y: rb.headSkip }, pairs * c.quantiles.length);
+}
+
+/** The head's backward from dpred (scratch) to df in the scratch's dtmp [n, d]. */
+function headBackward(
+  e: GPUCommandEncoder,
+  ops: DeviceOps,
+  rb: RankBuffers,
+  ctx: ModelContext,
+  future: GPUBuffer,
+): void {
+  const c = ctx.config;
+  const s = linearShapes(c, ctx.rows);
+  const sc = gradScratch(rb, c, ctx.layout);
+  accumulateLinear(e, ops, rb, ['head.s.w', 'head.s.b'], future, sc.dpred, s.headS, ctx);
+  accumulateLinear(e, ops, rb, ['head.o.w', 'head.o.b'], rb.headG, sc.dpred, s.headO, ctx);
+  ops.linearInputGrad(e, { dy: sc.dpred, w: w(rb, 'head.o.w'), dx: sc.dHeadG }, s.headO);
+  ops.geluBackward(e, { x: rb.headA, dy: sc.dHeadG, dx: sc.dHeadA }, ctx.rows * c.horizon * c.headHidden);
+  accumulateLinear(e, ops, rb, ['head.k.w', 'head.k.b'], future, sc.dHeadA, s.headK, ctx);
+  accumulateLinear(e, ops, rb, ['head.f.w', 'head.f.b'], rb.f, sc.dHeadA, s.headF, ctx);
+  ops.linearInputGrad(e, { dy: sc.dHeadA, w: w(rb, 'head.f.w'), dx: sc.dtmp }, s.headF);
 }
 
 /** dW, db of a linear layer into the scratch, then added to the named accumulators. */
@@ -193,14 +236,13 @@ export async function encodeBackward(
   perRank(ctx, rec, (e, ops, rb) => {
     const inp = inputSlot(rb, c, slot);
     const sc = gradScratch(rb, c, ctx.layout);
-    ops.mseBackward(
+    ops.pinballBackward(
       e,
       { pred: rb.pred, target: inp.target, mask: inp.mask, stats: rb.stats, dpred: sc.dpred },
-      n * c.horizon,
+      { rows: n * c.horizon, taus: c.quantiles },
       at(seeds, rb.rank, 'seed'),
     );
-    accumulateLinear(e, ops, rb, ['head.w', 'head.b'], rb.f, sc.dpred, s.head, ctx);
-    ops.linearInputGrad(e, { dy: sc.dpred, w: w(rb, 'head.w'), dx: sc.dtmp }, s.head);
+    headBackward(e, ops, rb, ctx, inp.future);
     layerNormBack(e, ops, rb, ctx, {
       x: rb.hOut,
       gamma: 'lnf.g',

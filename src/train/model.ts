@@ -20,9 +20,14 @@ import { headDim, paramLayout, type ModelConfig, type ParamLayout } from './para
 import { allocateRankBuffers, inputSlot, type RankBuffers } from './rank-buffers.ts';
 import { createStepRecorder, type StepRecorder } from './recorder.ts';
 
-/** One training window on the host: x [T, F] normalised features, target and mask [T, horizon]. */
+/**
+ * One training window on the host: x [T, F] normalised features (past-only), future [T, horizon, K]
+ * (what is known at each position about each of its target hours: src/train/future.ts), target and
+ * mask [T, horizon].
+ */
 export interface HostWindow {
   readonly x: Float32Array;
+  readonly future: Float32Array;
   readonly target: Float32Array;
   readonly mask: Float32Array;
 }
@@ -70,8 +75,8 @@ export interface GpuModel {
   trainStep(windows: readonly HostWindow[], hyper: StepHyper): Promise<StepResult>;
   /** Forward only: the masked loss of each window. */
   evaluate(window: HostWindow): Promise<{ loss: number; weight: number }>;
-  /** Forward only: predictions [T, horizon] (normalised) at every position. */
-  predict(x: Float32Array): Promise<Float32Array>;
+  /** Forward only: predictions [T, horizon, Q] (normalised; Q = config.quantiles) at every position. */
+  predict(x: Float32Array, future: Float32Array): Promise<Float32Array>;
   /** Peak bytes per rank: its model buffers plus its ring workspace and staging. */
   memory(): number[];
   destroy(): void;
@@ -85,6 +90,8 @@ function checkModel(c: ModelConfig, seqLen: number): void {
     ['layers', c.layers],
     ['mlpRatio', c.mlpRatio],
     ['horizon', c.horizon],
+    ['futureFeatures', c.futureFeatures],
+    ['headHidden', c.headHidden],
     ['seqLen', seqLen],
   ];
   for (const [name, v] of ints)
@@ -165,22 +172,22 @@ function makeModel(
   };
   const checkWindow = (w: HostWindow, i: number): void => {
     const T = o.seqLen;
-    const want: [string, Float32Array, number][] = [
-      ['x', w.x, T * c.features],
-      ['target', w.target, T * c.horizon],
-      ['mask', w.mask, T * c.horizon],
+    const want: [string, Float32Array, number, string][] = [
+      ['x', w.x, T * c.features, `F=${c.features}`],
+      ['future', w.future, T * c.horizon * c.futureFeatures, `horizon=${c.horizon}, K=${c.futureFeatures}`],
+      ['target', w.target, T * c.horizon, `horizon=${c.horizon}`],
+      ['mask', w.mask, T * c.horizon, `horizon=${c.horizon}`],
     ];
-    for (const [name, a, n] of want)
+    for (const [name, a, n, dims] of want)
       if (a.length !== n)
-        throw new RangeError(
-          `window ${i}: ${name} has ${a.length} values, expected [T=${T}, ${name === 'x' ? `F=${c.features}` : `horizon=${c.horizon}`}] = ${n}`,
-        );
+        throw new RangeError(`window ${i}: ${name} has ${a.length} values, expected [T=${T}, ${dims}] = ${n}`);
   };
   /** Uploads window i to every rank's slot i; returns each rank's Σ mask. */
   const upload = (w: HostWindow, i: number): number[] => {
     checkWindow(w, i);
     const parts = {
       x: shardRows(ring.layout, w.x, c.features).map(concat),
+      future: shardRows(ring.layout, w.future, c.horizon * c.futureFeatures).map(concat),
       target: shardRows(ring.layout, w.target, c.horizon).map(concat),
       mask: shardRows(ring.layout, w.mask, c.horizon).map(concat),
     };
@@ -188,6 +195,7 @@ function makeModel(
       const slot = inputSlot(rb, c, i);
       const q = at(devices, r).queue;
       q.writeBuffer(slot.x, 0, at(parts.x, r));
+      q.writeBuffer(slot.future, 0, at(parts.future, r));
       q.writeBuffer(slot.target, 0, at(parts.target, r));
       const mask = at(parts.mask, r);
       q.writeBuffer(slot.mask, 0, mask);
@@ -334,20 +342,21 @@ function makeModel(
       await rec.finish();
       return lossOf((await readReports(1)).stats);
     },
-    async predict(x) {
+    async predict(x, future) {
       const T = o.seqLen;
-      upload({ x, target: new Float32Array(T * c.horizon), mask: new Float32Array(T * c.horizon) }, 0);
+      upload({ x, future, target: new Float32Array(T * c.horizon), mask: new Float32Array(T * c.horizon) }, 0);
       const rec = recorder();
       await encodeForward(ctx, rec, 0);
       await rec.finish();
-      const seg = ring.layout.segmentRows * c.horizon;
+      const cols = c.horizon * c.quantiles.length;
+      const seg = ring.layout.segmentRows * cols;
       const parts = await Promise.all(
         ranks.map(async (rb, r) => {
-          const data = await readF32(transport.gpu(r), rb.pred, ctx.rows * c.horizon);
+          const data = await readF32(transport.gpu(r), rb.pred, ctx.rows * cols);
           return Array.from({ length: ring.layout.segmentsPerRank }, (_, s) => data.subarray(s * seg, (s + 1) * seg));
         }),
       );
-      return gatherRows(ring.layout, parts, c.horizon);
+      return gatherRows(ring.layout, parts, cols);
     },
     memory: () => {
       const ringMem = ring.memory();

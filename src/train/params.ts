@@ -4,7 +4,10 @@
 // Model (docs/train.md): x [T, F] → h = x·in.w + in.b → L pre-norm blocks
 //   (a = LN1(h); q,k,v = a·wq + bq, a·wk + bk, a·wv + bv as [T, H, D]; o = causal attention;
 //    h += o·wo + bo; b = LN2(h); h += GELU(b·fc1.w + fc1.b)·fc2.w + fc2.b)
-// → f = LNf(h) → pred = f·head.w + head.b  [T, horizon].
+// → f = LNf(h) → the per-target-hour head (docs/train.md, "Known-future head"): for position t
+//   and target hour h, a = (f_t·head.f.w + head.f.b)[h] + k_{t,h}·head.k.w + head.k.b  [E],
+//   pred[t, h, :] = GELU(a)·head.o.w + head.o.b + k_{t,h}·head.s.w + head.s.b  [Q quantiles],
+//   where k_{t,h} [K] holds what is known at t about target hour t+1+h (src/train/future.ts).
 // Weights are stored [in, out] row-major (y = x·W + b). LayerNorm eps 1e-5, GELU tanh form,
 // attention scale 1/√D with D = dModel / heads.
 
@@ -19,7 +22,16 @@ export interface ModelConfig {
   readonly mlpRatio: number;
   /** Hours ahead predicted at every position (24). */
   readonly horizon: number;
+  /** K: known-future inputs per target hour (src/train/future.ts). */
+  readonly futureFeatures: number;
+  /** E: width of the per-target-hour head. */
+  readonly headHidden: number;
+  /** Quantile levels predicted for every target hour, ascending, 0.5 among them (the point forecast). */
+  readonly quantiles: readonly number[];
 }
+
+/** P10, P50, P90: the interval evaluation scores for coverage, and the point forecast. */
+export const DEFAULT_QUANTILES: readonly number[] = [0.1, 0.5, 0.9];
 
 export type ParamInit = 'fanIn' | 'small' | 'residual' | 'zeros' | 'ones';
 
@@ -79,8 +91,16 @@ export function paramLayout(c: ModelConfig): ParamLayout {
     ...Array.from({ length: c.layers }, (_, l) => layerSlices(c, l)).flat(),
     ['lnf.g', [d], 'ones'],
     ['lnf.b', [d], 'zeros'],
-    ['head.w', [d, c.horizon], 'small'],
-    ['head.b', [c.horizon], 'zeros'],
+    ['head.f.w', [d, c.horizon * c.headHidden], 'small'],
+    ['head.f.b', [c.horizon * c.headHidden], 'zeros'],
+    ['head.k.w', [c.futureFeatures, c.headHidden], 'fanIn'],
+    ['head.k.b', [c.headHidden], 'zeros'],
+    ['head.o.w', [c.headHidden, c.quantiles.length], 'small'],
+    ['head.o.b', [c.quantiles.length], 'zeros'],
+    // The skip is linear in the known-future inputs (DF of the target hour among them): at zero it
+    // starts from the mean, and the linear DF correction is one gradient path away.
+    ['head.s.w', [c.futureFeatures, c.quantiles.length], 'zeros'],
+    ['head.s.b', [c.quantiles.length], 'zeros'],
   ];
   const slices: ParamSlice[] = [];
   let offset = 0;

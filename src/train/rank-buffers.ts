@@ -1,7 +1,8 @@
 // One rank's GPU buffers for training: its replica of the flat parameters (with AdamW moments),
 // working copies of every slice for the kernels, gradient accumulators, the saved activations of
 // every layer for `rows` rows (its layout rows of the sequence), and per-window input slots.
-// Shapes: rows n, model width d, MLP width m, features F, horizon Hz; row-major f32.
+// Shapes: rows n, model width d, MLP width m, features F, horizon Hz, known-future inputs K, head
+// width E, quantiles Q; row-major f32.
 import type { DeviceOps } from './device-ops.ts';
 import type { ModelConfig, ParamLayout } from './params.ts';
 
@@ -25,9 +26,10 @@ export interface LayerActs {
   readonly g: GPUBuffer; // GELU(u) [n, m]
 }
 
-/** Inputs of one window on this rank: x [n, F], target and mask [n, Hz] (pad rows: mask 0). */
+/** Inputs of one window on this rank: x [n, F], future [n, Hz, K], target and mask [n, Hz] (pad rows: mask 0). */
 export interface InputSlot {
   readonly x: GPUBuffer;
+  readonly future: GPUBuffer;
   readonly target: GPUBuffer;
   readonly mask: GPUBuffer;
 }
@@ -44,7 +46,9 @@ export interface GradScratch {
   readonly dv: GPUBuffer;
   readonly dm: GPUBuffer; // [n, m]
   readonly du: GPUBuffer; // [n, m]
-  readonly dpred: GPUBuffer; // [n, Hz]
+  readonly dpred: GPUBuffer; // [n, Hz, Q]
+  readonly dHeadG: GPUBuffer; // [n, Hz, E]
+  readonly dHeadA: GPUBuffer; // [n, Hz, E]
   /** Parameter-gradient scratch: the largest weight and the largest bias slice. */
   readonly pw: GPUBuffer;
   readonly pb: GPUBuffer;
@@ -68,12 +72,18 @@ export interface RankBuffers {
   readonly weights: ReadonlyMap<string, GPUBuffer>;
   readonly sliceGrads: ReadonlyMap<string, GPUBuffer>;
   readonly layers: readonly LayerActs[];
-  /** Output of the last block h_L [n, d], final norm f and its stats, prediction [n, Hz], loss stats [2]. */
+  /**
+   * Output of the last block h_L [n, d], final norm f and its stats, the head's pre-activation and
+   * GELU [n, Hz, E], its skip [n, Hz, Q], prediction [n, Hz, Q], loss stats [2].
+   */
   readonly hOut: GPUBuffer;
   readonly f: GPUBuffer;
   readonly meanF: GPUBuffer;
   readonly rstdF: GPUBuffer;
   readonly tmp: GPUBuffer; // [n, d] forward scratch (projection outputs before the residual add)
+  readonly headA: GPUBuffer;
+  readonly headG: GPUBuffer;
+  readonly headSkip: GPUBuffer;
   readonly pred: GPUBuffer;
   readonly stats: GPUBuffer;
   readonly slots: InputSlot[];
@@ -140,7 +150,10 @@ export function allocateRankBuffers(
     meanF: buf(n, 'meanF'),
     rstdF: buf(n, 'rstdF'),
     tmp: buf(n * d, 'tmp'),
-    pred: buf(n * c.horizon, 'pred'),
+    headA: buf(n * c.horizon * c.headHidden, 'head a'),
+    headG: buf(n * c.horizon * c.headHidden, 'head g'),
+    headSkip: buf(n * c.horizon * c.quantiles.length, 'head skip'),
+    pred: buf(n * c.horizon * c.quantiles.length, 'pred'),
     stats: buf(2, 'loss stats'),
     slots: [],
   };
@@ -152,6 +165,7 @@ export function inputSlot(rb: RankBuffers, c: ModelConfig, i: number): InputSlot
     const j = rb.slots.length;
     rb.slots.push({
       x: rb.alloc(rb.rows * c.features, `x${j}`),
+      future: rb.alloc(rb.rows * c.horizon * c.futureFeatures, `future${j}`),
       target: rb.alloc(rb.rows * c.horizon, `target${j}`),
       mask: rb.alloc(rb.rows * c.horizon, `mask${j}`),
     });
@@ -181,7 +195,9 @@ export function gradScratch(rb: RankBuffers, c: ModelConfig, layout: ParamLayout
       dv: buf(n * d, 'dv'),
       dm: buf(n * mw, 'dm'),
       du: buf(n * mw, 'du'),
-      dpred: buf(n * c.horizon, 'dpred'),
+      dpred: buf(n * c.horizon * c.quantiles.length, 'dpred'),
+      dHeadG: buf(n * c.horizon * c.headHidden, 'd head g'),
+      dHeadA: buf(n * c.horizon * c.headHidden, 'd head a'),
       pw: buf(
         maxOf((s) => s.length === 2),
         'param grad scratch w',

@@ -7,7 +7,8 @@ import type { FeatureStore } from '../features/index.ts';
 import { validateRingShape, type RingLayoutKind, type TransportMode } from '../ring/index.ts';
 import { splitWindows, type WindowRef } from './data.ts';
 import { TrainUsageError } from './errors.ts';
-import type { ModelConfig } from './params.ts';
+import { FUTURE_FEATURE_COUNT, FUTURE_FEATURES } from './future.ts';
+import { DEFAULT_QUANTILES, type ModelConfig } from './params.ts';
 
 export interface TrainOptions {
   readonly store: string;
@@ -20,6 +21,8 @@ export interface TrainOptions {
   readonly dModel: number;
   readonly heads: number;
   readonly mlpRatio: number;
+  /** E: width of the per-target-hour head (docs/train.md, "Known-future head"). */
+  readonly headHidden: number;
   /** Optimiser steps; when absent, `epochs` passes over the train windows. */
   readonly steps?: number;
   readonly epochs?: number;
@@ -74,6 +77,7 @@ function checkFlags(o: TrainOptions): void {
     ['--d-model', o.dModel],
     ['--heads', o.heads],
     ['--mlp-ratio', o.mlpRatio],
+    ['--head-hidden', o.headHidden],
     ['--batch', o.batch],
     ['--checkpoint-every', o.checkpointEvery],
   ] as const)
@@ -125,6 +129,9 @@ export function resolveRun(o: TrainOptions, store: FeatureStore): ResolvedRun {
     layers: o.layers,
     mlpRatio: o.mlpRatio,
     horizon: store.metadata.window.horizon,
+    futureFeatures: FUTURE_FEATURE_COUNT,
+    headHidden: o.headHidden,
+    quantiles: DEFAULT_QUANTILES,
   };
   const identity = {
     '--seq-len': o.seqLen,
@@ -135,6 +142,9 @@ export function resolveRun(o: TrainOptions, store: FeatureStore): ResolvedRun {
     '--d-model': o.dModel,
     '--heads': o.heads,
     '--mlp-ratio': o.mlpRatio,
+    '--head-hidden': o.headHidden,
+    future: FUTURE_FEATURES.join(','),
+    quantiles: DEFAULT_QUANTILES.join(','),
     '--steps': steps,
     '--batch': o.batch,
     '--lr': o.lr,

@@ -18,6 +18,9 @@ const RUN_FILE = z.object({
     layers: positive,
     mlpRatio: positive,
     horizon: positive,
+    futureFeatures: positive,
+    headHidden: positive,
+    quantiles: z.array(z.number().gt(0).lt(1)).min(1).max(4),
   }),
   seqLen: positive,
   ranks: positive,
@@ -26,7 +29,10 @@ const RUN_FILE = z.object({
 });
 
 /** run.json: where the run's store is and the shape it was started with. */
-export type RunFile = z.infer<typeof RUN_FILE> & { readonly config: ModelConfig; readonly mode: TransportMode };
+export type RunFile = Omit<z.infer<typeof RUN_FILE>, 'config' | 'mode'> & {
+  readonly config: ModelConfig;
+  readonly mode: TransportMode;
+};
 
 export function writeRunFile(out: string, run: RunFile): void {
   writeFileAtomic(join(out, 'run.json'), `${JSON.stringify({ ...run, store: resolve(run.store) }, null, 2)}\n`);

@@ -7,12 +7,15 @@ import { MINI, TINY } from './reference-inputs.ts';
 /** FLOPs of one T-token window, counted element by element. */
 function bruteForceStep(c: ModelConfig, T: number): { dense: number; attention: number } {
   let dense = 0;
-  // The 2-D slices of the layout are exactly the matmul weights [in, out]. Per token row, each
-  // of the `out` outputs is an `in`-long dot product (2 FLOPs per term) in the forward, in dY·Wᵀ
-  // and in xᵀ·dY: three products of the same size.
+  // The 2-D slices of the layout are exactly the matmul weights [in, out]. Per row, each of the
+  // `out` outputs is an `in`-long dot product (2 FLOPs per term) in the forward, in dY·Wᵀ and in
+  // xᵀ·dY: three products of the same size. The head's k, o and s maps run on (token, target
+  // hour) rows: T·horizon of them.
+  const pairMaps = new Set(['head.k.w', 'head.o.w', 'head.s.w']);
   for (const s of paramLayout(c).slices.filter((x) => x.shape.length === 2)) {
     const [inDim = 0, outDim = 0] = s.shape;
-    for (let t = 0; t < T; t++) for (let o = 0; o < outDim; o++) for (let k = 0; k < inDim; k++) dense += 3 * 2;
+    const rows = pairMaps.has(s.name) ? T * c.horizon : T;
+    for (let t = 0; t < rows; t++) for (let o = 0; o < outDim; o++) for (let k = 0; k < inDim; k++) dense += 3 * 2;
   }
   let attention = 0;
   const D = headDim(c);
@@ -45,10 +48,11 @@ describe('model FLOPs per token', () => {
   }
 
   it('a year-long window of the default shape: attention 6·L·d·(T+1), dense 6·N', () => {
-    const c = { features: 32, dModel: 64, heads: 4, layers: 2, mlpRatio: 4, horizon: 24 };
+    const c = { ...TINY, features: 32, dModel: 64, heads: 4, layers: 2, mlpRatio: 4, horizon: 24 };
     const f = modelFlopsPerToken(c, 8760);
     expect(f.attention).toBe(6 * 2 * 64 * 8761);
-    expect(f.dense).toBe(6 * (32 * 64 + 2 * (4 * 64 * 64 + 2 * 64 * 256) + 64 * 24));
+    const head = 64 * 24 * 4 + 24 * (3 * 4 + 4 * 3 + 3 * 3); // f projection; per target hour k, o, s
+    expect(f.dense).toBe(6 * (32 * 64 + 2 * (4 * 64 * 64 + 2 * 64 * 256) + head));
   });
 
   it('rejects a sequence length that is not a positive integer, naming it', () => {

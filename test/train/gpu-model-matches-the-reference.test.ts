@@ -31,13 +31,18 @@ const CONFIG: ModelConfig = TINY;
 function hostWindows(): HostWindow[] {
   return [21, 22].map((seed) => {
     const w = randomWindow(CONFIG, T, seed, 3);
-    return { x: Float32Array.from(w.x), target: Float32Array.from(w.target), mask: Float32Array.from(w.mask) };
+    return {
+      x: Float32Array.from(w.x),
+      future: Float32Array.from(w.future),
+      target: Float32Array.from(w.target),
+      mask: Float32Array.from(w.mask),
+    };
   });
 }
 
 const params = Float32Array.from(randomParams(CONFIG, 7));
 const windows = hostWindows();
-const refWindows = windows.map((w) => ({ T, x: w.x, target: w.target, mask: w.mask }));
+const refWindows = windows.map((w) => ({ T, x: w.x, future: w.future, target: w.target, mask: w.mask }));
 const reference = referenceLossAndGrads(CONFIG, params, refWindows);
 
 async function gradsOn(
@@ -48,7 +53,9 @@ async function gradsOn(
   try {
     await model.setState(params);
     const { loss, grads } = await model.lossAndGrads(windows);
-    const pred = await model.predict(windows[0]?.x ?? new Float32Array());
+    const first = windows[0];
+    if (!first) throw new Error('no window');
+    const pred = await model.predict(first.x, first.future);
     return { loss, grads, pred };
   } finally {
     model.destroy();
@@ -62,7 +69,7 @@ describeGpu('the GPU forecaster matches the f64 reference', (gpu) => {
   }, 600_000);
 
   it('R = 1: predictions, loss and every parameter gradient equal the reference (fp32 tolerance)', () => {
-    const pred = referenceForward(CONFIG, params, refWindows[0] ?? { T, x: [], target: [], mask: [] }).pred;
+    const pred = referenceForward(CONFIG, params, refWindows[0] ?? { T, x: [], future: [], target: [], mask: [] }).pred;
     expectAllClose(single.pred, pred, FP32_TOLERANCE, 'pred');
     expectAllClose([single.loss], [reference.loss], FP32_TOLERANCE, 'loss');
     expectAllClose(single.grads, reference.grads, FP32_TOLERANCE, 'grads');

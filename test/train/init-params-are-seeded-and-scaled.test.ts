@@ -3,7 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import { initParams, paramLayout, sliceOf, type ModelConfig } from '../../src/train/index.ts';
 
-const BIG: ModelConfig = { features: 64, dModel: 256, heads: 4, layers: 2, mlpRatio: 4, horizon: 24 };
+const BIG: ModelConfig = {
+  features: 64,
+  dModel: 256,
+  heads: 4,
+  layers: 2,
+  mlpRatio: 4,
+  horizon: 24,
+  futureFeatures: 19,
+  headHidden: 32,
+  quantiles: [0.1, 0.5, 0.9],
+};
 
 function moments(v: Float32Array): { mean: number; std: number; within1: number } {
   const mean = v.reduce((s, x) => s + x, 0) / v.length;

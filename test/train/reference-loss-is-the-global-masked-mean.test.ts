@@ -11,34 +11,46 @@ import {
 import { expectAllClose } from '../support/allclose.ts';
 import { randomParams, randomWindow, TINY } from './reference-inputs.ts';
 
-/** All parameters 0 except head.b: every LayerNorm outputs its β = 0, so pred = head.b everywhere. */
-function onlyHeadBias(c: ModelConfig, headB: readonly number[]): Float64Array {
+/**
+ * All parameters 0 except the skip's bias head.s.b: every LayerNorm outputs its β = 0 and
+ * GELU(0) = 0, so pred[t, h, q] = head.s.b[q] everywhere.
+ */
+function onlySkipBias(c: ModelConfig, bias: readonly number[]): Float64Array {
   const params = new Float64Array(paramLayout(c).total);
-  params.set(headB, sliceOf(paramLayout(c), 'head.b').offset);
+  params.set(bias, sliceOf(paramLayout(c), 'head.s.b').offset);
   return params;
 }
 
-describe('a hand-checkable loss: only head.b non-zero', () => {
-  const params = onlyHeadBias(TINY, [1, 2, 3]);
-  const x = (T: number): Float64Array => Float64Array.from({ length: T * TINY.features }, (_, i) => i - 3);
-  const a = { T: 2, x: x(2), target: [0, 0, 0, 1, 1, 1], mask: [1, 1, 1, 1, 0, 1] };
-  const b = { T: 1, x: x(1), target: [3, 2, 1], mask: [0, 0, 1] };
-  const tol = { atol: 1e-12, rtol: 1e-12 }; // f64, a handful of exact small-integer operations
+const gradOf = (c: ModelConfig, grads: Float64Array, name: string): Float64Array => {
+  const s = sliceOf(paramLayout(c), name);
+  return grads.subarray(s.offset, s.offset + s.count);
+};
 
-  it('pred = head.b at every position (atol 1e-12)', () => {
-    expectAllClose(referenceForward(TINY, params, a).pred, [1, 2, 3, 1, 2, 3], tol, 'pred');
+describe('a hand-checkable loss: only head.s.b non-zero, P10/P50/P90 = −1, 0, 1', () => {
+  const params = onlySkipBias(TINY, [-1, 0, 1]);
+  const x = (T: number): Float64Array => Float64Array.from({ length: T * TINY.features }, (_, i) => i - 3);
+  const future = (T: number): Float64Array => Float64Array.from({ length: T * 3 * TINY.futureFeatures }, (_, i) => i);
+  const a = { T: 2, x: x(2), future: future(2), target: [0, 0, 0, 1, 1, 1], mask: [1, 1, 1, 1, 0, 1] };
+  const b = { T: 1, x: x(1), future: future(1), target: [3, 2, 1], mask: [0, 0, 1] };
+  const tol = { atol: 1e-12, rtol: 1e-12 }; // f64, a handful of exact small-rational operations
+
+  it('pred = head.s.b at every position and target hour (atol 1e-12)', () => {
+    expectAllClose(referenceForward(TINY, params, a).pred, Array(6).fill([-1, 0, 1]).flat(), tol, 'pred');
   });
 
-  it('loss = (1 + 4 + 9 + 0 + 4 + 4) / 6 = 22/6, weight 6, dloss/dhead.b = 2·Σ m·(b − t)/6 = [1/3, 2/3, 7/3]', () => {
+  // Observed targets: 0, 0, 0 (ρ = 0.1 + 0 + 0.1 each) and 1, 1, 1 (ρ = 0.2 + 0.5 + 0 each):
+  // Σ = 2.7 over W = 6 rows and Q = 3 quantiles. dloss/dp_q = Σ (1[t < p_q] − τ_q) / 18:
+  // q = P10: −0.6/18; P50: −3/18; P90: (3·0.1 − 3·0.9)/18 = −2.4/18.
+  it('loss = 2.7 / 18 = 0.15, weight 6, dloss/dhead.s.b = dloss/dhead.o.b = [−1/30, −1/6, −2/15]', () => {
     const r = referenceLossAndGrads(TINY, params, [a, b]);
     expect(r.weight).toBe(6);
-    expect(r.loss).toBeCloseTo(22 / 6, 12);
-    const s = sliceOf(paramLayout(TINY), 'head.b');
-    expectAllClose(r.grads.subarray(s.offset, s.offset + s.count), [1 / 3, 2 / 3, 7 / 3], tol, 'dhead.b');
-    const w = sliceOf(paramLayout(TINY), 'head.w');
+    expect(r.loss).toBeCloseTo(0.15, 12);
+    const want = [-1 / 30, -1 / 6, -2 / 15];
+    expectAllClose(gradOf(TINY, r.grads, 'head.s.b'), want, tol, 'dhead.s.b');
+    expectAllClose(gradOf(TINY, r.grads, 'head.o.b'), want, tol, 'dhead.o.b');
     expect(
-      r.grads.subarray(w.offset, w.offset + w.count).every((g) => g === 0),
-      'dhead.w = fᵀ·dpred with f = 0',
+      gradOf(TINY, r.grads, 'head.o.w').every((g) => g === 0),
+      'dhead.o.w = GELU(a)ᵀ·dpred with a = 0',
     ).toBe(true);
   });
 
@@ -68,17 +80,22 @@ describe('several windows', () => {
     expectAllClose(both.grads, mixed, tol, 'grads');
   });
 
-  it('the loss equals Σ m·(pred − target)² / Σ m recomputed from referenceForward (rtol 1e-12)', () => {
+  it('the loss equals Σ m·Σ_q ρ_τq(target − pred_q) / (Q·Σ m) recomputed from referenceForward (rtol 1e-12)', () => {
+    const Q = TINY.quantiles.length;
     let sum = 0;
     let weight = 0;
     for (const w of [a, b]) {
       const { pred } = referenceForward(TINY, params, w);
-      pred.forEach((p, i) => {
-        sum += (w.mask[i] ?? 0) * (p - (w.target[i] ?? 0)) ** 2;
-        weight += w.mask[i] ?? 0;
-      });
+      for (let i = 0; i < w.target.length; i++) {
+        const m = w.mask[i] ?? 0;
+        TINY.quantiles.forEach((tau, q) => {
+          const u = (w.target[i] ?? 0) - (pred[i * Q + q] ?? 0);
+          sum += m * u * (tau - (u < 0 ? 1 : 0));
+        });
+        weight += m;
+      }
     }
-    expectAllClose([referenceLossAndGrads(TINY, params, [a, b]).loss], [sum / weight], tol, 'loss');
+    expectAllClose([referenceLossAndGrads(TINY, params, [a, b]).loss], [sum / (weight * Q)], tol, 'loss');
   });
 });
 
@@ -106,11 +123,31 @@ describe('causality', () => {
     for (let f = 0; f < TINY.features; f++) x[(w.T - 1) * TINY.features + f] = 5 + f;
     const before = referenceForward(TINY, params, w).pred;
     const after = referenceForward(TINY, params, { ...w, x }).pred;
-    const earlier = (w.T - 1) * TINY.horizon;
+    const earlier = (w.T - 1) * TINY.horizon * TINY.quantiles.length;
     // Tolerance 0: keys after the query never enter a score row (weight exactly 0), so the same
     // operations run in the same order on the earlier rows.
     expect(Array.from(after.subarray(0, earlier))).toEqual(Array.from(before.subarray(0, earlier)));
     const change = Math.max(...Array.from(after.subarray(earlier), (p, i) => Math.abs(p - (before[earlier + i] ?? 0))));
     expect(change).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('known-future inputs are per position', () => {
+  it('changing the known-future inputs of position t changes pred at t only (tolerance 0 elsewhere)', () => {
+    const params = randomParams(TINY, 9);
+    const w = randomWindow(TINY, 7, 61);
+    const t = 3;
+    const per = TINY.horizon * TINY.futureFeatures;
+    const future = Float64Array.from(w.future);
+    for (let k = t * per; k < (t + 1) * per; k++) future[k] = (future[k] ?? 0) + 2;
+    const before = referenceForward(TINY, params, w).pred;
+    const after = referenceForward(TINY, params, { ...w, future }).pred;
+    const row = TINY.horizon * TINY.quantiles.length;
+    for (let p = 0; p < w.T; p++) {
+      const b = Array.from(before.subarray(p * row, (p + 1) * row));
+      const a = Array.from(after.subarray(p * row, (p + 1) * row));
+      if (p === t) expect(Math.max(...a.map((v, i) => Math.abs(v - (b[i] ?? 0))))).toBeGreaterThan(1e-3);
+      else expect(a).toEqual(b);
+    }
   });
 });

@@ -27,6 +27,7 @@ interface TrainArgs {
   'd-model': number | undefined;
   heads: number | undefined;
   'mlp-ratio': number | undefined;
+  'head-hidden': number | undefined;
   steps: number | undefined;
   epochs: number | undefined;
   batch: number | undefined;
@@ -51,6 +52,7 @@ const FULL = {
   dModel: 64,
   heads: 2,
   mlpRatio: 4,
+  headHidden: 32,
   steps: 100,
   batch: 1,
   lr: 3e-3,
@@ -65,6 +67,7 @@ const QUICK = {
   dModel: 16,
   heads: 2,
   mlpRatio: 2,
+  headHidden: 8,
   steps: 8,
   batch: 2,
   lr: 1e-2,
@@ -96,6 +99,10 @@ function options(y: Argv) {
       describe: `Attention heads (default ${FULL.heads}; head size d-model/heads, a multiple of 4)`,
     })
     .option('mlp-ratio', { type: 'number', describe: `MLP width / d-model (default ${FULL.mlpRatio})` })
+    .option('head-hidden', {
+      type: 'number',
+      describe: `Width of the per-target-hour head that reads DF and the calendar (default ${FULL.headHidden})`,
+    })
     .option('steps', { type: 'number', describe: `Optimiser steps (default ${FULL.steps} unless --epochs is given)` })
     .option('epochs', {
       type: 'number',
@@ -152,6 +159,7 @@ function trainOptions(a: TrainArgs): TrainOptions {
     dModel: a['d-model'] ?? d.dModel,
     heads: a.heads ?? d.heads,
     mlpRatio: a['mlp-ratio'] ?? d.mlpRatio,
+    headHidden: a['head-hidden'] ?? d.headHidden,
     ...(a.steps !== undefined
       ? { steps: a.steps }
       : a.epochs !== undefined

@@ -2,7 +2,7 @@
 // every parameter's gradient, accumulated into the views of a flat gradient buffer.
 import { attentionBackwardRef, geluBackwardRef, layerNormBackwardRef } from '../../kernels/index.ts';
 import type { ModelConfig } from '../params.ts';
-import { attentionConfig, positions, type LayerTape, type ModelTape } from './forward.ts';
+import { attentionConfig, headShapes, positions, type LayerTape, type ModelTape } from './forward.ts';
 import { addInto, linearBackward } from './linear.ts';
 import type { LayerWeights, ModelWeights } from './weights.ts';
 
@@ -61,7 +61,25 @@ function attentionBackward(
   return dx;
 }
 
-/** Adds this window's gradients for dL/dpred = dpred [T, horizon] into g (views of the flat grads). */
+/** The head's backward: dpred [T·horizon, Q] → df [T, d], gradients into g. */
+function headBackward(
+  c: ModelConfig,
+  w: ModelWeights,
+  tape: ModelTape,
+  dpred: Float64Array,
+  g: ModelWeights,
+): Float64Array {
+  const s = headShapes(c, tape.T);
+  const { future, a, ga } = tape.head;
+  // The known-future inputs need no gradient; only the maps that read them do.
+  linearBackward(future, w.headSW, dpred, s.s, { w: g.headSW, b: g.headSB });
+  const dga = linearBackward(ga, w.headOW, dpred, s.o, { w: g.headOW, b: g.headOB });
+  const da = geluBackwardRef(a, dga);
+  linearBackward(future, w.headKW, da, s.k, { w: g.headKW, b: g.headKB });
+  return linearBackward(tape.lnf.y, w.headFW, da, s.f, { w: g.headFW, b: g.headFB });
+}
+
+/** Adds this window's gradients for dL/dpred = dpred [T, horizon, Q] into g (views of the flat grads). */
 export function modelBackward(
   c: ModelConfig,
   w: ModelWeights,
@@ -71,13 +89,7 @@ export function modelBackward(
 ): void {
   const T = tape.T;
   const d = c.dModel;
-  const df = linearBackward(
-    tape.lnf.y,
-    w.headW,
-    dpred,
-    { rows: T, inDim: d, outDim: c.horizon },
-    { w: g.headW, b: g.headB },
-  );
+  const df = headBackward(c, w, tape, dpred, g);
   let dh = layerNormBackward(tape.hOut, w.lnfG, tape.lnf, df, T, { gamma: g.lnfG, beta: g.lnfB });
   for (let l = c.layers - 1; l >= 0; l--) {
     const lw = w.layers[l];

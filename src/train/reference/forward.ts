@@ -8,7 +8,7 @@ import {
   type LayerNormForwardRef,
 } from '../../kernels/index.ts';
 import { headDim, LAYER_NORM_EPS, type ModelConfig } from '../params.ts';
-import { linearForward } from './linear.ts';
+import { linearForward, type LinearShape } from './linear.ts';
 import type { LayerWeights, ModelWeights } from './weights.ts';
 
 /** Activations of one block; every tensor is [T, ·] row-major. */
@@ -29,6 +29,15 @@ export interface LayerTape {
   readonly gu: Float64Array;
 }
 
+/** The head's activations: rows are (position, target hour) pairs, T·horizon of them. */
+export interface HeadTape {
+  /** Known-future inputs [T·horizon, K]. */
+  readonly future: ArrayLike<number>;
+  /** Pre-activation a and GELU(a), [T·horizon, E]. */
+  readonly a: Float64Array;
+  readonly ga: Float64Array;
+}
+
 export interface ModelTape {
   readonly T: number;
   readonly x: ArrayLike<number>;
@@ -36,7 +45,8 @@ export interface ModelTape {
   /** Output of the last block [T, d]. */
   readonly hOut: Float64Array;
   readonly lnf: LayerNormForwardRef;
-  /** [T, horizon]. */
+  readonly head: HeadTape;
+  /** [T, horizon, Q]. */
   readonly pred: Float64Array;
 }
 
@@ -74,8 +84,46 @@ function blockForward(
   return { tape: { hIn, ln1, q, k, v, o, hMid, ln2, u, gu }, hOut: residualAddRef(hMid, mlpOut) };
 }
 
-/** Runs the model on x [T, F]; returns the tape with pred [T, horizon]. */
-export function modelForward(c: ModelConfig, w: ModelWeights, x: ArrayLike<number>, T: number): ModelTape {
+/** Shapes of the head's four linear maps for T positions. */
+export function headShapes(c: ModelConfig, T: number): Record<'f' | 'k' | 'o' | 's', LinearShape> {
+  const rows = T * c.horizon;
+  const E = c.headHidden;
+  const Q = c.quantiles.length;
+  return {
+    f: { rows: T, inDim: c.dModel, outDim: c.horizon * E },
+    k: { rows, inDim: c.futureFeatures, outDim: E },
+    o: { rows, inDim: E, outDim: Q },
+    s: { rows, inDim: c.futureFeatures, outDim: Q },
+  };
+}
+
+/** The head on f [T, d] and future [T·horizon, K]: its tape and pred [T·horizon, Q]. */
+function headForward(
+  c: ModelConfig,
+  w: ModelWeights,
+  f: Float64Array,
+  future: ArrayLike<number>,
+  T: number,
+): { tape: HeadTape; pred: Float64Array } {
+  const s = headShapes(c, T);
+  // [T, horizon·E] row-major is [T·horizon, E]: row (t, h) holds target hour h's projection of f_t.
+  const a = residualAddRef(linearForward(f, w.headFW, w.headFB, s.f), linearForward(future, w.headKW, w.headKB, s.k));
+  const ga = geluRef(a);
+  const pred = residualAddRef(
+    linearForward(ga, w.headOW, w.headOB, s.o),
+    linearForward(future, w.headSW, w.headSB, s.s),
+  );
+  return { tape: { future, a, ga }, pred };
+}
+
+/** Runs the model on x [T, F] and future [T, horizon, K]; returns the tape with pred [T, horizon, Q]. */
+export function modelForward(
+  c: ModelConfig,
+  w: ModelWeights,
+  x: ArrayLike<number>,
+  future: ArrayLike<number>,
+  T: number,
+): ModelTape {
   let h = linearForward(x, w.inW, w.inB, { rows: T, inDim: c.features, outDim: c.dModel });
   const layers: LayerTape[] = [];
   for (const lw of w.layers) {
@@ -84,6 +132,6 @@ export function modelForward(c: ModelConfig, w: ModelWeights, x: ArrayLike<numbe
     h = block.hOut;
   }
   const lnf = layerNormForwardRef(h, w.lnfG, w.lnfB, T, c.dModel, LAYER_NORM_EPS);
-  const pred = linearForward(lnf.y, w.headW, w.headB, { rows: T, inDim: c.dModel, outDim: c.horizon });
-  return { T, x, layers, hOut: h, lnf, pred };
+  const head = headForward(c, w, lnf.y, future, T);
+  return { T, x, layers, hOut: h, lnf, head: head.tape, pred: head.pred };
 }

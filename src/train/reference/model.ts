@@ -1,6 +1,6 @@
-// The whole-model f64 reference: prediction for one window, and the masked-MSE loss over a batch
-// of windows with every parameter's gradient, in the flat layout of src/train/params.ts.
-import { mseBackwardRef, mseRef } from '../../kernels/index.ts';
+// The whole-model f64 reference: prediction for one window, and the masked pinball loss over a
+// batch of windows with every parameter's gradient, in the flat layout of src/train/params.ts.
+import { pinballBackwardRef, pinballRef } from '../../kernels/index.ts';
 import { paramLayout, type ModelConfig } from '../params.ts';
 import { modelBackward } from './backward.ts';
 import { modelForward } from './forward.ts';
@@ -8,7 +8,7 @@ import { checkConfig, checkParams, checkWindow, type ReferenceWindow } from './v
 import { weightViews } from './weights.ts';
 
 export interface ReferenceLoss {
-  /** Σ over windows and elements of mask·(pred − target)² / Σ mask; 0 when Σ mask = 0. */
+  /** Σ over windows, targets and quantiles of mask·ρ_τ(target − pred) / (Q·Σ mask); 0 when Σ mask = 0. */
   readonly loss: number;
   /** dloss/dparams, flat, same layout as params; zeros in the padding. */
   readonly grads: Float64Array;
@@ -16,7 +16,7 @@ export interface ReferenceLoss {
   readonly weight: number;
 }
 
-/** pred [T, horizon] of one window. */
+/** pred [T, horizon, Q] of one window. */
 export function referenceForward(
   config: ModelConfig,
   params: ArrayLike<number>,
@@ -26,13 +26,13 @@ export function referenceForward(
   checkParams(config, params);
   checkWindow(config, window, 'window');
   const w = weightViews(config, Float64Array.from(params));
-  return { pred: modelForward(config, w, window.x, window.T).pred };
+  return { pred: modelForward(config, w, window.x, window.future, window.T).pred };
 }
 
 /**
- * One global masked mean over all windows (mse.ref.ts's semantics on their concatenation):
+ * One global masked mean over all windows (pinball.ref.ts's semantics on their concatenation):
  * loss = Σ_i w_i·loss_i / W with w_i = Σ mask_i, W = Σ w_i, so dloss/dpred_i is
- * mseBackwardRef with seed w_i / W (= 2·mask·(pred − target) / W).
+ * pinballBackwardRef with seed w_i / W.
  */
 export function referenceLossAndGrads(
   config: ModelConfig,
@@ -45,8 +45,9 @@ export function referenceLossAndGrads(
   const w = weightViews(config, Float64Array.from(params));
   const grads = new Float64Array(paramLayout(config).total);
   const g = weightViews(config, grads);
-  const tapes = windows.map((win) => modelForward(config, w, win.x, win.T));
-  const parts = tapes.map((tape, i) => mseRef(tape.pred, windows[i]?.target ?? [], windows[i]?.mask));
+  const taus = config.quantiles;
+  const tapes = windows.map((win) => modelForward(config, w, win.x, win.future, win.T));
+  const parts = tapes.map((tape, i) => pinballRef(tape.pred, windows[i]?.target ?? [], windows[i]?.mask ?? [], taus));
   const weight = parts.reduce((s, p) => s + p.weight, 0);
   if (weight === 0) return { loss: 0, grads, weight };
   const loss = parts.reduce((s, p) => s + p.loss * p.weight, 0) / weight;
@@ -54,7 +55,7 @@ export function referenceLossAndGrads(
     const win = windows[i];
     const wi = parts[i]?.weight ?? 0;
     if (!win || wi === 0) return; // no observed target: no gradient
-    modelBackward(config, w, tape, mseBackwardRef(tape.pred, win.target, win.mask, wi / weight), g);
+    modelBackward(config, w, tape, pinballBackwardRef(tape.pred, win.target, win.mask, taus, wi / weight), g);
   });
   return { loss, grads, weight };
 }

@@ -3,9 +3,13 @@
 import { UsageError } from '../../core/index.ts';
 import { headDim, paramLayout, type ModelConfig } from '../params.ts';
 
-/** One training window: x [T, F], target and mask [T, horizon] row-major; mask 1 = observed target. */
+/**
+ * One training window: x [T, F], future [T, horizon, K] (what is known at t about each target
+ * hour), target and mask [T, horizon] row-major; mask 1 = observed target.
+ */
 export interface ReferenceWindow {
   readonly x: ArrayLike<number>;
+  readonly future: ArrayLike<number>;
   readonly target: ArrayLike<number>;
   readonly mask: ArrayLike<number>;
   readonly T: number;
@@ -22,9 +26,29 @@ const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n > 0;
 
 /** Every size a positive integer and dModel divisible by heads (D = dModel / heads). */
 export function checkConfig(c: ModelConfig): void {
-  for (const field of ['features', 'dModel', 'heads', 'layers', 'mlpRatio', 'horizon'] as const) {
+  for (const field of [
+    'features',
+    'dModel',
+    'heads',
+    'layers',
+    'mlpRatio',
+    'horizon',
+    'futureFeatures',
+    'headHidden',
+  ] as const) {
     if (!isPositiveInt(c[field]))
       throw new ReferenceShapeError(`config.${field} = ${c[field]}: expected a positive integer`);
+  }
+  const q = c.quantiles;
+  if (
+    q.length < 1 ||
+    q.length > 4 ||
+    !q.every((v, i) => v > 0 && v < 1 && (i === 0 || v > (q[i - 1] ?? 1))) ||
+    !q.includes(0.5)
+  ) {
+    throw new ReferenceShapeError(
+      `config.quantiles = [${q.join(', ')}]: expected 1–4 ascending levels in (0, 1), 0.5 among them (the point forecast)`,
+    );
   }
   if (!Number.isInteger(headDim(c))) {
     throw new ReferenceShapeError(
@@ -46,7 +70,7 @@ export function checkParams(c: ModelConfig, params: ArrayLike<number>): void {
 /** x, target and mask lengths match T·F and T·horizon; `where` names the window (`windows[2]`). */
 export function checkWindow(c: ModelConfig, w: ReferenceWindow, where: string): void {
   if (!isPositiveInt(w.T)) throw new ReferenceShapeError(`${where}.T = ${w.T}: expected a positive integer`);
-  const expect = (field: 'x' | 'target' | 'mask', cols: number, colsName: string): void => {
+  const expect = (field: 'x' | 'future' | 'target' | 'mask', cols: number, colsName: string): void => {
     if (w[field].length !== w.T * cols) {
       throw new ReferenceShapeError(
         `${where}.${field} has ${w[field].length} elements; expected T·${colsName} = ${w.T}·${cols} = ${w.T * cols}`,
@@ -54,6 +78,7 @@ export function checkWindow(c: ModelConfig, w: ReferenceWindow, where: string): 
     }
   };
   expect('x', c.features, 'features');
+  expect('future', c.horizon * c.futureFeatures, 'horizon·futureFeatures');
   expect('target', c.horizon, 'horizon');
   expect('mask', c.horizon, 'horizon');
 }

@@ -27,8 +27,15 @@ export interface ModelWeights {
   readonly layers: readonly LayerWeights[];
   readonly lnfG: Float64Array;
   readonly lnfB: Float64Array;
-  readonly headW: Float64Array;
-  readonly headB: Float64Array;
+  /** The per-target-hour head (params.ts): f projection, known-future projection, output, skip. */
+  readonly headFW: Float64Array;
+  readonly headFB: Float64Array;
+  readonly headKW: Float64Array;
+  readonly headKB: Float64Array;
+  readonly headOW: Float64Array;
+  readonly headOB: Float64Array;
+  readonly headSW: Float64Array;
+  readonly headSB: Float64Array;
 }
 
 function view(layout: ParamLayout, flat: Float64Array, name: string): Float64Array {
@@ -67,7 +74,13 @@ export function weightViews(c: ModelConfig, flat: Float64Array): ModelWeights {
     layers: Array.from({ length: c.layers }, (_, l) => layerViews(layout, flat, l)),
     lnfG: view(layout, flat, 'lnf.g'),
     lnfB: view(layout, flat, 'lnf.b'),
-    headW: view(layout, flat, 'head.w'),
-    headB: view(layout, flat, 'head.b'),
+    headFW: view(layout, flat, 'head.f.w'),
+    headFB: view(layout, flat, 'head.f.b'),
+    headKW: view(layout, flat, 'head.k.w'),
+    headKB: view(layout, flat, 'head.k.b'),
+    headOW: view(layout, flat, 'head.o.w'),
+    headOB: view(layout, flat, 'head.o.b'),
+    headSW: view(layout, flat, 'head.s.w'),
+    headSB: view(layout, flat, 'head.s.b'),
   };
 }

@@ -49,12 +49,9 @@ describe('CAISO client on recorded OASIS replies', () => {
 
   it('reads all 38,592 five-minute rows of the ENE_SLRS ZIP into 3,216 hourly rows', async () => {
     // Counted with Python's csv module: 38,592 data rows (576 intervals × 67 zone-items), 3,216 zone-item-hours.
-    nock(ORIGIN)
-      .get('/oasisapi/SingleZip')
-      .query(true)
-      .reply(200, fixture('ENE_SLRS_RTM_2023-01-01_2023-01-02.zip'), {
-        'content-type': 'application/x-zip-compressed',
-      });
+    nock(ORIGIN).get('/oasisapi/SingleZip').query(true).reply(200, fixture('ENE_SLRS_RTM_2023-01-01_2023-01-02.zip'), {
+      'content-type': 'application/x-zip-compressed',
+    });
     const reply = await client.fetchReport(SLRS);
     if (reply.kind !== 'rows') throw new Error(`expected rows, got ${reply.kind}`);
     expect(reply.csvRows).toBe(38_592);

@@ -1,0 +1,131 @@
+// Known-future inputs of the forecaster's head: for an issue row i and each target hour j = i+1+h
+// (h = 0 … horizon−1), what is known at the end of hour i about hour j — DF of j when the store's
+// publication rule says it was out by then, the calendar of j, and the past demand the target hour
+// is usually compared with (same hour a day and a week before, and now). Past-only inputs stay in
+// x; nothing here reads a demand value after row i or a DF value not yet published at i
+// (docs/train.md, "Known-future head"; test/train/forecasts-never-read-what-was-not-known.test.ts).
+import {
+  CALENDAR_FEATURES,
+  DEFAULT_DF_PUBLICATION,
+  dfKnownFrom,
+  writeCalendar,
+  type FeatureStore,
+  type RespondentData,
+} from '../features/index.ts';
+
+/** K columns per (issue row, target hour), in this order; values in target units (normalised demand). */
+export const FUTURE_FEATURES = [
+  'df',
+  'df_known',
+  ...CALENDAR_FEATURES,
+  'demand_day_before',
+  'demand_day_before_known',
+  'demand_week_before',
+  'demand_week_before_known',
+  'demand_now',
+  'demand_now_known',
+  'df_error_now',
+  'df_error_now_known',
+  'lead',
+] as const;
+
+export const FUTURE_FEATURE_COUNT = FUTURE_FEATURES.length;
+
+const HOUR_MS = 3_600_000;
+
+/** Per-respondent columns the tensor reads, computed once per store and respondent. */
+interface RespondentColumns {
+  readonly firstHour: number;
+  /** DF in target units; NaN where the store has none (or it was screened out). */
+  readonly df: Float32Array;
+  /** First issue hour at which DF of the row is known. */
+  readonly dfFrom: Float64Array;
+  /** Reported demand in target units; NaN where not reported. */
+  readonly demand: Float32Array;
+  /** Calendar of rows [0, hours + horizon): target hours past the last row have a calendar too. */
+  readonly calendar: readonly Float64Array[];
+}
+
+const cache = new WeakMap<RespondentData, RespondentColumns>();
+
+function zscore(store: FeatureStore, index: number, name: string): { mean: number; std: number } {
+  const meta = store.metadata.respondents[index];
+  const stats = meta?.normalisation[name];
+  if (!stats) throw new Error(`the store has no normalisation for '${name}' of respondent ${meta?.code ?? index}`);
+  return stats;
+}
+
+function columnsOf(store: FeatureStore, index: number): RespondentColumns {
+  const r = store.respondents[index];
+  if (!r) throw new Error(`no respondent ${index} in the store`);
+  const have = cache.get(r);
+  if (have) return have;
+  const names = store.featureNames;
+  const F = names.length;
+  const dfCol = names.indexOf('df');
+  const dfAvail = names.indexOf('df_available');
+  const dfStats = zscore(store, index, 'df');
+  const dStats = zscore(store, index, 'demand');
+  const meta = store.metadata.respondents[index];
+  const offset = meta?.calendarUtcOffsetHours ?? 0;
+  const rule = store.metadata.dfPublication ?? DEFAULT_DF_PUBLICATION;
+  const firstHour = r.firstPeriodMs / HOUR_MS;
+  const H = store.metadata.window.horizon;
+  const df = new Float32Array(r.hours).fill(Number.NaN);
+  const dfFrom = new Float64Array(r.hours);
+  const demand = new Float32Array(r.hours).fill(Number.NaN);
+  for (let row = 0; row < r.hours; row++) {
+    dfFrom[row] = dfKnownFrom(firstHour + row, offset, rule);
+    if (dfCol >= 0 && dfAvail >= 0 && r.features[row * F + dfAvail] === 1) {
+      const raw = (r.features[row * F + dfCol] ?? 0) * dfStats.std + dfStats.mean;
+      df[row] = (raw - dStats.mean) / dStats.std;
+    }
+    if (!Number.isNaN(r.demand[row] ?? Number.NaN)) demand[row] = r.target[row] ?? Number.NaN;
+  }
+  const calendar = CALENDAR_FEATURES.map(() => new Float64Array(r.hours + H));
+  writeCalendar(calendar, firstHour, r.hours + H, offset);
+  const out = { firstHour, df, dfFrom, demand, calendar };
+  cache.set(r, out);
+  return out;
+}
+
+/** value and its known flag into out[at], out[at+1]; unknown → 0, 0. */
+function known(out: Float32Array, at: number, value: number): void {
+  const ok = !Number.isNaN(value);
+  out[at] = ok ? value : 0;
+  out[at + 1] = ok ? 1 : 0;
+}
+
+/**
+ * future [seqLen, horizon, K] for the window of respondent `index` whose first input row is
+ * `start`: row t describes the target hours of issue row start + t.
+ */
+export function futureTensor(store: FeatureStore, index: number, start: number, seqLen: number): Float32Array {
+  const c = columnsOf(store, index);
+  const H = store.metadata.window.horizon;
+  const K = FUTURE_FEATURE_COUNT;
+  const C = CALENDAR_FEATURES.length;
+  const rows = c.df.length;
+  const out = new Float32Array(seqLen * H * K);
+  const at = (row: number, a: Float32Array): number => (row >= 0 && row < rows ? (a[row] ?? Number.NaN) : Number.NaN);
+  for (let t = 0; t < seqLen; t++) {
+    const i = start + t;
+    const issueHour = c.firstHour + i;
+    const dfKnown = (row: number): number =>
+      row < rows && (c.dfFrom[row] ?? Infinity) <= issueHour ? at(row, c.df) : Number.NaN;
+    const now = at(i, c.demand);
+    const errorNow = now - dfKnown(i);
+    for (let h = 0; h < H; h++) {
+      const j = i + 1 + h;
+      const base = (t * H + h) * K;
+      known(out, base, dfKnown(j));
+      for (let k = 0; k < C; k++) out[base + 2 + k] = c.calendar[k]?.[j] ?? 0;
+      known(out, base + 2 + C, at(j - 24, c.demand));
+      known(out, base + 4 + C, at(j - 168, c.demand));
+      known(out, base + 6 + C, now);
+      known(out, base + 8 + C, errorNow);
+      out[base + 10 + C] = (h + 1) / H;
+    }
+  }
+  return out;
+}
