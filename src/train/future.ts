@@ -13,7 +13,10 @@ import {
   type RespondentData,
 } from '../features/index.ts';
 
-/** K columns per (issue row, target hour), in this order; values in target units (normalised demand). */
+/**
+ * The fixed columns per (issue row, target hour), in this order; values in target units
+ * (normalised demand). A one-hot of the respondent follows them (futureFeatureNames).
+ */
 export const FUTURE_FEATURES = [
   'df',
   'df_known',
@@ -29,7 +32,14 @@ export const FUTURE_FEATURES = [
   'lead',
 ] as const;
 
-export const FUTURE_FEATURE_COUNT = FUTURE_FEATURES.length;
+/**
+ * Every column of the store's known-future inputs: the fixed ones, then one flag per respondent of
+ * the store (1 for the window's own), so one model serves several BAs and learns how far to trust
+ * each one's DF. K = FUTURE_FEATURES.length + respondents.
+ */
+export function futureFeatureNames(store: FeatureStore): string[] {
+  return [...FUTURE_FEATURES, ...store.respondents.map((r) => `respondent_${r.code}`)];
+}
 
 const HOUR_MS = 3_600_000;
 
@@ -103,8 +113,9 @@ function known(out: Float32Array, at: number, value: number): void {
 export function futureTensor(store: FeatureStore, index: number, start: number, seqLen: number): Float32Array {
   const c = columnsOf(store, index);
   const H = store.metadata.window.horizon;
-  const K = FUTURE_FEATURE_COUNT;
+  const K = futureFeatureNames(store).length;
   const C = CALENDAR_FEATURES.length;
+  const own = FUTURE_FEATURES.length + index;
   const rows = c.df.length;
   const out = new Float32Array(seqLen * H * K);
   const at = (row: number, a: Float32Array): number => (row >= 0 && row < rows ? (a[row] ?? Number.NaN) : Number.NaN);
@@ -125,6 +136,7 @@ export function futureTensor(store: FeatureStore, index: number, start: number, 
       known(out, base + 6 + C, now);
       known(out, base + 8 + C, errorNow);
       out[base + 10 + C] = (h + 1) / H;
+      out[base + own] = 1;
     }
   }
   return out;

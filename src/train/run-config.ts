@@ -7,7 +7,7 @@ import type { FeatureStore } from '../features/index.ts';
 import { validateRingShape, type RingLayoutKind, type TransportMode } from '../ring/index.ts';
 import { splitWindows, type WindowRef } from './data.ts';
 import { TrainUsageError } from './errors.ts';
-import { FUTURE_FEATURE_COUNT, FUTURE_FEATURES } from './future.ts';
+import { futureFeatureNames } from './future.ts';
 import { DEFAULT_QUANTILES, type ModelConfig } from './params.ts';
 
 export interface TrainOptions {
@@ -129,7 +129,7 @@ export function resolveRun(o: TrainOptions, store: FeatureStore): ResolvedRun {
     layers: o.layers,
     mlpRatio: o.mlpRatio,
     horizon: store.metadata.window.horizon,
-    futureFeatures: FUTURE_FEATURE_COUNT,
+    futureFeatures: futureFeatureNames(store).length,
     headHidden: o.headHidden,
     quantiles: DEFAULT_QUANTILES,
   };
@@ -143,7 +143,7 @@ export function resolveRun(o: TrainOptions, store: FeatureStore): ResolvedRun {
     '--heads': o.heads,
     '--mlp-ratio': o.mlpRatio,
     '--head-hidden': o.headHidden,
-    future: FUTURE_FEATURES.join(','),
+    future: futureFeatureNames(store).join(','),
     quantiles: DEFAULT_QUANTILES.join(','),
     '--steps': steps,
     '--batch': o.batch,

@@ -12,7 +12,7 @@ import {
 } from '../../src/features/index.ts';
 import {
   DEFAULT_QUANTILES,
-  FUTURE_FEATURE_COUNT,
+  futureFeatureNames,
   paramLayout,
   referenceForward,
   windowTensors,
@@ -66,7 +66,7 @@ describe('a forecast never reads what was not known when it was issued', () => {
     layers: 1,
     mlpRatio: 2,
     horizon: WINDOW.horizon,
-    futureFeatures: FUTURE_FEATURE_COUNT,
+    futureFeatures: futureFeatureNames(base).length,
     headHidden: 4,
     quantiles: DEFAULT_QUANTILES,
   };
