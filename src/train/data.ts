@@ -4,7 +4,7 @@
 // (seed, epoch) so a resumed run replays it exactly.
 import { seededF32 } from '../core/index.ts';
 import { planWindows, type FeatureStore, type RespondentData, type SplitName } from '../features/index.ts';
-import { futureTensor } from './future.ts';
+import { futureInputs } from './future.ts';
 import type { HostWindow } from './model.ts';
 
 /** One window: respondent (index into the store) and the row of its first input hour. */
@@ -44,10 +44,11 @@ function splitHours(store: FeatureStore, split: SplitName): { first: number; las
 }
 
 /**
- * Host tensors of `ref`: x [T, F]; target[t, h] = normalised demand of row start+t+1+h; mask 1 where
- * that hour's demand was reported (not filled, not missing) and lies inside `split` (so a
- * validation window's early positions never score train hours, and nothing scores the future
- * beyond the split).
+ * Host tensors of `ref`: x [T, F]; future [T, horizon, K] (src/train/future.ts); target[t, h] =
+ * normalised demand of row start+t+1+h minus its anchor (the model predicts the residual from DF or
+ * yesterday's demand: futureInputs); mask 1 where that hour's demand was reported (not filled, not
+ * missing) and lies inside `split` (so a validation window's early positions never score train
+ * hours, and nothing scores the future beyond the split).
  */
 export function windowTensors(store: FeatureStore, ref: WindowRef, seqLen: number, split: SplitName): HostWindow {
   const r: RespondentData | undefined = store.respondents[ref.respondent];
@@ -70,7 +71,9 @@ export function windowTensors(store: FeatureStore, ref: WindowRef, seqLen: numbe
       mask[t * H + h] = 1;
     }
   }
-  return { x, future: futureTensor(store, ref.respondent, ref.start, seqLen), target, mask };
+  const { future, anchor } = futureInputs(store, ref.respondent, ref.start, seqLen);
+  for (let k = 0; k < target.length; k++) if (mask[k] === 1) target[k] = (target[k] ?? 0) - (anchor[k] ?? 0);
+  return { x, future, target, mask };
 }
 
 /** The order of `count` windows in `epoch`: a Fisher–Yates shuffle driven by the seeded generator. */

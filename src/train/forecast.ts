@@ -17,7 +17,7 @@ import {
   type Evaluation,
   type Predictor,
 } from './evaluate/index.ts';
-import { futureTensor } from './future.ts';
+import { futureInputs } from './future.ts';
 import { createGpuModel, type GpuModel } from './model.ts';
 import { readRunFile } from './run-file.ts';
 import { openTransport } from './transport.ts';
@@ -36,8 +36,12 @@ export function modelPredictor(model: GpuModel, store: FeatureStore): Predictor 
       const r = store.respondents[index];
       if (!r) throw new TrainUsageError('TRAIN_EVAL_RESPONDENT', `respondent ${respondent} is not in the store`);
       const x = r.features.slice(startRow * F, (startRow + T) * F);
-      const pred = await model.predict(x, futureTensor(store, index, startRow, T));
-      return Float32Array.from({ length: T * horizon }, (_, k) => pred[k * Q + median] ?? Number.NaN);
+      const { future, anchor } = futureInputs(store, index, startRow, T);
+      const pred = await model.predict(x, future);
+      return Float32Array.from(
+        { length: T * horizon },
+        (_, k) => (pred[k * Q + median] ?? Number.NaN) + (anchor[k] ?? 0),
+      );
     },
   };
 }

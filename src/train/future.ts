@@ -32,14 +32,25 @@ export const FUTURE_FEATURES = [
   'lead',
 ] as const;
 
+/** The value columns repeated per respondent, so the linear skip has one coefficient per BA. */
+const PER_RESPONDENT = ['df', 'demand_day_before', 'demand_week_before', 'demand_now', 'df_error_now'] as const;
+
 /**
- * Every column of the store's known-future inputs: the fixed ones, then one flag per respondent of
- * the store (1 for the window's own), so one model serves several BAs and learns how far to trust
- * each one's DF. K = FUTURE_FEATURES.length + respondents.
+ * Every column of the store's known-future inputs: the fixed ones; one flag per respondent of the
+ * store (1 for the window's own); then, per respondent, the value columns of PER_RESPONDENT (0 for
+ * other respondents' windows). One model serves several BAs and learns, as a per-BA linear DF
+ * correction does, how far to trust each one's DF and yesterday. K = 19 + 6 × respondents.
  */
 export function futureFeatureNames(store: FeatureStore): string[] {
-  return [...FUTURE_FEATURES, ...store.respondents.map((r) => `respondent_${r.code}`)];
+  const codes = store.respondents.map((r) => r.code);
+  return [
+    ...FUTURE_FEATURES,
+    ...codes.map((c) => `respondent_${c}`),
+    ...codes.flatMap((c) => PER_RESPONDENT.map((name) => `${name}@${c}`)),
+  ];
 }
+
+const COLUMN: Readonly<Record<string, number>> = Object.fromEntries(FUTURE_FEATURES.map((n, i) => [n, i]));
 
 const HOUR_MS = 3_600_000;
 
@@ -106,16 +117,46 @@ function known(out: Float32Array, at: number, value: number): void {
   out[at + 1] = ok ? 1 : 0;
 }
 
+/** A window's known-future inputs and the anchor its forecasts are residuals from. */
+export interface FutureInputs {
+  /** [seqLen, horizon, K]: row t describes the target hours of issue row start + t. */
+  readonly future: Float32Array;
+  /**
+   * [seqLen, horizon], target units: DF of the target hour where it is known at t, else demand of
+   * the same hour a day before, else demand now, else 0. The model predicts target − anchor: where
+   * DF exists it learns DF's correction, where it does not the change from yesterday (docs/train.md).
+   */
+  readonly anchor: Float32Array;
+}
+
+/** The anchor of one (issue row, target hour) pair from its known-future columns at `base`. */
+function anchorAt(future: Float32Array, base: number): number {
+  const C = CALENDAR_FEATURES.length;
+  for (const col of [0, 2 + C, 6 + C]) if (future[base + col + 1] === 1) return future[base + col] ?? 0;
+  return 0;
+}
+
+/** Known-future inputs and anchors of the window of respondent `index` whose first input row is `start`. */
+export function futureInputs(store: FeatureStore, index: number, start: number, seqLen: number): FutureInputs {
+  const future = futureTensor(store, index, start, seqLen);
+  const K = futureFeatureNames(store).length;
+  const anchor = new Float32Array(seqLen * store.metadata.window.horizon);
+  for (let p = 0; p < anchor.length; p++) anchor[p] = anchorAt(future, p * K);
+  return { future, anchor };
+}
+
 /**
  * future [seqLen, horizon, K] for the window of respondent `index` whose first input row is
  * `start`: row t describes the target hours of issue row start + t.
  */
-export function futureTensor(store: FeatureStore, index: number, start: number, seqLen: number): Float32Array {
+function futureTensor(store: FeatureStore, index: number, start: number, seqLen: number): Float32Array {
   const c = columnsOf(store, index);
   const H = store.metadata.window.horizon;
   const K = futureFeatureNames(store).length;
   const C = CALENDAR_FEATURES.length;
   const own = FUTURE_FEATURES.length + index;
+  const ownValues = FUTURE_FEATURES.length + store.respondents.length + index * PER_RESPONDENT.length;
+  const copied = PER_RESPONDENT.map((name) => COLUMN[name] ?? 0);
   const rows = c.df.length;
   const out = new Float32Array(seqLen * H * K);
   const at = (row: number, a: Float32Array): number => (row >= 0 && row < rows ? (a[row] ?? Number.NaN) : Number.NaN);
@@ -137,6 +178,9 @@ export function futureTensor(store: FeatureStore, index: number, start: number, 
       known(out, base + 8 + C, errorNow);
       out[base + 10 + C] = (h + 1) / H;
       out[base + own] = 1;
+      copied.forEach((col, k) => {
+        out[base + ownValues + k] = out[base + col] ?? 0;
+      });
     }
   }
   return out;

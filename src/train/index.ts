@@ -1,7 +1,8 @@
 // Public entry of the train stage: the model config and flat parameter layout, its whole-model
 // f64 reference and seeded initialisation, the FLOPs count behind MFU, and forecast evaluation.
 export { DEFAULT_QUANTILES, headDim, LAYER_NORM_EPS, PARAM_ALIGN, paramLayout, sliceOf } from './params.ts';
-export { FUTURE_FEATURES, futureFeatureNames, futureTensor } from './future.ts';
+export { FUTURE_FEATURES, futureFeatureNames, futureInputs } from './future.ts';
+export type { FutureInputs } from './future.ts';
 export type { ModelConfig, ParamInit, ParamLayout, ParamSlice } from './params.ts';
 export {
   initParams,
