@@ -191,6 +191,7 @@ function buildRespondent(
       specs.map((x, i) => [x.name, { mean: stats.mean[i] ?? 0, std: stats.std[i] ?? 1 }]),
     ),
     trainRows: stats.trainRows,
+    dfHours: countWhere(features.columns[specs.findIndex((x) => x.name === 'df_available')], (v) => v === 1),
     windows: { train: windows.train.length, validation: windows.validation.length, test: windows.test.length },
     // Only with CAISO input, so an EIA-only metadata.json stays as it was.
     ...(withCaiso ? { dayAheadSource: dayAheadSource(features.dfSource, firstPeriodMs) } : {}),
@@ -236,9 +237,19 @@ function storeMetadata(
     window: s.window,
     gaps: s.gaps,
     splits: s.splits,
+    df: {
+      present: respondents.some((r) => (r.dfHours ?? 0) > 0),
+      respondentsWithout: respondents.filter((r) => r.dfHours === 0).map((r) => r.code),
+    },
     respondents,
     inputs: { folder: raw.dir, rows: raw.rows, files: raw.files },
   };
+}
+
+function countWhere(values: Float64Array | undefined, test: (v: number) => boolean): number {
+  let n = 0;
+  for (const v of values ?? []) if (test(v)) n++;
+  return n;
 }
 
 function count(flags: Uint8Array): number {

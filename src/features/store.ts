@@ -39,6 +39,8 @@ export interface RespondentMeta {
   /** Normalisation per feature name, fitted on this respondent's train rows. */
   readonly normalisation: Record<string, { mean: number; std: number }>;
   readonly trainRows: number;
+  /** Hours with a day-ahead forecast (`df_available` = 1); 0 when the input had no DF for it (absent in older stores). */
+  readonly dfHours?: number;
   readonly windows: Record<SplitName, number>;
   /** Which source each hour's `df` came from; only in stores built with CAISO input. */
   readonly dayAheadSource?: DayAheadSource;
@@ -69,6 +71,12 @@ export interface StoreMetadata {
   /** When DF of an hour is known (absent in stores built before the rule existed: the default applies). */
   readonly dfPublication?: DfPublication;
   readonly splits: readonly SplitRange[];
+  /**
+   * Whether the store holds a day-ahead forecast: `present` when any respondent has a DF hour;
+   * `respondentsWithout` lists those with none (a store built from `--series D` lists every one).
+   * Absent in stores built before it existed.
+   */
+  readonly df?: { readonly present: boolean; readonly respondentsWithout: readonly string[] };
   readonly respondents: readonly RespondentMeta[];
   /** folder: the --in folder (several: joined with ", ", each file then names its own `folder`). */
   readonly inputs: { readonly folder: string; readonly rows: number; readonly files: readonly RawInputFile[] };

@@ -10,6 +10,7 @@ import {
   type BuildSummary,
   type GapFill,
   type IterationReport,
+  type StoreMetadata,
 } from '../../features/index.ts';
 import { defineCommand } from '../command.ts';
 
@@ -75,6 +76,7 @@ export default defineCommand<FeaturesArgs>({
       gaps: { shortGapHours: args['short-gap-hours'], fill: args.fill },
       onProgress: (m) => process.stderr.write(`features: ${m}\n`),
     });
+    for (const line of storeWarnings(store.metadata)) process.stderr.write(`features: warning: ${line}\n`);
     const iterate = measureWindowIteration(store);
     process.stdout.write(
       args.json ? `${JSON.stringify({ ...summary, iterate }, null, 2)}\n` : humanSummary(summary, iterate),
@@ -101,6 +103,18 @@ function checkArgs(args: FeaturesArgs): void {
   if (!GAP_FILLS.includes(args.fill)) {
     throw new UsageError('FEATURES_BAD_FLAG', `--fill ${String(args.fill)}: expected one of ${GAP_FILLS.join(', ')}`);
   }
+}
+
+/** What a user must know about the store before training on it. */
+function storeWarnings(m: StoreMetadata): string[] {
+  const lines: string[] = [];
+  const without = m.df?.respondentsWithout ?? [];
+  if (without.length > 0)
+    lines.push(
+      `no day-ahead forecast (DF) in the input for ${without.join(', ')}: their df is masked and df_available is 0 ` +
+        '(metadata.json: df); extract region-data series DF to have it',
+    );
+  return lines;
 }
 
 function humanSummary(s: BuildSummary, it: IterationReport): string {
