@@ -8,6 +8,7 @@ import { DEFAULT_GAPS, type GapSettings } from './gaps.ts';
 import { buildGrids, type RespondentGrid } from './grid.ts';
 import { fitStats, interleave, normaliseColumns } from './normalise.ts';
 import { readRawFolder, type RawInput } from './raw-files.ts';
+import { countAnomalies, type AnomalyCounts } from './screen.ts';
 import { parseSplits, SPLIT_NAMES, type SplitName, type SplitRange } from './splits.ts';
 import {
   FeatureStore,
@@ -44,6 +45,8 @@ export interface BuildSummary {
   /** Store rows whose demand was not reported (filled or long-gap rows). */
   readonly maskedRows: number;
   readonly windows: Record<SplitName, number>;
+  /** Hours flagged by screening per respondent and class, of demand and of DF. */
+  readonly anomalies: Record<string, { readonly demand: AnomalyCounts; readonly df: AnomalyCounts }>;
   /** Wall time per phase and in total, seconds. */
   readonly seconds: {
     readonly read: number;
@@ -151,8 +154,12 @@ function buildRespondent(
   s: Settings,
   withCaiso: boolean,
 ): { data: RespondentData; columns: Float32Array[]; meta: PendingMeta } {
-  const features = computeFeatures(grid, specs, s.gaps);
   const train = s.splits[0];
+  const trainRows = {
+    from: (train?.firstHour ?? 0) - grid.firstHour,
+    to: (train?.lastHour ?? -1) - grid.firstHour + 1,
+  };
+  const features = computeFeatures(grid, specs, s.gaps, trainRows);
   const stats = fitStats(
     grid.code,
     features.columns,
@@ -175,6 +182,7 @@ function buildRespondent(
     // The target is the normalised demand feature itself (filled hours included; 0 where unavailable).
     target: columns[d] ?? new Float32Array(grid.hours),
     demand,
+    anomaly: features.anomaly,
     longGap,
     windows,
   };
@@ -191,6 +199,7 @@ function buildRespondent(
       specs.map((x, i) => [x.name, { mean: stats.mean[i] ?? 0, std: stats.std[i] ?? 1 }]),
     ),
     trainRows: stats.trainRows,
+    anomalies: { demand: countAnomalies(features.anomaly), df: countAnomalies(features.dfAnomaly) },
     dfHours: countWhere(features.columns[specs.findIndex((x) => x.name === 'df_available')], (v) => v === 1),
     windows: { train: windows.train.length, validation: windows.validation.length, test: windows.test.length },
     // Only with CAISO input, so an EIA-only metadata.json stays as it was.
@@ -246,6 +255,10 @@ function storeMetadata(
   };
 }
 
+function noAnomalies(): AnomalyCounts {
+  return countAnomalies(new Uint8Array(0));
+}
+
 function countWhere(values: Float64Array | undefined, test: (v: number) => boolean): number {
   let n = 0;
   for (const v of values ?? []) if (test(v)) n++;
@@ -278,6 +291,9 @@ function summarise(
     rows,
     maskedRows: store.metadata.respondents.reduce((n, r) => n + r.rows - r.observedRows, 0),
     windows,
+    anomalies: Object.fromEntries(
+      store.metadata.respondents.map((r) => [r.code, r.anomalies ?? { demand: noAnomalies(), df: noAnomalies() }]),
+    ),
     seconds,
     cpuSeconds,
     rawRowsPerSecond: raw.rows / seconds.total,

@@ -28,6 +28,8 @@ export { listRawFiles, readRawFolder } from './raw-files.ts';
 export type { RawChunk, RawInput, RawInputFile } from './raw-files.ts';
 export type { RawFileOrigin } from './raw-schema.ts';
 export { rollingStats } from './rolling.ts';
+export { ANOMALY, ANOMALY_CLASSES, countAnomalies, DEFAULT_SCREEN, screenSeries, trainLevel } from './screen.ts';
+export type { AnomalyClass, AnomalyCode, AnomalyCounts, ScreenSettings } from './screen.ts';
 export type { RollingStats } from './rolling.ts';
 export { federalHolidays, holidayDays } from './holidays.ts';
 export type { Holiday } from './holidays.ts';

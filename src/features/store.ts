@@ -3,6 +3,7 @@
 import type { FeatureSpec } from './feature-spec.ts';
 import type { DfPublication } from './df-publication.ts';
 import type { GapSettings } from './gaps.ts';
+import type { AnomalyCounts } from './screen.ts';
 import type { RawInputFile } from './raw-files.ts';
 import type { SplitName, SplitRange } from './splits.ts';
 import type { WindowShape, WindowStarts } from './windows.ts';
@@ -18,8 +19,13 @@ export interface RespondentData {
   readonly features: Float32Array;
   /** [hours] demand normalised with the respondent's train statistics; 0 where unavailable. */
   readonly target: Float32Array;
-  /** [hours] reported demand, MWh; NaN where not reported (including filled hours). */
+  /**
+   * [hours] reported demand, MWh; NaN where not reported (including filled hours) and where
+   * screening flagged it (`anomaly` ≠ 0): no consumer ever trains on or scores those hours.
+   */
   readonly demand: Float32Array;
+  /** [hours] screening class of reported demand (screen.ts ANOMALY: 0 clean or missing, 1 nonpositive, 2 spike, 3 stuck, 4 unit jump, 5 duplicate). */
+  readonly anomaly: Uint8Array;
   /** [hours] 1 where the hour lies in a long gap (no window crosses it). */
   readonly longGap: Uint8Array;
   readonly windows: WindowStarts;
@@ -41,6 +47,8 @@ export interface RespondentMeta {
   readonly trainRows: number;
   /** Hours with a day-ahead forecast (`df_available` = 1); 0 when the input had no DF for it (absent in older stores). */
   readonly dfHours?: number;
+  /** Hours per screening class, of reported demand and of DF (absent in older stores). */
+  readonly anomalies?: { readonly demand: AnomalyCounts; readonly df: AnomalyCounts };
   readonly windows: Record<SplitName, number>;
   /** Which source each hour's `df` came from; only in stores built with CAISO input. */
   readonly dayAheadSource?: DayAheadSource;

@@ -3,6 +3,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../../core/index.ts';
 import {
+  ANOMALY_CLASSES,
   buildFeatureStore,
   DEFAULT_GAPS,
   GAP_FILLS,
@@ -76,6 +77,7 @@ export default defineCommand<FeaturesArgs>({
       gaps: { shortGapHours: args['short-gap-hours'], fill: args.fill },
       onProgress: (m) => process.stderr.write(`features: ${m}\n`),
     });
+    process.stderr.write(anomalyTable(summary));
     for (const line of storeWarnings(store.metadata)) process.stderr.write(`features: warning: ${line}\n`);
     const iterate = measureWindowIteration(store);
     process.stdout.write(
@@ -103,6 +105,21 @@ function checkArgs(args: FeaturesArgs): void {
   if (!GAP_FILLS.includes(args.fill)) {
     throw new UsageError('FEATURES_BAD_FLAG', `--fill ${String(args.fill)}: expected one of ${GAP_FILLS.join(', ')}`);
   }
+}
+
+/** Hours flagged by screening, per respondent and class, demand then DF (docs/features.md, "Screening"). */
+function anomalyTable(s: BuildSummary): string {
+  const head = ['respondent', 'series', ...ANOMALY_CLASSES, 'total'];
+  const rows = Object.entries(s.anomalies).flatMap(([code, a]) =>
+    (['demand', 'df'] as const).map((series) => {
+      const counts = ANOMALY_CLASSES.map((c) => a[series][c]);
+      return [code, series === 'demand' ? 'D' : 'DF', ...counts.map(String), String(counts.reduce((x, y) => x + y, 0))];
+    }),
+  );
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    `features:   ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}\n`;
+  return `features: screening flagged (hours per class; flagged hours are masked and filled, never targets):\n${line(head)}${rows.map(line).join('')}`;
 }
 
 /** What a user must know about the store before training on it. */
