@@ -149,7 +149,10 @@ function swapInto(tmp: string, target: string): void {
   if (old !== undefined) rmSync(old, { recursive: true, force: true });
 }
 
-/** Columns: period, demand_mwh (null where not reported or flagged), target, long_gap, anomaly, then one per feature. */
+/**
+ * Columns: period, demand_mwh (null where not reported or flagged), target, long_gap, anomaly,
+ * then one per feature.
+ */
 function respondentTable(specs: readonly FeatureSpec[], { data: r, columns: normalised }: RespondentOutput): Table {
   const n = r.hours;
   const period = periodColumn(r.firstPeriodMs, n);

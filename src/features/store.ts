@@ -24,7 +24,10 @@ export interface RespondentData {
    * screening flagged it (`anomaly` ≠ 0): no consumer ever trains on or scores those hours.
    */
   readonly demand: Float32Array;
-  /** [hours] screening class of reported demand (screen.ts ANOMALY: 0 clean or missing, 1 nonpositive, 2 spike, 3 stuck, 4 unit jump, 5 duplicate). */
+  /**
+   * [hours] screening class of reported demand (screen.ts ANOMALY: 0 clean or missing,
+   * 1 nonpositive, 2 spike, 3 stuck, 4 unit jump, 5 duplicate).
+   */
   readonly anomaly: Uint8Array;
   /** [hours] 1 where the hour lies in a long gap (no window crosses it). */
   readonly longGap: Uint8Array;

@@ -66,7 +66,8 @@ describe('features from extract output', () => {
       });
       expect([...masked].sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
       expect(expected.size).toBeGreaterThan(0);
-      expect(flagged.length).toBeLessThan(r.hours / 500); // the simulator's data is clean: screening flags next to nothing
+      // The simulator's data is clean: screening flags next to nothing.
+      expect(flagged.length).toBeLessThan(r.hours / 500);
     }
   });
 

@@ -119,7 +119,8 @@ function anomalyTable(s: BuildSummary): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     `features:   ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}\n`;
-  return `features: screening flagged (hours per class; flagged hours are masked and filled, never targets):\n${line(head)}${rows.map(line).join('')}`;
+  const title = 'features: screening flagged (hours per class; flagged hours are masked and filled, never targets):\n';
+  return title + line(head) + rows.map(line).join('');
 }
 
 /** What a user must know about the store before training on it. */
