@@ -172,7 +172,7 @@ function buildRespondent(
   const { value, observed, filled, longGap } = features.gaps;
   const demand = new Float32Array(grid.hours);
   for (let t = 0; t < grid.hours; t++) demand[t] = observed[t] === 1 ? (value[t] ?? Number.NaN) : Number.NaN;
-  const windows = planWindows(grid.firstHour, longGap, s.splits, s.window);
+  const windows = planWindows(grid.firstHour, longGap, s.splits, s.window, demand);
   const firstPeriodMs = grid.firstHour * 3_600_000;
   const data: RespondentData = {
     code: grid.code,

@@ -68,7 +68,14 @@ function readRespondent(dir: string, metadata: StoreMetadata, meta: RespondentMe
   // Stores built before screening have no anomaly column: nothing was flagged there.
   const anomalyColumn = table.getChild('anomaly');
   const anomaly = anomalyColumn === null ? new Uint8Array(n) : Uint8Array.from(anomalyColumn.toArray());
-  const windows = planWindows(Date.parse(meta.firstPeriod) / 3_600_000, longGap, metadata.splits, metadata.window);
+  const demand = column(table, 'demand_mwh', path);
+  const windows = planWindows(
+    Date.parse(meta.firstPeriod) / 3_600_000,
+    longGap,
+    metadata.splits,
+    metadata.window,
+    demand,
+  );
   for (const split of ['train', 'validation', 'test'] as const) {
     if (windows[split].length !== meta.windows[split]) {
       throw new FeatureStoreError(
@@ -83,7 +90,7 @@ function readRespondent(dir: string, metadata: StoreMetadata, meta: RespondentMe
     hours: n,
     features,
     target: column(table, 'target', path),
-    demand: column(table, 'demand_mwh', path),
+    demand,
     anomaly,
     longGap,
     windows,
