@@ -20,6 +20,8 @@ import {
 } from './store.ts';
 import { StoreWriter } from './store-write.ts';
 import { DEFAULT_WINDOW, planWindows, type WindowShape } from './windows.ts';
+import { checkDfPublication, DEFAULT_DF_PUBLICATION, type DfPublication } from './df-publication.ts';
+import { dfWarnings, windowWarnings } from './build-checks.ts';
 
 export interface BuildOptions {
   /** Folder of raw files, or several (e.g. EIA files in one, CAISO files in another). */
@@ -29,6 +31,8 @@ export interface BuildOptions {
   readonly splits: string | readonly SplitRange[];
   readonly window?: Partial<WindowShape>;
   readonly gaps?: Partial<GapSettings>;
+  /** When DF of an hour is known (df-publication.ts); default DEFAULT_DF_PUBLICATION (14 h before the local day). */
+  readonly dfPublication?: DfPublication;
   /** Progress lines for people (the CLI prints them on stderr). */
   readonly onProgress?: (message: string) => void;
 }
@@ -45,6 +49,8 @@ export interface BuildSummary {
   /** Store rows whose demand was not reported (filled or long-gap rows). */
   readonly maskedRows: number;
   readonly windows: Record<SplitName, number>;
+  /** What the user must know about this store (also printed by the CLI): empty splits, missing DF, DF rule. */
+  readonly warnings: readonly string[];
   /** Hours flagged by screening per respondent and class, of demand and of DF. */
   readonly anomalies: Record<string, { readonly demand: AnomalyCounts; readonly df: AnomalyCounts }>;
   /** Wall time per phase and in total, seconds. */
@@ -64,6 +70,7 @@ interface Settings {
   readonly window: WindowShape;
   readonly gaps: GapSettings;
   readonly splits: readonly SplitRange[];
+  readonly dfPublication: DfPublication;
 }
 
 export function buildFeatureStore(options: BuildOptions): { store: FeatureStore; summary: BuildSummary } {
@@ -89,13 +96,9 @@ export function buildFeatureStore(options: BuildOptions): { store: FeatureStore;
       say(`${grid.code}: ${grid.hours} rows, ${specs.length} features`);
       return { data: built.data, meta: { ...built.meta, ...written } };
     });
-    const metadata = storeMetadata(
-      options,
-      raw,
-      specs,
-      settings,
-      respondents.map((r) => r.meta),
-    );
+    const metas = respondents.map((r) => r.meta);
+    const warnings = [...windowWarnings(grids, metas, settings), ...dfWarnings(metas, settings.dfPublication)];
+    const metadata = storeMetadata(options, raw, specs, settings, metas);
     const w0 = performance.now();
     writer.commit(metadata);
     const t2 = performance.now();
@@ -112,7 +115,8 @@ export function buildFeatureStore(options: BuildOptions): { store: FeatureStore;
       total: (t2 - t0) / 1000,
     };
     const cpu = process.cpuUsage(cpu0);
-    return { store, summary: summarise(options.output, store, raw, seconds, (cpu.user + cpu.system) / 1e6) };
+    const summary = summarise(options.output, store, raw, seconds, (cpu.user + cpu.system) / 1e6);
+    return { store, summary: { ...summary, warnings } };
   } catch (error) {
     writer.abort();
     throw error;
@@ -134,7 +138,9 @@ function checkSettings(options: BuildOptions): Settings {
     throw new UsageError('FEATURES_BAD_FLAG', `--short-gap-hours ${gaps.shortGapHours}: expected a whole number ≥ 0`);
   }
   const splits = typeof options.splits === 'string' ? parseSplits(options.splits) : options.splits;
-  return { window, gaps, splits };
+  const dfPublication = options.dfPublication ?? DEFAULT_DF_PUBLICATION;
+  checkDfPublication(dfPublication);
+  return { window, gaps, splits, dfPublication };
 }
 
 function caisoFeatures(grids: readonly RespondentGrid[]): CaisoFeatureSet {
@@ -245,6 +251,7 @@ function storeMetadata(
     target: { column: 'target', rawColumn: 'demand_mwh', unit: raw.units, horizon: s.window.horizon },
     window: s.window,
     gaps: s.gaps,
+    dfPublication: s.dfPublication,
     splits: s.splits,
     df: {
       present: respondents.some((r) => (r.dfHours ?? 0) > 0),
@@ -277,7 +284,7 @@ function summarise(
   raw: RawInput,
   seconds: BuildSummary['seconds'],
   cpuSeconds: number,
-): BuildSummary {
+): Omit<BuildSummary, 'warnings'> {
   const rows = store.respondents.reduce((n, r) => n + r.hours, 0);
   const windows = { train: 0, validation: 0, test: 0 };
   for (const s of SPLIT_NAMES) windows[s] = store.windowCount(s);

@@ -7,7 +7,7 @@ export { FeatureStore, STORE_SCHEMA } from './store.ts';
 export type { RespondentData, RespondentMeta, StoreMetadata, WindowView } from './store.ts';
 export { parseSplits, SPLIT_NAMES } from './splits.ts';
 export type { SplitName, SplitRange } from './splits.ts';
-export { DEFAULT_WINDOW, longestSeqLen, MIN_TARGET_SHARE, planWindows, RECENT_INPUT_HOURS } from './windows.ts';
+export { DEFAULT_WINDOW, MIN_TARGET_SHARE, planWindows, RECENT_INPUT_HOURS } from './windows.ts';
 export type { WindowShape, WindowStarts } from './windows.ts';
 export {
   checkDfPublication,

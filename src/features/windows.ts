@@ -72,12 +72,3 @@ function prefixCount(n: number, test: (t: number) => boolean): Int32Array {
   for (let t = 0; t < n; t++) out[t + 1] = (out[t] ?? 0) + (test(t) ? 1 : 0);
   return out;
 }
-
-/**
- * The longest seq-len at which `split` can hold a window for a respondent of `hours` rows starting
- * at `firstHour` (ignoring gaps): the rows between the warm-up and the split's last possible target.
- */
-export function longestSeqLen(firstHour: number, hours: number, split: SplitRange, horizon: number): number {
-  const lastTargetStart = Math.min(hours, split.lastHour - firstHour + 1) - horizon;
-  return Math.max(0, lastTargetStart - WARM_UP_HOURS);
-}

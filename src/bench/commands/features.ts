@@ -11,7 +11,7 @@ import {
   type BuildSummary,
   type GapFill,
   type IterationReport,
-  type StoreMetadata,
+  DEFAULT_DF_PUBLICATION,
 } from '../../features/index.ts';
 import { defineCommand } from '../command.ts';
 
@@ -24,6 +24,7 @@ interface FeaturesArgs {
   horizon: number;
   'short-gap-hours': number;
   fill: GapFill;
+  'df-lead-hours': number;
 }
 
 export default defineCommand<FeaturesArgs>({
@@ -63,6 +64,13 @@ export default defineCommand<FeaturesArgs>({
         describe:
           'How short-gap hours are filled (flagged in demand_filled): value 24 h earlier, last value, or left masked',
       })
+      .option('df-lead-hours', {
+        type: 'number',
+        default: DEFAULT_DF_PUBLICATION.hoursBeforeLocalDay,
+        describe:
+          "DF of a BA's local (standard-time) day counts as known this many hours before the day begins " +
+          '(14 = 10:00 local the day before; -24..168); written to metadata.json as dfPublication',
+      })
       .example(
         '$0 features --in raw --out store --split 2019-01-01..2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31 --json',
         '',
@@ -75,10 +83,11 @@ export default defineCommand<FeaturesArgs>({
       splits: args.split,
       window: { seqLen: args['seq-len'], stride: args.stride, horizon: args.horizon },
       gaps: { shortGapHours: args['short-gap-hours'], fill: args.fill },
+      dfPublication: { rule: 'local-day-ahead', hoursBeforeLocalDay: args['df-lead-hours'] },
       onProgress: (m) => process.stderr.write(`features: ${m}\n`),
     });
     process.stderr.write(anomalyTable(summary));
-    for (const line of storeWarnings(store.metadata)) process.stderr.write(`features: warning: ${line}\n`);
+    for (const line of summary.warnings) process.stderr.write(`features: warning: ${line}\n`);
     const iterate = measureWindowIteration(store);
     process.stdout.write(
       args.json ? `${JSON.stringify({ ...summary, iterate }, null, 2)}\n` : humanSummary(summary, iterate),
@@ -121,18 +130,6 @@ function anomalyTable(s: BuildSummary): string {
     `features:   ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}\n`;
   const title = 'features: screening flagged (hours per class; flagged hours are masked and filled, never targets):\n';
   return title + line(head) + rows.map(line).join('');
-}
-
-/** What a user must know about the store before training on it. */
-function storeWarnings(m: StoreMetadata): string[] {
-  const lines: string[] = [];
-  const without = m.df?.respondentsWithout ?? [];
-  if (without.length > 0)
-    lines.push(
-      `no day-ahead forecast (DF) in the input for ${without.join(', ')}: their df is masked and df_available is 0 ` +
-        '(metadata.json: df); extract region-data series DF to have it',
-    );
-  return lines;
 }
 
 function humanSummary(s: BuildSummary, it: IterationReport): string {
