@@ -48,7 +48,7 @@ export interface RespondentMeta {
   /** Normalisation per feature name, fitted on this respondent's train rows. */
   readonly normalisation: Record<string, { mean: number; std: number }>;
   readonly trainRows: number;
-  /** Hours with a day-ahead forecast (`df_available` = 1); 0 when the input had no DF for it (absent in older stores). */
+  /** Hours with a day-ahead forecast (`df_available` = 1); 0 without DF in the input (absent in older stores). */
   readonly dfHours?: number;
   /** Hours per screening class, of reported demand and of DF (absent in older stores). */
   readonly anomalies?: { readonly demand: AnomalyCounts; readonly df: AnomalyCounts };

@@ -102,7 +102,7 @@ describe('a long gap', () => {
     expect(crossing).toBeGreaterThan(0); // windows go on through the gap
   });
 
-  it('drops exactly the windows the keep rule drops: recent inputs in the gap, or under half the target scoreable', () => {
+  it('drops exactly the windows the keep rule drops: recent inputs in a gap, or half the target unscored', () => {
     const erco = respondent('ERCO');
     const pacw = respondent('PACW');
     let lost = 0;
