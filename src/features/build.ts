@@ -8,6 +8,7 @@ import { DEFAULT_GAPS, type GapSettings } from './gaps.ts';
 import { buildGrids, type RespondentGrid } from './grid.ts';
 import { fitStats, interleave, normaliseColumns } from './normalise.ts';
 import { readRawFolder, type RawInput } from './raw-files.ts';
+import { countAnomalies, type AnomalyCounts } from './screen.ts';
 import { parseSplits, SPLIT_NAMES, type SplitName, type SplitRange } from './splits.ts';
 import {
   FeatureStore,
@@ -19,6 +20,8 @@ import {
 } from './store.ts';
 import { StoreWriter } from './store-write.ts';
 import { DEFAULT_WINDOW, planWindows, type WindowShape } from './windows.ts';
+import { checkDfPublication, DEFAULT_DF_PUBLICATION, type DfPublication } from './df-publication.ts';
+import { dfWarnings, windowWarnings } from './build-checks.ts';
 
 export interface BuildOptions {
   /** Folder of raw files, or several (e.g. EIA files in one, CAISO files in another). */
@@ -28,6 +31,8 @@ export interface BuildOptions {
   readonly splits: string | readonly SplitRange[];
   readonly window?: Partial<WindowShape>;
   readonly gaps?: Partial<GapSettings>;
+  /** When DF of an hour is known (df-publication.ts); default DEFAULT_DF_PUBLICATION (14 h before the local day). */
+  readonly dfPublication?: DfPublication;
   /** Progress lines for people (the CLI prints them on stderr). */
   readonly onProgress?: (message: string) => void;
 }
@@ -44,6 +49,10 @@ export interface BuildSummary {
   /** Store rows whose demand was not reported (filled or long-gap rows). */
   readonly maskedRows: number;
   readonly windows: Record<SplitName, number>;
+  /** What the user must know about this store (also printed by the CLI): empty splits, missing DF, DF rule. */
+  readonly warnings: readonly string[];
+  /** Hours flagged by screening per respondent and class, of demand and of DF. */
+  readonly anomalies: Record<string, { readonly demand: AnomalyCounts; readonly df: AnomalyCounts }>;
   /** Wall time per phase and in total, seconds. */
   readonly seconds: {
     readonly read: number;
@@ -61,6 +70,7 @@ interface Settings {
   readonly window: WindowShape;
   readonly gaps: GapSettings;
   readonly splits: readonly SplitRange[];
+  readonly dfPublication: DfPublication;
 }
 
 export function buildFeatureStore(options: BuildOptions): { store: FeatureStore; summary: BuildSummary } {
@@ -86,13 +96,9 @@ export function buildFeatureStore(options: BuildOptions): { store: FeatureStore;
       say(`${grid.code}: ${grid.hours} rows, ${specs.length} features`);
       return { data: built.data, meta: { ...built.meta, ...written } };
     });
-    const metadata = storeMetadata(
-      options,
-      raw,
-      specs,
-      settings,
-      respondents.map((r) => r.meta),
-    );
+    const metas = respondents.map((r) => r.meta);
+    const warnings = [...windowWarnings(grids, metas, settings), ...dfWarnings(metas, settings.dfPublication)];
+    const metadata = storeMetadata(options, raw, specs, settings, metas);
     const w0 = performance.now();
     writer.commit(metadata);
     const t2 = performance.now();
@@ -109,7 +115,8 @@ export function buildFeatureStore(options: BuildOptions): { store: FeatureStore;
       total: (t2 - t0) / 1000,
     };
     const cpu = process.cpuUsage(cpu0);
-    return { store, summary: summarise(options.output, store, raw, seconds, (cpu.user + cpu.system) / 1e6) };
+    const summary = summarise(options.output, store, raw, seconds, (cpu.user + cpu.system) / 1e6);
+    return { store, summary: { ...summary, warnings } };
   } catch (error) {
     writer.abort();
     throw error;
@@ -131,7 +138,9 @@ function checkSettings(options: BuildOptions): Settings {
     throw new UsageError('FEATURES_BAD_FLAG', `--short-gap-hours ${gaps.shortGapHours}: expected a whole number ≥ 0`);
   }
   const splits = typeof options.splits === 'string' ? parseSplits(options.splits) : options.splits;
-  return { window, gaps, splits };
+  const dfPublication = options.dfPublication ?? DEFAULT_DF_PUBLICATION;
+  checkDfPublication(dfPublication);
+  return { window, gaps, splits, dfPublication };
 }
 
 function caisoFeatures(grids: readonly RespondentGrid[]): CaisoFeatureSet {
@@ -151,8 +160,12 @@ function buildRespondent(
   s: Settings,
   withCaiso: boolean,
 ): { data: RespondentData; columns: Float32Array[]; meta: PendingMeta } {
-  const features = computeFeatures(grid, specs, s.gaps);
   const train = s.splits[0];
+  const trainRows = {
+    from: (train?.firstHour ?? 0) - grid.firstHour,
+    to: (train?.lastHour ?? -1) - grid.firstHour + 1,
+  };
+  const features = computeFeatures(grid, specs, s.gaps, trainRows);
   const stats = fitStats(
     grid.code,
     features.columns,
@@ -165,7 +178,7 @@ function buildRespondent(
   const { value, observed, filled, longGap } = features.gaps;
   const demand = new Float32Array(grid.hours);
   for (let t = 0; t < grid.hours; t++) demand[t] = observed[t] === 1 ? (value[t] ?? Number.NaN) : Number.NaN;
-  const windows = planWindows(grid.firstHour, longGap, s.splits, s.window);
+  const windows = planWindows(grid.firstHour, longGap, s.splits, s.window, demand);
   const firstPeriodMs = grid.firstHour * 3_600_000;
   const data: RespondentData = {
     code: grid.code,
@@ -175,6 +188,7 @@ function buildRespondent(
     // The target is the normalised demand feature itself (filled hours included; 0 where unavailable).
     target: columns[d] ?? new Float32Array(grid.hours),
     demand,
+    anomaly: features.anomaly,
     longGap,
     windows,
   };
@@ -191,6 +205,8 @@ function buildRespondent(
       specs.map((x, i) => [x.name, { mean: stats.mean[i] ?? 0, std: stats.std[i] ?? 1 }]),
     ),
     trainRows: stats.trainRows,
+    anomalies: { demand: countAnomalies(features.anomaly), df: countAnomalies(features.dfAnomaly) },
+    dfHours: countWhere(features.columns[specs.findIndex((x) => x.name === 'df_available')], (v) => v === 1),
     windows: { train: windows.train.length, validation: windows.validation.length, test: windows.test.length },
     // Only with CAISO input, so an EIA-only metadata.json stays as it was.
     ...(withCaiso ? { dayAheadSource: dayAheadSource(features.dfSource, firstPeriodMs) } : {}),
@@ -235,10 +251,25 @@ function storeMetadata(
     target: { column: 'target', rawColumn: 'demand_mwh', unit: raw.units, horizon: s.window.horizon },
     window: s.window,
     gaps: s.gaps,
+    dfPublication: s.dfPublication,
     splits: s.splits,
+    df: {
+      present: respondents.some((r) => (r.dfHours ?? 0) > 0),
+      respondentsWithout: respondents.filter((r) => r.dfHours === 0).map((r) => r.code),
+    },
     respondents,
     inputs: { folder: raw.dir, rows: raw.rows, files: raw.files },
   };
+}
+
+function noAnomalies(): AnomalyCounts {
+  return countAnomalies(new Uint8Array(0));
+}
+
+function countWhere(values: Float64Array | undefined, test: (v: number) => boolean): number {
+  let n = 0;
+  for (const v of values ?? []) if (test(v)) n++;
+  return n;
 }
 
 function count(flags: Uint8Array): number {
@@ -253,7 +284,7 @@ function summarise(
   raw: RawInput,
   seconds: BuildSummary['seconds'],
   cpuSeconds: number,
-): BuildSummary {
+): Omit<BuildSummary, 'warnings'> {
   const rows = store.respondents.reduce((n, r) => n + r.hours, 0);
   const windows = { train: 0, validation: 0, test: 0 };
   for (const s of SPLIT_NAMES) windows[s] = store.windowCount(s);
@@ -267,6 +298,9 @@ function summarise(
     rows,
     maskedRows: store.metadata.respondents.reduce((n, r) => n + r.rows - r.observedRows, 0),
     windows,
+    anomalies: Object.fromEntries(
+      store.metadata.respondents.map((r) => [r.code, r.anomalies ?? { demand: noAnomalies(), df: noAnomalies() }]),
+    ),
     seconds,
     cpuSeconds,
     rawRowsPerSecond: raw.rows / seconds.total,

@@ -5,6 +5,7 @@ import { DEMAND_LAGS, ROLLING_HOURS, type FeatureSpec } from './feature-spec.ts'
 import { resolveGaps, type DemandGaps, type GapSettings } from './gaps.ts';
 import type { RespondentGrid } from './grid.ts';
 import { rollingStats } from './rolling.ts';
+import { DEFAULT_SCREEN, screenSeries, trainLevel, withoutAnomalies } from './screen.ts';
 
 export interface RespondentFeatures {
   readonly code: string;
@@ -16,6 +17,9 @@ export interface RespondentFeatures {
   /** One column per feature spec, raw units; NaN = not available. */
   readonly columns: Float64Array[];
   readonly gaps: DemandGaps;
+  /** Screening class per hour of reported demand and of DF (screen.ts ANOMALY; 0 = clean or missing). */
+  readonly anomaly: Uint8Array;
+  readonly dfAnomaly: Uint8Array;
   /** Where `df` came from at each row: DF_SOURCE codes. */
   readonly dfSource: Uint8Array;
 }
@@ -23,13 +27,24 @@ export interface RespondentFeatures {
 /** dfSource values: no forecast, EIA's DF, CAISO's SLD_FCST DAM (used only where DF is missing). */
 export const DF_SOURCE = { none: 0, eia: 1, caiso: 2 } as const;
 
+/** Rows [from, to) of the train split, for the train-fitted part of screening (screen.ts trainLevel). */
+export interface TrainRows {
+  readonly from: number;
+  readonly to: number;
+}
+
 export function computeFeatures(
   grid: RespondentGrid,
   specs: readonly FeatureSpec[],
   gapSettings: GapSettings,
+  train: TrainRows = { from: 0, to: 0 },
 ): RespondentFeatures {
   const n = grid.hours;
-  const gaps = resolveGaps(grid.demand, gapSettings);
+  // A flagged hour is treated as missing from here on: filled like a short gap, never a target.
+  const screen = (x: Float64Array): Uint8Array => screenSeries(x, DEFAULT_SCREEN, trainLevel(x, train.from, train.to));
+  const anomaly = screen(grid.demand);
+  const dfAnomaly = grid.forecast === null ? new Uint8Array(n) : screen(grid.forecast);
+  const gaps = resolveGaps(withoutAnomalies(grid.demand, anomaly), gapSettings);
   const columns = specs.map(() => new Float64Array(n));
   const col = (name: string): Float64Array => {
     const i = specs.findIndex((s) => s.name === name);
@@ -43,7 +58,12 @@ export function computeFeatures(
   writeCalendar(CALENDAR_FEATURES.map(col), grid.firstHour, n, utcOffset);
   writeDemand(gaps.value, col);
   writeNetLoad(gaps.value, grid, col);
-  const dfSource = writeForecast(grid, col);
+  const forecast = grid.forecast === null ? null : withoutAnomalies(grid.forecast, dfAnomaly);
+  const dfSource = writeForecast(grid, forecast, col);
+  if (specs.some((s) => s.name === 'demand_anomaly')) {
+    const flag = col('demand_anomaly');
+    for (let t = 0; t < n; t++) flag[t] = anomaly[t] === 0 ? 0 : 1;
+  }
   for (const spec of specs) {
     if (spec.name.startsWith('share_')) writeShare(grid, spec.name.slice('share_'.length), col(spec.name));
   }
@@ -51,7 +71,17 @@ export function computeFeatures(
     writeAvailable(grid.caiso?.solarDam ?? null, col('solar_forecast_dam'), col('solar_forecast_dam_available'));
   if (specs.some((s) => s.name === 'wind_forecast_dam'))
     writeAvailable(grid.caiso?.windDam ?? null, col('wind_forecast_dam'), col('wind_forecast_dam_available'));
-  return { code: grid.code, firstHour: grid.firstHour, hours: n, utcOffset, columns, gaps, dfSource };
+  return {
+    code: grid.code,
+    firstHour: grid.firstHour,
+    hours: n,
+    utcOffset,
+    columns,
+    gaps,
+    anomaly,
+    dfAnomaly,
+    dfSource,
+  };
 }
 
 type Column = (name: string) => Float64Array;
@@ -98,13 +128,13 @@ function writeNetLoad(demand: Float64Array, grid: RespondentGrid, col: Column): 
  * published the day before hour t (CAISO's DAM closes at 10:00 Pacific and publishes its forecast
  * by about 13:00 the day before), so row t may hold them without reading the future.
  */
-function writeForecast(grid: RespondentGrid, col: Column): Uint8Array {
+function writeForecast(grid: RespondentGrid, forecast: Float64Array | null, col: Column): Uint8Array {
   const df = col('df');
   const available = col('df_available');
   const source = new Uint8Array(grid.hours);
   const caiso = grid.caiso?.dayAheadLoad ?? null;
   df.fill(Number.NaN);
-  if (grid.forecast !== null) df.set(grid.forecast);
+  if (forecast !== null) df.set(forecast);
   for (let t = 0; t < df.length; t++) {
     if (!Number.isNaN(df[t])) source[t] = DF_SOURCE.eia;
     else if (caiso !== null && !Number.isNaN(caiso[t])) {
@@ -112,7 +142,7 @@ function writeForecast(grid: RespondentGrid, col: Column): Uint8Array {
       source[t] = DF_SOURCE.caiso;
     }
     // Without any forecast the flag stays 0, as before CAISO input existed.
-    if (grid.forecast !== null || caiso !== null) available[t] = Number.isNaN(df[t]) ? 0 : 1;
+    if (forecast !== null || caiso !== null) available[t] = Number.isNaN(df[t]) ? 0 : 1;
   }
   return source;
 }

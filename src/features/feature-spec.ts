@@ -66,6 +66,8 @@ export function featureSpecs(fuels: readonly string[], caiso: CaisoFeatureSet = 
     })),
     ...(caiso.solar ? renewable('solar') : []),
     ...(caiso.wind ? renewable('wind') : []),
+    // Last, so every earlier column keeps its index (readers go by name, old checkpoints by index).
+    flag('demand_anomaly', '1 when reported demand at t was flagged by screening (then treated as missing and filled)'),
   ];
 }
 

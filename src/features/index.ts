@@ -7,7 +7,7 @@ export { FeatureStore, STORE_SCHEMA } from './store.ts';
 export type { RespondentData, RespondentMeta, StoreMetadata, WindowView } from './store.ts';
 export { parseSplits, SPLIT_NAMES } from './splits.ts';
 export type { SplitName, SplitRange } from './splits.ts';
-export { DEFAULT_WINDOW, planWindows } from './windows.ts';
+export { DEFAULT_WINDOW, MIN_TARGET_SHARE, planWindows, RECENT_INPUT_HOURS } from './windows.ts';
 export type { WindowShape, WindowStarts } from './windows.ts';
 export {
   checkDfPublication,
@@ -28,6 +28,8 @@ export { listRawFiles, readRawFolder } from './raw-files.ts';
 export type { RawChunk, RawInput, RawInputFile } from './raw-files.ts';
 export type { RawFileOrigin } from './raw-schema.ts';
 export { rollingStats } from './rolling.ts';
+export { ANOMALY, ANOMALY_CLASSES, countAnomalies, DEFAULT_SCREEN, screenSeries, trainLevel } from './screen.ts';
+export type { AnomalyClass, AnomalyCode, AnomalyCounts, ScreenSettings } from './screen.ts';
 export type { RollingStats } from './rolling.ts';
 export { federalHolidays, holidayDays } from './holidays.ts';
 export type { Holiday } from './holidays.ts';

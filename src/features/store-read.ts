@@ -65,7 +65,17 @@ function readRespondent(dir: string, metadata: StoreMetadata, meta: RespondentMe
     for (let t = 0; t < n; t++) features[t * F + f] = col[t] ?? 0;
   });
   const longGap = Uint8Array.from(table.getChild('long_gap')?.toArray() ?? []);
-  const windows = planWindows(Date.parse(meta.firstPeriod) / 3_600_000, longGap, metadata.splits, metadata.window);
+  // Stores built before screening have no anomaly column: nothing was flagged there.
+  const anomalyColumn = table.getChild('anomaly');
+  const anomaly = anomalyColumn === null ? new Uint8Array(n) : Uint8Array.from(anomalyColumn.toArray());
+  const demand = column(table, 'demand_mwh', path);
+  const windows = planWindows(
+    Date.parse(meta.firstPeriod) / 3_600_000,
+    longGap,
+    metadata.splits,
+    metadata.window,
+    demand,
+  );
   for (const split of ['train', 'validation', 'test'] as const) {
     if (windows[split].length !== meta.windows[split]) {
       throw new FeatureStoreError(
@@ -80,7 +90,8 @@ function readRespondent(dir: string, metadata: StoreMetadata, meta: RespondentMe
     hours: n,
     features,
     target: column(table, 'target', path),
-    demand: column(table, 'demand_mwh', path),
+    demand,
+    anomaly,
     longGap,
     windows,
   };

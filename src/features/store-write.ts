@@ -149,7 +149,10 @@ function swapInto(tmp: string, target: string): void {
   if (old !== undefined) rmSync(old, { recursive: true, force: true });
 }
 
-/** Columns: period, demand_mwh (null where not reported), target, long_gap, then one per feature. */
+/**
+ * Columns: period, demand_mwh (null where not reported or flagged), target, long_gap, anomaly,
+ * then one per feature.
+ */
 function respondentTable(specs: readonly FeatureSpec[], { data: r, columns: normalised }: RespondentOutput): Table {
   const n = r.hours;
   const period = periodColumn(r.firstPeriodMs, n);
@@ -163,6 +166,10 @@ function respondentTable(specs: readonly FeatureSpec[], { data: r, columns: norm
     [
       new Field('long_gap', new Uint8(), false),
       makeData({ type: new Uint8(), length: n, nullCount: 0, data: r.longGap }),
+    ],
+    [
+      new Field('anomaly', new Uint8(), false),
+      makeData({ type: new Uint8(), length: n, nullCount: 0, data: r.anomaly }),
     ],
   ];
   specs.forEach((spec, f) => {

@@ -3,6 +3,7 @@
 import type { FeatureSpec } from './feature-spec.ts';
 import type { DfPublication } from './df-publication.ts';
 import type { GapSettings } from './gaps.ts';
+import type { AnomalyCounts } from './screen.ts';
 import type { RawInputFile } from './raw-files.ts';
 import type { SplitName, SplitRange } from './splits.ts';
 import type { WindowShape, WindowStarts } from './windows.ts';
@@ -18,8 +19,16 @@ export interface RespondentData {
   readonly features: Float32Array;
   /** [hours] demand normalised with the respondent's train statistics; 0 where unavailable. */
   readonly target: Float32Array;
-  /** [hours] reported demand, MWh; NaN where not reported (including filled hours). */
+  /**
+   * [hours] reported demand, MWh; NaN where not reported (including filled hours) and where
+   * screening flagged it (`anomaly` ≠ 0): no consumer ever trains on or scores those hours.
+   */
   readonly demand: Float32Array;
+  /**
+   * [hours] screening class of reported demand (screen.ts ANOMALY: 0 clean or missing,
+   * 1 nonpositive, 2 spike, 3 stuck, 4 unit jump, 5 duplicate).
+   */
+  readonly anomaly: Uint8Array;
   /** [hours] 1 where the hour lies in a long gap (no window crosses it). */
   readonly longGap: Uint8Array;
   readonly windows: WindowStarts;
@@ -39,6 +48,10 @@ export interface RespondentMeta {
   /** Normalisation per feature name, fitted on this respondent's train rows. */
   readonly normalisation: Record<string, { mean: number; std: number }>;
   readonly trainRows: number;
+  /** Hours with a day-ahead forecast (`df_available` = 1); 0 without DF in the input (absent in older stores). */
+  readonly dfHours?: number;
+  /** Hours per screening class, of reported demand and of DF (absent in older stores). */
+  readonly anomalies?: { readonly demand: AnomalyCounts; readonly df: AnomalyCounts };
   readonly windows: Record<SplitName, number>;
   /** Which source each hour's `df` came from; only in stores built with CAISO input. */
   readonly dayAheadSource?: DayAheadSource;
@@ -69,6 +82,12 @@ export interface StoreMetadata {
   /** When DF of an hour is known (absent in stores built before the rule existed: the default applies). */
   readonly dfPublication?: DfPublication;
   readonly splits: readonly SplitRange[];
+  /**
+   * Whether the store holds a day-ahead forecast: `present` when any respondent has a DF hour;
+   * `respondentsWithout` lists those with none (a store built from `--series D` lists every one).
+   * Absent in stores built before it existed.
+   */
+  readonly df?: { readonly present: boolean; readonly respondentsWithout: readonly string[] };
   readonly respondents: readonly RespondentMeta[];
   /** folder: the --in folder (several: joined with ", ", each file then names its own `folder`). */
   readonly inputs: { readonly folder: string; readonly rows: number; readonly files: readonly RawInputFile[] };

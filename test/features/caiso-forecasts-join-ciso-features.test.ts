@@ -138,11 +138,13 @@ describe('CAISO beside EIA', () => {
       bench('features', '--in', eia, '--in', caiso, '--out', out, '--split', SPLITS, '--seq-len', '336', '--json'),
     ) as { featureNames: string[]; respondents: string[] };
     expect(json.respondents).toEqual(['CISO', 'PACW']);
-    expect(json.featureNames.slice(-4)).toEqual([
+    // The CAISO columns come after every EIA column; only the screening flag follows them.
+    expect(json.featureNames.slice(-5)).toEqual([
       'solar_forecast_dam',
       'solar_forecast_dam_available',
       'wind_forecast_dam',
       'wind_forecast_dam_available',
+      'demand_anomaly',
     ]);
     const meta = JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')) as StoreMetadata;
     const ciso = meta.respondents.find((r) => r.code === 'CISO');

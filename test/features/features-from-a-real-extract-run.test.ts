@@ -48,7 +48,7 @@ beforeAll(() => {
 const hourOf = (period: string): number => Date.parse(`${period}:00:00Z`) / 3_600_000;
 
 describe('features from extract output', () => {
-  it('mask exactly the demand hours the simulator reports null or absent', () => {
+  it('mask exactly the demand hours the simulator reports null or absent, and those screening flagged', () => {
     const missing = simulatedMissing(1, 'region-data', RESPONDENTS, ['D'], START, END);
     for (const r of store.respondents) {
       const first = r.firstPeriodMs / 3_600_000;
@@ -58,12 +58,16 @@ describe('features from extract output', () => {
           .map((k) => hourOf(k.period) - first)
           .filter((t) => t >= 0 && t < r.hours),
       );
+      const flagged = [...r.anomaly.keys()].filter((t) => r.anomaly[t] !== 0);
+      for (const t of flagged) expected.add(t);
       const masked = new Set<number>();
       r.demand.forEach((v, t) => {
         if (Number.isNaN(v)) masked.add(t);
       });
       expect([...masked].sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
       expect(expected.size).toBeGreaterThan(0);
+      // The simulator's data is clean: screening flags next to nothing.
+      expect(flagged.length).toBeLessThan(r.hours / 500);
     }
   });
 
@@ -74,6 +78,7 @@ describe('features from extract output', () => {
       if (row.value === null) continue;
       const r = store.respondents.find((x) => x.code === row.respondent);
       const t = hourOf(row.period) - (r?.firstPeriodMs ?? 0) / 3_600_000;
+      if (r?.anomaly[t] !== 0) continue; // flagged by screening: masked, checked above
       expect(r?.demand[t]).toBe(Math.fround(row.value)); // float32 column: exactly the rounded value
       checked++;
     }

@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { buildFeatureStore, resolveGaps, type FeatureStore } from '../../src/features/index.ts';
+import {
+  buildFeatureStore,
+  MIN_TARGET_SHARE,
+  RECENT_INPUT_HOURS,
+  resolveGaps,
+  type FeatureStore,
+} from '../../src/features/index.ts';
 import { demandAt, hourOf } from './support/synthetic.ts';
 import { FIRST_HOUR, SPLITS, tempDir, WINDOW, writeWorld } from './support/world.ts';
 
@@ -72,51 +78,51 @@ describe('a removed hour', () => {
 });
 
 describe('a long gap', () => {
-  it('is flagged on every hour past the short-gap length and crossed by no window', () => {
+  it('is flagged on every hour past the short-gap length, masked in the inputs of windows that cross it', () => {
     const erco = respondent('ERCO');
     const t0 = LONG_FROM - FIRST_HOUR;
     const short = store.metadata.gaps.shortGapHours;
     expect(Array.from(erco.longGap.subarray(t0, t0 + LONG_HOURS))).toEqual(
       Array.from({ length: LONG_HOURS }, (_, i) => (i < short ? 0 : 1)),
     );
-    const span = WINDOW.seqLen + WINDOW.horizon;
-    let ercoWindows = 0;
+    const F = store.featureNames.length;
+    const observed = store.featureNames.indexOf('demand_observed');
+    const demand = store.featureNames.indexOf('demand');
+    let crossing = 0;
     for (const split of ['train', 'validation', 'test'] as const) {
       for (const w of store.windows(split)) {
         if (w.respondent !== 'ERCO') continue;
-        ercoWindows++;
-        const gapRows = erco.longGap.subarray(w.start, w.start + span).reduce((a, b) => a + b, 0);
-        expect(gapRows, `window at row ${w.start} crosses the long gap`).toBe(0);
+        for (let t = 0; t < WINDOW.seqLen; t++) {
+          if (erco.longGap[w.start + t] !== 1) continue;
+          crossing++;
+          expect([w.inputs[t * F + observed], w.inputs[t * F + demand]]).toEqual([0, 0]);
+        }
       }
     }
-    // PACW has no long gap, so ERCO lost exactly the windows that would have crossed the hole.
-    const pacwWindows = ['train', 'validation', 'test'].reduce(
-      (n, s) => n + respondent('PACW').windows[s as 'train'].length,
-      0,
-    );
-    expect(ercoWindows).toBeLessThan(pacwWindows);
-    expect(pacwWindows - ercoWindows).toBe(expectedLost(erco.windows, respondent('PACW').windows));
+    expect(crossing).toBeGreaterThan(0); // windows go on through the gap
+  });
+
+  it('drops exactly the windows the keep rule drops: recent inputs in a gap, or half the target unscored', () => {
+    const erco = respondent('ERCO');
+    const pacw = respondent('PACW');
+    let lost = 0;
+    for (const split of ['train', 'validation', 'test'] as const) {
+      const kept = new Set(erco.windows[split]);
+      for (const s of pacw.windows[split]) {
+        const target = s + WINDOW.seqLen;
+        const recentGap = erco.longGap.subarray(target - RECENT_INPUT_HOURS, target).some((g) => g === 1);
+        const scored = Array.from(erco.demand.subarray(target, target + WINDOW.horizon)).filter(
+          (v) => !Number.isNaN(v),
+        );
+        const keep = !recentGap && scored.length >= MIN_TARGET_SHARE * WINDOW.horizon;
+        expect(kept.has(s), `window at ${s}`).toBe(keep);
+        if (!keep) lost++;
+      }
+    }
+    expect(lost).toBeGreaterThan(0);
+    expect(lost).toBeLessThanOrEqual(3); // a 30-hour hole costs the days it touches, not the year after it
   });
 });
-
-/** Windows PACW has that ERCO lacks must all overlap the gap's long-gap rows. */
-function expectedLost(erco: Record<string, Int32Array>, pacw: Record<string, Int32Array>): number {
-  const gapStart = LONG_FROM - FIRST_HOUR + store.metadata.gaps.shortGapHours;
-  const gapEnd = LONG_FROM - FIRST_HOUR + LONG_HOURS;
-  let lost = 0;
-  for (const split of ['train', 'validation', 'test']) {
-    const kept = new Set(erco[split]);
-    for (const s of pacw[split] ?? []) {
-      if (kept.has(s)) continue;
-      expect(
-        s < gapEnd && s + WINDOW.seqLen + WINDOW.horizon > gapStart,
-        `window at ${s} was dropped without crossing the gap`,
-      ).toBe(true);
-      lost++;
-    }
-  }
-  return lost;
-}
 
 describe('short gaps', () => {
   const demand = Float64Array.from([

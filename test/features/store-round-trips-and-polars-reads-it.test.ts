@@ -68,7 +68,7 @@ describe('nodejs-polars', () => {
     for (const r of built.respondents) {
       const df = pl.readIPC(readFileSync(join(storeDir, 'respondents', `${r.code}.arrow`)));
       expect(df.height).toBe(r.hours);
-      expect(df.columns).toEqual(['period', 'demand_mwh', 'target', 'long_gap', ...built.featureNames]);
+      expect(df.columns).toEqual(['period', 'demand_mwh', 'target', 'long_gap', 'anomaly', ...built.featureNames]);
       expect(String(df.getColumn('period').dtype)).toMatch(/Datetime/);
       const F = built.featureNames.length;
       const lag = built.featureNames.indexOf('demand_lag_24');

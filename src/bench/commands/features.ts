@@ -3,6 +3,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../../core/index.ts';
 import {
+  ANOMALY_CLASSES,
   buildFeatureStore,
   DEFAULT_GAPS,
   GAP_FILLS,
@@ -10,6 +11,7 @@ import {
   type BuildSummary,
   type GapFill,
   type IterationReport,
+  DEFAULT_DF_PUBLICATION,
 } from '../../features/index.ts';
 import { defineCommand } from '../command.ts';
 
@@ -22,6 +24,7 @@ interface FeaturesArgs {
   horizon: number;
   'short-gap-hours': number;
   fill: GapFill;
+  'df-lead-hours': number;
 }
 
 export default defineCommand<FeaturesArgs>({
@@ -61,6 +64,13 @@ export default defineCommand<FeaturesArgs>({
         describe:
           'How short-gap hours are filled (flagged in demand_filled): value 24 h earlier, last value, or left masked',
       })
+      .option('df-lead-hours', {
+        type: 'number',
+        default: DEFAULT_DF_PUBLICATION.hoursBeforeLocalDay,
+        describe:
+          "DF of a BA's local (standard-time) day counts as known this many hours before the day begins " +
+          '(14 = 10:00 local the day before; -24..168); written to metadata.json as dfPublication',
+      })
       .example(
         '$0 features --in raw --out store --split 2019-01-01..2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31 --json',
         '',
@@ -73,8 +83,11 @@ export default defineCommand<FeaturesArgs>({
       splits: args.split,
       window: { seqLen: args['seq-len'], stride: args.stride, horizon: args.horizon },
       gaps: { shortGapHours: args['short-gap-hours'], fill: args.fill },
+      dfPublication: { rule: 'local-day-ahead', hoursBeforeLocalDay: args['df-lead-hours'] },
       onProgress: (m) => process.stderr.write(`features: ${m}\n`),
     });
+    process.stderr.write(anomalyTable(summary));
+    for (const line of summary.warnings) process.stderr.write(`features: warning: ${line}\n`);
     const iterate = measureWindowIteration(store);
     process.stdout.write(
       args.json ? `${JSON.stringify({ ...summary, iterate }, null, 2)}\n` : humanSummary(summary, iterate),
@@ -101,6 +114,22 @@ function checkArgs(args: FeaturesArgs): void {
   if (!GAP_FILLS.includes(args.fill)) {
     throw new UsageError('FEATURES_BAD_FLAG', `--fill ${String(args.fill)}: expected one of ${GAP_FILLS.join(', ')}`);
   }
+}
+
+/** Hours flagged by screening, per respondent and class, demand then DF (docs/features.md, "Screening"). */
+function anomalyTable(s: BuildSummary): string {
+  const head = ['respondent', 'series', ...ANOMALY_CLASSES, 'total'];
+  const rows = Object.entries(s.anomalies).flatMap(([code, a]) =>
+    (['demand', 'df'] as const).map((series) => {
+      const counts = ANOMALY_CLASSES.map((c) => a[series][c]);
+      return [code, series === 'demand' ? 'D' : 'DF', ...counts.map(String), String(counts.reduce((x, y) => x + y, 0))];
+    }),
+  );
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    `features:   ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}\n`;
+  const title = 'features: screening flagged (hours per class; flagged hours are masked and filled, never targets):\n';
+  return title + line(head) + rows.map(line).join('');
 }
 
 function humanSummary(s: BuildSummary, it: IterationReport): string {

@@ -3,6 +3,7 @@ import { ExitCode, UsageError } from '../../core/index.ts';
 import {
   measurePageCost,
   parseFaults,
+  RecordedRows,
   parseRate,
   startEiaSimServer,
   type EiaSimOptions,
@@ -23,6 +24,7 @@ interface ServeArgs {
   seed: number;
   keys: string | undefined;
   measure: boolean;
+  data?: string[] | undefined;
 }
 
 function need(ok: boolean, flag: string, expected: string, got: unknown): void {
@@ -72,8 +74,29 @@ function untilSignal(): Promise<string> {
   });
 }
 
+/** `--data FILE…`: recorded history instead of the synthetic data (read and checked before listening). */
+function recordedRows(a: ServeArgs): RecordedRows | undefined {
+  if (a.data === undefined) return undefined;
+  const files = a.data.filter((f) => typeof f === 'string' && f !== '');
+  if (files.length === 0)
+    throw new UsageError('BAD_FLAG', '--data takes one or more CSV files (period,respondent,type,value).');
+  if (a.measure) throw new UsageError('BAD_FLAG', '--data and --measure: --measure times the synthetic data only.');
+  return RecordedRows.load(files);
+}
+
+function describeRows(rows: RecordedRows | undefined): string {
+  if (rows === undefined) return 'synthetic data';
+  const s = rows.summary;
+  return (
+    `recorded rows of ${s.files.map((f) => f.path).join(', ')} (${s.rows.toLocaleString('en-US')} rows; ` +
+    `respondents ${s.respondents.join(', ')}; series ${s.series.join(', ')}; ${s.first} … ${s.last})`
+  );
+}
+
 async function serve(server: EiaSimServer, options: EiaSimOptions, json: boolean): Promise<number> {
+  const recorded = options.rows instanceof RecordedRows ? options.rows : undefined;
   const settings = {
+    ...(recorded === undefined ? {} : { data: recorded.summary }),
     seed: options.seed,
     ratePerHour: options.rateLimitPerHour,
     burstPerSecond: options.burstPerSecond,
@@ -85,7 +108,9 @@ async function serve(server: EiaSimServer, options: EiaSimOptions, json: boolean
   if (json) process.stdout.write(`${JSON.stringify({ event: 'listening', url: server.url, ...settings })}\n`);
   else process.stdout.write(`${server.url}\n`);
   process.stderr.write(
-    `bench serve: simulated EIA API v2 at ${server.url} (rate ${options.rateLimitPerHour || 'unlimited'}/h ×${options.timeScale}); Ctrl-C stops it\n`,
+    `bench serve: simulated EIA API v2 at ${server.url} ` +
+      `(rate ${options.rateLimitPerHour || 'unlimited'}/h ×${options.timeScale}); ` +
+      `serving ${describeRows(recorded)}; Ctrl-C stops it\n`,
   );
   const signal = await untilSignal();
   const stats = server.stats();
@@ -156,6 +181,13 @@ export default defineCommand({
         type: 'string',
         describe: 'Comma-separated valid API keys (others get 403 API_KEY_INVALID); default: any key',
       })
+      .option('data', {
+        type: 'string',
+        array: true,
+        describe:
+          'Serve recorded history instead of synthetic data: CSV or .csv.gz files with columns ' +
+          'period,respondent,type,value (docs/ingest-sim.md)',
+      })
       .option('measure', {
         type: 'boolean',
         default: false,
@@ -165,6 +197,7 @@ export default defineCommand({
   run: async (args) => {
     const options = serveOptions(args);
     if (args.source === 'caiso') {
+      if (args.data !== undefined) throw new UsageError('BAD_FLAG', '--data applies to the EIA server only.');
       if (args.keys !== undefined || args.measure)
         throw new UsageError(
           'BAD_FLAG',
@@ -172,8 +205,9 @@ export default defineCommand({
         );
       return serveCaiso(caisoServeOptions(args), args.json, untilSignal);
     }
+    const rows = recordedRows(args);
     if (args.measure) return measure(args.json, args.seed);
-    const server = await startEiaSimServer(options);
-    return serve(server, options, args.json);
+    const server = await startEiaSimServer({ ...options, ...(rows === undefined ? {} : { rows }) });
+    return serve(server, { ...options, ...(rows === undefined ? {} : { rows }) }, args.json);
   },
 });

@@ -10,6 +10,7 @@ import {
   parseHour,
   parseRate,
   parseRedisUrl,
+  RecordedRows,
   ROUTES,
   type FaultRates,
   type RouteName,
@@ -42,6 +43,8 @@ export type { ExtractFlags } from './flags.ts';
 export interface ExtractConfig {
   /** undefined: start the embedded simulated server. */
   readonly baseUrl: string | undefined;
+  /** `--data`: recorded history the embedded server replays instead of its synthetic data. */
+  readonly data: RecordedRows | undefined;
   readonly apiKey: string | undefined;
   readonly routes: RouteName[];
   readonly respondents: string[];
@@ -71,7 +74,9 @@ export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = proc
   if (flags.reports !== undefined)
     throw new ExtractUsageError('--reports', 'only applies to --source caiso; EIA takes --routes and --series');
   const preset = presetOf(flags.preset);
-  const apiKey = flags.apiKey ?? (env['EIA_API_KEY'] || undefined);
+  checkDataFlags(flags);
+  // With --data the embedded server is the target, so an EIA_API_KEY in the environment is not used.
+  const apiKey = flags.apiKey ?? (flags.data === undefined ? env['EIA_API_KEY'] || undefined : undefined);
   const baseUrl = flags.baseUrl ?? (apiKey !== undefined ? EIA_BASE_URL : undefined);
   const routes = listOf(flags.routes ?? preset?.routes ?? 'region-data,fuel-type-data', '--routes').map((r) =>
     routeOf(r),
@@ -81,15 +86,20 @@ export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = proc
   const faults = flags.faults === undefined ? {} : parseFaults(flags.faults, '--faults');
   checkSimOnly(baseUrl, flags, timeScale);
   const redis = redisOf(flags, env, baseUrl);
+  const data = flags.data === undefined ? undefined : RecordedRows.load(flags.data);
   return {
     baseUrl,
+    data,
     apiKey,
     routes,
     startMs,
     endMs,
     timeScale,
     faults,
-    respondents: respondentsOf(flags.respondents ?? preset?.respondents ?? 'PACW,ERCO,CISO,MISO,PJM'),
+    respondents: respondentsOf(
+      flags.respondents ?? preset?.respondents ?? data?.summary.respondents.join(',') ?? 'PACW,ERCO,CISO,MISO,PJM',
+      data,
+    ),
     series: seriesOf(routes, flags.series ?? preset?.series, flags.fuels),
     ratePerHour: rateOf(flags.rate ?? '5000/h'),
     burstPerSecond: positiveInt(flags.burst ?? 5, '--burst'),
@@ -158,9 +168,29 @@ function routeOf(name: string): RouteName {
   );
 }
 
-function respondentsOf(text: string): string[] {
+/** --data: only for the embedded server, and its files must be named. */
+function checkDataFlags(flags: ExtractFlags): void {
+  if (flags.data === undefined) return;
+  for (const [given, flag] of [
+    [flags.baseUrl, '--base-url'],
+    [flags.apiKey, '--api-key'],
+    [flags.redis, '--redis'],
+  ] as const) {
+    if (given !== undefined)
+      throw new ExtractUsageError(
+        flag,
+        'cannot be combined with --data: recorded history is replayed by the embedded simulated server ' +
+          '(or start `bench serve eia --data FILE` and pass its URL with --base-url instead of --data)',
+      );
+  }
+  if (flags.data.length === 0 || flags.data.some((f) => f === ''))
+    throw new ExtractUsageError('--data', 'give one or more CSV files (period,respondent,type,value)');
+}
+
+function respondentsOf(text: string, data: RecordedRows | undefined): string[] {
   const codes = listOf(text, '--respondents').map((c) => c.toUpperCase());
-  const unknown = codes.filter((c) => !KNOWN_RESPONDENTS.has(c));
+  const recorded = new Set(data?.summary.respondents ?? []);
+  const unknown = codes.filter((c) => !KNOWN_RESPONDENTS.has(c) && !recorded.has(c));
   if (unknown.length > 0) {
     throw new ExtractUsageError(
       '--respondents',

@@ -6,6 +6,8 @@ import { ExtractUsageError } from '../../ingest/index.ts';
 /** One flag: its yargs type, optional default and help line. A flag with a default is always set. */
 interface FlagSpec {
   readonly type: 'string' | 'number' | 'boolean';
+  /** Repeatable / several values (`--data a.csv b.csv`): the value is a string[]. */
+  readonly array?: true;
   readonly default?: string | number | boolean;
   readonly describe: string;
 }
@@ -21,6 +23,13 @@ export const EXTRACT_FLAGS = {
   reports: {
     type: 'string',
     describe: 'CAISO only: REPORT:MARKET_RUN list (default SLD_FCST:ACTUAL,SLD_FCST:DAM,SLD_REN_FCST:DAM)',
+  },
+  data: {
+    type: 'string',
+    array: true,
+    describe:
+      'Embedded server only: replay recorded history (CSV or .csv.gz: period,respondent,type,value; ' +
+      'docs/ingest-sim.md) instead of synthetic data',
   },
   'api-key': { type: 'string', describe: 'EIA API key (or env EIA_API_KEY); never printed or stored' },
   preset: { type: 'string', describe: 'q1-2024 (5 regions, Q1 2024, demand + fuel mix) or backfill-2019-2025' },
@@ -75,11 +84,13 @@ type FlagName = keyof FlagTable;
 type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
   ? `${Head}${Capitalize<CamelCase<Tail>>}`
   : S;
-type FlagValue<S extends FlagSpec> = S['type'] extends 'string'
-  ? string
-  : S['type'] extends 'number'
-    ? number
-    : boolean;
+type FlagValue<S extends FlagSpec> = S extends { readonly array: true }
+  ? string[]
+  : S['type'] extends 'string'
+    ? string
+    : S['type'] extends 'number'
+      ? number
+      : boolean;
 type WithDefault = { [K in FlagName]: FlagTable[K] extends { readonly default: unknown } ? K : never }[FlagName];
 type WithoutDefault = Exclude<FlagName, WithDefault>;
 
@@ -103,7 +114,12 @@ function mistypedFlag(
 ): { name: string; spec: FlagSpec; value: unknown } | undefined {
   for (const [name, spec] of Object.entries<FlagSpec>(EXTRACT_FLAGS)) {
     const value = flags[camelCase(name)];
-    const ok = value === undefined ? spec.default === undefined : typeof value === spec.type;
+    const ok =
+      value === undefined
+        ? spec.default === undefined
+        : spec.array === true
+          ? Array.isArray(value) && value.every((v) => typeof v === spec.type)
+          : typeof value === spec.type;
     if (!ok) return { name, spec, value };
   }
   return undefined;

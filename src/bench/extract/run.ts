@@ -47,11 +47,13 @@ export async function runConfigured(config: ExtractConfig, hooks: RunHooks = {})
       burstPerSecond: config.burstPerSecond,
       latencyMedianMs: config.latencyMs,
       validKeys: [apiKey],
+      ...(config.data === undefined ? {} : { rows: config.data }),
     });
     baseUrl = sim.url;
     log(
       `bench extract: no --base-url or API key given: started the embedded simulated EIA server at ${sim.url} (budget ${config.ratePerHour}/h, time scale ${config.timeScale})`,
     );
+    if (config.data !== undefined) for (const line of recordedLines(config)) log(line);
   }
   const source = sim ? 'eia-sim' : 'eia';
   try {
@@ -94,6 +96,32 @@ export async function runConfigured(config: ExtractConfig, hooks: RunHooks = {})
   } finally {
     await sim?.close();
   }
+}
+
+/** What --data holds, and which asked-for respondents, series or hours it cannot answer (they get 0 rows). */
+export function recordedLines(config: ExtractConfig): string[] {
+  const data = config.data;
+  if (data === undefined) return [];
+  const s = data.summary;
+  const lines = [
+    `bench extract: replaying ${s.rows.toLocaleString('en-US')} recorded rows of ` +
+      `${s.files.map((f) => f.path).join(', ')}: respondents ${s.respondents.join(', ')}; ` +
+      `series ${s.series.join(', ')}; ${s.first} … ${s.last} (region-data only)`,
+  ];
+  const lacking = config.respondents.filter((r) => !s.respondents.includes(r));
+  if (lacking.length > 0)
+    lines.push(`bench extract: the recording has no rows for respondents ${lacking.join(', ')}: they get 0 rows`);
+  const series = (config.series['region-data'] ?? []).filter((c) => !s.series.includes(c));
+  if (series.length > 0)
+    lines.push(`bench extract: the recording has no region-data series ${series.join(', ')}: they get 0 rows`);
+  if (config.routes.includes('fuel-type-data'))
+    lines.push('bench extract: the recording holds no fuel-type-data: that route gets 0 rows');
+  if (config.endMs < data.firstHour * 3_600_000 || config.startMs > data.lastHour * 3_600_000)
+    lines.push(
+      `bench extract: --start … --end lies outside the recording (${s.first} … ${s.last}): ` +
+        'every window gets 0 rows',
+    );
+  return lines;
 }
 
 /** `--status`: the cluster view of this key, read from Redis; nothing is sent to the API. */

@@ -1,8 +1,9 @@
 // The rows a query selects, in the API's sort order, without materialising them: a grid of
 // hours × (respondent, series) slots minus the absent rows, so any page is O(page) to produce.
-import { SIM_LAST_HOUR, SIM_RESPONDENTS, seriesOf, type SimRespondent, type SimRouteSpec } from './catalog.ts';
+import { SIM_LAST_HOUR, SIM_RESPONDENTS, seriesOf, type SimRespondent } from './catalog.ts';
 import { absentHours, isNullHour, lowerBound } from './gaps.ts';
 import { FUEL_SLOT, REGION_SLOT, modelFor, type RespondentModel } from './model.ts';
+import { compareSlots, type RowPlan, type RowSource, type SimSelection } from './rows.ts';
 
 export interface SimSlot {
   readonly respondent: SimRespondent;
@@ -16,37 +17,9 @@ export interface SimSlot {
   readonly absent: Int32Array;
 }
 
-/** Ordering after `period` (which always sorts first): respondent/series, each asc or desc. */
-export interface SlotOrder {
-  readonly keys: readonly { readonly column: 'respondent' | 'series'; readonly desc: boolean }[];
-}
-
-export interface SimSelection {
-  readonly route: SimRouteSpec;
-  /** undefined = every respondent (no facet given). */
-  readonly respondents: readonly string[] | undefined;
-  readonly series: readonly string[] | undefined;
-  /** Inclusive hour indexes as requested; clamped to the data span here. */
-  readonly firstHour: number;
-  readonly lastHour: number;
-  readonly periodDesc: boolean;
-  readonly order: SlotOrder;
-}
+export type { SimSelection, SlotOrder } from './rows.ts';
 
 export type RowSink = (slot: SimSlot, hour: number, value: number | null) => void;
-
-function compareSlots(order: SlotOrder): (a: SimSlot, b: SimSlot) => number {
-  const keys = [...order.keys];
-  if (!keys.some((k) => k.column === 'respondent')) keys.push({ column: 'respondent', desc: false });
-  if (!keys.some((k) => k.column === 'series')) keys.push({ column: 'series', desc: false });
-  return (a, b) => {
-    for (const k of keys) {
-      const [x, y] = k.column === 'respondent' ? [a.respondent.code, b.respondent.code] : [a.seriesCode, b.seriesCode];
-      if (x !== y) return (x < y ? -1 : 1) * (k.desc ? -1 : 1);
-    }
-    return 0;
-  };
-}
 
 function buildSlots(seed: number, sel: SimSelection): SimSlot[] {
   const wantR = sel.respondents === undefined ? undefined : new Set(sel.respondents);
@@ -68,7 +41,7 @@ function buildSlots(seed: number, sel: SimSelection): SimSlot[] {
 }
 
 /** A query resolved against the synthetic data: its total and a way to walk any page of it. */
-export class SimPlan {
+export class SimPlan implements RowPlan<SimSlot> {
   readonly slots: readonly SimSlot[];
   readonly total: number;
   private readonly lo: number;
@@ -147,4 +120,9 @@ export class SimPlan {
     }
     return emitted;
   }
+}
+
+/** The deterministic synthetic data set of `seed`, as the server's row source. */
+export function syntheticRows(seed: number): RowSource {
+  return { kind: 'synthetic', lastHour: SIM_LAST_HOUR, plan: (selection) => new SimPlan(seed, selection) };
 }

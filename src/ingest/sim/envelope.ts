@@ -1,8 +1,8 @@
 // Response bodies of the simulated server, byte-for-byte in the real API's shapes: the data
 // envelope (built as a string, since a 5,000-row page must cost only a few ms) and error bodies.
-import type { SimPlan, SimSlot } from './dataset.ts';
 import { formatSimHour } from './hours.ts';
 import type { SimQuery } from './query.ts';
+import type { PlanSlot, RowPlan } from './rows.ts';
 
 export const API_VERSION = '2.1.8';
 const DATE_FORMAT = JSON.stringify('YYYY-MM-DD"T"HH24');
@@ -23,7 +23,7 @@ function asciiJson(value: unknown): string {
 }
 
 /** The part of a row after the period, up to (and including) `"value":` or the closing brace. */
-function rowMiddle(slot: SimSlot, facet: string, withValue: boolean): string {
+function rowMiddle(slot: PlanSlot, facet: string, withValue: boolean): string {
   const fields =
     `,"respondent":${JSON.stringify(slot.respondent.code)},"respondent-name":${JSON.stringify(slot.respondent.name)}` +
     `,${JSON.stringify(facet)}:${JSON.stringify(slot.seriesCode)},"type-name":${JSON.stringify(slot.seriesName)}`;
@@ -36,9 +36,9 @@ export interface DataPage {
 }
 
 /** The 200 body for one page of a query; pure ASCII (catalog names are ASCII, echoes are escaped). */
-export function dataBody(plan: SimPlan, query: SimQuery): DataPage {
+export function dataBody(plan: RowPlan, query: SimQuery): DataPage {
   const route = query.selection.route;
-  const middles = new Map<SimSlot, string>();
+  const middles = new Map<PlanSlot, string>();
   for (const slot of plan.slots) middles.set(slot, rowMiddle(slot, route.seriesFacet, query.withValue));
   let data = '';
   let separator = '';

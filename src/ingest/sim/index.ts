@@ -11,3 +11,8 @@ export type { SimRespondent, SimRoute, SimRouteSpec } from './catalog.ts';
 export { formatSimHour, parseSimHour } from './hours.ts';
 export { measurePageCost } from './measure.ts';
 export type { PageCost } from './measure.ts';
+export { RecordedRows } from './recorded.ts';
+export type { RecordedSummary } from './recorded.ts';
+export { RECORDED_COLUMNS, RecordedDataError } from './recorded-file.ts';
+export { syntheticRows } from './dataset.ts';
+export type { RowSource } from './rows.ts';

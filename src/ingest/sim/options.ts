@@ -1,6 +1,7 @@
 // Settings of the simulated EIA server: the contract's option types, their defaults and checks,
 // and the `--rate` / `--faults` flag syntaxes shared by `bench serve` and `bench extract`.
 import { UsageError } from '../../core/index.ts';
+import type { RowSource } from './rows.ts';
 
 /** Probabilities per request (after the key check and rate limit) of each injected fault. */
 export interface FaultRates {
@@ -29,11 +30,14 @@ export interface EiaSimOptions {
   timeScale?: number;
   faults?: FaultRates;
   validKeys?: readonly string[];
+  /** Where rows come from: recorded history (loadRecordedRows), or by default the synthetic data of `seed`. */
+  rows?: RowSource;
 }
 
-export type ResolvedSimOptions = Required<Omit<EiaSimOptions, 'validKeys' | 'faults'>> & {
+export type ResolvedSimOptions = Required<Omit<EiaSimOptions, 'validKeys' | 'faults' | 'rows'>> & {
   readonly faults: Readonly<Record<FaultKind, number>>;
   readonly validKeys: readonly string[] | undefined;
+  readonly rows: RowSource | undefined;
 };
 
 function check(ok: boolean, option: string, expected: string, got: unknown): void {
@@ -56,6 +60,7 @@ export function resolveSimOptions(o: EiaSimOptions = {}): ResolvedSimOptions {
     timeScale: o.timeScale ?? 1,
     faults: { http5xx: 0, reset: 0, truncated: 0, stall: 0, ...o.faults },
     validKeys: o.validKeys,
+    rows: o.rows,
   };
   check(Number.isInteger(r.port) && r.port >= 0 && r.port <= 65535, 'port', 'an integer 0..65535', r.port);
   check(Number.isSafeInteger(r.seed), 'seed', 'an integer', r.seed);

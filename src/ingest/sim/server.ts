@@ -2,14 +2,15 @@
 // injected faults and latency in front of the synthetic data routes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { SIM_LAST_HOUR, routeForPath } from './catalog.ts';
-import { SimPlan } from './dataset.ts';
+import { routeForPath } from './catalog.ts';
+import { syntheticRows } from './dataset.ts';
 import { Delivery, type Reply } from './delivery.ts';
 import { dataBody, replies, type ErrorReply } from './envelope.ts';
 import { faultVariant, latencyMs, pickFault, stallMs } from './faults.ts';
 import { RateGate, formatRetryAfter } from './limiter.ts';
 import { resolveSimOptions, type EiaSimOptions, type ResolvedSimOptions } from './options.ts';
 import { parseSimQuery } from './query.ts';
+import type { RowSource } from './rows.ts';
 import { StatsRecorder, type SimStats } from './stats.ts';
 
 export interface EiaSimServer {
@@ -32,9 +33,11 @@ class SimHandler {
   readonly stats: StatsRecorder;
   private readonly gate: RateGate;
   private readonly delivery: Delivery;
+  private readonly rows: RowSource;
   private backendRequests = 0;
 
   constructor(private readonly o: ResolvedSimOptions) {
+    this.rows = o.rows ?? syntheticRows(o.seed);
     this.gate = new RateGate(o.rateLimitPerHour, o.burstPerSecond, o.timeScale);
     this.stats = new StatsRecorder(1000 / o.timeScale);
     this.delivery = new Delivery(this.stats);
@@ -79,9 +82,9 @@ class SimHandler {
   private backend(url: URL): Reply {
     const route = routeForPath(url.pathname);
     if (route === undefined) return toReply(replies.notFound());
-    const parsed = parseSimQuery(url.searchParams, route, SIM_LAST_HOUR);
+    const parsed = parseSimQuery(url.searchParams, route, this.rows.lastHour);
     if (parsed.kind === 'error') return toReply(replies.param(parsed.message));
-    const page = dataBody(new SimPlan(this.o.seed, parsed.query.selection), parsed.query);
+    const page = dataBody(this.rows.plan(parsed.query.selection), parsed.query);
     return {
       status: 200,
       body: Buffer.from(page.body, 'latin1'),
