@@ -21,12 +21,16 @@ import { createGpuModel, type GpuModel } from './model.ts';
 import { readRunFile } from './run-file.ts';
 import { openTransport } from './transport.ts';
 
-/** The model as the evaluation's Predictor: rows startRow … startRow+T−1 of a respondent. */
+/**
+ * The model as the evaluation's Predictor: rows startRow … startRow+T−1 of a respondent. Today's
+ * head is a point forecast (one output per horizon), so it is the P50 alone: [T, horizon, 1].
+ */
 export function modelPredictor(model: GpuModel, store: FeatureStore): Predictor {
   const F = store.metadata.features.length;
   const T = model.seqLen;
   return {
     seqLen: T,
+    quantiles: [0.5],
     predict(respondent, startRow) {
       const r = store.respondents.find((x) => x.code === respondent);
       if (!r) throw new TrainUsageError('TRAIN_EVAL_RESPONDENT', `respondent ${respondent} is not in the store`);

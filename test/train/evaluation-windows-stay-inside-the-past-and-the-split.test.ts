@@ -115,6 +115,7 @@ describe('evaluation windows', () => {
 describe('evaluation refuses', () => {
   const bad = (seqLen: number, values: (n: number) => Float32Array): Predictor => ({
     seqLen,
+    quantiles: [0.5],
     predict: () => Promise.resolve(values(seqLen)),
   });
 
@@ -140,7 +141,7 @@ describe('evaluation refuses', () => {
       ),
     ).rejects.toMatchObject({
       code: 'TRAIN_EVAL_PREDICTION',
-      message: expect.stringMatching(/predictor for ERCO at row \d+: returned 2880 values, expected .* 5760/),
+      message: expect.stringMatching(/predictor for ERCO at row \d+: returned 2880 values, expected .* 1 = 5760/),
     });
     await expect(
       evaluate(
@@ -150,7 +151,7 @@ describe('evaluation refuses', () => {
       ),
     ).rejects.toMatchObject({
       code: 'TRAIN_EVAL_PREDICTION',
-      message: expect.stringMatching(/ERCO at row \d+: value NaN at position 0, horizon 1 is not finite/),
+      message: expect.stringMatching(/ERCO at row \d+: value NaN at position 0, horizon 1, quantile 0.5 is not finite/),
     });
   });
 });

@@ -5,7 +5,7 @@ import { EvaluationError } from './errors.ts';
 import { DAY_HOURS, forecastRespondent, type RespondentForecasts } from './forecasts.ts';
 import { maseScale, respondentMetrics, viewMetrics, type ForecastFilter, type ViewMetrics } from './metrics.ts';
 import { minContext } from './plan.ts';
-import type { Predictor } from './predictor.ts';
+import { checkQuantiles, type Predictor } from './predictor.ts';
 import { respondentSeries } from './series.ts';
 
 export interface EvaluateOptions {
@@ -47,6 +47,7 @@ export async function evaluate(
   const split = splitRange(store, options.split);
   const horizon = checkHorizon(store);
   checkSeqLen(predictor);
+  checkQuantiles(predictor.quantiles);
   const say = options.onProgress ?? (() => {});
   const train = splitRange(store, 'train');
   const respondents: RespondentForecasts[] = [];

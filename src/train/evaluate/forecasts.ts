@@ -43,9 +43,12 @@ export async function forecastRespondent(
   let n = 0;
   for (const [k, w] of plan.windows.entries()) {
     const predicted = await predictWindow(predictor, series.code, w.start, horizon);
+    const Q = predictor.quantiles.length;
+    const median = predictor.quantiles.indexOf(0.5);
     for (let i = w.from; i <= w.to; i++, n++) {
       out.issued[n] = i;
-      fillForecast(out, series, n, i, predicted.subarray((i - w.start) * horizon, (i - w.start + 1) * horizon));
+      const row = predicted.subarray((i - w.start) * horizon * Q, (i - w.start + 1) * horizon * Q);
+      fillForecast(out, series, n, i, (h) => row[(h - 1) * Q + median] ?? Number.NaN);
     }
     onWindow?.(k + 1, plan.windows.length);
   }
@@ -75,15 +78,21 @@ function emptyForecasts(
   };
 }
 
-/** Forecast n (issued at row i): z[h − 1] is the normalised prediction for row i + h. */
-function fillForecast(out: RespondentForecasts, s: RespondentSeries, n: number, i: number, z: Float32Array): void {
+/** Forecast n (issued at row i): z(h) is the normalised P50 for row i + h. */
+function fillForecast(
+  out: RespondentForecasts,
+  s: RespondentSeries,
+  n: number,
+  i: number,
+  z: (h: number) => number,
+): void {
   for (let h = 1; h <= out.horizon; h++) {
     const k = n * out.horizon + h - 1;
     const j = i + h;
     const actual = s.actual[j] ?? Number.NaN;
     const sn = s.history[j - SEASON_HOURS] ?? Number.NaN;
     const n24 = s.history[j - DAY_HOURS] ?? Number.NaN;
-    out.forecast[k] = denormalise(z[h - 1] ?? Number.NaN, s.norm);
+    out.forecast[k] = denormalise(z(h), s.norm);
     out.actual[k] = actual;
     out.seasonalNaive[k] = sn;
     out.naive24h[k] = n24;

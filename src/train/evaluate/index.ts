@@ -2,6 +2,7 @@
 // score it against the baselines, write the forecasts (Arrow) and the plots (SVG).
 export { evaluate, issuedAtMidnight } from './evaluate.ts';
 export type { EvaluateOptions, Evaluation, EvaluationReport } from './evaluate.ts';
+export { checkQuantiles, predictWindow } from './predictor.ts';
 export type { Predictor } from './predictor.ts';
 export { minContext, planForecasts } from './plan.ts';
 export type { ForecastPlan, PlanInput, PlannedWindow } from './plan.ts';

@@ -36,6 +36,7 @@ export function oracle(
   const calls: { respondent: string; start: number }[] = [];
   return {
     seqLen,
+    quantiles: [0.5],
     calls,
     predict(respondent, start) {
       calls.push({ respondent, start });
