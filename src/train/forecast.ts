@@ -1,6 +1,7 @@
 // Forecasts from a trained run: the run's model rebuilt from its latest checkpoint, used as the
 // evaluation's Predictor on a store split, with the forecasts file and the plots written into the
-// run folder (forecasts-<split>.arrow, loss.svg, forecast-<split>-<respondent>.svg).
+// run folder (forecasts-<split>.arrow, loss.svg, forecast-<split>-<respondent>.svg,
+// mape-by-lead-<split>-{every-hour,day-ahead}.svg).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openFeatureStore, type FeatureStore, type SplitName } from '../features/index.ts';
@@ -11,6 +12,7 @@ import { TrainUsageError } from './errors.ts';
 import {
   evaluate,
   forecastWeekSvg,
+  leadTimeMapeSvg,
   lossCurveSvg,
   writeFileAtomic,
   writeForecastsArrow,
@@ -70,6 +72,11 @@ export async function forecastAndPlot(
     }),
   );
   files.push(loss);
+  for (const view of ['every-hour', 'day-ahead'] as const) {
+    const file = join(out, `mape-by-lead-${split}-${view}.svg`);
+    writeFileAtomic(file, leadTimeMapeSvg(evaluation, { view }));
+    files.push(file);
+  }
   for (const r of evaluation.respondents) {
     const file = join(out, `forecast-${split}-${r.respondent}.svg`);
     try {

@@ -20,6 +20,7 @@ export {
   evaluationJson,
   EvaluationError,
   forecastWeekSvg,
+  leadTimeMapeSvg,
   formatEvaluationTable,
   issuedAtMidnight,
   lossCurveSvg,
