@@ -65,7 +65,12 @@ export function predictRow(beta: Float64Array, row: ArrayLike<number>): number {
 
 function residuals(d: Design, beta: Float64Array): Float64Array {
   const r = new Float64Array(d.rows);
-  for (let i = 0; i < d.rows; i++) r[i] = (d.y[i] ?? 0) - predictRow(beta, d.x.subarray(i * d.cols, (i + 1) * d.cols));
+  const { x, y, cols } = d;
+  for (let i = 0; i < d.rows; i++) {
+    let s = y[i] ?? 0;
+    for (let c = 0; c < cols; c++) s -= (beta[c] ?? 0) * (x[i * cols + c] ?? 0);
+    r[i] = s;
+  }
   return r;
 }
 
@@ -86,15 +91,20 @@ function weightedLeastSquares(d: Design, w: Float64Array): Float64Array | null {
   const p = d.cols;
   if (d.rows < p) return null;
   const a = new Float64Array(p * (p + 1)); // [p, p + 1]: the normal equations with XᵀWy as last column
+  const { x, y } = d;
   for (let i = 0; i < d.rows; i++) {
     const wi = w[i] ?? 0;
-    const row = d.x.subarray(i * p, (i + 1) * p);
+    if (wi === 0) continue;
+    const base = i * p;
+    const yi = y[i] ?? 0;
     for (let r = 0; r < p; r++) {
-      const wr = wi * (row[r] ?? 0);
-      for (let c = 0; c < p; c++) a[r * (p + 1) + c] = (a[r * (p + 1) + c] ?? 0) + wr * (row[c] ?? 0);
-      a[r * (p + 1) + p] = (a[r * (p + 1) + p] ?? 0) + wr * (d.y[i] ?? 0);
+      const wr = wi * (x[base + r] ?? 0);
+      const ar = r * (p + 1);
+      for (let c = r; c < p; c++) a[ar + c] = (a[ar + c] ?? 0) + wr * (x[base + c] ?? 0);
+      a[ar + p] = (a[ar + p] ?? 0) + wr * yi;
     }
   }
+  for (let r = 1; r < p; r++) for (let c = 0; c < r; c++) a[r * (p + 1) + c] = a[c * (p + 1) + r] ?? 0; // symmetric
   return solve(a, p);
 }
 
