@@ -108,7 +108,7 @@ describe('evaluation windows', () => {
     expect(e.report.minContextHours).toBe(120);
   });
 
-  it('keep forecasting after a long gap with windows longer than the stretch after it, and odd sequence lengths right', async () => {
+  it('keep forecasting after a long gap with windows longer than the stretch after it (odd seqLen)', async () => {
     // 2,001 h windows: after ERCO's gap only ~16 days remain in April, shorter than one window.
     const predictor = oracle(store, 2001, () => 0);
     const e = await evaluate(store, predictor, { split: 'test' });

@@ -101,9 +101,10 @@ export const DAY_AHEAD_VIEW: ViewSpec = {
 };
 
 const DM_METHOD =
-  "Diebold-Mariano test of model vs DF: loss differential |e_model| - |e_DF| averaged over each forecast's scored hours with DF; " +
-  'HAC variance with the rectangular kernel (Bartlett if that is not positive) at lag h - 1; Harvey-Leybourne-Newbold ' +
-  'small-sample correction, Student t with n - 1 df, two-sided. Every hour: h = 24 (lag 23); day-ahead view: one forecast a day, h = 1 (lag 0)';
+  'Diebold-Mariano test of model vs DF: loss differential |e_model| - |e_DF| averaged over ' +
+  "each forecast's scored hours with DF; HAC variance with the rectangular kernel (Bartlett if that is not " +
+  'positive) at lag h - 1; Harvey-Leybourne-Newbold small-sample correction, Student t with n - 1 df, two-sided. ' +
+  'Every hour: h = 24 (lag 23); day-ahead view: one forecast a day, h = 1 (lag 0)';
 
 export async function evaluate(
   store: FeatureStore,
@@ -133,9 +134,10 @@ export async function evaluate(
   if (report.forecasts === 0) {
     throw new EvaluationError(
       'TRAIN_EVAL_NO_FORECASTS',
-      `split ${options.split} (${split.from}..${split.to}): no forecast could be issued with seqLen ${predictor.seqLen} ` +
-        `(${report.skipped.noHistory} issue hours lack history, ${report.skipped.gap} lack known demand in their last 24 hours); ` +
-        'a window needs seqLen rows after the warm-up that end before the split ends; use a shorter --seq-len or a store with more history',
+      `split ${options.split} (${split.from}..${split.to}): no forecast could be issued with seqLen ` +
+        `${predictor.seqLen} (${report.skipped.noHistory} issue hours lack history, ${report.skipped.gap} lack ` +
+        'known demand in their last 24 hours); a window needs seqLen rows after the warm-up that end before the ' +
+        'split ends; use a shorter --seq-len or a store with more history',
     );
   }
   return { split, respondents, report };

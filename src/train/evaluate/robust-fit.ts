@@ -43,7 +43,8 @@ export function huberFit(d: Design, k = HUBER_K): RobustFit | null {
   for (let it = 1; it <= MAX_ITERATIONS; it++) {
     const r = residuals(d, beta);
     scale = mad(r) / MAD_TO_SIGMA;
-    if (!(scale > 0)) return { coefficients: beta, scale: 0, iterations: it, downweighted: 0 }; // an exact fit of most rows
+    // Most rows fitted exactly: nothing left to down-weight.
+    if (!(scale > 0)) return { coefficients: beta, scale: 0, iterations: it, downweighted: 0 };
     for (let i = 0; i < d.rows; i++) {
       const a = Math.abs(r[i] ?? 0);
       w[i] = a <= k * scale ? 1 : (k * scale) / a;

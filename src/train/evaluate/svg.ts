@@ -186,7 +186,8 @@ function bandPath(b: BandSeries, sx: (v: number) => number, sy: (v: number) => n
   });
   close();
   const color = escapeXml(b.color);
-  return `<path d="${runs.join(' ')}" fill="${color}" fill-opacity="0.22" stroke="none"><title>${escapeXml(b.name)}</title></path>`;
+  const title = `<title>${escapeXml(b.name)}</title>`;
+  return `<path d="${runs.join(' ')}" fill="${color}" fill-opacity="0.22" stroke="none">${title}</path>`;
 }
 
 function legend(series: readonly LineSeries[], bands: readonly BandSeries[], x0: number): string {

@@ -46,13 +46,15 @@ export function formatEvaluationTable(evaluation: Evaluation): string {
   const s = evaluation.split;
   const lines = [
     `Forecast evaluation, ${r.split} split (${s.from}..${s.to}): ${r.perRespondent.length} respondents, ` +
-      `${int(r.forecasts)} forecasts × ${r.horizon} h (quantiles ${r.quantiles.join(', ')}), ${int(r.hours)} scored hours; ` +
-      `${int(r.windows)} windows of ${int(r.seqLen)} h (every forecast has ≥ ${int(r.minContextHours)} h of context)`,
+      `${int(r.forecasts)} forecasts × ${r.horizon} h (quantiles ${r.quantiles.join(', ')}), ` +
+      `${int(r.hours)} scored hours; ${int(r.windows)} windows of ${int(r.seqLen)} h ` +
+      `(every forecast has ≥ ${int(r.minContextHours)} h of context)`,
     ...r.issueHours.map(issueLine),
     'Scored: hours whose demand was reported; every method on the same hours (DF where the store has it; ' +
-      'model/DF compares the model on those hours). linear = the robust DF-correction baseline fitted on the train split.',
-    'MAPE % by method; pinball% = mean pinball loss over the quantiles as % of mean demand; P10-P90% = coverage (nominal 80 %); ' +
-      'DM* < 0: the model beats DF (HLN-corrected Diebold-Mariano).',
+      'model/DF compares the model on those hours). linear = the robust DF-correction baseline fitted on ' +
+      'the train split.',
+    'MAPE % by method; pinball% = mean pinball loss over the quantiles as % of mean demand; ' +
+      'P10-P90% = coverage (nominal 80 %); DM* < 0: the model beats DF (HLN-corrected Diebold-Mariano).',
     '',
     'Every hour (a forecast issued at the end of each hour, 1-24 h ahead)',
     ...viewTable(r),
@@ -67,8 +69,9 @@ export function formatEvaluationTable(evaluation: Evaluation): string {
 function issueLine(x: IssueHours): string {
   const share = x.shareOfReported === null ? '—' : `${num(x.shareOfReported, 1)} %`;
   return (
-    `  ${x.respondent}: ${int(x.forecast)} of ${int(x.issueHours)} issue hours forecast; skipped ${int(x.skipped.noHistory)} ` +
-    `without enough history, ${int(x.skipped.gap)} with unknown demand in their last 24 h; ${share} of the ` +
+    `  ${x.respondent}: ${int(x.forecast)} of ${int(x.issueHours)} issue hours forecast; ` +
+    `skipped ${int(x.skipped.noHistory)} without enough history, ${int(x.skipped.gap)} with unknown demand ` +
+    `in their last 24 h; ${share} of the ` +
     `${int(x.reportedIssueHours)} whose last 24 h were reported`
   );
 }
@@ -106,7 +109,8 @@ function viewTable(v: ViewMetrics): string[] {
   const labelWidth = Math.max(10, ...rows.map((x) => x.label.length));
   const mapeWidth = COLUMNS.slice(0, METHODS.length).reduce((n, c) => n + c.width, 0);
   const lead = `${''.padEnd(labelWidth)} ${''.padStart(9)} | ${'MAPE %'.padEnd(mapeWidth)} |`;
-  const head = `${'respondent'.padEnd(labelWidth)} ${'hours'.padStart(9)} | ${COLUMNS.map((c) => c.head.padStart(c.width)).join('')}`;
+  const heads = COLUMNS.map((c) => c.head.padStart(c.width)).join('');
+  const head = `${'respondent'.padEnd(labelWidth)} ${'hours'.padStart(9)} | ${heads}`;
   const body = rows.map(
     (x) =>
       `${x.label.padEnd(labelWidth)} ${(x.hours === null ? '' : int(x.hours)).padStart(9)} | ` +
