@@ -13,8 +13,12 @@ function gauss(seed: number, k: number, c: number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * noise(seed, k, c, 2));
 }
 
-/** y = Xβ + N(0, 0.1²); with `outliers`, every 20th row (5 %) gets +40 to +60 added to y. */
-function design(outliers: boolean): Design {
+/**
+ * y = Xβ + N(0, 0.1²); with `outliers`, every 20th row (5 %) gets +40 to +60 added to y; with
+ * `corruptInputs`, every 100th row (1 %) has its first slope input multiplied by 1,000 after y was
+ * drawn (a demand spike entering as an input: a gross leverage point).
+ */
+function design(outliers: boolean, corruptInputs = false): Design {
   const cols = TRUE.length;
   const x = new Float64Array(ROWS * cols);
   const y = new Float64Array(ROWS);
@@ -25,6 +29,7 @@ function design(outliers: boolean): Design {
     for (let c = 0; c < cols; c++) v += (TRUE[c] ?? 0) * (x[i * cols + c] ?? 0);
     if (outliers && i % 20 === 3) v += 40 + 20 * noise(13, i, 0, 0);
     y[i] = v;
+    if (corruptInputs && i % 100 === 7) x[i * cols + 1] = 1000 * (x[i * cols + 1] ?? 0);
   }
   return { x, y, rows: ROWS, cols };
 }
@@ -46,6 +51,16 @@ describe('robust linear fit', () => {
     expect(huber.downweighted).toBeGreaterThanOrEqual(100); // every outlier, and some ordinary tail rows
     expect(huber.scale).toBeGreaterThan(0.08); // ≈ σ = 0.1 (MAD / 0.6745), unaffected by the outliers
     expect(huber.scale).toBeLessThan(0.13);
+  });
+
+  it('resists gross errors in the inputs too (leverage points), and outliers in y at the same time', () => {
+    const d = design(true, true);
+    const robust = huberFit(d);
+    const ols = leastSquares(d);
+    if (robust === null || ols === null) throw new Error('singular design');
+    // Same tolerance as above: the 20 corrupted rows get weights ≤ (4 / 250)², no say in the fit.
+    expect(worstError(robust.coefficients)).toBeLessThan(0.03);
+    expect(worstError(ols)).toBeGreaterThan(1);
   });
 
   it('agrees with least squares on clean data', () => {
