@@ -23,7 +23,7 @@ export { pinball, QuantileSums } from './probabilistic.ts';
 export type { PinballMetrics } from './probabilistic.ts';
 export { dieboldMariano, logGamma, regularizedBeta, studentTTwoSided } from './diebold-mariano.ts';
 export type { DieboldMariano } from './diebold-mariano.ts';
-export { HUBER_K, huberFit, leastSquares, predictRow } from './robust-fit.ts';
+export { HUBER_K, huberFit, leastSquares, LEVERAGE_K, medianOf, predictRow } from './robust-fit.ts';
 export type { Design, RobustFit } from './robust-fit.ts';
 export {
   dfKnownAt,

@@ -108,10 +108,44 @@ function mad(r: Float64Array): number {
   return medianOf(r.map((v) => Math.abs(v - m)));
 }
 
-function medianOf(values: Float64Array): number {
-  const s = Float64Array.from(values).sort();
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+/** Median by quickselect (Hoare's FIND) on a copy: O(n), the fits take many of them. */
+export function medianOf(values: Float64Array): number {
+  const a = Float64Array.from(values);
+  const n = a.length;
+  if (n === 0) return Number.NaN;
+  const hi = select(a, n >> 1);
+  return n % 2 === 1 ? hi : (hi + maxBelow(a, n >> 1)) / 2;
+}
+
+/** Rearranges a so that a[k] is the k-th smallest and a[0 … k − 1] ≤ a[k]; returns a[k]. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1] ?? 0;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] ?? 0) < pivot) i++;
+      while ((a[j] ?? 0) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] ?? 0;
+        a[i++] = a[j] ?? 0;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k] ?? Number.NaN;
+}
+
+/** The largest of a[0 … k − 1] (after select(a, k): the (k − 1)-th smallest). */
+function maxBelow(a: Float64Array, k: number): number {
+  let m = -Infinity;
+  for (let i = 0; i < k; i++) m = Math.max(m, a[i] ?? -Infinity);
+  return m;
 }
 
 /** Solves (XᵀWX) β = XᵀWy by Gaussian elimination with partial pivoting; null when singular. */
