@@ -1,6 +1,7 @@
 // Forecasts from a trained run: the run's model rebuilt from its latest checkpoint, used as the
 // evaluation's Predictor on a store split, with the forecasts file and the plots written into the
-// run folder (forecasts-<split>.arrow, loss.svg, forecast-<split>-<respondent>.svg).
+// run folder (forecasts-<split>.arrow, loss.svg, forecast-<split>-<respondent>.svg,
+// mape-by-lead-<split>-{every-hour,day-ahead}.svg).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openFeatureStore, type FeatureStore, type SplitName } from '../features/index.ts';
@@ -11,6 +12,7 @@ import { TrainUsageError } from './errors.ts';
 import {
   evaluate,
   forecastWeekSvg,
+  leadTimeMapeSvg,
   lossCurveSvg,
   writeFileAtomic,
   writeForecastsArrow,
@@ -22,15 +24,19 @@ import { createGpuModel, type GpuModel } from './model.ts';
 import { readRunFile } from './run-file.ts';
 import { openTransport } from './transport.ts';
 
-/** The model as the evaluation's Predictor: rows startRow … startRow+T−1 of a respondent. */
+/**
+ * The model as the evaluation's Predictor: rows startRow … startRow+T−1 of a respondent, every
+ * quantile of the head, [T, horizon, Q], with the anchor the model's residuals are taken from
+ * added back (src/train/future.ts).
+ */
 export function modelPredictor(model: GpuModel, store: FeatureStore): Predictor {
   const F = store.metadata.features.length;
   const T = model.seqLen;
   const { horizon, quantiles } = model.config;
   const Q = quantiles.length;
-  const median = quantiles.indexOf(0.5);
   return {
     seqLen: T,
+    quantiles,
     async predict(respondent, startRow) {
       const index = store.respondents.findIndex((x) => x.code === respondent);
       const r = store.respondents[index];
@@ -38,10 +44,11 @@ export function modelPredictor(model: GpuModel, store: FeatureStore): Predictor 
       const x = r.features.slice(startRow * F, (startRow + T) * F);
       const { future, anchor } = futureInputs(store, index, startRow, T);
       const pred = await model.predict(x, future);
-      return Float32Array.from(
-        { length: T * horizon },
-        (_, k) => (pred[k * Q + median] ?? Number.NaN) + (anchor[k] ?? 0),
-      );
+      for (let k = 0; k < T * horizon; k++) {
+        const a = anchor[k] ?? 0;
+        for (let q = 0; q < Q; q++) pred[k * Q + q] = (pred[k * Q + q] ?? Number.NaN) + a;
+      }
+      return pred;
     },
   };
 }
@@ -77,6 +84,11 @@ export async function forecastAndPlot(
     }),
   );
   files.push(loss);
+  for (const view of ['every-hour', 'day-ahead'] as const) {
+    const file = join(out, `mape-by-lead-${split}-${view}.svg`);
+    writeFileAtomic(file, leadTimeMapeSvg(evaluation, { view }));
+    files.push(file);
+  }
   for (const r of evaluation.respondents) {
     const file = join(out, `forecast-${split}-${r.respondent}.svg`);
     try {

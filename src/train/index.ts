@@ -22,6 +22,7 @@ export {
   evaluationJson,
   EvaluationError,
   forecastWeekSvg,
+  leadTimeMapeSvg,
   formatEvaluationTable,
   issuedAtMidnight,
   lossCurveSvg,

@@ -2,13 +2,16 @@
 // hand computation, a seasonal-naive predictor ties seasonal-naive exactly, a perfect one scores
 // ≈ 0, unreported (filled) hours never count, and the table and JSON carry every figure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeatureStore, SplitRange } from '../../src/features/index.ts';
+import { DEFAULT_DF_PUBLICATION, type FeatureStore, type SplitRange } from '../../src/features/index.ts';
 import {
+  byMethod,
+  DAY_AHEAD_VIEW,
   evaluate,
+  everyHourView,
   evaluationJson,
   formatEvaluationTable,
-  issuedAtMidnight,
   maseScale,
+  pinball,
   respondentMetrics,
   viewMetrics,
   type RespondentForecasts,
@@ -45,20 +48,33 @@ describe('metrics on a hand-made case', () => {
     horizon: 2,
     issued: Int32Array.from([0, 1]),
     forecast: Float64Array.from([110, 190, 90, 500]),
+    quantileLevels: [0.1, 0.5, 0.9],
+    quantiles: Float64Array.from([95, 110, 120, 150, 190, 195, 80, 90, 105, 1, 500, 600]),
     actual: Float64Array.from([100, 200, 100, Number.NaN]),
     seasonalNaive: Float64Array.from([120, 180, 100, 1]),
     naive24h: Float64Array.from([100, 220, 130, 1]),
     df: Float64Array.from([101, Number.NaN, 98, 1]),
+    linear: Float64Array.from([105, 210, 100, 1]),
+    linearWithDf: Uint8Array.from([1, 0, 1, 0]),
     scored: Uint8Array.from([1, 1, 1, 0]),
     windows: [],
-    plan: { first: 0, last: 1, skipped: { noHistory: 0, longGap: 0 } },
+    plan: {
+      first: 0,
+      last: 1,
+      skipped: { noHistory: 0, gap: 0 },
+      skippedRuns: [],
+      reportedIssues: 2,
+      reportedForecast: 2,
+    },
   };
+  const all = everyHourView(2);
 
   it('gives MAPE, MAE and MASE as computed by hand', () => {
-    const m = respondentMetrics(f, 5, () => true);
+    const m = respondentMetrics(f, 5, all);
     const tol = 1e-12; // plain f64 sums of three terms
     expect(m.hours).toBe(3);
     expect(m.dayAheadHours).toBe(2);
+    expect(m.linearWithDfHours).toBe(2);
     // model |e| = 10, 10, 10 over actuals 100, 200, 100
     expect(m.mae.model).toBeCloseTo(10, 12);
     expect(Math.abs((m.mape.model ?? 0) - (100 * (0.1 + 0.05 + 0.1)) / 3)).toBeLessThan(tol);
@@ -69,18 +85,59 @@ describe('metrics on a hand-made case', () => {
     // naive-24 h |e| = 0, 20, 30
     expect(Math.abs((m.mape.naive24h ?? 0) - 40 / 3)).toBeLessThan(tol);
     expect(Math.abs((m.mase.naive24h ?? 0) - 50 / 3 / 5)).toBeLessThan(tol);
+    // linear |e| = 5, 10, 0: MAPE (5 % + 5 % + 0) / 3
+    expect(Math.abs((m.mape.linear ?? 0) - 10 / 3)).toBeLessThan(tol);
     // DF only where present: |e| = 1 (of 100), 2 (of 100)
     expect(Math.abs((m.mape.dayAhead ?? 0) - 1.5)).toBeLessThan(tol);
     expect(Math.abs((m.mae.dayAhead ?? 0) - 1.5)).toBeLessThan(tol);
     expect(Math.abs((m.mase.dayAhead ?? 0) - 0.3)).toBeLessThan(tol);
   });
 
+  it('gives MAPE by lead time, and the ratios to DF (on the hours with DF) and to the linear baseline', () => {
+    const m = respondentMetrics(f, 5, all);
+    const tol = 1e-12;
+    // lead 1: hours 0 and 2 (10 %, 10 %); lead 2: hour 1 (5 %)
+    expect(m.mapeByLead.model).toHaveLength(2);
+    expect(Math.abs((m.mapeByLead.model[0] ?? 0) - 10)).toBeLessThan(tol);
+    expect(Math.abs((m.mapeByLead.model[1] ?? 0) - 5)).toBeLessThan(tol);
+    expect(Math.abs((m.mapeByLead.dayAhead[0] ?? 0) - 1.5)).toBeLessThan(tol);
+    expect(m.mapeByLead.dayAhead[1]).toBeNull(); // no DF at lead 2
+    // model on the DF hours: 10 %; DF 1.5 %
+    expect(Math.abs((m.ratios.modelToDayAhead ?? 0) - 10 / 1.5)).toBeLessThan(tol);
+    expect(Math.abs((m.ratios.skillVsDayAhead ?? 0) - (1 - 10 / 1.5))).toBeLessThan(tol);
+    expect(Math.abs((m.ratios.modelToLinear ?? 0) - 25 / 3 / (10 / 3))).toBeLessThan(tol);
+  });
+
+  it('gives pinball loss and P10-P90 coverage as computed by hand', () => {
+    const m = respondentMetrics(f, 5, all);
+    const tol = 1e-12;
+    // τ = 0.1: 0.1·5, 0.1·50, 0.1·20 → 2.5; τ = 0.5: 0.5·10 each → 5; τ = 0.9: 0.1·20, 0.9·5, 0.1·5 → 7/3
+    expect(m.pinball?.levels).toEqual([0.1, 0.5, 0.9]);
+    const byLevel = m.pinball?.byLevel ?? [];
+    for (const [l, v] of [2.5, 5, 7 / 3].entries()) expect(Math.abs((byLevel[l] ?? 0) - v)).toBeLessThan(tol);
+    expect(Math.abs((m.pinball?.mean ?? 0) - 29.5 / 9)).toBeLessThan(tol);
+    expect(Math.abs((m.pinball?.relativePercent ?? 0) - (100 * (29.5 / 9)) / (400 / 3))).toBeLessThan(tol);
+    // y = 100 in [95, 120], 200 above [150, 195], 100 in [80, 105]
+    expect(Math.abs((m.coverage ?? 0) - 200 / 3)).toBeLessThan(tol);
+    expect(pinball(0.9, 10, 4)).toBeCloseTo(0.6, 15);
+    expect(pinball(0.9, 4, 10)).toBeCloseTo(5.4, 15);
+  });
+
+  it('reports no pinball loss or coverage for a point forecast (Q = 1), not 0', () => {
+    const point: RespondentForecasts = { ...f, quantileLevels: [0.5], quantiles: f.forecast };
+    const m = respondentMetrics(point, 5, all);
+    expect(m.pinball).toBeNull();
+    expect(m.coverage).toBeNull();
+    expect(m.mape.model).toBe(respondentMetrics(f, 5, all).mape.model);
+  });
+
   it('keeps only the 00 UTC forecasts in the day-ahead view, and has no MASE without a scale', () => {
-    const m = respondentMetrics(f, null, issuedAtMidnight);
+    const m = respondentMetrics(f, null, DAY_AHEAD_VIEW);
     expect(m.forecasts).toBe(1);
     expect(m.hours).toBe(2);
     expect(Math.abs((m.mape.model ?? 0) - 7.5)).toBeLessThan(1e-12);
-    expect(m.mase).toEqual({ model: null, seasonalNaive: null, naive24h: null, dayAhead: null });
+    expect(m.mase).toEqual({ model: null, dayAhead: null, linear: null, naive24h: null, seasonalNaive: null });
+    expect(m.dieboldMariano).toBeNull(); // one forecast: no test
   });
 
   it('takes the MASE scale from reported train hours one week apart', () => {
@@ -97,6 +154,8 @@ describe('metrics on a hand-made case', () => {
       actual,
       history: new Float64Array(175),
       df: new Float64Array(175),
+      utcOffset: -8,
+      dfPublication: DEFAULT_DF_PUBLICATION,
     };
     expect(maseScale(s, train)).toBe(6.5);
     actual[169] = Number.NaN; // unreported: skipped
@@ -109,9 +168,19 @@ describe('metrics on a hand-made case', () => {
       forecasts: 1,
       hours: 2,
       dayAheadHours: df === null ? 0 : 2,
-      mape: { model: mape, seasonalNaive: 2 * mape, naive24h: mape, dayAhead: df },
-      mae: { model: 1, seasonalNaive: 1, naive24h: 1, dayAhead: df },
-      mase: { model: 1, seasonalNaive: 1, naive24h: 1, dayAhead: null },
+      linearWithDfHours: 0,
+      mape: { model: mape, seasonalNaive: 2 * mape, naive24h: mape, dayAhead: df, linear: mape / 2 },
+      mae: { model: 1, seasonalNaive: 1, naive24h: 1, dayAhead: df, linear: 1 },
+      mase: { model: 1, seasonalNaive: 1, naive24h: 1, dayAhead: null, linear: null },
+      mapeByLead: byMethod(() => [mape, df]),
+      ratios: {
+        modelToDayAhead: df === null ? null : mape / df,
+        modelToLinear: 2,
+        skillVsDayAhead: df === null ? null : 1 - mape / df,
+      },
+      pinball: null,
+      coverage: df === null ? null : 80,
+      dieboldMariano: null,
       maseScale: null,
     });
     const v = viewMetrics([one(1, 4), one(2, null), one(6, 1)]);
@@ -122,6 +191,11 @@ describe('metrics on a hand-made case', () => {
     expect(v.medianMape.dayAhead).toBe(2.5);
     expect(v.mase.dayAhead).toBeNull();
     expect(v.hours).toBe(6);
+    expect(v.mapeByLead.model).toEqual([3, 2.5]); // per lead, the mean over respondents that have it
+    expect(v.ratios.modelToDayAhead).toBe((1 / 4 + 6 / 1) / 2);
+    expect(v.ratios.modelToLinear).toBe(2);
+    expect(v.coverage).toBe(80);
+    expect(v.pinballRelativePercent).toBeNull();
   });
 });
 
@@ -158,7 +232,7 @@ describe('on a real feature store', () => {
       // f64 sums of the same terms in the same order; only the Float32 round trip of the mean differs
       expect(Math.abs((m.mape.model ?? 0) - (100 * sum) / n)).toBeLessThan(1e-9);
     }
-    expect(e.report.skipped).toEqual({ noHistory: 0, longGap: 0 });
+    expect(e.report.skipped).toEqual({ noHistory: 0, gap: 0 });
   });
 
   it('ties seasonal-naive exactly when the predictor returns the value one week earlier', async () => {
@@ -219,12 +293,18 @@ describe('on a real feature store', () => {
       'mean',
       'median',
       'MAPE %',
-      'MAE MWh',
-      'MASE',
+      'model',
+      'DF',
+      'linear',
       's-naive',
       'naive24',
-      'DF',
+      'model/DF',
+      'model/lin',
+      'pinball%',
+      'P10-P90%',
+      'DM p',
       'Day-ahead view',
+      '697 of 697 issue hours forecast',
     ])
       expect(table).toContain(word);
     expect(table).not.toMatch(/NaN|undefined/);
@@ -236,7 +316,13 @@ describe('on a real feature store', () => {
         seasonalNaive: e.report.mape.seasonalNaive,
         naive24h: e.report.mape.naive24h,
         dayAhead: e.report.mape.dayAhead,
+        linear: e.report.mape.linear,
       },
+      quantiles: [0.5],
+      ratios: { modelToDayAhead: e.report.ratios.modelToDayAhead, modelToLinear: e.report.ratios.modelToLinear },
+      mapeByLead: { model: e.report.mapeByLead.model },
+      issueHours: [{ respondent: 'ERCO', shareOfReported: 100 }, { respondent: 'PACW' }],
+      linearBaseline: [{ respondent: 'ERCO', withDf: { leads: HORIZON } }, { respondent: 'PACW' }],
       medianMape: { model: e.report.medianMape.model },
       perRespondent: [{ respondent: 'ERCO', hours: expect.any(Number) }, { respondent: 'PACW' }],
       dayAheadView: { forecasts: 2 * 30, mape: { model: expect.any(Number) } },

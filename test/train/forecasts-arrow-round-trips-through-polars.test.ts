@@ -7,7 +7,7 @@ import { tableFromIPC } from 'apache-arrow';
 import pl from 'nodejs-polars';
 import { evaluate, writeForecastsArrow, type Evaluation } from '../../src/train/evaluate/index.ts';
 import { tempDir } from '../features/support/world.ts';
-import { buildEvalStore, HORIZON, oracle } from './support/eval-store.ts';
+import { bandPredictor, buildEvalStore, HORIZON } from './support/eval-store.ts';
 
 const tmp = tempDir('eval-arrow');
 afterAll(() => tmp.cleanup());
@@ -16,12 +16,8 @@ let evaluation: Evaluation;
 const file = join(tmp.dir, 'out', 'forecasts.arrow');
 beforeAll(async () => {
   const store = buildEvalStore(tmp.dir, 'store', { nullRate: 0.02 });
-  // Half naive-24 h, half seasonal-naive: a forecast unlike every baseline.
-  evaluation = await evaluate(
-    store,
-    oracle(store, 240, (r, _i, j) => 0.5 * (r.target[j - 24] ?? 0) + 0.5 * (r.target[j - 168] ?? 0)),
-    { split: 'test' },
-  );
+  // P50 = naive-24 h, P10/P90 = P50 ∓ 0.3 σ (returned out of order: evaluation sorts them).
+  evaluation = await evaluate(store, bandPredictor(store, 240, 0.3), { split: 'test' });
   writeForecastsArrow(file, evaluation);
 });
 
@@ -31,10 +27,15 @@ const COLUMNS = [
   'respondent',
   'horizon',
   'forecast',
+  'forecast_p10',
+  'forecast_p50',
+  'forecast_p90',
   'actual',
   'seasonal_naive',
   'naive_24h',
   'df',
+  'linear',
+  'linear_uses_df',
   'scored',
 ];
 
@@ -48,9 +49,9 @@ describe('forecasts Arrow file', () => {
     expect(String(df.getColumn('issued').dtype)).toMatch(/Datetime/);
     expect(String(df.getColumn('respondent').dtype)).toMatch(/String|Utf8/);
     expect(String(df.getColumn('horizon').dtype)).toMatch(/Int32/);
-    for (const c of ['forecast', 'actual', 'seasonal_naive', 'naive_24h', 'df'])
+    for (const c of ['forecast', 'forecast_p10', 'forecast_p50', 'forecast_p90', 'actual', 'seasonal_naive', 'linear'])
       expect(String(df.getColumn(c).dtype)).toMatch(/Float64/);
-    expect(String(df.getColumn('scored').dtype)).toMatch(/Bool/);
+    for (const c of ['scored', 'linear_uses_df']) expect(String(df.getColumn(c).dtype)).toMatch(/Bool/);
     const unreported = evaluation.respondents.reduce((n, f) => n + f.actual.filter(Number.isNaN).length, 0);
     expect(unreported).toBeGreaterThan(0);
     expect(df.getColumn('actual').nullCount()).toBe(unreported);
@@ -63,7 +64,12 @@ describe('forecasts Arrow file', () => {
     const issued = t.getChild('issued')?.toArray();
     const horizon = t.getChild('horizon')?.toArray();
     const forecast = t.getChild('forecast');
-    expect(t.schema.metadata.get('wattring.schema')).toBe('wattring.forecasts/1');
+    expect(t.schema.metadata.get('wattring.schema')).toBe('wattring.forecasts/2');
+    expect(t.schema.metadata.get('wattring.quantiles')).toBe('0.1,0.5,0.9');
+    const p10 = t.getChild('forecast_p10');
+    const p50 = t.getChild('forecast_p50');
+    const p90 = t.getChild('forecast_p90');
+    const linear = t.getChild('linear');
     let k = 0;
     let wrongPeriod = 0;
     let wrongValue = 0;
@@ -71,6 +77,9 @@ describe('forecasts Arrow file', () => {
       for (let m = 0; m < f.forecast.length; m++, k++) {
         if (Number(period?.[k]) - Number(issued?.[k]) !== Number(horizon?.[k]) * 3_600_000) wrongPeriod++;
         if (forecast?.get(k) !== f.forecast[m]) wrongValue++; // f64 written as is: bit-equal
+        if (p50?.get(k) !== f.forecast[m] || linear?.get(k) !== f.linear[m]) wrongValue++;
+        if (p10?.get(k) !== f.quantiles[3 * m] || p90?.get(k) !== f.quantiles[3 * m + 2]) wrongValue++;
+        if (!((p10?.get(k) ?? 0) <= (p50?.get(k) ?? 0) && (p50?.get(k) ?? 0) <= (p90?.get(k) ?? 0))) wrongValue++;
       }
       expect(Number(issued?.[k - 1])).toBe((f.firstHour + (f.issued[f.issued.length - 1] ?? 0)) * 3_600_000);
     }
@@ -87,6 +96,15 @@ describe('forecasts Arrow file', () => {
         pl.col('forecast').sub(pl.col('actual')).abs().div(pl.col('actual')).mean().mul(100).alias('model'),
         pl.col('seasonal_naive').sub(pl.col('actual')).abs().div(pl.col('actual')).mean().mul(100).alias('sn'),
         pl.col('forecast').count().alias('hours'),
+        pl.col('linear').sub(pl.col('actual')).abs().div(pl.col('actual')).mean().mul(100).alias('linear'),
+        pl
+          .col('actual')
+          .greaterThanEquals(pl.col('forecast_p10'))
+          .and(pl.col('actual').lessThanEquals(pl.col('forecast_p90')))
+          .cast(pl.Float64)
+          .mean()
+          .mul(100)
+          .alias('coverage'),
       );
     const rows = df.toRecords();
     expect(rows.length).toBe(2);
@@ -98,6 +116,8 @@ describe('forecasts Arrow file', () => {
       expect(Math.abs(Number(row?.sn) - (m.mape.seasonalNaive ?? 0))).toBeLessThan(
         1e-12 * (m.mape.seasonalNaive ?? 0) + 1e-12,
       );
+      expect(Math.abs(Number(row?.linear) - (m.mape.linear ?? 0))).toBeLessThan(1e-12 * (m.mape.linear ?? 0) + 1e-12);
+      expect(Math.abs(Number(row?.coverage) - (m.coverage ?? 0))).toBeLessThan(1e-9);
     }
   });
 

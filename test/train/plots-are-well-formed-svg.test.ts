@@ -4,18 +4,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   evaluate,
   forecastWeekSvg,
+  leadTimeMapeSvg,
   lineChartSvg,
   lossCurveSvg,
   niceTicks,
   type Evaluation,
 } from '../../src/train/evaluate/index.ts';
 import { tempDir } from '../features/support/world.ts';
-import { buildEvalStore, oracle } from './support/eval-store.ts';
+import { bandPredictor, buildEvalStore, oracle } from './support/eval-store.ts';
 
 const tmp = tempDir('eval-svg');
 afterAll(() => tmp.cleanup());
 
 let evaluation: Evaluation;
+let banded: Evaluation;
 beforeAll(async () => {
   const store = buildEvalStore(tmp.dir, 'store', { nullRate: 0.03 });
   evaluation = await evaluate(
@@ -23,6 +25,7 @@ beforeAll(async () => {
     oracle(store, 240, (r, _i, j) => r.target[j - 24] ?? 0),
     { split: 'test' },
   );
+  banded = await evaluate(store, bandPredictor(store, 240, 0.3), { split: 'test' });
 });
 
 /** XML well-formedness for the subset we write: elements nest, attributes are quoted, text is escaped. */
@@ -88,6 +91,34 @@ describe('SVG plots', () => {
       '7 days from 2023-04-10',
     );
     expect(() => forecastWeekSvg(evaluation, 'NOPE')).toThrow(/no forecasts for respondent NOPE/);
+  });
+
+  it('forecast week of a quantile model: the P10-P90 band drawn behind the P50 line, and named', () => {
+    const svg = forecastWeekSvg(banded, 'PACW');
+    expectWellFormed(svg);
+    for (const word of ['model P10-P90', 'model P50', 'actual', 'fill-opacity']) expect(svg).toContain(word);
+    const paths = [...svg.matchAll(/<path d="([^"]*)"([^>]*)>/g)];
+    expect(paths.length).toBe(5);
+    expect(paths[0]?.[2]).toContain('fill-opacity'); // the band is the first path: behind every line
+    // one closed polygon per week (no gaps in a model's quantiles): 7 × 24 points along the top and back
+    expect((paths[0]?.[1]?.match(/Z/g) ?? []).length).toBe(1);
+    expect((paths[0]?.[1]?.match(/[ML]/g) ?? []).length).toBe(2 * 7 * 24);
+    expect(forecastWeekSvg(evaluation, 'PACW')).not.toContain('P10-P90'); // a point model has no band
+  });
+
+  it('MAPE by lead time: one line per method over 24 leads, in both views, for the mean and one respondent', () => {
+    for (const options of [{}, { view: 'day-ahead' as const }, { respondent: 'ERCO' }]) {
+      const svg = leadTimeMapeSvg(banded, options);
+      expectWellFormed(svg);
+      for (const word of ['MAPE by lead time', 'model', 'BA day-ahead (DF)', 'linear DF-correction', 'naive-24 h']) {
+        expect(svg).toContain(word);
+      }
+      const paths = [...svg.matchAll(/<path d="([^"]*)"/g)].map((m) => m[1] ?? '');
+      expect(paths.length).toBe(5);
+      for (const d of paths) expect((d.match(/[ML]/g) ?? []).length).toBe(24);
+    }
+    expect(leadTimeMapeSvg(banded, { view: 'day-ahead' })).toContain('issued 00 UTC');
+    expect(() => leadTimeMapeSvg(banded, { respondent: 'NOPE' })).toThrow(/NOPE/);
   });
 
   it('escapes text and survives empty or constant series', () => {

@@ -19,18 +19,20 @@ import { writeFileAtomic } from './atomic-write.ts';
 import type { Evaluation } from './evaluate.ts';
 import type { RespondentForecasts } from './forecasts.ts';
 
-export const FORECASTS_SCHEMA = 'wattring.forecasts/1';
+export const FORECASTS_SCHEMA = 'wattring.forecasts/2';
 const HOUR_MS = 3_600_000;
 
 /** Writes `file` atomically; returns the rows written. */
 export function writeForecastsArrow(file: string, evaluation: Evaluation): { rows: number; bytes: number } {
-  const fields = schemaFields();
+  const levels = evaluation.report.quantiles;
+  const fields = schemaFields(levels);
   const schema = new Schema(
     fields,
     new Map([
       ['wattring.schema', FORECASTS_SCHEMA],
       ['wattring.split', evaluation.report.split],
       ['wattring.seqLen', String(evaluation.report.seqLen)],
+      ['wattring.quantiles', levels.join(',')],
     ]),
   );
   const batches = evaluation.respondents.map((f) => {
@@ -43,7 +45,12 @@ export function writeForecastsArrow(file: string, evaluation: Evaluation): { row
   return { rows: batches.reduce((n, b) => n + b.numRows, 0), bytes: bytes.length };
 }
 
-function schemaFields(): Field[] {
+/** Column name of quantile level τ: forecast_p10 for 0.1, forecast_p2_5 for 0.025. */
+export function quantileColumn(tau: number): string {
+  return `forecast_p${String(Math.round(tau * 1e6) / 1e4).replace('.', '_')}`;
+}
+
+function schemaFields(levels: readonly number[]): Field[] {
   const mwh = (name: string, description: string): Field =>
     new Field(
       name,
@@ -69,11 +76,24 @@ function schemaFields(): Field[] {
     ),
     new Field('respondent', new Utf8(), false),
     new Field('horizon', new Int32(), false, new Map([['wattring.unit', 'h']])),
-    mwh('forecast', 'the model'),
+    mwh('forecast', "the model's point forecast (its P50)"),
+    ...levels.map((tau) => mwh(quantileColumn(tau), `the model's ${tau} quantile (sorted across levels per hour)`)),
     mwh('actual', 'reported demand; null where not reported (filled and gap hours)'),
     mwh('seasonal_naive', 'demand at period − 168 h (reported or filled)'),
     mwh('naive_24h', 'demand at period − 24 h (reported or filled)'),
     mwh('df', "the BA's own day-ahead forecast; null where absent"),
+    mwh(
+      'linear',
+      'the linear DF-correction baseline (robust fit on the train split); null where its inputs are missing',
+    ),
+    new Field(
+      'linear_uses_df',
+      new Bool(),
+      false,
+      new Map([
+        ['wattring.description', 'the linear baseline used DF (known at issue time under the publication rule)'],
+      ]),
+    ),
     new Field('scored', new Bool(), false, new Map([['wattring.description', 'the hour counts in the metrics']])),
   ];
 }
@@ -97,12 +117,21 @@ function respondentColumns(f: RespondentForecasts): Data[] {
     repeatedString(f.respondent, rows),
     makeData({ type: new Int32(), length: rows, nullCount: 0, data: horizon }),
     nullable(f.forecast),
+    ...f.quantileLevels.map((_, q) => nullable(quantileValues(f, q))),
     nullable(f.actual),
     nullable(f.seasonalNaive),
     nullable(f.naive24h),
     nullable(f.df),
+    nullable(f.linear),
+    makeData({ type: new Bool(), length: rows, nullCount: 0, data: packBits(f.linearWithDf) }),
     makeData({ type: new Bool(), length: rows, nullCount: 0, data: packBits(f.scored) }),
   ];
+}
+
+/** [forecasts × horizon] level q of the [forecasts, horizon, Q] quantiles. */
+function quantileValues(f: RespondentForecasts, q: number): Float64Array {
+  const Q = f.quantileLevels.length;
+  return Float64Array.from({ length: f.forecast.length }, (_, k) => f.quantiles[k * Q + q] ?? Number.NaN);
 }
 
 /** A Utf8 column holding one string on every row. */

@@ -1,8 +1,10 @@
-// The evaluation's plots as SVG a person can open: train and validation loss by step, and per
-// respondent one week of day-ahead forecasts (issued at 00 UTC) against the actuals and DF.
+// The evaluation's plots as SVG a person can open: train and validation loss by step, per
+// respondent one week of day-ahead forecasts (issued at 00 UTC, with the P10–P90 band) against the
+// actuals and DF, and MAPE by lead time per method.
 import type { Evaluation } from './evaluate.ts';
 import { DAY_HOURS, type RespondentForecasts } from './forecasts.ts';
-import { lineChartSvg, type LineSeries, type Point } from './svg.ts';
+import { METHODS, type Method, type ViewMetrics } from './metrics.ts';
+import { lineChartSvg, type BandSeries, type LineSeries, type Point } from './svg.ts';
 
 export interface LossPoint {
   readonly step: number;
@@ -21,6 +23,8 @@ const COLORS = {
   model: '#1f77b4',
   df: '#2ca02c',
   seasonalNaive: '#9467bd',
+  linear: '#d62728',
+  naive24h: '#8c564b',
 } as const;
 const HOUR_MS = 3_600_000;
 const WEEK_DAYS = 7;
@@ -54,9 +58,16 @@ export function forecastWeekSvg(evaluation: Evaluation, respondent: string, opti
   if (f === undefined) throw new Error(`forecastWeekSvg: no forecasts for respondent ${respondent} in this evaluation`);
   const days = pickWeek(f, options.from);
   const take = (values: Float64Array): Point[] => days.flatMap((n) => hoursOf(f, n, values));
+  const bands: BandSeries[] = [];
+  const lo = f.quantileLevels.indexOf(0.1);
+  const hi = f.quantileLevels.indexOf(0.9);
+  if (lo >= 0 && hi >= 0) {
+    const level = (q: number): Float64Array => quantileLevel(f, q);
+    bands.push({ name: 'model P10-P90', lower: take(level(lo)), upper: take(level(hi)), color: COLORS.model });
+  }
   const series: LineSeries[] = [
     { name: 'actual', points: take(f.actual), color: COLORS.actual },
-    { name: 'model forecast', points: take(f.forecast), color: COLORS.model },
+    { name: bands.length > 0 ? 'model P50' : 'model forecast', points: take(f.forecast), color: COLORS.model },
   ];
   const df = take(f.df);
   if (df.some((p) => Number.isFinite(p.y))) series.push({ name: 'BA day-ahead (DF)', points: df, color: COLORS.df });
@@ -72,6 +83,51 @@ export function forecastWeekSvg(evaluation: Evaluation, respondent: string, opti
     xLabel: 'hour ending (UTC)',
     yLabel: 'demand (MWh)',
     xAxis: 'time',
+    series,
+    bands,
+  });
+}
+
+function quantileLevel(f: RespondentForecasts, q: number): Float64Array {
+  const Q = f.quantileLevels.length;
+  return Float64Array.from({ length: f.forecast.length }, (_, k) => f.quantiles[k * Q + q] ?? Number.NaN);
+}
+
+const METHOD_STYLE: Record<Method, { name: string; color: string; dashed?: boolean }> = {
+  model: { name: 'model', color: COLORS.model },
+  dayAhead: { name: 'BA day-ahead (DF)', color: COLORS.df },
+  linear: { name: 'linear DF-correction', color: COLORS.linear },
+  naive24h: { name: 'naive-24 h', color: COLORS.naive24h, dashed: true },
+  seasonalNaive: { name: 'seasonal-naive', color: COLORS.seasonalNaive, dashed: true },
+};
+
+export interface LeadTimeOptions {
+  /** `every-hour` (default) or `day-ahead` (00 UTC issues). */
+  readonly view?: 'every-hour' | 'day-ahead';
+  /** One respondent's MAPE; default: the mean over respondents. */
+  readonly respondent?: string;
+}
+
+/** MAPE (%) by lead time h = 1 … horizon, one line per method that has it. */
+export function leadTimeMapeSvg(evaluation: Evaluation, options: LeadTimeOptions = {}): string {
+  const r = evaluation.report;
+  const view: ViewMetrics = options.view === 'day-ahead' ? r.dayAheadView : r;
+  const who = options.respondent;
+  const byLead = who === undefined ? view.mapeByLead : view.perRespondent.find((p) => p.respondent === who)?.mapeByLead;
+  if (byLead === undefined) throw new Error(`leadTimeMapeSvg: no forecasts for respondent ${who} in this evaluation`);
+  const series: LineSeries[] = METHODS.filter((m) => byLead[m].some((v) => v !== null)).map((m) => ({
+    name: METHOD_STYLE[m].name,
+    color: METHOD_STYLE[m].color,
+    markers: true,
+    ...(METHOD_STYLE[m].dashed === true ? { dashed: true } : {}),
+    points: byLead[m].map((y, h) => ({ x: h + 1, y: y ?? Number.NaN })),
+  }));
+  const scope = who ?? `mean of ${view.perRespondent.length} respondents`;
+  const which = options.view === 'day-ahead' ? 'issued 00 UTC' : 'issued every hour';
+  return lineChartSvg({
+    title: `MAPE by lead time, ${scope}, ${r.split} split (${which})`,
+    xLabel: 'lead time (hours ahead)',
+    yLabel: 'MAPE (%)',
     series,
   });
 }

@@ -1,6 +1,12 @@
 // One respondent's hourly series in MWh, as evaluation scores them: the reported actuals, the
 // history the baselines read (the store's target denormalised, fills included) and the BA's DF.
-import type { FeatureStore, RespondentData, RespondentMeta } from '../../features/index.ts';
+import {
+  DEFAULT_DF_PUBLICATION,
+  type DfPublication,
+  type FeatureStore,
+  type RespondentData,
+  type RespondentMeta,
+} from '../../features/index.ts';
 import { EvaluationError } from './errors.ts';
 
 export interface RespondentSeries {
@@ -15,6 +21,9 @@ export interface RespondentSeries {
   readonly history: Float64Array;
   /** [rows] the BA's day-ahead forecast for the hour, MWh; NaN where absent. */
   readonly df: Float64Array;
+  /** The BA's standard-time UTC offset (hours) and the store's DF publication rule: when DF of an hour is known. */
+  readonly utcOffset: number;
+  readonly dfPublication: DfPublication;
 }
 
 /** Denormalises one normalised demand value with the respondent's target statistics. */
@@ -46,6 +55,8 @@ export function respondentSeries(store: FeatureStore, r: RespondentData): Respon
     actual: r.demand,
     history,
     df: dayAhead(store, r, meta),
+    utcOffset: meta.calendarUtcOffsetHours,
+    dfPublication: store.metadata.dfPublication ?? DEFAULT_DF_PUBLICATION,
   };
 }
 

@@ -1,5 +1,6 @@
 // A small dependency-free SVG line chart: axes with "nice" ticks and labels, a legend, a title,
-// escaped text, and gaps where a series has no value (no NaN ever reaches the markup).
+// escaped text, shaded bands (e.g. a P10–P90 interval) behind the lines, and gaps where a series
+// has no value (no NaN ever reaches the markup).
 
 export interface Point {
   readonly x: number;
@@ -16,11 +17,21 @@ export interface LineSeries {
   readonly markers?: boolean;
 }
 
+/** A shaded area between two curves sampled at the same x; a point where either is not finite breaks it. */
+export interface BandSeries {
+  readonly name: string;
+  readonly lower: readonly Point[];
+  readonly upper: readonly Point[];
+  readonly color: string;
+}
+
 export interface LineChartOptions {
   readonly title: string;
   readonly xLabel: string;
   readonly yLabel: string;
   readonly series: readonly LineSeries[];
+  /** Drawn first, behind every line. */
+  readonly bands?: readonly BandSeries[];
   /** `time`: x is ms since 1970 (UTC) and ticks fall on whole days. */
   readonly xAxis?: 'number' | 'time';
   readonly width?: number;
@@ -38,8 +49,10 @@ export function lineChartSvg(o: LineChartOptions): string {
   const width = o.width ?? 900;
   const height = o.height ?? 420;
   const plot = { x0: MARGIN.left, x1: width - MARGIN.right, y0: height - MARGIN.bottom, y1: MARGIN.top };
-  const xr = extent(o.series.flatMap((s) => s.points.map((p) => p.x)));
-  const yr = extent(o.series.flatMap((s) => s.points.map((p) => p.y)));
+  const bands = o.bands ?? [];
+  const all = [...o.series.map((s) => s.points), ...bands.flatMap((b) => [b.lower, b.upper])];
+  const xr = extent(all.flatMap((ps) => ps.map((p) => p.x)));
+  const yr = extent(all.flatMap((ps) => ps.map((p) => p.y)));
   const xt = o.xAxis === 'time' ? dayTicks(xr.lo, xr.hi) : niceTicks(xr.lo, xr.hi);
   const yt = niceTicks(yr.lo, yr.hi);
   const sx = scale(xt.lo, xt.hi, plot.x0, plot.x1);
@@ -53,8 +66,9 @@ export function lineChartSvg(o: LineChartOptions): string {
     `<rect x="${plot.x0}" y="${plot.y1}" width="${plot.x1 - plot.x0}" height="${plot.y0 - plot.y1}" fill="none" stroke="#333"/>`,
     `<text x="${(plot.x0 + plot.x1) / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`,
     `<text x="16" y="${(plot.y0 + plot.y1) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(plot.y0 + plot.y1) / 2})">${escapeXml(o.yLabel)}</text>`,
+    ...bands.map((b) => bandPath(b, sx, sy)),
     ...o.series.map((s) => seriesPath(s, sx, sy)),
-    legend(o.series, plot.x0),
+    legend(o.series, bands, plot.x0),
     '</svg>',
   ];
   return `${parts.join('\n')}\n`;
@@ -153,8 +167,38 @@ function seriesPath(s: LineSeries, sx: (v: number) => number, sy: (v: number) =>
   return `<path d="${d.join(' ')}" fill="none" stroke="${color}" stroke-width="1.6"${dash}><title>${escapeXml(s.name)}</title></path>${dots}`;
 }
 
-function legend(series: readonly LineSeries[], x0: number): string {
+/** One closed polygon per run of points where both curves are finite: upper left to right, lower back. */
+function bandPath(b: BandSeries, sx: (v: number) => number, sy: (v: number) => number): string {
+  const runs: string[] = [];
+  let run: { x: number; lo: number; hi: number }[] = [];
+  const close = (): void => {
+    if (run.length > 1) {
+      const top = run.map((p, k) => `${k === 0 ? 'M' : 'L'}${f(sx(p.x))},${f(sy(p.hi))}`);
+      const bottom = [...run].reverse().map((p) => `L${f(sx(p.x))},${f(sy(p.lo))}`);
+      runs.push(`${[...top, ...bottom].join(' ')} Z`);
+    }
+    run = [];
+  };
+  b.lower.forEach((lo, k) => {
+    const hi = b.upper[k];
+    if (hi === undefined || ![lo.x, lo.y, hi.y].every(Number.isFinite)) close();
+    else run.push({ x: lo.x, lo: lo.y, hi: hi.y });
+  });
+  close();
+  const color = escapeXml(b.color);
+  const title = `<title>${escapeXml(b.name)}</title>`;
+  return `<path d="${runs.join(' ')}" fill="${color}" fill-opacity="0.22" stroke="none">${title}</path>`;
+}
+
+function legend(series: readonly LineSeries[], bands: readonly BandSeries[], x0: number): string {
   let x = x0;
+  const swatches = bands.map((b) => {
+    const item =
+      `<rect x="${x}" y="34" width="22" height="12" fill="${escapeXml(b.color)}" fill-opacity="0.22"/>` +
+      `<text x="${x + 28}" y="44">${escapeXml(b.name)}</text>`;
+    x += 40 + 7 * b.name.length;
+    return item;
+  });
   const items = series.map((s) => {
     const dash = s.dashed === true ? ' stroke-dasharray="6 4"' : '';
     const item =
@@ -163,7 +207,7 @@ function legend(series: readonly LineSeries[], x0: number): string {
     x += 40 + 7 * s.name.length;
     return item;
   });
-  return `<g>${items.join('')}</g>`;
+  return `<g>${[...swatches, ...items].join('')}</g>`;
 }
 
 function f(v: number): string {

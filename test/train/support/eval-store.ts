@@ -36,6 +36,7 @@ export function oracle(
   const calls: { respondent: string; start: number }[] = [];
   return {
     seqLen,
+    quantiles: [0.5],
     calls,
     predict(respondent, start) {
       calls.push({ respondent, start });
@@ -57,4 +58,34 @@ export function seasonalNaivePredictor(store: FeatureStore, seqLen: number): Ret
 /** Returns the true future normalised demand (it cheats, on purpose: the answer must be MAPE ≈ 0). */
 export function perfectPredictor(store: FeatureStore, seqLen: number): ReturnType<typeof oracle> {
   return oracle(store, seqLen, (r, _i, j) => r.target[j] ?? 0);
+}
+
+/**
+ * A quantile predictor at levels [0.1, 0.5, 0.9]: P50 = the value 24 h before the target (naive-24 h),
+ * P10/P90 = P50 ∓ `spread` (normalised units). It returns each hour's levels out of order
+ * ([P90, P10, P50]), as a head whose quantiles cross might, so evaluation must sort them.
+ */
+export function bandPredictor(
+  store: FeatureStore,
+  seqLen: number,
+  spread: number,
+): Predictor & { calls: { respondent: string; start: number }[] } {
+  const calls: { respondent: string; start: number }[] = [];
+  return {
+    seqLen,
+    quantiles: [0.1, 0.5, 0.9],
+    calls,
+    predict(respondent, start) {
+      calls.push({ respondent, start });
+      const r = respondentOf(store, respondent);
+      const out = new Float32Array(seqLen * HORIZON * 3);
+      for (let p = 0; p < seqLen; p++) {
+        for (let h = 1; h <= HORIZON; h++) {
+          const z = r.target[start + p + h - 24] ?? 0;
+          out.set([z + spread, z - spread, z], (p * HORIZON + h - 1) * 3);
+        }
+      }
+      return Promise.resolve(out);
+    },
+  };
 }
