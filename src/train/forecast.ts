@@ -20,6 +20,7 @@ import {
   type Predictor,
 } from './evaluate/index.ts';
 import { futureInputs } from './future.ts';
+import { calibratedPredictor, DEFAULT_INTERVAL_CALIBRATION, type IntervalCalibration } from './interval.ts';
 import { createGpuModel, type GpuModel } from './model.ts';
 import { readRunFile } from './run-file.ts';
 import { openTransport } from './transport.ts';
@@ -56,6 +57,8 @@ export function modelPredictor(model: GpuModel, store: FeatureStore): Predictor 
 export interface ForecastOutputs {
   readonly evaluation: Evaluation;
   readonly files: readonly string[];
+  /** How the outer quantiles were calibrated from recent errors (src/train/interval.ts). */
+  readonly interval: IntervalCalibration;
 }
 
 /** Evaluates `model` on `split` and writes the forecasts file and plots into `out`. */
@@ -67,7 +70,9 @@ export async function forecastAndPlot(
   history: CheckpointHeader['history'],
   say: (line: string) => void,
 ): Promise<ForecastOutputs> {
-  const evaluation = await evaluate(store, modelPredictor(model, store), {
+  const interval = DEFAULT_INTERVAL_CALIBRATION;
+  const predictor = calibratedPredictor(store, modelPredictor(model, store), interval);
+  const evaluation = await evaluate(store, predictor, {
     split,
     onProgress: (m) => say(`forecast: ${m}`),
   });
@@ -98,7 +103,7 @@ export async function forecastAndPlot(
       say(`forecast: no week plot for ${r.respondent}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return { evaluation, files };
+  return { evaluation, files, interval };
 }
 
 /** bench forecast: rebuild the run's model from its latest checkpoint and evaluate it. */

@@ -44,6 +44,8 @@ export { train } from './trainer.ts';
 export type { StepLog, TrainResult } from './trainer.ts';
 export type { TrainOptions } from './run-config.ts';
 export { forecastAndPlot, forecastRun, modelPredictor, writeSummary } from './forecast.ts';
+export { calibratedPredictor, DEFAULT_INTERVAL_CALIBRATION } from './interval.ts';
+export type { IntervalCalibration } from './interval.ts';
 export type { ForecastOutputs } from './forecast.ts';
 export { loadCheckpoint, readLatest, saveCheckpoint } from './checkpoint.ts';
 export type { Checkpoint, CheckpointHeader, LatestPointer } from './checkpoint.ts';

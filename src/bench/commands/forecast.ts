@@ -48,7 +48,18 @@ export default defineCommand<ForecastArgs>({
     const report = evaluationJson(r.evaluation);
     if (args.json)
       process.stdout.write(
-        `${JSON.stringify({ step: r.step, files: r.files, mape: report.mape, perRespondent: report.perRespondent, report }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            step: r.step,
+            files: r.files,
+            mape: report.mape,
+            perRespondent: report.perRespondent,
+            interval: r.interval,
+            report,
+          },
+          null,
+          2,
+        )}\n`,
       );
     return ExitCode.ok;
   },
