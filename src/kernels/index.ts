@@ -33,7 +33,14 @@ export {
   zerosTensor,
 } from './runtime/tensor.ts';
 export type { DType, Tensor } from './runtime/tensor.ts';
-export { f16Bits, f16Value, fromF16Array, toF16Array } from './runtime/half.ts';
+export {
+  F16_STORAGE_TOLERANCE,
+  F16_UNIT_ROUNDOFF,
+  f16Bits,
+  f16Value,
+  fromF16Array,
+  toF16Array,
+} from './runtime/half.ts';
 export { createUniformBuffer, packUniforms, parseStructLayout, uniformLayout } from './runtime/uniforms.ts';
 export type { ScalarType, UniformField, UniformLayout, UniformValues } from './runtime/uniforms.ts';
 export { BiasAdd } from './ops/bias-add.ts';
@@ -107,8 +114,20 @@ export type {
   MatmulKernel,
   MatmulOptions,
   MatmulShape,
+  MatmulStorage,
   MatmulVariant,
   ResolvedMatmulShape,
 } from './ops/matmul.ts';
 export { matmulMismatch, matmulRef } from './ops/matmul.ref.ts';
 export type { MatmulRefResult, MatmulRefShape } from './ops/matmul.ref.ts';
+export {
+  DAWN_TOGGLES,
+  featureReport,
+  formatFeatureReport,
+  parseFeatures,
+  REQUESTABLE_FEATURES,
+  subgroupMatrixConfigs,
+  togglesFor,
+  WEBGPU_FEATURE,
+} from './runtime/features.ts';
+export type { FeatureReport, RequestedFeature, SubgroupMatrixConfig } from './runtime/features.ts';
