@@ -4,7 +4,7 @@ export type { AdapterChoice, AdapterDescription, Gpu } from './runtime/device.ts
 export { POLLER_NICE_ENV, yieldPollerToAdapter } from './runtime/poller.ts';
 export { adapterThreadIds } from './runtime/adapter-threads.ts';
 export type { PollerPriority } from './runtime/poller.ts';
-export { readF32, uploadF32, zerosF32 } from './runtime/buffers.ts';
+export { readF32, uploadF16, uploadF32, zerosF32 } from './runtime/buffers.ts';
 export { PipelineCache, shaderSource } from './runtime/pipelines.ts';
 export type { Overrides } from './runtime/pipelines.ts';
 export { INSTALL_HINT, MissingFeatureError, NoAdapterError, ShaderCompileError, ShapeError } from './runtime/errors.ts';
@@ -68,6 +68,7 @@ export type {
 export { ATTENTION_BACKWARD_PARAMS, ATTENTION_FORWARD_PARAMS, attentionTuning } from './ops/attention-pipelines.ts';
 export type { AttentionTuning, RowsPerInvocation } from './ops/attention-types.ts';
 export {
+  attentionF16StorageTolerance,
   attentionBackwardRef,
   attentionDqRowRef,
   attentionForwardRef,
