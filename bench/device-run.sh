@@ -10,11 +10,13 @@
 # plus $OUT/summary.json (each step's status, exit code and seconds; the machine) and
 # $OUT/device-run.log (every command and its stderr). A failing step does not stop the others; the
 # exit status is the number of failed steps, and the summary and the log's last line name them.
-# Steps share a time budget ($BUDGET seconds): each gets at most its cap and what is left.
+# Steps share a time budget ($BUDGET seconds): each gets at most its cap (scaled by BUDGET / 450, so
+# a larger budget for a CPU adapter scales every cap) and what is left.
 #
 # Usage: [OUT=dir] [MODE=full|smoke] [FEATURES=f16,subgroup-matrix] [STEPS=20] [BUDGET=450]
-#        [PACKED=1] bash bench/device-run.sh
+#        [ONLY=kernels,train] [PACKED=1] bash bench/device-run.sh
 # MODE=smoke: the same steps with one timed run per case/pass and 3 train steps (a CPU adapter).
+# ONLY: run just these steps (a rerun of what failed; train needs store).
 # PACKED=1: use .device's node, node_modules and libraries even where the machine has its own.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +26,7 @@ MODE="${MODE:-full}"
 FEATURES="${FEATURES:-f16,subgroup-matrix}"
 BUDGET="${BUDGET:-450}"
 PACKED="${PACKED:-0}"
+ONLY="${ONLY:-}"
 case "$MODE" in
   full) STEPS="${STEPS:-20}" ;;
   smoke) STEPS="${STEPS:-3}" ;;
@@ -93,7 +96,7 @@ STATUS_LINES=()
 FAILED=()
 record() { # record <name> <status> <exit> <seconds> <note>; rewrites summary.json after every step
   STATUS_LINES+=("$(printf '{"name":"%s","status":"%s","exit":%s,"seconds":%s,"note":"%s"}' "$1" "$2" "$3" "$4" "$5")")
-  [[ "$2" == ok ]] || FAILED+=("$1")
+  [[ "$2" == ok || "$5" == "not in ONLY" ]] || FAILED+=("$1")
   local gpu
   gpu="$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1 | tr -d '"')"
   {
@@ -113,8 +116,12 @@ record() { # record <name> <status> <exit> <seconds> <note>; rewrites summary.js
 
 # step <name> <cap seconds> <command…>: runs the command with stdout to $OUT/<name>.json, stderr to the log.
 step() {
-  local name="$1" cap="$2"
+  local name="$1" cap=$(($2 * BUDGET / 450))
   shift 2
+  if [[ -n "$ONLY" && ",$ONLY," != *",$name,"* ]]; then
+    record "$name" skipped 0 0 "not in ONLY"
+    return
+  fi
   local left=$((BUDGET - (SECONDS - STARTED)))
   local limit=$((cap < left ? cap : left))
   if ((limit < 10)); then
