@@ -13,24 +13,25 @@
 # Steps share a time budget ($BUDGET seconds): each gets at most its cap (scaled by BUDGET / 450, so
 # a larger budget for a CPU adapter scales every cap) and what is left.
 #
-# Usage: [OUT=dir] [MODE=full|smoke] [FEATURES=f16,subgroup-matrix] [STEPS=20] [BUDGET=450]
+# Usage: [OUT=dir] [SMOKE=1] [FEATURES=f16,subgroup-matrix] [STEPS=20] [BUDGET=450]
 #        [ONLY=kernels,train] [PACKED=1] bash bench/device-run.sh
-# MODE=smoke: the same steps with one timed run per case/pass and 3 train steps (a CPU adapter).
+# SMOKE=1: the same steps with one timed run per case/pass and 3 train steps (a CPU adapter).
+# Bad settings exit 64 before anything is written.
 # ONLY: run just these steps (a rerun of what failed; train needs store).
 # PACKED=1: use .device's node, node_modules and libraries even where the machine has its own.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 OUT="${OUT:-out/device-run}"
-MODE="${MODE:-full}"
+SMOKE="${SMOKE:-0}"
 FEATURES="${FEATURES:-f16,subgroup-matrix}"
 BUDGET="${BUDGET:-450}"
 PACKED="${PACKED:-0}"
 ONLY="${ONLY:-}"
-case "$MODE" in
-  full) STEPS="${STEPS:-20}" ;;
-  smoke) STEPS="${STEPS:-3}" ;;
-  *) echo "device-run: MODE '$MODE' is not full or smoke" >&2; exit 64 ;;
+case "$SMOKE" in
+  0) MODE=full STEPS="${STEPS:-20}" ;;
+  1) MODE=smoke STEPS="${STEPS:-3}" ;;
+  *) echo "device-run: SMOKE '$SMOKE' is not 0 or 1" >&2; exit 64 ;;
 esac
 [[ "$STEPS" =~ ^[1-9][0-9]*$ ]] || { echo "device-run: STEPS '$STEPS' is not a positive integer" >&2; exit 64; }
 [[ "$BUDGET" =~ ^[1-9][0-9]*$ ]] || { echo "device-run: BUDGET '$BUDGET' is not a positive integer" >&2; exit 64; }
