@@ -14,8 +14,9 @@
 # a larger budget for a CPU adapter scales every cap) and what is left.
 #
 # Usage: [OUT=dir] [SMOKE=1] [FEATURES=f16,subgroup-matrix] [STEPS=20] [BUDGET=450]
-#        [ONLY=kernels,train] [PACKED=1] bash bench/device-run.sh
-# SMOKE=1: the same steps with one timed run per case/pass and 3 train steps (a CPU adapter).
+#        [ONLY=kernels,train] [KERNELS_FILTER=text] [PACKED=1] bash bench/device-run.sh
+# SMOKE=1: the same steps with one timed run per case/pass, ring with one head, 3 train steps (for
+# a CPU adapter). KERNELS_FILTER: bench kernels --filter (default: every case).
 # Bad settings exit 64 before anything is written.
 # ONLY: run just these steps (a rerun of what failed; train needs store).
 # PACKED=1: use .device's node, node_modules and libraries even where the machine has its own.
@@ -28,6 +29,7 @@ FEATURES="${FEATURES:-f16,subgroup-matrix}"
 BUDGET="${BUDGET:-450}"
 PACKED="${PACKED:-0}"
 ONLY="${ONLY:-}"
+KERNELS_FILTER="${KERNELS_FILTER:-}"
 case "$SMOKE" in
   0) MODE=full STEPS="${STEPS:-20}" ;;
   1) MODE=smoke STEPS="${STEPS:-3}" ;;
@@ -157,7 +159,7 @@ export NODE WORK
 export -f bench build_store
 if [[ "$MODE" == smoke ]]; then
   KERNEL_FLAGS=(--repeat 1 --warmup 0 --min-seconds 0 --max-seconds 1)
-  RING_FLAGS=(--reps 1 --warmup 0)
+  RING_FLAGS=(--reps 1 --warmup 0 --heads 1)
 else
   KERNEL_FLAGS=(--min-seconds 0.5 --max-seconds 3)
   RING_FLAGS=()
@@ -166,6 +168,7 @@ fi
 step adapters 60 bench adapters --features "$FEATURES" --json
 # The store's JSON is the features report (bench features --json); the extract's stays in the log.
 step store 120 build_store
+[[ -n "$KERNELS_FILTER" ]] && KERNEL_FLAGS+=(--filter "$KERNELS_FILTER")
 step kernels 200 bench kernels --features "$FEATURES" --json "${KERNEL_FLAGS[@]}"
 step ring 120 bench ring --json "${RING_FLAGS[@]}"
 if [[ -f "$WORK/store/metadata.json" ]]; then
