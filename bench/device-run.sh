@@ -148,7 +148,7 @@ step() {
 bench() { "$NODE" bin/bench.mjs "$@"; }
 build_store() {
   bench extract --respondents ERCO --routes region-data --series D,DF --start 2023-01-01T00 --end 2024-03-31T23 \
-    --time-scale 200 --out "$WORK/raw" --json >"$WORK/extract.json" &&
+    --time-scale 200 --timeout 6000 --out "$WORK/raw" --json >"$WORK/extract.json" &&
     bench features --in "$WORK/raw" --out "$WORK/store" \
       --split 2023-01-01..2024-01-31,2024-02-01..2024-02-29,2024-03-01..2024-03-31 --seq-len 8760 --json
 }
@@ -166,6 +166,8 @@ else
 fi
 
 step adapters 60 bench adapters --features "$FEATURES" --json
+# --timeout 6000 (server seconds, 30 s wall at time scale 200): the default 60 s is 0.3 s wall,
+# which a loaded CPU adapter's machine overran (every request timed out).
 # The store's JSON is the features report (bench features --json); the extract's stays in the log.
 step store 120 build_store
 [[ -n "$KERNELS_FILTER" ]] && KERNEL_FLAGS+=(--filter "$KERNELS_FILTER")
