@@ -21,6 +21,11 @@ const R: u32 = 2u;                // owned rows per invocation (the host substit
 const PAD: u32 = 0xffffffffu;
 const LOG2E: f32 = 1.4426950408889634;
 
+// Q, K and V are stored as QKV: vec4f here. attention-pipelines.ts builds the f16-storage variant
+// by enabling f16 and replacing this line with `alias QKV = vec4h;`; every load widens to vec4f,
+// so all arithmetic stays f32.
+alias QKV = vec4f;
+
 struct Params {
   q_rows: u32,
   k_rows: u32,
@@ -31,10 +36,10 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4f>;
+@group(0) @binding(1) var<storage, read> q: array<QKV>;
 @group(0) @binding(2) var<storage, read> q_pos: array<u32>;
-@group(0) @binding(3) var<storage, read> k: array<vec4f>;
-@group(0) @binding(4) var<storage, read> v: array<vec4f>;
+@group(0) @binding(3) var<storage, read> k: array<QKV>;
+@group(0) @binding(4) var<storage, read> v: array<QKV>;
 @group(0) @binding(5) var<storage, read> k_pos: array<u32>;
 @group(0) @binding(6) var<storage, read> d_o: array<vec4f>;
 @group(0) @binding(7) var<storage, read> lse: array<f32>;
@@ -192,8 +197,8 @@ fn dkdv(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     kp[i] = select(PAD, k_pos[params.k_offset + min(base + i, params.k_rows - 1u)], base + i < g.y);
     let r = (params.k_offset + min(base + i, params.k_rows - 1u)) * H + h;
     for (var d = 0u; d < D4; d++) {
-      kk[i * D4 + d] = k[r * D4 + d] * SCALE_LOG2;
-      vv[i * D4 + d] = v[r * D4 + d];
+      kk[i * D4 + d] = vec4f(k[r * D4 + d]) * SCALE_LOG2;
+      vv[i * D4 + d] = vec4f(v[r * D4 + d]);
     }
   }
   let wg_min_kp = group_min_kpos(g);
@@ -209,10 +214,10 @@ fn dkdv(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     var qc: array<vec4f, 4 * D4>;
     var gc: array<vec4f, 4 * D4>;
     for (var d = 0u; d < D4; d++) {
-      qc[d] = q[qb.x * D4 + d];
-      qc[D4 + d] = q[qb.y * D4 + d];
-      qc[2u * D4 + d] = q[qb.z * D4 + d];
-      qc[3u * D4 + d] = q[qb.w * D4 + d];
+      qc[d] = vec4f(q[qb.x * D4 + d]);
+      qc[D4 + d] = vec4f(q[qb.y * D4 + d]);
+      qc[2u * D4 + d] = vec4f(q[qb.z * D4 + d]);
+      qc[3u * D4 + d] = vec4f(q[qb.w * D4 + d]);
       gc[d] = d_o[qb.x * D4 + d];
       gc[D4 + d] = d_o[qb.y * D4 + d];
       gc[2u * D4 + d] = d_o[qb.z * D4 + d];
@@ -300,7 +305,7 @@ fn dq_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
     lse2[i] = lse[r] * LOG2E;
     dl[i] = delta[r];
     for (var d = 0u; d < D4; d++) {
-      qv[i * D4 + d] = q[r * D4 + d] * SCALE_LOG2;
+      qv[i * D4 + d] = vec4f(q[r * D4 + d]) * SCALE_LOG2;
       gov[i * D4 + d] = d_o[r * D4 + d];
     }
   }
@@ -314,14 +319,14 @@ fn dq_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
     var kc: array<vec4f, 4 * D4>;
     var vc: array<vec4f, 4 * D4>;
     for (var d = 0u; d < D4; d++) {
-      kc[d] = k[kb.x * D4 + d];
-      kc[D4 + d] = k[kb.y * D4 + d];
-      kc[2u * D4 + d] = k[kb.z * D4 + d];
-      kc[3u * D4 + d] = k[kb.w * D4 + d];
-      vc[d] = v[kb.x * D4 + d];
-      vc[D4 + d] = v[kb.y * D4 + d];
-      vc[2u * D4 + d] = v[kb.z * D4 + d];
-      vc[3u * D4 + d] = v[kb.w * D4 + d];
+      kc[d] = vec4f(k[kb.x * D4 + d]);
+      kc[D4 + d] = vec4f(k[kb.y * D4 + d]);
+      kc[2u * D4 + d] = vec4f(k[kb.z * D4 + d]);
+      kc[3u * D4 + d] = vec4f(k[kb.w * D4 + d]);
+      vc[d] = vec4f(v[kb.x * D4 + d]);
+      vc[D4 + d] = vec4f(v[kb.y * D4 + d]);
+      vc[2u * D4 + d] = vec4f(v[kb.z * D4 + d]);
+      vc[3u * D4 + d] = vec4f(v[kb.w * D4 + d]);
     }
     var s = array<vec4f, R>();    // [query i] over 4 keys
     var dp = array<vec4f, R>();

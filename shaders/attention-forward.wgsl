@@ -20,6 +20,11 @@ const PAD: u32 = 0xffffffffu;
 const NEG: f32 = -1e30;           // stands for −∞ (finite: WGSL may assume finite math)
 const LN2: f32 = 0.6931471805599453;
 
+// Q, K and V are stored as QKV: vec4f here. attention-pipelines.ts builds the f16-storage variant
+// by enabling f16 and replacing this line with `alias QKV = vec4h;`; every load widens to vec4f,
+// so all arithmetic stays f32.
+alias QKV = vec4f;
+
 struct Params {
   q_rows: u32,
   k_rows: u32,
@@ -30,10 +35,10 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4f>;
+@group(0) @binding(1) var<storage, read> q: array<QKV>;
 @group(0) @binding(2) var<storage, read> q_pos: array<u32>;
-@group(0) @binding(3) var<storage, read> k: array<vec4f>;
-@group(0) @binding(4) var<storage, read> v: array<vec4f>;
+@group(0) @binding(3) var<storage, read> k: array<QKV>;
+@group(0) @binding(4) var<storage, read> v: array<QKV>;
 @group(0) @binding(5) var<storage, read> k_pos: array<u32>;
 @group(0) @binding(6) var<storage, read_write> m_state: array<f32>;
 @group(0) @binding(7) var<storage, read_write> l_state: array<f32>;
@@ -132,7 +137,7 @@ fn fold(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     m[i] = m_state[sr];
     l[i] = l_state[sr];
     for (var d = 0u; d < D4; d++) {
-      qv[i * D4 + d] = q[sr * D4 + d] * SCALE_LOG2;
+      qv[i * D4 + d] = vec4f(q[sr * D4 + d]) * SCALE_LOG2;
       acc[i * D4 + d] = acc_state[sr * D4 + d];
     }
   }
@@ -145,10 +150,10 @@ fn fold(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     // s[i][c] = q_i · k_c (already scaled into log2 units)
     var s = array<vec4f, R>();
     for (var d = 0u; d < D4; d++) {
-      let k0 = k[kb.x * D4 + d];
-      let k1 = k[kb.y * D4 + d];
-      let k2 = k[kb.z * D4 + d];
-      let k3 = k[kb.w * D4 + d];
+      let k0 = vec4f(k[kb.x * D4 + d]);
+      let k1 = vec4f(k[kb.y * D4 + d]);
+      let k2 = vec4f(k[kb.z * D4 + d]);
+      let k3 = vec4f(k[kb.w * D4 + d]);
       for (var i = 0u; i < R; i++) {
         let x = qv[i * D4 + d];
         let a = s[i];
@@ -167,10 +172,10 @@ fn fold(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       m[i] = m_new;
     }
     for (var d = 0u; d < D4; d++) {
-      let v0 = v[kb.x * D4 + d];
-      let v1 = v[kb.y * D4 + d];
-      let v2 = v[kb.z * D4 + d];
-      let v3 = v[kb.w * D4 + d];
+      let v0 = vec4f(v[kb.x * D4 + d]);
+      let v1 = vec4f(v[kb.y * D4 + d]);
+      let v2 = vec4f(v[kb.z * D4 + d]);
+      let v3 = vec4f(v[kb.w * D4 + d]);
       for (var i = 0u; i < R; i++) {
         let pi = p[i];
         let a = acc[i * D4 + d] * alpha[i];

@@ -4,7 +4,7 @@ export type { AdapterChoice, AdapterDescription, Gpu } from './runtime/device.ts
 export { POLLER_NICE_ENV, yieldPollerToAdapter } from './runtime/poller.ts';
 export { adapterThreadIds } from './runtime/adapter-threads.ts';
 export type { PollerPriority } from './runtime/poller.ts';
-export { readF32, uploadF32, zerosF32 } from './runtime/buffers.ts';
+export { readF32, uploadF16, uploadF32, zerosF32 } from './runtime/buffers.ts';
 export { PipelineCache, shaderSource } from './runtime/pipelines.ts';
 export type { Overrides } from './runtime/pipelines.ts';
 export { INSTALL_HINT, MissingFeatureError, NoAdapterError, ShaderCompileError, ShapeError } from './runtime/errors.ts';
@@ -33,7 +33,14 @@ export {
   zerosTensor,
 } from './runtime/tensor.ts';
 export type { DType, Tensor } from './runtime/tensor.ts';
-export { f16Bits, f16Value, fromF16Array, toF16Array } from './runtime/half.ts';
+export {
+  F16_STORAGE_TOLERANCE,
+  F16_UNIT_ROUNDOFF,
+  f16Bits,
+  f16Value,
+  fromF16Array,
+  toF16Array,
+} from './runtime/half.ts';
 export { createUniformBuffer, packUniforms, parseStructLayout, uniformLayout } from './runtime/uniforms.ts';
 export type { ScalarType, UniformField, UniformLayout, UniformValues } from './runtime/uniforms.ts';
 export { BiasAdd } from './ops/bias-add.ts';
@@ -61,6 +68,7 @@ export type {
 export { ATTENTION_BACKWARD_PARAMS, ATTENTION_FORWARD_PARAMS, attentionTuning } from './ops/attention-pipelines.ts';
 export type { AttentionTuning, RowsPerInvocation } from './ops/attention-types.ts';
 export {
+  attentionF16StorageTolerance,
   attentionBackwardRef,
   attentionDqRowRef,
   attentionForwardRef,
@@ -111,8 +119,20 @@ export type {
   MatmulKernel,
   MatmulOptions,
   MatmulShape,
+  MatmulStorage,
   MatmulVariant,
   ResolvedMatmulShape,
 } from './ops/matmul.ts';
 export { matmulMismatch, matmulRef } from './ops/matmul.ref.ts';
 export type { MatmulRefResult, MatmulRefShape } from './ops/matmul.ref.ts';
+export {
+  DAWN_TOGGLES,
+  featureReport,
+  formatFeatureReport,
+  parseFeatures,
+  REQUESTABLE_FEATURES,
+  subgroupMatrixConfigs,
+  togglesFor,
+  WEBGPU_FEATURE,
+} from './runtime/features.ts';
+export type { FeatureReport, RequestedFeature, SubgroupMatrixConfig } from './runtime/features.ts';

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openFeatureStore, type FeatureStore, type SplitName } from '../features/index.ts';
-import type { AdapterChoice } from '../kernels/index.ts';
+import type { AdapterChoice, FeatureReport } from '../kernels/index.ts';
 import { isRingLayoutKind } from '../ring/index.ts';
 import { loadCheckpoint, readLatest, type CheckpointHeader } from './checkpoint.ts';
 import { TrainUsageError } from './errors.ts';
@@ -111,7 +111,7 @@ export async function forecastRun(
   runDir: string,
   options: { store?: string; split: SplitName; adapter: AdapterChoice },
   say: (line: string) => void,
-): Promise<ForecastOutputs & { step: number }> {
+): Promise<ForecastOutputs & { step: number; features?: FeatureReport }> {
   const run = readRunFile(runDir);
   const latest = readLatest(runDir);
   if (!latest)
@@ -130,13 +130,14 @@ export async function forecastRun(
   }
   if (!isRingLayoutKind(run.layout))
     throw new TrainUsageError('TRAIN_RUN_CORRUPT', `${runDir}/run.json: layout '${run.layout}' is unknown`);
-  const { transport, close } = await openTransport(run.mode, run.ranks, options.adapter);
+  const { transport, gpu, close } = await openTransport(run.mode, run.ranks, options.adapter);
+  const features = gpu.features.requested.length ? { features: gpu.features } : {};
   try {
     const model = await createGpuModel(transport, { config: run.config, seqLen: run.seqLen, layout: run.layout });
     try {
       await model.setState(ckpt.params, ckpt.m, ckpt.v);
       const outputs = await forecastAndPlot(model, store, runDir, options.split, ckpt.header.history, say);
-      return { ...outputs, step: ckpt.header.step };
+      return { ...outputs, step: ckpt.header.step, ...features };
     } finally {
       model.destroy();
     }

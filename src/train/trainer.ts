@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openFeatureStore, type FeatureStore } from '../features/index.ts';
-import type { AdapterChoice, Gpu } from '../kernels/index.ts';
+import type { AdapterChoice, FeatureReport, Gpu } from '../kernels/index.ts';
 import { matmulPeak } from './calibrate.ts';
 import { loadCheckpoint, readLatest, saveCheckpoint, type CheckpointHeader, type LatestPointer } from './checkpoint.ts';
 import { nextBatch, windowTensors, type DataCursor, type WindowRef } from './data.ts';
@@ -56,6 +56,8 @@ export interface TrainResult {
   readonly submitsPerStep: number;
   readonly loss: { readonly train: number; readonly validation: number | null };
   readonly adapter: string;
+  /** What `--features` asked for and got (absent without the flag). */
+  readonly features?: FeatureReport;
 }
 
 export interface Progress {
@@ -267,5 +269,6 @@ async function loop(
     submitsPerStep: submits,
     loss: { train: lastTrain, validation: lastVal },
     adapter: gpu.adapter.description,
+    ...(gpu.features.requested.length ? { features: gpu.features } : {}),
   };
 }

@@ -5,7 +5,9 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../../core/index.ts';
 import { SPLIT_NAMES, type SplitName } from '../../features/index.ts';
 import { evaluationJson, forecastRun, formatEvaluationTable, TrainUsageError } from '../../train/index.ts';
+import { formatFeatureReport } from '../../kernels/index.ts';
 import { defineCommand } from '../command.ts';
+import { adapterChoice, FEATURES_OPTION } from '../features-flag.ts';
 
 interface ForecastArgs {
   run: string;
@@ -13,6 +15,7 @@ interface ForecastArgs {
   split: string;
   adapter: string | undefined;
   backend: string | undefined;
+  features: string | undefined;
 }
 
 export default defineCommand<ForecastArgs>({
@@ -25,6 +28,7 @@ export default defineCommand<ForecastArgs>({
       .option('split', { type: 'string', default: 'test', describe: `Split to forecast: ${SPLIT_NAMES.join(' | ')}` })
       .option('adapter', { type: 'string', describe: 'WebGPU adapter name substring (see bench adapters)' })
       .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' })
+      .option('features', FEATURES_OPTION)
       .example('$0 forecast --run out/run', 'test-split MAPE of the model vs seasonal-naive, naive-24 h and DF')
       .example('$0 forecast --run out/run --split validation --json', 'machine-readable report'),
   run: async (args) => {
@@ -34,33 +38,22 @@ export default defineCommand<ForecastArgs>({
         'TRAIN_FLAG',
         `--split '${args.split}' is unknown; expected one of ${SPLIT_NAMES.join(', ')}`,
       );
-    const adapter = {
-      ...(args.adapter ? { name: args.adapter } : {}),
-      ...(args.backend ? { backend: args.backend } : {}),
-    };
+    const adapter = adapterChoice(args).adapter ?? {};
     const r = await forecastRun(
       args.run,
       { ...(args.store ? { store: args.store } : {}), split, adapter },
       (l) => void process.stderr.write(`${l}\n`),
     );
+    if (r.features) process.stderr.write(`${formatFeatureReport(r.features)}\n`);
     process.stderr.write(formatEvaluationTable(r.evaluation));
     process.stderr.write(`forecast: step ${r.step}; wrote ${r.files.join(', ')}\n`);
     const report = evaluationJson(r.evaluation);
-    if (args.json)
-      process.stdout.write(
-        `${JSON.stringify(
-          {
-            step: r.step,
-            files: r.files,
-            mape: report.mape,
-            perRespondent: report.perRespondent,
-            interval: r.interval,
-            report,
-          },
-          null,
-          2,
-        )}\n`,
-      );
+    if (args.json) {
+      const { mape, perRespondent } = report;
+      const features = r.features ? { features: r.features } : {};
+      const out = { step: r.step, files: r.files, mape, perRespondent, interval: r.interval, report, ...features };
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    }
     return ExitCode.ok;
   },
 });

@@ -1,8 +1,9 @@
 // `bench kernels`: times every WGSL kernel's benchmark cases on one adapter, checks each against
 // its plain-TS reference, calibrates against the best matmul, and gates on a committed baseline.
 import { ExitCode, UsageError } from '../../core/index.ts';
-import { formatAdapter, openGpu, type Gpu } from '../../kernels/index.ts';
+import { formatAdapter, formatFeatureReport, openGpu, type Gpu } from '../../kernels/index.ts';
 import { defineCommand } from '../command.ts';
+import { FEATURES_OPTION, featuresChoice } from '../features-flag.ts';
 import {
   compareWithBaseline,
   formatComparison,
@@ -22,6 +23,7 @@ import {
   withRemeasured,
   type KernelReport,
   type NamedOutcome,
+  type SkippedCase,
 } from '../kernels/report.ts';
 
 interface KernelsArgs {
@@ -33,6 +35,7 @@ interface KernelsArgs {
   'min-seconds': number;
   adapter?: string | undefined;
   backend?: string | undefined;
+  features?: string | undefined;
   baseline?: string | undefined;
   threshold: number;
   confirm: number;
@@ -54,8 +57,8 @@ function checkArgs(args: KernelsArgs): void {
     throw new UsageError('BENCH_BAD_FLAG', `--min-seconds ${args['min-seconds']}: expected a number >= 0`);
 }
 
-/** The selected cases, plus the calibration matmul when the filter left out every matmul. */
-async function selectCases(args: KernelsArgs): Promise<{ selected: LoadedCase[]; calibrationOnly: boolean }> {
+/** The cases --quick and --filter select (checked before a device opens). */
+async function selectCases(args: KernelsArgs): Promise<LoadedCase[]> {
   const all = await loadCases();
   const selected = all.filter((l) => (!args.quick || l.case.quick) && matchesFilter(l.case, args.filter));
   if (selected.length === 0) {
@@ -64,10 +67,32 @@ async function selectCases(args: KernelsArgs): Promise<{ selected: LoadedCase[];
       `--filter '${args.filter ?? ''}'${args.quick ? ' with --quick' : ''} matches no case; cases: ${all.map((l) => `${l.case.kernel} ${l.case.shape}`).join(', ')}`,
     );
   }
-  const calibrationOnly = !selected.some((l) => l.case.kernel === 'matmul');
+  return selected;
+}
+
+/**
+ * The cases this device runs (those whose `requires` it was asked for and got), plus the
+ * calibration matmul when none of them is a matmul; the rest are reported as skipped.
+ */
+function runnableCases(
+  gpu: Gpu,
+  selected: readonly LoadedCase[],
+): { cases: LoadedCase[]; calibrationOnly: boolean; skipped: SkippedCase[] } {
+  const runnable: LoadedCase[] = [];
+  const skipped: SkippedCase[] = [];
+  for (const l of selected) {
+    const need = l.case.requires;
+    if (!need || gpu.features.granted.includes(need)) runnable.push(l);
+    else {
+      const reason = gpu.features.requested.includes(need) ? `the adapter lacks '${need}'` : `needs --features ${need}`;
+      skipped.push({ kernel: l.case.kernel, shape: l.case.shape, reason });
+    }
+  }
+  const calibrationOnly = !runnable.some((l) => l.case.kernel === 'matmul');
   return {
-    selected: calibrationOnly ? [{ file: 'matmul.case.ts', case: calibrationCase }, ...selected] : selected,
+    cases: calibrationOnly ? [{ file: 'matmul.case.ts', case: calibrationCase }, ...runnable] : runnable,
     calibrationOnly,
+    skipped,
   };
 }
 
@@ -82,7 +107,12 @@ async function measureAll(gpu: Gpu, cases: readonly LoadedCase[], options: Measu
   return outcomes;
 }
 
-function buildReport(gpu: Gpu, outcomes: readonly NamedOutcome[], calibrationOnly: boolean): KernelReport {
+function buildReport(
+  gpu: Gpu,
+  outcomes: readonly NamedOutcome[],
+  calibrationOnly: boolean,
+  skipped: readonly SkippedCase[],
+): KernelReport {
   const calibration = calibrationOf(outcomes);
   // A calibration run the user did not ask for is not reported as a result of its own.
   const shown = calibrationOnly ? outcomes.slice(1) : outcomes;
@@ -90,6 +120,8 @@ function buildReport(gpu: Gpu, outcomes: readonly NamedOutcome[], calibrationOnl
     schema: REPORT_SCHEMA,
     createdAt: new Date().toISOString(),
     adapter: { ...gpu.adapter, backend: gpu.backend },
+    ...(gpu.features.requested.length ? { features: gpu.features } : {}),
+    ...(skipped.length ? { skipped } : {}),
     calibration,
     units: UNITS,
     results: shown.map((o) => toResult(o, calibration)),
@@ -166,6 +198,7 @@ export default defineCommand({
         describe: 'Adapter name substring, e.g. llvmpipe or H100 (see bench adapters)',
       })
       .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' })
+      .option('features', FEATURES_OPTION)
       .option('baseline', { type: 'string', describe: 'Baseline JSON to compare ratios with; exit 1 on a regression' })
       .option('threshold', {
         type: 'number',
@@ -181,21 +214,26 @@ export default defineCommand({
   run: async (args) => {
     checkArgs(args);
     const baseline = args.baseline ? readBaseline(args.baseline) : undefined; // bad file → exit 2 before measuring
-    const { selected, calibrationOnly } = await selectCases(args);
+    const choice = featuresChoice(args.features); // a bad --features → exit 2 before measuring
+    const selected = await selectCases(args);
     const gpu = await openGpu({
       ...(args.adapter ? { name: args.adapter } : {}),
       ...(args.backend ? { backend: args.backend } : {}),
+      ...choice,
     });
     try {
       process.stderr.write(`adapter: ${formatAdapter(gpu.adapter)}\n`);
+      if (choice.features) process.stderr.write(`${formatFeatureReport(gpu.features)}\n`);
+      const { cases, calibrationOnly, skipped } = runnableCases(gpu, selected);
+      for (const s of skipped) process.stderr.write(`skipped: ${s.kernel} ${s.shape}: ${s.reason}\n`);
       const options = {
         warmup: args.warmup,
         repeat: args.repeat,
         minSeconds: args['min-seconds'],
         maxSeconds: args['max-seconds'],
       };
-      let report = buildReport(gpu, await measureAll(gpu, selected, options), calibrationOnly);
-      if (baseline) report = await confirmRegressions(gpu, report, baseline, selected, args, options);
+      let report = buildReport(gpu, await measureAll(gpu, cases, options), calibrationOnly, skipped);
+      if (baseline) report = await confirmRegressions(gpu, report, baseline, cases, args, options);
       process.stderr.write(`${formatTable(report)}\n`);
       if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       if (args['write-baseline']) writeBaseline(args['write-baseline'], report);

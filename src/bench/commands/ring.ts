@@ -3,9 +3,11 @@
 // and error. Table on stderr, JSON on stdout with --json.
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../core/index.ts';
+import { formatFeatureReport } from '../../kernels/index.ts';
 import { RING_LAYOUTS, TRANSPORT_MODES } from '../../ring/index.ts';
 import { measureRing, type RingBenchResult } from '../ring/measure.ts';
 import { defineCommand } from '../command.ts';
+import { adapterChoice, FEATURES_OPTION } from '../features-flag.ts';
 
 interface RingArgs {
   'seq-len': number;
@@ -23,6 +25,8 @@ interface RingArgs {
   'bandwidth-gbps': number | undefined;
   'latency-us': number | undefined;
   adapter: string | undefined;
+  backend: string | undefined;
+  features: string | undefined;
 }
 
 function options(y: Argv) {
@@ -61,7 +65,9 @@ function options(y: Argv) {
       describe: 'isolated mode: shape each transfer to this link bandwidth (GB/s)',
     })
     .option('latency-us', { type: 'number', describe: 'isolated mode: add this link latency per transfer (µs)' })
-    .option('adapter', { type: 'string', describe: 'WebGPU adapter name substring (see bench adapters)' });
+    .option('adapter', { type: 'string', describe: 'WebGPU adapter name substring (see bench adapters)' })
+    .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' })
+    .option('features', FEATURES_OPTION);
 }
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
@@ -148,10 +154,11 @@ export default defineCommand<RingArgs>({
         checkRows: args['check-rows'],
         seed: args.seed,
         ...(Object.keys(link).length > 0 ? { link } : {}),
-        ...(args.adapter ? { adapter: { name: args.adapter } } : {}),
+        ...adapterChoice(args),
       },
       (line) => process.stderr.write(`${line}\n`),
     );
+    if (result.features) process.stderr.write(`${formatFeatureReport(result.features)}\n`);
     process.stderr.write(formatRingTable(result));
     if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return ExitCode.ok;

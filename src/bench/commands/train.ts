@@ -14,7 +14,9 @@ import {
   type TrainOptions,
   type TrainResult,
 } from '../../train/index.ts';
+import { formatFeatureReport, type AdapterChoice } from '../../kernels/index.ts';
 import { defineCommand } from '../command.ts';
+import { adapterChoice, FEATURES_OPTION } from '../features-flag.ts';
 
 interface TrainArgs {
   store: string;
@@ -43,6 +45,7 @@ interface TrainArgs {
   quick: boolean;
   adapter: string | undefined;
   backend: string | undefined;
+  features: string | undefined;
 }
 
 /**
@@ -140,7 +143,8 @@ function options(y: Argv) {
     })
     .option('quick', { type: 'boolean', default: false, describe: 'Tiny model and budget for CI and smoke tests' })
     .option('adapter', { type: 'string', describe: 'WebGPU adapter name substring (see bench adapters)' })
-    .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' });
+    .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' })
+    .option('features', FEATURES_OPTION);
 }
 
 function trainOptions(a: TrainArgs): TrainOptions {
@@ -216,12 +220,10 @@ export default defineCommand<TrainArgs>({
       .example('$0 train --store out/store --out out/run --resume', 'continue from the latest checkpoint'),
   run: async (args) => {
     const o = trainOptions(args);
-    const adapter = {
-      ...(args.adapter ? { name: args.adapter } : {}),
-      ...(args.backend ? { backend: args.backend } : {}),
-    };
+    const adapter = adapterChoice(args).adapter ?? {};
     const say = (line: string): void => void process.stderr.write(`${line}\n`);
     const result = await train(o, adapter, say);
+    if (result.features) process.stderr.write(`${formatFeatureReport(result.features)}\n`);
     process.stderr.write(summaryTable(result, o));
     let evaluation = null;
     if (o.evaluate) {
@@ -254,6 +256,7 @@ export default defineCommand<TrainArgs>({
       submitsPerStep: result.submitsPerStep,
       checkpoint: result.latest,
       adapter: result.adapter,
+      ...(result.features ? { features: result.features } : {}),
       config: o,
       mape: report?.mape ?? null,
       perRespondent: report?.perRespondent ?? null,
@@ -267,6 +270,6 @@ export default defineCommand<TrainArgs>({
 });
 
 /** The end-of-training evaluation on the test split, with the run's final weights (as bench forecast does). */
-async function evaluateRun(o: TrainOptions, adapter: { name?: string; backend?: string }, say: (l: string) => void) {
+async function evaluateRun(o: TrainOptions, adapter: AdapterChoice, say: (l: string) => void) {
   return (await forecastRun(o.out, { store: o.store, split: 'test', adapter }, say)).evaluation;
 }

@@ -1,9 +1,15 @@
 // Benchmarks of blockwise causal attention forward and backward at the model's length
 // (T = 8,760 hourly rows, one head, D = 32) and a small quick case. FLOPs follow FlashAttention-2's
-// convention: forward 4·D per unmasked (query, key) pair, backward 2.5× that.
-import { CloseAccumulator, FP32_TOLERANCE, seededF32 } from '../../core/index.ts';
+// convention: forward 4·D per unmasked (query, key) pair, backward 2.5× that. The `-f16` kernels
+// store Q, K and V as f16 (`--features f16`); their error column is against the unrounded inputs.
+
+import { CloseAccumulator, FP32_TOLERANCE, seededF32, type Tolerance } from '../../core/index.ts';
 import {
+  attentionF16StorageTolerance,
   attentionBackwardRef,
+  fromF16Array,
+  toF16Array,
+  uploadF16,
   attentionForwardRef,
   createAttentionKernels,
   OUTPUT_USAGE,
@@ -21,6 +27,9 @@ interface Shape {
   readonly D: number;
 }
 
+/** Element type of Q, K and V (AttentionConfig.storage). */
+type Storage = 'f32' | 'f16';
+
 const CHECK_ROWS = 24; // query rows checked against the dense reference (spread over T)
 
 /** Unmasked pairs of causal attention over T rows. */
@@ -34,14 +43,15 @@ function checkRows(T: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.round(((i + 1) * (T - 1)) / n));
 }
 
-/** GPU rows vs the dense reference restricted to `rows` as queries (all keys), at fp32 tolerance. */
+/** GPU rows vs the dense reference restricted to `rows` as queries (all keys), at `tolerance`. */
 function compareRows(
   gpuOut: Float32Array,
   refOut: Float64Array,
   rows: readonly number[],
   width: number,
+  tolerance: Tolerance = FP32_TOLERANCE,
 ): { maxAbsError: number; withinTolerance: boolean } {
-  const acc = new CloseAccumulator(FP32_TOLERANCE);
+  const acc = new CloseAccumulator(tolerance);
   rows.forEach((r, i) => {
     for (let c = 0; c < width; c++) acc.add(gpuOut[r * width + c] ?? Number.NaN, refOut[i * width + c] ?? Number.NaN);
   });
@@ -57,16 +67,29 @@ interface Inputs {
   readonly dO: GPUBuffer;
 }
 
-function inputs(gpu: Gpu, s: Shape): Inputs {
+/** Seeded inputs; with f16 storage Q, K and V are uploaded rounded to f16 (`host` keeps the f32 values). */
+function inputs(gpu: Gpu, s: Shape, storage: Storage): Inputs {
   const n = s.T * s.H * s.D;
   const host = { q: seededF32(n, 1), k: seededF32(n, 2), v: seededF32(n, 3), dO: seededF32(n, 4) };
+  const up = storage === 'f16' ? uploadF16 : uploadF32;
   return {
     host,
-    q: uploadF32(gpu, host.q, 'q'),
-    k: uploadF32(gpu, host.k, 'k'),
-    v: uploadF32(gpu, host.v, 'v'),
+    q: up(gpu, host.q, 'q'),
+    k: up(gpu, host.k, 'k'),
+    v: up(gpu, host.v, 'v'),
     dO: uploadF32(gpu, host.dO, 'dO'),
   };
+}
+
+/** The inputs as f16 storage holds them (Q, K, V rounded once; dO stays f32). */
+function storedInputs(x: Inputs['host']): Inputs['host'] {
+  const r = (a: Float32Array): Float32Array => fromF16Array(toF16Array(a));
+  return { q: r(x.q), k: r(x.k), v: r(x.v), dO: x.dO };
+}
+
+/** Bytes of Q, K, V, dO / O and lse one pass must move, by storage. */
+function qkvBytes(s: Shape, storage: Storage): number {
+  return s.T * s.H * s.D * (storage === 'f16' ? 2 : 4);
 }
 
 /** Dense reference for the checked query rows (keys: all rows, causal by position). */
@@ -83,9 +106,9 @@ function bytesOf(buffers: readonly GPUBuffer[]): number {
   return buffers.reduce((sum, b) => sum + b.size, 0);
 }
 
-async function forwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
-  const attn = await createAttentionKernels(gpu, { heads: s.H, headDim: s.D, causal: true });
-  const x = inputs(gpu, s);
+async function forwardRun(gpu: Gpu, s: Shape, storage: Storage): Promise<KernelBenchRun> {
+  const attn = await createAttentionKernels(gpu, { heads: s.H, headDim: s.D, causal: true, storage });
+  const x = inputs(gpu, s, storage);
   const state = attn.createState(s.T);
   const o = gpu.device.createBuffer({ size: s.T * s.H * s.D * 4, usage: OUTPUT_USAGE });
   const lse = gpu.device.createBuffer({ size: s.T * s.H * 4, usage: OUTPUT_USAGE });
@@ -94,7 +117,7 @@ async function forwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
   const rows = checkRows(s.T);
   return {
     flops: 4 * s.D * s.H * causalPairs(s.T),
-    bytes: (4 * s.T * s.H * s.D + s.T * s.H) * 4,
+    bytes: 3 * qkvBytes(s, storage) + (s.T * s.H * s.D + s.T * s.H) * 4,
     allocatedBytes: bytesOf(owned),
     async run() {
       const encoder = gpu.device.createCommandEncoder();
@@ -104,7 +127,13 @@ async function forwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
     },
     async check() {
       const got = await readF32(gpu, o, s.T * s.H * s.D);
-      return compareRows(got, refForRows(s, x.host, rows).forward().o, rows, s.H * s.D);
+      const given = compareRows(got, refForRows(s, x.host, rows).forward().o, rows, s.H * s.D);
+      if (storage === 'f32') return given;
+      // f16 storage: exact to f32 rounding on the stored inputs, within the f16 bound on the given ones.
+      const stored = compareRows(got, refForRows(s, storedInputs(x.host), rows).forward().o, rows, s.H * s.D);
+      const tol = attentionF16StorageTolerance({ headDim: s.D }, x.host).o;
+      const bounded = compareRows(got, refForRows(s, x.host, rows).forward().o, rows, s.H * s.D, tol);
+      return { maxAbsError: given.maxAbsError, withinTolerance: stored.withinTolerance && bounded.withinTolerance };
     },
     destroy() {
       for (const b of [x.q, x.k, x.v, x.dO, o, lse]) b.destroy();
@@ -113,9 +142,9 @@ async function forwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
   };
 }
 
-async function backwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
-  const attn: AttentionKernels = await createAttentionKernels(gpu, { heads: s.H, headDim: s.D, causal: true });
-  const x = inputs(gpu, s);
+async function backwardRun(gpu: Gpu, s: Shape, storage: Storage): Promise<KernelBenchRun> {
+  const attn: AttentionKernels = await createAttentionKernels(gpu, { heads: s.H, headDim: s.D, causal: true, storage });
+  const x = inputs(gpu, s, storage);
   const { o, lse } = await attn.forward({ q: x.q, k: x.k, v: x.v, T: s.T });
   const n = s.T * s.H * s.D;
   const make = (count: number) => gpu.device.createBuffer({ size: count * 4, usage: STORAGE_USAGE });
@@ -123,7 +152,7 @@ async function backwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
   const rows = checkRows(s.T);
   return {
     flops: 2.5 * 4 * s.D * s.H * causalPairs(s.T),
-    bytes: (8 * n + 2 * s.T * s.H) * 4,
+    bytes: 3 * qkvBytes(s, storage) + (5 * n + 2 * s.T * s.H) * 4,
     allocatedBytes: bytesOf([x.q, x.k, x.v, x.dO, o, lse, g.dq, g.dk, g.dv, g.delta, attn.positions(s.T)]),
     async run() {
       const encoder = gpu.device.createCommandEncoder();
@@ -136,7 +165,11 @@ async function backwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
       // dQ rows depend only on their own query, so a row subset checks exactly; dK/dV are
       // covered against the full dense reference in the test suite (T <= 1024).
       const got = await readF32(gpu, g.dq, n);
-      return compareRows(got, refForRows(s, x.host, rows).dq(), rows, s.H * s.D);
+      const given = compareRows(got, refForRows(s, x.host, rows).dq(), rows, s.H * s.D);
+      if (storage === 'f32') return given;
+      // f16 storage: judged on the stored inputs (f32 rounding only); the error shown is on the given ones.
+      const stored = compareRows(got, refForRows(s, storedInputs(x.host), rows).dq(), rows, s.H * s.D);
+      return { maxAbsError: given.maxAbsError, withinTolerance: stored.withinTolerance };
     },
     destroy() {
       for (const b of [x.q, x.k, x.v, x.dO, o, lse, g.dq, g.dk, g.dv, g.delta]) b.destroy();
@@ -145,12 +178,13 @@ async function backwardRun(gpu: Gpu, s: Shape): Promise<KernelBenchRun> {
   };
 }
 
-function attentionCase(backward: boolean, s: Shape, quick: boolean): KernelBenchCase {
+function attentionCase(backward: boolean, s: Shape, quick: boolean, storage: Storage = 'f32'): KernelBenchCase {
   return {
-    kernel: backward ? 'attention-bwd' : 'attention-fwd',
+    kernel: `${backward ? 'attention-bwd' : 'attention-fwd'}${storage === 'f16' ? '-f16' : ''}`,
     shape: `T${s.T} H${s.H} D${s.D} causal`,
     quick,
-    setup: (gpu) => (backward ? backwardRun(gpu, s) : forwardRun(gpu, s)),
+    ...(storage === 'f16' ? { requires: 'f16' as const } : {}),
+    setup: (gpu) => (backward ? backwardRun(gpu, s, storage) : forwardRun(gpu, s, storage)),
   };
 }
 
@@ -161,5 +195,9 @@ const cases: KernelBenchCase[] = [
   attentionCase(true, SMALL, true),
   attentionCase(false, LONG, false),
   attentionCase(true, LONG, false),
+  attentionCase(false, SMALL, false, 'f16'),
+  attentionCase(true, SMALL, false, 'f16'),
+  attentionCase(false, LONG, false, 'f16'),
+  attentionCase(true, LONG, false, 'f16'),
 ];
 export default cases;

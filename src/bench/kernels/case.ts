@@ -1,6 +1,6 @@
 // The contract between `bench kernels` and each kernel's benchmark case (one file per kernel,
 // `src/bench/kernels/<op>.case.ts`, default-exporting a list of cases).
-import type { Gpu } from '../../kernels/index.ts';
+import type { Gpu, RequestedFeature } from '../../kernels/index.ts';
 
 export interface KernelBenchCase {
   /** Kernel name as shown in the table, e.g. `matmul`, `attention-fwd`. */
@@ -9,6 +9,11 @@ export interface KernelBenchCase {
   readonly shape: string;
   /** Part of the quick suite that CI's regression gate runs. */
   readonly quick: boolean;
+  /**
+   * A feature the device must have been asked for and given (`--features`); without it the case
+   * is skipped, shown as skipped, and fails nothing (the f16 variants).
+   */
+  readonly requires?: RequestedFeature;
   /** Allocates inputs on `gpu` and compiles pipelines; nothing here is timed. */
   setup(gpu: Gpu): Promise<KernelBenchRun>;
 }

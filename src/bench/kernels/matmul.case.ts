@@ -1,14 +1,22 @@
 // Benchmarks of the matmul kernel: square sizes (the calibration of every `bench kernels` run),
-// the transposed and batched forms training uses, and an odd shape with edge tiles.
-import { CloseAccumulator, FP32_TOLERANCE, seededF32 } from '../../core/index.ts';
+// the transposed and batched forms training uses, and an odd shape with edge tiles. The
+// `matmul-f16` kernel (f16 storage, f32 accumulation; `--features f16`) reports its error against
+// the unrounded inputs, judged by F16_STORAGE_TOLERANCE, and must also be exact to f32 rounding on
+// the f16 values it stored.
+import { CloseAccumulator, FP32_TOLERANCE, seededF32, type Tolerance } from '../../core/index.ts';
 import {
   createMatmul,
+  F16_STORAGE_TOLERANCE,
+  fromF16Array,
+  toF16Array,
+  uploadF16,
   matmulRef,
   readF32,
   uploadF32,
   zerosF32,
   type Gpu,
   type MatmulShape,
+  type MatmulStorage,
   type MatmulVariant,
 } from '../../kernels/index.ts';
 import type { KernelBenchCase, KernelBenchRun } from './case.ts';
@@ -33,9 +41,10 @@ function checkRows(
   a: Float32Array,
   b: Float32Array,
   s: MatmulShape,
+  tolerance: Tolerance = FP32_TOLERANCE,
 ): { maxAbsError: number; withinTolerance: boolean } {
   // fp32 tolerance scaled by Σ|a·b| instead of |ref| (see allClose's scale).
-  const acc = new CloseAccumulator(FP32_TOLERANCE);
+  const acc = new CloseAccumulator(tolerance);
   for (let z = 0; z < (s.batch ?? 1); z++) {
     const bz = b.subarray(z * (s.batchStrideB ?? s.K * s.N));
     for (let r = 0; r < Math.min(CHECKED_ROWS, s.M); r++) {
@@ -49,16 +58,38 @@ function checkRows(
   return { maxAbsError, withinTolerance };
 }
 
-async function setupMatmul(gpu: Gpu, s: MatmulShape, variant: MatmulVariant | undefined): Promise<KernelBenchRun> {
-  const kernel = await createMatmul(gpu, s, variant ? { variant } : {});
+/** C vs the f64 reference: f32 storage at fp32 tolerance; f16 storage as the file header says. */
+function checkStorage(
+  c: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  s: MatmulShape,
+  storage: MatmulStorage,
+): { maxAbsError: number; withinTolerance: boolean } {
+  if (storage === 'f32') return checkRows(c, a, b, s);
+  const r = (x: Float32Array): Float32Array => fromF16Array(toF16Array(x));
+  const stored = checkRows(c, r(a), r(b), s);
+  const given = checkRows(c, a, b, s, F16_STORAGE_TOLERANCE);
+  return { maxAbsError: given.maxAbsError, withinTolerance: stored.withinTolerance && given.withinTolerance };
+}
+
+async function setupMatmul(
+  gpu: Gpu,
+  s: MatmulShape,
+  variant: MatmulVariant | undefined,
+  storage: MatmulStorage,
+): Promise<KernelBenchRun> {
+  const kernel = await createMatmul(gpu, s, { ...(variant ? { variant } : {}), storage });
   const batch = s.batch ?? 1;
   const a = seededF32(batch * s.M * s.K, 11);
   const b = seededF32(batch * s.K * s.N, 23);
-  const [ga, gb, gc] = [uploadF32(gpu, a, 'A'), uploadF32(gpu, b, 'B'), zerosF32(gpu, batch * s.M * s.N, 'C')];
+  const up = storage === 'f16' ? uploadF16 : uploadF32;
+  const [ga, gb, gc] = [up(gpu, a, 'A'), up(gpu, b, 'B'), zerosF32(gpu, batch * s.M * s.N, 'C')];
+  const element = storage === 'f16' ? 2 : 4;
   const encode = (encoder: GPUCommandEncoder): void => kernel.encode(encoder, { a: ga, b: gb, c: gc });
   return {
     flops: kernel.flops,
-    bytes: 4 * (a.length + b.length + batch * s.M * s.N),
+    bytes: element * (a.length + b.length) + 4 * batch * s.M * s.N,
     allocatedBytes: ga.size + gb.size + gc.size + kernel.allocatedBytes,
     encode,
     async run() {
@@ -68,7 +99,7 @@ async function setupMatmul(gpu: Gpu, s: MatmulShape, variant: MatmulVariant | un
       await gpu.device.queue.onSubmittedWorkDone();
     },
     async check() {
-      return checkRows(await readF32(gpu, gc, batch * s.M * s.N), a, b, s);
+      return checkStorage(await readF32(gpu, gc, batch * s.M * s.N), a, b, s, storage);
     },
     destroy() {
       kernel.destroy();
@@ -80,7 +111,18 @@ async function setupMatmul(gpu: Gpu, s: MatmulShape, variant: MatmulVariant | un
 /** `variant` pins a kernel variant (shown in the shape); by default the adapter's best one runs. */
 function matmulCase(shape: MatmulShape, quick: boolean, variant?: MatmulVariant): KernelBenchCase {
   const shown = `${label(shape)}${variant ? ` ${variant}` : ''}`;
-  return { kernel: 'matmul', shape: shown, quick, setup: (gpu) => setupMatmul(gpu, shape, variant) };
+  return { kernel: 'matmul', shape: shown, quick, setup: (gpu) => setupMatmul(gpu, shape, variant, 'f32') };
+}
+
+/** The f16-storage kernel: a kernel name of its own, so it never becomes the f32 calibration. */
+function matmulF16Case(shape: MatmulShape): KernelBenchCase {
+  return {
+    kernel: 'matmul-f16',
+    shape: label(shape),
+    quick: false,
+    requires: 'f16',
+    setup: (gpu) => setupMatmul(gpu, shape, undefined, 'f16'),
+  };
 }
 
 /** The case `bench kernels` runs for calibration when --filter leaves out every matmul. */
@@ -96,5 +138,8 @@ const cases: KernelBenchCase[] = [
   matmulCase({ M: 1024, N: 1024, K: 1024, transA: true }, false),
   matmulCase({ M: 8760, N: 128, K: 32 }, false),
   matmulCase({ M: 127, N: 129, K: 31 }, false),
+  matmulF16Case({ M: 512, N: 512, K: 512 }),
+  matmulF16Case({ M: 1024, N: 1024, K: 1024 }),
+  matmulF16Case({ M: 127, N: 129, K: 31 }),
 ];
 export default cases;

@@ -65,7 +65,8 @@ export async function measureCase(gpu: Gpu, c: KernelBenchCase, options: Measure
   let run: KernelBenchRun | undefined;
   try {
     run = await c.setup(gpu);
-    for (let i = 0; i < options.warmup; i++) await run.run();
+    // The check reads what a run wrote, so one run precedes it even with --warmup 0.
+    for (let i = 0; i < Math.max(1, options.warmup); i++) await run.run();
     const check = await run.check();
     const timings = await timeRuns(gpu, run, options);
     return {

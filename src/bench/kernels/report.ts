@@ -1,6 +1,6 @@
 // Turns measured cases into the `bench kernels` report: median and spread, GFLOP/s or GB/s,
 // the calibration (best matmul GFLOP/s of this run) with each kernel's ratio to it, and a table.
-import type { AdapterDescription, TimingMethod } from '../../kernels/index.ts';
+import type { AdapterDescription, FeatureReport, TimingMethod } from '../../kernels/index.ts';
 import type { CaseOutcome } from './measure.ts';
 
 export const REPORT_SCHEMA = 'wattring.bench.kernels/1';
@@ -63,9 +63,19 @@ export interface KernelReport {
   readonly schema: typeof REPORT_SCHEMA;
   readonly createdAt: string;
   readonly adapter: AdapterDescription & { readonly backend: string };
+  /** What `--features` asked for and got (absent without the flag). */
+  readonly features?: FeatureReport;
+  /** Selected cases that did not run because the device lacks the feature they need. */
+  readonly skipped?: readonly SkippedCase[];
   readonly calibration: Calibration | null;
   readonly units: typeof UNITS;
   readonly results: readonly KernelResult[];
+}
+
+export interface SkippedCase {
+  readonly kernel: string;
+  readonly shape: string;
+  readonly reason: string;
 }
 
 export interface NamedOutcome {

@@ -2,7 +2,7 @@
 // with the single-device blockwise kernel on the same work, and reports times, overhead, memory
 // per rank, communication, balance and error. Progress goes to `progress` (stderr in the CLI).
 import { seededF32, UsageError } from '../../core/index.ts';
-import { openGpu, type AdapterChoice, type Gpu } from '../../kernels/index.ts';
+import { openGpu, type AdapterChoice, type FeatureReport, type Gpu } from '../../kernels/index.ts';
 import { createSingleDevice, type SingleDevice } from './baseline.ts';
 import {
   compareArrays,
@@ -59,6 +59,8 @@ export interface RingBenchResult {
     readonly mode: TransportMode;
   };
   readonly adapter: string;
+  /** What `--features` asked for and got (absent without the flag). */
+  readonly features?: FeatureReport;
   /** Wall-clock times, and process CPU times (the work itself on a CPU adapter). */
   readonly ring: PassTimes;
   readonly singleDevice?: PassTimes & { readonly bytes: number };
@@ -290,6 +292,7 @@ export async function measureRing(o: RingBenchOptions, progress: Progress): Prom
     return {
       config: { ...config, layout, mode },
       adapter,
+      ...(gpu.features.requested.length ? { features: gpu.features } : {}),
       ring: {
         forward: timingOf(m.forward.ring),
         backward: timingOf(m.backward.ring),

@@ -60,7 +60,7 @@ function checkQSide(
 ): number {
   const off = a.qOffset ?? 0;
   checkRows(lim, `${what} qRows`, a.qRows, off);
-  checkBuffer(what, 'q', a.q, a.qRows, off, [lim.heads, lim.headDim]);
+  checkBuffer(what, 'q', a.q, a.qRows, off, [lim.heads, lim.headDim], lim.qkvBytes);
   checkBuffer(what, 'qPos', a.qPos, a.qRows, off, []);
   return off;
 }
@@ -72,8 +72,8 @@ function checkKSide(
 ): number {
   const off = a.kOffset ?? 0;
   checkRows(lim, `${what} kRows`, a.kRows, off);
-  checkBuffer(what, 'k', a.k, a.kRows, off, [lim.heads, lim.headDim]);
-  checkBuffer(what, 'v', a.v, a.kRows, off, [lim.heads, lim.headDim]);
+  checkBuffer(what, 'k', a.k, a.kRows, off, [lim.heads, lim.headDim], lim.qkvBytes);
+  checkBuffer(what, 'v', a.v, a.kRows, off, [lim.heads, lim.headDim], lim.qkvBytes);
   checkBuffer(what, 'kPos', a.kPos, a.kRows, off, []);
   return off;
 }

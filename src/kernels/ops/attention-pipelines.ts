@@ -92,12 +92,13 @@ export async function createAttentionPipelines(gpu: Gpu, c: Required<AttentionCo
   const fwd = { D4, R: rows.forward };
   const dkdvConsts = { D4, R: rows.dkdv };
   const dqConsts = { D4, R: rows.dq };
+  const s = c.storage;
   const [fold, finalize, prep, dkdv, dq] = await Promise.all([
-    specialised(gpu, 'attention-forward', fwd, 'fold', common),
-    specialised(gpu, 'attention-forward', fwd, 'finalize', common),
-    specialised(gpu, 'attention-backward', dqConsts, 'prep', bwd),
-    specialised(gpu, 'attention-backward', dkdvConsts, 'dkdv', bwd),
-    specialised(gpu, 'attention-backward', dqConsts, 'dq_rows', bwd),
+    specialised(gpu, 'attention-forward', fwd, s, 'fold', common),
+    specialised(gpu, 'attention-forward', fwd, s, 'finalize', common),
+    specialised(gpu, 'attention-backward', dqConsts, s, 'prep', bwd),
+    specialised(gpu, 'attention-backward', dkdvConsts, s, 'dkdv', bwd),
+    specialised(gpu, 'attention-backward', dqConsts, s, 'dq_rows', bwd),
   ]);
   // Immutable once written, so any number of dispatches in one submit may share one buffer.
   const uniforms = new UniformCache(gpu);
@@ -142,28 +143,40 @@ function unrollsHeadLoops(name: string, d4: number): boolean {
 }
 const modules = new WeakMap<GPUDevice, Map<string, Promise<GPUShaderModule>>>();
 
-function specialisedModule(gpu: Gpu, name: string, consts: Consts): Promise<GPUShaderModule> {
+function specialisedModule(gpu: Gpu, name: string, consts: Consts, storage: Storage): Promise<GPUShaderModule> {
   let perDevice = modules.get(gpu.device);
   if (!perDevice) {
     perDevice = new Map();
     modules.set(gpu.device, perDevice);
   }
-  const key = `${name}#${JSON.stringify(consts)}`;
+  const key = `${name}#${JSON.stringify(consts)}#${storage}`;
   let mod = perDevice.get(key);
   if (!mod) {
-    mod = compileWithConsts(gpu, name, consts);
+    mod = compileWithConsts(gpu, name, consts, storage);
     perDevice.set(key, mod);
   }
   return mod;
 }
 
+/** Element type of Q, K and V in storage (AttentionConfig.storage). */
+type Storage = 'f32' | 'f16';
+
+const QKV_ALIAS = 'alias QKV = vec4f;';
+
 /**
  * shaders/<name>.wgsl with the value of each `const NAME: u32 = …;` of `consts` replaced, and, where
  * unrollsHeadLoops says so, every loop over the head dimension (`for (var d = 0u; d < D4; d++) {`)
- * unrolled.
+ * unrolled. With f16 storage, `enable f16;` comes first and Q, K and V are declared vec4h (the
+ * shader's `alias QKV` line; its loads widen to vec4f).
  */
-export function specialiseSource(name: string, consts: Consts): string {
+export function specialiseSource(name: string, consts: Consts, storage: Storage = 'f32'): string {
   let text = shaderSource(name);
+  if (storage === 'f16') {
+    if (!text.includes(QKV_ALIAS))
+      throw new ShaderCompileError(name, `missing the line \`${QKV_ALIAS}\` for f16 storage`);
+    // On the first line, so compilation messages keep the file's line numbers.
+    text = `enable f16; ${text.replace(QKV_ALIAS, 'alias QKV = vec4h;')}`;
+  }
   for (const [id, value] of Object.entries(consts)) {
     const marker = new RegExp(`^const ${id}: u32 = \\d+u;`, 'm');
     if (!marker.test(text))
@@ -206,10 +219,10 @@ function matchingBrace(text: string, open: number): number {
   throw new ShaderCompileError('attention', `unbalanced braces after offset ${open}`);
 }
 
-async function compileWithConsts(gpu: Gpu, name: string, consts: Consts): Promise<GPUShaderModule> {
+async function compileWithConsts(gpu: Gpu, name: string, consts: Consts, storage: Storage): Promise<GPUShaderModule> {
   const module = gpu.device.createShaderModule({
-    label: `${name} ${JSON.stringify(consts)}`,
-    code: specialiseSource(name, consts),
+    label: `${name} ${JSON.stringify(consts)} ${storage}`,
+    code: specialiseSource(name, consts, storage),
   });
   const info = await module.getCompilationInfo();
   if (info.messages.some((m) => m.type === 'error'))
@@ -221,10 +234,11 @@ async function specialised(
   gpu: Gpu,
   name: string,
   consts: Consts,
+  storage: Storage,
   entryPoint: string,
   constants: Overrides,
 ): Promise<GPUComputePipeline> {
-  const module = await specialisedModule(gpu, name, consts);
+  const module = await specialisedModule(gpu, name, consts, storage);
   gpu.device.pushErrorScope('validation');
   const pipeline = await gpu.device.createComputePipelineAsync({
     label: `${name}:${entryPoint} ${JSON.stringify(consts)}`,

@@ -1,7 +1,7 @@
 // Shape and limit checks for the attention kernels: every failure is a ShapeError naming the
 // argument, its shape and the limit it breaks.
 import type { Gpu } from '../runtime/device.ts';
-import { ShapeError } from '../runtime/errors.ts';
+import { MissingFeatureError, ShapeError } from '../runtime/errors.ts';
 import type { AttentionConfig } from './attention-types.ts';
 
 export const MAX_HEAD_DIM = 128;
@@ -15,6 +15,8 @@ export interface AttentionLimits {
   readonly maxWorkgroups: number;
   /** Invocations per workgroup of the row-parallel passes (finalize, prep: one row·head each). */
   readonly workgroupSize: number;
+  /** Bytes of one Q, K or V element (4, or 2 with f16 storage). */
+  readonly qkvBytes: number;
 }
 
 export function attentionLimits(gpu: Gpu, config: Required<AttentionConfig>, workgroupSize: number): AttentionLimits {
@@ -24,6 +26,7 @@ export function attentionLimits(gpu: Gpu, config: Required<AttentionConfig>, wor
     maxBindingBytes: gpu.device.limits.maxStorageBufferBindingSize,
     maxWorkgroups: gpu.device.limits.maxComputeWorkgroupsPerDimension,
     workgroupSize,
+    qkvBytes: config.storage === 'f16' ? 2 : 4,
   };
 }
 
@@ -38,6 +41,9 @@ export function checkConfig(gpu: Gpu, c: Required<AttentionConfig>): void {
   }
   if (!(Number.isFinite(c.scale) && c.scale > 0))
     throw new ShapeError(`attention scale must be a positive number, got ${c.scale}`);
+  if (c.storage !== 'f32' && c.storage !== 'f16')
+    throw new ShapeError(`attention storage must be 'f32' or 'f16', got '${String(c.storage)}'`);
+  if (c.storage === 'f16' && !gpu.hasF16) throw new MissingFeatureError('shader-f16', 'attention with f16 storage');
   const maxWg = gpu.device.limits.maxComputeWorkgroupsPerDimension;
   if (c.heads > maxWg)
     throw new ShapeError(`attention heads ${c.heads} exceeds maxComputeWorkgroupsPerDimension ${maxWg}`);
@@ -69,7 +75,7 @@ export function checkRows(lim: AttentionLimits, what: string, rows: number, offs
   }
 }
 
-/** `buffer` must hold `[rows + offset, ...inner]` elements of 4 bytes. */
+/** `buffer` must hold `[rows + offset, ...inner]` elements of `bytes` bytes (4: f32 and u32, 2: f16). */
 export function checkBuffer(
   what: string,
   name: string,
@@ -77,12 +83,13 @@ export function checkBuffer(
   rows: number,
   offset: number,
   inner: readonly number[],
+  bytes = 4,
 ): void {
   const count = (rows + offset) * inner.reduce((a, b) => a * b, 1);
-  if (buffer.size < count * 4) {
+  if (buffer.size < count * bytes) {
     const shape = [`${offset ? `${offset}+` : ''}${rows}`, ...inner].join(', ');
     throw new ShapeError(
-      `attention ${what}: ${name} has ${buffer.size} bytes, needs [${shape}] × 4 = ${count * 4} bytes`,
+      `attention ${what}: ${name} has ${buffer.size} bytes, needs [${shape}] × ${bytes} = ${count * bytes} bytes`,
     );
   }
 }

@@ -8,6 +8,12 @@ export interface AttentionConfig {
   readonly causal: boolean;
   /** Softmax scale; default 1/sqrt(headDim). */
   readonly scale?: number;
+  /**
+   * Element type of the Q, K and V buffers (default f32). f16 (needs `shader-f16`) halves their
+   * bytes; every score, softmax term and sum is still f32, and O, lse, the state, dO and the
+   * gradients stay f32 buffers.
+   */
+  readonly storage?: 'f32' | 'f16';
 }
 
 /** Running softmax state of one Q block (own buffers; `destroy()` frees them). */

@@ -2,6 +2,8 @@
 // ring: dense forward/backward (one score row at a time), single query rows for spot checks at
 // long T, and the block-wise fold/finalize with the GPU's semantics.
 // Layout: q/k/v/o/dO `[rows, H, D]` row-major; lse `[rows, H]`; positions per row, PAD = 0xffffffff.
+import type { Tolerance } from '../../core/index.ts';
+
 const PAD = 0xffffffff;
 const NEG = -1e30; // the kernels' −∞ for rows that saw no unmasked key
 
@@ -252,4 +254,34 @@ export function refBackwardBlock(
       });
     });
   }
+}
+
+/** Largest |x| of an array (0 when empty). */
+function maxAbs(x: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] ?? 0));
+  return m;
+}
+
+/**
+ * Tolerances of attention with f16 storage (Q, K, V rounded to f16 once, all arithmetic f32)
+ * against the f64 reference of the unrounded inputs, from f16's unit roundoff u = 2^-11:
+ * - a score s = scale·Σ_d q_d·k_d moves by at most ε = (2u + u²)·scale·D·max|q|·max|k| (each
+ *   product by (2u + u²)|q_d·k_d|);
+ * - lse = log Σ_j exp(s_j) moves by at most ε;
+ * - softmax weights p_j = exp(s_j − lse) move by a factor within e^{±2ε}, so Σ_j |Δp_j| ≤ e^{2ε} − 1,
+ *   and V's own rounding adds u·|v|: |Δo| ≤ (e^{2ε} − 1 + u)·max|v|.
+ * FP32's atol 1e-5 and rtol 1e-4 come on top for the f32 arithmetic.
+ */
+export function attentionF16StorageTolerance(
+  c: Pick<AttentionRefConfig, 'headDim'> & { readonly scale?: number },
+  x: Pick<AttentionRefInputs, 'q' | 'k' | 'v'>,
+): { readonly o: Tolerance; readonly lse: Tolerance } {
+  const u = 2 ** -11;
+  const scale = c.scale ?? 1 / Math.sqrt(c.headDim);
+  const eps = (2 * u + u * u) * scale * c.headDim * maxAbs(x.q) * maxAbs(x.k);
+  return {
+    o: { atol: 1e-5 + (Math.expm1(2 * eps) + u) * maxAbs(x.v), rtol: 1e-4 },
+    lse: { atol: 1e-5 + eps, rtol: 1e-4 },
+  };
 }

@@ -2,7 +2,8 @@
 // attention built from it. WGSL in shaders/attention-forward.wgsl and shaders/attention-backward.wgsl.
 //
 // ## Block API (kernels → ring)
-// Layout: every Q/K/V/O/dO/dQ/dK/dV block is a GPUBuffer of f32, row-major `[rows, H, D]`.
+// Layout: every Q/K/V/O/dO/dQ/dK/dV block is a GPUBuffer of f32, row-major `[rows, H, D]` (Q, K, V
+// of f16 with `storage: 'f16'`).
 // Positions: a GPUBuffer of u32 `[rows]`, each row's absolute sequence position;
 // `PAD_POSITION = 0xffffffff` marks a padded row, masked as query and as key (a padded query row
 // gets O = 0). Causal mask: key position <= query position. Positions need not be contiguous or
@@ -44,7 +45,7 @@ export const PAD_POSITION = 0xffffffff;
 
 /** Compiles the attention pipelines for one (heads, headDim, causal, scale). */
 export async function createAttentionKernels(gpu: Gpu, config: AttentionConfig): Promise<AttentionKernels> {
-  const full: Required<AttentionConfig> = { scale: 1 / Math.sqrt(config.headDim), ...config };
+  const full: Required<AttentionConfig> = { scale: 1 / Math.sqrt(config.headDim), storage: 'f32', ...config };
   checkConfig(gpu, full);
   const pipelines = await createAttentionPipelines(gpu, full);
   return makeKernels(gpu, full, pipelines);

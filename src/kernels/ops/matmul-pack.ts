@@ -34,15 +34,25 @@ export interface Pack {
   destroy(): void;
 }
 
+/** Bytes of one packed vec4 of f32 (matmul.wgsl) or of f16 (matmul-f16.wgsl). */
+const VEC4_BYTES = { f32: 16, f16: 8 } as const;
+
 /** Bytes the packed copy of `spec` occupies (for limit checks before allocating). */
-export function packedBytes(spec: PackSpec): number {
-  return (spec.batchStride === 0 ? 1 : spec.batch) * spec.rows * Math.ceil(spec.cols / 4) * 16;
+export function packedBytes(spec: PackSpec, element: 'f32' | 'f16' = 'f32'): number {
+  return (spec.batchStride === 0 ? 1 : spec.batch) * spec.rows * Math.ceil(spec.cols / 4) * VEC4_BYTES[element];
 }
 
-export async function createPack(gpu: Gpu, spec: PackSpec, label: string): Promise<Pack> {
+/** `element` f16 packs an f16 source with matmul-f16.wgsl's `pack_b` (same parameters). */
+export async function createPack(
+  gpu: Gpu,
+  spec: PackSpec,
+  label: string,
+  element: 'f32' | 'f16' = 'f32',
+): Promise<Pack> {
+  const shader = element === 'f16' ? 'matmul-f16' : 'matmul';
   const cols4 = Math.ceil(spec.cols / 4);
   const batches = spec.batchStride === 0 ? 1 : spec.batch;
-  const params = createUniformBuffer(gpu, uniformLayout('matmul', 'PackParams'), {
+  const params = createUniformBuffer(gpu, uniformLayout(shader, 'PackParams'), {
     K: spec.rows,
     N: spec.cols,
     N4: cols4,
@@ -51,8 +61,8 @@ export async function createPack(gpu: Gpu, spec: PackSpec, label: string): Promi
     b_batch: spec.batchStride,
     batches,
   });
-  const pipeline = await gpu.pipelines.pipeline('matmul', 'pack_b');
-  const scratch = gpu.pool.acquire(packedBytes(spec), undefined, label);
+  const pipeline = await gpu.pipelines.pipeline(shader, 'pack_b');
+  const scratch = gpu.pool.acquire(packedBytes(spec, element), undefined, label);
   const total = Math.ceil((batches * spec.rows * cols4) / PACK_WORKGROUP);
   const gx = Math.min(total, gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535);
   return {

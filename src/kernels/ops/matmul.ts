@@ -31,7 +31,7 @@ export interface MatmulShape {
 export type ResolvedMatmulShape = Required<MatmulShape>;
 
 export interface MatmulBuffers {
-  /** f32, at least batchStrideA·(batch−1) + M·K elements. */
+  /** f32 (f16 with storage 'f16'), at least batchStrideA·(batch−1) + M·K elements. */
   readonly a: GPUBuffer;
   readonly b: GPUBuffer;
   /** f32 [batch, M, N] row-major; fully overwritten. */
@@ -41,6 +41,8 @@ export interface MatmulBuffers {
 export interface MatmulKernel {
   readonly shape: ResolvedMatmulShape;
   readonly variant: MatmulVariant;
+  /** Element type of A and B: f32, or f16 (accumulated and written as f32: matmul-f16.wgsl). */
+  readonly storage: MatmulStorage;
   /** Multiply-adds × 2 of one encode(): 2·batch·M·N·K. */
   readonly flops: number;
   /** GPU bytes this kernel holds (uniforms, packed-B scratch). */
@@ -61,13 +63,23 @@ const VEC4_PER_THREAD = 2;
  */
 export type MatmulVariant = 'tiled' | 'subgroup';
 
+/** Element type A and B are stored in; C is f32 either way. */
+export type MatmulStorage = 'f32' | 'f16';
+
+const ELEMENT_BYTES: Readonly<Record<MatmulStorage, number>> = { f32: 4, f16: 2 };
+
 /** Variants this adapter can run (subgroup needs every subgroup size it may use to be ≥ 8). */
 export function matmulVariants(gpu: Gpu): MatmulVariant[] {
   const sizes = gpu.adapter.subgroupSizes;
   return gpu.hasSubgroups && sizes.length > 0 && Math.min(...sizes) >= 8 ? ['tiled', 'subgroup'] : ['tiled'];
 }
 
-function chooseVariant(gpu: Gpu, wanted: MatmulVariant | undefined): MatmulVariant {
+function chooseVariant(gpu: Gpu, wanted: MatmulVariant | undefined, storage: MatmulStorage): MatmulVariant {
+  if (storage === 'f16') {
+    if (!gpu.hasF16) throw new MissingFeatureError('shader-f16', 'matmul with f16 storage');
+    if (wanted === 'subgroup') throw new ShapeError("matmul with f16 storage has the 'tiled' variant only");
+    return 'tiled';
+  }
   const available = matmulVariants(gpu);
   if (wanted && !available.includes(wanted)) {
     throw new MissingFeatureError('subgroups', `matmul variant '${wanted}' (subgroups of at least 8 invocations)`);
@@ -84,11 +96,11 @@ interface VariantPlan {
 }
 
 /** Workgroup shape: 8 lanes along n suit llvmpipe's 8-wide SIMD; 16×4 = 64 lanes suit GPUs. */
-function planVariant(gpu: Gpu, variant: MatmulVariant): VariantPlan {
+function planVariant(gpu: Gpu, variant: MatmulVariant, storage: MatmulStorage): VariantPlan {
   if (variant === 'subgroup') return { shader: 'matmul-subgroup', overrides: {}, blockRows: 16, blockVec4: 8 };
   const wg = isCpuAdapter(gpu.adapter) ? { WG_X: 8, WG_Y: 1 } : { WG_X: 16, WG_Y: 4 };
   return {
-    shader: 'matmul',
+    shader: storage === 'f16' ? 'matmul-f16' : 'matmul',
     overrides: wg,
     blockRows: ROWS_PER_THREAD * wg.WG_Y,
     blockVec4: VEC4_PER_THREAD * wg.WG_X,
@@ -147,6 +159,7 @@ function checkLimits(
   s: ResolvedMatmulShape,
   grid: readonly number[],
   packed: Readonly<Record<string, number>>,
+  storage: MatmulStorage,
 ): void {
   const maxGroups = gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535;
   const axes = ['x (columns)', 'y (rows)', 'z (batch)'];
@@ -159,7 +172,8 @@ function checkLimits(
   });
   const maxBinding = gpu.adapter.limits['maxStorageBufferBindingSize'] ?? Number.POSITIVE_INFINITY;
   const ext = matmulExtents(s);
-  const sizes = { A: ext.a * 4, B: ext.b * 4, C: ext.c * 4, ...packed };
+  const e = ELEMENT_BYTES[storage];
+  const sizes = { A: ext.a * e, B: ext.b * e, C: ext.c * 4, ...packed };
   for (const [name, bytes] of Object.entries(sizes)) {
     if (bytes > maxBinding) {
       throw new ShapeError(
@@ -169,10 +183,17 @@ function checkLimits(
   }
 }
 
-function checkBuffer(name: string, buffer: GPUBuffer, elements: number, s: ResolvedMatmulShape): void {
-  if (buffer.size < elements * 4) {
+function checkBuffer(
+  name: string,
+  buffer: GPUBuffer,
+  elements: number,
+  s: ResolvedMatmulShape,
+  element: MatmulStorage = 'f32',
+): void {
+  const bytes = elements * ELEMENT_BYTES[element];
+  if (buffer.size < bytes) {
     throw new ShapeError(
-      `matmul ${describeShape(s)}: buffer ${name} holds ${buffer.size} bytes, needs ${elements * 4} (${elements} f32)`,
+      `matmul ${describeShape(s)}: buffer ${name} holds ${buffer.size} bytes, needs ${bytes} (${elements} ${element})`,
     );
   }
 }
@@ -213,9 +234,10 @@ async function prepareOperands(
   s: ResolvedMatmulShape,
   plan: VariantPlan,
   variant: MatmulVariant,
+  storage: MatmulStorage,
 ): Promise<Operands> {
   const N4 = Math.ceil(s.N / 4);
-  const packB = bIsPacked(s) ? undefined : await createPack(gpu, bSpec(s), 'matmul packed B');
+  const packB = bIsPacked(s) ? undefined : await createPack(gpu, bSpec(s), 'matmul packed B', storage);
   const b_batch4 = packB ? packB.batchVec4 : s.batchStrideB / 4;
   const common = { M: s.M, N: s.N, K: s.K, N4, b_batch4, c_batch: s.M * s.N };
   const layout = uniformLayout(plan.shader, 'MatmulParams');
@@ -229,28 +251,29 @@ async function prepareOperands(
 }
 
 /** Bytes of the packed copies a variant will allocate (checked against the binding limit first). */
-function packedSizes(s: ResolvedMatmulShape, variant: MatmulVariant): Record<string, number> {
+function packedSizes(s: ResolvedMatmulShape, variant: MatmulVariant, storage: MatmulStorage): Record<string, number> {
   const sizes: Record<string, number> = {};
-  if (!bIsPacked(s)) sizes['packed B'] = packedBytes(bSpec(s));
+  if (!bIsPacked(s)) sizes['packed B'] = packedBytes(bSpec(s), storage);
   if (variant === 'subgroup') sizes['packed Aᵀ'] = packedBytes(aTSpec(s));
   return sizes;
 }
 
 /**
  * Compiles and sizes a matmul for `shape`; throws ShapeError when the adapter cannot run it and
- * MissingFeatureError when `variant` needs what the adapter lacks.
+ * MissingFeatureError when `variant` (or f16 `storage`) needs what the adapter lacks.
  */
 export async function createMatmul(
   gpu: Gpu,
   shape: MatmulShape,
-  options: { variant?: MatmulVariant } = {},
+  options: { variant?: MatmulVariant; storage?: MatmulStorage } = {},
 ): Promise<MatmulKernel> {
   const s = resolveMatmulShape(shape);
-  const variant = chooseVariant(gpu, options.variant);
-  const plan = planVariant(gpu, variant);
+  const storage = options.storage ?? 'f32';
+  const variant = chooseVariant(gpu, options.variant, storage);
+  const plan = planVariant(gpu, variant, storage);
   const grid = [Math.ceil(Math.ceil(s.N / 4) / plan.blockVec4), Math.ceil(s.M / plan.blockRows), s.batch] as const;
-  checkLimits(gpu, s, grid, packedSizes(s, variant));
-  const { packA, packB, params } = await prepareOperands(gpu, s, plan, variant);
+  checkLimits(gpu, s, grid, packedSizes(s, variant, storage), storage);
+  const { packA, packB, params } = await prepareOperands(gpu, s, plan, variant, storage);
   const pipeline = await gpu.pipelines.pipeline(plan.shader, 'main', plan.overrides);
   const ext = matmulExtents(s);
   const binds = new BindCache(gpu);
@@ -258,11 +281,12 @@ export async function createMatmul(
   return {
     shape: s,
     variant,
+    storage,
     flops: 2 * s.batch * s.M * s.N * s.K,
     allocatedBytes: params.size + (packA?.allocatedBytes ?? 0) + (packB?.allocatedBytes ?? 0),
     encode(encoder, { a, b, c }) {
-      checkBuffer('a', a, ext.a, s);
-      checkBuffer('b', b, ext.b, s);
+      checkBuffer('a', a, ext.a, s, storage);
+      checkBuffer('b', b, ext.b, s, storage);
       checkBuffer('c', c, ext.c, s);
       const pass = encoder.beginComputePass({ label: `matmul ${describeShape(s)}` });
       packA?.encode(pass, a, bind);
@@ -306,7 +330,6 @@ export interface MatmulOptions {
 
 /** The trailing two dimensions and the batch of a [..., rows, cols] tensor. */
 function matrixDims(t: Tensor, name: string): { batch: number; rows: number; cols: number } {
-  if (t.dtype !== 'f32') throw new ShapeError(`matmul ${name}: dtype ${t.dtype}, expected f32`);
   if (t.shape.length < 2)
     throw new ShapeError(`matmul ${name}: shape [${t.shape.join(', ')}] needs at least 2 dimensions`);
   const rows = t.shape[t.shape.length - 2] ?? 0;
@@ -316,9 +339,11 @@ function matrixDims(t: Tensor, name: string): { batch: number; rows: number; col
 
 /**
  * C = op(A)·op(B) for tensors [..., M, K]·[..., K, N] (batch dims flattened; a batch of 1 on
- * either side broadcasts). Submits and waits; returns a new pooled tensor [..., M, N].
+ * either side broadcasts). A and B are both f32 or both f16 (f16 storage, f32 accumulation).
+ * Submits and waits; returns a new pooled f32 tensor [..., M, N].
  */
 export async function matmul(gpu: Gpu, a: Tensor, b: Tensor, options: MatmulOptions = {}): Promise<Tensor> {
+  if (a.dtype !== b.dtype) throw new ShapeError(`matmul A is ${a.dtype} and B is ${b.dtype}; expected the same dtype`);
   const da = matrixDims(a, 'A');
   const db = matrixDims(b, 'B');
   const [M, Ka] = options.transA ? [da.cols, da.rows] : [da.rows, da.cols];
@@ -330,15 +355,19 @@ export async function matmul(gpu: Gpu, a: Tensor, b: Tensor, options: MatmulOpti
         ` (inner ${Ka} vs ${Kb}, batch ${da.batch} vs ${db.batch})`,
     );
   }
-  const kernel = await createMatmul(gpu, {
-    M,
-    N,
-    K: Ka,
-    batch,
-    ...options,
-    batchStrideA: da.batch === 1 ? 0 : M * Ka,
-    batchStrideB: db.batch === 1 ? 0 : Ka * N,
-  });
+  const kernel = await createMatmul(
+    gpu,
+    {
+      M,
+      N,
+      K: Ka,
+      batch,
+      ...options,
+      batchStrideA: da.batch === 1 ? 0 : M * Ka,
+      batchStrideB: db.batch === 1 ? 0 : Ka * N,
+    },
+    { storage: a.dtype },
+  );
   const outShape = [...(da.batch >= db.batch ? a.shape : b.shape).slice(0, -2), M, N];
   const c = emptyTensor(gpu, outShape, 'f32', 'matmul C');
   const encoder = gpu.device.createCommandEncoder();

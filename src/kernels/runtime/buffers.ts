@@ -1,5 +1,6 @@
 // Moving f32 data between host and GPU: storage buffers from typed arrays, and read-back.
 import type { Gpu } from './device.ts';
+import { toF16Array } from './half.ts';
 import { MapMode, READBACK_USAGE, STORAGE_USAGE } from './usage.ts';
 
 /** A storage buffer holding `data` (rounded up to 4 bytes; WebGPU needs ≥ 4 bytes). */
@@ -11,6 +12,22 @@ export function uploadF32(gpu: Gpu, data: Float32Array, label = 'f32'): GPUBuffe
     mappedAtCreation: true,
   });
   new Float32Array(buffer.getMappedRange()).set(data);
+  buffer.unmap();
+  return buffer;
+}
+
+/**
+ * A storage buffer holding `data` rounded to f16 (nearest, ties to even), for kernels with f16
+ * storage; the size is rounded up to 4 bytes.
+ */
+export function uploadF16(gpu: Gpu, data: ArrayLike<number>, label = 'f16'): GPUBuffer {
+  const buffer = gpu.device.createBuffer({
+    label,
+    size: Math.max(4, Math.ceil(data.length / 2) * 4),
+    usage: STORAGE_USAGE,
+    mappedAtCreation: true,
+  });
+  new Uint16Array(buffer.getMappedRange()).set(toF16Array(data));
   buffer.unmap();
   return buffer;
 }

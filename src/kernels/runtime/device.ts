@@ -7,6 +7,15 @@ import { PipelineCache } from './pipelines.ts';
 import { recordAdapterThreads, threadIds } from './adapter-threads.ts';
 import { yieldPollerToAdapter, type PollerPriority } from './poller.ts';
 import { BufferPool } from './pool.ts';
+import {
+  featureReport,
+  subgroupMatrixConfigs,
+  togglesFor,
+  WEBGPU_FEATURE,
+  type FeatureReport,
+  type RequestedFeature,
+  type SubgroupMatrixConfig,
+} from './features.ts';
 
 export interface AdapterChoice {
   /** Substring of the adapter's name or description, case-insensitive (e.g. `llvmpipe`, `H100`). */
@@ -14,6 +23,11 @@ export interface AdapterChoice {
   /** Dawn backend: vulkan, metal, d3d12, d3d11, opengl, opengles, null. */
   readonly backend?: string;
   readonly powerPreference?: GPUPowerPreference;
+  /**
+   * Optional features to ask for (`--features`): their Dawn toggles are enabled and the device
+   * gets each one the adapter has. Absent or empty: the device opens exactly as without it.
+   */
+  readonly features?: readonly RequestedFeature[];
 }
 
 export interface AdapterDescription {
@@ -25,6 +39,8 @@ export interface AdapterDescription {
   readonly limits: Readonly<Record<string, number>>;
   /** Subgroup sizes the adapter may run with ([] when it has no `subgroups`). */
   readonly subgroupSizes: readonly number[];
+  /** `adapter.info.subgroupMatrixConfigs`: shapes of Dawn's experimental subgroup matrices ([] when none). */
+  readonly subgroupMatrixConfigs?: readonly SubgroupMatrixConfig[];
 }
 
 /**
@@ -46,6 +62,10 @@ export interface Gpu {
   readonly hasF16: boolean;
   readonly hasSubgroups: boolean;
   readonly hasTimestamps: boolean;
+  /** `chromium-experimental-subgroup-matrix` (only when asked for: it needs `allow_unsafe_apis`). */
+  readonly hasSubgroupMatrix: boolean;
+  /** What was asked for with AdapterChoice.features and what the device got (all empty when nothing was). */
+  readonly features: FeatureReport;
   /** The waiting (JavaScript) thread's priority after the device opened (see poller.ts). */
   readonly poller: PollerPriority;
   /** Releases the device and its buffer pool (the Dawn instance lives as long as the process). */
@@ -86,8 +106,12 @@ function checkBackend(backend: string): void {
  * attacks; measured here: every interval a multiple of 65,536 ns, short kernels read as 0). A
  * benchmark harness needs the real clock, so the toggle is off.
  */
-function dawnOptions(backend: string | undefined): string[] {
-  return [...(backend ? [`backend=${backend}`] : []), 'disable-dawn-features=timestamp_quantization'];
+function dawnOptions(backend: string | undefined, toggles: readonly string[]): string[] {
+  return [
+    ...(backend ? [`backend=${backend}`] : []),
+    ...(toggles.length ? [`enable-dawn-features=${toggles.join(',')}`] : []),
+    'disable-dawn-features=timestamp_quantization',
+  ];
 }
 
 /** Describes an adapter for logs and benchmark output. */
@@ -110,6 +134,7 @@ export function describeAdapter(adapter: GPUAdapter): AdapterDescription {
     features: [...adapter.features].map(String).sort(),
     limits,
     subgroupSizes: sizes,
+    subgroupMatrixConfigs: subgroupMatrixConfigs(info),
   };
 }
 
@@ -131,13 +156,16 @@ interface Candidate {
 // (crbug 387965810), so the CLI exits explicitly.
 const instances = new Map<string, GPU>();
 
-/** The process-wide Dawn instance for `backend` (undefined: Dawn's default choice). */
-export function dawnInstance(backend?: string): GPU {
+/**
+ * The process-wide Dawn instance for `backend` (undefined: Dawn's default choice) with `toggles`
+ * enabled (one instance per distinct set: toggles are fixed when an instance is created).
+ */
+export function dawnInstance(backend?: string, toggles: readonly string[] = []): GPU {
   installGlobals();
-  const key = backend ?? '';
+  const key = `${backend ?? ''}|${toggles.join(',')}`;
   let instance = instances.get(key);
   if (!instance) {
-    instance = create(dawnOptions(backend));
+    instance = create(dawnOptions(backend, toggles));
     instances.set(key, instance);
   }
   return instance;
@@ -147,10 +175,11 @@ export function dawnInstance(backend?: string): GPU {
 async function probe(
   backend: string | undefined,
   powerPreference?: GPUPowerPreference,
+  toggles: readonly string[] = [],
 ): Promise<Candidate | undefined> {
   installGlobals();
   try {
-    const instance = dawnInstance(backend);
+    const instance = dawnInstance(backend, toggles);
     const adapter = await instance.requestAdapter(powerPreference ? { powerPreference } : undefined);
     if (!adapter) return undefined;
     return { instance, adapter, backend: backend ?? 'default', description: describeAdapter(adapter) };
@@ -160,11 +189,11 @@ async function probe(
 }
 
 /** Every adapter reachable here: the default one, then each platform backend (deduplicated). */
-async function candidates(powerPreference?: GPUPowerPreference): Promise<Candidate[]> {
+async function candidates(powerPreference?: GPUPowerPreference, toggles: readonly string[] = []): Promise<Candidate[]> {
   const found: Candidate[] = [];
   const seen = new Set<string>();
   for (const backend of [undefined, ...platformBackends()]) {
-    const c = await probe(backend, powerPreference);
+    const c = await probe(backend, powerPreference, toggles);
     if (!c) continue;
     const key = `${c.description.vendor}|${c.description.device}|${c.description.description}`;
     // The default adapter is one of the backends' adapters: keep the entry that names its backend.
@@ -187,20 +216,32 @@ export interface ListedAdapter {
   /** Dawn backend that exposes it (pass as `backend` to pick it). */
   readonly backend: string;
   readonly adapter: AdapterDescription;
+  /** With a request: which of the asked features this adapter would give a device. */
+  readonly features?: FeatureReport;
 }
 
-/** Lists the adapters on this machine with their features and limits (for `bench adapters`). */
-export async function listAdapters(): Promise<ListedAdapter[]> {
-  return (await candidates()).map((c) => ({ backend: c.backend, adapter: c.description }));
+/**
+ * Lists the adapters on this machine with their features and limits (for `bench adapters`); with
+ * `features`, through instances with their toggles (experimental features show only then).
+ */
+export async function listAdapters(features: readonly RequestedFeature[] = []): Promise<ListedAdapter[]> {
+  return (await candidates(undefined, togglesFor(features))).map((c) => ({
+    backend: c.backend,
+    adapter: c.description,
+    ...(features.length ? { features: featureReport(features, (f) => c.adapter.features.has(f)) } : {}),
+  }));
 }
 
 /** The adapter `choice` names: the backend's (or default) adapter, else any adapter matching the name. */
 async function chooseAdapter(choice: AdapterChoice): Promise<Candidate> {
   if (choice.backend) checkBackend(choice.backend);
-  const first = await probe(choice.backend, choice.powerPreference);
+  const toggles = togglesFor(choice.features ?? []);
+  const first = await probe(choice.backend, choice.powerPreference, toggles);
   if (first && (!choice.name || matchesName(first.description, choice.name))) return first;
   if (choice.name && !choice.backend) {
-    const match = (await candidates(choice.powerPreference)).find((c) => matchesName(c.description, choice.name ?? ''));
+    const match = (await candidates(choice.powerPreference, toggles)).find((c) =>
+      matchesName(c.description, choice.name ?? ''),
+    );
     if (match) return match;
   }
   if (!first) throw new NoAdapterError(`requestAdapter(${JSON.stringify(choice)}) returned none`);
@@ -223,7 +264,8 @@ const WANTED_LIMITS = [
 export async function openGpu(choice: AdapterChoice = {}): Promise<Gpu> {
   const chosen = await chooseAdapter(choice);
   const { adapter, description } = chosen;
-  const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
+  const wanted = new Set([...WANTED_FEATURES, ...requestedFeatureNames(adapter, choice.features ?? [])]);
+  const requiredFeatures = [...wanted].filter((f) => adapter.features.has(f));
   const requiredLimits: Record<string, number> = {};
   for (const key of WANTED_LIMITS) requiredLimits[key] = adapter.limits[key];
   const threadsBefore = threadIds();
@@ -244,12 +286,28 @@ export async function openGpu(choice: AdapterChoice = {}): Promise<Gpu> {
     hasF16: device.features.has('shader-f16'),
     hasSubgroups: device.features.has('subgroups'),
     hasTimestamps: device.features.has('timestamp-query'),
+    hasSubgroupMatrix: device.features.has(WEBGPU_FEATURE['subgroup-matrix']),
+    features: featureReport(choice.features ?? [], (f) => device.features.has(f)),
     poller,
     destroy() {
       pool.destroy();
       device.destroy();
     },
   };
+}
+
+/**
+ * The adapter's names for the requested features beyond WANTED_FEATURES. @webgpu/types does not
+ * list Dawn's experimental names, so a name counts as a GPUFeatureName once the adapter reports it.
+ */
+function requestedFeatureNames(adapter: GPUAdapter, features: readonly RequestedFeature[]): GPUFeatureName[] {
+  const isAdapterFeature = (name: string): name is GPUFeatureName => adapter.features.has(name);
+  return features.map((f) => WEBGPU_FEATURE[f]).filter(isAdapterFeature);
+}
+
+/** `8x8x8:f16->f32,…` (M×N×K, component and result types). */
+function formatConfigs(configs: readonly SubgroupMatrixConfig[]): string {
+  return configs.map((c) => `${c.M}x${c.N}x${c.K}:${c.componentType}->${c.resultComponentType}`).join(',');
 }
 
 /** One-line summary for stderr: name, backend features and the limits kernels care about. */
@@ -261,6 +319,7 @@ export function formatAdapter(desc: AdapterDescription): string {
     `maxStorageBufferBindingSize=${l['maxStorageBufferBindingSize']} ` +
     `maxComputeWorkgroupStorageSize=${l['maxComputeWorkgroupStorageSize']} ` +
     `maxComputeInvocationsPerWorkgroup=${l['maxComputeInvocationsPerWorkgroup']}` +
-    (desc.subgroupSizes.length ? ` subgroupSizes=${desc.subgroupSizes.join('/')}` : '')
+    (desc.subgroupSizes.length ? ` subgroupSizes=${desc.subgroupSizes.join('/')}` : '') +
+    (desc.subgroupMatrixConfigs?.length ? ` subgroupMatrixConfigs=${formatConfigs(desc.subgroupMatrixConfigs)}` : '')
   );
 }

@@ -52,3 +52,19 @@ export function fromF16Array(bits: Uint16Array): Float32Array {
   for (let i = 0; i < bits.length; i++) out[i] = f16Value(bits[i] ?? 0);
   return out;
 }
+
+/** Unit roundoff of f16 (11-bit significand): a normal value rounds with relative error ≤ 2^-11. */
+export const F16_UNIT_ROUNDOFF = 2 ** -11;
+
+/**
+ * Tolerance of f16 storage with f32 accumulation against the f64 result of the unrounded (f32)
+ * inputs, with Σ|a·b| as the scale (see matmulMismatch). Storing a and b in f16 rounds each once:
+ * a'b' = ab(1 + δa)(1 + δb), so every product is off by at most (2u + u²)|ab| with u = 2^-11, and
+ * a sum by (2u + u²)·Σ|a·b|; the f32 products and sums add FP32's atol 1e-5 + rtol 1e-4. A
+ * subnormal f16 (|x| < 2^-14) is off by at most 2^-25 absolutely, not relatively: for inputs of
+ * magnitude ≤ 1 the atol covers over 300 of them in one sum.
+ */
+export const F16_STORAGE_TOLERANCE = Object.freeze({
+  atol: 1e-5,
+  rtol: 2 * F16_UNIT_ROUNDOFF + F16_UNIT_ROUNDOFF ** 2 + 1e-4,
+});
