@@ -26,11 +26,9 @@ export function splitWindows(store: FeatureStore, split: SplitName, seqLen: numb
   const { horizon } = store.metadata.window;
   const out: WindowRef[] = [];
   store.respondents.forEach((r, i) => {
-    const starts = planWindows(r.firstPeriodMs / HOUR_MS, r.longGap, store.metadata.splits, {
-      seqLen,
-      stride: 24,
-      horizon,
-    })[split];
+    const shape = { seqLen, stride: 24, horizon };
+    // r.demand is NaN on unreported and screened hours: a window needs enough scored target hours.
+    const starts = planWindows(r.firstPeriodMs / HOUR_MS, r.longGap, store.metadata.splits, shape, r.demand)[split];
     for (const start of starts) out.push({ respondent: i, start });
   });
   return out;

@@ -1,7 +1,8 @@
 // Recorded history (`--data FILE…`) goes through the same EIA v2 twin as the synthetic data: key
 // check, rate limit, only the rows the query asks for (facets, inclusive start/end, sort), paging,
 // values as the recorded strings, missing hours absent; bad files are refused naming file and line.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,6 +207,38 @@ describe('recorded history through the simulated EIA server', () => {
     expect(run.status).toBe(1); // a respondent with no rows is not counted as success
     const raw = readRawFolder(out);
     expect(raw.rows).toBe(10);
+  });
+});
+
+describe('bench serve eia --data', () => {
+  it('serves the recorded rows at its URL and says what it holds', async () => {
+    const child = spawn(
+      process.execPath,
+      ['bin/bench.mjs', 'serve', 'eia', '--data', file, '--json', '--rate', '0', '--latency-ms', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const first = JSON.parse(String((await lines.next()).value)) as {
+      url: string;
+      data: { rows: number; respondents: string[] };
+    };
+    expect(first.data).toMatchObject({ rows: 10, respondents: ['AAAA', 'BBBB'] });
+    const res = await fetch(
+      `${first.url}electricity/rto/region-data/data/?api_key=k&data[0]=value&facets[respondent][]=BBBB`,
+    );
+    expect(await res.json()).toMatchObject({ response: { total: '2' } });
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+
+  it('exits 2 naming the file and line of a bad recording, before it listens', () => {
+    const bad = join(dir, 'serve-bad.csv');
+    writeFileSync(bad, 'period,respondent,type,value\n2019-01-01T00,AAAA,D,oops\n');
+    const run = spawnSync(process.execPath, ['bin/bench.mjs', 'serve', 'eia', '--data', bad], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${bad}:2: value "oops" is not a number`);
+    expect(run.stdout).toBe('');
   });
 });
 
