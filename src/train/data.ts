@@ -27,8 +27,9 @@ export function splitWindows(store: FeatureStore, split: SplitName, seqLen: numb
   const out: WindowRef[] = [];
   store.respondents.forEach((r, i) => {
     const shape = { seqLen, stride: 24, horizon };
-    // r.demand is NaN on unreported and screened hours: a window needs enough scored target hours.
-    const starts = planWindows(r.firstPeriodMs / HOUR_MS, r.longGap, store.metadata.splits, shape, r.demand)[split];
+    // Without the store's scored hours: every position of a window is a forecast with its own
+    // masked targets, so a window whose last day is mostly unscored still trains on the rest.
+    const starts = planWindows(r.firstPeriodMs / HOUR_MS, r.longGap, store.metadata.splits, shape)[split];
     for (const start of starts) out.push({ respondent: i, start });
   });
   return out;
