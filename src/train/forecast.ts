@@ -113,7 +113,7 @@ export async function forecastRun(
       model.destroy();
     }
   } finally {
-    close();
+    await close();
   }
 }
 
