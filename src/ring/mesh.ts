@@ -160,7 +160,11 @@ class ZmqMesh implements Mesh {
     if (header.kind === 'bye') {
       this.byes.set(header.from, header.reason);
       this.onBye();
-      if (!this.closing) this.peerStopped(header.from, header.reason);
+      // A clean goodbye comes after the peer's last block (one ordered pipe): only a receive that
+      // still waits on it is stranded. A goodbye with a reason means the peer failed.
+      if (this.closing) return;
+      if (header.reason !== undefined) this.peerStopped(header.from, header.reason);
+      else for (const [key, box] of this.inboxes) if (key.startsWith(`${header.from}>`)) this.strand(header.from, box);
       return;
     }
     const data = frames[1] ?? Buffer.alloc(0);
@@ -174,7 +178,18 @@ class ZmqMesh implements Mesh {
     else box.ready.push(data);
   }
 
-  /** A peer said goodbye while this rank still runs: it stopped early, so the run cannot finish. */
+  /** Rejects the receives waiting on `from`, which ended cleanly: its blocks will not come. */
+  private strand(from: number, box: Inbox): void {
+    for (const w of box.waiting.splice(0))
+      w.reject(
+        new RankLostError(
+          from,
+          `${this.describe(from)} finished its run while rank ${this.rank} waits for a block from it`,
+        ),
+      );
+  }
+
+  /** A peer said goodbye with an error while this rank still runs: the run cannot finish. */
   private peerStopped(rank: number, reason: string | undefined): void {
     this.fail(
       new RankLostError(
@@ -265,7 +280,9 @@ class ZmqMesh implements Mesh {
     const box = this.inbox(from, to);
     const ready = box.ready.shift();
     if (ready) return Promise.resolve(ready);
-    return new Promise<Buffer>((resolve, reject) => box.waiting.push({ resolve, reject }));
+    const pending = new Promise<Buffer>((resolve, reject) => box.waiting.push({ resolve, reject }));
+    if (this.byes.has(from)) this.strand(from, box);
+    return pending;
   }
 
   async close(reason?: string): Promise<void> {
