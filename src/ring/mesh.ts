@@ -17,9 +17,14 @@ export class RankLostError extends WattringError {
   }
 }
 
-/** ZMTP heartbeats: a silent connection (peer frozen, link cut without a reset) is dropped after this. */
-const HEARTBEAT_MS = 1000;
-const HEARTBEAT_TIMEOUT_MS = 3000;
+/**
+ * ZMTP heartbeats: a silent connection (link cut without a reset, host gone) is dropped after this.
+ * A killed process is noticed at once (its kernel closes the socket); the timeout only covers silent
+ * links, and is long because a loaded CPU-only host (load 25 on 2 cores) starved ZeroMQ's I/O thread
+ * past a 3 s timeout and dropped two healthy ranks.
+ */
+const HEARTBEAT_MS = 2000;
+const HEARTBEAT_TIMEOUT_MS = 20_000;
 /** After a peer's connection drops, its goodbye (already sent) may still be in our socket for this long. */
 const GOODBYE_GRACE_MS = 500;
 
@@ -209,7 +214,8 @@ class ZmqMesh implements Mesh {
           new RankLostError(
             rank,
             `${this.describe(rank)} dropped its connection (the process died or the link broke); ` +
-              `rank ${this.rank} stops. The last checkpoint is intact: rerun with --resume and the same world size`,
+              `rank ${this.rank} stops (a training run resumes from its last checkpoint with --resume ` +
+              'and the same world size)',
           ),
         );
       }, GOODBYE_GRACE_MS);
