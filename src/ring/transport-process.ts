@@ -102,8 +102,17 @@ function checkRank(o: ProcessTransportOptions): void {
 /** Opens this rank's device, joins the run's rendezvous and connects to every other rank. */
 export async function openProcessTransport(o: ProcessTransportOptions): Promise<ProcessTransport> {
   checkRank(o);
-  const gpu = await openGpu(o.adapter ?? {});
+  // The mesh first: ZeroMQ's I/O thread starts with its first socket and inherits the creating
+  // thread's priority, which opening a CPU adapter lowers to nice 19 (kernels/runtime/poller.ts);
+  // at nice 19 on a loaded host its heartbeats starved and healthy ranks were dropped.
   const mesh = await openMesh({ rank: o.rank, world: o.world, ...(o.host ? { host: o.host } : {}) });
+  let gpu: Gpu;
+  try {
+    gpu = await openGpu(o.adapter ?? {});
+  } catch (error) {
+    await mesh.close(error instanceof Error ? error.message : String(error));
+    throw error;
+  }
   try {
     const timeoutMs = o.joinTimeoutMs ?? 60_000;
     const peers = await rendezvous({
