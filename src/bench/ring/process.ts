@@ -17,6 +17,7 @@ import {
   validateRingShape,
   type PassSummary,
   type ProcessJoin,
+  type RankExit,
   type RankMemory,
   type StepRecord,
 } from '../../ring/index.ts';
@@ -131,7 +132,7 @@ export async function measureRingProcesses(
   const runId = f.runId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const given = f.rendezvous ?? process.env[RENDEZVOUS_ENV];
   const redis = given ? { url: parseRendezvousUrl(given), stop: async () => {} } : await startLocalRedis();
-  let exits;
+  let exits: RankExit[];
   try {
     progress(`ring: launching ${o.ranks} rank processes, run id ${runId}`);
     const base = rankArgs(o, f.adapter ? ['--adapter', f.adapter] : []);
