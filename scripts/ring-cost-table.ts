@@ -2,7 +2,9 @@
 // of `bench ring --transport process` beside the cost model's (src/ring/cost-model.ts). The model
 // is calibrated on the unshaped run of the same T only: its per-step compute (median of the ranks'
 // step compute intervals) gives the device's FLOP rate, and what the unshaped pass took beyond
-// compute and transfers gives the per-step host cost. Then the predictions for 8 GPUs in one host
+// compute and transfers gives the per-step host cost. Pass times are the fastest of the timed rounds
+// (on this shared 2-core host at load ~25 the medians swing by 10×; the fastest round is the
+// least disturbed); medians are shown beside them. Then the predictions for 8 GPUs in one host
 // and 4 hosts × 8 GPUs (docs/ring.md). Usage: npx tsx scripts/ring-cost-table.ts DIR
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +24,7 @@ interface Run {
     headDim: number;
     link?: { bandwidthGBps?: number; latencyUs?: number };
   };
-  ring: { forward: { medianMs: number }; backward: { medianMs: number } };
+  ring: { forward: { medianMs: number; minMs: number }; backward: { medianMs: number; minMs: number } };
   shared?: { forward: { medianMs: number }; backward: { medianMs: number } };
   steps: Step[];
 }
@@ -62,13 +64,13 @@ function calibrate(base: Run): RingCostInput & { backwardExtra: number } {
     stepOverhead: 0,
   };
   const noHost = ringCost(input);
-  const fwdOverhead = (base.ring.forward.medianMs / 1e3 - noHost.forward) / c.ranks;
-  const bwdOverhead = (base.ring.backward.medianMs / 1e3 - noHost.backward) / c.ranks;
+  const fwdOverhead = (base.ring.forward.minMs / 1e3 - noHost.forward) / c.ranks;
+  const bwdOverhead = (base.ring.backward.minMs / 1e3 - noHost.backward) / c.ranks;
   return { ...input, stepOverhead: Math.max(0, fwdOverhead), backwardExtra: c.ranks * (bwdOverhead - fwdOverhead) };
 }
 
 const ms = (s: number): string => (s * 1e3).toFixed(1);
-console.log('| run | fwd measured | fwd model | bwd measured | bwd model | K/V hidden (model) |');
+console.log('| run | fwd fastest (median) | fwd model | bwd fastest (median) | bwd model | K/V hidden (model) |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const T of [...new Set([...runs.values()].map((r) => r.config.seqLen))].sort((a, b) => a - b)) {
   const base = runs.get(`T${T}-none`);
@@ -86,7 +88,8 @@ for (const T of [...new Set([...runs.values()].map((r) => r.config.seqLen))].sor
     const m = ringCost(shaped);
     const backward = m.backward + cal.backwardExtra;
     console.log(
-      `| ${name} | ${run.ring.forward.medianMs.toFixed(1)} | ${ms(m.forward)} | ${run.ring.backward.medianMs.toFixed(1)} | ` +
+      `| ${name} | ${run.ring.forward.minMs.toFixed(1)} (${run.ring.forward.medianMs.toFixed(1)}) | ${ms(m.forward)} | ` +
+        `${run.ring.backward.minMs.toFixed(1)} (${run.ring.backward.medianMs.toFixed(1)}) | ` +
         `${ms(backward)} | ${m.kvHiddenForward ? 'yes' : 'no'} |`,
     );
   }
