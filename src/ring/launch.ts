@@ -4,6 +4,7 @@
 // grace period, and passes SIGINT/SIGTERM on.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { dropDawnInfo } from '../core/index.ts';
 import { RendezvousError } from './rendezvous.ts';
 
 export interface RankExit {
@@ -66,7 +67,8 @@ function watchRank(
     const lines = (partial + d).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
-      last.push(line);
+      // The runtime's informational warnings are no rank's last words.
+      if (dropDawnInfo(`${line}\n`) !== '') last.push(line);
       if (last.length > 30) last.shift();
       onLine(rank, line);
     }
