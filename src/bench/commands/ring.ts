@@ -41,7 +41,9 @@ function options(y: Argv) {
       alias: 'transport',
       type: 'string',
       default: 'shared',
-      describe: `Transport: ${TRANSPORT_MODES.join(' | ')} (isolated = one device per rank, host-staged; process = one process per rank)`,
+      describe:
+        `Transport: ${TRANSPORT_MODES.join(' | ')} ` +
+        '(isolated = one device per rank, host-staged; process = one process per rank)',
     })
     .option('heads', { type: 'number', default: 4, describe: 'Attention heads H' })
     .option('head-dim', { type: 'number', default: 32, describe: 'Head size D (multiple of 4, <= 128)' })
@@ -243,8 +245,11 @@ function formatProcessTable(r: ProcessRingResult): string {
     ...(r.overheadVsSharedPct ? [`  overhead fwd+bwd  ${r.overheadVsSharedPct.total.toFixed(1)}% vs shared mode`] : []),
     `  memory / rank     ${r.memory.perRank.map((m) => mb(m.peakBytes)).join(', ')}`,
     `  bytes moved       forward ${mb(comm.forward.bytesMoved)}, backward ${mb(comm.backward.bytesMoved)}`,
-    `  transfers         forward ${comm.forward.transferMs.toFixed(1)} ms, backward ${comm.backward.transferMs.toFixed(1)} ms (sum over sends)`,
-    `  overlap           forward ${(comm.forward.overlapFraction * 100).toFixed(1)}%, backward ${(comm.backward.overlapFraction * 100).toFixed(1)}%; exposed ${comm.forward.exposedMs.toFixed(1)} + ${comm.backward.exposedMs.toFixed(1)} ms`,
+    `  transfers         forward ${comm.forward.transferMs.toFixed(1)} ms, ` +
+      `backward ${comm.backward.transferMs.toFixed(1)} ms (sum over sends)`,
+    `  overlap           forward ${(comm.forward.overlapFraction * 100).toFixed(1)}%, ` +
+      `backward ${(comm.backward.overlapFraction * 100).toFixed(1)}%; ` +
+      `exposed ${comm.forward.exposedMs.toFixed(1)} + ${comm.backward.exposedMs.toFixed(1)} ms`,
   ];
   return `${lines.join('\n')}\n`;
 }

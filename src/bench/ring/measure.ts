@@ -117,7 +117,10 @@ function checkOptions(o: RingBenchOptions): { layout: RingLayoutKind; mode: Tran
   if (!mode)
     throw new UsageError('RING_MODE', `--mode '${o.mode}' is unknown; expected one of ${TRANSPORT_MODES.join(', ')}`);
   if (mode === 'process')
-    throw new UsageError('RING_MODE', 'measureRing runs every rank in this process; --mode process is measureRingProcesses');
+    throw new UsageError(
+      'RING_MODE',
+      'measureRing runs every rank in this process; --mode process is measureRingProcesses',
+    );
   for (const [flag, v, min] of [
     ['--reps', o.reps, 1],
     ['--warmup', o.warmup, 0],
