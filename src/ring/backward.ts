@@ -4,28 +4,60 @@
 // backward, Dao 2023, alg. 2, distributed as in Liu et al. 2023). The last hop of the dK/dV
 // accumulators lands in the block owner's own dk/dv (the caller's buffers), not in a slot.
 import type { StepRecord } from './commlog.ts';
-import { ioOf, kvSendParts, rowsPerRank, successor, type RecordedStep, type RingContext } from './forward.ts';
+import {
+  ioOf,
+  kvSendParts,
+  rowsPerRank,
+  startKvHop,
+  successor,
+  type RecordedStep,
+  type RingContext,
+} from './forward.ts';
 import type { RingBackwardIO } from './pass-io.ts';
 import { gradSpaceOf, type DkvBlock, type RankRuntime } from './rank.ts';
-import { blockSpans, encodeCopies, homeBlock, kvAt, slotFor, stepRecords, submitStep } from './step.ts';
-import { transferBytes, type TransferPart, type TransferRecord } from './transport.ts';
+import {
+  blockSpans,
+  encodeCopies,
+  homeBlock,
+  kvAt,
+  pairParts,
+  settleHop,
+  slotFor,
+  startHop,
+  stepRecords,
+  submitStep,
+} from './step.ts';
+import { transferBytes, type BlockPart, type TransferPart, type TransferRecord } from './transport.ts';
 
 /** The dK/dV accumulators rank `rt` adds into at `step`. */
 function dkvAt(rt: RankRuntime, step: number): DkvBlock {
   return gradSpaceOf(rt).dkv[step % 2 === 0 ? 0 : 1];
 }
 
-/** dK/dV parts rank `rt` sends after `step`: to the successor's next slot, or home after the last step. */
-function dkvSendParts(ctx: RingContext, io: readonly RingBackwardIO[], rt: RankRuntime, step: number): TransferPart[] {
-  const to = successor(ctx, rt);
-  const last = step === ctx.ranks.length - 1;
-  const dst: DkvBlock = last ? ioOf(io, to.rank) : gradSpaceOf(to).dkv[slotFor(step)];
+/** The dK/dV accumulators rank `rt` sends after `step`. */
+function dkvOut(ctx: RingContext, rt: RankRuntime, step: number): BlockPart[] {
   const src = dkvAt(rt, step);
   const bytes = rowsPerRank(ctx) * ctx.rowBytes;
   return [
-    { src: src.dk, dst: dst.dk, bytes },
-    { src: src.dv, dst: dst.dv, bytes },
+    { buffer: src.dk, bytes },
+    { buffer: src.dv, bytes },
   ];
+}
+
+/** Where rank `rt` receives the dK/dV sent after `step`: its next slot, or its own dk/dv after the last step. */
+function dkvInto(ctx: RingContext, io: readonly RingBackwardIO[], rt: RankRuntime, step: number): BlockPart[] {
+  const last = step === ctx.layout.ranks - 1;
+  const dst: DkvBlock = last ? ioOf(io, rt) : gradSpaceOf(rt).dkv[slotFor(step)];
+  const bytes = rowsPerRank(ctx) * ctx.rowBytes;
+  return [
+    { buffer: dst.dk, bytes },
+    { buffer: dst.dv, bytes },
+  ];
+}
+
+/** dK/dV parts rank `rt` sends after `step` to its (local) successor. */
+function dkvSendParts(ctx: RingContext, io: readonly RingBackwardIO[], rt: RankRuntime, step: number): TransferPart[] {
+  return pairParts(dkvOut(ctx, rt, step), dkvInto(ctx, io, successor(ctx, rt), step));
 }
 
 function encodePrep(encoder: GPUCommandEncoder, rt: RankRuntime, own: RingBackwardIO): void {
@@ -45,7 +77,7 @@ function encodeBlocks(
 ): void {
   const plan = ctx.plans[step]?.[rt.rank];
   if (!plan) throw new Error(`no plan for step ${step} rank ${rt.rank}`);
-  const own = ioOf(io, rt.rank);
+  const own = ioOf(io, rt);
   const kv = kvAt(rt, homeBlock(rt, own), step);
   const dkv = dkvAt(rt, step);
   if (step === 0) encodePrep(encoder, rt, own);
@@ -70,25 +102,29 @@ function encodeBlocks(
 
 /** Runs the R backward steps through the transport (after the forward filled io's o and lse). */
 export async function runRingBackward(ctx: RingContext, io: readonly RingBackwardIO[]): Promise<StepRecord[]> {
-  const R = ctx.ranks.length;
+  const R = ctx.layout.ranks;
   const log: StepRecord[] = [];
   for (let step = 0; step < R; step++) {
-    const kvSends =
-      step < R - 1
-        ? ctx.ranks.map((rt) => ctx.transport.send(rt.rank, successor(ctx, rt).rank, kvSendParts(ctx, io, rt, step)))
-        : [];
+    const kvHop = startKvHop(ctx, io, step);
     const intervals = await submitStep(ctx.ranks, `ring backward step ${step}`, (encoder, rt) =>
       encodeBlocks(ctx, io, step, encoder, rt),
     );
-    const dkvSends = ctx.ranks.map((rt) =>
-      ctx.transport.send(rt.rank, successor(ctx, rt).rank, dkvSendParts(ctx, io, rt, step)),
+    const dkvHop = startHop(
+      ctx.transport,
+      ctx.ranks,
+      (rt) => dkvOut(ctx, rt, step),
+      (rt) => dkvInto(ctx, io, rt, step),
     );
-    const kvDone = await Promise.all(kvSends);
-    const dkvDone = await Promise.all(dkvSends);
-    const sends = ctx.ranks.map((rt) =>
-      [kvDone[rt.rank], dkvDone[rt.rank]].filter((t): t is TransferRecord => t !== undefined),
+    const kv = await settleHop(kvHop);
+    const dkv = await settleHop(dkvHop);
+    const both = <T>(a: readonly (T | undefined)[], b: readonly (T | undefined)[], i: number): T[] =>
+      [a[i], b[i]].filter((t): t is T => t !== undefined);
+    log.push(
+      ...stepRecords('backward', ctx.plans[step] ?? [], ctx.ranks, intervals, {
+        sends: ctx.ranks.map((rt) => both<TransferRecord>(kv.sends, dkv.sends, rt.index)),
+        receives: ctx.ranks.map((rt) => both<TransferRecord>(kv.receives, dkv.receives, rt.index)),
+      }),
     );
-    log.push(...stepRecords('backward', ctx.plans[step] ?? [], intervals, sends));
   }
   return log;
 }
@@ -99,7 +135,7 @@ export function encodeRingBackward(
   io: readonly RingBackwardIO[],
   encoder: GPUCommandEncoder,
 ): RecordedStep[] {
-  const R = ctx.ranks.length;
+  const R = ctx.layout.ranks;
   const moved = new Map<string, RecordedStep>();
   const add = (step: number, rt: RankRuntime, parts: readonly TransferPart[]): void => {
     const key = `${step}:${rt.rank}`;

@@ -2,9 +2,11 @@
 // replicated parameters' gradients of sequence-parallel training. Reduce to rank 0, then
 // broadcast: (R − 1)·N values in and (R − 1)·N out. On a shared device both halves are recorded
 // into the caller's encoder (in-queue adds and copies, no host wait); on isolated devices every
-// hop is a transport send staged through host memory and logged like the ring's K/V sends.
+// hop is a transport send staged through host memory and logged like the ring's K/V sends; over
+// processes each rank posts its own halves (rank 0 adds the ranks' buffers in the same order, so
+// the sum is bit-identical to the isolated mode's).
 import { ResidualAdd, ShapeError, STORAGE_USAGE as STORAGE, type Gpu } from '../kernels/index.ts';
-import type { RingTransport, TransferRecord } from './transport.ts';
+import type { RemoteLink, RingTransport, TransferRecord } from './transport.ts';
 
 /** What one all-reduce moved: every hop, in order (recorded hops carry the submit's interval). */
 export interface CollectiveRecord {
@@ -18,7 +20,10 @@ export interface GradientCollective {
   readonly ranks: number;
   /** True when every rank is on one device (encodeAllReduce works). */
   readonly recordable: boolean;
-  /** Every `buffers[r]` (on rank r's device, ≥ count f32) ends holding Σ_r buffers[r]. Submits and waits. */
+  /**
+   * Every `buffers[i]` (on the device of the transport's i-th local rank, ≥ count f32) ends holding
+   * the sum over all ranks. Submits and waits.
+   */
   allReduce(buffers: readonly GPUBuffer[], count: number): Promise<CollectiveRecord>;
   /** The same, recorded into `encoder` (shared device only); the caller submits. */
   encodeAllReduce(encoder: GPUCommandEncoder, buffers: readonly GPUBuffer[], count: number): CollectiveRecord;
@@ -27,13 +32,14 @@ export interface GradientCollective {
   destroy(): void;
 }
 
+/** The device that adds: rank 0's, or this process's first rank's when rank 0 is elsewhere. */
 function rootGpu(transport: RingTransport): Gpu {
-  return transport.gpu(0);
+  return transport.gpu(transport.local[0] ?? 0);
 }
 
 function checkBuffers(buffers: readonly GPUBuffer[], count: number, ranks: number): void {
   if (buffers.length !== ranks)
-    throw new ShapeError(`all-reduce: got ${buffers.length} buffers, expected one per rank (${ranks})`);
+    throw new ShapeError(`all-reduce: got ${buffers.length} buffers, expected one per local rank (${ranks})`);
   if (!Number.isInteger(count) || count < 1)
     throw new ShapeError(`all-reduce: count = ${count}, expected a positive integer`);
   buffers.forEach((b, r) => {
@@ -49,7 +55,8 @@ export async function createGradientCollective(transport: RingTransport): Promis
   const root = rootGpu(transport);
   const add = await ResidualAdd.prepare(root);
   const R = transport.ranks;
-  const recordable = Array.from({ length: R }, (_, r) => transport.gpu(r).device).every((d) => d === root.device);
+  const recordable =
+    transport.local.length === R && transport.local.every((r) => transport.gpu(r).device === root.device);
   const log: CollectiveRecord[] = [];
   let inbox: GPUBuffer | undefined;
   const inboxFor = (bytes: number): GPUBuffer => {
@@ -99,7 +106,8 @@ export async function createGradientCollective(transport: RingTransport): Promis
       return finish(count, transfers);
     },
     async allReduce(buffers, count) {
-      checkBuffers(buffers, count, R);
+      checkBuffers(buffers, count, transport.local.length);
+      if (transport.remote) return finish(count, await acrossProcesses(transport, transport.remote, buffers, count));
       if (recordable) {
         const encoder = root.device.createCommandEncoder({ label: 'all-reduce' });
         const record = collective.encodeAllReduce(encoder, buffers, count);
@@ -127,6 +135,49 @@ export async function createGradientCollective(transport: RingTransport): Promis
     destroy() {
       inbox?.destroy();
     },
+  };
+  /**
+   * The same reduce-then-broadcast when ranks live in several processes: rank 0 receives every
+   * other rank's buffer in rank order into its inbox and adds it, then sends the sum back; the other
+   * ranks send theirs and receive the sum. Local peers of rank 0 still go through `transport.send`.
+   */
+  const acrossProcesses = async (
+    t: RingTransport,
+    remote: RemoteLink,
+    buffers: readonly GPUBuffer[],
+    count: number,
+  ): Promise<TransferRecord[]> => {
+    const bytes = count * 4;
+    const localIndex = (rank: number): number => t.local.indexOf(rank);
+    const transfers: TransferRecord[] = [];
+    if (localIndex(0) < 0) {
+      for (const [i, rank] of t.local.entries()) {
+        const own = [{ buffer: bufferAt(buffers, i), bytes }];
+        transfers.push(await remote.send(rank, 0, own), await remote.receive(0, rank, own));
+      }
+      return transfers;
+    }
+    const sum = bufferAt(buffers, localIndex(0));
+    const box = inboxFor(bytes);
+    for (let r = 1; r < R; r++) {
+      const i = localIndex(r);
+      transfers.push(
+        i >= 0
+          ? await t.send(r, 0, [{ src: bufferAt(buffers, i), dst: box, bytes }])
+          : await remote.receive(r, 0, [{ buffer: box, bytes }]),
+      );
+      const encoder = root.device.createCommandEncoder({ label: `all-reduce add ${r}` });
+      add.encodeInPlace(encoder, { acc: sum, y: box }, count);
+      root.device.queue.submit([encoder.finish()]);
+    }
+    const sends = Array.from({ length: R - 1 }, (_, k) => {
+      const i = localIndex(k + 1);
+      return i >= 0
+        ? t.send(0, k + 1, [{ src: sum, dst: bufferAt(buffers, i), bytes }])
+        : remote.send(0, k + 1, [{ buffer: sum, bytes }]);
+    });
+    transfers.push(...(await Promise.all(sends)));
+    return transfers;
   };
   return collective;
 }

@@ -42,12 +42,16 @@ export function overlapMs(a: Interval, b: Interval): number {
   return Math.max(0, Math.min(a.endMs, b.endMs) - Math.max(a.startMs, b.startMs));
 }
 
-/** One log row from a step's plan, its compute interval and the rank's finished sends. */
+/**
+ * One log row from a step's plan, its compute interval and the rank's finished sends. `receives`
+ * (blocks from another process) count as exposed time when they land after the compute.
+ */
 export function stepRecord(
   pass: RingPass,
   plan: StepPlan,
   compute: Interval,
   sends: readonly TransferRecord[],
+  receives: readonly TransferRecord[] = [],
 ): StepRecord {
   let bytesSent = 0;
   let transferMs = 0;
@@ -59,6 +63,7 @@ export function stepRecord(
     hiddenMs += overlapMs(s, compute);
     lastEnd = Math.max(lastEnd, s.endMs);
   }
+  for (const r of receives) lastEnd = Math.max(lastEnd, r.endMs);
   return {
     pass,
     step: plan.step,

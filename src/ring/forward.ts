@@ -14,19 +14,31 @@ import {
   encodeCopies,
   homeBlock,
   kvAt,
-  kvParts,
+  kvSide,
+  localRank,
   nextRank,
+  NO_HOP,
+  pairParts,
+  settleHop,
   slotFor,
+  startHop,
   stepRecords,
   submitStep,
 } from './step.ts';
-import { transferBytes, type RingTransport, type TransferPart, type TransferRecord } from './transport.ts';
+import {
+  transferBytes,
+  type BlockPart,
+  type RingTransport,
+  type TransferPart,
+  type TransferRecord,
+} from './transport.ts';
 
 export interface RingContext {
   readonly layout: RingLayout;
   /** plans[step][rank] */
   readonly plans: readonly (readonly StepPlan[])[];
   readonly transport: RingTransport;
+  /** The ranks this process computes (in the transport's `local` order; index = position). */
   readonly ranks: readonly RankRuntime[];
   /** Bytes of one row of K (or V, Q, O): H·D·4. */
   readonly rowBytes: number;
@@ -36,31 +48,48 @@ export function rowsPerRank(ctx: RingContext): number {
   return ctx.layout.segmentsPerRank * ctx.layout.segmentRows;
 }
 
+/** The successor of `rt`, which must be local (recorded passes hold every rank). */
 export function successor(ctx: RingContext, rt: RankRuntime): RankRuntime {
-  const to = ctx.ranks[nextRank(rt.rank, ctx.ranks.length)];
-  if (!to) throw new Error(`rank ${rt.rank} has no successor`);
+  const to = localRank(ctx.ranks, nextRank(rt.rank, ctx.layout.ranks));
+  if (!to) throw new Error(`rank ${rt.rank}'s successor is not in this process`);
   return to;
 }
 
-export function ioOf<T>(io: readonly T[], rank: number): T {
-  const x = io[rank];
-  if (x === undefined) throw new Error(`no pass IO for rank ${rank}`);
+/** The pass IO record of local rank `rt`. */
+export function ioOf<T>(io: readonly T[], rt: RankRuntime): T {
+  const x = io[rt.index];
+  if (x === undefined) throw new Error(`no pass IO for rank ${rt.rank} (local index ${rt.index})`);
   return x;
 }
 
-/** The K/V parts rank `rt` sends at `step` (the block it computes on) into its successor's slot. */
+/** What rank `rt` sends at `step`: the K/V block it computes on. */
+export function kvOut(ctx: RingContext, io: readonly RingForwardIO[], rt: RankRuntime, step: number): BlockPart[] {
+  return kvSide(kvAt(rt, homeBlock(rt, ioOf(io, rt)), step), rowsPerRank(ctx), ctx.rowBytes);
+}
+
+/** Where rank `rt` receives the block sent at `step`: the slot it computes on at step + 1. */
+export function kvInto(ctx: RingContext, rt: RankRuntime, step: number): BlockPart[] {
+  return kvSide(rt.slots[slotFor(step)], rowsPerRank(ctx), ctx.rowBytes);
+}
+
+/** The K/V parts rank `rt` sends at `step` into its (local) successor's slot. */
 export function kvSendParts(
   ctx: RingContext,
   io: readonly RingForwardIO[],
   rt: RankRuntime,
   step: number,
 ): TransferPart[] {
-  const to = successor(ctx, rt);
-  return kvParts(
-    kvAt(rt, homeBlock(rt, ioOf(io, rt.rank)), step),
-    to.slots[slotFor(step)],
-    rowsPerRank(ctx),
-    ctx.rowBytes,
+  return pairParts(kvOut(ctx, io, rt, step), kvInto(ctx, successor(ctx, rt), step));
+}
+
+/** Starts the K/V hop of `step` for every local rank (none after the last step). */
+export function startKvHop(ctx: RingContext, io: readonly RingForwardIO[], step: number) {
+  if (step >= ctx.layout.ranks - 1) return NO_HOP;
+  return startHop(
+    ctx.transport,
+    ctx.ranks,
+    (rt) => kvOut(ctx, io, rt, step),
+    (rt) => kvInto(ctx, rt, step),
   );
 }
 
@@ -73,7 +102,7 @@ function encodeFolds(
 ): void {
   const plan = ctx.plans[step]?.[rt.rank];
   if (!plan) throw new Error(`no plan for step ${step} rank ${rt.rank}`);
-  const own = ioOf(io, rt.rank);
+  const own = ioOf(io, rt);
   const kv = kvAt(rt, homeBlock(rt, own), step);
   if (step === 0) rt.state.encodeReset(encoder);
   for (const span of blockSpans(plan.pairs, ctx.layout.segmentRows, rowsPerRank(ctx))) {
@@ -82,31 +111,26 @@ function encodeFolds(
 }
 
 function encodeFinalize(io: readonly RingForwardIO[], encoder: GPUCommandEncoder, rt: RankRuntime): void {
-  const own = ioOf(io, rt.rank);
+  const own = ioOf(io, rt);
   rt.attn.encodeFinalize(encoder, { state: rt.state, o: own.o, lse: own.lse });
 }
 
 /** Runs the R forward steps and the finalize through the transport; O and lse land in `io`. */
 export async function runRingForward(ctx: RingContext, io: readonly RingForwardIO[]): Promise<StepRecord[]> {
-  const R = ctx.ranks.length;
+  const R = ctx.layout.ranks;
   const log: StepRecord[] = [];
   for (let step = 0; step < R; step++) {
     // Sends go first so the sender's read is queued ahead of this step's compute.
-    const sends =
-      step < R - 1
-        ? ctx.ranks.map((rt) => ctx.transport.send(rt.rank, successor(ctx, rt).rank, kvSendParts(ctx, io, rt, step)))
-        : [];
+    const hop = startKvHop(ctx, io, step);
     const intervals = await submitStep(ctx.ranks, `ring forward step ${step}`, (encoder, rt) =>
       encodeFolds(ctx, io, step, encoder, rt),
     );
-    const done = await Promise.all(sends);
+    const done = await settleHop(hop);
     log.push(
-      ...stepRecords(
-        'forward',
-        ctx.plans[step] ?? [],
-        intervals,
-        done.map((d) => [d]),
-      ),
+      ...stepRecords('forward', ctx.plans[step] ?? [], ctx.ranks, intervals, {
+        sends: done.sends.map((d) => [d]),
+        receives: done.receives.map((d) => (d ? [d] : [])),
+      }),
     );
   }
   await submitStep(ctx.ranks, 'ring forward finalize', (encoder, rt) => encodeFinalize(io, encoder, rt));
@@ -122,7 +146,7 @@ export function encodeRingForward(
   io: readonly RingForwardIO[],
   encoder: GPUCommandEncoder,
 ): RecordedStep[] {
-  const R = ctx.ranks.length;
+  const R = ctx.layout.ranks;
   const moved: RecordedStep[] = [];
   for (let step = 0; step < R; step++) {
     for (const rt of ctx.ranks) {

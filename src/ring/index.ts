@@ -19,11 +19,26 @@ export {
 export type { RingLayout, RingLayoutKind, RingSegment, RingShapeNames } from './layout.ts';
 export { imbalance, originAt, pairFullyMasked, planRing, rankWork, unmaskedPairs } from './schedule.ts';
 export type { BlockPair, RankWork, StepPlan } from './schedule.ts';
-export { linkMinimumMs, TRANSPORT_MODES, transferBytes } from './transport.ts';
-export type { LinkShape, RingTransport, TransferPart, TransferRecord, TransportMode } from './transport.ts';
+export { allRanks, linkMinimumMs, TRANSPORT_MODES, transferBytes } from './transport.ts';
+export type {
+  BlockPart,
+  LinkShape,
+  RemoteLink,
+  RingTransport,
+  TransferPart,
+  TransferRecord,
+  TransportMode,
+} from './transport.ts';
 export { createSharedTransport } from './transport-shared.ts';
 export { openIsolatedTransport } from './transport-isolated.ts';
 export type { IsolatedTransportOptions } from './transport-isolated.ts';
+export { openProcessTransport } from './transport-process.ts';
+export type { ProcessJoin, ProcessTransport, ProcessTransportOptions } from './transport-process.ts';
+export { RankLostError } from './mesh.ts';
+export { clearRendezvous, parseRendezvousUrl, rendezvousKey, RendezvousError, shownUrl } from './rendezvous.ts';
+export type { PeerInfo } from './rendezvous.ts';
 export { overlapMs, stepRecord, summarizePass } from './commlog.ts';
 export type { Interval, PassSummary, RingPass, StepRecord } from './commlog.ts';
 export { PAD_POSITION } from './positions.ts';
+export { launchRanks, startLocalRedis } from './launch.ts';
+export type { LaunchOptions, RankExit } from './launch.ts';

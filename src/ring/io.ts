@@ -17,10 +17,11 @@ export function scatterToRanks(
       `ring attention: ${name} has ${data.length} values, expected ${shape} = ${layout.seqLen * width}`,
     );
   }
-  shardRows(layout, data, width).forEach((segs, r) => {
-    const rt = ranks[r];
-    if (rt) rt.gpu.device.queue.writeBuffer(pick(rt), 0, concat(segs));
-  });
+  const shards = shardRows(layout, data, width);
+  for (const rt of ranks) {
+    const segs = shards[rt.rank];
+    if (segs) rt.gpu.device.queue.writeBuffer(pick(rt), 0, concat(segs));
+  }
 }
 
 /** Writes each rank's row positions (PAD_POSITION for pad rows) to its home position buffer. */

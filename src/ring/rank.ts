@@ -75,6 +75,8 @@ export class RankStore {
 /** What one rank holds for the ring: its row positions, the K/V slots and the softmax state. */
 export interface RankRuntime {
   readonly rank: number;
+  /** Position among this process's ranks: the index of its record in a pass's IO array. */
+  readonly index: number;
   readonly gpu: Gpu;
   readonly attn: AttentionKernels;
   readonly store: RankStore;
@@ -88,7 +90,13 @@ export interface RankRuntime {
   grads?: RankGradSpace;
 }
 
-export function allocateRank(rank: number, gpu: Gpu, attn: AttentionKernels, rows: number): RankRuntime {
+export function allocateRank(
+  at: { readonly rank: number; readonly index: number },
+  gpu: Gpu,
+  attn: AttentionKernels,
+  rows: number,
+): RankRuntime {
+  const { rank, index } = at;
   const store = new RankStore(rank, gpu);
   const block = rowBytes(attn) * rows;
   const kv = (label: string): KvBlock => ({
@@ -98,6 +106,7 @@ export function allocateRank(rank: number, gpu: Gpu, attn: AttentionKernels, row
   });
   return {
     rank,
+    index,
     gpu,
     attn,
     store,

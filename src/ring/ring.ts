@@ -12,6 +12,7 @@ import { planLayout, type RingLayout, type RingLayoutKind } from './layout.ts';
 import { checkPassIO, type RingBackwardIO, type RingForwardIO } from './pass-io.ts';
 import { allocateRank, rowBytes, type RankRuntime, type RankStore } from './rank.ts';
 import { planRing, type StepPlan } from './schedule.ts';
+import { localRank } from './step.ts';
 import type { RingTransport } from './transport.ts';
 
 export interface RingConfig {
@@ -108,7 +109,7 @@ async function kernelsPerRank(transport: RingTransport, config: RingConfig): Pro
     ...(config.scale === undefined ? {} : { scale: config.scale }),
   };
   const out: Promise<AttentionKernels>[] = [];
-  for (let r = 0; r < config.ranks; r++) {
+  for (const r of transport.local) {
     const gpu = transport.gpu(r);
     let k = byGpu.get(gpu);
     if (!k) {
@@ -148,26 +149,29 @@ export async function createRingAttention(transport: RingTransport, config: Ring
   const plans = planRing(layout, config.causal);
   const kernels = await kernelsPerRank(transport, config);
   const rows = layout.segmentsPerRank * layout.segmentRows;
-  const ranks: RankRuntime[] = kernels.map((attn, r) => allocateRank(r, transport.gpu(r), attn, rows));
+  const ranks: RankRuntime[] = kernels.map((attn, index) => {
+    const rank = transport.local[index] ?? never();
+    return allocateRank({ rank, index }, transport.gpu(rank), attn, rows);
+  });
   writePositions(ranks, layout);
   const ctx: RingContext = { layout, plans, transport, ranks, rowBytes: rowBytes(kernels[0] ?? never()) };
-  const shape = { ranks: config.ranks, rows, heads: config.heads, headDim: config.headDim };
-  const recordable = sharesOneDevice(ranks);
+  const shape = { ranks: ranks.length, rows, heads: config.heads, headDim: config.headDim };
+  const recordable = ranks.length === config.ranks && sharesOneDevice(ranks);
   const requireRecordable = (what: string): void => {
     if (!recordable)
       throw new UsageError(
         'RING_NOT_RECORDABLE',
-        `ring ${what}: the ranks are on ${config.ranks} devices (isolated mode); use forwardOn/backwardOn`,
+        `ring ${what}: the ranks are on ${config.ranks} devices (${transport.mode} mode); use forwardOn/backwardOn`,
       );
   };
-  const host = hostBuffers(ranks, layout, config);
+  const host = hostBuffers(ranks, layout, config, transport);
   const ring: RingAttention = {
     layout,
     plans,
     transport,
     rowsPerRank: rows,
     recordable,
-    positions: (rank) => (ranks[rank] ?? never()).pos,
+    positions: (rank) => (localRank(ranks, rank) ?? never()).pos,
     forwardOn(io) {
       checkPassIO('forward', io, shape);
       return recordable
@@ -220,7 +224,7 @@ interface HostIO {
 }
 
 /** The host helpers: buffers allocated on first use from each rank's store (so memory counts them). */
-function hostBuffers(ranks: readonly RankRuntime[], layout: RingLayout, config: RingConfig) {
+function hostBuffers(ranks: readonly RankRuntime[], layout: RingLayout, config: RingConfig, transport: RingTransport) {
   const width = config.heads * config.headDim;
   const shape = `[T=${config.seqLen}, H=${config.heads}, D=${config.headDim}]`;
   const tensor = (rt: RankRuntime, name: string): GPUBuffer => rt.store.buffer(rt.rows * width * 4, `host ${name}`);
@@ -251,10 +255,17 @@ function hostBuffers(ranks: readonly RankRuntime[], layout: RingLayout, config: 
       return h.backward;
     });
   const at = (r: number): HostIO => forwardIO()[r] ?? never();
-  const upload = (name: string, data: Float32Array, pick: (rank: number) => GPUBuffer): void =>
-    scatterToRanks(ranks, layout, { name, data, width, shape }, (rt) => pick(rt.rank));
-  const gather = (w: number, pick: (rank: number) => GPUBuffer): Promise<Float32Array> =>
-    gatherFromRanks(ranks, layout, w, (rt) => pick(rt.rank));
+  const upload = (name: string, data: Float32Array, pick: (index: number) => GPUBuffer): void =>
+    scatterToRanks(ranks, layout, { name, data, width, shape }, (rt) => pick(rt.index));
+  const gather = (w: number, pick: (index: number) => GPUBuffer): Promise<Float32Array> => {
+    if (ranks.length !== layout.ranks)
+      throw new UsageError(
+        'RING_NOT_LOCAL',
+        `ring: this process holds ranks ${transport.local.join(', ')} of ${layout.ranks}; ` +
+          "read each rank's rows in its own process (forwardOn/backwardOn on your buffers)",
+      );
+    return gatherFromRanks(ranks, layout, w, (rt) => pick(rt.index));
+  };
   const grads = (r: number): RingBackwardIO => backwardIO()[r] ?? never();
   return {
     forwardDone: () => forwardDone,

@@ -4,7 +4,7 @@
 import { stepRecord, type Interval, type RingPass, type StepRecord } from './commlog.ts';
 import type { KvBlock, RankRuntime } from './rank.ts';
 import type { BlockPair, StepPlan } from './schedule.ts';
-import type { TransferPart, TransferRecord } from './transport.ts';
+import type { BlockPart, RingTransport, TransferPart, TransferRecord } from './transport.ts';
 
 /** Encodes every rank of each device into one encoder, submits once per device, and resolves to
  *  each rank's compute interval (host clock, from encoding to onSubmittedWorkDone). */
@@ -46,12 +46,71 @@ export function slotFor(step: number): 0 | 1 {
   return (step + 1) % 2 === 0 ? 0 : 1;
 }
 
-export function kvParts(src: KvBlock, dst: KvBlock, rows: number, rowBytes: number): TransferPart[] {
+/** The buffers of a K/V block as one side of a transfer: k, v (rows·rowBytes each) and positions. */
+export function kvSide(block: KvBlock, rows: number, rowBytes: number): BlockPart[] {
   return [
-    { src: src.k, dst: dst.k, bytes: rows * rowBytes },
-    { src: src.v, dst: dst.v, bytes: rows * rowBytes },
-    { src: src.pos, dst: dst.pos, bytes: rows * 4 },
+    { buffer: block.k, bytes: rows * rowBytes },
+    { buffer: block.v, bytes: rows * rowBytes },
+    { buffer: block.pos, bytes: rows * 4 },
   ];
+}
+
+/** A sender's and a receiver's sides of one transfer, paired buffer by buffer. */
+export function pairParts(out: readonly BlockPart[], into: readonly BlockPart[]): TransferPart[] {
+  if (out.length !== into.length) throw new Error(`transfer sides differ: ${out.length} vs ${into.length} buffers`);
+  return out.map((o, i) => {
+    const dst = into[i];
+    if (!dst || dst.bytes !== o.bytes) throw new Error(`transfer part ${i}: ${o.bytes} bytes out, ${dst?.bytes} in`);
+    return { src: o.buffer, dst: dst.buffer, bytes: o.bytes };
+  });
+}
+
+/** The transfers of one ring hop, by local rank index: its send, and its receive when its predecessor is remote. */
+export interface Hop {
+  readonly sends: readonly Promise<TransferRecord>[];
+  readonly receives: readonly Promise<TransferRecord | undefined>[];
+}
+
+export const NO_HOP: Hop = { sends: [], receives: [] };
+
+/** The local rank `rank`, if this process holds it. */
+export function localRank(ranks: readonly RankRuntime[], rank: number): RankRuntime | undefined {
+  return ranks.find((rt) => rt.rank === rank);
+}
+
+/**
+ * Starts one hop around the ring: every local rank's `out` goes to its successor's `into`. Both
+ * ends local: one transport send; otherwise each process posts its half through `remote`.
+ */
+export function startHop(
+  transport: RingTransport,
+  ranks: readonly RankRuntime[],
+  out: (rt: RankRuntime) => readonly BlockPart[],
+  into: (rt: RankRuntime) => readonly BlockPart[],
+): Hop {
+  const R = transport.ranks;
+  const remote = (): NonNullable<RingTransport['remote']> => {
+    if (!transport.remote) throw new Error(`${transport.mode} transport holds only some ranks but has no remote link`);
+    return transport.remote;
+  };
+  const sends = ranks.map((rt) => {
+    const to = nextRank(rt.rank, R);
+    const peer = localRank(ranks, to);
+    return peer ? transport.send(rt.rank, to, pairParts(out(rt), into(peer))) : remote().send(rt.rank, to, out(rt));
+  });
+  const receives = ranks.map((rt) => {
+    const from = (rt.rank + R - 1) % R;
+    return localRank(ranks, from) ? Promise.resolve(undefined) : remote().receive(from, rt.rank, into(rt));
+  });
+  return { sends, receives };
+}
+
+/** Waits for a hop; per local rank index, the rank's send and its remote receive (if any). */
+export async function settleHop(
+  hop: Hop,
+): Promise<{ sends: TransferRecord[]; receives: (TransferRecord | undefined)[] }> {
+  const [sends, receives] = await Promise.all([Promise.all(hop.sends), Promise.all(hop.receives)]);
+  return { sends, receives };
 }
 
 /** Records `parts` as in-queue copies (shared device: ordered with the compute around them). */
@@ -59,17 +118,25 @@ export function encodeCopies(encoder: GPUCommandEncoder, parts: readonly Transfe
   for (const p of parts) encoder.copyBufferToBuffer(p.src, 0, p.dst, 0, p.bytes);
 }
 
-/** Log rows of one step: each rank's plan, compute interval and the sends it made. */
+/**
+ * Log rows of one step for the local ranks: each one's plan, compute interval, the sends it made
+ * and the receives it waited for from another process (by local index).
+ */
 export function stepRecords(
   pass: RingPass,
   plans: readonly StepPlan[],
+  ranks: readonly RankRuntime[],
   intervals: readonly Interval[],
-  sends: readonly (readonly TransferRecord[])[],
+  moved: {
+    readonly sends: readonly (readonly TransferRecord[])[];
+    readonly receives?: readonly (readonly TransferRecord[])[];
+  },
 ): StepRecord[] {
-  return plans.map((plan) => {
-    const interval = intervals[plan.rank];
-    if (!interval) throw new Error(`no compute interval for rank ${plan.rank}`);
-    return stepRecord(pass, plan, interval, sends[plan.rank] ?? []);
+  return ranks.map((rt) => {
+    const plan = plans[rt.rank];
+    const interval = intervals[rt.rank];
+    if (!plan || !interval) throw new Error(`no plan or compute interval for rank ${rt.rank}`);
+    return stepRecord(pass, plan, interval, moved.sends[rt.index] ?? [], moved.receives?.[rt.index] ?? []);
   });
 }
 

@@ -3,8 +3,10 @@
 // the receiver), optionally held to a link's latency and bandwidth.
 import { BufferUsage, openGpu, type AdapterChoice, type Gpu } from '../kernels/index.ts';
 import {
+  allRanks,
   linkMinimumMs,
   transferBytes,
+  type BlockPart,
   type LinkShape,
   type RingTransport,
   type TransferPart,
@@ -14,7 +16,7 @@ import {
 const { MAP_READ, COPY_DST } = BufferUsage; // MAP_READ's bit is also GPUMapMode.READ
 
 /** Reuses MAP_READ staging buffers of one device by size and tracks their peak bytes. */
-class StagingPool {
+export class StagingPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private live = 0;
   private all: GPUBuffer[] = [];
@@ -50,24 +52,24 @@ class StagingPool {
 }
 
 /** Waits until performance.now() >= targetMs (timers may fire up to 1 ms early, so re-check). */
-async function sleepUntil(targetMs: number): Promise<void> {
+export async function sleepUntil(targetMs: number): Promise<void> {
   while (performance.now() < targetMs) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(1, targetMs - performance.now())));
   }
 }
 
 /** Reads `parts` of the sender into one host buffer (one staging copy, one map). */
-async function readToHost(
+export async function readToHost(
   gpu: Gpu,
   pool: StagingPool,
-  parts: readonly TransferPart[],
+  parts: readonly BlockPart[],
   bytes: number,
 ): Promise<ArrayBuffer> {
   const staging = pool.acquire(bytes);
   const encoder = gpu.device.createCommandEncoder({ label: 'ring stage out' });
   let offset = 0;
   for (const p of parts) {
-    encoder.copyBufferToBuffer(p.src, 0, staging, offset, p.bytes);
+    encoder.copyBufferToBuffer(p.buffer, 0, staging, offset, p.bytes);
     offset += p.bytes;
   }
   gpu.device.queue.submit([encoder.finish()]);
@@ -100,13 +102,15 @@ export async function openIsolatedTransport(
   return {
     mode: 'isolated',
     ranks,
+    local: allRanks(ranks),
     gpu: gpuOf,
     async send(from: number, to: number, parts: readonly TransferPart[]): Promise<TransferRecord> {
       const startMs = performance.now();
       const bytes = transferBytes(parts);
       const pool = pools[from];
       if (!pool) throw new RangeError(`rank ${from} is outside 0..${ranks - 1}`);
-      const host = await readToHost(gpuOf(from), pool, parts, bytes);
+      const sources = parts.map((p) => ({ buffer: p.src, bytes: p.bytes }));
+      const host = await readToHost(gpuOf(from), pool, sources, bytes);
       await sleepUntil(startMs + linkMinimumMs(options.link, bytes));
       const queue = gpuOf(to).device.queue;
       let offset = 0;

@@ -1,12 +1,13 @@
 // Shared-device transport: every rank's buffers live on one GPUDevice, and a transfer is a
 // copyBufferToBuffer inside it (the cheapest possible link; shows the coordinator's own cost).
 import type { Gpu } from '../kernels/index.ts';
-import { transferBytes, type RingTransport, type TransferPart, type TransferRecord } from './transport.ts';
+import { allRanks, transferBytes, type RingTransport, type TransferPart, type TransferRecord } from './transport.ts';
 
 export function createSharedTransport(gpu: Gpu, ranks: number): RingTransport {
   return {
     mode: 'shared',
     ranks,
+    local: allRanks(ranks),
     gpu: () => gpu,
     send(from: number, to: number, parts: readonly TransferPart[]): Promise<TransferRecord> {
       const startMs = performance.now();

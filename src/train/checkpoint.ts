@@ -66,21 +66,22 @@ export function checkpointDir(runDir: string): string {
   return join(runDir, 'checkpoints');
 }
 
-/** Saves the checkpoint, then points `latest.json` at it; returns the pointer. */
-export function saveCheckpoint(runDir: string, ckpt: Checkpoint): LatestPointer {
-  const dir = checkpointDir(runDir);
-  mkdirSync(dir, { recursive: true });
+/** The checkpoint's bytes and the pointer `saveCheckpoint` would write for them (nothing is written). */
+export function encodeCheckpoint(ckpt: Checkpoint): { readonly pointer: LatestPointer; readonly bytes: Buffer } {
   const header = Buffer.from(JSON.stringify(ckpt.header), 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length, 0);
   const bytes = Buffer.concat([MAGIC, len, header, f32Bytes(ckpt.params), f32Bytes(ckpt.m), f32Bytes(ckpt.v)]);
   const file = `step-${String(ckpt.header.step).padStart(7, '0')}.ckpt`;
-  writeAtomic(join(dir, file), bytes);
-  const pointer: LatestPointer = {
-    step: ckpt.header.step,
-    file,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-  };
+  return { pointer: { step: ckpt.header.step, file, sha256: createHash('sha256').update(bytes).digest('hex') }, bytes };
+}
+
+/** Saves the checkpoint, then points `latest.json` at it; returns the pointer. */
+export function saveCheckpoint(runDir: string, ckpt: Checkpoint): LatestPointer {
+  const dir = checkpointDir(runDir);
+  mkdirSync(dir, { recursive: true });
+  const { bytes, pointer } = encodeCheckpoint(ckpt);
+  writeAtomic(join(dir, pointer.file), bytes);
   writeAtomic(join(dir, 'latest.json'), Buffer.from(`${JSON.stringify(pointer, null, 2)}\n`));
   return pointer;
 }

@@ -142,7 +142,7 @@ export async function forecastRun(
       model.destroy();
     }
   } finally {
-    close();
+    await close();
   }
 }
 

@@ -129,14 +129,14 @@ export async function createGpuModel(transport: RingTransport, o: GpuModelOption
     causal: true,
   });
   const collective = await createGradientCollective(transport);
-  const R = transport.ranks;
-  const gpus = Array.from({ length: R }, (_, r) => transport.gpu(r));
+  // This process's ranks: all of them in one process, one per process with the process transport.
+  const gpus = transport.local.map((r) => transport.gpu(r));
   const opsByGpu = new Map<unknown, Promise<DeviceOps>>();
   for (const g of gpus) if (!opsByGpu.has(g)) opsByGpu.set(g, createDeviceOps(g));
   const ops = await Promise.all(gpus.map((g) => opsByGpu.get(g) ?? createDeviceOps(g)));
   const rows = ring.rowsPerRank;
   for (const op of new Set(ops)) for (const s of Object.values(linearShapes(c, rows))) await op.prepareLinear(s);
-  const ranks = ops.map((op, r) => allocateRankBuffers(op, r, c, layout, rows));
+  const ranks = ops.map((op, i) => allocateRankBuffers(op, transport.local[i] ?? i, c, layout, rows));
   const ctx: ModelContext = { config: c, layout, ring, rows, ops, ranks };
   const devices = gpus.map((g) => g.device);
   return makeModel(ctx, o, transport, collective, devices);
@@ -156,7 +156,9 @@ function makeModel(
   devices: readonly GPUDevice[],
 ): GpuModel {
   const { config: c, layout, ring, ranks } = ctx;
-  const R = ranks.length;
+  const R = transport.ranks;
+  // One rank per process: each reads back only its own loss stats, so they are summed over ranks.
+  const spmd = ranks.length < R;
   const reports = new Map<GPUDevice, { buffer: GPUBuffer; windows: number }>();
   const reportFor = (device: GPUDevice, windows: number): GPUBuffer => {
     const have = reports.get(device);
@@ -182,7 +184,7 @@ function makeModel(
       if (a.length !== n)
         throw new RangeError(`window ${i}: ${name} has ${a.length} values, expected [T=${T}, ${dims}] = ${n}`);
   };
-  /** Uploads window i to every rank's slot i; returns each rank's Σ mask. */
+  /** Uploads window i to every local rank's slot i; returns every rank's Σ mask (by rank). */
   const upload = (w: HostWindow, i: number): number[] => {
     checkWindow(w, i);
     const parts = {
@@ -191,34 +193,38 @@ function makeModel(
       target: shardRows(ring.layout, w.target, c.horizon).map(concat),
       mask: shardRows(ring.layout, w.mask, c.horizon).map(concat),
     };
-    return ranks.map((rb, r) => {
+    ranks.forEach((rb, k) => {
       const slot = inputSlot(rb, c, i);
-      const q = at(devices, r).queue;
-      q.writeBuffer(slot.x, 0, at(parts.x, r));
-      q.writeBuffer(slot.future, 0, at(parts.future, r));
-      q.writeBuffer(slot.target, 0, at(parts.target, r));
-      const mask = at(parts.mask, r);
-      q.writeBuffer(slot.mask, 0, mask);
-      return sum(mask);
+      const q = at(devices, k).queue;
+      q.writeBuffer(slot.x, 0, at(parts.x, rb.rank));
+      q.writeBuffer(slot.future, 0, at(parts.future, rb.rank));
+      q.writeBuffer(slot.target, 0, at(parts.target, rb.rank));
+      q.writeBuffer(slot.mask, 0, at(parts.mask, rb.rank));
     });
+    return parts.mask.map(sum);
   };
   const copyStats = (rec: StepRecorder, windows: number, i: number): void => {
-    ranks.forEach((rb, r) =>
-      rec.encoder(r).copyBufferToBuffer(rb.stats, 0, reportFor(at(devices, r), windows), (i * R + r) * 8, 8),
-    );
+    for (const [k, rb] of ranks.entries())
+      rec.encoder(k).copyBufferToBuffer(rb.stats, 0, reportFor(at(devices, k), windows), (i * R + rb.rank) * 8, 8);
+  };
+  /** One rank per process: its report must hold zeros where the other ranks' stats go (they are summed in). */
+  const clearReports = (rec: StepRecorder, windows: number): void => {
+    if (!spmd) return;
+    for (const k of ranks.keys()) rec.encoder(k).clearBuffer(reportFor(at(devices, k), windows));
   };
   /** Reads each device's report; returns loss stats [window][rank] = [loss, weight] and the norm. */
   const readReports = async (windows: number): Promise<{ stats: number[][][]; norm: number; readBacks: number }> => {
+    if (spmd) await collective.allReduce([reportFor(at(devices, 0), windows)], windows * R * 2);
     const byDevice = new Map<GPUDevice, Float32Array>();
     let readBacks = 0;
-    for (const [r, d] of devices.entries()) {
+    for (const [k, d] of devices.entries()) {
       if (byDevice.has(d)) continue;
-      byDevice.set(d, await readF32(transport.gpu(r), reportFor(d, windows), windows * R * 2 + 2));
+      byDevice.set(d, await readF32(transport.gpu(at(ranks, k).rank), reportFor(d, windows), windows * R * 2 + 2));
       readBacks++;
     }
     const stats = Array.from({ length: windows }, (_, i) =>
-      ranks.map((_, r) => {
-        const rep = byDevice.get(at(devices, r)) ?? new Float32Array(0);
+      Array.from({ length: R }, (_, r) => {
+        const rep = byDevice.get(at(devices, spmd ? 0 : r)) ?? new Float32Array(0);
         return [rep[(i * R + r) * 2] ?? Number.NaN, rep[(i * R + r) * 2 + 1] ?? Number.NaN];
       }),
     );
@@ -238,6 +244,7 @@ function makeModel(
   /** Forward + backward of every window, slice gradients into the flat buffer, all-reduced. */
   const encodeGradients = async (rec: StepRecorder, windows: readonly HostWindow[]): Promise<void> => {
     const masks = windows.map((w, i) => upload(w, i));
+    clearReports(rec, windows.length);
     const total = masks.flat().reduce((a, b) => a + b, 0);
     ranks.forEach((rb, r) => {
       const e = rec.encoder(r);
@@ -294,8 +301,8 @@ function makeModel(
       await rec.finish();
     },
     async readState() {
-      const g = transport.gpu(0);
       const rb = at(ranks, 0);
+      const g = transport.gpu(rb.rank);
       return {
         params: await readF32(g, rb.params, layout.total),
         m: await readF32(g, rb.m, layout.total),
@@ -307,7 +314,8 @@ function makeModel(
       await encodeGradients(rec, windows);
       await rec.finish();
       const { stats } = await readReports(windows.length);
-      return { ...lossOf(stats), grads: await readF32(transport.gpu(0), at(ranks, 0).grads, layout.total) };
+      const rb = at(ranks, 0);
+      return { ...lossOf(stats), grads: await readF32(transport.gpu(rb.rank), rb.grads, layout.total) };
     },
     async trainStep(windows, h) {
       if (windows.length < 1) throw new RangeError('trainStep needs at least one window');
@@ -330,19 +338,25 @@ function makeModel(
         .encoder(0)
         .copyBufferToBuffer(rb0.normResult, 0, reportFor(at(devices, 0), windows.length), windows.length * R * 8, 8);
       const ringLog = await rec.finish();
-      const { stats, norm, readBacks } = await readReports(windows.length);
       const allReduceBytes = collective.log.slice(before).reduce((n, x) => n + x.bytesMoved, 0);
+      const { stats, norm, readBacks } = await readReports(windows.length);
       return { ...lossOf(stats), gradNorm: norm, ringLog, readBacks, submits: rec.submits, allReduceBytes };
     },
     async evaluate(window) {
       upload(window, 0);
       const rec = recorder();
+      clearReports(rec, 1);
       await encodeForward(ctx, rec, 0);
       copyStats(rec, 1, 0);
       await rec.finish();
       return lossOf((await readReports(1)).stats);
     },
     async predict(x, future) {
+      if (spmd)
+        throw new Error(
+          `predict: this process holds rank(s) ${transport.local.join(', ')} of ${R}; ` +
+            'forecast from the checkpoint in one process (bench forecast)',
+        );
       const T = o.seqLen;
       upload({ x, future, target: new Float32Array(T * c.horizon), mask: new Float32Array(T * c.horizon) }, 0);
       const rec = recorder();

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureStore } from '../features/index.ts';
-import { validateRingShape, type RingLayoutKind, type TransportMode } from '../ring/index.ts';
+import { validateRingShape, type ProcessJoin, type RingLayoutKind, type TransportMode } from '../ring/index.ts';
 import { splitWindows, type WindowRef } from './data.ts';
 import { TrainUsageError } from './errors.ts';
 import { futureFeatureNames } from './future.ts';
@@ -38,6 +38,8 @@ export interface TrainOptions {
   readonly valWindows: number;
   /** Run the test-split evaluation at the end (bench forecast does the same later). */
   readonly evaluate: boolean;
+  /** Mode `process`: the rank this process is, and how it finds the others. */
+  readonly join?: ProcessJoin;
 }
 
 /** What the checks resolve: the model, the windows and the budget. */

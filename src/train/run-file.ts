@@ -25,7 +25,7 @@ const RUN_FILE = z.object({
   seqLen: positive,
   ranks: positive,
   layout: z.string(),
-  mode: z.enum(['shared', 'isolated']),
+  mode: z.enum(['shared', 'isolated', 'process']),
 });
 
 /** run.json: where the run's store is and the shape it was started with. */

@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { openFeatureStore, type FeatureStore } from '../features/index.ts';
 import type { AdapterChoice, FeatureReport, Gpu } from '../kernels/index.ts';
 import { matmulPeak } from './calibrate.ts';
-import { loadCheckpoint, readLatest, saveCheckpoint, type CheckpointHeader, type LatestPointer } from './checkpoint.ts';
+import {
+  encodeCheckpoint,
+  loadCheckpoint,
+  readLatest,
+  saveCheckpoint,
+  type Checkpoint,
+  type CheckpointHeader,
+  type LatestPointer,
+} from './checkpoint.ts';
 import { nextBatch, windowTensors, type DataCursor, type WindowRef } from './data.ts';
 import { TrainDivergedError } from './errors.ts';
 import { modelFlopsPerToken } from './flops.ts';
@@ -118,7 +126,9 @@ async function startState(
 
 async function checkpoint(o: TrainOptions, run: ResolvedRun, model: GpuModel, state: RunState): Promise<LatestPointer> {
   const { params, m, v } = await model.readState();
-  return saveCheckpoint(o.out, {
+  // One rank per process: rank 0 writes; the others hash their identical replica without writing.
+  const save = o.join && o.join.rank !== 0 ? (_: string, c: Checkpoint) => encodeCheckpoint(c).pointer : saveCheckpoint;
+  return save(o.out, {
     header: {
       format: 'wattring.checkpoint/1',
       step: state.step,
@@ -139,7 +149,8 @@ export async function train(o: TrainOptions, adapter: AdapterChoice, say: Progre
   const store = openFeatureStore(o.store);
   const run = resolveRun(o, store);
   mkdirSync(o.out, { recursive: true });
-  const { transport, gpu, close } = await openTransport(o.mode, o.ranks, adapter);
+  const { transport, gpu, close } = await openTransport(o.mode, o.ranks, adapter, o.join);
+  let failure: unknown;
   try {
     say(
       `train: ${run.train.length} train windows, ${run.validation.length} validation windows, T=${o.seqLen}, R=${o.ranks} ${run.layout} ${o.mode}, L=${o.layers} d=${o.dModel} H=${o.heads} on ${gpu.adapter.description}`,
@@ -150,8 +161,11 @@ export async function train(o: TrainOptions, adapter: AdapterChoice, say: Progre
     } finally {
       model.destroy();
     }
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
-    close();
+    await close(failure);
   }
 }
 
@@ -164,14 +178,15 @@ async function loop(
   say: Progress,
 ): Promise<TrainResult> {
   const { state, resumedFrom } = await startState(o, run, model, say);
-  writeRunFile(o.out, {
-    store: o.store,
-    config: run.config,
-    seqLen: o.seqLen,
-    ranks: o.ranks,
-    layout: run.layout,
-    mode: o.mode,
-  });
+  if (!o.join || o.join.rank === 0)
+    writeRunFile(o.out, {
+      store: o.store,
+      config: run.config,
+      seqLen: o.seqLen,
+      ranks: o.ranks,
+      layout: run.layout,
+      mode: o.mode,
+    });
   const matmulFlops = await matmulPeak(gpu);
   const flops = modelFlopsPerToken(run.config, o.seqLen).total;
   const peak = knownPeak(gpu.adapter.description);

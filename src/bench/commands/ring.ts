@@ -2,10 +2,11 @@
 // times, overhead against the single-device kernel, memory per rank, bytes moved, overlap, balance
 // and error. Table on stderr, JSON on stdout with --json.
 import type { Argv } from 'yargs';
-import { ExitCode } from '../../core/index.ts';
+import { ExitCode, UsageError } from '../../core/index.ts';
 import { formatFeatureReport } from '../../kernels/index.ts';
-import { RING_LAYOUTS, TRANSPORT_MODES } from '../../ring/index.ts';
-import { measureRing, type RingBenchResult } from '../ring/measure.ts';
+import { parseRendezvousUrl, RING_LAYOUTS, TRANSPORT_MODES } from '../../ring/index.ts';
+import { measureRing, type RingBenchOptions, type RingBenchResult } from '../ring/measure.ts';
+import { measureRank, measureRingProcesses, type ProcessRingResult } from '../ring/process.ts';
 import { defineCommand } from '../command.ts';
 import { adapterChoice, FEATURES_OPTION } from '../features-flag.ts';
 
@@ -27,6 +28,12 @@ interface RingArgs {
   adapter: string | undefined;
   backend: string | undefined;
   features: string | undefined;
+  rank: number | undefined;
+  world: number | undefined;
+  rendezvous: string | undefined;
+  'run-id': string | undefined;
+  host: string | undefined;
+  'loopback-hosts': boolean;
 }
 
 function options(y: Argv) {
@@ -35,9 +42,12 @@ function options(y: Argv) {
     .option('ranks', { type: 'number', default: 4, describe: 'Simulated devices R (1 <= R <= T)' })
     .option('layout', { type: 'string', default: 'zigzag', describe: `Rows per rank: ${RING_LAYOUTS.join(' | ')}` })
     .option('mode', {
+      alias: 'transport',
       type: 'string',
       default: 'shared',
-      describe: `Transport: ${TRANSPORT_MODES.join(' | ')} (isolated = one device per rank, host-staged)`,
+      describe:
+        `Transport: ${TRANSPORT_MODES.join(' | ')} ` +
+        '(isolated = one device per rank, host-staged; process = one process per rank)',
     })
     .option('heads', { type: 'number', default: 4, describe: 'Attention heads H' })
     .option('head-dim', { type: 'number', default: 32, describe: 'Head size D (multiple of 4, <= 128)' })
@@ -67,7 +77,29 @@ function options(y: Argv) {
     .option('latency-us', { type: 'number', describe: 'isolated mode: add this link latency per transfer (µs)' })
     .option('adapter', { type: 'string', describe: 'WebGPU adapter name substring (see bench adapters)' })
     .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' })
-    .option('features', FEATURES_OPTION);
+    .option('features', FEATURES_OPTION)
+    .option('rank', {
+      type: 'number',
+      describe: '--transport process: measure as this rank (else launch --ranks local ranks)',
+    })
+    .option('world', { type: 'number', describe: '--transport process: ranks in the run (= --ranks)' })
+    .option('rendezvous', {
+      type: 'string',
+      describe: '--transport process: Redis URL where the ranks meet (default: a private local redis-server)',
+    })
+    .option('run-id', {
+      type: 'string',
+      describe: '--transport process: the run every rank joins (default: a fresh id)',
+    })
+    .option('host', {
+      type: 'string',
+      describe: '--transport process: address this rank listens on (default 127.0.0.1)',
+    })
+    .option('loopback-hosts', {
+      type: 'boolean',
+      default: false,
+      describe: '--transport process launch: rank r listens on 127.0.0.(r+1), as if each were its own host',
+    });
 }
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
@@ -139,28 +171,92 @@ export default defineCommand<RingArgs>({
       ...(args['bandwidth-gbps'] === undefined ? {} : { bandwidthGBps: args['bandwidth-gbps'] }),
       ...(args['latency-us'] === undefined ? {} : { latencyUs: args['latency-us'] }),
     };
-    const result = await measureRing(
-      {
-        seqLen: args['seq-len'],
-        ranks: args.ranks,
-        layout: args.layout,
-        mode: args.mode,
-        heads: args.heads,
-        headDim: args['head-dim'],
-        causal: args.causal,
-        reps: args.reps,
-        warmup: args.warmup,
-        baseline: args.baseline,
-        checkRows: args['check-rows'],
-        seed: args.seed,
-        ...(Object.keys(link).length > 0 ? { link } : {}),
-        ...adapterChoice(args),
-      },
-      (line) => process.stderr.write(`${line}\n`),
-    );
+    const options = {
+      seqLen: args['seq-len'],
+      ranks: args.ranks,
+      layout: args.layout,
+      mode: args.mode,
+      heads: args.heads,
+      headDim: args['head-dim'],
+      causal: args.causal,
+      reps: args.reps,
+      warmup: args.warmup,
+      baseline: args.baseline,
+      checkRows: args['check-rows'],
+      seed: args.seed,
+      ...(Object.keys(link).length > 0 ? { link } : {}),
+      ...adapterChoice(args),
+    };
+    const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+    if (args.mode === 'process') return runProcess(args, options, progress);
+    const result = await measureRing(options, progress);
     if (result.features) process.stderr.write(`${formatFeatureReport(result.features)}\n`);
     process.stderr.write(formatRingTable(result));
     if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return ExitCode.ok;
   },
 });
+
+/** --transport process: one rank's measurement (with --rank), or the launcher's merged figures. */
+async function runProcess(
+  args: RingArgs & { json: boolean },
+  o: RingBenchOptions,
+  progress: (line: string) => void,
+): Promise<number> {
+  if (args.rank !== undefined) {
+    const world = args.world ?? args.ranks;
+    const url = args.rendezvous ?? process.env['WATTRING_RENDEZVOUS'];
+    if (!url || !args['run-id'])
+      throw new UsageError('RING_FLAG', '--rank needs --rendezvous redis://HOST:PORT and --run-id ID');
+    if (!Number.isInteger(args.rank) || args.rank < 0 || args.rank >= world || world !== args.ranks)
+      throw new UsageError('RING_RANKS', `--rank ${args.rank} must be in 0..${world - 1}, and --world equal --ranks`);
+    const join = {
+      rank: args.rank,
+      world,
+      rendezvous: parseRendezvousUrl(url),
+      runId: args['run-id'],
+      ...(args.host ? { host: args.host } : {}),
+      ...(o.link ? { link: o.link } : {}),
+    };
+    const m = await measureRank({ ...o, ranks: world }, join);
+    if (args.json) process.stdout.write(`${JSON.stringify(m)}\n`);
+    return ExitCode.ok;
+  }
+  const result = await measureRingProcesses(
+    o,
+    {
+      rendezvous: args.rendezvous,
+      runId: args['run-id'],
+      loopbackHosts: args['loopback-hosts'],
+      adapter: args.adapter,
+    },
+    progress,
+  );
+  process.stderr.write(formatProcessTable(result));
+  if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  return ExitCode.ok;
+}
+
+function formatProcessTable(r: ProcessRingResult): string {
+  const c = r.config;
+  const comm = r.communication;
+  const vs = (pass: 'forward' | 'backward'): string =>
+    r.shared && r.overheadVsSharedPct
+      ? ` | shared mode ${ms(r.shared[pass])} | overhead ${r.overheadVsSharedPct[pass].toFixed(1)}%`
+      : '';
+  const lines = [
+    `ring attention  T=${c.seqLen} R=${c.ranks} layout=${c.layout} mode=process H=${c.heads} D=${c.headDim}` +
+      `${c.link ? ` link ${c.link.bandwidthGBps ?? '∞'} GB/s + ${c.link.latencyUs ?? 0} µs` : ''}`,
+    `  forward           ring ${ms(r.ring.forward)} (slowest rank per round)${vs('forward')}`,
+    `  backward          ring ${ms(r.ring.backward)} (slowest rank per round)${vs('backward')}`,
+    ...(r.overheadVsSharedPct ? [`  overhead fwd+bwd  ${r.overheadVsSharedPct.total.toFixed(1)}% vs shared mode`] : []),
+    `  memory / rank     ${r.memory.perRank.map((m) => mb(m.peakBytes)).join(', ')}`,
+    `  bytes moved       forward ${mb(comm.forward.bytesMoved)}, backward ${mb(comm.backward.bytesMoved)}`,
+    `  transfers         forward ${comm.forward.transferMs.toFixed(1)} ms, ` +
+      `backward ${comm.backward.transferMs.toFixed(1)} ms (sum over sends)`,
+    `  overlap           forward ${(comm.forward.overlapFraction * 100).toFixed(1)}%, ` +
+      `backward ${(comm.backward.overlapFraction * 100).toFixed(1)}%; ` +
+      `exposed ${comm.forward.exposedMs.toFixed(1)} + ${comm.backward.exposedMs.toFixed(1)} ms`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -3,7 +3,7 @@
 // evaluation against the baselines. Summary table on stderr, JSON on stdout with --json.
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../core/index.ts';
-import { RING_LAYOUTS, TRANSPORT_MODES, type TransportMode } from '../../ring/index.ts';
+import { RING_LAYOUTS, shownUrl, TRANSPORT_MODES, type TransportMode } from '../../ring/index.ts';
 import {
   evaluationJson,
   forecastRun,
@@ -17,6 +17,7 @@ import {
 import { formatFeatureReport, type AdapterChoice } from '../../kernels/index.ts';
 import { defineCommand } from '../command.ts';
 import { adapterChoice, FEATURES_OPTION } from '../features-flag.ts';
+import { launchLocal, rankJoin, type ProcessFlags } from '../train/process.ts';
 
 interface TrainArgs {
   store: string;
@@ -46,6 +47,14 @@ interface TrainArgs {
   adapter: string | undefined;
   backend: string | undefined;
   features: string | undefined;
+  rank: number | undefined;
+  world: number | undefined;
+  rendezvous: string | undefined;
+  'run-id': string | undefined;
+  host: string | undefined;
+  'loopback-hosts': boolean;
+  'bandwidth-gbps': number | undefined;
+  'latency-us': number | undefined;
 }
 
 /**
@@ -98,7 +107,13 @@ function options(y: Argv) {
     })
     .option('ranks', { type: 'number', default: 4, describe: 'Simulated devices R of the ring (sequence parallel)' })
     .option('layout', { type: 'string', default: 'zigzag', describe: `Rows per rank: ${RING_LAYOUTS.join(' | ')}` })
-    .option('mode', { type: 'string', default: 'shared', describe: `Transport: ${TRANSPORT_MODES.join(' | ')}` })
+    .option('mode', {
+      alias: 'transport',
+      type: 'string',
+      default: 'shared',
+      describe:
+        `Transport: ${TRANSPORT_MODES.join(' | ')} ` + '(process: one process and device per rank; see docs/ring.md)',
+    })
     .option('layers', { type: 'number', describe: `Transformer blocks L (default ${FULL.layers})` })
     .option('d-model', { type: 'number', describe: `Model width (default ${FULL.dModel})` })
     .option('heads', {
@@ -144,7 +159,34 @@ function options(y: Argv) {
     .option('quick', { type: 'boolean', default: false, describe: 'Tiny model and budget for CI and smoke tests' })
     .option('adapter', { type: 'string', describe: 'WebGPU adapter name substring (see bench adapters)' })
     .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' })
-    .option('features', FEATURES_OPTION);
+    .option('features', FEATURES_OPTION)
+    .option('rank', {
+      type: 'number',
+      describe: '--transport process: join a run as this rank (else launch --ranks local ranks)',
+    })
+    .option('world', { type: 'number', describe: '--transport process: ranks in the run (= --ranks)' })
+    .option('rendezvous', {
+      type: 'string',
+      describe: '--transport process: Redis URL where the ranks meet (default: a private local redis-server)',
+    })
+    .option('run-id', {
+      type: 'string',
+      describe: '--transport process: the run every rank joins (default: a fresh id)',
+    })
+    .option('host', {
+      type: 'string',
+      describe: '--transport process: address this rank listens on (default 127.0.0.1)',
+    })
+    .option('loopback-hosts', {
+      type: 'boolean',
+      default: false,
+      describe: '--transport process launch: rank r listens on 127.0.0.(r+1), as if each were its own host',
+    })
+    .option('bandwidth-gbps', {
+      type: 'number',
+      describe: '--transport process: emulated link bandwidth, GB/s per peer',
+    })
+    .option('latency-us', { type: 'number', describe: '--transport process: emulated link latency, µs per transfer' });
 }
 
 function trainOptions(a: TrainArgs): TrainOptions {
@@ -156,11 +198,13 @@ function trainOptions(a: TrainArgs): TrainOptions {
     );
   }
   const mode = TRANSPORT_MODES.find((m): m is TransportMode => m === a.mode) ?? 'shared';
+  const join = mode === 'process' ? rankJoin(processFlags(a), a.world ?? a.ranks) : undefined;
   return {
+    ...(join ? { join } : {}),
     store: a.store,
     out: a.out,
     seqLen: a['seq-len'] ?? d.seqLen,
-    ranks: a.ranks,
+    ranks: a.world ?? a.ranks,
     layout: a.layout,
     mode,
     layers: a.layers ?? d.layers,
@@ -183,6 +227,25 @@ function trainOptions(a: TrainArgs): TrainOptions {
     resume: a.resume,
     valWindows: a['val-windows'] ?? d.valWindows,
     evaluate: a.evaluate ?? d.evaluate,
+  };
+}
+
+function processFlags(a: TrainArgs): ProcessFlags {
+  const link =
+    a['bandwidth-gbps'] !== undefined || a['latency-us'] !== undefined
+      ? {
+          ...(a['bandwidth-gbps'] !== undefined ? { bandwidthGBps: a['bandwidth-gbps'] } : {}),
+          ...(a['latency-us'] !== undefined ? { latencyUs: a['latency-us'] } : {}),
+        }
+      : undefined;
+  return {
+    rank: a.rank,
+    world: a.world,
+    rendezvous: a.rendezvous,
+    runId: a['run-id'],
+    host: a.host,
+    loopbackHosts: a['loopback-hosts'],
+    link,
   };
 }
 
@@ -222,7 +285,10 @@ export default defineCommand<TrainArgs>({
     const o = trainOptions(args);
     const adapter = adapterChoice(args).adapter ?? {};
     const say = (line: string): void => void process.stderr.write(`${line}\n`);
+    if (o.mode === 'process' && !o.join) return launchAndEvaluate(o, args, adapter, say);
     const result = await train(o, adapter, say);
+    // One rank per process: rank 0 reports for the run; the others only train.
+    if (o.join && o.join.rank !== 0) return ExitCode.ok;
     if (result.features) process.stderr.write(`${formatFeatureReport(result.features)}\n`);
     process.stderr.write(summaryTable(result, o));
     let evaluation = null;
@@ -257,7 +323,7 @@ export default defineCommand<TrainArgs>({
       checkpoint: result.latest,
       adapter: result.adapter,
       ...(result.features ? { features: result.features } : {}),
-      config: o,
+      config: o.join ? { ...o, join: { ...o.join, rendezvous: shownUrl(o.join.rendezvous.toString()) } } : o,
       mape: report?.mape ?? null,
       perRespondent: report?.perRespondent ?? null,
       evaluation: report,
@@ -272,4 +338,38 @@ export default defineCommand<TrainArgs>({
 /** The end-of-training evaluation on the test split, with the run's final weights (as bench forecast does). */
 async function evaluateRun(o: TrainOptions, adapter: AdapterChoice, say: (l: string) => void) {
   return (await forecastRun(o.out, { store: o.store, split: 'test', adapter }, say)).evaluation;
+}
+
+/**
+ * Launches the local ranks; when they all end well, evaluates the run in this process (if asked)
+ * and reports rank 0's summary.
+ */
+async function launchAndEvaluate(
+  o: TrainOptions,
+  args: TrainArgs & { json: boolean },
+  adapter: { name?: string; backend?: string },
+  say: (l: string) => void,
+): Promise<number> {
+  const adapterFlags = [
+    ...(args.adapter ? ['--adapter', args.adapter] : []),
+    ...(args.backend ? ['--backend', args.backend] : []),
+  ];
+  const launched = await launchLocal(o, processFlags(args), { json: true, adapter: adapterFlags }, say);
+  if (launched.code !== ExitCode.ok) return launched.code;
+  const rank0 = launched.exits[0]?.stdout ?? '';
+  let summary: unknown = JSON.parse(rank0);
+  if (o.evaluate) {
+    const evaluation = await evaluateRun(o, adapter, say);
+    process.stderr.write(formatEvaluationTable(evaluation));
+    const report = evaluationJson(evaluation);
+    summary = {
+      ...(typeof summary === 'object' && summary !== null ? summary : {}),
+      mape: report.mape,
+      perRespondent: report.perRespondent,
+      evaluation: report,
+    };
+    writeSummary(o.out, summary);
+  }
+  if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  return ExitCode.ok;
 }

@@ -118,6 +118,11 @@ function checkOptions(o: RingBenchOptions): { layout: RingLayoutKind; mode: Tran
   const mode = TRANSPORT_MODES.find((m) => m === o.mode);
   if (!mode)
     throw new UsageError('RING_MODE', `--mode '${o.mode}' is unknown; expected one of ${TRANSPORT_MODES.join(', ')}`);
+  if (mode === 'process')
+    throw new UsageError(
+      'RING_MODE',
+      'measureRing runs every rank in this process; --mode process is measureRingProcesses',
+    );
   for (const [flag, v, min] of [
     ['--reps', o.reps, 1],
     ['--warmup', o.warmup, 0],
