@@ -1,0 +1,49 @@
+// The clocks a gate worker times with. `process`: the process's CPU seconds (user + system, every
+// thread): the JavaScript stages and training steps. `adapter`: CPU seconds of the threads that
+// appeared while the worker opened its GPU device — on a CPU adapter (llvmpipe) the kernels' work,
+// without the JavaScript thread's encoding or V8's collector (see adapter-cpu.ts for the figures).
+// Both read CPU time, not wall time: a process waiting for a core accrues none, so contention
+// from other processes moves them far less than the wall clock. Linux /proc for `adapter`.
+import { readdirSync, readFileSync } from 'node:fs';
+
+export type ClockName = 'process' | 'adapter' | 'wall';
+
+const adapterThreads = new Set<string>();
+
+function threadIds(): string[] {
+  try {
+    return readdirSync('/proc/self/task');
+  } catch {
+    return [];
+  }
+}
+
+function threadSeconds(tid: string): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+  } catch {
+    return 0; // the thread has ended
+  }
+}
+
+/** Runs `open` (a device request) and records the threads it started as the adapter's. */
+export async function openRecordingThreads<T>(open: () => Promise<T>): Promise<T> {
+  const before = new Set(threadIds());
+  const out = await open();
+  for (const tid of threadIds()) if (!before.has(tid) && tid !== String(process.pid)) adapterThreads.add(tid);
+  return out;
+}
+
+/** Whether the adapter clock has threads to read (a CPU adapter on Linux; a GPU driver may start none). */
+export function adapterClockReady(): boolean {
+  return [...adapterThreads].some((t) => threadSeconds(t) > 0);
+}
+
+export function clockReader(name: ClockName): () => number {
+  if (name === 'wall') return () => performance.now() / 1e3;
+  if (name === 'adapter') return () => [...adapterThreads].reduce((s, t) => s + threadSeconds(t), 0);
+  return () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+}

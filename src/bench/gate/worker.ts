@@ -1,0 +1,268 @@
+// The gate's measuring process: one per tree (candidate, reference), resident for the whole gate so
+// both stay warm. It is always the candidate's harness, but it imports the measured code from the
+// tree root it is given (argv[2]) through each stage's public entry, so the reference commit needs
+// no gate code of its own. Protocol: one JSON request per stdin line, one JSON reply per stdout
+// line (src/bench/gate/protocol.ts). Run as `node --import tsx worker.ts <tree root>`.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { adapterClockReady, type ClockName, clockReader, openRecordingThreads } from './worker-clocks.ts';
+import {
+  get,
+  type MeasureRequest,
+  method,
+  NotComparable,
+  parseRequest,
+  type Request,
+  type SetupRequest,
+  stringField,
+} from './protocol.ts';
+
+/** One metric's timed work: `sample(reps)` gives the seconds of one repetition, by `clock`. */
+interface Probe {
+  readonly clock: ClockName;
+  readonly sample: (reps: number) => Promise<number>;
+  readonly release?: () => void;
+}
+
+/** A probe timing `reps` back-to-back calls of `run` by `clock`. */
+function timed(clock: ClockName, run: () => Promise<void> | void, release?: () => void): Probe {
+  const read = clockReader(clock);
+  const sample = async (reps: number): Promise<number> => {
+    const c0 = read();
+    for (let k = 0; k < reps; k++) await run();
+    return (read() - c0) / reps;
+  };
+  return release ? { clock, sample, release } : { clock, sample };
+}
+
+type Module = Record<string, unknown>;
+
+const root = process.argv[2] ?? '';
+
+async function load(rel: string): Promise<Module> {
+  const mod: unknown = await import(pathToFileURL(join(root, rel)).href);
+  if (typeof mod !== 'object' || mod === null) throw new NotComparable(`${rel} is not a module`);
+  return Object.fromEntries(Object.entries(mod));
+}
+
+/** The tree's exported function `name` of `rel`, or NotComparable naming what is missing. */
+async function entry(rel: string, name: string): Promise<(...args: unknown[]) => unknown> {
+  return method(await load(rel), name, rel);
+}
+
+interface State {
+  setup: SetupRequest;
+  gpu: unknown;
+  cases: Map<string, unknown>;
+  probes: Map<string, Probe>;
+  store: string | undefined;
+}
+
+async function openGpu(s: State): Promise<unknown> {
+  if (s.gpu !== undefined) return s.gpu;
+  const open = await entry('src/kernels/index.ts', 'openGpu');
+  s.gpu = await openRecordingThreads(async () => await open(s.setup.adapter));
+  return s.gpu;
+}
+
+async function kernelCases(): Promise<Map<string, unknown>> {
+  const loaded = await (await entry('src/bench/kernels/load.ts', 'loadCases'))();
+  const out = new Map<string, unknown>();
+  if (!Array.isArray(loaded)) throw new NotComparable('src/bench/kernels/load.ts: loadCases() gave no list');
+  for (const l of loaded) {
+    const c = get(l, 'case');
+    if (get(c, 'quick') === true) out.set(`${stringField(c, 'kernel')} ${stringField(c, 'shape')}`, c);
+  }
+  return out;
+}
+
+async function kernelProbe(s: State, name: string): Promise<Probe> {
+  const c = s.cases.get(name);
+  if (c === undefined) throw new NotComparable(`no quick kernel case '${name}' in this tree`);
+  const run = await method(c, 'setup', name)(await openGpu(s));
+  const once = method(run, 'run', name);
+  await once(); // the CPU Vulkan driver compiles pipelines on the first dispatch
+  await once();
+  // No adapter threads (a GPU driver): its CPU seconds would not be the kernel's work, so the wall
+  // clock of submit → done, which the pairing still protects from drift.
+  return timed(
+    adapterClockReady() ? 'adapter' : 'wall',
+    async () => void (await once()),
+    () => void method(run, 'destroy', name)(),
+  );
+}
+
+/** Parse + validate of one EIA page (JSON → columns), as the extract's fetch path does it. */
+async function ingestProbes(s: State): Promise<{ parse: () => unknown; write: () => void }> {
+  const ingest = await load('src/ingest/index.ts');
+  const schema = get(ingest, 'EnvelopeSchema');
+  const parseEnvelope = method(schema, 'parse', 'EnvelopeSchema');
+  const RowColumns = get(ingest, 'RowColumns');
+  const newDicts = method(ingest, 'newDicts', 'src/ingest/index.ts');
+  const parseRows = method(ingest, 'parseRows', 'src/ingest/index.ts');
+  const encodeRawFile = method(ingest, 'encodeRawFile', 'src/ingest/index.ts');
+  if (typeof RowColumns !== 'function') throw new NotComparable('src/ingest/index.ts has no RowColumns class');
+  const text = readFileSync(s.setup.page, 'utf8');
+  const parse = (): unknown => {
+    const data = get(get(parseEnvelope(JSON.parse(text)), 'response'), 'data');
+    const rows: unknown = Reflect.construct(RowColumns, [newDicts(), Array.isArray(data) ? data.length : 0]);
+    parseRows(data, { seriesField: 'fueltype' }, rows);
+    return rows;
+  };
+  const parsed = parse();
+  const file = join(s.setup.work, 'page.arrow');
+  const write = (): void => {
+    const bytes = encodeRawFile(parsed, s.setup.pageMeta);
+    if (!(bytes instanceof Uint8Array)) throw new NotComparable('encodeRawFile gave no bytes');
+    writeFileSync(file, bytes);
+  };
+  return { parse, write };
+}
+
+function buildOptions(s: State, output: string): Record<string, unknown> {
+  return { input: s.setup.raw, output, splits: s.setup.splits, window: { seqLen: s.setup.seqLen } };
+}
+
+async function featuresProbe(s: State): Promise<Probe> {
+  const build = await entry('src/features/index.ts', 'buildFeatureStore');
+  const out = join(s.setup.work, 'features-scratch');
+  const run = (): void => {
+    rmSync(out, { recursive: true, force: true });
+    build(buildOptions(s, out));
+  };
+  run();
+  return timed('process', run);
+}
+
+async function storeFor(s: State): Promise<string> {
+  if (s.store) return s.store;
+  const store = join(s.setup.work, 'store');
+  rmSync(store, { recursive: true, force: true });
+  (await entry('src/features/index.ts', 'buildFeatureStore'))(buildOptions(s, store));
+  s.store = store;
+  return store;
+}
+
+/**
+ * Steady training steps of `train --quick`: one `train()` call runs 1 + steps steps (the first,
+ * compile and warm-up, is not timed); the clock is read at each step's progress line, so one
+ * repetition is the mean process CPU time of the steady steps. Checkpoints only at the end.
+ */
+async function trainProbe(s: State): Promise<Probe> {
+  const train = await entry('src/train/index.ts', 'train');
+  const store = await storeFor(s);
+  const steps = s.setup.trainSteps;
+  const clock = clockReader('process');
+  let round = 0;
+  const once = async (): Promise<number> => {
+    const out = join(s.setup.work, `train-${round++}`);
+    const marks: number[] = [];
+    const say = (line: string): void => {
+      if (/^step\s+\d+\//.test(line)) marks.push(clock());
+    };
+    const options = { ...s.setup.train, store, out, steps: steps + 1, checkpointEvery: steps + 1 };
+    try {
+      await train(options, s.setup.adapter, say);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    const first = marks[0];
+    const last = marks[marks.length - 1];
+    if (marks.length !== steps + 1 || first === undefined || last === undefined)
+      throw new NotComparable(`train() printed ${marks.length} step lines, expected ${steps + 1}`);
+    return (last - first) / steps;
+  };
+  await once();
+  const sample = async (reps: number): Promise<number> => {
+    let sum = 0;
+    for (let k = 0; k < reps; k++) sum += await once();
+    return sum / reps;
+  };
+  return { clock: 'process', sample };
+}
+
+async function probeFor(s: State, metric: string, fresh = false): Promise<Probe> {
+  const have = s.probes.get(metric);
+  if (have && !fresh) return have;
+  have?.release?.();
+  s.probes.delete(metric);
+  const [stage, ...rest] = metric.split('.');
+  const name = rest.join('.');
+  let probe: Probe;
+  if (stage === 'kernels') probe = await kernelProbe(s, name);
+  else if (stage === 'ingest' && name === 'parse + validate') {
+    const { parse } = await ingestProbes(s);
+    probe = timed('process', () => void parse());
+  } else if (stage === 'ingest' && name === 'Arrow write') probe = timed('process', (await ingestProbes(s)).write);
+  else if (stage === 'features' && name === 'build') probe = await featuresProbe(s);
+  else if (stage === 'train' && name === 'steady step') probe = await trainProbe(s);
+  else throw new NotComparable(`unknown metric ${metric}`);
+  s.probes.set(metric, probe);
+  return probe;
+}
+
+async function measure(s: State, r: MeasureRequest): Promise<{ seconds: number[]; clock: ClockName }> {
+  const probe = await probeFor(s, r.metric, r.fresh);
+  const out: number[] = [];
+  for (let i = 0; i < r.samples; i++) out.push(await probe.sample(r.reps));
+  return { seconds: out, clock: probe.clock };
+}
+
+async function handle(s: State | undefined, r: Request): Promise<{ state: State | undefined; reply: unknown }> {
+  if (r.op === 'setup') {
+    mkdirSync(r.work, { recursive: true });
+    const state: State = { setup: r, gpu: undefined, cases: new Map(), probes: new Map(), store: undefined };
+    state.cases = await kernelCases().catch(() => new Map<string, unknown>());
+    return { state, reply: { kernels: [...state.cases.keys()], pid: process.pid } };
+  }
+  if (!s) throw new Error('setup must come first');
+  if (r.op === 'measure') {
+    const started = performance.now();
+    const m = await measure(s, r);
+    return { state: s, reply: { ...m, wall: (performance.now() - started) / 1e3 } };
+  }
+  if (r.op === 'prepare') {
+    // Sets up every metric now (compiling its pipelines), so the two workers compile at once.
+    const status: Record<string, string> = {};
+    for (const metric of r.metrics) {
+      try {
+        await probeFor(s, metric);
+        status[metric] = 'ok';
+      } catch (error) {
+        status[metric] = error instanceof Error ? error.message : String(error);
+      }
+    }
+    return { state: s, reply: { status } };
+  }
+  return { state: s, reply: {} };
+}
+
+async function main(): Promise<void> {
+  let state: State | undefined;
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    let id = -1;
+    try {
+      const r = parseRequest(JSON.parse(line));
+      id = r.id;
+      if (r.op === 'quit') {
+        process.stdout.write(`${JSON.stringify({ id, ok: true })}\n`);
+        break;
+      }
+      const done = await handle(state, r);
+      state = done.state;
+      process.stdout.write(`${JSON.stringify({ id, ok: true, ...Object(done.reply) })}\n`);
+    } catch (error) {
+      const code = error instanceof NotComparable ? 'NOT_COMPARABLE' : 'WORKER_ERROR';
+      const message = error instanceof Error ? error.message : String(error);
+      process.stdout.write(`${JSON.stringify({ id, ok: false, code, message })}\n`);
+    }
+  }
+  for (const p of state?.probes.values() ?? []) p.release?.();
+  process.exit(0);
+}
+
+await main();
