@@ -11,6 +11,7 @@ import {
   headState,
   readReference,
   REFERENCE_SCHEMA,
+  type ReferenceFile,
   resolveCommit,
   writeReference,
 } from '../../src/bench/gate/reference.ts';
@@ -71,7 +72,14 @@ describe('reference build', () => {
 
   it('round-trips a reference file and names the bad field of a broken one', () => {
     const file = join(repo, 'reference.json');
-    const ref = { schema: REFERENCE_SCHEMA, sha: first, recordedAt: 'now', reason: 'test', verdict: null, history: [] };
+    const ref: ReferenceFile = {
+      schema: REFERENCE_SCHEMA,
+      sha: first,
+      recordedAt: 'now',
+      reason: 'test',
+      verdict: null,
+      history: [],
+    };
     writeReference(file, ref);
     expect(readReference(file)).toEqual(ref);
     writeFileSync(file, JSON.stringify({ ...ref, sha: 'abc' }));

@@ -276,7 +276,8 @@ function readReferenceIfAny(file: string): ReferenceFile | undefined {
 export default defineCommand({
   command: 'gate',
   describe:
-    'CI performance-regression gate: counts and quality vs a committed baseline, timings paired against a reference build',
+    'CI performance-regression gate: counts and quality vs a committed baseline, ' +
+    'timings paired against a reference build',
   builder: (y) =>
     y
       .option('baseline', {
@@ -292,7 +293,9 @@ export default defineCommand({
       .option('runs', { type: 'number', default: 5, describe: 'Runs measured for --write-baseline' })
       .option('stages', {
         type: 'string',
-        describe: `Comma list of stages to run (default all: ${GATE_STAGES.join(',')}); baseline metrics of others are skipped`,
+        describe:
+          `Comma list of stages to run (default all: ${GATE_STAGES.join(',')}); ` +
+          'baseline metrics of others are skipped',
       })
       .option('reference', {
         type: 'string',
@@ -359,7 +362,8 @@ export default defineCommand({
       const cls = adapterClass(description);
       if (cls !== baseline.adapter.class)
         process.stderr.write(
-          `gate: adapter class ${cls} differs from the baseline's ${baseline.adapter.class}: kernel counts are not gated; other counts and quality are\n`,
+          `gate: adapter class ${cls} differs from the baseline's ${baseline.adapter.class}: ` +
+            'kernel counts are not gated; other counts and quality are\n',
         );
       const verdicts = compare(baseline, first.measurements, {
         adapterClass: cls,
@@ -374,9 +378,8 @@ export default defineCommand({
       writeReports(a['report-dir'], verdicts, { adapter: description, baseline: a.baseline, seconds }, paired);
       const failures = [...failureLines(verdicts), ...(paired ? pairedFailureLines(paired.verdicts, paired.rule) : [])];
       for (const f of failures) process.stderr.write(`gate: ${f}\n`);
-      process.stderr.write(
-        `gate: ${failures.length === 0 ? 'passed' : `FAILED: ${failures.length} metric(s)`} in ${seconds.toFixed(0)} s; report in ${a['report-dir']}/summary.md\n`,
-      );
+      const outcome = failures.length === 0 ? 'passed' : `FAILED: ${failures.length} metric(s)`;
+      process.stderr.write(`gate: ${outcome} in ${seconds.toFixed(0)} s; report in ${a['report-dir']}/summary.md\n`);
       if (a.json)
         process.stdout.write(
           `${JSON.stringify(

@@ -40,7 +40,9 @@ export function pairedFailureLines(verdicts: readonly PairedVerdict[], rule: Rul
   return verdicts.flatMap((v) =>
     v.kind === 'judged' && v.decision === 'regressed'
       ? [
-          `regressed: ${v.id}: candidate ${r3(v.ratio)}× the reference's time [${r3(v.lower)}, ${r3(v.upper)}] over ${v.pairs} pairs (${v.clock} CPU clock), p(slower) ${v.pSlower.toPrecision(2)} < ${rule.alpha}, minimum effect ${r3(1 + rule.minEffect)}×`,
+          `regressed: ${v.id}: candidate ${r3(v.ratio)}× the reference's time [${r3(v.lower)}, ${r3(v.upper)}] ` +
+            `over ${v.pairs} pairs (${v.clock} clock), p(slower) ${v.pSlower.toPrecision(2)} < ${rule.alpha}, ` +
+            `minimum effect ${r3(1 + rule.minEffect)}×`,
         ]
       : [],
   );
@@ -50,7 +52,8 @@ export function pairedMarkdown(verdicts: readonly PairedVerdict[], rule: Rule, r
   const out = [
     `### Timings: candidate vs reference ${reference}, paired`,
     '',
-    `A regression: median ratio ≥ ${r3(1 + rule.minEffect)} and one-sided Wilcoxon signed-rank p < ${rule.alpha}, repeated by an independent batch of pairs.`,
+    `A regression: median ratio ≥ ${r3(1 + rule.minEffect)} and one-sided Wilcoxon signed-rank ` +
+      `p < ${rule.alpha}, repeated by an independent batch of pairs.`,
     '',
     `| ${HEAD.join(' | ')} |`,
     '|---|---:|---|---:|---:|---|',
@@ -73,7 +76,8 @@ export function pairedSvgRows(
   const parts: string[] = [];
   if (mine.length === 0) return { parts, height: 0 };
   parts.push(
-    `<text x="4" y="${top + 14}" font-size="13">timings: candidate ÷ reference (paired; 1 = unchanged, log scale 0.5–2)</text>`,
+    `<text x="4" y="${top + 14}" font-size="13">` +
+      'timings: candidate ÷ reference (paired; 1 = unchanged, log scale 0.5–2)</text>',
   );
   mine.forEach((v, i) => {
     const y = top + 22 + i * 22;
@@ -95,7 +99,8 @@ export function pairedSvgRows(
             ? '#e67e22'
             : '#2e86c1';
     parts.push(
-      `<line x1="${x(v.lower).toFixed(1)}" y1="${y + 10}" x2="${x(v.upper).toFixed(1)}" y2="${y + 10}" stroke="${color}" stroke-width="2"/>`,
+      `<line x1="${x(v.lower).toFixed(1)}" y1="${y + 10}" x2="${x(v.upper).toFixed(1)}" y2="${y + 10}" ` +
+        `stroke="${color}" stroke-width="2"/>`,
       `<circle cx="${x(v.ratio).toFixed(1)}" cy="${y + 10}" r="4" fill="${color}"/>`,
       `<text x="${left + 2 * span + 10}" y="${y + 14}">${r3(v.ratio)} ${MARK[v.decision]}</text>`,
     );
@@ -103,7 +108,8 @@ export function pairedSvgRows(
   const bottom = top + 22 + mine.length * 22;
   parts.push(
     `<line x1="${x(1)}" y1="${top + 20}" x2="${x(1)}" y2="${bottom}" stroke="#000" stroke-dasharray="3,2"/>`,
-    `<line x1="${x(1 + rule.minEffect).toFixed(1)}" y1="${top + 20}" x2="${x(1 + rule.minEffect).toFixed(1)}" y2="${bottom}" stroke="#c0392b" stroke-dasharray="2,3"/>`,
+    `<line x1="${x(1 + rule.minEffect).toFixed(1)}" y1="${top + 20}" x2="${x(1 + rule.minEffect).toFixed(1)}" ` +
+      `y2="${bottom}" stroke="#c0392b" stroke-dasharray="2,3"/>`,
   );
   return { parts, height: bottom - top + 8 };
 }

@@ -206,7 +206,9 @@ export async function runPaired(o: PairedOptions, say: (line: string) => void): 
       out.push(v);
       say(
         v.kind === 'judged'
-          ? `${id}: ${v.decision}, ratio ${v.ratio.toFixed(3)} [${v.lower.toFixed(3)}, ${v.upper.toFixed(3)}], ${v.pairs} pairs × ${v.reps}, p(slower) ${v.pSlower.toPrecision(2)} (${((performance.now() - t0) / 1e3).toFixed(0)} s)`
+          ? `${id}: ${v.decision}, ratio ${v.ratio.toFixed(3)} [${v.lower.toFixed(3)}, ${v.upper.toFixed(3)}], ` +
+              `${v.pairs} pairs × ${v.reps}, p(slower) ${v.pSlower.toPrecision(2)} ` +
+              `(${((performance.now() - t0) / 1e3).toFixed(0)} s)`
           : `${id}: not comparable: ${v.reason}`,
       );
     }

@@ -101,7 +101,8 @@ export function resolveCommit(repo: string, rev: string, where: string): string 
   if (!gitOk(repo, ['cat-file', '-e', `${rev}^{commit}`]))
     throw new GateReferenceError(
       'GATE_REFERENCE_UNREACHABLE',
-      `reference commit ${rev} (${where}) is not in this clone; fetch main's full history (git fetch --unshallow origin main)`,
+      `reference commit ${rev} (${where}) is not in this clone; ` +
+        "fetch main's full history (git fetch --unshallow origin main)",
     );
   return git(repo, ['rev-parse', `${rev}^{commit}`]);
 }
