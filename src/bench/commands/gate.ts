@@ -319,8 +319,8 @@ export default defineCommand({
       })
       .option('min-effect', {
         type: 'number',
-        default: 0.1,
-        describe: 'Smallest slowdown that fails, as a fraction (0.1: the candidate 10 % slower)',
+        default: 0.15,
+        describe: 'Smallest slowdown that fails, as a fraction (0.15: the candidate 15 % slower)',
       })
       .option('alpha', { type: 'number', default: 0.01, describe: 'One-sided level of the Wilcoxon signed-rank test' })
       .option('pairs', { type: 'number', default: 10, describe: 'Pairs per batch of a timed metric' })

@@ -1,7 +1,10 @@
 // The verdict of one timed metric from its pairs (candidate ÷ reference seconds per repetition):
 // regressed only when the one-sided signed-rank test finds the candidate slower at level `alpha`
 // AND the median ratio is at least 1 + minEffect; faster likewise the other way (reported, passes);
-// same when the whole interval lies within the minimum effect; otherwise undecided (more pairs).
+// same when the whole interval lies within the minimum effect, or when the pairs do not even lean
+// towards slower (p(slower) above `clearlyNot` and the ratio below a third of the minimum effect:
+// Pinpoint's "same" for a large p — a real slowdown of the minimum effect almost never reads so);
+// otherwise undecided (more pairs).
 import { hodgesLehmann, signedRankTest } from './signed-rank.ts';
 
 export interface Rule {
@@ -12,6 +15,9 @@ export interface Rule {
   /** Confidence of the reported interval (two-sided). */
   readonly level: number;
 }
+
+/** p(slower) above which pairs that read no slower than a third of the minimum effect are `same`. */
+const CLEARLY_NOT = 0.2;
 
 export type Decision = 'regressed' | 'faster' | 'same' | 'undecided';
 
@@ -45,7 +51,7 @@ export function judge(candidate: readonly number[], reference: readonly number[]
         ? 'regressed'
         : test.less < rule.alpha && ratio <= 1 / slow
           ? 'faster'
-          : upper < slow && lower > 1 / slow
+          : (upper < slow && lower > 1 / slow) || (test.greater > CLEARLY_NOT && ratio < 1 + rule.minEffect / 3)
             ? 'same'
             : 'undecided';
   return { decision, pairs: xs.length, ratio, lower, upper, pSlower: test.greater, pFaster: test.less };

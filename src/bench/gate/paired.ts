@@ -38,7 +38,7 @@ export type PairedVerdict =
   | { readonly kind: 'not comparable'; readonly id: string; readonly stage: GateStage; readonly reason: string };
 
 /** CPU seconds a kernel or ingest sample lasts at least (repetitions back to back). */
-const SAMPLE_SECONDS = 0.04;
+const SAMPLE_SECONDS = 0.03;
 
 interface Tree {
   readonly worker: GateWorker;
