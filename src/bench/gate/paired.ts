@@ -37,12 +37,21 @@ export type PairedVerdict =
       })
   | { readonly kind: 'not comparable'; readonly id: string; readonly stage: GateStage; readonly reason: string };
 
+/**
+ * Metrics measured as a duet: both trees at once, sample i paired with sample i. Training is one
+ * `train()` call per batch (each call compiles its pipelines on a new device, minutes on a loaded
+ * CPU adapter), so its steps cannot alternate one by one; run side by side they share contention.
+ */
+const DUET = new Set(['train.steady step']);
+
 /** CPU seconds a kernel or ingest sample lasts at least (repetitions back to back). */
 const SAMPLE_SECONDS = 0.03;
 
 interface Tree {
   readonly worker: GateWorker;
   kernels: string[];
+  /** The prepare reply: metric → `ok` or why it cannot be measured. */
+  prepared: unknown;
 }
 
 function stageOf(id: string): GateStage {
@@ -74,10 +83,28 @@ async function warm(t: Tree, metric: string): Promise<{ seconds: number; clock: 
     : `${t.worker.label}: no time`;
 }
 
+/** A duet metric's probe is set up (prepare did it) but not run: one run is a whole batch. */
+async function ready(t: Tree, metric: string): Promise<{ seconds: number; clock: string } | string> {
+  const status = get(t.prepared, metric);
+  return status === 'ok' ? { seconds: 1, clock: 'process' } : `${t.worker.label}: ${String(status)}`;
+}
+
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return ((s[(s.length - 1) >> 1] ?? Number.NaN) + (s[s.length >> 1] ?? Number.NaN)) / 2;
 };
+
+/** `n` samples of `metric` from one request to each tree at once (duet: same moment, same contention). */
+async function duet(cand: Tree, ref: Tree, metric: string, n: number): Promise<{ c: number[]; r: number[] }> {
+  const ask = async (t: Tree): Promise<number[]> => {
+    const s = get(await t.worker.ask({ op: 'measure', metric, reps: 1, samples: n, fresh: false }), 'seconds');
+    if (!Array.isArray(s) || s.length !== n || !s.every((v): v is number => typeof v === 'number' && v > 0))
+      throw new Error(`${t.worker.label} worker: ${metric} gave ${JSON.stringify(s)}`);
+    return s;
+  };
+  const [c, r] = await Promise.all([ask(cand), ask(ref)]);
+  return { c, r };
+}
 
 /** `n` pairs in ABBA order; returns the candidate's and the reference's seconds, pair by pair. */
 async function pairs(
@@ -88,6 +115,7 @@ async function pairs(
   n: number,
   start: number,
 ): Promise<{ c: number[]; r: number[] }> {
+  if (DUET.has(metric)) return duet(cand, ref, metric, n);
   const c: number[] = [];
   const r: number[] = [];
   if (start > 0) {
@@ -115,7 +143,9 @@ async function pairs(
  */
 async function judgeMetric(o: PairedOptions, cand: Tree, ref: Tree, id: string): Promise<PairedVerdict> {
   const stage = stageOf(id);
-  const [wc, wr] = [await warm(cand, id), await warm(ref, id)];
+  const [wc, wr] = DUET.has(id)
+    ? [await ready(cand, id), await ready(ref, id)]
+    : [await warm(cand, id), await warm(ref, id)];
   if (typeof wc === 'string') return { kind: 'not comparable', id, stage, reason: wc };
   if (typeof wr === 'string') return { kind: 'not comparable', id, stage, reason: wr };
   if (wc.clock !== wr.clock)
@@ -181,7 +211,11 @@ async function startTree(label: string, root: string, work: string, o: PairedOpt
     adapter: o.adapter,
   });
   const k = get(body, 'kernels');
-  return { worker, kernels: Array.isArray(k) ? k.filter((x): x is string => typeof x === 'string') : [] };
+  return {
+    worker,
+    kernels: Array.isArray(k) ? k.filter((x): x is string => typeof x === 'string') : [],
+    prepared: undefined,
+  };
 }
 
 /** Measures and judges every timed metric; `say` gets one progress line per metric. */
@@ -197,7 +231,11 @@ export async function runPaired(o: PairedOptions, say: (line: string) => void): 
     if (!cand || !ref) throw new Error('workers did not start');
     const ids = metricIds(o, cand, ref);
     const t0 = performance.now();
-    await Promise.all(trees.map((t) => t.worker.ask({ op: 'prepare', metrics: ids })));
+    await Promise.all(
+      trees.map(async (t) => {
+        t.prepared = get(await t.worker.ask({ op: 'prepare', metrics: ids }), 'status');
+      }),
+    );
     say(`set up ${ids.length} metrics in both trees (${((performance.now() - t0) / 1e3).toFixed(0)} s)`);
     const out: PairedVerdict[] = [];
     for (const id of ids) {

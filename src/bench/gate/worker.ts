@@ -23,6 +23,8 @@ import {
 interface Probe {
   readonly clock: ClockName;
   readonly sample: (reps: number) => Promise<number>;
+  /** `n` samples from one run of a stage that cannot be re-entered cheaply (training). */
+  readonly many?: (n: number) => Promise<number[]>;
   readonly release?: () => void;
 }
 
@@ -146,41 +148,37 @@ async function storeFor(s: State): Promise<string> {
 }
 
 /**
- * Steady training steps of `train --quick`: one `train()` call runs 1 + steps steps (the first,
- * compile and warm-up, is not timed); the clock is read at each step's progress line, so one
- * repetition is the mean process CPU time of the steady steps. Checkpoints only at the end.
+ * Steady training steps of `train --quick`: one `train()` call (the stage's stable public entry)
+ * per batch; it compiles on its own device, so its first step is not kept, and the process CPU
+ * seconds between consecutive step lines are the samples. The gate runs both trees' calls at
+ * once (duet, see paired.ts), pairing step i with step i. Checkpoints only after the last step.
  */
 async function trainProbe(s: State): Promise<Probe> {
   const train = await entry('src/train/index.ts', 'train');
   const store = await storeFor(s);
-  const steps = s.setup.trainSteps;
   const clock = clockReader('process');
   let round = 0;
-  const once = async (): Promise<number> => {
+  const many = async (n: number): Promise<number[]> => {
     const out = join(s.setup.work, `train-${round++}`);
     const marks: number[] = [];
     const say = (line: string): void => {
       if (/^step\s+\d+\//.test(line)) marks.push(clock());
     };
-    const options = { ...s.setup.train, store, out, steps: steps + 1, checkpointEvery: steps + 1 };
+    const options = { ...s.setup.train, store, out, steps: n + 1, checkpointEvery: n + 1 };
     try {
       await train(options, s.setup.adapter, say);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-    const first = marks[0];
-    const last = marks[marks.length - 1];
-    if (marks.length !== steps + 1 || first === undefined || last === undefined)
-      throw new NotComparable(`train() printed ${marks.length} step lines, expected ${steps + 1}`);
-    return (last - first) / steps;
+    if (marks.length !== n + 1)
+      throw new NotComparable(`train() printed ${marks.length} step lines, expected ${n + 1}`);
+    return marks.slice(1).map((m, i) => m - (marks[i] ?? m));
   };
-  await once();
   const sample = async (reps: number): Promise<number> => {
-    let sum = 0;
-    for (let k = 0; k < reps; k++) sum += await once();
-    return sum / reps;
+    const steps = await many(reps);
+    return steps.reduce((a, b) => a + b, 0) / reps;
   };
-  return { clock: 'process', sample };
+  return { clock: 'process', sample, many };
 }
 
 async function probeFor(s: State, metric: string, fresh = false): Promise<Probe> {
@@ -206,6 +204,7 @@ async function probeFor(s: State, metric: string, fresh = false): Promise<Probe>
 async function measure(s: State, r: MeasureRequest): Promise<{ seconds: number[]; clock: ClockName }> {
   const probe = await probeFor(s, r.metric, r.fresh);
   const out: number[] = [];
+  if (probe.many) return { seconds: await probe.many(r.samples), clock: probe.clock };
   for (let i = 0; i < r.samples; i++) out.push(await probe.sample(r.reps));
   return { seconds: out, clock: probe.clock };
 }
