@@ -45,7 +45,7 @@ export type PairedVerdict =
 const DUET = new Set(['train.steady step']);
 
 /** CPU seconds a kernel or ingest sample lasts at least (repetitions back to back). */
-const SAMPLE_SECONDS = 0.03;
+const SAMPLE_SECONDS = 0.015;
 
 interface Tree {
   readonly worker: GateWorker;
