@@ -51,9 +51,9 @@ elif case in ('kernel-work', 'kernel-faster'):  # matmul's k loop run again over
 elif case == 'parser-slower':    # the row parser's period cache and char-code fast path replaced by the general regex + Date parser
     edit('src/ingest/hours.ts', '    if (text === lastText) return lastMs;\n', '')
     edit('src/ingest/hours.ts', "text.charCodeAt(10) === 84 /* T */ ? fastHour(text) : undefined;", "text.charCodeAt(10) === 84 /* T */ ? parseHour(text) : undefined;")
-elif case == 'train-step-slower':  # each training window cut from a copy of its respondent's whole feature matrix
+elif case == 'train-step-slower':  # each training window cut from a JS array copy of its respondent's whole feature matrix
     edit('src/train/data.ts', '  const x = r.features.slice(ref.start * F, (ref.start + seqLen) * F);\n',
-         '  const x = Float32Array.from(r.features).slice(ref.start * F, (ref.start + seqLen) * F);\n')
+         '  const x = new Float32Array(Array.from(r.features).slice(ref.start * F, (ref.start + seqLen) * F));\n')
 else:
     sys.exit(f"gate-regressions: unknown case {case}")
 PY
