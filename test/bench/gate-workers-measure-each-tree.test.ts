@@ -27,7 +27,6 @@ beforeAll(async () => {
     splits: '',
     seqLen: 96,
     train: QUICK_TRAIN,
-    trainSteps: 2,
     adapter: {},
   });
 }, 60_000);

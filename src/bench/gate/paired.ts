@@ -207,7 +207,6 @@ async function startTree(label: string, root: string, work: string, o: PairedOpt
     splits: o.splits,
     seqLen: o.seqLen,
     train: QUICK_TRAIN,
-    trainSteps: 4,
     adapter: o.adapter,
   });
   const k = get(body, 'kernels');

@@ -18,8 +18,6 @@ export interface SetupRequest {
   readonly seqLen: number;
   /** `train()` options of `train --quick` (store, out and steps are the worker's). */
   readonly train: Record<string, unknown>;
-  /** Steady steps per training repetition (after one untimed step). */
-  readonly trainSteps: number;
   readonly adapter: Record<string, unknown>;
 }
 
@@ -117,7 +115,6 @@ export function parseRequest(o: unknown): Request {
       splits: stringField(o, 'splits'),
       seqLen: numberField(o, 'seqLen'),
       train: record(o, 'train'),
-      trainSteps: numberField(o, 'trainSteps'),
       adapter: record(o, 'adapter'),
     };
   throw new ProtocolError(`unknown op ${JSON.stringify(op)}`);
