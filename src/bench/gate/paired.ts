@@ -239,7 +239,16 @@ export async function runPaired(o: PairedOptions, say: (line: string) => void): 
     const out: PairedVerdict[] = [];
     for (const id of ids) {
       const t0 = performance.now();
-      const v = await judgeMetric(o, cand, ref, id);
+      // a worker that cannot time a metric (it threw, or its clock read nothing) makes that metric
+      // not comparable, stated with the reason; the other metrics are still judged
+      const v = await judgeMetric(o, cand, ref, id).catch(
+        (error: unknown): PairedVerdict => ({
+          kind: 'not comparable',
+          id,
+          stage: stageOf(id),
+          reason: error instanceof Error ? error.message : String(error),
+        }),
+      );
       out.push(v);
       say(
         v.kind === 'judged'

@@ -1,13 +1,14 @@
-// The clocks a gate worker times with. `process`: the process's CPU seconds (user + system, every
-// thread): the JavaScript stages and training steps; `user`: its user seconds only, for stages that
-// write files (the system time of a write moves with the host's I/O). `adapter`: CPU seconds of the threads that
+// The clocks a gate worker times with, all from the scheduler's per-thread run time
+// (/proc/self/task/<tid>/schedstat, nanoseconds; getrusage's user/system split is sampled at the
+// tick here and read 0 for a 15 ms sample). `process`: every thread's CPU seconds (training steps);
+// `thread`: the JavaScript thread's only (the ingest and feature stages, without V8's helpers). `adapter`: CPU seconds of the threads that
 // appeared while the worker opened its GPU device — on a CPU adapter (llvmpipe) the kernels' work,
 // without the JavaScript thread's encoding or V8's collector (see adapter-cpu.ts for the figures).
 // Both read CPU time, not wall time: a process waiting for a core accrues none, so contention
 // from other processes moves them far less than the wall clock. Linux /proc for `adapter`.
 import { readdirSync, readFileSync } from 'node:fs';
 
-export type ClockName = 'process' | 'user' | 'adapter' | 'wall';
+export type ClockName = 'process' | 'thread' | 'adapter' | 'wall';
 
 const adapterThreads = new Set<string>();
 
@@ -42,10 +43,8 @@ export function adapterClockReady(): boolean {
 
 export function clockReader(name: ClockName): () => number {
   if (name === 'wall') return () => performance.now() / 1e3;
-  if (name === 'user') return () => process.cpuUsage().user / 1e6;
+  if (name === 'thread') return () => threadSeconds(String(process.pid));
   if (name === 'adapter') return () => [...adapterThreads].reduce((s, t) => s + threadSeconds(t), 0);
-  return () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
-  };
+  // threads that ended since the last read drop out of the sum; training keeps its threads alive
+  return () => threadIds().reduce((s, t) => s + threadSeconds(t), 0);
 }
