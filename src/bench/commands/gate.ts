@@ -224,14 +224,20 @@ async function timings(a: GateArgs, stages: Set<GateStage>, work: string, rule: 
   }
 }
 
-/** Records HEAD as the new reference with this run's verdict (refused on a failed gate without --reason). */
-function advance(a: GateArgs, passed: boolean, paired: Paired, adapter: string): number {
+/** HEAD, refused when the working tree differs from it: a reference is a commit, not a working tree. */
+function requireCleanHead(): { sha: string } {
   const head = headState(REPO);
   if (!head.clean)
     throw new UsageError(
       'GATE_ADVANCE_DIRTY',
       '--advance-reference: the working tree has uncommitted changes; commit them first (the reference is a commit)',
     );
+  return head;
+}
+
+/** Records HEAD as the new reference with this run's verdict (refused on a failed gate without --reason). */
+function advance(a: GateArgs, passed: boolean, paired: Paired, adapter: string): number {
+  const head = requireCleanHead();
   const old: ReferenceFile | undefined = readReferenceIfAny(a['reference-file']);
   if (!passed && !a.reason)
     throw new UsageError(
@@ -341,6 +347,7 @@ export default defineCommand({
     const stages = stagesOf(a.stages);
     const baseline = a['write-baseline'] ? undefined : readGateBaseline(a.baseline);
     if (!a['write-baseline'] && a.timings && !a.reference) readReference(a['reference-file']);
+    if (a['advance-reference']) requireCleanHead();
     const started = performance.now();
     const work = mkdtempSync(join(tmpdir(), 'wattring-gate-'));
     try {
