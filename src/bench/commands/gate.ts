@@ -184,23 +184,39 @@ function writeReports(
 }
 
 /** The reference tree: --reference (a folder, or a commit), else the commit of the reference file. */
-function openReference(a: GateArgs, say: (l: string) => void): { tree: ReferenceTree; label: string } {
+type ReferenceSpec =
+  | { readonly kind: 'folder'; readonly dir: string }
+  | { readonly kind: 'commit'; readonly sha: string };
+
+/** Where the reference comes from, checked before anything is measured: a folder, or a commit of this clone. */
+function referenceSpec(a: GateArgs): ReferenceSpec {
   const given = a.reference;
-  if (given && existsSync(given) && statSync(given).isDirectory()) {
-    const tree = givenReference(resolve(given));
-    return { tree, label: `folder ${tree.root}` };
-  }
+  if (given && existsSync(given) && statSync(given).isDirectory()) return { kind: 'folder', dir: resolve(given) };
   const sha = given
     ? resolveCommit(REPO, given, `--reference ${given}`)
     : resolveCommit(REPO, readReference(a['reference-file']).sha, `${a['reference-file']} field sha`);
-  const tree = checkoutReference(REPO, sha, say);
-  say(`gate: reference ${sha.slice(0, 12)} checked out in ${tree.root} (${tree.installed})`);
-  return { tree, label: sha.slice(0, 12) };
+  return { kind: 'commit', sha };
 }
 
-async function timings(a: GateArgs, stages: Set<GateStage>, work: string, rule: Rule): Promise<Paired> {
+function openReference(spec: ReferenceSpec, say: (l: string) => void): { tree: ReferenceTree; label: string } {
+  if (spec.kind === 'folder') {
+    const tree = givenReference(spec.dir);
+    return { tree, label: `folder ${tree.root}` };
+  }
+  const tree = checkoutReference(REPO, spec.sha, say);
+  say(`gate: reference ${spec.sha.slice(0, 12)} checked out in ${tree.root} (${tree.installed})`);
+  return { tree, label: spec.sha.slice(0, 12) };
+}
+
+async function timings(
+  a: GateArgs,
+  spec: ReferenceSpec,
+  stages: Set<GateStage>,
+  work: string,
+  rule: Rule,
+): Promise<Paired> {
   const say = (l: string): void => void process.stderr.write(`${l}\n`);
-  const { tree, label } = openReference(a, say);
+  const { tree, label } = openReference(spec, say);
   try {
     const verdicts = await runPaired(
       {
@@ -346,7 +362,7 @@ export default defineCommand({
     checkArgs(a);
     const stages = stagesOf(a.stages);
     const baseline = a['write-baseline'] ? undefined : readGateBaseline(a.baseline);
-    if (!a['write-baseline'] && a.timings && !a.reference) readReference(a['reference-file']);
+    const spec = !a['write-baseline'] && a.timings ? referenceSpec(a) : undefined;
     if (a['advance-reference']) requireCleanHead();
     const started = performance.now();
     const work = mkdtempSync(join(tmpdir(), 'wattring-gate-'));
@@ -378,7 +394,7 @@ export default defineCommand({
         stages,
       });
       const rule: Rule = { minEffect: a['min-effect'], alpha: a.alpha, level: 0.95 };
-      const paired = a.timings ? await timings(a, stages, work, rule) : undefined;
+      const paired = spec ? await timings(a, spec, stages, work, rule) : undefined;
       const seconds = (performance.now() - started) / 1e3;
       process.stderr.write(`${formatTable(verdicts)}\n`);
       if (paired) process.stderr.write(`${formatPairedTable(paired.verdicts)}\n`);
