@@ -6,6 +6,7 @@
 # naming the expected metric every time. Issue 15's cases change counts or quality; issue 20's are
 # silent slowdowns (same results, same dispatches) only the paired timings can see. `kernel-faster`
 # checks the other way: HEAD against a reference with the matmul slowdown must pass, matmul faster.
+# LOG_DIR=<dir> keeps each run's whole output as <dir>/<case>-<run>.log.
 # Usage: bash bench/gate-regressions.sh [case ...]   cases: matmul-twice attention-slower
 #        half-pages lr-x100 wrong-values kernel-work parser-slower train-step-slower kernel-faster
 #        (default: all). Commit first: the worktrees are made from HEAD. One line per run; exit 1 on a miss.
@@ -90,10 +91,11 @@ for c in "${CASES[@]}"; do
     set +e
     t0=$SECONDS
     out="$(cd "$tree" && node bin/bench.mjs gate --stages "$(stages "$c")" --report-dir "$tree/out/gate" "${args[@]}" 2>&1)"; rc=$?
-    set -e
+    [ -n "${LOG_DIR:-}" ] && printf '%s\n' "$out" > "$LOG_DIR/$c-$i.log"
     named="$(grep -E "gate: ($(expect "$c"))" <<<"$out" | head -3 | sed 's/^/    /')"
+    set -e
     if [ "$rc" -eq "$(want_rc "$c")" ] && [ -n "$named" ]; then echo "caught  $c run $i/$RUNS (exit $rc, $((SECONDS - t0)) s):"; echo "$named"
-    else echo "MISSED  $c run $i/$RUNS (exit $rc, $((SECONDS - t0)) s)"; grep -E "gate: (regressed|timing|FAILED|passed)" <<<"$out" | tail -8 | sed 's/^/    /'; missed=1; fi
+    else echo "MISSED  $c run $i/$RUNS (exit $rc, $((SECONDS - t0)) s)"; { grep -E "gate: (regressed|timing|FAILED|passed)|rror" <<<"$out" || true; } | tail -8 | sed 's/^/    /'; missed=1; fi
   done
   git worktree remove --force "$tree"
   [ -n "$slow" ] && git worktree remove --force "$slow"
