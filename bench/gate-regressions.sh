@@ -6,7 +6,8 @@
 # naming the expected metric every time. Issue 15's cases change counts or quality; issue 20's are
 # silent slowdowns (same results, same dispatches) only the paired timings can see. `kernel-faster`
 # checks the other way: HEAD against a reference with the matmul slowdown must pass, matmul faster.
-# LOG_DIR=<dir> keeps each run's whole output as <dir>/<case>-<run>.log.
+# LOG_DIR=<dir> keeps each run's whole output as <dir>/<case>-<run>.log; ONLY=<substrings> passes
+# --only (time only those metrics; counts and quality are still all gated).
 # Usage: bash bench/gate-regressions.sh [case ...]   cases: matmul-twice attention-slower
 #        half-pages lr-x100 wrong-values kernel-work parser-slower train-step-slower kernel-faster
 #        (default: all). Commit first: the worktrees are made from HEAD. One line per run; exit 1 on a miss.
@@ -90,7 +91,8 @@ for c in "${CASES[@]}"; do
   for i in $(seq 1 "$RUNS"); do
     set +e
     t0=$SECONDS
-    out="$(cd "$tree" && node bin/bench.mjs gate --stages "$(stages "$c")" --report-dir "$tree/out/gate" "${args[@]}" 2>&1)"; rc=$?
+    only=(); [ -n "${ONLY:-}" ] && only=(--only "$ONLY")
+    out="$(cd "$tree" && node bin/bench.mjs gate --stages "$(stages "$c")" --report-dir "$tree/out/gate" "${args[@]}" "${only[@]}" 2>&1)"; rc=$?
     [ -n "${LOG_DIR:-}" ] && printf '%s\n' "$out" > "$LOG_DIR/$c-$i.log"
     named="$(grep -E "gate: ($(expect "$c"))" <<<"$out" | head -3 | sed 's/^/    /')"
     set -e

@@ -231,6 +231,7 @@ async function timings(
         batch: a.pairs,
         maxBatches: a['max-batches'],
         maxSecondsPerMetric: 60,
+        ...(a.only ? { only: a.only.split(',').map((x) => x.trim()) } : {}),
       },
       (l) => say(`gate: timing ${l}`),
     );
@@ -350,6 +351,10 @@ export default defineCommand({
         type: 'number',
         default: 3,
         describe: 'Batches of pairs a timed metric may draw while undecided or to confirm a regression',
+      })
+      .option('only', {
+        type: 'string',
+        describe: 'Time only the metrics whose id contains one of these (comma list), e.g. matmul; counts unaffected',
       })
       .option('report-dir', {
         type: 'string',
