@@ -52,6 +52,7 @@ interface GateArgs {
   alpha: number;
   pairs: number;
   'max-batches': number;
+  only: string | undefined;
   'report-dir': string;
   adapter: string | undefined;
   backend: string | undefined;
