@@ -50,6 +50,14 @@ elif case in ('kernel-work', 'kernel-faster'):  # matmul's k loop run again over
          '    let b0 = b[c0 + kb];\n    let b1 = b[c1 + kb];\n' + body + '  }\n'
          '  let zero = select(0.0, 1.0, p.K == 0xffffffffu);\n  x0 = fma(vec4f(zero), w0 + w1, x0);\n'
          '  let cb = wg.z * p.c_batch;\n')
+    # the same on the subgroup variant, which adapters with subgroups (llvmpipe included) run
+    sub = ''.join(f'    let b{i} = subgroupBroadcast(bl, {i}u); w0 = fma(vec4f(av.x), b{i}, w0); w1 = fma(vec4f(av.y), b{i}, w1);\n' for i in range(8))
+    edit('shaders/matmul-subgroup.wgsl', '  let cb = wg.z * p.c_batch;\n',
+         '  var w0 = vec4f(0.0); var w1 = vec4f(0.0);\n'
+         '  for (var k = 0u; k < p.K / 2u; k++) {\n    let bl = b[bcol + k * p.N4];\n    let av = a[acol + k * p.MP2];\n'
+         + sub + '  }\n'
+         '  let zero = select(0.0, 1.0, p.K == 0xffffffffu);\n  x0 = fma(vec4f(zero), w0 + w1, x0);\n'
+         '  let cb = wg.z * p.c_batch;\n')
 elif case == 'parser-slower':    # the row parser's period cache and char-code fast path replaced by the general regex + Date parser
     edit('src/ingest/hours.ts', '    if (text === lastText) return lastMs;\n', '')
     edit('src/ingest/hours.ts', "text.charCodeAt(10) === 84 /* T */ ? fastHour(text) : undefined;", "text.charCodeAt(10) === 84 /* T */ ? parseHour(text) : undefined;")
