@@ -1,13 +1,9 @@
-// The kernels stage of `bench gate`, in-process on the gate's adapter: every quick kernel case's
-// error vs its reference, its compute dispatches per run (counted), and its time as a ratio to the
-// frozen calibration kernel (best tinybench sample, wall clock submit → onSubmittedWorkDone); on a
-// CPU adapter also its work: the adapter threads' CPU seconds as a ratio to the calibration's
-// (adapter-cpu.ts); reported, not gated there (see thresholdFor in baseline.ts).
-import { isCpuAdapter, type Gpu } from '../../kernels/index.ts';
+// The kernels stage of `bench gate`'s counts and quality, in-process on the gate's adapter: every
+// quick kernel case's error vs its reference and its compute dispatches per run (counted). Its
+// time is judged in pairs against the reference build (paired.ts), not here.
+import type { Gpu } from '../../kernels/index.ts';
 import type { KernelBenchCase } from '../kernels/case.ts';
 import { loadCases } from '../kernels/load.ts';
-import { adapterCpuClock } from './adapter-cpu.ts';
-import { pairedWithGpuCalibration } from './calibration.ts';
 import { metric, type Measurement } from './metric.ts';
 
 type DispatchMethods = Pick<GPUComputePassEncoder, 'dispatchWorkgroups' | 'dispatchWorkgroupsIndirect'>;
@@ -52,13 +48,8 @@ export async function quickCases(): Promise<KernelBenchCase[]> {
   return (await loadCases()).map((l) => l.case).filter((c) => c.quick);
 }
 
-/** Measures one case: warm-up, one counted run, the reference check, then timed samples. */
-async function measureOne(
-  gpu: Gpu,
-  counter: DispatchCounter,
-  c: KernelBenchCase,
-  samples: number,
-): Promise<Measurement[]> {
+/** Measures one case: warm-up, one counted run, the reference check. */
+async function measureOne(gpu: Gpu, counter: DispatchCounter, c: KernelBenchCase): Promise<Measurement[]> {
   const name = `${c.kernel} ${c.shape}`;
   const run = await c.setup(gpu);
   try {
@@ -67,42 +58,11 @@ async function measureOne(
     await run.run();
     const dispatches = counter.count - before;
     const check = await run.check();
-    const clock = isCpuAdapter(gpu.adapter) ? adapterCpuClock() : null;
-    const timed = await pairedWithGpuCalibration(
-      gpu,
-      name,
-      () => run.run(),
-      Math.ceil(samples / 2),
-      clock ?? undefined,
-    );
-    const work =
-      timed.cpu && timed.cpu.seconds > 0
-        ? [
-            metric(
-              'kernels',
-              `${name}.cpu work`,
-              'timing',
-              'higher',
-              'calibration-cpu / run-cpu',
-              timed.cpu.calibrationSeconds / timed.cpu.seconds,
-            ),
-          ]
-        : [];
     return [
       metric('kernels', `${name}.error`, 'quality', 'lower', 'max |gpu − ref|', check.maxAbsError),
       metric('kernels', `${name}.within tolerance`, 'quality', 'exact', '1 = yes', check.withinTolerance ? 1 : 0),
       metric('kernels', `${name}.dispatches`, 'count', 'exact', 'dispatches/run', dispatches),
       metric('kernels', `${name}.allocated`, 'count', 'lower', 'bytes', run.allocatedBytes),
-      // calibration dispatches' worth of time per case run, inverted: higher = faster kernel
-      metric(
-        'kernels',
-        `${name}.speed`,
-        'timing',
-        'higher',
-        'calibration-time / run-time',
-        timed.calibrationSeconds / timed.seconds,
-      ),
-      ...work,
     ];
   } finally {
     run.destroy();
@@ -113,14 +73,13 @@ async function measureOne(
 export async function kernelsStage(
   gpu: Gpu,
   counter: DispatchCounter,
-  samples: number,
   only?: ReadonlySet<string>,
 ): Promise<Measurement[]> {
   const out: Measurement[] = [];
   for (const c of await quickCases()) {
     if (only && !only.has(`${c.kernel} ${c.shape}`)) continue;
     process.stderr.write(`gate: kernels ${c.kernel} ${c.shape} …\n`);
-    out.push(...(await measureOne(gpu, counter, c, samples)));
+    out.push(...(await measureOne(gpu, counter, c)));
   }
   return out;
 }

@@ -91,8 +91,9 @@ export function failureLines(verdicts: readonly Verdict[]): string[] {
 export function markdownSummary(
   verdicts: readonly Verdict[],
   header: { adapter: string; baseline: string; seconds: number },
+  paired: { readonly failures: readonly string[]; readonly markdown: string } = { failures: [], markdown: '' },
 ): string {
-  const failed = failureLines(verdicts);
+  const failed = [...failureLines(verdicts), ...paired.failures];
   const out = [
     `## bench gate: ${failed.length === 0 ? 'passed' : `FAILED (${failed.length})`}`,
     '',
@@ -100,6 +101,8 @@ export function markdownSummary(
     '',
   ];
   if (failed.length) out.push(...failed.map((f) => `- **${f}**`), '');
+  if (paired.markdown) out.push(paired.markdown);
+  out.push('### Counts and quality vs the baseline', '');
   out.push('| metric | kind | baseline | measured | limit | status |', '|---|---|---:|---:|---|---|');
   for (const r of verdicts.map(row))
     out.push(`| ${r.id} | ${r.kind} | ${r.baseline} | ${r.measured} | ${r.limit} | ${r.status} |`);
@@ -110,8 +113,15 @@ function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Bars of measured ÷ baseline per metric of one stage (1 = unchanged), the limit as a tick. */
-export function stageSvg(stage: GateStage, verdicts: readonly Verdict[]): string {
+/**
+ * Bars of measured ÷ baseline per metric of one stage (1 = unchanged), the limit as a tick; below
+ * them `paired`'s rows (the stage's paired timings, paired-report.ts) drawn by their own function.
+ */
+export function stageSvg(
+  stage: GateStage,
+  verdicts: readonly Verdict[],
+  paired?: (top: number) => { parts: string[]; height: number },
+): string {
   const mine = verdicts.filter(
     (v): v is Extract<Verdict, { kind: 'pass' | 'regressed' | 'noisy' | 'skipped' }> =>
       (v.kind === 'pass' ||
@@ -124,8 +134,10 @@ export function stageSvg(stage: GateStage, verdicts: readonly Verdict[]): string
   const left = 330;
   const scale = 200; // px for a ratio of 1
   const height = 40 + rowH * Math.max(1, mine.length);
+  const below = paired?.(height) ?? { parts: [], height: 0 };
+  const width = Math.max(left + 2.2 * scale + 20, left + 440 + 200);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + 2.2 * scale + 20}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + below.height}" font-family="sans-serif" font-size="11">`,
     `<text x="4" y="16" font-size="13">bench gate · ${stage}: measured ÷ baseline (line at 1)</text>`,
   ];
   mine.forEach((v, i) => {
@@ -142,6 +154,7 @@ export function stageSvg(stage: GateStage, verdicts: readonly Verdict[]): string
   });
   parts.push(
     `<line x1="${left + scale}" y1="24" x2="${left + scale}" y2="${height - 4}" stroke="#000" stroke-dasharray="3,2"/>`,
+    ...below.parts,
     '</svg>',
   );
   return `${parts.join('\n')}\n`;

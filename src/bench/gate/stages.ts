@@ -1,9 +1,8 @@
-// The child-process stages of `bench gate`: a fixed small extract on the simulated EIA server, the
-// ingest hot-path suite, a feature store from it, `bench train --quick` and `bench forecast`.
+// The child-process stages of `bench gate`'s counts and quality: a fixed small extract on the
+// simulated EIA server, a feature store from it, `bench train --quick` and `bench forecast`. Their
+// times are judged in pairs against the reference build (paired.ts), not here.
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import type { Gpu } from '../../kernels/index.ts';
-import { bracketed } from './calibration.ts';
 import { benchJson, numberAt } from './child.ts';
 import { metric, type Measurement } from './metric.ts';
 
@@ -25,11 +24,8 @@ export const EXTRACT_ARGS = [
   '--seed',
   '1',
 ];
-const SPLIT = '2023-01-01..2023-12-31,2024-01-01..2024-03-31,2024-04-01..2024-06-30';
-const QUICK_SEQ = 96;
-const QUICK_BATCH = 2;
-/** The ingest-suite case that covers the whole hot path (src/bench/commands/ingest-suite.ts). */
-const WRITE_CASE = 'parse + validate + Arrow write (to file, no fsync)';
+export const SPLITS = '2023-01-01..2023-12-31,2024-01-01..2024-03-31,2024-04-01..2024-06-30';
+export const QUICK_SEQ = 96;
 
 /** Runs `fn` once as a tinybench task (the harness every stage shares) and returns its result. */
 export async function task<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -43,18 +39,10 @@ export async function task<T>(name: string, fn: () => Promise<T>): Promise<T> {
   return out.value;
 }
 
-export async function ingestStage(dir: string, gpu: Gpu, samples: number): Promise<Measurement[]> {
+export async function ingestStage(dir: string): Promise<Measurement[]> {
   const r = await task('ingest: bench extract', () => benchJson([...EXTRACT_ARGS, '--out', join(dir, 'raw')]));
   const n = (p: string): number => numberAt(r, p, 'extract');
   const rows = n('rowsLanded');
-  const { value: suite, calibration: cal } = await bracketed(gpu, samples, () =>
-    task('ingest: bench ingest-suite', () => benchJson(['ingest-suite', '--time', '400'])),
-  );
-  const cases: unknown = Reflect.get(Object(suite), 'cases');
-  const write = Array.isArray(cases)
-    ? cases.find((c: unknown) => Reflect.get(Object(c), 'name') === WRITE_CASE)
-    : undefined;
-  const rowsPerSecond = numberAt(write, 'rowsPerSecond', 'ingest-suite');
   return [
     metric('ingest', 'rows landed', 'count', 'exact', 'rows', rows),
     metric('ingest', 'requests', 'count', 'lower', 'requests', n('requests.total')),
@@ -69,33 +57,22 @@ export async function ingestStage(dir: string, gpu: Gpu, samples: number): Promi
     metric('ingest', 'retries', 'count', 'lower', 'retries', n('retries')),
     metric('ingest', '429s', 'count', 'lower', 'responses', n('sim.rateLimited')),
     metric('ingest', 'duplicates', 'count', 'exact', 'rows', n('duplicates')),
-    // rows of parse + validate + Arrow write done in the time of one CPU calibration unit
-    metric(
-      'ingest',
-      'parse+validate+write throughput',
-      'timing',
-      'higher',
-      'rows per cpu-calibration',
-      rowsPerSecond * cal.cpuSeconds,
-    ),
   ];
 }
 
-export async function featuresStage(dir: string, gpu: Gpu, samples: number): Promise<Measurement[]> {
-  const { value: r, calibration: cal } = await bracketed(gpu, samples, () =>
-    task('features: bench features', () =>
-      benchJson([
-        'features',
-        '--in',
-        join(dir, 'raw'),
-        '--out',
-        join(dir, 'store'),
-        '--split',
-        SPLIT,
-        '--seq-len',
-        String(QUICK_SEQ),
-      ]),
-    ),
+export async function featuresStage(dir: string): Promise<Measurement[]> {
+  const r = await task('features: bench features', () =>
+    benchJson([
+      'features',
+      '--in',
+      join(dir, 'raw'),
+      '--out',
+      join(dir, 'store'),
+      '--split',
+      SPLITS,
+      '--seq-len',
+      String(QUICK_SEQ),
+    ]),
   );
   const n = (p: string): number => numberAt(r, p, 'features');
   return [
@@ -114,30 +91,18 @@ export async function featuresStage(dir: string, gpu: Gpu, samples: number): Pro
       n('iterate.arrayBufferBytesAllocated'),
       2 ** 20,
     ),
-    // store rows built per CPU second of the build, times the CPU calibration unit
-    metric(
-      'features',
-      'build throughput',
-      'timing',
-      'higher',
-      'rows per cpu-calibration',
-      (n('rows') / n('cpuSeconds')) * cal.cpuSeconds,
-    ),
   ];
 }
 
-export async function trainStage(dir: string, gpu: Gpu, samples: number): Promise<Measurement[]> {
-  const { value: r, calibration: cal } = await bracketed(gpu, samples, () =>
-    task('train: bench train --quick', () =>
-      benchJson(['train', '--quick', '--store', join(dir, 'store'), '--out', join(dir, 'run'), '--ranks', '4']),
-    ),
+export async function trainStage(dir: string): Promise<Measurement[]> {
+  const r = await task('train: bench train --quick', () =>
+    benchJson(['train', '--quick', '--store', join(dir, 'store'), '--out', join(dir, 'run'), '--ranks', '4']),
   );
   const n = (p: string): number => numberAt(r, p, 'train');
   const memory = Reflect.get(Object(r), 'memoryPerRankBytes');
   const peakRank = Array.isArray(memory)
     ? Math.max(...memory.filter((m): m is number => typeof m === 'number'))
     : Number.NaN;
-  const tokensPerBestStep = (QUICK_BATCH * QUICK_SEQ) / (n('stepMs.min') / 1e3);
   return [
     metric('train', 'read-backs per step', 'count', 'lower', 'read-backs', n('readBacksPerStep')),
     metric('train', 'submits per step', 'count', 'lower', 'submits', n('submitsPerStep')),
@@ -146,8 +111,6 @@ export async function trainStage(dir: string, gpu: Gpu, samples: number): Promis
     metric('train', 'memory per rank', 'count', 'lower', 'bytes', peakRank),
     metric('train', 'train loss after 8 steps', 'quality', 'exact', 'MSE (normalised)', n('loss.train')),
     metric('train', 'validation loss after 8 steps', 'quality', 'exact', 'MSE (normalised)', n('loss.validation')),
-    // tokens of the fastest steady step in the time of one calibration dispatch (wall clock)
-    metric('train', 'tokens/s', 'timing', 'higher', 'tokens per gpu-calibration', tokensPerBestStep * cal.gpuSeconds),
   ];
 }
 

@@ -1,10 +1,9 @@
-// One pass of the gate's suite (calibration, then every stage in pipeline order), and the
-// confirmation pass that re-measures only the stages whose timings looked regressed.
+// One pass of the gate's counts-and-quality suite: every stage in pipeline order. Its extract's raw
+// files stay in `workDir` when one is given: the paired timings build their stores from them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Gpu } from '../../kernels/index.ts';
-import { measureCalibration, type Calibration } from './calibration.ts';
 import { kernelsStage, type DispatchCounter } from './kernels.ts';
 import type { GateStage, Measurement } from './metric.ts';
 import { featuresStage, forecastStage, ingestStage, trainStage } from './stages.ts';
@@ -12,13 +11,12 @@ import { featuresStage, forecastStage, ingestStage, trainStage } from './stages.
 export interface SuiteOptions {
   readonly gpu: Gpu;
   readonly counter: DispatchCounter;
-  /** tinybench samples per timed task (calibration and each kernel case). */
-  readonly samples: number;
   readonly stages: ReadonlySet<GateStage>;
+  /** Folder for the stages' files, kept afterwards; a temporary one, removed, when absent. */
+  readonly workDir?: string;
 }
 
 export interface SuiteRun {
-  readonly calibration: Calibration;
   readonly measurements: Measurement[];
   readonly stageErrors: Map<string, string>;
 }
@@ -38,14 +36,13 @@ async function attempt(stage: GateStage, fn: StageFn, dir: string, run: SuiteRun
 
 /** Runs the selected stages once; a failed stage is recorded and the stages after it that need its output are skipped. */
 export async function runSuite(o: SuiteOptions, onlyKernels?: ReadonlySet<string>): Promise<SuiteRun> {
-  const calibration = await measureCalibration(o.gpu, o.samples);
-  const run: SuiteRun = { calibration, measurements: [], stageErrors: new Map() };
-  const dir = mkdtempSync(join(tmpdir(), 'wattring-gate-'));
+  const run: SuiteRun = { measurements: [], stageErrors: new Map() };
+  const dir = o.workDir ?? mkdtempSync(join(tmpdir(), 'wattring-gate-'));
   const chain: [GateStage, StageFn][] = [
-    ['ingest', (d) => ingestStage(d, o.gpu, o.samples)],
-    ['features', (d) => featuresStage(d, o.gpu, o.samples)],
-    ['kernels', () => kernelsStage(o.gpu, o.counter, o.samples, onlyKernels)],
-    ['train', (d) => trainStage(d, o.gpu, o.samples)],
+    ['ingest', (d) => ingestStage(d)],
+    ['features', (d) => featuresStage(d)],
+    ['kernels', () => kernelsStage(o.gpu, o.counter, onlyKernels)],
+    ['train', (d) => trainStage(d)],
     ['forecast', (d) => forecastStage(d)],
   ];
   const needs: Partial<Record<GateStage, GateStage>> = { features: 'ingest', train: 'features', forecast: 'train' };
@@ -64,28 +61,7 @@ export async function runSuite(o: SuiteOptions, onlyKernels?: ReadonlySet<string
       await attempt(stage, fn, dir, run);
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!o.workDir) rmSync(dir, { recursive: true, force: true });
   }
   return run;
-}
-
-/** The stages (with their upstream stages) and kernel cases that a confirmation pass must re-run. */
-export function confirmationScope(regressedTimings: readonly Measurement[]): {
-  stages: Set<GateStage>;
-  kernels: Set<string>;
-} {
-  const stages = new Set<GateStage>();
-  const kernels = new Set<string>();
-  const upstream: Record<GateStage, GateStage[]> = {
-    ingest: ['ingest'],
-    features: ['ingest', 'features'],
-    kernels: ['kernels'],
-    train: ['ingest', 'features', 'train'],
-    forecast: ['ingest', 'features', 'train', 'forecast'],
-  };
-  for (const m of regressedTimings) {
-    for (const s of upstream[m.stage]) stages.add(s);
-    if (m.stage === 'kernels') kernels.add(m.id.slice('kernels.'.length).replace(/\.speed$/, ''));
-  }
-  return { stages, kernels };
 }

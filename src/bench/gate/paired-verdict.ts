@@ -1,0 +1,58 @@
+// The verdict of one timed metric from its pairs (candidate ÷ reference seconds per repetition):
+// regressed only when the one-sided signed-rank test finds the candidate slower at level `alpha`
+// AND the median ratio is at least 1 + minEffect; faster likewise the other way (reported, passes);
+// same when the whole interval lies within the minimum effect, or when the pairs do not even lean
+// towards slower (p(slower) above `clearlyNot` and the ratio below a third of the minimum effect:
+// Pinpoint's "same" for a large p — a real slowdown of the minimum effect almost never reads so);
+// otherwise undecided (more pairs).
+import { hodgesLehmann, signedRankTest } from './signed-rank.ts';
+
+export interface Rule {
+  /** Smallest slowdown that fails: 0.1 = the candidate 10 % slower. */
+  readonly minEffect: number;
+  /** One-sided level of the signed-rank test. */
+  readonly alpha: number;
+  /** Confidence of the reported interval (two-sided). */
+  readonly level: number;
+}
+
+/** p(slower) above which pairs that read no slower than a third of the minimum effect are `same`. */
+const CLEARLY_NOT = 0.2;
+
+export type Decision = 'regressed' | 'faster' | 'same' | 'undecided';
+
+export interface PairStats {
+  readonly decision: Decision;
+  readonly pairs: number;
+  /** Hodges–Lehmann median of candidate ÷ reference (1 = unchanged, 1.5 = 50 % slower). */
+  readonly ratio: number;
+  readonly lower: number;
+  readonly upper: number;
+  /** One-sided p-value that the candidate is slower. */
+  readonly pSlower: number;
+  readonly pFaster: number;
+}
+
+export function judge(candidate: readonly number[], reference: readonly number[], rule: Rule): PairStats {
+  const n = Math.min(candidate.length, reference.length);
+  const logs: number[] = [];
+  for (let i = 0; i < n; i++) logs.push(Math.log((candidate[i] ?? Number.NaN) / (reference[i] ?? Number.NaN)));
+  const xs = logs.filter((x) => Number.isFinite(x));
+  const test = signedRankTest(xs);
+  const hl = hodgesLehmann(xs, rule.level);
+  const ratio = Math.exp(hl.estimate);
+  const lower = Math.exp(hl.lower);
+  const upper = Math.exp(hl.upper);
+  const slow = 1 + rule.minEffect;
+  const decision: Decision =
+    xs.length === 0
+      ? 'undecided'
+      : test.greater < rule.alpha && ratio >= slow
+        ? 'regressed'
+        : test.less < rule.alpha && ratio <= 1 / slow
+          ? 'faster'
+          : (upper < slow && lower > 1 / slow) || (test.greater > CLEARLY_NOT && ratio < 1 + rule.minEffect / 3)
+            ? 'same'
+            : 'undecided';
+  return { decision, pairs: xs.length, ratio, lower, upper, pSlower: test.greater, pFaster: test.less };
+}

@@ -1,0 +1,54 @@
+// The paired timings in the gate's output: the failing line names the regressed metric with its
+// ratio and interval; a speed-up and a not-comparable metric are reported but never fail.
+import { expect, it } from 'vitest';
+import type { PairedVerdict } from '../../src/bench/gate/paired.ts';
+import {
+  formatPairedTable,
+  pairedFailureLines,
+  pairedMarkdown,
+  pairedSvgRows,
+} from '../../src/bench/gate/paired-report.ts';
+
+const rule = { minEffect: 0.15, alpha: 0.01, level: 0.95 };
+const judged = (id: string, decision: 'regressed' | 'faster' | 'same', ratio: number): PairedVerdict => ({
+  kind: 'judged',
+  id,
+  stage: 'kernels',
+  clock: 'adapter',
+  decision,
+  pairs: 20,
+  ratio,
+  lower: ratio * 0.95,
+  upper: ratio * 1.05,
+  pSlower: decision === 'regressed' ? 0.001 : 0.9,
+  pFaster: decision === 'faster' ? 0.001 : 0.9,
+  confirmed: decision === 'regressed',
+  reps: 4,
+  seconds: { candidate: ratio, reference: 1 },
+});
+const verdicts: PairedVerdict[] = [
+  judged('kernels.matmul 512x512x512', 'regressed', 1.5),
+  judged('kernels.gelu-fwd 8760x256', 'faster', 0.66),
+  judged('kernels.mse-fwd 8760x24', 'same', 1.01),
+  { kind: 'not comparable', id: 'kernels.new-op 8x8', stage: 'kernels', reason: 'reference: no quick kernel case' },
+];
+
+it('fails only the regressed metric, naming it with ratio, interval and pairs', () => {
+  const lines = pairedFailureLines(verdicts, rule);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(
+    /^regressed: kernels\.matmul 512x512x512: candidate 1\.500× .*\[1\.425, 1\.575\] over 20 pairs/,
+  );
+});
+
+it('tabulates every verdict, speed-ups and not-comparable metrics included', () => {
+  const table = formatPairedTable(verdicts);
+  expect(table).toMatch(/gelu-fwd 8760x256 +0\.660 .* faster/);
+  expect(table).toMatch(/new-op 8x8 .*not comparable: reference: no quick kernel case/);
+  expect(pairedMarkdown(verdicts, rule, '7d2967a12649')).toContain('| kernels.matmul 512x512x512 | 1.500 |');
+});
+
+it('draws one row per metric of the stage and none for another stage', () => {
+  expect(pairedSvgRows('kernels', verdicts, rule, 0).parts.filter((p) => p.startsWith('<circle'))).toHaveLength(3);
+  expect(pairedSvgRows('ingest', verdicts, rule, 0).height).toBe(0);
+});
