@@ -72,6 +72,7 @@ function rankArgs(o: TrainOptions, f: ProcessFlags, extra: { json: boolean; adap
     ...n('--d-model', o.dModel),
     ...n('--heads', o.heads),
     ...n('--mlp-ratio', o.mlpRatio),
+    ...n('--head-hidden', o.headHidden),
     ...n('--steps', o.steps),
     ...n('--epochs', o.epochs),
     ...n('--batch', o.batch),
