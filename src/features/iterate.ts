@@ -56,7 +56,9 @@ export function measureWindowIteration(store: FeatureStore): IterationReport {
     windows,
     seconds,
     windowsPerSecond: windows / seconds,
-    arrayBufferBytesAllocated: after.arrayBuffers - before.arrayBuffers,
+    // Growth only: a collection during the pass may free buffers allocated before it (the store's
+    // build), which makes the difference negative without saying anything about the pass.
+    arrayBufferBytesAllocated: Math.max(0, after.arrayBuffers - before.arrayBuffers),
     heapBytesDelta: after.heapUsed - before.heapUsed,
     bytesIfCopied: bytes,
     copiedWindows: copied,
