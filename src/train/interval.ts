@@ -1,7 +1,7 @@
 // Adaptive calibration of the forecast interval from the forecaster's own recent errors (split
 // conformal over a rolling window, as adaptive conformal inference does for time series: Gibbs &
 // Candès 2021). Quantiles trained by pinball loss cover less than nominal when the future is harder
-// than the train years (on the real 2019 test half-year P10–P90 covered ~71 %; docs/train.md). At
+// than the train years (measured on real history: docs/train.md, "The interval"). At
 // issue hour t the outer quantiles of each lead h move out (or in) by the conformal quantile of the
 // scores max(P_lo − y, y − P_hi) of the same lead's forecasts issued in the last `lookback` hours
 // whose target hour had been reported by t — nothing after t is read.
