@@ -31,6 +31,27 @@ export function reportError(error: unknown): number {
   return ExitCode.failed;
 }
 
+/** yargs' own (untyped) view of the options a command declared. */
+interface DeclaredOptions {
+  getOptions(): { array: string[] };
+}
+
+/**
+ * A flag given twice turns into an array in yargs, which a string or number option's reader does
+ * not expect (`--store a --store b` reached the store opener as an array). Only options declared
+ * with `array: true` may repeat; any other is refused, naming the flag.
+ */
+function refuseRepeatedFlags(y: Argv): Argv {
+  return y.check((args) => {
+    const arrays = new Set((y as unknown as DeclaredOptions).getOptions().array);
+    for (const [key, value] of Object.entries(args)) {
+      if (key === '_' || key === '$0' || !Array.isArray(value) || arrays.has(key)) continue;
+      throw new UsageError('CLI_REPEATED_FLAG', `--${key} was given ${value.length} times (${value.join(', ')}); give it once`);
+    }
+    return true;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const commands = await loadCommands();
   let exit: number = ExitCode.ok;
@@ -56,9 +77,11 @@ export async function main(argv: string[]): Promise<number> {
       describe: c.describe,
       // `--verbose` is read by bin/bench.mjs before yargs runs; declared here for --help and strict mode.
       builder: (y: Argv) =>
-        ADAPTER_COMMANDS.has(c.command.split(' ')[0] ?? '')
-          ? c.builder(y.option('verbose', VERBOSE_OPTION))
-          : c.builder(y),
+        refuseRepeatedFlags(
+          ADAPTER_COMMANDS.has(c.command.split(' ')[0] ?? '')
+            ? c.builder(y.option('verbose', VERBOSE_OPTION))
+            : c.builder(y),
+        ),
       handler: async (args) => {
         exit = await c.run(args as never);
       },

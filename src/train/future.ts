@@ -30,16 +30,41 @@ export const FUTURE_FEATURES = [
   'df_error_now',
   'df_error_now_known',
   'lead',
+  'anchor_error_now',
+  'anchor_error_now_known',
+  'anchor_error_fast',
+  'anchor_error_slow',
+  'df_change_latest',
+  'df_change_latest_known',
 ] as const;
 
+/** How far back from a target hour without DF the latest published DF hour is looked for. */
+const LATEST_DF_SEARCH_HOURS = 48;
+
+/**
+ * Lead-time decays (hours) of the current anchor error: how far a miss seen now carries into the
+ * target hour. The linear skip is shared across leads, so without these columns it could not give
+ * the current error a weight that shrinks with the lead, as a per-lead linear correction does.
+ */
+const ERROR_DECAY_HOURS = { fast: 2, slow: 8 } as const;
+
 /** The value columns repeated per respondent, so the linear skip has one coefficient per BA. */
-const PER_RESPONDENT = ['df', 'demand_day_before', 'demand_week_before', 'demand_now', 'df_error_now'] as const;
+const PER_RESPONDENT = [
+  'df',
+  'demand_day_before',
+  'demand_week_before',
+  'demand_now',
+  'df_error_now',
+  'anchor_error_fast',
+  'anchor_error_slow',
+  'df_change_latest',
+] as const;
 
 /**
  * Every column of the store's known-future inputs: the fixed ones; one flag per respondent of the
  * store (1 for the window's own); then, per respondent, the value columns of PER_RESPONDENT (0 for
  * other respondents' windows). One model serves several BAs and learns, as a per-BA linear DF
- * correction does, how far to trust each one's DF and yesterday. K = 19 + 6 × respondents.
+ * correction does, how far to trust each one's DF and yesterday. K = 25 + 9 × respondents.
  */
 export function futureFeatureNames(store: FeatureStore): string[] {
   const codes = store.respondents.map((r) => r.code);
@@ -136,6 +161,27 @@ function anchorAt(future: Float32Array, base: number): number {
   return 0;
 }
 
+/**
+ * The latest row ≤ issue row + horizon whose DF is published at `issueHour`, and DF there minus
+ * the demand a day before it (target units; NaN when either is missing). Every read is known at the
+ * issue hour: the DF by the publication rule, the demand because the row a day before is ≤ i.
+ */
+function latestDfChange(
+  c: RespondentColumns,
+  i: number,
+  issueHour: number,
+  dfKnown: (row: number) => number,
+): { row: number; value: number } {
+  const rows = c.df.length;
+  let last = i;
+  while (last + 1 < rows && (c.dfFrom[last + 1] ?? Infinity) <= issueHour) last++;
+  for (let row = last; row > last - LATEST_DF_SEARCH_HOURS && row >= 0; row--) {
+    const value = dfKnown(row) - (row - 24 >= 0 && row - 24 <= i ? (c.demand[row - 24] ?? Number.NaN) : Number.NaN);
+    if (!Number.isNaN(value)) return { row: last, value };
+  }
+  return { row: last, value: Number.NaN };
+}
+
 /** Known-future inputs and anchors of the window of respondent `index` whose first input row is `start`. */
 export function futureInputs(store: FeatureStore, index: number, start: number, seqLen: number): FutureInputs {
   const future = futureTensor(store, index, start, seqLen);
@@ -167,6 +213,8 @@ function futureTensor(store: FeatureStore, index: number, start: number, seqLen:
       row < rows && (c.dfFrom[row] ?? Infinity) <= issueHour ? at(row, c.df) : Number.NaN;
     const now = at(i, c.demand);
     const errorNow = now - dfKnown(i);
+    const dayChangeNow = now - at(i - 24, c.demand);
+    const latestChange = latestDfChange(c, i, issueHour, dfKnown);
     for (let h = 0; h < H; h++) {
       const j = i + 1 + h;
       const base = (t * H + h) * K;
@@ -177,6 +225,17 @@ function futureTensor(store: FeatureStore, index: number, start: number, seqLen:
       known(out, base + 6 + C, now);
       known(out, base + 8 + C, errorNow);
       out[base + 10 + C] = (h + 1) / H;
+      // The miss of the anchor this target hour uses, measured at the issue hour: DF's error where
+      // the target's DF is known, else today's change from yesterday (the anchor is yesterday's hour).
+      const dfTarget = out[base + 1] === 1;
+      const anchorError = dfTarget ? errorNow : out[base + 3 + C] === 1 ? dayChangeNow : Number.NaN;
+      known(out, base + 11 + C, anchorError);
+      const e = out[base + 11 + C] ?? 0;
+      out[base + 13 + C] = e * Math.exp(-(h + 1) / ERROR_DECAY_HOURS.fast);
+      out[base + 14 + C] = e * Math.exp(-(h + 1) / ERROR_DECAY_HOURS.slow);
+      // Where the target's own DF is not out yet, the BA's latest published view of the change from
+      // a day before (the end of today's DF against yesterday's demand) carries into the night ahead.
+      known(out, base + 15 + C, dfTarget || j <= latestChange.row ? Number.NaN : latestChange.value);
       out[base + own] = 1;
       copied.forEach((col, k) => {
         out[base + ownValues + k] = out[base + col] ?? 0;

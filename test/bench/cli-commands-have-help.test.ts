@@ -1,4 +1,5 @@
-// Every `bench` subcommand answers --help with exit 0; unknown commands and flags exit 2.
+// Every `bench` subcommand answers --help with exit 0; unknown commands, flags and a flag given
+// twice exit 2.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -33,5 +34,15 @@ describe('bench CLI', () => {
     const r = bench(['no-such-command']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no-such-command');
+  });
+
+  it('exits 2 naming a single-valued flag given twice, and lets an array flag repeat', () => {
+    const r = bench(['train', '--store', 'a', '--store', 'b', '--out', 'x']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--store was given 2 times');
+    expect(r.stderr).not.toContain('unexpected error');
+    const ok = bench(['features', '--in', 'no-such-a', '--in', 'no-such-b', '--out', 'x', '--split', 'a']);
+    expect(ok.stderr).not.toContain('given 2 times');
+    expect(ok.stderr).toContain('--split');
   });
 });
