@@ -6,68 +6,11 @@
 // (on this shared 2-core host at load ~25 the medians swing by 10×; the fastest round is the
 // least disturbed); medians are shown beside them. Then the predictions for 8 GPUs in one host
 // and 4 hosts × 8 GPUs (docs/ring.md). Usage: npx tsx scripts/ring-cost-table.ts DIR
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FLOPS_PER_PAIR, ringCost, type RingCostInput } from '../src/ring/cost-model.ts';
-
-interface Step {
-  pass: string;
-  computeMs: number;
-  transferMs: number;
-  bytesSent: number;
-}
-interface Run {
-  config: {
-    seqLen: number;
-    ranks: number;
-    heads: number;
-    headDim: number;
-    link?: { bandwidthGBps?: number; latencyUs?: number };
-  };
-  ring: { forward: { medianMs: number; minMs: number }; backward: { medianMs: number; minMs: number } };
-  shared?: { forward: { medianMs: number }; backward: { medianMs: number } };
-  steps: Step[];
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? ((s[(s.length - 1) >> 1] ?? 0) + (s[s.length >> 1] ?? 0)) / 2 : Number.NaN;
-};
+import { calibrate, readRuns } from './ring-cost-calibration.ts';
 
 const dir = process.argv[2] ?? 'bench/results/ring-process-links';
-const runs = new Map<string, Run>();
-for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
-  const text = readFileSync(join(dir, f), 'utf8');
-  if (text.trim()) runs.set(f.replace(/\.json$/, ''), JSON.parse(text));
-}
-
-/** The model's inputs from an unshaped run; `backwardExtra`: the backward's extra host time per pass. */
-function calibrate(base: Run): RingCostInput & { backwardExtra: number } {
-  const c = base.config;
-  const hd = c.heads * c.headDim;
-  const pairsPerStep = (c.seqLen * c.seqLen) / (2 * c.ranks * c.ranks);
-  const stepsOf = (pass: string) => base.steps.filter((s) => s.pass === pass);
-  const cf = median(stepsOf('forward').map((s) => s.computeMs)) / 1e3;
-  const cb = median(stepsOf('backward').map((s) => s.computeMs)) / 1e3;
-  // Unshaped transfer (staging + loopback ZeroMQ) of one K/V block: its latency in the model.
-  const kvSends = stepsOf('forward').filter((s) => s.bytesSent > 0);
-  const latency = median(kvSends.map((s) => s.transferMs)) / 1e3;
-  const input: RingCostInput = {
-    seqLen: c.seqLen,
-    ranks: c.ranks,
-    heads: c.heads,
-    headDim: c.headDim,
-    forwardFlops: (FLOPS_PER_PAIR.forward * hd * pairsPerStep) / cf,
-    backwardFlops: (FLOPS_PER_PAIR.backward * hd * pairsPerStep) / cb,
-    bandwidth: Number.POSITIVE_INFINITY,
-    latency,
-    stepOverhead: 0,
-  };
-  const noHost = ringCost(input);
-  const fwdOverhead = (base.ring.forward.minMs / 1e3 - noHost.forward) / c.ranks;
-  const bwdOverhead = (base.ring.backward.minMs / 1e3 - noHost.backward) / c.ranks;
-  return { ...input, stepOverhead: Math.max(0, fwdOverhead), backwardExtra: c.ranks * (bwdOverhead - fwdOverhead) };
-}
+const runs = readRuns(dir);
 
 const ms = (s: number): string => (s * 1e3).toFixed(1);
 console.log('| run | fwd fastest (median) | fwd model | bwd fastest (median) | bwd model | K/V hidden (model) |');

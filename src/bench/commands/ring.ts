@@ -250,6 +250,11 @@ function formatProcessTable(r: ProcessRingResult): string {
     `  forward           ring ${ms(r.ring.forward)} (slowest rank per round)${vs('forward')}`,
     `  backward          ring ${ms(r.ring.backward)} (slowest rank per round)${vs('backward')}`,
     ...(r.overheadVsSharedPct ? [`  overhead fwd+bwd  ${r.overheadVsSharedPct.total.toFixed(1)}% vs shared mode`] : []),
+    `  cpu (all ranks)   forward ${ms(r.ring.forwardCpu)}, backward ${ms(r.ring.backwardCpu)}` +
+      (r.shared && r.cpuOverheadVsSharedPct
+        ? ` | shared mode ${ms(r.shared.forwardCpu)}, ${ms(r.shared.backwardCpu)} | ` +
+          `overhead ${r.cpuOverheadVsSharedPct.forward.toFixed(1)}%, ${r.cpuOverheadVsSharedPct.backward.toFixed(1)}%`
+        : ''),
     `  memory / rank     ${r.memory.perRank.map((m) => mb(m.peakBytes)).join(', ')}`,
     `  bytes moved       forward ${mb(comm.forward.bytesMoved)}, backward ${mb(comm.backward.bytesMoved)}`,
     `  transfers         forward ${comm.forward.transferMs.toFixed(1)} ms, ` +

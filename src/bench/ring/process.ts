@@ -32,16 +32,22 @@ export interface RankMeasurement {
   readonly rank: number;
   readonly forwardMs: readonly number[];
   readonly backwardMs: readonly number[];
+  /** The rank process's CPU ms (user + system, all threads) per timed round: on a CPU adapter, the
+   *  rank's share of the work itself, far less disturbed by other processes than wall time. */
+  readonly forwardCpuMs: readonly number[];
+  readonly backwardCpuMs: readonly number[];
   readonly steps: readonly StepRecord[];
   readonly memory: RankMemory;
 }
 
 export interface ProcessRingResult {
   readonly config: Omit<RingBenchOptions, 'adapter'> & { readonly mode: 'process' };
-  readonly ring: { readonly forward: Timing; readonly backward: Timing };
-  readonly shared?: { readonly forward: Timing; readonly backward: Timing };
-  /** process / shared − 1 of the medians, percent. */
-  readonly overheadVsSharedPct?: { readonly forward: number; readonly backward: number; readonly total: number };
+  /** Wall: per round, the slowest rank; CPU: per round, the sum over the ranks' processes. */
+  readonly ring: PassTimes;
+  readonly shared?: PassTimes;
+  /** process / shared − 1 of the medians, percent: wall-clock, and process CPU time. */
+  readonly overheadVsSharedPct?: Overhead;
+  readonly cpuOverheadVsSharedPct?: Overhead;
   readonly memory: { readonly perRank: readonly RankMemory[]; readonly maxPeakBytes: number };
   readonly communication: {
     readonly forward: PassSummary;
@@ -49,6 +55,19 @@ export interface ProcessRingResult {
     readonly bytesMoved: number;
   };
   readonly steps: readonly StepRecord[];
+}
+
+interface PassTimes {
+  readonly forward: Timing;
+  readonly backward: Timing;
+  readonly forwardCpu: Timing;
+  readonly backwardCpu: Timing;
+}
+
+interface Overhead {
+  readonly forward: number;
+  readonly backward: number;
+  readonly total: number;
 }
 
 /** One rank's part: joins the run, times forward and backward passes on its rows, returns its figures. */
@@ -64,15 +83,22 @@ export async function measureRank(o: RingBenchOptions, join: ProcessJoin): Promi
     const ring = await createRingAttention(transport, { ...o, layout });
     const n = o.seqLen * o.heads * o.headDim;
     ring.load({ q: seededF32(n, o.seed), k: seededF32(n, o.seed + 1), v: seededF32(n, o.seed + 2) });
-    const timed = async (run: () => Promise<StepRecord[]>): Promise<{ ms: number[]; log: StepRecord[] }> => {
+    const timed = async (
+      run: () => Promise<StepRecord[]>,
+    ): Promise<{ ms: number[]; cpuMs: number[]; log: StepRecord[] }> => {
       const ms: number[] = [];
+      const cpuMs: number[] = [];
       let log: StepRecord[] = [];
       for (let i = 0; i < o.warmup + o.reps; i++) {
         const t0 = performance.now();
+        const cpu0 = process.cpuUsage();
         log = await run();
-        if (i >= o.warmup) ms.push(performance.now() - t0);
+        const cpu = process.cpuUsage(cpu0);
+        if (i < o.warmup) continue;
+        ms.push(performance.now() - t0);
+        cpuMs.push((cpu.user + cpu.system) / 1e3);
       }
-      return { ms, log };
+      return { ms, cpuMs, log };
     };
     const fwd = await timed(() => ring.forward());
     ring.loadGrad(seededF32(n, o.seed + 3));
@@ -80,7 +106,15 @@ export async function measureRank(o: RingBenchOptions, join: ProcessJoin): Promi
     const memory = ring.memory()[0];
     ring.destroy();
     if (!memory) throw new Error('ring has no local rank');
-    return { rank: join.rank, forwardMs: fwd.ms, backwardMs: bwd.ms, steps: [...fwd.log, ...bwd.log], memory };
+    return {
+      rank: join.rank,
+      forwardMs: fwd.ms,
+      backwardMs: bwd.ms,
+      forwardCpuMs: fwd.cpuMs,
+      backwardCpuMs: bwd.cpuMs,
+      steps: [...fwd.log, ...bwd.log],
+      memory,
+    };
   } catch (error) {
     failure = error;
     throw error;
@@ -113,6 +147,23 @@ function parseRank(stdout: string, rank: number): RankMeasurement {
 function slowest(ranks: readonly RankMeasurement[], pick: (r: RankMeasurement) => readonly number[]): number[] {
   const rounds = Math.min(...ranks.map((r) => pick(r).length));
   return Array.from({ length: rounds }, (_, i) => Math.max(...ranks.map((r) => pick(r)[i] ?? Number.NaN)));
+}
+
+/** Each timed round's CPU time of the whole ring: what every rank process used in it. */
+function summed(ranks: readonly RankMeasurement[], pick: (r: RankMeasurement) => readonly number[]): number[] {
+  const rounds = Math.min(...ranks.map((r) => pick(r).length));
+  return Array.from({ length: rounds }, (_, i) => ranks.reduce((n, r) => n + (pick(r)[i] ?? Number.NaN), 0));
+}
+
+function overheadOf(a: { forward: number[]; backward: number[] }, b: PassTimes, cpu: boolean): Overhead {
+  const fwd = cpu ? b.forwardCpu : b.forward;
+  const bwd = cpu ? b.backwardCpu : b.backward;
+  const pct = (x: number, y: number): number => 100 * (x / y - 1);
+  return {
+    forward: pct(median(a.forward), fwd.medianMs),
+    backward: pct(median(a.backward), bwd.medianMs),
+    total: pct(median(a.forward) + median(a.backward), fwd.medianMs + bwd.medianMs),
+  };
 }
 
 export interface LaunchFlags {
@@ -163,9 +214,13 @@ export async function measureRingProcesses(
   const steps = ranks.flatMap((r) => r.steps);
   const forward = summarizePass('forward', steps);
   const backward = summarizePass('backward', steps);
-  const ring = {
-    forward: timingOf(slowest(ranks, (r) => r.forwardMs)),
-    backward: timingOf(slowest(ranks, (r) => r.backwardMs)),
+  const wall = { forward: slowest(ranks, (r) => r.forwardMs), backward: slowest(ranks, (r) => r.backwardMs) };
+  const cpu = { forward: summed(ranks, (r) => r.forwardCpuMs), backward: summed(ranks, (r) => r.backwardCpuMs) };
+  const ring: PassTimes = {
+    forward: timingOf(wall.forward),
+    backward: timingOf(wall.backward),
+    forwardCpu: timingOf(cpu.forward),
+    backwardCpu: timingOf(cpu.backward),
   };
   const memory = ranks.map((r) => r.memory);
   const { adapter: _a, ...config } = o;
@@ -179,16 +234,11 @@ export async function measureRingProcesses(
   if (!o.baseline) return base;
   progress('ring: the same passes in shared mode (one device, this process) for the overhead');
   const { link: _link, ...unshaped } = o;
-  const shared = await measureRing({ ...unshaped, mode: 'shared', baseline: false }, progress);
-  const pct = (a: number, b: number): number => 100 * (a / b - 1);
-  const ringTotal = median(slowest(ranks, (r) => r.forwardMs)) + median(slowest(ranks, (r) => r.backwardMs));
+  const shared = (await measureRing({ ...unshaped, mode: 'shared', baseline: false }, progress)).ring;
   return {
     ...base,
-    shared: { forward: shared.ring.forward, backward: shared.ring.backward },
-    overheadVsSharedPct: {
-      forward: pct(ring.forward.medianMs, shared.ring.forward.medianMs),
-      backward: pct(ring.backward.medianMs, shared.ring.backward.medianMs),
-      total: pct(ringTotal, shared.ring.forward.medianMs + shared.ring.backward.medianMs),
-    },
+    shared,
+    overheadVsSharedPct: overheadOf(wall, shared, false),
+    cpuOverheadVsSharedPct: overheadOf(cpu, shared, true),
   };
 }
