@@ -65,7 +65,10 @@ export function hourlyRows(text: string, run: CaisoReportRun, startMs: number, e
     seen.add(intervalKey);
     const key = `${period}|${respondent}|${series}`;
     let cell = cells.get(key);
-    if (cell === undefined) cells.set(key, (cell = { mw: [], period, respondent, series }));
+    if (cell === undefined) {
+      cell = { mw: [], period, respondent, series };
+      cells.set(key, cell);
+    }
     const mwText = line[mwCol] ?? '';
     const mw = Number(mwText);
     if (mwText.trim() === '') continue; // a blank MW is a missing interval: the hour's count shows it
