@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLOPS_PER_PAIR, ringCost, type RingCostInput } from '../src/ring/cost-model.ts';
+import { median } from '../src/core/index.ts';
 
 interface Step {
   pass: string;
@@ -28,11 +29,6 @@ interface Run {
   shared?: { forward: { medianMs: number }; backward: { medianMs: number } };
   steps: Step[];
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? ((s[(s.length - 1) >> 1] ?? 0) + (s[s.length >> 1] ?? 0)) / 2 : Number.NaN;
-};
 
 const dir = process.argv[2] ?? 'bench/results/ring-process-links';
 const runs = new Map<string, Run>();

@@ -7,8 +7,7 @@ import { tableFromIPC, type Data, type Table } from 'apache-arrow';
 import { RawInputError } from './errors.ts';
 import { checkRawSchema, isCaisoSource, type RawFileOrigin } from './raw-schema.ts';
 import { Interner, internColumn } from './strings.ts';
-
-export const MS_PER_HOUR = 3_600_000;
+import { HOUR_MS } from '../core/index.ts';
 
 /** One input file as recorded in the store's metadata. */
 export interface RawInputFile {
@@ -237,7 +236,7 @@ function periodHours(name: string, data: Data, firstRow: number): Int32Array {
   const hours = new Int32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const ms = (halves[2 * i + 1] ?? 0) * 4294967296 + ((halves[2 * i] ?? 0) >>> 0);
-    const h = ms / MS_PER_HOUR;
+    const h = ms / HOUR_MS;
     if (!Number.isInteger(h)) {
       throw new RawInputError(
         'FEATURES_RAW_PERIOD',

@@ -31,7 +31,8 @@ import { planRequests, type Plan, type PlanInput, type PlannedWindow } from './p
 import { defaultRetryPolicy } from './retry.ts';
 import { ROUTES, type RouteName } from './routes.ts';
 import { rateFigures, RunStats, type RateFigures } from './stats.ts';
-import { removeStaleTemps, writeFileAtomic } from './store.ts';
+import { writeFileAtomic } from '../core/index.ts';
+import { removeStaleTemps } from './store.ts';
 import { checkLandedFile, type FileProblem } from './verify.ts';
 
 export interface ExtractOptions {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { OutputError } from './errors.ts';
-import { writeFileAtomic } from './store.ts';
+import { writeFileAtomic } from '../core/index.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_SCHEMA = 'wattring.manifest/1';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FeatureStore } from '../features/index.ts';
+import { WARM_UP_HOURS, type FeatureStore } from '../features/index.ts';
 import { validateRingShape, type ProcessJoin, type RingLayoutKind, type TransportMode } from '../ring/index.ts';
 import { splitWindows, type WindowRef } from './data.ts';
 import { TrainUsageError } from './errors.ts';
@@ -119,7 +119,7 @@ export function resolveRun(o: TrainOptions, store: FeatureStore): ResolvedRun {
     const span = hours ? hours.lastHour - hours.firstHour + 1 : 0;
     throw new TrainUsageError(
       'TRAIN_SEQ_LEN',
-      `--seq-len ${o.seqLen}: the store ${o.store} has no complete train window at this length (its train split spans ${span} hours, less the ${168}-hour warm-up and the ${store.metadata.window.horizon}-hour target); use a smaller --seq-len`,
+      `--seq-len ${o.seqLen}: the store ${o.store} has no complete train window at this length (its train split spans ${span} hours, less the ${WARM_UP_HOURS}-hour warm-up and the ${store.metadata.window.horizon}-hour target); use a smaller --seq-len`,
     );
   }
   const validation = spread(splitWindows(store, 'validation', o.seqLen), o.valWindows);

@@ -1,9 +1,8 @@
 // Gate baselines under bench/baselines/: the machine and adapter they were measured on, the date,
 // and per metric its value, its spread over the runs and the threshold chosen from that spread.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UsageError } from '../../core/index.ts';
+import { median, UsageError, writeFileAtomicSync } from '../../core/index.ts';
 import { DIRECTIONS, GATE_STAGES, METRIC_KINDS, type Measurement } from './metric.ts';
 
 export const BASELINE_SCHEMA = 'wattring.bench.gate.baseline/1';
@@ -78,12 +77,9 @@ export function readGateBaseline(file: string): GateBaseline {
   return parsed.data;
 }
 
-/** Writes atomically (temp file + rename), so a failed write never leaves half a baseline. */
+/** Writes atomically (core's writeFileAtomicSync), so a failed write never leaves half a baseline. */
 export function writeGateBaseline(file: string, baseline: GateBaseline): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(baseline, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomicSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
 }
 
 /** Floors of each threshold and the factor on the observed spread (see docs/gate.md). */
@@ -95,12 +91,6 @@ export const THRESHOLD_RULES = {
   /** Kernel error vs reference: may double (rounding moves with the schedule) plus 1e-6. */
   error: { abs: 1e-6, rel: 1 },
 } as const;
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
 
 /**
  * The threshold of one metric from its samples over the baseline runs. On a CPU adapter no timing

@@ -1,5 +1,6 @@
 // Timing for `bench ring`: ring and single-device runs alternate (ring, single, ring, single, …)
 // so that load from other processes hits both alike, and overhead is also taken per pair.
+import { median } from '../../core/index.ts';
 
 /** Milliseconds of repeated runs: median and spread. */
 export interface Timing {
@@ -7,13 +8,6 @@ export interface Timing {
   readonly minMs: number;
   readonly maxMs: number;
   readonly runs: number;
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 export function timingOf(times: readonly number[]): Timing {

@@ -5,6 +5,7 @@ import type { Evaluation } from './evaluate.ts';
 import { DAY_HOURS, type RespondentForecasts } from './forecasts.ts';
 import { METHODS, type Method, type ViewMetrics } from './metrics.ts';
 import { lineChartSvg, type BandSeries, type LineSeries, type Point } from './svg.ts';
+import { HOUR_MS } from '../../core/index.ts';
 
 export interface LossPoint {
   readonly step: number;
@@ -26,7 +27,6 @@ const COLORS = {
   linear: '#d62728',
   naive24h: '#8c564b',
 } as const;
-const HOUR_MS = 3_600_000;
 const WEEK_DAYS = 7;
 
 export function lossCurveSvg(curves: LossCurves, title = 'Training loss'): string {

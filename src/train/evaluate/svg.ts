@@ -1,6 +1,7 @@
 // A small dependency-free SVG line chart: axes with "nice" ticks and labels, a legend, a title,
 // escaped text, shaded bands (e.g. a P10–P90 interval) behind the lines, and gaps where a series
 // has no value (no NaN ever reaches the markup).
+import { DAY_MS } from '../../core/index.ts';
 
 export interface Point {
   readonly x: number;
@@ -39,7 +40,6 @@ export interface LineChartOptions {
 }
 
 const MARGIN = { left: 78, right: 40, top: 58, bottom: 52 } as const;
-const DAY_MS = 86_400_000;
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

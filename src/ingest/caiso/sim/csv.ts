@@ -11,8 +11,7 @@ import {
   type TwinSeries,
   type TwinValues,
 } from './values.ts';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '../../../core/index.ts';
 
 const COLUMNS: Readonly<Record<CaisoReportRun['report'], string>> = {
   SLD_FCST:
