@@ -95,12 +95,9 @@ export const THRESHOLD_RULES = {
 /**
  * The threshold of one metric from its samples over the baseline runs. On a CPU adapter no timing
  * is gated, whatever its spread: that adapter runs on a machine shared with other work, and its
- * timings drift by more than any useful threshold between a baseline and a later run. Measured
- * here (llvmpipe, 2 vCPUs, 2026-12-02): wall-clock timings spread 13–186 % over 5 runs; the
- * adapter threads' CPU time (`cpu work`) spread only 0.4–6 % over 5 runs, yet 20 minutes later a
- * run on unchanged code read 25–46 % lower on 8 of 16 kernels (memory-bound ones most, against a
- * compute-bound calibration) and would have failed. They are measured and reported; counts and
- * quality gate. With a GPU adapter, timings are gated by their spread.
+ * timings drift by more than any useful threshold between a baseline and a later run, even the
+ * adapter threads' CPU time (docs/measurements.md, "Gate: no timing gated on a CPU adapter").
+ * They are measured and reported; counts and quality gate. With a GPU adapter, timings are gated by their spread.
  */
 export function thresholdFor(
   m: Measurement,
