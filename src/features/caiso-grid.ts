@@ -112,7 +112,8 @@ function duplicate(
   };
   throw new RawInputError(
     'FEATURES_DUPLICATE_ROW',
-    `${name(file)}: row (period ${new Date(hour * HOUR_MS).toISOString().slice(0, 13)}, respondent ${respondent}, series ${series}) ` +
+    `${name(file)}: row (period ${new Date(hour * HOUR_MS).toISOString().slice(0, 13)}, respondent ${respondent}, ` +
+      `series ${series}) ` +
       `also appears in ${name(earlier)}; rows must be unique — remove the overlapping file`,
   );
 }

@@ -129,7 +129,9 @@ function duplicate(raw: RawInput, c: RawChunk, i: number, earlier: number): neve
   const key = raw.series.names[c.series[i] ?? 0] ?? '?';
   throw new RawInputError(
     'FEATURES_DUPLICATE_ROW',
-    `${raw.files[c.file]?.path ?? '?'}: row (period ${period}, respondent ${raw.respondents.names[c.respondent[i] ?? 0]}, ` +
-      `series ${key}) also appears in ${raw.files[earlier]?.path ?? 'an earlier file'}; rows must be unique — remove the overlapping file`,
+    `${raw.files[c.file]?.path ?? '?'}: row (period ${period}, respondent ` +
+      `${raw.respondents.names[c.respondent[i] ?? 0]}, ` +
+      `series ${key}) also appears in ${raw.files[earlier]?.path ?? 'an earlier file'}; rows must be unique — ` +
+      `remove the overlapping file`,
   );
 }

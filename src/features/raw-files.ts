@@ -160,7 +160,8 @@ function checkSameSource(name: string, source: string, before: readonly RawInput
   if (first !== undefined && first.source !== source) {
     throw new RawInputError(
       'FEATURES_MIXED_SOURCES',
-      `${name}: wattring.source is "${source}" but ${first.folder === undefined ? first.path : join(first.folder, first.path)} is "${first.source}"; ` +
+      `${name}: wattring.source is "${source}" but ` +
+        `${first.folder === undefined ? first.path : join(first.folder, first.path)} is "${first.source}"; ` +
         'one feature store takes one EIA source and at most one CAISO source — extract them into separate folders',
     );
   }
@@ -171,7 +172,8 @@ function checkUnits(name: string, units: Interner, before: number): void {
   if (units.names.length > 1 && units.names.length > before) {
     throw new RawInputError(
       'FEATURES_MIXED_UNITS',
-      `${name}: column "units" holds "${units.names.at(-1)}" but earlier rows hold "${units.names[0]}"; expected one unit`,
+      `${name}: column "units" holds "${units.names.at(-1)}" but earlier rows hold "${units.names[0]}"; expected ` +
+        `one unit`,
     );
   }
 }
@@ -240,7 +242,8 @@ function periodHours(name: string, data: Data, firstRow: number): Int32Array {
     if (!Number.isInteger(h)) {
       throw new RawInputError(
         'FEATURES_RAW_PERIOD',
-        `${name}: period[${firstRow + i}] = ${new Date(ms).toISOString()} is not on the hour; expected hourly, hour-ending UTC periods`,
+        `${name}: period[${firstRow + i}] = ${new Date(ms).toISOString()} is not on the hour; expected hourly, ` +
+          `hour-ending UTC periods`,
       );
     }
     hours[i] = h;

@@ -62,7 +62,8 @@ export function validateRingShape(
   if (ranks > seqLen) {
     throw new UsageError(
       'RING_RANKS',
-      `${names.ranks} ${ranks} is larger than ${names.seqLen} ${seqLen}: every rank needs at least one row; use ${names.ranks} <= ${seqLen}`,
+      `${names.ranks} ${ranks} is larger than ${names.seqLen} ${seqLen}: every rank needs at least one row; use ` +
+        `${names.ranks} <= ${seqLen}`,
     );
   }
   if (!isRingLayoutKind(kind)) {

@@ -1,5 +1,6 @@
 // Checkpoints (llm.c's pattern): weights, AdamW moments, step, data cursor, the run's config and
-// the feature store's hash in one file, written atomically (core's writeFileAtomicSync: temp + fsync + rename + fsync of the folder); then the
+// the feature store's hash in one file, written atomically (core's writeFileAtomicSync: temp + fsync + rename + fsync
+// of the folder); then the
 // `latest.json` pointer, written the same way and last, so a crash at any instant leaves the
 // previous checkpoint as the latest. Format: "WRCK1\n", u32 header length, JSON header, then
 // params, m and v as little-endian f32 [layout.total] each.

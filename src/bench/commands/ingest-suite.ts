@@ -107,7 +107,8 @@ export default defineCommand({
     for (const c of cases) {
       const line =
         'rowsPerSecond' in c && c.rowsPerSecond !== undefined && c.rmePercent !== undefined && c.msPerPage !== undefined
-          ? `${c.rowsPerSecond.toFixed(0).padStart(10)} rows/s  ±${c.rmePercent.toFixed(1)}%  (${c.msPerPage.toFixed(2)} ms per ${c.rowsPerPage}-row page)`
+          ? `${c.rowsPerSecond.toFixed(0).padStart(10)} rows/s  ±${c.rmePercent.toFixed(1)}%  ` +
+            `(${c.msPerPage.toFixed(2)} ms per ${c.rowsPerPage}-row page)`
           : c.error;
       process.stderr.write(`${c.name.padEnd(52)} ${line}\n`);
     }

@@ -64,7 +64,8 @@ async function selectCases(args: KernelsArgs): Promise<LoadedCase[]> {
   if (selected.length === 0) {
     throw new UsageError(
       'BENCH_NO_CASES',
-      `--filter '${args.filter ?? ''}'${args.quick ? ' with --quick' : ''} matches no case; cases: ${all.map((l) => `${l.case.kernel} ${l.case.shape}`).join(', ')}`,
+      `--filter '${args.filter ?? ''}'${args.quick ? ' with --quick' : ''} matches no case; cases: ` +
+        `${all.map((l) => `${l.case.kernel} ${l.case.shape}`).join(', ')}`,
     );
   }
   return selected;

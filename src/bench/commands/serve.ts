@@ -113,8 +113,10 @@ async function measure(json: boolean, seed: number): Promise<number> {
   );
   for (const c of costs) {
     process.stdout.write(
-      `${c.route.padEnd(16)} ${c.pageMsP50.toFixed(2).padStart(16)}   ${`${c.pageMsMean.toFixed(2)} ± ${c.rmePercent.toFixed(1)}%`.padEnd(15)}` +
-        `${c.cpuMsPerPage.toFixed(2).padStart(12)}   ${Math.round(c.rowsPerSecond).toLocaleString('en-US').padStart(15)}   ${c.samples}\n`,
+      `${c.route.padEnd(16)} ${c.pageMsP50.toFixed(2).padStart(16)}   ` +
+        `${`${c.pageMsMean.toFixed(2)} ± ${c.rmePercent.toFixed(1)}%`.padEnd(15)}` +
+        `${c.cpuMsPerPage.toFixed(2).padStart(12)}   ` +
+        `${Math.round(c.rowsPerSecond).toLocaleString('en-US').padStart(15)}   ${c.samples}\n`,
     );
   }
   return ExitCode.ok;
@@ -123,7 +125,8 @@ async function measure(json: boolean, seed: number): Promise<number> {
 export default defineCommand({
   command: 'serve <source>',
   describe:
-    'Run a simulated API on loopback (eia: EIA API v2 routes; caiso: the OASIS SingleZip twin; rate limit, latency, faults) until Ctrl-C',
+    'Run a simulated API on loopback (eia: EIA API v2 routes; caiso: the OASIS SingleZip twin; rate limit, latency, ' +
+    'faults) until Ctrl-C',
   builder: (y) =>
     y
       .positional('source', {

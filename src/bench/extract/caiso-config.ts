@@ -65,14 +65,16 @@ function runsOf(text: string): CaisoReportRun[] {
     if (!isCaisoReport(report)) {
       throw new ExtractUsageError(
         '--reports',
-        `unknown CAISO report ${JSON.stringify(report)} in ${JSON.stringify(item)}; known: ${Object.keys(CAISO_REPORTS).join(', ')}`,
+        `unknown CAISO report ${JSON.stringify(report)} in ${JSON.stringify(item)}; known: ` +
+          `${Object.keys(CAISO_REPORTS).join(', ')}`,
       );
     }
     const runs = CAISO_REPORTS[report].marketRuns;
     if (marketRun === undefined || rest.length > 0 || !runs.includes(marketRun)) {
       throw new ExtractUsageError(
         '--reports',
-        `${JSON.stringify(item)} needs one market run of ${report}: write ${runs.map((r) => `${report}:${r}`).join(', ')}`,
+        `${JSON.stringify(item)} needs one market run of ${report}: write ` +
+          `${runs.map((r) => `${report}:${r}`).join(', ')}`,
       );
     }
     return { report, marketRun };

@@ -153,7 +153,8 @@ function redisOf(flags: ExtractFlags, env: NodeJS.ProcessEnv, baseUrl: string | 
   if (baseUrl === undefined) {
     throw new ExtractUsageError(
       flag,
-      'the workers of a cluster must share one API and key: give --base-url and --api-key (for the simulated API, start `bench serve eia` and pass its URL and any key)',
+      'the workers of a cluster must share one API and key: give --base-url and --api-key (for the simulated API, ' +
+        'start `bench serve eia` and pass its URL and any key)',
     );
   }
   return { url, flag };
@@ -211,7 +212,9 @@ function respondentsOf(text: string, data: RecordedRows | undefined): string[] {
   if (unknown.length > 0) {
     throw new ExtractUsageError(
       '--respondents',
-      `${unknown.join(', ')} ${unknown.length > 1 ? 'are not EIA-930 respondent codes' : 'is not an EIA-930 respondent code'} (the API would answer with an empty result); e.g. PACW, ERCO, CISO, MISO, PJM, SWPP (not SPP)`,
+      `${unknown.join(', ')} ` +
+        `${unknown.length > 1 ? 'are not EIA-930 respondent codes' : 'is not an EIA-930 respondent code'} (the API ` +
+        `would answer with an empty result); e.g. PACW, ERCO, CISO, MISO, PJM, SWPP (not SPP)`,
     );
   }
   return codes;

@@ -63,7 +63,8 @@ export function readGateBaseline(file: string): GateBaseline {
   } catch (error) {
     throw new GateBaselineError(
       'GATE_BASELINE_JSON',
-      `${file}: not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it or rewrite it with --write-baseline`,
+      `${file}: not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it or rewrite it ` +
+        `with --write-baseline`,
     );
   }
   const parsed = BaselineSchema.safeParse(json);

@@ -47,7 +47,8 @@ export async function alternate(
     const [r, rCpu] = await withCpu(ring);
     const s = single ? await withCpu(single) : undefined;
     progress(
-      `${label} ${tag}: ring ${r.toFixed(0)} ms (cpu ${rCpu.toFixed(0)} ms)${s ? `, single device ${s[0].toFixed(0)} ms (cpu ${s[1].toFixed(0)} ms)` : ''}`,
+      `${label} ${tag}: ring ${r.toFixed(0)} ms (cpu ${rCpu.toFixed(0)} ` +
+        `ms)${s ? `, single device ${s[0].toFixed(0)} ms (cpu ${s[1].toFixed(0)} ms)` : ''}`,
     );
     if (!timed) continue;
     out.ring.push(r);

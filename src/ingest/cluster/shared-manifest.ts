@@ -102,7 +102,8 @@ export class SharedManifestLander implements WindowLander {
     if (!disk) return;
     if (disk.plan !== this.manifest.plan) {
       throw new OutputError(
-        `${join(this.outDir, MANIFEST_FILE)} now holds plan ${disk.plan}, not this cluster's ${this.manifest.plan}; another run writes to this --out. Stop it, or use another --out.`,
+        `${join(this.outDir, MANIFEST_FILE)} now holds plan ${disk.plan}, not this cluster's ${this.manifest.plan}; ` +
+          `another run writes to this --out. Stop it, or use another --out.`,
       );
     }
     for (const [id, entry] of Object.entries(disk.windows)) {

@@ -221,7 +221,8 @@ function checkHorizon(store: FeatureStore): number {
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > DAY_HOURS) {
     throw new EvaluationError(
       'TRAIN_EVAL_STORE',
-      `feature store horizon ${horizon}: evaluation needs 1 … ${DAY_HOURS} hours (naive-24 h must be known at issue time); rebuild with --horizon 24`,
+      `feature store horizon ${horizon}: evaluation needs 1 … ${DAY_HOURS} hours (naive-24 h must be known at issue ` +
+        `time); rebuild with --horizon 24`,
     );
   }
   return horizon;

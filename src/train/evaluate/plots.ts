@@ -77,7 +77,8 @@ export function forecastWeekSvg(evaluation: Evaluation, respondent: string, opti
   const span =
     first === undefined
       ? 'no day-ahead forecasts'
-      : `${days.length} days from ${new Date((f.firstHour + (f.issued[first] ?? 0)) * HOUR_MS).toISOString().slice(0, 10)}`;
+      : `${days.length} days from ` +
+        `${new Date((f.firstHour + (f.issued[first] ?? 0)) * HOUR_MS).toISOString().slice(0, 10)}`;
   return lineChartSvg({
     title: `${respondent}: day-ahead forecasts (issued 00 UTC), ${evaluation.report.split} split, ${span}`,
     xLabel: 'hour ending (UTC)',

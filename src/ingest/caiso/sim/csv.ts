@@ -60,7 +60,10 @@ function stampsOf(t: number, step: number): string {
 function line(run: CaisoReportRun, s: TwinSeries, head: string, mw: number): string {
   const [stamps = '', opr = ''] = head.split('|');
   if (run.report === 'SLD_FCST') {
-    return `${stamps},${opr},${run.marketRun},${s.respondent},Demand Forecast,${s.xmlItem},3.8,${mw},${run.marketRun === 'RTM' ? 'RTD' : run.marketRun},1`;
+    return (
+      `${stamps},${opr},${run.marketRun},${s.respondent},Demand ` +
+      `Forecast,${s.xmlItem},3.8,${mw},${run.marketRun === 'RTM' ? 'RTD' : run.marketRun},1`
+    );
   }
   if (run.report === 'SLD_REN_FCST')
     return `${stamps},${opr},${s.respondent},${s.part},Renewable Forecast,${s.xmlItem},${run.marketRun},${mw},1`;
