@@ -114,7 +114,18 @@ export default defineCommand({
     }
     if (args.json)
       process.stdout.write(
-        `${JSON.stringify({ suite: 'ingest', unit: 'rows/s', node: process.version, cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', pageBytes: page.text.length, cases }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            suite: 'ingest',
+            unit: 'rows/s',
+            node: process.version,
+            cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown',
+            pageBytes: page.text.length,
+            cases,
+          },
+          null,
+          2,
+        )}\n`,
       );
     return 0;
   },

@@ -141,7 +141,8 @@ export function formatRingTable(r: RingBenchResult): string {
     passLine('backward          ', r, 'backward'),
     ...overheadLine(r),
     `  memory / rank      ` +
-      `${r.memory.perRank.map((m) => mb(m.peakBytes)).join(', ')}${r.singleDevice ? ` (single device ${mb(r.singleDevice.bytes)})` : ''}`,
+      `${r.memory.perRank.map((m) => mb(m.peakBytes)).join(', ')}` +
+      `${r.singleDevice ? ` (single device ${mb(r.singleDevice.bytes)})` : ''}`,
     `  bytes moved        forward ${mb(comm.forward.bytesMoved)}, backward ${mb(comm.backward.bytesMoved)}`,
     `  overlap            forward ${(comm.forward.overlapFraction * 100).toFixed(1)}%, backward ` +
       `${(comm.backward.overlapFraction * 100).toFixed(1)}%; exposed ${comm.forward.exposedMs.toFixed(1)} + ` +

@@ -263,7 +263,8 @@ function summaryTable(r: TrainResult, o: TrainOptions): string {
     `  MFU                ${pct(r.mfu.vsMatmul)} vs in-run matmul (${(r.matmulFlops / 1e9).toFixed(1)} GFLOP/s, the ` +
       `better of ${(r.matmulCalibrations.start / 1e9).toFixed(1)} before the steps and ` +
       `${(r.matmulCalibrations.end / 1e9).toFixed(1)} after); vs FP32 peak ` +
-      `${r.peak ? `${pct(r.mfu.vsPeak)} of ${r.peak.name}` : 'n/a (adapter not in the table)'}; ${(r.flopsPerToken / 1e6).toFixed(2)} MFLOP/token`,
+      `${r.peak ? `${pct(r.mfu.vsPeak)} of ${r.peak.name}` : 'n/a (adapter not in the table)'}; ` +
+      `${(r.flopsPerToken / 1e6).toFixed(2)} MFLOP/token`,
     `  memory / rank      ${r.memoryPerRank.map(mb).join(', ')}`,
     `  bytes / step       ring ${mb(r.bytesPerStep.ring)}, gradient all-reduce ${mb(r.bytesPerStep.allReduce)}`,
     `  host               ${r.readBacksPerStep} read-back(s) and ${r.submitsPerStep} submit(s) per step`,
