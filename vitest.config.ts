@@ -14,9 +14,8 @@ export default defineConfig({
     pool: 'forks',
     // WATTRING_POLLER_NICE=0: test files run in parallel forks, and a fork whose JavaScript thread
     // sits at nice 19 (src/kernels/runtime/poller.ts) gets almost no CPU for its host-side work
-    // (f64 references) while another fork's llvmpipe workers are busy: with it,
-    // test/kernels/attention-matches-dense-reference.test.ts took 379 s in a full run against 3.4 s
-    // alone. The poller's own test lowers its thread explicitly.
+    // (f64 references) while another fork's llvmpipe workers are busy (docs/measurements.md, "Tests:
+    // poller thread at normal priority"). The poller's own test lowers its thread explicitly.
     env: { XDG_RUNTIME_DIR: process.env['XDG_RUNTIME_DIR'] ?? '/tmp', WATTRING_POLLER_NICE: '0' },
   },
 });

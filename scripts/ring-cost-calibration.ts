@@ -2,6 +2,7 @@
 // scripts/ring-cost-table.ts and scripts/ring-process-prediction.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { median } from '../src/core/index.ts';
 import { FLOPS_PER_PAIR, ringCost, type RingCostInput } from '../src/ring/cost-model.ts';
 
 export interface Step {
@@ -36,10 +37,7 @@ export interface Run {
   steps: Step[];
 }
 
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? ((s[(s.length - 1) >> 1] ?? 0) + (s[s.length >> 1] ?? 0)) / 2 : Number.NaN;
-};
+export { median };
 
 export function readRun(file: string): Run {
   return JSON.parse(readFileSync(file, 'utf8'));

@@ -3,8 +3,8 @@
 // is calibrated on the unshaped run of the same T only: its per-step compute (median of the ranks'
 // step compute intervals) gives the device's FLOP rate, and what the unshaped pass took beyond
 // compute and transfers gives the per-step host cost. Pass times are the fastest of the timed rounds
-// (on this shared 2-core host at load ~25 the medians swing by 10×; the fastest round is the
-// least disturbed); medians are shown beside them. Then the predictions for 8 GPUs in one host
+// (the fastest round is the least disturbed on a shared host: docs/measurements.md, "Ring cost
+// table"); medians are shown beside them. Then the predictions for 8 GPUs in one host
 // and 4 hosts × 8 GPUs (docs/ring.md). Usage: npx tsx scripts/ring-cost-table.ts DIR
 import { FLOPS_PER_PAIR, ringCost, type RingCostInput } from '../src/ring/cost-model.ts';
 import { calibrate, readRuns } from './ring-cost-calibration.ts';

@@ -1,7 +1,7 @@
 // Builds a feature store from a folder of raw Arrow files: read → hourly grids → features →
 // train-only normalisation → windows → atomic write. Returns the store in memory and a summary.
 import { performance } from 'node:perf_hooks';
-import { UsageError } from '../core/index.ts';
+import { HOUR_MS, UsageError } from '../core/index.ts';
 import { computeFeatures, DF_SOURCE } from './compute.ts';
 import { featureSpecs, type CaisoFeatureSet, type FeatureSpec } from './feature-spec.ts';
 import { DEFAULT_GAPS, type GapSettings } from './gaps.ts';
@@ -98,7 +98,7 @@ export function buildFeatureStore(options: BuildOptions): { store: FeatureStore;
     });
     const metas = respondents.map((r) => r.meta);
     const warnings = [...windowWarnings(grids, metas, settings), ...dfWarnings(metas, settings.dfPublication)];
-    const metadata = storeMetadata(options, raw, specs, settings, metas);
+    const metadata = storeMetadata(raw, specs, settings, metas);
     const w0 = performance.now();
     writer.commit(metadata);
     const t2 = performance.now();
@@ -179,7 +179,7 @@ function buildRespondent(
   const demand = new Float32Array(grid.hours);
   for (let t = 0; t < grid.hours; t++) demand[t] = observed[t] === 1 ? (value[t] ?? Number.NaN) : Number.NaN;
   const windows = planWindows(grid.firstHour, longGap, s.splits, s.window, demand);
-  const firstPeriodMs = grid.firstHour * 3_600_000;
+  const firstPeriodMs = grid.firstHour * HOUR_MS;
   const data: RespondentData = {
     code: grid.code,
     firstPeriodMs,
@@ -195,7 +195,7 @@ function buildRespondent(
   const meta: PendingMeta = {
     code: grid.code,
     firstPeriod: new Date(firstPeriodMs).toISOString(),
-    lastPeriod: new Date(firstPeriodMs + (grid.hours - 1) * 3_600_000).toISOString(),
+    lastPeriod: new Date(firstPeriodMs + (grid.hours - 1) * HOUR_MS).toISOString(),
     rows: grid.hours,
     observedRows: count(observed),
     filledRows: count(filled),
@@ -217,7 +217,7 @@ function buildRespondent(
 const SOURCE_NAMES = ['none', 'eia', 'caiso'] as const;
 
 function dayAheadSource(source: Uint8Array, firstPeriodMs: number): DayAheadSource {
-  const period = (t: number): string => new Date(firstPeriodMs + t * 3_600_000).toISOString();
+  const period = (t: number): string => new Date(firstPeriodMs + t * HOUR_MS).toISOString();
   const runs: { from: string; to: string; source: (typeof SOURCE_NAMES)[number] }[] = [];
   const hours = [0, 0, 0];
   let start = 0;
@@ -238,7 +238,6 @@ function dayAheadSource(source: Uint8Array, firstPeriodMs: number): DayAheadSour
 }
 
 function storeMetadata(
-  options: BuildOptions,
   raw: RawInput,
   specs: readonly FeatureSpec[],
   s: Settings,

@@ -2,6 +2,7 @@
 // balancing area (TAC area `CA ISO-TAC`) and its day-ahead solar and wind forecasts by hub.
 import { RawInputError } from './errors.ts';
 import type { RawInput } from './raw-files.ts';
+import { HOUR_MS } from '../core/index.ts';
 
 /** CISO's series from CAISO OASIS files, on the respondent's hourly index; NaN = missing. */
 export interface CaisoSeries {
@@ -111,7 +112,8 @@ function duplicate(
   };
   throw new RawInputError(
     'FEATURES_DUPLICATE_ROW',
-    `${name(file)}: row (period ${new Date(hour * 3_600_000).toISOString().slice(0, 13)}, respondent ${respondent}, series ${series}) ` +
+    `${name(file)}: row (period ${new Date(hour * HOUR_MS).toISOString().slice(0, 13)}, respondent ${respondent}, ` +
+      `series ${series}) ` +
       `also appears in ${name(earlier)}; rows must be unique — remove the overlapping file`,
   );
 }

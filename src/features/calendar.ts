@@ -1,6 +1,7 @@
 // Calendar features of each row from its own timestamp only: hour, weekday and day of year as
 // sin/cos, weekend and US federal holiday flags, in the respondent's local standard time.
 import { holidayDays, weekdayOf } from './holidays.ts';
+import { HOUR_MS } from '../core/index.ts';
 
 /**
  * UTC offsets (hours, standard time; daylight saving ignored so the clock never jumps) of common
@@ -59,8 +60,8 @@ const TWO_PI = 2 * Math.PI;
  */
 export function writeCalendar(out: Float64Array[], firstHour: number, hours: number, utcOffset: number): void {
   const start = firstHour - 1 + utcOffset;
-  const firstYear = new Date(start * 3_600_000).getUTCFullYear();
-  const lastYear = new Date((start + hours) * 3_600_000).getUTCFullYear();
+  const firstYear = new Date(start * HOUR_MS).getUTCFullYear();
+  const lastYear = new Date((start + hours) * HOUR_MS).getUTCFullYear();
   const holidays = holidayDays(firstYear, lastYear);
   const [hs, hc, ws, wc, ds, dc, we, ho] = out;
   // sin/cos change per hour of day and per day only: tabulate them instead of calling Math per row.

@@ -3,6 +3,7 @@
 import { RawInputError } from './errors.ts';
 import { attachCaiso, type CaisoSeries } from './caiso-grid.ts';
 import type { RawChunk, RawInput } from './raw-files.ts';
+import { HOUR_MS } from '../core/index.ts';
 
 const DEMAND = 'region-data:D';
 const FORECAST = 'region-data:DF';
@@ -124,11 +125,13 @@ function scatter(raw: RawInput, grids: readonly RespondentGrid[], slots: readonl
 }
 
 function duplicate(raw: RawInput, c: RawChunk, i: number, earlier: number): never {
-  const period = new Date((c.hour[i] ?? 0) * 3_600_000).toISOString().slice(0, 13);
+  const period = new Date((c.hour[i] ?? 0) * HOUR_MS).toISOString().slice(0, 13);
   const key = raw.series.names[c.series[i] ?? 0] ?? '?';
   throw new RawInputError(
     'FEATURES_DUPLICATE_ROW',
-    `${raw.files[c.file]?.path ?? '?'}: row (period ${period}, respondent ${raw.respondents.names[c.respondent[i] ?? 0]}, ` +
-      `series ${key}) also appears in ${raw.files[earlier]?.path ?? 'an earlier file'}; rows must be unique — remove the overlapping file`,
+    `${raw.files[c.file]?.path ?? '?'}: row (period ${period}, respondent ` +
+      `${raw.respondents.names[c.respondent[i] ?? 0]}, ` +
+      `series ${key}) also appears in ${raw.files[earlier]?.path ?? 'an earlier file'}; rows must be unique — ` +
+      `remove the overlapping file`,
   );
 }

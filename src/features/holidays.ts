@@ -1,5 +1,6 @@
 // US federal holidays (5 U.S.C. 6103), computed for any year, with the observed-day rule:
 // a holiday on Saturday is observed the Friday before, on Sunday the Monday after.
+import { DAY_MS } from '../core/index.ts';
 export interface Holiday {
   readonly name: string;
   /** The legal date, as days since 1970-01-01. */
@@ -7,8 +8,6 @@ export interface Holiday {
   /** The day federal offices close (equals `day` on weekdays). */
   readonly observed: number;
 }
-
-const DAY_MS = 86_400_000;
 
 function dayOf(year: number, month: number, date: number): number {
   return Date.UTC(year, month - 1, date) / DAY_MS;

@@ -48,7 +48,7 @@ function moments(c: Float64Array, start: number, end: number): { m: number; s: n
   let sum = 0;
   for (let t = from; t < to; t++) {
     const v = c[t] ?? Number.NaN;
-    if (v === v) {
+    if (!Number.isNaN(v)) {
       count++;
       sum += v;
     }
@@ -58,7 +58,7 @@ function moments(c: Float64Array, start: number, end: number): { m: number; s: n
   let sq = 0;
   for (let t = from; t < to; t++) {
     const v = c[t] ?? Number.NaN;
-    if (v === v) sq += (v - m) * (v - m);
+    if (!Number.isNaN(v)) sq += (v - m) * (v - m);
   }
   return { m, s: Math.sqrt(sq / count), count };
 }
@@ -71,7 +71,7 @@ export function normaliseColumns(columns: readonly Float64Array[], stats: NormSt
     const out = new Float32Array(c.length);
     for (let t = 0; t < c.length; t++) {
       const v = c[t] ?? Number.NaN;
-      out[t] = v === v ? (v - m) * inv : 0;
+      out[t] = !Number.isNaN(v) ? (v - m) * inv : 0;
     }
     return out;
   });

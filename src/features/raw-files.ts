@@ -7,8 +7,7 @@ import { tableFromIPC, type Data, type Table } from 'apache-arrow';
 import { RawInputError } from './errors.ts';
 import { checkRawSchema, isCaisoSource, type RawFileOrigin } from './raw-schema.ts';
 import { Interner, internColumn } from './strings.ts';
-
-export const MS_PER_HOUR = 3_600_000;
+import { HOUR_MS } from '../core/index.ts';
 
 /** One input file as recorded in the store's metadata. */
 export interface RawInputFile {
@@ -161,7 +160,8 @@ function checkSameSource(name: string, source: string, before: readonly RawInput
   if (first !== undefined && first.source !== source) {
     throw new RawInputError(
       'FEATURES_MIXED_SOURCES',
-      `${name}: wattring.source is "${source}" but ${first.folder === undefined ? first.path : join(first.folder, first.path)} is "${first.source}"; ` +
+      `${name}: wattring.source is "${source}" but ` +
+        `${first.folder === undefined ? first.path : join(first.folder, first.path)} is "${first.source}"; ` +
         'one feature store takes one EIA source and at most one CAISO source — extract them into separate folders',
     );
   }
@@ -172,7 +172,8 @@ function checkUnits(name: string, units: Interner, before: number): void {
   if (units.names.length > 1 && units.names.length > before) {
     throw new RawInputError(
       'FEATURES_MIXED_UNITS',
-      `${name}: column "units" holds "${units.names.at(-1)}" but earlier rows hold "${units.names[0]}"; expected one unit`,
+      `${name}: column "units" holds "${units.names.at(-1)}" but earlier rows hold "${units.names[0]}"; expected ` +
+        `one unit`,
     );
   }
 }
@@ -237,11 +238,12 @@ function periodHours(name: string, data: Data, firstRow: number): Int32Array {
   const hours = new Int32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const ms = (halves[2 * i + 1] ?? 0) * 4294967296 + ((halves[2 * i] ?? 0) >>> 0);
-    const h = ms / MS_PER_HOUR;
+    const h = ms / HOUR_MS;
     if (!Number.isInteger(h)) {
       throw new RawInputError(
         'FEATURES_RAW_PERIOD',
-        `${name}: period[${firstRow + i}] = ${new Date(ms).toISOString()} is not on the hour; expected hourly, hour-ending UTC periods`,
+        `${name}: period[${firstRow + i}] = ${new Date(ms).toISOString()} is not on the hour; expected hourly, ` +
+          `hour-ending UTC periods`,
       );
     }
     hours[i] = h;

@@ -31,7 +31,8 @@ export function checkRawSchema(file: string, schema: Schema): RawFileOrigin {
   if (version !== RAW_SCHEMA_VERSION) {
     throw new RawInputError(
       'FEATURES_RAW_SCHEMA',
-      `${file}: schema metadata ${RAW_META_KEYS.schema} is ${JSON.stringify(version ?? null)}, expected "${RAW_SCHEMA_VERSION}" ` +
+      `${file}: schema metadata ${RAW_META_KEYS.schema} is ${JSON.stringify(version ?? null)}, expected ` +
+        `"${RAW_SCHEMA_VERSION}" ` +
         '(is this a file written by bench extract?)',
     );
   }
@@ -44,7 +45,8 @@ export function checkRawSchema(file: string, schema: Schema): RawFileOrigin {
   if (!isRawRoute(route)) {
     throw new RawInputError(
       'FEATURES_RAW_SCHEMA',
-      `${file}: schema metadata ${RAW_META_KEYS.route} is ${JSON.stringify(route ?? null)}, expected "region-data" or ` +
+      `${file}: schema metadata ${RAW_META_KEYS.route} is ${JSON.stringify(route ?? null)}, expected "region-data" ` +
+        `or ` +
         '"fuel-type-data" (it tells region NG from fuel NG), or REPORT:MARKET_RUN such as "SLD_FCST:DAM" in a ' +
         'file whose wattring.source is "caiso" or "caiso-sim"',
     );

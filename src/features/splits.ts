@@ -1,6 +1,7 @@
 // Chronological train/validation/test splits given by dates (`--split A..B,C..D,E..F`).
 // A date D covers the 24 hours that start on D (UTC): hour-ending periods D 01:00 … D+1 00:00.
 import { SplitError } from './errors.ts';
+import { HOUR_MS } from '../core/index.ts';
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
@@ -55,7 +56,7 @@ function dayStartHour(date: string, name: SplitName, flag: string): number {
   if (m === null || new Date(ms).toISOString().slice(0, 10) !== date) {
     throw new SplitError('FEATURES_SPLIT_SYNTAX', `${flag}: ${name} date "${date}" is not a valid YYYY-MM-DD date`);
   }
-  return ms / 3_600_000;
+  return ms / HOUR_MS;
 }
 
 function checkOrder(ranges: readonly SplitRange[], flag: string): void {

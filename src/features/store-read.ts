@@ -8,6 +8,7 @@ import { FeatureStoreError } from './errors.ts';
 import { FeatureStore, STORE_SCHEMA, type RespondentData, type RespondentMeta, type StoreMetadata } from './store.ts';
 import { METADATA_FILE } from './store-write.ts';
 import { planWindows } from './windows.ts';
+import { HOUR_MS } from '../core/index.ts';
 
 export interface OpenOptions {
   /** Recompute each file's sha256 and compare with the metadata (default true). */
@@ -70,7 +71,7 @@ function readRespondent(dir: string, metadata: StoreMetadata, meta: RespondentMe
   const anomaly = anomalyColumn === null ? new Uint8Array(n) : Uint8Array.from(anomalyColumn.toArray());
   const demand = column(table, 'demand_mwh', path);
   const windows = planWindows(
-    Date.parse(meta.firstPeriod) / 3_600_000,
+    Date.parse(meta.firstPeriod) / HOUR_MS,
     longGap,
     metadata.splits,
     metadata.window,

@@ -30,6 +30,7 @@ import {
 import { FeatureStoreError, StoreWriteError } from './errors.ts';
 import type { FeatureSpec } from './feature-spec.ts';
 import { STORE_SCHEMA, type RespondentData, type StoreMetadata } from './store.ts';
+import { HOUR_MS } from '../core/index.ts';
 
 export const METADATA_FILE = 'metadata.json';
 
@@ -195,7 +196,7 @@ function periodColumn(firstMs: number, n: number): BigInt64Array {
   const period = new BigInt64Array(n);
   const halves = new Int32Array(period.buffer);
   for (let t = 0; t < n; t++) {
-    const ms = firstMs + t * 3_600_000;
+    const ms = firstMs + t * HOUR_MS;
     halves[2 * t] = ms % 4294967296;
     halves[2 * t + 1] = Math.floor(ms / 4294967296);
   }

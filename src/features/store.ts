@@ -7,6 +7,7 @@ import type { AnomalyCounts } from './screen.ts';
 import type { RawInputFile } from './raw-files.ts';
 import type { SplitName, SplitRange } from './splits.ts';
 import type { WindowShape, WindowStarts } from './windows.ts';
+import { HOUR_MS } from '../core/index.ts';
 
 export const STORE_SCHEMA = 'wattring.features/1';
 
@@ -134,7 +135,7 @@ export class FeatureStore {
           respondent: r.code,
           split,
           start,
-          targetPeriodMs: r.firstPeriodMs + t * 3_600_000,
+          targetPeriodMs: r.firstPeriodMs + t * HOUR_MS,
           inputs: r.features.subarray(start * F, t * F),
           target: r.target.subarray(t, t + horizon),
           targetRaw: r.demand.subarray(t, t + horizon),

@@ -15,7 +15,9 @@ export interface WindowShape {
 
 export const DEFAULT_WINDOW: WindowShape = { seqLen: 8760, stride: 24, horizon: 24 };
 
-/** Input start rows of each split's windows; the target of a window starting at s is rows [s+seqLen, s+seqLen+horizon). */
+/**
+ * Input start rows of each split's windows; the target of a window starting at s is rows [s+seqLen, s+seqLen+horizon).
+ */
 export type WindowStarts = Record<SplitName, Int32Array>;
 
 /**

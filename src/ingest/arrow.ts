@@ -1,4 +1,5 @@
-// Raw Arrow file writer (the `raw/1` contract in src/core/raw-contract.ts, docs/contracts.md): builds a record batch straight from typed-array
+// Raw Arrow file writer (the `raw/1` contract in src/core/raw-contract.ts, docs/contracts.md): builds a record batch
+// straight from typed-array
 // columns (dictionary vectors for the strings) and encodes it as one Arrow IPC file.
 import {
   type Data,
@@ -85,7 +86,9 @@ function dictionaryData(indices: Int32Array, n: number, dict: StringDict) {
   });
 }
 
-/** Epoch ms (non-negative integers < 2^53) → int64 by writing the two little-endian 32-bit halves (no BigInt per row). */
+/**
+ * Epoch ms (non-negative integers < 2^53) → int64 by writing the two little-endian 32-bit halves (no BigInt per row).
+ */
 function toBigInt64(ms: Float64Array, n: number): BigInt64Array {
   const out = new BigInt64Array(n);
   const halves = new Uint32Array(out.buffer);

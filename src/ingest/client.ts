@@ -4,7 +4,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { RowColumns, type WindowDicts } from './columns.ts';
 import {
   EiaApiError,
-  EiaError,
+  type EiaError,
   EiaKeyError,
   EiaNotFoundError,
   EiaParamError,

@@ -25,7 +25,8 @@ export class EiaKeyError extends EiaError {
   constructor(kind: 'invalid' | 'missing', route: string) {
     const message =
       kind === 'missing'
-        ? `EIA refused ${route}: no API key was sent. Pass --api-key or set EIA_API_KEY (free at https://www.eia.gov/opendata/register.php).`
+        ? `EIA refused ${route}: no API key was sent. Pass --api-key or set EIA_API_KEY (free at ` +
+          `https://www.eia.gov/opendata/register.php).`
         : `EIA refused ${route}: the API key is invalid. Check --api-key / EIA_API_KEY (the key itself is not shown).`;
     super(kind === 'missing' ? 'EIA_API_KEY_MISSING' : 'EIA_API_KEY_INVALID', message, 'fatal', {
       exitCode: ExitCode.remote,

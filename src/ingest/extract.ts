@@ -31,7 +31,8 @@ import { planRequests, type Plan, type PlanInput, type PlannedWindow } from './p
 import { defaultRetryPolicy } from './retry.ts';
 import { ROUTES, type RouteName } from './routes.ts';
 import { rateFigures, RunStats, type RateFigures } from './stats.ts';
-import { removeStaleTemps, writeFileAtomic } from './store.ts';
+import { writeFileAtomic } from '../core/index.ts';
+import { removeStaleTemps } from './store.ts';
 import { checkLandedFile, type FileProblem } from './verify.ts';
 
 export interface ExtractOptions {
@@ -164,7 +165,8 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
     const plan = planRequests(planInput);
     if (existing && existing.plan !== plan.fingerprint) {
       throw new OutputError(
-        `${options.outDir} holds a run planned differently (plan ${existing.plan}, these flags give ${plan.fingerprint}); resume with the original flags or use another --out.`,
+        `${options.outDir} holds a run planned differently (plan ${existing.plan}, these flags give ` +
+          `${plan.fingerprint}); resume with the original flags or use another --out.`,
       );
     }
     const joined = session ? await session.join(plan.fingerprint, plan.windows.length) : undefined;
@@ -206,7 +208,8 @@ async function openCluster(cluster: ClusterOptions, options: ExtractOptions): Pr
   if (options.apiKey === undefined)
     throw new ExtractUsageError(
       cluster.flag,
-      "a cluster shares one API key's budget: give the key (--api-key or EIA_API_KEY) and the --base-url every worker uses",
+      "a cluster shares one API key's budget: give the key (--api-key or EIA_API_KEY) and the --base-url every " +
+        'worker uses',
     );
   const budget = `${options.ratePerHour}/h burst ${options.burstPerSecond ?? 5}/s x${options.timeScale}`;
   return ClusterSession.open(cluster, options.apiKey, budget, leaseMsFor(options.timeScale, options.leaseSeconds));
@@ -284,7 +287,8 @@ export function openOutput(options: {
   // A cluster's workers share --out: joining one that has landed windows is resuming it by definition.
   if (existing && !options.resume && !options.cluster) {
     throw new OutputError(
-      `${options.outDir} already holds an extract run (${Object.keys(existing.windows).length} windows landed); pass --resume to continue it, or use another --out.`,
+      `${options.outDir} already holds an extract run (${Object.keys(existing.windows).length} windows landed); ` +
+        `pass --resume to continue it, or use another --out.`,
     );
   }
   if (existing && existing.source !== options.source) {

@@ -87,7 +87,8 @@ export class WindowFetcher {
       if (page.rows.length !== expected) {
         throw new EiaTransientError(
           'count-mismatch',
-          `page at offset ${query.offset} of ${query.route} has ${page.rows.length} rows; total ${page.total} implies ${expected}`,
+          `page at offset ${query.offset} of ${query.route} has ${page.rows.length} rows; total ${page.total} ` +
+            `implies ${expected}`,
         );
       }
       const end = Date.now();
@@ -115,7 +116,8 @@ function checkPages(window: PlannedWindow, pages: readonly Page[]): EiaTransient
   if (pages.some((p) => p.total !== total)) {
     return new EiaTransientError(
       'count-mismatch',
-      `window ${window.id}: pages disagree on total (${pages.map((p) => p.total).join(', ')}); data changed while paging`,
+      `window ${window.id}: pages disagree on total (${pages.map((p) => p.total).join(', ')}); data changed while ` +
+        `paging`,
     );
   }
   const received = pages.reduce((a, p) => a + p.rows.length, 0);

@@ -1,7 +1,10 @@
 // UTC hour arithmetic for EIA's `YYYY-MM-DDTHH` periods: parse, format and step whole hours.
 // An "hour" here is epoch milliseconds at the top of the hour, hour-ending as the API reports it.
 
-export const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '../core/index.ts';
+
+// Re-exported so ingest's modules and public entry keep one import for hour arithmetic.
+export { HOUR_MS };
 
 const HOUR_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}))?$/;
 

@@ -47,7 +47,10 @@ export function scanLanded(outDir: string, manifest: Manifest, startMs: number, 
       }
       const key = `${entry.route}|${respondent}|${series}`;
       let bits = bitmaps.get(key);
-      if (!bits) bitmaps.set(key, (bits = new Uint8Array(hours)));
+      if (!bits) {
+        bits = new Uint8Array(hours);
+        bitmaps.set(key, bits);
+      }
       if (bits[h] !== ABSENT) duplicates++;
       bits[h] = value === null ? NULL_VALUE : VALUE;
     }

@@ -6,6 +6,7 @@ import Bottleneck from 'bottleneck';
 import { RedisLostError } from './cluster/errors.ts';
 import { EiaTransientError } from './errors.ts';
 import { AdaptiveMargin, type AdaptiveMarginOptions } from './spacing.ts';
+import { HOUR_MS } from '../core/index.ts';
 
 export interface LimiterOptions {
   /** Sustained budget in requests per hour of the server's clock (EIA plans with 5,000). */
@@ -79,9 +80,9 @@ export class KeyLimiter {
     const adaptive =
       options.adaptiveMargin !== undefined && options.burstPerSecond === 1 && options.cluster === undefined;
     const margin = options.marginMs ?? 0;
-    const exact = 3_600_000 / (options.ratePerHour * k);
+    const exact = HOUR_MS / (options.ratePerHour * k);
     // Adaptive: bottleneck books at the exact interval; the gate adds the learnt margin.
-    const sustained = adaptive ? exact : 3_600_000 / (options.ratePerHour * HEADROOM * k) + margin;
+    const sustained = adaptive ? exact : HOUR_MS / (options.ratePerHour * HEADROOM * k) + margin;
     // 5 % over 1/burst so that network jitter cannot put burst + 1 starts in one second.
     const burst = (1000 * 1.05) / (options.burstPerSecond * k);
     this.intervalMs = Math.max(sustained, burst);
@@ -105,7 +106,7 @@ export class KeyLimiter {
     // fire late (a stalled event loop) sends its overdue requests one interval apart, not together.
     this.margin = adaptive && options.adaptiveMargin ? new AdaptiveMargin(options.adaptiveMargin) : undefined;
     this.gate = new SendGate(
-      3_600_000 / sustained,
+      HOUR_MS / sustained,
       options.burstPerSecond,
       k,
       options.cluster ? 1 : 2,
@@ -238,7 +239,7 @@ class SendGate {
     catchUp: number,
     private readonly spacing?: { readonly intervalMs: number; readonly margin: AdaptiveMargin },
   ) {
-    this.refillPerMs = scaledPerHour / 3_600_000;
+    this.refillPerMs = scaledPerHour / HOUR_MS;
     // Two tokens of catch-up (not the server's five): at full rate the server's bucket is near empty,
     // so a burst arriving more than ~(server capacity − ours) intervals bunched up would be refused.
     this.capacity = Math.max(1, Math.min(catchUp, burst - 1));

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { OutputError } from './errors.ts';
-import { writeFileAtomic } from './store.ts';
+import { writeFileAtomic } from '../core/index.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_SCHEMA = 'wattring.manifest/1';
@@ -45,7 +45,8 @@ export function readManifest(outDir: string): Manifest | undefined {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new OutputError(
-      `${path} is not valid JSON; it was not written by bench extract (or was edited). Move it away or use another --out.`,
+      `${path} is not valid JSON; it was not written by bench extract (or was edited). Move it away or use another ` +
+        `--out.`,
       { cause: error },
     );
   }
@@ -53,7 +54,8 @@ export function readManifest(outDir: string): Manifest | undefined {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new OutputError(
-      `${path} is not a wattring manifest (at "${issue?.path.join('.') ?? ''}": ${issue?.message ?? ''}). Use another --out.`,
+      `${path} is not a wattring manifest (at "${issue?.path.join('.') ?? ''}": ${issue?.message ?? ''}). Use ` +
+        `another --out.`,
     );
   }
   return parsed.data;

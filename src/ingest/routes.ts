@@ -1,4 +1,5 @@
-// The EIA v2 hourly routes we ingest and the codes they accept (docs/ingest-sim.md "What it answers" mirrors the real API).
+// The EIA v2 hourly routes we ingest and the codes they accept (docs/ingest-sim.md "What it answers" mirrors the real
+// API).
 
 export type RouteName = 'region-data' | 'fuel-type-data';
 

@@ -1,6 +1,7 @@
 // Counted (never estimated) request metrics of one extract run: outcomes, latencies, retries,
 // and the rate-limit and ceiling efficiencies defined in docs/ingest.md ("Summary fields").
 import { PAGE_LENGTH } from './client.ts';
+import { quantile } from '../core/index.ts';
 
 /**
  * CAISO adds `no-data` (1000/1001, counted apart from `ok`), `busy` (1015: come back later) and
@@ -97,13 +98,12 @@ export function rateFigures(
     rowsPerSecondServerTime,
     rateLimitEfficiency: requestsPerHourServerTime / budgetPerHour,
     ceilingEfficiency: rowsPerSecondServerTime / ((budgetPerHour / 3600) * rowsPerRequestCeiling),
-    latencyP50Ms: quantile(stats.latencies, 0.5),
-    latencyP95Ms: quantile(stats.latencies, 0.95),
+    latencyP50Ms: latencyQuantile(stats.latencies, 0.5),
+    latencyP95Ms: latencyQuantile(stats.latencies, 0.95),
   };
 }
 
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+/** Latency quantile in ms; 0 when no request completed (the report prints a number either way). */
+function latencyQuantile(values: readonly number[], q: number): number {
+  return values.length === 0 ? 0 : quantile(values, q);
 }

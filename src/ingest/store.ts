@@ -1,47 +1,9 @@
-// Crash-safe landing: every file is written to a temp name, fsynced, renamed into place and its
-// folder fsynced, so a kill -9 at any instant leaves either the old file or the new one, never half.
+// Crash-safe landing: every file is written through core's writeFileAtomic (temp name, fsync,
+// rename into place, fsync of the folder), so a kill -9 at any instant leaves either the old file or
+// the new one, never half. This module sweeps the temp files a killed run left.
 import { readdirSync, rmSync, statSync } from 'node:fs';
-import { mkdir, open, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-
-/**
- * Writes `bytes` to `path` atomically (temp + fsync + rename + fsync of the folder). Async, so the
- * fsyncs run on libuv's thread pool instead of stalling the event loop (and every request timer).
- */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  await commitTempFile(await writeTempFile(path, bytes), path);
-}
-
-/** First half of writeFileAtomic: the bytes, durable, under a temp name beside `path`; returns it. */
-export async function writeTempFile(path: string, bytes: Uint8Array | string): Promise<string> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${(tempCounter++).toString(36)}.tmp`;
-  const file = await open(temp, 'w', 0o644);
-  try {
-    await file.writeFile(bytes);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  return temp;
-}
-
-/** Second half: renames the temp file into place and fsyncs the folder so the rename is durable. */
-export async function commitTempFile(temp: string, path: string): Promise<void> {
-  await rename(temp, path);
-  await fsyncDir(dirname(path));
-}
-
-let tempCounter = 0;
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+import { join } from 'node:path';
+import { TEMP_SUFFIX } from '../core/index.ts';
 
 /**
  * Removes temp files a killed run left behind (they were never renamed, so they hold no landed data).
@@ -53,7 +15,10 @@ export function removeStaleTemps(root: string, olderThanMs = 0): number {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith('.tmp') && (olderThanMs === 0 || Date.now() - statSync(p).mtimeMs > olderThanMs)) {
+      else if (
+        entry.name.endsWith(TEMP_SUFFIX) &&
+        (olderThanMs === 0 || Date.now() - statSync(p).mtimeMs > olderThanMs)
+      ) {
         rmSync(p, { force: true });
         removed++;
       }

@@ -62,7 +62,8 @@ export function validateRingShape(
   if (ranks > seqLen) {
     throw new UsageError(
       'RING_RANKS',
-      `${names.ranks} ${ranks} is larger than ${names.seqLen} ${seqLen}: every rank needs at least one row; use ${names.ranks} <= ${seqLen}`,
+      `${names.ranks} ${ranks} is larger than ${names.seqLen} ${seqLen}: every rank needs at least one row; use ` +
+        `${names.ranks} <= ${seqLen}`,
     );
   }
   if (!isRingLayoutKind(kind)) {
@@ -158,15 +159,15 @@ export function gatherRows(
   width: number,
 ): Float32Array {
   const out = new Float32Array(layout.seqLen * width);
-  layout.segments.forEach((rank, r) =>
-    rank.forEach((seg, s) => {
+  for (const [r, rank] of layout.segments.entries()) {
+    for (const [s, seg] of rank.entries()) {
       const part = parts[r]?.[s];
       if (!part) throw new Error(`gatherRows: missing part for rank ${r} segment ${s}`);
       for (let j = 0; j < seg.validRows; j++) {
         const p = seg.positions[j] ?? 0;
         out.set(part.subarray(j * width, (j + 1) * width), p * width);
       }
-    }),
-  );
+    }
+  }
   return out;
 }

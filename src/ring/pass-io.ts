@@ -47,13 +47,15 @@ export function checkPassIO(
     for (const [name, buffer] of fieldsOf(rankIO)) {
       if (buffer.size < tensorBytes) {
         throw new ShapeError(
-          `ring ${pass}: io[${rank}].${name} has ${buffer.size} bytes, needs [rows=${shape.rows}, H=${shape.heads}, D=${shape.headDim}] f32 = ${tensorBytes}`,
+          `ring ${pass}: io[${rank}].${name} has ${buffer.size} bytes, needs [rows=${shape.rows}, H=${shape.heads}, ` +
+            `D=${shape.headDim}] f32 = ${tensorBytes}`,
         );
       }
     }
     if (rankIO.lse.size < lseBytes) {
       throw new ShapeError(
-        `ring ${pass}: io[${rank}].lse has ${rankIO.lse.size} bytes, needs [rows=${shape.rows}, H=${shape.heads}] f32 = ${lseBytes}`,
+        `ring ${pass}: io[${rank}].lse has ${rankIO.lse.size} bytes, needs [rows=${shape.rows}, H=${shape.heads}] ` +
+          `f32 = ${lseBytes}`,
       );
     }
   });

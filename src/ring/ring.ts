@@ -58,7 +58,10 @@ export interface RingAttention {
   forwardOn(io: readonly RingForwardIO[]): Promise<StepRecord[]>;
   /** Backward pass (after forwardOn filled io's o and lse): dq, dk, dv into `io`. */
   backwardOn(io: readonly RingBackwardIO[]): Promise<StepRecord[]>;
-  /** Records the forward pass into the caller's encoder (recordable rings only); `log(interval)` after the submit finished. */
+  /**
+   * Records the forward pass into the caller's encoder (recordable rings only); `log(interval)` after the submit
+   * finished.
+   */
   encodeForward(encoder: GPUCommandEncoder, io: readonly RingForwardIO[]): RecordedPass;
   encodeBackward(encoder: GPUCommandEncoder, io: readonly RingBackwardIO[]): RecordedPass;
 

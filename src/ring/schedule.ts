@@ -60,16 +60,16 @@ function planStep(layout: RingLayout, causal: boolean, step: number, rank: numbe
   const pairs: BlockPair[] = [];
   let skippedPairs = 0;
   let unmaskedScores = 0;
-  qSegs.forEach((q, qSegment) =>
-    kSegs.forEach((k, kSegment) => {
+  for (const [qSegment, q] of qSegs.entries()) {
+    for (const [kSegment, k] of kSegs.entries()) {
       if (pairFullyMasked(q, k, causal)) {
         skippedPairs++;
-        return;
+        continue;
       }
       pairs.push({ qSegment, kSegment });
       unmaskedScores += unmaskedPairs(q, k, causal);
-    }),
-  );
+    }
+  }
   const computedScores = pairs.length * layout.segmentRows * layout.segmentRows;
   return { step, rank, origin, pairs, skippedPairs, computedScores, unmaskedScores };
 }

@@ -159,7 +159,8 @@ export interface BlockSpan {
  * The dispatches for a step's live pairs. Several live pairs become one dispatch over the rank's
  * whole Q and K/V blocks: positions ascend within a rank in every layout, so the kernels trim the
  * masked key and query ranges per workgroup themselves, and on small blocks the per-dispatch cost
- * (launch, tail of the last workgroups) made the ring 17 % slower than one device in the backward.
+ * (launch, tail of the last workgroups) made the ring slower than one device in the backward
+ * (docs/measurements.md, "Ring: one dispatch per step's live pairs").
  */
 export function blockSpans(pairs: readonly BlockPair[], segmentRows: number, rowsPerRank: number): BlockSpan[] {
   const segments = { qSegmentRows: segmentRows, kSegmentRows: segmentRows };

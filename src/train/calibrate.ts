@@ -1,8 +1,9 @@
 // The in-run matmul calibration behind MFU "vs matmul": the best FLOP/s of the product's own
 // matmul measured in this process, on this adapter, next to the training. The shapes are those
-// `bench kernels` calibrates with (1024³, A·B and Aᵀ·B): at 512³ one product took ~11 ms on
-// llvmpipe, so submit and wake-up latency were a large part of its wall time, the rate read low
-// and a T = 8,760 run reported an MFU over 100 % "vs matmul". Timed on the GPU clock where the
+// `bench kernels` calibrates with (1024³, A·B and Aᵀ·B): at 512³ submit and wake-up latency were a
+// large part of a product's wall time on llvmpipe, the rate read low and a long run reported an MFU
+// over 100 % "vs matmul" (docs/measurements.md, "Training: in-run matmul calibration shape").
+// Timed on the GPU clock where the
 // adapter has timestamp queries (kernels/runtime/timing.ts), else submit → done.
 import { createGpuTimer, createMatmul, zerosF32, type Gpu, type MatmulShape } from '../kernels/index.ts';
 

@@ -1,11 +1,13 @@
 // Checkpoints (llm.c's pattern): weights, AdamW moments, step, data cursor, the run's config and
-// the feature store's hash in one file, written atomically (temp + fsync + rename); then the
+// the feature store's hash in one file, written atomically (core's writeFileAtomicSync: temp + fsync + rename + fsync
+// of the folder); then the
 // `latest.json` pointer, written the same way and last, so a crash at any instant leaves the
 // previous checkpoint as the latest. Format: "WRCK1\n", u32 header length, JSON header, then
 // params, m and v as little-endian f32 [layout.total] each.
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeFileAtomicSync } from '../core/index.ts';
 import type { DataCursor } from './data.ts';
 import { TrainUsageError } from './errors.ts';
 
@@ -38,26 +40,6 @@ export interface LatestPointer {
   readonly sha256: string;
 }
 
-/** Writes `bytes` to `path` atomically: temp file in the same folder, fsync, rename, fsync the folder. */
-export function writeAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
-}
-
 function f32Bytes(a: Float32Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
@@ -81,8 +63,8 @@ export function saveCheckpoint(runDir: string, ckpt: Checkpoint): LatestPointer 
   const dir = checkpointDir(runDir);
   mkdirSync(dir, { recursive: true });
   const { bytes, pointer } = encodeCheckpoint(ckpt);
-  writeAtomic(join(dir, pointer.file), bytes);
-  writeAtomic(join(dir, 'latest.json'), Buffer.from(`${JSON.stringify(pointer, null, 2)}\n`));
+  writeFileAtomicSync(join(dir, pointer.file), bytes);
+  writeFileAtomicSync(join(dir, 'latest.json'), Buffer.from(`${JSON.stringify(pointer, null, 2)}\n`));
   return pointer;
 }
 

@@ -2,7 +2,7 @@
 // host tensors (features, the next `horizon` hours of normalised demand at every position, and the
 // mask of observed target hours inside the split), and a seeded order that is a pure function of
 // (seed, epoch) so a resumed run replays it exactly.
-import { seededF32 } from '../core/index.ts';
+import { HOUR_MS, seededF32 } from '../core/index.ts';
 import { planWindows, type FeatureStore, type RespondentData, type SplitName } from '../features/index.ts';
 import { futureInputs } from './future.ts';
 import type { HostWindow } from './model.ts';
@@ -18,8 +18,6 @@ export interface DataCursor {
   readonly epoch: number;
   readonly index: number;
 }
-
-const HOUR_MS = 3_600_000;
 
 /** The split's windows at `seqLen`: targets of the last position inside the split, no long gap. */
 export function splitWindows(store: FeatureStore, split: SplitName, seqLen: number): WindowRef[] {

@@ -123,11 +123,13 @@ export async function createDeviceOps(gpu: Gpu): Promise<DeviceOps> {
     async prepareLinear(s) {
       for (const shape of Object.values(shapes(s))) {
         const k = key(shape);
-        if (!matmuls.has(k))
-          matmuls.set(
-            k,
-            createMatmul(gpu, shape).then((kernel) => (ready.set(k, kernel), kernel)),
-          );
+        if (!matmuls.has(k)) {
+          const built = createMatmul(gpu, shape).then((kernel) => {
+            ready.set(k, kernel);
+            return kernel;
+          });
+          matmuls.set(k, built);
+        }
         await matmuls.get(k);
       }
     },

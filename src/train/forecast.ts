@@ -125,7 +125,8 @@ export async function forecastRun(
   if (ckpt.header.run['features'] !== names) {
     throw new TrainUsageError(
       'TRAIN_STORE_FEATURES',
-      `--store ${options.store ?? run.store}: its features differ from the ones run ${runDir} was trained on; use a store built the same way`,
+      `--store ${options.store ?? run.store}: its features differ from the ones run ${runDir} was trained on; use a ` +
+        `store built the same way`,
     );
   }
   if (!isRingLayoutKind(run.layout))

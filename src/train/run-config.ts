@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FeatureStore } from '../features/index.ts';
+import { WARM_UP_HOURS, type FeatureStore } from '../features/index.ts';
 import { validateRingShape, type ProcessJoin, type RingLayoutKind, type TransportMode } from '../ring/index.ts';
 import { splitWindows, type WindowRef } from './data.ts';
 import { TrainUsageError } from './errors.ts';
@@ -89,7 +89,8 @@ function checkFlags(o: TrainOptions): void {
   if (o.dModel % o.heads !== 0 || (o.dModel / o.heads) % 4 !== 0) {
     throw new TrainUsageError(
       'TRAIN_FLAG',
-      `--d-model ${o.dModel} / --heads ${o.heads} must be a whole head size that is a multiple of 4 (e.g. --d-model 64 --heads 2)`,
+      `--d-model ${o.dModel} / --heads ${o.heads} must be a whole head size that is a multiple of 4 (e.g. --d-model ` +
+        `64 --heads 2)`,
     );
   }
   if (!(o.lr > 0) || !Number.isFinite(o.lr))
@@ -119,7 +120,9 @@ export function resolveRun(o: TrainOptions, store: FeatureStore): ResolvedRun {
     const span = hours ? hours.lastHour - hours.firstHour + 1 : 0;
     throw new TrainUsageError(
       'TRAIN_SEQ_LEN',
-      `--seq-len ${o.seqLen}: the store ${o.store} has no complete train window at this length (its train split spans ${span} hours, less the ${168}-hour warm-up and the ${store.metadata.window.horizon}-hour target); use a smaller --seq-len`,
+      `--seq-len ${o.seqLen}: the store ${o.store} has no complete train window at this length (its train split ` +
+        `spans ${span} hours, less the ${WARM_UP_HOURS}-hour warm-up and the ${store.metadata.window.horizon}-hour ` +
+        `target); use a smaller --seq-len`,
     );
   }
   const validation = spread(splitWindows(store, 'validation', o.seqLen), o.valWindows);
@@ -168,14 +171,16 @@ export function checkResumable(
   if (saved.storeHash !== run.storeHash) {
     throw new TrainUsageError(
       'TRAIN_RESUME_STORE',
-      `--resume: the run in ${out} was trained on another feature store (metadata sha256 ${saved.storeHash.slice(0, 12)}…, this store ${run.storeHash.slice(0, 12)}…); use its --store or a new --out`,
+      `--resume: the run in ${out} was trained on another feature store (metadata sha256 ` +
+        `${saved.storeHash.slice(0, 12)}…, this store ${run.storeHash.slice(0, 12)}…); use its --store or a new --out`,
     );
   }
   for (const [key, value] of Object.entries(run.identity)) {
     if (saved.run[key] !== value) {
       throw new TrainUsageError(
         'TRAIN_RESUME_CONFIG',
-        `--resume: the run in ${out} has ${key} ${String(saved.run[key])}, not ${value}; resume with the run's own flags or start a new --out`,
+        `--resume: the run in ${out} has ${key} ${String(saved.run[key])}, not ${value}; resume with the run's own ` +
+          `flags or start a new --out`,
       );
     }
   }

@@ -13,7 +13,8 @@ import { describeGpu } from '../support/gpu.ts';
 
 const bin = fileURLToPath(new URL('../../bin/bench.mjs', import.meta.url));
 const DAWN =
-  'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.\n';
+  'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset ' +
+  'allocation limit.\n';
 
 function bench(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], {

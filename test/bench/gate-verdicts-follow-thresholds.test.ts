@@ -72,17 +72,23 @@ describe('gate thresholds and verdicts', () => {
     ]);
   });
 
-  it('fails doubled requests, a changed loss, one more dispatch and a halved timing, naming baseline, measurement and threshold', () => {
-    const verdicts = compare(
-      baseline(),
-      [at(requests, 0.432), at(loss, 0.96), at(speed, 0.15), at(dispatches, 3)],
-      ctx,
-    );
-    expect(verdicts.map((v) => v.kind)).toEqual(['regressed', 'regressed', 'regressed', 'regressed']);
-    expect(failureLines(verdicts)[2]).toBe(
-      'regressed: kernels.matmul 512x512x512.speed: measured 0.15 ratio, baseline 0.3, threshold ≥ 0.21 (abs 0, rel 0.3)',
-    );
-  });
+  it(
+    'fails doubled requests, a changed loss, one more dispatch and a halved timing, naming baseline, measurement ' +
+      'and threshold',
+    () => {
+      const verdicts = compare(
+        baseline(),
+        [at(requests, 0.432), at(loss, 0.96), at(speed, 0.15), at(dispatches, 3)],
+        ctx,
+      );
+      expect(verdicts.map((v) => v.kind)).toEqual(['regressed', 'regressed', 'regressed', 'regressed']);
+      expect(failureLines(verdicts)[2]).toBe(
+        'regressed: kernels.matmul 512x512x512.speed: measured 0.15 ratio, baseline 0.3, threshold ≥ 0.21 (abs 0, ' +
+          'rel ' +
+          '0.3)',
+      );
+    },
+  );
 
   it('reports a metric the run did not measure as missing, with the stage error', () => {
     const verdicts = compare(baseline(), [requests, speed, dispatches], {

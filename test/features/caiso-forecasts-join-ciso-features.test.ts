@@ -17,6 +17,7 @@ import {
 } from '../../src/features/index.ts';
 import { readManifest, readRawColumns, simulatedMissing } from '../../src/ingest/index.ts';
 import { tempDir } from './support/world.ts';
+import { HOUR_MS } from '../../src/core/index.ts';
 
 const tmp = tempDir('caiso-features');
 afterAll(() => tmp.cleanup());
@@ -26,7 +27,6 @@ const SPLITS = '2023-01-01..2023-02-15,2023-02-16..2023-03-05,2023-03-06..2023-0
 const rawRoot = join(tmp.dir, 'raw');
 const eia = join(rawRoot, 'eia');
 const caiso = join(rawRoot, 'caiso');
-const HOUR = 3_600_000;
 
 function bench(...args: string[]): string {
   const run = spawnSync(process.execPath, ['bin/bench.mjs', ...args], { encoding: 'utf8' });
@@ -90,12 +90,12 @@ describe('CAISO beside EIA', () => {
     const rows = caisoRows(caiso);
     const missing = simulatedMissing(1, 'region-data', ['CISO'], ['DF'], '2023-01-01T00', '2023-04-01T00');
     const missingHours = new Set(
-      [...missing.nulls, ...missing.absent].map((k) => Date.parse(`${k.period}:00:00Z`) / HOUR - grid.firstHour),
+      [...missing.nulls, ...missing.absent].map((k) => Date.parse(`${k.period}:00:00Z`) / HOUR_MS - grid.firstHour),
     );
     expect(missingHours.size).toBeGreaterThan(0);
     let fromCaiso = 0;
     for (let t = 0; t < grid.hours; t++) {
-      const periodMs = (grid.firstHour + t) * HOUR;
+      const periodMs = (grid.firstHour + t) * HOUR_MS;
       const dam = rows.get(`${periodMs}|CA ISO-TAC|SLD_FCST:DAM`);
       if (missingHours.has(t)) {
         // Float64 all the way: the CAISO value is copied, not recomputed (tolerance 0).
@@ -122,7 +122,7 @@ describe('CAISO beside EIA', () => {
     ] as const) {
       if (series == null) throw new Error(`no ${kind} series`);
       for (let t = 0; t < grid.hours; t += 7) {
-        const periodMs = (grid.firstHour + t) * HOUR;
+        const periodMs = (grid.firstHour + t) * HOUR_MS;
         const want = ['NP15', 'SP15', 'ZP26'].reduce(
           (a, hub) => a + (rows.get(`${periodMs}|${hub}|SLD_REN_FCST:DAM:${kind.toUpperCase()}`) ?? Number.NaN),
           0,
@@ -186,7 +186,7 @@ describe('CAISO beside EIA', () => {
       window: { seqLen: 336 },
     }).store;
     expect(one.featureNames).toEqual(two.featureNames);
-    one.respondents.forEach((r, i) =>
+    for (const [i, r] of one.respondents.entries()) {
       expect(
         Buffer.from(r.features.buffer, r.features.byteOffset, r.features.byteLength).equals(
           Buffer.from(
@@ -195,8 +195,8 @@ describe('CAISO beside EIA', () => {
             two.respondents[i]?.features.byteLength,
           ),
         ),
-      ).toBe(true),
-    );
+      ).toBe(true);
+    }
   });
 
   it('refuses CAISO files without EIA CISO demand, naming the fix', () => {

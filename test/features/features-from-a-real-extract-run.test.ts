@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildFeatureStore, type FeatureStore } from '../../src/features/index.ts';
 import { simulatedMissing, simulatedRows } from '../../src/ingest/index.ts';
 import { tempDir } from './support/world.ts';
+import { HOUR_MS } from '../../src/core/index.ts';
 
 const tmp = tempDir('extract');
 afterAll(() => tmp.cleanup());
@@ -45,13 +46,13 @@ beforeAll(() => {
   }).store;
 });
 
-const hourOf = (period: string): number => Date.parse(`${period}:00:00Z`) / 3_600_000;
+const hourOf = (period: string): number => Date.parse(`${period}:00:00Z`) / HOUR_MS;
 
 describe('features from extract output', () => {
   it('mask exactly the demand hours the simulator reports null or absent, and those screening flagged', () => {
     const missing = simulatedMissing(1, 'region-data', RESPONDENTS, ['D'], START, END);
     for (const r of store.respondents) {
-      const first = r.firstPeriodMs / 3_600_000;
+      const first = r.firstPeriodMs / HOUR_MS;
       const expected = new Set(
         [...missing.nulls, ...missing.absent]
           .filter((k) => k.respondent === r.code)
@@ -77,7 +78,7 @@ describe('features from extract output', () => {
     for (const row of rows) {
       if (row.value === null) continue;
       const r = store.respondents.find((x) => x.code === row.respondent);
-      const t = hourOf(row.period) - (r?.firstPeriodMs ?? 0) / 3_600_000;
+      const t = hourOf(row.period) - (r?.firstPeriodMs ?? 0) / HOUR_MS;
       if (r?.anomaly[t] !== 0) continue; // flagged by screening: masked, checked above
       expect(r?.demand[t]).toBe(Math.fround(row.value)); // float32 column: exactly the rounded value
       checked++;

@@ -15,6 +15,7 @@ import {
 import { expectSameBytes } from './support/bytes.ts';
 import { noise, type SyntheticOptions } from './support/synthetic.ts';
 import { FIRST_HOUR, SPLITS, tempDir, WINDOW, writeWorld } from './support/world.ts';
+import { HOUR_MS } from '../../src/core/index.ts';
 
 const tmp = tempDir('leak');
 let grids: RespondentGrid[];
@@ -108,7 +109,7 @@ describe('normalised store values and statistics', () => {
   });
 
   it('changing all validation and test data changes no normalisation statistic', () => {
-    const trainEnd = Date.parse('2023-03-01T00:00:00Z') / 3_600_000; // last hour-ending of train
+    const trainEnd = Date.parse('2023-03-01T00:00:00Z') / HOUR_MS; // last hour-ending of train
     const edited = build('future-edit', (_r, _route, s, h, v) => {
       if (h <= trainEnd) return undefined;
       if (s === 'D' && h % 97 === 0) return 'drop';

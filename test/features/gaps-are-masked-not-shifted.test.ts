@@ -13,6 +13,7 @@ import {
 } from '../../src/features/index.ts';
 import { demandAt, hourOf } from './support/synthetic.ts';
 import { FIRST_HOUR, SPLITS, tempDir, WINDOW, writeWorld } from './support/world.ts';
+import { HOUR_MS } from '../../src/core/index.ts';
 
 const tmp = tempDir('gaps');
 afterAll(() => tmp.cleanup());
@@ -61,7 +62,7 @@ describe('a removed hour', () => {
     expect(pacw.demand[t]).toBeNaN();
     const table = tableFromIPC(readFileSync(join(tmp.dir, 'store', 'respondents', 'PACW.arrow')));
     const period = table.getChild('period');
-    expect(Number(period?.get(t))).toBe(REMOVED * 3_600_000);
+    expect(Number(period?.get(t))).toBe(REMOVED * HOUR_MS);
     expect(table.getChild('demand_mwh')?.get(t)).toBeNull();
   });
 

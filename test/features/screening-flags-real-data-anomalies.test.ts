@@ -14,6 +14,7 @@ import {
 } from '../../src/features/index.ts';
 import { readRecordedFiles } from '../../src/ingest/sim/recorded-file.ts';
 import { SPLITS, tempDir, WINDOW, writeWorld, FIRST_HOUR } from './support/world.ts';
+import { HOUR_MS } from '../../src/core/index.ts';
 
 const tmp = tempDir('screen');
 afterAll(() => tmp.cleanup());
@@ -113,7 +114,7 @@ describe('screening in the store', () => {
     const col = (name: string, t: number): number => erco.features[t * F + store.featureNames.indexOf(name)] ?? NaN;
     expect(store.featureNames.at(-1)).toBe('demand_anomaly');
     for (const hour of bad.keys()) {
-      const t = hour - erco.firstPeriodMs / 3_600_000;
+      const t = hour - erco.firstPeriodMs / HOUR_MS;
       expect(erco.anomaly[t]).not.toBe(ANOMALY.clean);
       expect(erco.demand[t]).toBeNaN();
       expect([col('demand_anomaly', t), col('demand_observed', t), col('demand_filled', t)]).toEqual([1, 0, 1]);
@@ -133,7 +134,7 @@ describe.skipIf(!existsSync(SHARED))('the shared EIA-930 file (skipped where it 
       s.hours.forEach((h, i) => {
         x[h - first] = Number(s.values[i]);
       });
-      const trainEnd = Date.UTC(2017, 6, 1) / 3_600_000 - first; // the issue's train split ends 2017-06-30
+      const trainEnd = Date.UTC(2017, 6, 1) / HOUR_MS - first; // the issue's train split ends 2017-06-30
       const level = trainLevel(x, 0, trainEnd);
       const code = screenSeries(x, DEFAULT_SCREEN, level);
       const kept = [...x.keys()].filter((t) => !Number.isNaN(x[t]) && code[t] === ANOMALY.clean).map((t) => x[t] ?? 0);

@@ -8,6 +8,7 @@ import pl from 'nodejs-polars';
 import { buildFeatureStore, openFeatureStore, SPLIT_NAMES, type FeatureStore } from '../../src/features/index.ts';
 import { expectSameBytes } from './support/bytes.ts';
 import { tempDir, SPLITS, WINDOW, writeWorld } from './support/world.ts';
+import { HOUR_MS } from '../../src/core/index.ts';
 
 const tmp = tempDir('store');
 afterAll(() => tmp.cleanup());
@@ -96,7 +97,7 @@ describe('windows', () => {
         expect(w.targetRaw.buffer).toBe(r.demand.buffer);
         expect(w.target.length).toBe(horizon);
         expect(w.target.byteOffset).toBe(r.target.byteOffset + (w.start + seqLen) * 4);
-        expect(w.targetPeriodMs).toBe(r.firstPeriodMs + (w.start + seqLen) * 3_600_000);
+        expect(w.targetPeriodMs).toBe(r.firstPeriodMs + (w.start + seqLen) * HOUR_MS);
         expect(new Date(w.targetPeriodMs).getUTCHours()).toBe(1); // the target is one UTC day, 01:00 … 24:00
         n++;
       }
@@ -117,7 +118,7 @@ describe('windows', () => {
         const range = splits.find((s) => s.name === split);
         const starts = Array.from(r.windows[split]);
         for (const [i, s] of starts.entries()) {
-          const first = r.firstPeriodMs / 3_600_000 + s + WINDOW.seqLen;
+          const first = r.firstPeriodMs / HOUR_MS + s + WINDOW.seqLen;
           expect(first >= (range?.firstHour ?? 0) && first + WINDOW.horizon - 1 <= (range?.lastHour ?? 0)).toBe(true);
           if (i > 0) expect(s - (starts[i - 1] ?? 0)).toBe(WINDOW.stride);
         }

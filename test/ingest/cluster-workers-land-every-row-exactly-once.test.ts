@@ -51,47 +51,50 @@ describe.skipIf(noRedisReason !== undefined)('three workers on one key', () => {
     expect(last?.windowsLanded).toBe(windows);
   });
 
-  it('still land every row once through 10 % 5xx, 2 % resets and 1 % truncated bodies, the key nowhere in Redis', async () => {
-    const faulty = await startEiaSimServer({
-      seed: 1,
-      timeScale: K,
-      faults: { http5xx: 0.1, reset: 0.02, truncated: 0.01 },
-      validKeys: [CLUSTER_KEY],
-    });
-    try {
-      // Redis read all through the run (leases, heartbeats, the run record, bottleneck's keys) and
-      // after it. Polled, not read once at a fixed moment: how far the run is after a given time
-      // depends on the machine's load (at 1.5 s a loaded run had leased nothing yet, a fast one had
-      // landed everything).
-      const dumps: string[] = [];
-      let running = true;
-      const polling = (async () => {
-        while (running) {
-          dumps.push(await dumpRedis(redis.url));
-          await new Promise((resolve) => setTimeout(resolve, 25));
+  it(
+    'still land every row once through 10 % 5xx, 2 % resets and 1 % truncated bodies, the key nowhere in ' + 'Redis',
+    async () => {
+      const faulty = await startEiaSimServer({
+        seed: 1,
+        timeScale: K,
+        faults: { http5xx: 0.1, reset: 0.02, truncated: 0.01 },
+        validKeys: [CLUSTER_KEY],
+      });
+      try {
+        // Redis read all through the run (leases, heartbeats, the run record, bottleneck's keys) and
+        // after it. Polled, not read once at a fixed moment: how far the run is after a given time
+        // depends on the machine's load (at 1.5 s a loaded run had leased nothing yet, a fast one had
+        // landed everything).
+        const dumps: string[] = [];
+        let running = true;
+        const polling = (async () => {
+          while (running) {
+            dumps.push(await dumpRedis(redis.url));
+            await new Promise((resolve) => setTimeout(resolve, 25));
+          }
+        })();
+        const runs = await three(faulty.url, scratchDir('cluster-faults')).finally(() => (running = false));
+        await polling;
+        const after = await dumpRedis(redis.url);
+        const midRun = dumps.find((d) => /^wattring:[0-9a-f]{24}:[0-9a-f]{12}:lease:/m.test(d)) ?? '';
+        expect(midRun).toMatch(/^wattring:[0-9a-f]{24}:[0-9a-f]{12}:lease:/m);
+        expect(midRun).toMatch(/^wattring:[0-9a-f]{24}:[0-9a-f]{12}:member:/m);
+        expect(after).toMatch(/^b_wattring:[0-9a-f]{24}_settings/m);
+        for (const dump of [...dumps, after]) {
+          expect(dump).not.toContain(CLUSTER_KEY);
+          expect(dump).not.toContain(CLUSTER_KEY.slice(0, 12));
         }
-      })();
-      const runs = await three(faulty.url, scratchDir('cluster-faults')).finally(() => (running = false));
-      await polling;
-      const after = await dumpRedis(redis.url);
-      const midRun = dumps.find((d) => /^wattring:[0-9a-f]{24}:[0-9a-f]{12}:lease:/m.test(d)) ?? '';
-      expect(midRun).toMatch(/^wattring:[0-9a-f]{24}:[0-9a-f]{12}:lease:/m);
-      expect(midRun).toMatch(/^wattring:[0-9a-f]{24}:[0-9a-f]{12}:member:/m);
-      expect(after).toMatch(/^b_wattring:[0-9a-f]{24}_settings/m);
-      for (const dump of [...dumps, after]) {
-        expect(dump).not.toContain(CLUSTER_KEY);
-        expect(dump).not.toContain(CLUSTER_KEY.slice(0, 12));
+        expect(runs.map((r) => r.contentSha256)).toEqual([
+          single.contentSha256,
+          single.contentSha256,
+          single.contentSha256,
+        ]);
+        expect(runs.map((r) => r.duplicates)).toEqual([0, 0, 0]);
+        const faults = faulty.stats().faults;
+        expect(faults.http5xx + faults.reset + faults.truncated).toBeGreaterThan(0);
+      } finally {
+        await faulty.close();
       }
-      expect(runs.map((r) => r.contentSha256)).toEqual([
-        single.contentSha256,
-        single.contentSha256,
-        single.contentSha256,
-      ]);
-      expect(runs.map((r) => r.duplicates)).toEqual([0, 0, 0]);
-      const faults = faulty.stats().faults;
-      expect(faults.http5xx + faults.reset + faults.truncated).toBeGreaterThan(0);
-    } finally {
-      await faulty.close();
-    }
-  });
+    },
+  );
 });

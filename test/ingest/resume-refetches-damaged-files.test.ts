@@ -73,51 +73,55 @@ describe('a damaged landed file', () => {
     expect(baseline.result.outcomes.filter((o) => o.kind === 'landed')).toHaveLength(7);
   });
 
-  it('is named by bench verify (exit 1), refetched by --resume (said on stderr and in --json), and verify passes after', async () => {
-    const run = await extractOnSim(PLAN, { timeScale: 200 });
-    const manifest = readManifest(run.outDir);
-    if (!manifest) throw new Error('the run wrote no manifest');
-    const damaged = {
-      missing: damage(run.outDir, manifest, 0, 'delete'),
-      truncated: damage(run.outDir, manifest, 3, 'truncate'),
-      altered: damage(run.outDir, manifest, 6, 'edit'),
-    };
+  it(
+    'is named by bench verify (exit 1), refetched by --resume (said on stderr and in --json), and verify passes ' +
+      'after',
+    async () => {
+      const run = await extractOnSim(PLAN, { timeScale: 200 });
+      const manifest = readManifest(run.outDir);
+      if (!manifest) throw new Error('the run wrote no manifest');
+      const damaged = {
+        missing: damage(run.outDir, manifest, 0, 'delete'),
+        truncated: damage(run.outDir, manifest, 3, 'truncate'),
+        altered: damage(run.outDir, manifest, 6, 'edit'),
+      };
 
-    const before = await bench(['verify', '--out', run.outDir, '--json']);
-    expect(before.code).toBe(1);
-    const report: unknown = JSON.parse(before.stdout);
-    expect(report).toMatchObject({ verdict: 'damaged', listed: 7, intact: 4 });
-    for (const [problem, file] of Object.entries(damaged)) {
-      expect(report).toMatchObject({ bad: expect.arrayContaining([expect.objectContaining({ file, problem })]) });
-      expect(before.stderr).toContain(`${file} (window`);
-    }
-    expect(before.stderr).not.toMatch(/unexpected error|at .*\.ts:\d+/);
+      const before = await bench(['verify', '--out', run.outDir, '--json']);
+      expect(before.code).toBe(1);
+      const report: unknown = JSON.parse(before.stdout);
+      expect(report).toMatchObject({ verdict: 'damaged', listed: 7, intact: 4 });
+      for (const [problem, file] of Object.entries(damaged)) {
+        expect(report).toMatchObject({ bad: expect.arrayContaining([expect.objectContaining({ file, problem })]) });
+        expect(before.stderr).toContain(`${file} (window`);
+      }
+      expect(before.stderr).not.toMatch(/unexpected error|at .*\.ts:\d+/);
 
-    const resumed = await bench(['extract', ...FLAGS, '--out', run.outDir, '--resume', '--json']);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toContain(`landed file ${damaged.missing} (window`);
-    expect(resumed.stderr).toMatch(/is missing; fetching the window again/);
-    expect(resumed.stderr).toMatch(/is truncated: 300 of \d+ bytes; fetching the window again/);
-    expect(resumed.stderr).toMatch(/was altered: sha256 .*; fetching the window again/);
-    expect(resumed.stderr).toContain('refetched 3');
-    expect(resumed.stderr).not.toMatch(/unexpected error|TypeError|ENOENT/);
-    const summary: unknown = JSON.parse(resumed.stdout);
-    expect(summary).toMatchObject({
-      refetched: 3,
-      windows: { landed: 3, skipped: 4, failed: 0 },
-      contentSha256: baseline.result.contentSha256,
-    });
+      const resumed = await bench(['extract', ...FLAGS, '--out', run.outDir, '--resume', '--json']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toContain(`landed file ${damaged.missing} (window`);
+      expect(resumed.stderr).toMatch(/is missing; fetching the window again/);
+      expect(resumed.stderr).toMatch(/is truncated: 300 of \d+ bytes; fetching the window again/);
+      expect(resumed.stderr).toMatch(/was altered: sha256 .*; fetching the window again/);
+      expect(resumed.stderr).toContain('refetched 3');
+      expect(resumed.stderr).not.toMatch(/unexpected error|TypeError|ENOENT/);
+      const summary: unknown = JSON.parse(resumed.stdout);
+      expect(summary).toMatchObject({
+        refetched: 3,
+        windows: { landed: 3, skipped: 4, failed: 0 },
+        contentSha256: baseline.result.contentSha256,
+      });
 
-    const after = await bench(['verify', '--out', run.outDir]);
-    expect(after.code, after.stderr).toBe(0);
-    expect(after.stderr).toContain('7 landed files, 7 intact');
+      const after = await bench(['verify', '--out', run.outDir]);
+      expect(after.code, after.stderr).toBe(0);
+      expect(after.stderr).toContain('7 landed files, 7 intact');
 
-    // A file the manifest does not list is named too (readers of the folder would take it in).
-    copyFileSync(join(run.outDir, damaged.missing), join(run.outDir, 'region-data', 'stray.arrow'));
-    const stray = await bench(['verify', '--out', run.outDir]);
-    expect(stray.code).toBe(1);
-    expect(stray.stderr).toContain('region-data/stray.arrow is not in the manifest');
-  });
+      // A file the manifest does not list is named too (readers of the folder would take it in).
+      copyFileSync(join(run.outDir, damaged.missing), join(run.outDir, 'region-data', 'stray.arrow'));
+      const stray = await bench(['verify', '--out', run.outDir]);
+      expect(stray.code).toBe(1);
+      expect(stray.stderr).toContain('region-data/stray.arrow is not in the manifest');
+    },
+  );
 
   it.each<Damage>(['delete', 'truncate', 'edit'])(
     'after %s, --resume lands the same content as an undamaged run',

@@ -93,38 +93,41 @@ describe('simulated EIA v2 data routes', () => {
     expect(hours.response.data.length).toBeGreaterThanOrEqual(4); // 5 hours, at most one absent
   });
 
-  it('pages a multi-page query by offset with stable order, string totals and the incomplete-return warning', async () => {
-    const params = {
-      'facets[respondent][]': FIVE,
-      start: '2024-01-01T00',
-      end: '2024-03-31T23',
-      'sort[0][column]': 'period',
-      'sort[0][direction]': 'asc',
-      'sort[1][column]': 'respondent',
-      'sort[1][direction]': 'asc',
-      'sort[2][column]': 'fueltype',
-      'sort[2][direction]': 'asc',
-    };
-    const expected = simulatedTotal(7, 'fuel-type-data', FIVE, FUELS, '2024-01-01T00', '2024-03-31T23');
-    const rows: Json[] = [];
-    for (let offset = 0; ; offset += 5000) {
-      const page = await get(query('fuel-type-data', { ...params, offset: String(offset), length: '5000' }));
-      expect(page.response.total).toBe(String(expected));
-      rows.push(...page.response.data);
-      const more = offset + page.response.data.length < expected;
-      expect(page.warnings?.[0]?.warning, `offset ${offset}`).toBe(more ? 'incomplete return' : undefined);
-      if (!more) break;
-      expect(page.response.data.length).toBe(5000);
-    }
-    expect(rows.length).toBe(expected);
-    const keys = rows.map(key);
-    expect(new Set(keys).size).toBe(rows.length);
-    expect([...keys].sort()).toEqual(keys); // period, respondent, fueltype: all fixed-width or sorted codes
-    const truth = simulatedRows(7, 'fuel-type-data', FIVE, FUELS, '2024-01-01T00', '2024-03-31T23');
-    expect(rows.map((r) => [key(r), r['value']])).toEqual(
-      truth.map((t) => [`${t.period}|${t.respondent}|${t.series}`, t.value === null ? null : String(t.value)]),
-    );
-  });
+  it(
+    'pages a multi-page query by offset with stable order, string totals and the incomplete-return ' + 'warning',
+    async () => {
+      const params = {
+        'facets[respondent][]': FIVE,
+        start: '2024-01-01T00',
+        end: '2024-03-31T23',
+        'sort[0][column]': 'period',
+        'sort[0][direction]': 'asc',
+        'sort[1][column]': 'respondent',
+        'sort[1][direction]': 'asc',
+        'sort[2][column]': 'fueltype',
+        'sort[2][direction]': 'asc',
+      };
+      const expected = simulatedTotal(7, 'fuel-type-data', FIVE, FUELS, '2024-01-01T00', '2024-03-31T23');
+      const rows: Json[] = [];
+      for (let offset = 0; ; offset += 5000) {
+        const page = await get(query('fuel-type-data', { ...params, offset: String(offset), length: '5000' }));
+        expect(page.response.total).toBe(String(expected));
+        rows.push(...page.response.data);
+        const more = offset + page.response.data.length < expected;
+        expect(page.warnings?.[0]?.warning, `offset ${offset}`).toBe(more ? 'incomplete return' : undefined);
+        if (!more) break;
+        expect(page.response.data.length).toBe(5000);
+      }
+      expect(rows.length).toBe(expected);
+      const keys = rows.map(key);
+      expect(new Set(keys).size).toBe(rows.length);
+      expect([...keys].sort()).toEqual(keys); // period, respondent, fueltype: all fixed-width or sorted codes
+      const truth = simulatedRows(7, 'fuel-type-data', FIVE, FUELS, '2024-01-01T00', '2024-03-31T23');
+      expect(rows.map((r) => [key(r), r['value']])).toEqual(
+        truth.map((t) => [`${t.period}|${t.respondent}|${t.series}`, t.value === null ? null : String(t.value)]),
+      );
+    },
+  );
 
   it('sorts period descending and respondents descending when asked, holding the same rows', async () => {
     const base = {
@@ -162,17 +165,20 @@ describe('simulated EIA v2 data routes', () => {
     }
   });
 
-  it('returns 0 rows (HTTP 200) for unknown respondents such as SPP and CARO, and nothing before the data starts', async () => {
-    const none = await get(
-      query('region-data', { 'facets[respondent][]': ['SPP', 'CARO'], start: '2023-01-01', end: '2023-01-02' }),
-    );
-    expect([none.response.total, none.response.data.length]).toEqual(['0', 0]);
-    const early = await get(
-      query('fuel-type-data', { 'facets[respondent][]': 'PACW', start: '2018-06-30T20', end: '2018-07-01T00' }),
-    );
-    expect(early.response.data.map((r) => r['period'])).not.toContain('2018-06-30T23');
-    expect(early.response.data.every((r) => r['period'] === '2018-07-01T00')).toBe(true);
-  });
+  it(
+    'returns 0 rows (HTTP 200) for unknown respondents such as SPP and CARO, and nothing before the data ' + 'starts',
+    async () => {
+      const none = await get(
+        query('region-data', { 'facets[respondent][]': ['SPP', 'CARO'], start: '2023-01-01', end: '2023-01-02' }),
+      );
+      expect([none.response.total, none.response.data.length]).toEqual(['0', 0]);
+      const early = await get(
+        query('fuel-type-data', { 'facets[respondent][]': 'PACW', start: '2018-06-30T20', end: '2018-07-01T00' }),
+      );
+      expect(early.response.data.map((r) => r['period'])).not.toContain('2018-06-30T23');
+      expect(early.response.data.every((r) => r['period'] === '2018-07-01T00')).toBe(true);
+    },
+  );
 
   it('keeps connections alive across requests', async () => {
     const before = server.stats().connections;

@@ -52,7 +52,11 @@ async function counting<T>(
 
 function concat(parts: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((off, p) => (out.set(p, off), off + p.length), 0);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
   return out;
 }
 
@@ -92,7 +96,10 @@ describeGpu('ring device-side API', (gpu) => {
     const rows = ring.rowsPerRank;
     const mm = await createMatmul(g, { M: rows, N: W, K: C });
     const owned: GPUBuffer[] = [];
-    const own = (b: GPUBuffer): GPUBuffer => (owned.push(b), b);
+    const own = (b: GPUBuffer): GPUBuffer => {
+      owned.push(b);
+      return b;
+    };
     try {
       const wBuf = weights.map((w, i) => own(uploadF32(g, w, `w${i}`)));
       const xShards = shardRows(ring.layout, x, C).map((segs, r) => own(uploadF32(g, concat(segs), `x rank ${r}`)));
@@ -112,7 +119,7 @@ describeGpu('ring device-side API', (gpu) => {
         const encoder = g.device.createCommandEncoder({ label: 'qkv + ring fwd + bwd' });
         io.forEach((rank, r) => {
           const a = xShards[r] ?? own(zerosF32(g, 1));
-          [rank.q, rank.k, rank.v].forEach((c, i) => mm.encode(encoder, { a, b: wBuf[i] ?? a, c }));
+          for (const [i, c] of [rank.q, rank.k, rank.v].entries()) mm.encode(encoder, { a, b: wBuf[i] ?? a, c });
         });
         const fwd = ring.encodeForward(encoder, io);
         const bwd = ring.encodeBackward(encoder, io);

@@ -45,14 +45,14 @@ describe('ring schedule', () => {
               const qs = layout.segments[plan.rank] ?? [];
               const ks = layout.segments[plan.origin] ?? [];
               let brute = 0;
-              qs.forEach((q, a) =>
-                ks.forEach((k, b) => {
+              for (const [a, q] of qs.entries()) {
+                for (const [b, k] of ks.entries()) {
                   const n = bruteUnmasked(q, k, causal);
                   brute += n;
                   const dispatched = plan.pairs.some((p) => p.qSegment === a && p.kSegment === b);
                   if (!dispatched) expect(n, `R=${R} step ${plan.step} rank ${plan.rank} pair (${a},${b})`).toBe(0);
-                }),
-              );
+                }
+              }
               expect(plan.unmaskedScores).toBe(brute);
               total += plan.unmaskedScores;
             }

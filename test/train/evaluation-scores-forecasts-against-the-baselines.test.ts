@@ -284,49 +284,52 @@ describe('on a real feature store', () => {
     }
   });
 
-  it('prints a table with every respondent, the mean and median rows, and a JSON report of the same figures', async () => {
-    const e = await evaluate(store, seasonalNaivePredictor(store, SEQ), { split: 'test' });
-    const table = formatEvaluationTable(e);
-    for (const word of [
-      'PACW',
-      'ERCO',
-      'mean',
-      'median',
-      'MAPE %',
-      'model',
-      'DF',
-      'linear',
-      's-naive',
-      'naive24',
-      'model/DF',
-      'model/lin',
-      'pinball%',
-      'P10-P90%',
-      'DM p',
-      'Day-ahead view',
-      '697 of 697 issue hours forecast',
-    ])
-      expect(table).toContain(word);
-    expect(table).not.toMatch(/NaN|undefined/);
-    const json: unknown = JSON.parse(JSON.stringify(evaluationJson(e)));
-    expect(json).toMatchObject({
-      split: 'test',
-      mape: {
-        model: e.report.mape.model,
-        seasonalNaive: e.report.mape.seasonalNaive,
-        naive24h: e.report.mape.naive24h,
-        dayAhead: e.report.mape.dayAhead,
-        linear: e.report.mape.linear,
-      },
-      quantiles: [0.5],
-      ratios: { modelToDayAhead: e.report.ratios.modelToDayAhead, modelToLinear: e.report.ratios.modelToLinear },
-      mapeByLead: { model: e.report.mapeByLead.model },
-      issueHours: [{ respondent: 'ERCO', shareOfReported: 100 }, { respondent: 'PACW' }],
-      linearBaseline: [{ respondent: 'ERCO', withDf: { leads: HORIZON } }, { respondent: 'PACW' }],
-      medianMape: { model: e.report.medianMape.model },
-      perRespondent: [{ respondent: 'ERCO', hours: expect.any(Number) }, { respondent: 'PACW' }],
-      dayAheadView: { forecasts: 2 * 30, mape: { model: expect.any(Number) } },
-    });
-    expect(e.report.dayAheadView.perRespondent.every((m) => m.hours === 30 * HORIZON)).toBe(true);
-  });
+  it(
+    'prints a table with every respondent, the mean and median rows, and a JSON report of the same ' + 'figures',
+    async () => {
+      const e = await evaluate(store, seasonalNaivePredictor(store, SEQ), { split: 'test' });
+      const table = formatEvaluationTable(e);
+      for (const word of [
+        'PACW',
+        'ERCO',
+        'mean',
+        'median',
+        'MAPE %',
+        'model',
+        'DF',
+        'linear',
+        's-naive',
+        'naive24',
+        'model/DF',
+        'model/lin',
+        'pinball%',
+        'P10-P90%',
+        'DM p',
+        'Day-ahead view',
+        '697 of 697 issue hours forecast',
+      ])
+        expect(table).toContain(word);
+      expect(table).not.toMatch(/NaN|undefined/);
+      const json: unknown = JSON.parse(JSON.stringify(evaluationJson(e)));
+      expect(json).toMatchObject({
+        split: 'test',
+        mape: {
+          model: e.report.mape.model,
+          seasonalNaive: e.report.mape.seasonalNaive,
+          naive24h: e.report.mape.naive24h,
+          dayAhead: e.report.mape.dayAhead,
+          linear: e.report.mape.linear,
+        },
+        quantiles: [0.5],
+        ratios: { modelToDayAhead: e.report.ratios.modelToDayAhead, modelToLinear: e.report.ratios.modelToLinear },
+        mapeByLead: { model: e.report.mapeByLead.model },
+        issueHours: [{ respondent: 'ERCO', shareOfReported: 100 }, { respondent: 'PACW' }],
+        linearBaseline: [{ respondent: 'ERCO', withDf: { leads: HORIZON } }, { respondent: 'PACW' }],
+        medianMape: { model: e.report.medianMape.model },
+        perRespondent: [{ respondent: 'ERCO', hours: expect.any(Number) }, { respondent: 'PACW' }],
+        dayAheadView: { forecasts: 2 * 30, mape: { model: expect.any(Number) } },
+      });
+      expect(e.report.dayAheadView.perRespondent.every((m) => m.hours === 30 * HORIZON)).toBe(true);
+    },
+  );
 });

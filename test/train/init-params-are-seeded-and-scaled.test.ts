@@ -44,16 +44,20 @@ describe('initParams', () => {
     { name: 'in.w', kind: 'fanIn', sigma: 1 / Math.sqrt(BIG.features) },
   ] as const;
   for (const c of cases) {
-    it(`${c.name} ('${c.kind}'): mean ≈ 0 and std ≈ ${c.sigma.toPrecision(3)} within 5 standard errors; 68.3 % within 1σ`, () => {
-      const v = slice(c.name);
-      expect(sliceOf(layout, c.name).init).toBe(c.kind);
-      const n = v.length;
-      const m = moments(v);
-      expect(Math.abs(m.mean)).toBeLessThan((5 * c.sigma) / Math.sqrt(n));
-      expect(Math.abs(m.std - c.sigma)).toBeLessThan((5 * c.sigma) / Math.sqrt(2 * n));
-      // Normal shape: P(|z| < 1) = 0.6827, binomial standard error √(0.6827·0.3173/n).
-      expect(Math.abs(m.within1 - 0.6827)).toBeLessThan(5 * Math.sqrt((0.6827 * 0.3173) / n));
-    });
+    it(
+      `${c.name} ('${c.kind}'): mean ≈ 0 and std ≈ ${c.sigma.toPrecision(3)} within 5 standard errors; 68.3 % ` +
+        `within 1σ`,
+      () => {
+        const v = slice(c.name);
+        expect(sliceOf(layout, c.name).init).toBe(c.kind);
+        const n = v.length;
+        const m = moments(v);
+        expect(Math.abs(m.mean)).toBeLessThan((5 * c.sigma) / Math.sqrt(n));
+        expect(Math.abs(m.std - c.sigma)).toBeLessThan((5 * c.sigma) / Math.sqrt(2 * n));
+        // Normal shape: P(|z| < 1) = 0.6827, binomial standard error √(0.6827·0.3173/n).
+        expect(Math.abs(m.within1 - 0.6827)).toBeLessThan(5 * Math.sqrt((0.6827 * 0.3173) / n));
+      },
+    );
   }
 
   it("'zeros' and 'ones' slices are exact, and padding is 0", () => {

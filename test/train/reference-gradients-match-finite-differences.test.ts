@@ -44,10 +44,13 @@ function checkSlices(
   }
 }
 
-describe(`tiny model (T = 7 and 4, F = 5, dModel 8, 2 heads, 2 layers): 8 sampled elements per slice, all when fewer`, () => {
-  const windows = [randomWindow(TINY, 7, 101), randomWindow(TINY, 4, 202, 3)];
-  checkSlices(TINY, windows, (count) => Math.min(count, 8));
-});
+describe(
+  `tiny model (T = 7 and 4, F = 5, dModel 8, 2 heads, 2 layers): 8 sampled elements per slice, all when ` + `fewer`,
+  () => {
+    const windows = [randomWindow(TINY, 7, 101), randomWindow(TINY, 4, 202, 3)];
+    checkSlices(TINY, windows, (count) => Math.min(count, 8));
+  },
+);
 
 describe('mini model (T = 3 and 2, dModel 4, 1 layer): every element of every slice', () => {
   const windows = [randomWindow(MINI, 3, 303), randomWindow(MINI, 2, 404, 3)];

@@ -68,17 +68,21 @@ describe('several windows', () => {
   const b = randomWindow(TINY, 4, 22, 2);
   const tol = { atol: 1e-14, rtol: 1e-12 }; // f64; only the order of additions differs
 
-  it('loss and gradients are the Σ-mask-weighted mean of the single-window ones (one global mean, not a mean of means)', () => {
-    const ra = referenceLossAndGrads(TINY, params, [a]);
-    const rb = referenceLossAndGrads(TINY, params, [b]);
-    const both = referenceLossAndGrads(TINY, params, [a, b]);
-    expect(both.weight).toBe(ra.weight + rb.weight);
-    expect(ra.weight).not.toBe(rb.weight); // so a mean of means would differ
-    const W = both.weight;
-    expectAllClose([both.loss], [(ra.loss * ra.weight + rb.loss * rb.weight) / W], tol, 'loss');
-    const mixed = ra.grads.map((g, i) => (g * ra.weight + (rb.grads[i] ?? 0) * rb.weight) / W);
-    expectAllClose(both.grads, mixed, tol, 'grads');
-  });
+  it(
+    'loss and gradients are the Σ-mask-weighted mean of the single-window ones (one global mean, not a mean of ' +
+      'means)',
+    () => {
+      const ra = referenceLossAndGrads(TINY, params, [a]);
+      const rb = referenceLossAndGrads(TINY, params, [b]);
+      const both = referenceLossAndGrads(TINY, params, [a, b]);
+      expect(both.weight).toBe(ra.weight + rb.weight);
+      expect(ra.weight).not.toBe(rb.weight); // so a mean of means would differ
+      const W = both.weight;
+      expectAllClose([both.loss], [(ra.loss * ra.weight + rb.loss * rb.weight) / W], tol, 'loss');
+      const mixed = ra.grads.map((g, i) => (g * ra.weight + (rb.grads[i] ?? 0) * rb.weight) / W);
+      expectAllClose(both.grads, mixed, tol, 'grads');
+    },
+  );
 
   it('the loss equals Σ m·Σ_q ρ_τq(target − pred_q) / (Q·Σ m) recomputed from referenceForward (rtol 1e-12)', () => {
     const Q = TINY.quantiles.length;
@@ -100,36 +104,46 @@ describe('several windows', () => {
 });
 
 describe('masked targets change nothing', () => {
-  it('rewriting every masked target (to ±1e3) leaves loss and gradients bit-identical (tolerance 0: masked terms are multiplied by exactly 0)', () => {
-    const params = randomParams(TINY, 7);
-    const windows = [randomWindow(TINY, 7, 31), randomWindow(TINY, 4, 41, 2)];
-    const rewritten = windows.map((w) => ({
-      ...w,
-      target: Float64Array.from(w.target, (t, i) => (w.mask[i] === 0 ? (i % 2 ? 1e3 : -1e3) : t)),
-    }));
-    const before = referenceLossAndGrads(TINY, params, windows);
-    const after = referenceLossAndGrads(TINY, params, rewritten);
-    expect(after.loss).toBe(before.loss);
-    expect(after.weight).toBe(before.weight);
-    expect(Array.from(after.grads)).toEqual(Array.from(before.grads));
-  });
+  it(
+    'rewriting every masked target (to ±1e3) leaves loss and gradients bit-identical (tolerance 0: masked terms ' +
+      'are multiplied by exactly 0)',
+    () => {
+      const params = randomParams(TINY, 7);
+      const windows = [randomWindow(TINY, 7, 31), randomWindow(TINY, 4, 41, 2)];
+      const rewritten = windows.map((w) => ({
+        ...w,
+        target: Float64Array.from(w.target, (t, i) => (w.mask[i] === 0 ? (i % 2 ? 1e3 : -1e3) : t)),
+      }));
+      const before = referenceLossAndGrads(TINY, params, windows);
+      const after = referenceLossAndGrads(TINY, params, rewritten);
+      expect(after.loss).toBe(before.loss);
+      expect(after.weight).toBe(before.weight);
+      expect(Array.from(after.grads)).toEqual(Array.from(before.grads));
+    },
+  );
 });
 
 describe('causality', () => {
-  it('changing x at the last position leaves pred at every earlier position bit-identical, and changes the last row', () => {
-    const params = randomParams(TINY, 9);
-    const w = randomWindow(TINY, 7, 51);
-    const x = Float64Array.from(w.x);
-    for (let f = 0; f < TINY.features; f++) x[(w.T - 1) * TINY.features + f] = 5 + f;
-    const before = referenceForward(TINY, params, w).pred;
-    const after = referenceForward(TINY, params, { ...w, x }).pred;
-    const earlier = (w.T - 1) * TINY.horizon * TINY.quantiles.length;
-    // Tolerance 0: keys after the query never enter a score row (weight exactly 0), so the same
-    // operations run in the same order on the earlier rows.
-    expect(Array.from(after.subarray(0, earlier))).toEqual(Array.from(before.subarray(0, earlier)));
-    const change = Math.max(...Array.from(after.subarray(earlier), (p, i) => Math.abs(p - (before[earlier + i] ?? 0))));
-    expect(change).toBeGreaterThan(1e-3);
-  });
+  it(
+    'changing x at the last position leaves pred at every earlier position bit-identical, and changes the last ' +
+      'row',
+    () => {
+      const params = randomParams(TINY, 9);
+      const w = randomWindow(TINY, 7, 51);
+      const x = Float64Array.from(w.x);
+      for (let f = 0; f < TINY.features; f++) x[(w.T - 1) * TINY.features + f] = 5 + f;
+      const before = referenceForward(TINY, params, w).pred;
+      const after = referenceForward(TINY, params, { ...w, x }).pred;
+      const earlier = (w.T - 1) * TINY.horizon * TINY.quantiles.length;
+      // Tolerance 0: keys after the query never enter a score row (weight exactly 0), so the same
+      // operations run in the same order on the earlier rows.
+      expect(Array.from(after.subarray(0, earlier))).toEqual(Array.from(before.subarray(0, earlier)));
+      const change = Math.max(
+        ...Array.from(after.subarray(earlier), (p, i) => Math.abs(p - (before[earlier + i] ?? 0))),
+      );
+      expect(change).toBeGreaterThan(1e-3);
+    },
+  );
 });
 
 describe('known-future inputs are per position', () => {

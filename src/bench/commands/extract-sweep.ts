@@ -65,7 +65,10 @@ function table(sweep: string, rows: readonly SweepRow[]): string {
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]): string => r.map((v, i) => v.padStart(widths[i] ?? 0)).join('  ');
-  return `${[line(head), ...body.map(line)].join('\n')}\n(* in the server's time base: wall figures ÷ time scale, latencies × time scale)\n`;
+  return (
+    `${[line(head), ...body.map(line)].join('\n')}\n(* in the server's time base: wall figures ÷ time scale, ` +
+    `latencies × time scale)\n`
+  );
 }
 
 export default defineCommand({

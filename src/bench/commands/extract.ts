@@ -30,7 +30,8 @@ function configuredRun(flags: ExtractFlags): (hooks: RunHooks) => Promise<RunOut
 export default defineCommand({
   command: 'extract',
   describe:
-    'Extract EIA hourly data or CAISO OASIS reports into Arrow files at the rate-limit ceiling (embedded simulated API when no key / base URL)',
+    'Extract EIA hourly data or CAISO OASIS reports into Arrow files at the rate-limit ceiling (embedded simulated ' +
+    'API when no key / base URL)',
   builder: (y: Argv) =>
     extractOptions(y)
       .example(
@@ -38,11 +39,13 @@ export default defineCommand({
         'Q1 2024, 5 regions, demand + fuel mix, on the simulated API',
       )
       .example(
-        '$0 extract --preset backfill-2019-2025 --base-url URL --api-key KEY --redis redis://127.0.0.1:6379 --out /shared/backfill',
+        '$0 extract --preset backfill-2019-2025 --base-url URL --api-key KEY --redis redis://127.0.0.1:6379 --out ' +
+          '/shared/backfill',
         "one of several workers sharing the key's budget (start each the same way)",
       )
       .example(
-        '$0 extract --source caiso --reports SLD_FCST:ACTUAL,SLD_FCST:DAM --start 2024-01-01T01 --end 2025-01-01T00 --time-scale 20 --out out/caiso',
+        '$0 extract --source caiso --reports SLD_FCST:ACTUAL,SLD_FCST:DAM --start 2024-01-01T01 --end 2025-01-01T00 ' +
+          '--time-scale 20 --out out/caiso',
         'a year of CAISO load and its day-ahead forecast, on the simulated twin',
       ),
   run: async (args) => {

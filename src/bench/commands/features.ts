@@ -37,7 +37,8 @@ export default defineCommand<FeaturesArgs>({
         array: true,
         demandOption: true,
         describe:
-          'Folder(s) of raw *.arrow files written by bench extract: EIA, and CAISO beside it (repeat --in, or one folder holding both)',
+          'Folder(s) of raw *.arrow files written by bench extract: EIA, and CAISO beside it (repeat --in, or one ' +
+          'folder holding both)',
       })
       .option('out', {
         type: 'string',
@@ -72,7 +73,8 @@ export default defineCommand<FeaturesArgs>({
           '(14 = 10:00 local the day before; -24..168); written to metadata.json as dfPublication',
       })
       .example(
-        '$0 features --in raw --out store --split 2019-01-01..2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31 --json',
+        '$0 features --in raw --out store --split ' +
+          '2019-01-01..2023-12-31,2024-01-01..2024-06-30,2024-07-01..2024-12-31 --json',
         '',
       ),
   run: async (args) => {
@@ -140,9 +142,11 @@ function humanSummary(s: BuildSummary, it: IterationReport): string {
     `  raw rows     ${s.rawRows} from ${s.inputFiles} files`,
     `  store rows   ${s.rows} (${s.maskedRows} masked)`,
     `  windows      train ${s.windows.train}, validation ${s.windows.validation}, test ${s.windows.test}`,
-    `  time         ${s.seconds.total.toFixed(2)} s (read ${s.seconds.read.toFixed(2)}, features ${s.seconds.features.toFixed(2)}, write ${s.seconds.write.toFixed(2)}); CPU ${s.cpuSeconds.toFixed(2)} s`,
+    `  time         ${s.seconds.total.toFixed(2)} s (read ${s.seconds.read.toFixed(2)}, features ` +
+      `${s.seconds.features.toFixed(2)}, write ${s.seconds.write.toFixed(2)}); CPU ${s.cpuSeconds.toFixed(2)} s`,
     `  throughput   ${Math.round(s.rawRowsPerSecond)} raw rows/s, ${Math.round(s.rowsPerSecond)} store rows/s`,
-    `  iterate      ${it.windows} windows in ${it.seconds.toFixed(3)} s; ArrayBuffer bytes allocated ${it.arrayBufferBytesAllocated} ` +
+    `  iterate      ${it.windows} windows in ${it.seconds.toFixed(3)} s; ArrayBuffer bytes allocated ` +
+      `${it.arrayBufferBytesAllocated} ` +
       `(copying would take ${it.bytesIfCopied}); copied windows ${it.copiedWindows}`,
     '',
   ].join('\n');

@@ -145,7 +145,9 @@ async function writeBaseline(a: GateArgs, o: SuiteOptions, description: string):
   process.stderr.write(`gate: wrote ${a.baseline} (${metrics.length} metrics, ${a.runs} runs)\n`);
   for (const m of metrics)
     process.stderr.write(
-      `  ${m.id.padEnd(64)} ${m.kind.padEnd(7)} median ${m.value.toPrecision(5).padStart(12)}  spread ${(m.spread * 100).toFixed(1).padStart(6)} %  threshold abs ${m.threshold.abs} rel ${m.threshold.rel.toFixed(3)}${m.gated ? '' : ' (not gated: noisy, or a CPU adapter)'}\n`,
+      `  ${m.id.padEnd(64)} ${m.kind.padEnd(7)} median ${m.value.toPrecision(5).padStart(12)}  spread ` +
+        `${(m.spread * 100).toFixed(1).padStart(6)} %  threshold abs ${m.threshold.abs} rel ` +
+        `${m.threshold.rel.toFixed(3)}${m.gated ? '' : ' (not gated: noisy, or a CPU adapter)'}\n`,
     );
   return ExitCode.ok;
 }

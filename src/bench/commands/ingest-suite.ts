@@ -107,13 +107,25 @@ export default defineCommand({
     for (const c of cases) {
       const line =
         'rowsPerSecond' in c && c.rowsPerSecond !== undefined && c.rmePercent !== undefined && c.msPerPage !== undefined
-          ? `${c.rowsPerSecond.toFixed(0).padStart(10)} rows/s  ±${c.rmePercent.toFixed(1)}%  (${c.msPerPage.toFixed(2)} ms per ${c.rowsPerPage}-row page)`
+          ? `${c.rowsPerSecond.toFixed(0).padStart(10)} rows/s  ±${c.rmePercent.toFixed(1)}%  ` +
+            `(${c.msPerPage.toFixed(2)} ms per ${c.rowsPerPage}-row page)`
           : c.error;
       process.stderr.write(`${c.name.padEnd(52)} ${line}\n`);
     }
     if (args.json)
       process.stdout.write(
-        `${JSON.stringify({ suite: 'ingest', unit: 'rows/s', node: process.version, cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', pageBytes: page.text.length, cases }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            suite: 'ingest',
+            unit: 'rows/s',
+            node: process.version,
+            cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown',
+            pageBytes: page.text.length,
+            cases,
+          },
+          null,
+          2,
+        )}\n`,
       );
     return 0;
   },

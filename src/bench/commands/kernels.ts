@@ -64,7 +64,8 @@ async function selectCases(args: KernelsArgs): Promise<LoadedCase[]> {
   if (selected.length === 0) {
     throw new UsageError(
       'BENCH_NO_CASES',
-      `--filter '${args.filter ?? ''}'${args.quick ? ' with --quick' : ''} matches no case; cases: ${all.map((l) => `${l.case.kernel} ${l.case.shape}`).join(', ')}`,
+      `--filter '${args.filter ?? ''}'${args.quick ? ' with --quick' : ''} matches no case; cases: ` +
+        `${all.map((l) => `${l.case.kernel} ${l.case.shape}`).join(', ')}`,
     );
   }
   return selected;
@@ -132,8 +133,8 @@ function buildReport(
  * Re-measures cases that look regressed against `baseline` (up to `rounds` times), keeping each
  * case's best ratio: a real regression persists, a burst of contention on a shared machine does not.
  * Each round re-measures the calibration's matmul too, and its cases' ratios are to that round's
- * calibration: against the first round's, a slow first calibration (0.34 vs 4.63 GFLOP/s for the
- * same 127×129×31 matmul in one CI run) let a re-measured case read 15× and pass a 10× baseline.
+ * calibration: against the first round's, a slow first calibration let a re-measured case pass a
+ * baseline it missed (docs/measurements.md, "Kernels: each re-measured round has its own calibration").
  */
 async function confirmRegressions(
   gpu: Gpu,

@@ -114,7 +114,10 @@ function passLine(label: string, r: RingBenchResult, pass: 'forward' | 'backward
   if (!r.singleDevice || !r.overheadPct || !r.cpuOverheadPct) return `  ${label} ${ring}`;
   const wallPct = pass === 'forward' ? r.overheadPct.forward : r.overheadPct.backward;
   const cpuPct = pass === 'forward' ? r.cpuOverheadPct.forward : r.cpuOverheadPct.backward;
-  return `  ${label} ${ring} | single device ${ms(r.singleDevice[pass])} (cpu ${ms(r.singleDevice[cpu])}) | overhead wall ${wallPct.toFixed(1)}%, cpu ${cpuPct.toFixed(1)}%`;
+  return (
+    `  ${label} ${ring} | single device ${ms(r.singleDevice[pass])} (cpu ${ms(r.singleDevice[cpu])}) | ` +
+    `overhead wall ${wallPct.toFixed(1)}%, cpu ${cpuPct.toFixed(1)}%`
+  );
 }
 
 function overheadLine(r: RingBenchResult): string[] {
@@ -122,7 +125,8 @@ function overheadLine(r: RingBenchResult): string[] {
   const c = r.cpuOverheadPct;
   if (!w || !c) return [];
   return [
-    `  overhead fwd+bwd   wall ${w.total.toFixed(1)}%, cpu ${c.total.toFixed(1)}% (per alternated round, wall: fwd ${w.pairedForward.toFixed(1)}%, bwd ${w.pairedBackward.toFixed(1)}%)`,
+    `  overhead fwd+bwd   wall ${w.total.toFixed(1)}%, cpu ${c.total.toFixed(1)}% (per alternated round, wall: fwd ` +
+      `${w.pairedForward.toFixed(1)}%, bwd ${w.pairedBackward.toFixed(1)}%)`,
   ];
 }
 
@@ -131,14 +135,20 @@ export function formatRingTable(r: RingBenchResult): string {
   const c = r.config;
   const comm = r.communication;
   const lines = [
-    `ring attention  T=${c.seqLen} R=${c.ranks} layout=${c.layout} mode=${c.mode} H=${c.heads} D=${c.headDim} ${c.causal ? 'causal' : 'full'}  [${r.adapter}]`,
+    `ring attention  T=${c.seqLen} R=${c.ranks} layout=${c.layout} mode=${c.mode} H=${c.heads} D=${c.headDim} ` +
+      `${c.causal ? 'causal' : 'full'}  [${r.adapter}]`,
     passLine('forward           ', r, 'forward'),
     passLine('backward          ', r, 'backward'),
     ...overheadLine(r),
-    `  memory / rank      ${r.memory.perRank.map((m) => mb(m.peakBytes)).join(', ')}${r.singleDevice ? ` (single device ${mb(r.singleDevice.bytes)})` : ''}`,
+    `  memory / rank      ` +
+      `${r.memory.perRank.map((m) => mb(m.peakBytes)).join(', ')}` +
+      `${r.singleDevice ? ` (single device ${mb(r.singleDevice.bytes)})` : ''}`,
     `  bytes moved        forward ${mb(comm.forward.bytesMoved)}, backward ${mb(comm.backward.bytesMoved)}`,
-    `  overlap            forward ${(comm.forward.overlapFraction * 100).toFixed(1)}%, backward ${(comm.backward.overlapFraction * 100).toFixed(1)}%; exposed ${comm.forward.exposedMs.toFixed(1)} + ${comm.backward.exposedMs.toFixed(1)} ms`,
-    `  load imbalance     ${r.balance.imbalance.toFixed(3)} (computed), ${r.balance.unmaskedImbalance.toFixed(3)} (unmasked); efficiency ${(r.balance.efficiency * 100).toFixed(1)}%`,
+    `  overlap            forward ${(comm.forward.overlapFraction * 100).toFixed(1)}%, backward ` +
+      `${(comm.backward.overlapFraction * 100).toFixed(1)}%; exposed ${comm.forward.exposedMs.toFixed(1)} + ` +
+      `${comm.backward.exposedMs.toFixed(1)} ms`,
+    `  load imbalance     ${r.balance.imbalance.toFixed(3)} (computed), ${r.balance.unmaskedImbalance.toFixed(3)} ` +
+      `(unmasked); efficiency ${(r.balance.efficiency * 100).toFixed(1)}%`,
     ...errorLines(r),
   ];
   return `${lines.join('\n')}\n`;

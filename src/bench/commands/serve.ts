@@ -1,4 +1,5 @@
-// `bench serve eia` / `bench serve caiso`: runs a simulated API (EIA v2, or the CAISO OASIS twin) on loopback until SIGINT/SIGTERM.
+// `bench serve eia` / `bench serve caiso`: runs a simulated API (EIA v2, or the CAISO OASIS twin)
+// on loopback until SIGINT/SIGTERM (the serving loop of src/bench/serve/loop.ts).
 import { ExitCode, UsageError } from '../../core/index.ts';
 import {
   measurePageCost,
@@ -11,6 +12,7 @@ import {
 } from '../../ingest/index.ts';
 import { defineCommand } from '../command.ts';
 import { caisoServeOptions, serveCaiso } from '../serve/caiso.ts';
+import { serveUntilSignal } from '../serve/loop.ts';
 
 interface ServeArgs {
   source: string;
@@ -60,20 +62,6 @@ export function serveOptions(a: ServeArgs): EiaSimOptions {
   };
 }
 
-function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string): void => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(signal);
-    };
-    const onInt = (): void => stop('SIGINT');
-    const onTerm = (): void => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
-}
-
 /** `--data FILE…`: recorded history instead of the synthetic data (read and checked before listening). */
 function recordedRows(a: ServeArgs): RecordedRows | undefined {
   if (a.data === undefined) return undefined;
@@ -105,21 +93,11 @@ async function serve(server: EiaSimServer, options: EiaSimOptions, json: boolean
     faults: options.faults,
     keysChecked: options.validKeys !== undefined,
   };
-  if (json) process.stdout.write(`${JSON.stringify({ event: 'listening', url: server.url, ...settings })}\n`);
-  else process.stdout.write(`${server.url}\n`);
-  process.stderr.write(
+  const banner =
     `bench serve: simulated EIA API v2 at ${server.url} ` +
-      `(rate ${options.rateLimitPerHour || 'unlimited'}/h ×${options.timeScale}); ` +
-      `serving ${describeRows(recorded)}; Ctrl-C stops it\n`,
-  );
-  const signal = await untilSignal();
-  const stats = server.stats();
-  await server.close();
-  process.stderr.write(
-    `bench serve: ${signal}: closed after ${stats.requests} requests, ${stats.rowsServed} rows, ${stats.rateLimited} 429s\n`,
-  );
-  if (json) process.stdout.write(`${JSON.stringify({ event: 'closed', signal, stats })}\n`);
-  return ExitCode.ok;
+    `(rate ${options.rateLimitPerHour || 'unlimited'}/h ×${options.timeScale}); ` +
+    `serving ${describeRows(recorded)}; Ctrl-C stops it`;
+  return serveUntilSignal(server, settings, banner, json);
 }
 
 /** `--measure`: the server's CPU cost per 5,000-row page, instead of serving. */
@@ -135,8 +113,10 @@ async function measure(json: boolean, seed: number): Promise<number> {
   );
   for (const c of costs) {
     process.stdout.write(
-      `${c.route.padEnd(16)} ${c.pageMsP50.toFixed(2).padStart(16)}   ${`${c.pageMsMean.toFixed(2)} ± ${c.rmePercent.toFixed(1)}%`.padEnd(15)}` +
-        `${c.cpuMsPerPage.toFixed(2).padStart(12)}   ${Math.round(c.rowsPerSecond).toLocaleString('en-US').padStart(15)}   ${c.samples}\n`,
+      `${c.route.padEnd(16)} ${c.pageMsP50.toFixed(2).padStart(16)}   ` +
+        `${`${c.pageMsMean.toFixed(2)} ± ${c.rmePercent.toFixed(1)}%`.padEnd(15)}` +
+        `${c.cpuMsPerPage.toFixed(2).padStart(12)}   ` +
+        `${Math.round(c.rowsPerSecond).toLocaleString('en-US').padStart(15)}   ${c.samples}\n`,
     );
   }
   return ExitCode.ok;
@@ -145,7 +125,8 @@ async function measure(json: boolean, seed: number): Promise<number> {
 export default defineCommand({
   command: 'serve <source>',
   describe:
-    'Run a simulated API on loopback (eia: EIA API v2 routes; caiso: the OASIS SingleZip twin; rate limit, latency, faults) until Ctrl-C',
+    'Run a simulated API on loopback (eia: EIA API v2 routes; caiso: the OASIS SingleZip twin; rate limit, latency, ' +
+    'faults) until Ctrl-C',
   builder: (y) =>
     y
       .positional('source', {
@@ -203,7 +184,7 @@ export default defineCommand({
           'BAD_FLAG',
           `${args.keys !== undefined ? '--keys' : '--measure'} applies to the EIA server only; OASIS has no keys.`,
         );
-      return serveCaiso(caisoServeOptions(args), args.json, untilSignal);
+      return serveCaiso(caisoServeOptions(args), args.json);
     }
     const rows = recordedRows(args);
     if (args.measure) return measure(args.json, args.seed);

@@ -111,8 +111,7 @@ function options(y: Argv) {
       alias: 'transport',
       type: 'string',
       default: 'shared',
-      describe:
-        `Transport: ${TRANSPORT_MODES.join(' | ')} ` + '(process: one process and device per rank; see docs/ring.md)',
+      describe: `Transport: ${TRANSPORT_MODES.join(' | ')} (process: one process and device per rank, docs/ring.md)`,
     })
     .option('layers', { type: 'number', describe: `Transformer blocks L (default ${FULL.layers})` })
     .option('d-model', { type: 'number', describe: `Model width (default ${FULL.dModel})` })
@@ -253,26 +252,34 @@ const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 function summaryTable(r: TrainResult, o: TrainOptions): string {
   const pct = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(2)}%`);
-  return (
-    [
-      `train  T=${o.seqLen} R=${o.ranks} ${o.layout} ${o.mode}  L=${o.layers} d=${o.dModel} H=${o.heads} mlp×${o.mlpRatio}  [${r.adapter}]`,
-      `  steps              ${r.steps}${r.resumedFrom === null ? '' : ` (resumed from ${r.resumedFrom})`}; steady state = steps after this process's first (compile and warm-up excluded): n=${r.steady.steps}`,
-      `  step time          median ${r.steady.medianMs.toFixed(0)} ms (min ${r.steady.minMs.toFixed(0)}, max ${r.steady.maxMs.toFixed(0)})`,
-      `  tokens/s           ${r.steady.tokensPerSecond.toFixed(0)} (batch ${o.batch} × ${o.seqLen} positions per step)`,
-      `  MFU                ${pct(r.mfu.vsMatmul)} vs in-run matmul (${(r.matmulFlops / 1e9).toFixed(1)} GFLOP/s, the better of ${(r.matmulCalibrations.start / 1e9).toFixed(1)} before the steps and ${(r.matmulCalibrations.end / 1e9).toFixed(1)} after); vs FP32 peak ${r.peak ? `${pct(r.mfu.vsPeak)} of ${r.peak.name}` : 'n/a (adapter not in the table)'}; ${(r.flopsPerToken / 1e6).toFixed(2)} MFLOP/token`,
-      `  memory / rank      ${r.memoryPerRank.map(mb).join(', ')}`,
-      `  bytes / step       ring ${mb(r.bytesPerStep.ring)}, gradient all-reduce ${mb(r.bytesPerStep.allReduce)}`,
-      `  host               ${r.readBacksPerStep} read-back(s) and ${r.submitsPerStep} submit(s) per step`,
-      `  loss               train ${r.loss.train.toFixed(6)}, validation ${r.loss.validation === null ? 'n/a' : r.loss.validation.toFixed(6)}`,
-      `  checkpoint         ${r.runDir}/checkpoints/${r.latest.file}`,
-    ].join('\n') + '\n'
-  );
+  const lines = [
+    `train  T=${o.seqLen} R=${o.ranks} ${o.layout} ${o.mode}  L=${o.layers} d=${o.dModel} H=${o.heads} ` +
+      `mlp×${o.mlpRatio}  [${r.adapter}]`,
+    `  steps              ${r.steps}${r.resumedFrom === null ? '' : ` (resumed from ${r.resumedFrom})`}; steady ` +
+      `state = steps after this process's first (compile and warm-up excluded): n=${r.steady.steps}`,
+    `  step time          median ${r.steady.medianMs.toFixed(0)} ms (min ${r.steady.minMs.toFixed(0)}, max ` +
+      `${r.steady.maxMs.toFixed(0)})`,
+    `  tokens/s           ${r.steady.tokensPerSecond.toFixed(0)} (batch ${o.batch} × ${o.seqLen} positions per step)`,
+    `  MFU                ${pct(r.mfu.vsMatmul)} vs in-run matmul (${(r.matmulFlops / 1e9).toFixed(1)} GFLOP/s, the ` +
+      `better of ${(r.matmulCalibrations.start / 1e9).toFixed(1)} before the steps and ` +
+      `${(r.matmulCalibrations.end / 1e9).toFixed(1)} after); vs FP32 peak ` +
+      `${r.peak ? `${pct(r.mfu.vsPeak)} of ${r.peak.name}` : 'n/a (adapter not in the table)'}; ` +
+      `${(r.flopsPerToken / 1e6).toFixed(2)} MFLOP/token`,
+    `  memory / rank      ${r.memoryPerRank.map(mb).join(', ')}`,
+    `  bytes / step       ring ${mb(r.bytesPerStep.ring)}, gradient all-reduce ${mb(r.bytesPerStep.allReduce)}`,
+    `  host               ${r.readBacksPerStep} read-back(s) and ${r.submitsPerStep} submit(s) per step`,
+    `  loss               train ${r.loss.train.toFixed(6)}, validation ` +
+      `${r.loss.validation === null ? 'n/a' : r.loss.validation.toFixed(6)}`,
+    `  checkpoint         ${r.runDir}/checkpoints/${r.latest.file}`,
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 export default defineCommand<TrainArgs>({
   command: 'train',
   describe:
-    'Train the forecaster over the ring on a feature store: per-step log, checkpoints, tokens/s, MFU, test-split evaluation',
+    'Train the forecaster over the ring on a feature store: per-step log, checkpoints, tokens/s, MFU, test-split ' +
+    'evaluation',
   builder: (y: Argv) =>
     options(y)
       .example(

@@ -36,7 +36,8 @@ function report(out: string, check: FolderCheck): VerifyReport {
     file,
     problem: 'unlisted',
     detail:
-      'is not in the manifest, so nothing vouches for it (readers of the folder still take it in): --resume replaces one a killed run left before recording it; otherwise remove it',
+      'is not in the manifest, so nothing vouches for it (readers of the folder still take it in): --resume ' +
+      'replaces one a killed run left before recording it; otherwise remove it',
   }));
   const bad = [...damaged, ...unlisted];
   return {
@@ -52,11 +53,13 @@ function human(r: VerifyReport): string {
   const lines = r.bad.map((b) => `bench verify: ${b.file}${b.id === undefined ? '' : ` (window ${b.id})`} ${b.detail}`);
   const by = (p: BadFile['problem']): number => r.bad.filter((b) => b.problem === p).length;
   lines.push(
-    `verify ${r.out}: ${r.listed} landed files, ${r.intact} intact; missing ${by('missing')}, truncated ${by('truncated')}, altered ${by('altered')}, unreadable ${by('unreadable')}, unlisted ${by('unlisted')}`,
+    `verify ${r.out}: ${r.listed} landed files, ${r.intact} intact; missing ${by('missing')}, truncated ` +
+      `${by('truncated')}, altered ${by('altered')}, unreadable ${by('unreadable')}, unlisted ${by('unlisted')}`,
   );
   if (r.listed > r.intact)
     lines.push(
-      `bench verify: run bench extract --resume --out ${r.out} with the run's original flags to fetch the damaged windows again`,
+      `bench verify: run bench extract --resume --out ${r.out} with the run's original flags to fetch the damaged ` +
+        `windows again`,
     );
   return `${lines.join('\n')}\n`;
 }
@@ -64,7 +67,8 @@ function human(r: VerifyReport): string {
 export default defineCommand<VerifyArgs>({
   command: 'verify',
   describe:
-    'Check a folder written by bench extract against its manifest (size + sha256 of every landed file); exit 1 naming each bad file',
+    'Check a folder written by bench extract against its manifest (size + sha256 of every landed file); exit 1 ' +
+    'naming each bad file',
   builder: (y: Argv) =>
     y
       .option('out', {

@@ -9,30 +9,14 @@ import {
   MAX_WINDOW_HOURS,
   parseFaults,
   type CaisoReportRun,
-  type FaultRates,
 } from '../../ingest/index.ts';
-import { listOf, nonNegative, positive, positiveInt, rangeOf, rateOf, writableDir } from './config.ts';
+import { listOf, positive, positiveInt, rangeOf, rateOf, runSettings, type ExtractRunConfig } from './config.ts';
 import type { ExtractFlags } from './flags.ts';
 
 export const DEFAULT_CAISO_REPORTS = 'SLD_FCST:ACTUAL,SLD_FCST:DAM,SLD_REN_FCST:DAM';
 
-export interface CaisoExtractConfig {
-  /** undefined: start the embedded simulated twin. */
-  readonly baseUrl: string | undefined;
+export interface CaisoExtractConfig extends ExtractRunConfig {
   readonly runs: CaisoReportRun[];
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly ratePerHour: number;
-  readonly burstPerSecond: number;
-  readonly outDir: string;
-  readonly resume: boolean;
-  readonly timeScale: number;
-  readonly faults: FaultRates;
-  readonly windowHours: number | undefined;
-  readonly maxInFlight: number | undefined;
-  readonly timeoutMs: number;
-  readonly seed: number;
-  readonly latencyMs: number;
 }
 
 /** EIA's selection flags mean nothing to OASIS: refuse them instead of ignoring them. */
@@ -69,14 +53,8 @@ export function resolveCaisoConfig(flags: ExtractFlags): CaisoExtractConfig {
     timeScale,
     ratePerHour,
     faults: flags.faults === undefined ? {} : parseFaults(flags.faults, '--faults'),
-    burstPerSecond: positiveInt(flags.burst ?? 1, '--burst'),
-    outDir: writableDir(flags.out),
-    resume: flags.resume,
+    ...runSettings(flags, 1),
     windowHours: windowHoursOf(flags.windowDays),
-    maxInFlight: flags.maxInFlight === undefined ? undefined : positiveInt(flags.maxInFlight, '--max-in-flight'),
-    timeoutMs: positive(flags.timeout, '--timeout') * 1000,
-    seed: flags.seed,
-    latencyMs: nonNegative(flags.latencyMs, '--latency-ms'),
   };
 }
 
@@ -87,14 +65,16 @@ function runsOf(text: string): CaisoReportRun[] {
     if (!isCaisoReport(report)) {
       throw new ExtractUsageError(
         '--reports',
-        `unknown CAISO report ${JSON.stringify(report)} in ${JSON.stringify(item)}; known: ${Object.keys(CAISO_REPORTS).join(', ')}`,
+        `unknown CAISO report ${JSON.stringify(report)} in ${JSON.stringify(item)}; known: ` +
+          `${Object.keys(CAISO_REPORTS).join(', ')}`,
       );
     }
     const runs = CAISO_REPORTS[report].marketRuns;
     if (marketRun === undefined || rest.length > 0 || !runs.includes(marketRun)) {
       throw new ExtractUsageError(
         '--reports',
-        `${JSON.stringify(item)} needs one market run of ${report}: write ${runs.map((r) => `${report}:${r}`).join(', ')}`,
+        `${JSON.stringify(item)} needs one market run of ${report}: write ` +
+          `${runs.map((r) => `${report}:${r}`).join(', ')}`,
       );
     }
     return { report, marketRun };

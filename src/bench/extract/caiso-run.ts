@@ -20,7 +20,8 @@ export async function runCaisoConfigured(config: CaisoExtractConfig, hooks: RunH
     });
     baseUrl = sim.url;
     log(
-      `bench extract: no --base-url given: started the embedded simulated CAISO twin at ${sim.url} (one request per 5 s, time scale ${config.timeScale})`,
+      `bench extract: no --base-url given: started the embedded simulated CAISO twin at ${sim.url} (one request per ` +
+        `5 s, time scale ${config.timeScale})`,
     );
   }
   const source = sim ? 'caiso-sim' : 'caiso';

@@ -40,15 +40,13 @@ export const EIA_BASE_URL = 'https://api.eia.gov/v2/';
 /** The flags, derived from the one flag table in flags.ts. */
 export type { ExtractFlags } from './flags.ts';
 
-export interface ExtractConfig {
+/**
+ * What an extract run of either source takes (EIA here, CAISO in caiso-config.ts): where to send
+ * requests, the hour range, the request budget, the output folder and the embedded simulator's knobs.
+ */
+export interface ExtractRunConfig {
   /** undefined: start the embedded simulated server. */
   readonly baseUrl: string | undefined;
-  /** `--data`: recorded history the embedded server replays instead of its synthetic data. */
-  readonly data: RecordedRows | undefined;
-  readonly apiKey: string | undefined;
-  readonly routes: RouteName[];
-  readonly respondents: string[];
-  readonly series: Partial<Record<RouteName, string[]>>;
   readonly startMs: number;
   readonly endMs: number;
   readonly ratePerHour: number;
@@ -62,10 +60,35 @@ export interface ExtractConfig {
   readonly timeoutMs: number;
   readonly seed: number;
   readonly latencyMs: number;
+}
+
+export interface ExtractConfig extends ExtractRunConfig {
+  /** `--data`: recorded history the embedded server replays instead of its synthetic data. */
+  readonly data: RecordedRows | undefined;
+  readonly apiKey: string | undefined;
+  readonly routes: RouteName[];
+  readonly respondents: string[];
+  readonly series: Partial<Record<RouteName, string[]>>;
   /** Cluster mode: the Redis URL and where it came from (flag or environment), for messages. */
   readonly redis: { readonly url: URL; readonly flag: string } | undefined;
   readonly leaseSeconds: number;
   readonly status: boolean;
+}
+
+/** The flags both sources read the same way; only the default burst differs (EIA 5, OASIS 1). */
+export function runSettings(
+  flags: ExtractFlags,
+  defaultBurst: number,
+): Pick<ExtractRunConfig, 'burstPerSecond' | 'outDir' | 'resume' | 'maxInFlight' | 'timeoutMs' | 'seed' | 'latencyMs'> {
+  return {
+    burstPerSecond: positiveInt(flags.burst ?? defaultBurst, '--burst'),
+    outDir: writableDir(flags.out),
+    resume: flags.resume,
+    maxInFlight: flags.maxInFlight === undefined ? undefined : positiveInt(flags.maxInFlight, '--max-in-flight'),
+    timeoutMs: positive(flags.timeout, '--timeout') * 1000,
+    seed: flags.seed,
+    latencyMs: nonNegative(flags.latencyMs, '--latency-ms'),
+  };
 }
 
 export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = process.env): ExtractConfig {
@@ -102,14 +125,8 @@ export function resolveConfig(flags: ExtractFlags, env: NodeJS.ProcessEnv = proc
     ),
     series: seriesOf(routes, flags.series ?? preset?.series, flags.fuels),
     ratePerHour: rateOf(flags.rate ?? '5000/h'),
-    burstPerSecond: positiveInt(flags.burst ?? 5, '--burst'),
-    outDir: writableDir(flags.out),
-    resume: flags.resume,
+    ...runSettings(flags, 5),
     windowHours: flags.windowDays === undefined ? undefined : positiveInt(flags.windowDays, '--window-days') * 24,
-    maxInFlight: flags.maxInFlight === undefined ? undefined : positiveInt(flags.maxInFlight, '--max-in-flight'),
-    timeoutMs: positive(flags.timeout, '--timeout') * 1000,
-    seed: flags.seed,
-    latencyMs: nonNegative(flags.latencyMs, '--latency-ms'),
     redis,
     leaseSeconds: positive(flags.lease, '--lease'),
     status: flags.status,
@@ -136,7 +153,8 @@ function redisOf(flags: ExtractFlags, env: NodeJS.ProcessEnv, baseUrl: string | 
   if (baseUrl === undefined) {
     throw new ExtractUsageError(
       flag,
-      'the workers of a cluster must share one API and key: give --base-url and --api-key (for the simulated API, start `bench serve eia` and pass its URL and any key)',
+      'the workers of a cluster must share one API and key: give --base-url and --api-key (for the simulated API, ' +
+        'start `bench serve eia` and pass its URL and any key)',
     );
   }
   return { url, flag };
@@ -194,7 +212,9 @@ function respondentsOf(text: string, data: RecordedRows | undefined): string[] {
   if (unknown.length > 0) {
     throw new ExtractUsageError(
       '--respondents',
-      `${unknown.join(', ')} ${unknown.length > 1 ? 'are not EIA-930 respondent codes' : 'is not an EIA-930 respondent code'} (the API would answer with an empty result); e.g. PACW, ERCO, CISO, MISO, PJM, SWPP (not SPP)`,
+      `${unknown.join(', ')} ` +
+        `${unknown.length > 1 ? 'are not EIA-930 respondent codes' : 'is not an EIA-930 respondent code'} (the API ` +
+        `would answer with an empty result); e.g. PACW, ERCO, CISO, MISO, PJM, SWPP (not SPP)`,
     );
   }
   return codes;

@@ -18,7 +18,8 @@ export const EXTRACT_FLAGS = {
   'base-url': {
     type: 'string',
     describe:
-      'API base: EIA ending in /v2/ (default api.eia.gov with a key), CAISO e.g. https://oasis.caiso.com/oasisapi; without it, the embedded simulated server',
+      'API base: EIA ending in /v2/ (default api.eia.gov with a key), CAISO e.g. https://oasis.caiso.com/oasisapi; ' +
+      'without it, the embedded simulated server',
   },
   reports: {
     type: 'string',
@@ -63,7 +64,8 @@ export const EXTRACT_FLAGS = {
   redis: {
     type: 'string',
     describe:
-      "Join the key's cluster of workers at redis://HOST:PORT (or env WATTRING_REDIS_URL): one shared budget, windows leased, one shared --out",
+      "Join the key's cluster of workers at redis://HOST:PORT (or env WATTRING_REDIS_URL): one shared budget, " +
+      'windows leased, one shared --out',
   },
   lease: {
     type: 'number',

@@ -158,12 +158,20 @@ export function formatSummary(s: ExtractSummary): string {
     )
       .map(([r, h]) => `${r} ${h} h`)
       .join(', ')})`,
-    `windows: landed ${s.windows.landed}, skipped ${s.windows.skipped}, empty ${s.windows.empty}, failed ${s.windows.failed}, not run ${s.windows.notRun}${s.cluster ? `, by other workers ${s.windows.elsewhere}` : ''}; refetched ${s.refetched} (landed file damaged)`,
-    `requests: ${s.requests.total} (${outcomes}); retries ${s.retries}; 429s ${s.throttled} (${s.throttledAfterStartup} after start-up)`,
-    `rows landed ${f(s.rowsLanded)} (on disk ${f(s.rowsOnDisk)}, duplicates ${s.duplicates}); ${f(s.rowsPerRequest)} rows/request; ${f(s.bytes / 1e6, 1)} MB`,
-    `rate: ${f(s.rowsPerSecond)} rows/s, ${f(s.requestsPerSecond, 2)} requests/s wall (time scale ${s.timeScale}); latency p50 ${f(s.latencyP50Ms)} ms, p95 ${f(s.latencyP95Ms)} ms`,
-    `efficiency: rate-limit ${f(s.rateLimitEfficiency, 3)} of ${f(s.budgetPerHour)}/h; ceiling ${f(s.ceilingEfficiency, 3)} of ${f((s.budgetPerHour / 3600) * s.rowsPerRequestCeiling)} rows/s`,
-    `coverage: ${s.coverage.absentHours} absent hours in ${gaps.length} series, ${s.coverage.nullHours} null-value hours` +
+    `windows: landed ${s.windows.landed}, skipped ${s.windows.skipped}, empty ${s.windows.empty}, failed ` +
+      `${s.windows.failed}, not run ` +
+      `${s.windows.notRun}${s.cluster ? `, by other workers ${s.windows.elsewhere}` : ''}; refetched ${s.refetched} ` +
+      `(landed file damaged)`,
+    `requests: ${s.requests.total} (${outcomes}); retries ${s.retries}; 429s ${s.throttled} ` +
+      `(${s.throttledAfterStartup} after start-up)`,
+    `rows landed ${f(s.rowsLanded)} (on disk ${f(s.rowsOnDisk)}, duplicates ${s.duplicates}); ` +
+      `${f(s.rowsPerRequest)} rows/request; ${f(s.bytes / 1e6, 1)} MB`,
+    `rate: ${f(s.rowsPerSecond)} rows/s, ${f(s.requestsPerSecond, 2)} requests/s wall (time scale ${s.timeScale}); ` +
+      `latency p50 ${f(s.latencyP50Ms)} ms, p95 ${f(s.latencyP95Ms)} ms`,
+    `efficiency: rate-limit ${f(s.rateLimitEfficiency, 3)} of ${f(s.budgetPerHour)}/h; ceiling ` +
+      `${f(s.ceilingEfficiency, 3)} of ${f((s.budgetPerHour / 3600) * s.rowsPerRequestCeiling)} rows/s`,
+    `coverage: ${s.coverage.absentHours} absent hours in ${gaps.length} series, ${s.coverage.nullHours} null-value ` +
+      `hours` +
       (s.coverage.emptyRespondents.length > 0 ? `; NO ROWS for ${s.coverage.emptyRespondents.join(', ')}` : ''),
     ...gaps.slice(0, 10).map(
       (g) =>
@@ -172,12 +180,14 @@ export function formatSummary(s: ExtractSummary): string {
           .map((x) => (x.hours === 1 ? x.start : `${x.start}..${x.end}`))
           .join(', ')}${g.gaps.length > 4 ? ', …' : ''}`,
     ),
-    `content sha256 ${s.contentSha256.slice(0, 16)}…; active ${f(s.activeSeconds, 1)} s, wall ${f(s.wallSeconds, 1)} s; peak RSS ${f(s.peakRssMB)} MB`,
+    `content sha256 ${s.contentSha256.slice(0, 16)}…; active ${f(s.activeSeconds, 1)} s, wall ` +
+      `${f(s.wallSeconds, 1)} s; peak RSS ${f(s.peakRssMB)} MB`,
   ];
   if (s.cluster) {
     const c = s.cluster;
     lines.push(
-      `cluster: worker ${c.worker} ${c.joined} run ${c.runId}; windows fetched twice to completion (second copy discarded): ${c.fetchedTwice} here`,
+      `cluster: worker ${c.worker} ${c.joined} run ${c.runId}; windows fetched twice to completion (second copy ` +
+        `discarded): ${c.fetchedTwice} here`,
     );
     if (c.status) lines.push(...formatClusterStatus(c.status, s.budgetPerHour).trimEnd().split('\n'));
   }

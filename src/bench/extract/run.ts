@@ -51,7 +51,8 @@ export async function runConfigured(config: ExtractConfig, hooks: RunHooks = {})
     });
     baseUrl = sim.url;
     log(
-      `bench extract: no --base-url or API key given: started the embedded simulated EIA server at ${sim.url} (budget ${config.ratePerHour}/h, time scale ${config.timeScale})`,
+      `bench extract: no --base-url or API key given: started the embedded simulated EIA server at ${sim.url} ` +
+        `(budget ${config.ratePerHour}/h, time scale ${config.timeScale})`,
     );
     if (config.data !== undefined) for (const line of recordedLines(config)) log(line);
   }
@@ -144,7 +145,10 @@ export async function readStatus(config: ExtractConfig): Promise<{ status: Clust
 
 export function progressLine(p: Progress): string {
   const eta = Number.isFinite(p.etaSeconds) ? `${Math.ceil(p.etaSeconds)} s` : '?';
-  return `extract: ${p.windowsDone}/${p.windowsTotal} windows, ${p.rowsLanded.toLocaleString('en-US')} rows, ${p.requests} requests (${p.requestsPerSecond.toFixed(2)}/s), ETA ${eta}`;
+  return (
+    `extract: ${p.windowsDone}/${p.windowsTotal} windows, ${p.rowsLanded.toLocaleString('en-US')} rows, ` +
+    `${p.requests} requests (${p.requestsPerSecond.toFixed(2)}/s), ETA ${eta}`
+  );
 }
 
 /** Exit status: fatal remote error > interrupted > failed/empty windows or respondents > ok. */
@@ -155,7 +159,8 @@ export function verdict(s: ExtractSummary): { exitCode: number; problems: string
   if (s.failedWindows.length > 20) problems.push(`… and ${s.failedWindows.length - 20} more failed windows`);
   if (s.emptyWindows.length > 0)
     problems.push(
-      `empty result (0 rows, not counted as success) for ${s.emptyWindows.length} windows: ${s.emptyWindows.slice(0, 10).join(', ')}`,
+      `empty result (0 rows, not counted as success) for ${s.emptyWindows.length} windows: ` +
+        `${s.emptyWindows.slice(0, 10).join(', ')}`,
     );
   if (s.coverage.emptyRespondents.length > 0)
     problems.push(`no rows at all for respondents ${s.coverage.emptyRespondents.join(', ')}`);

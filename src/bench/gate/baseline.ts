@@ -1,9 +1,8 @@
 // Gate baselines under bench/baselines/: the machine and adapter they were measured on, the date,
 // and per metric its value, its spread over the runs and the threshold chosen from that spread.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UsageError } from '../../core/index.ts';
+import { median, UsageError, writeFileAtomicSync } from '../../core/index.ts';
 import { DIRECTIONS, GATE_STAGES, METRIC_KINDS, type Measurement } from './metric.ts';
 
 export const BASELINE_SCHEMA = 'wattring.bench.gate.baseline/1';
@@ -64,7 +63,8 @@ export function readGateBaseline(file: string): GateBaseline {
   } catch (error) {
     throw new GateBaselineError(
       'GATE_BASELINE_JSON',
-      `${file}: not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it or rewrite it with --write-baseline`,
+      `${file}: not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it or rewrite it ` +
+        `with --write-baseline`,
     );
   }
   const parsed = BaselineSchema.safeParse(json);
@@ -78,12 +78,9 @@ export function readGateBaseline(file: string): GateBaseline {
   return parsed.data;
 }
 
-/** Writes atomically (temp file + rename), so a failed write never leaves half a baseline. */
+/** Writes atomically (core's writeFileAtomicSync), so a failed write never leaves half a baseline. */
 export function writeGateBaseline(file: string, baseline: GateBaseline): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(baseline, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomicSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
 }
 
 /** Floors of each threshold and the factor on the observed spread (see docs/gate.md). */
@@ -96,21 +93,12 @@ export const THRESHOLD_RULES = {
   error: { abs: 1e-6, rel: 1 },
 } as const;
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
-
 /**
  * The threshold of one metric from its samples over the baseline runs. On a CPU adapter no timing
  * is gated, whatever its spread: that adapter runs on a machine shared with other work, and its
- * timings drift by more than any useful threshold between a baseline and a later run. Measured
- * here (llvmpipe, 2 vCPUs, 2026-12-02): wall-clock timings spread 13–186 % over 5 runs; the
- * adapter threads' CPU time (`cpu work`) spread only 0.4–6 % over 5 runs, yet 20 minutes later a
- * run on unchanged code read 25–46 % lower on 8 of 16 kernels (memory-bound ones most, against a
- * compute-bound calibration) and would have failed. They are measured and reported; counts and
- * quality gate. With a GPU adapter, timings are gated by their spread.
+ * timings drift by more than any useful threshold between a baseline and a later run, even the
+ * adapter threads' CPU time (docs/measurements.md, "Gate: no timing gated on a CPU adapter").
+ * They are measured and reported; counts and quality gate. With a GPU adapter, timings are gated by their spread.
  */
 export function thresholdFor(
   m: Measurement,

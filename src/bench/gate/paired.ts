@@ -9,6 +9,7 @@ import { judge, type PairStats, type Rule } from './paired-verdict.ts';
 import { get } from './protocol.ts';
 import { GateWorker } from './workers.ts';
 import { samplePage, PAGE_META, QUICK_TRAIN } from './paired-inputs.ts';
+import { median } from '../../core/index.ts';
 
 export interface PairedOptions {
   readonly candidateRoot: string;
@@ -88,11 +89,6 @@ async function ready(t: Tree, metric: string): Promise<{ seconds: number; clock:
   const status = get(t.prepared, metric);
   return status === 'ok' ? { seconds: 1, clock: 'process' } : `${t.worker.label}: ${String(status)}`;
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return ((s[(s.length - 1) >> 1] ?? Number.NaN) + (s[s.length >> 1] ?? Number.NaN)) / 2;
-};
 
 /** `n` samples of `metric` from one request to each tree at once (duet: same moment, same contention). */
 async function duet(cand: Tree, ref: Tree, metric: string, n: number): Promise<{ c: number[]; r: number[] }> {

@@ -4,21 +4,11 @@
 // the reference is seen, however many commits a submission has. Advanced only deliberately
 // (`bench gate --advance-reference`), with the gate's verdict recorded beside the new commit.
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ExitCode, UsageError, WattringError } from '../../core/index.ts';
+import { ExitCode, UsageError, WattringError, writeFileAtomicSync } from '../../core/index.ts';
 
 export const REFERENCE_SCHEMA = 'wattring.bench.gate.reference/1';
 
@@ -77,10 +67,9 @@ export function readReference(file: string): ReferenceFile {
   return parsed.data;
 }
 
+/** Writes atomically (core's writeFileAtomicSync), so a failed write never leaves half a reference file. */
 export function writeReference(file: string, ref: ReferenceFile): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(ref, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomicSync(file, `${JSON.stringify(ref, null, 2)}\n`);
 }
 
 function git(repo: string, args: readonly string[]): string {

@@ -67,10 +67,13 @@ function row(v: Verdict): Row {
 export function formatTable(verdicts: readonly Verdict[]): string {
   const rows = verdicts.map(row);
   const w = Math.max(6, ...rows.map((r) => r.id.length));
-  const head = `${'metric'.padEnd(w)}  ${'kind'.padEnd(7)}  ${'baseline'.padStart(11)}  ${'measured'.padStart(11)}  ${'limit'.padEnd(22)}  status`;
+  const head =
+    `${'metric'.padEnd(w)}  ${'kind'.padEnd(7)}  ${'baseline'.padStart(11)}  ${'measured'.padStart(11)}  ` +
+    `${'limit'.padEnd(22)}  status`;
   const lines = rows.map(
     (r) =>
-      `${r.id.padEnd(w)}  ${r.kind.padEnd(7)}  ${r.baseline.padStart(11)}  ${r.measured.padStart(11)}  ${r.limit.padEnd(22)}  ${r.status}`,
+      `${r.id.padEnd(w)}  ${r.kind.padEnd(7)}  ${r.baseline.padStart(11)}  ${r.measured.padStart(11)}  ` +
+      `${r.limit.padEnd(22)}  ${r.status}`,
   );
   return [head, ...lines].join('\n');
 }
@@ -80,7 +83,8 @@ export function failureLines(verdicts: readonly Verdict[]): string[] {
   return verdicts.flatMap((v) => {
     if (v.kind === 'regressed')
       return [
-        `regressed: ${v.id}: measured ${fmt(v.value)} ${v.base.unit}, baseline ${fmt(v.base.value)}, threshold ${limitText(v.base, v.threshold)} (abs ${fmt(v.threshold.abs)}, rel ${fmt(v.threshold.rel)})`,
+        `regressed: ${v.id}: measured ${fmt(v.value)} ${v.base.unit}, baseline ${fmt(v.base.value)}, threshold ` +
+          `${limitText(v.base, v.threshold)} (abs ${fmt(v.threshold.abs)}, rel ${fmt(v.threshold.rel)})`,
       ];
     if (v.kind === 'missing')
       return [`missing: ${v.id}: in the baseline (${fmt(v.base.value)} ${v.base.unit}) but not measured: ${v.reason}`];
@@ -137,7 +141,8 @@ export function stageSvg(
   const below = paired?.(height) ?? { parts: [], height: 0 };
   const width = Math.max(left + 2.2 * scale + 20, left + 440 + 200);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + below.height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + below.height}" ` +
+      `font-family="sans-serif" font-size="11">`,
     `<text x="4" y="16" font-size="13">bench gate · ${stage}: measured ÷ baseline (line at 1)</text>`,
   ];
   mine.forEach((v, i) => {

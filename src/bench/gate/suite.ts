@@ -34,7 +34,9 @@ async function attempt(stage: GateStage, fn: StageFn, dir: string, run: SuiteRun
   }
 }
 
-/** Runs the selected stages once; a failed stage is recorded and the stages after it that need its output are skipped. */
+/**
+ * Runs the selected stages once; a failed stage is recorded and the stages after it that need its output are skipped.
+ */
 export async function runSuite(o: SuiteOptions, onlyKernels?: ReadonlySet<string>): Promise<SuiteRun> {
   const run: SuiteRun = { measurements: [], stageErrors: new Map() };
   const dir = o.workDir ?? mkdtempSync(join(tmpdir(), 'wattring-gate-'));

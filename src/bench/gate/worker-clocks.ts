@@ -1,7 +1,8 @@
 // The clocks a gate worker times with, all from the scheduler's per-thread run time
 // (/proc/self/task/<tid>/schedstat, nanoseconds; getrusage's user/system split is sampled at the
 // tick here and read 0 for a 15 ms sample). `process`: every thread's CPU seconds (training steps);
-// `thread`: the JavaScript thread's only (the ingest and feature stages, without V8's helpers). `adapter`: CPU seconds of the threads that
+// `thread`: the JavaScript thread's only (the ingest and feature stages, without V8's helpers). `adapter`: CPU seconds
+// of the threads that
 // appeared while the worker opened its GPU device — on a CPU adapter (llvmpipe) the kernels' work,
 // without the JavaScript thread's encoding or V8's collector (see adapter-cpu.ts for the figures).
 // Both read CPU time, not wall time: a process waiting for a core accrues none, so contention

@@ -149,7 +149,10 @@ async function storeFor(s: State): Promise<string> {
   return store;
 }
 
-/** Steps of each `train()` call not kept: compile, then JIT warm-up (steps 2–3 measured 2–3× later ones). */
+/**
+ * Steps of each `train()` call not kept: compile, then JIT warm-up
+ * (docs/measurements.md, "Gate: training warm-up steps not kept").
+ */
 const TRAIN_WARM_STEPS = 3;
 
 /**

@@ -286,7 +286,8 @@ export async function measureRing(o: RingBenchOptions, progress: Progress): Prom
   try {
     const adapter = gpu.adapter.description || `${gpu.adapter.vendor} ${gpu.adapter.device}`;
     progress(
-      `ring: T=${o.seqLen} R=${o.ranks} ${layout} ${mode} H=${o.heads} D=${o.headDim} ${o.causal ? 'causal' : 'full'} on ${adapter}`,
+      `ring: T=${o.seqLen} R=${o.ranks} ${layout} ${mode} H=${o.heads} D=${o.headDim} ` +
+        `${o.causal ? 'causal' : 'full'} on ${adapter}`,
     );
     ring = await createRingAttention(transport, { ...o, layout });
     single = o.baseline ? await createSingleDevice(gpu, o, x) : undefined;

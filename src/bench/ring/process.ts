@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { dropDawnInfo, seededF32, UsageError } from '../../core/index.ts';
+import { dropDawnInfo, median, seededF32, UsageError } from '../../core/index.ts';
 import {
   createRingAttention,
   launchRanks,
@@ -22,7 +22,7 @@ import {
   type StepRecord,
 } from '../../ring/index.ts';
 import { measureRing, type RingBenchOptions } from './measure.ts';
-import { median, timingOf, type Timing } from './timing.ts';
+import { timingOf, type Timing } from './timing.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/bench.mjs', import.meta.url));
 const RENDEZVOUS_ENV = 'WATTRING_RENDEZVOUS';

@@ -1,5 +1,6 @@
 // Timing for `bench ring`: ring and single-device runs alternate (ring, single, ring, single, …)
 // so that load from other processes hits both alike, and overhead is also taken per pair.
+import { median } from '../../core/index.ts';
 
 /** Milliseconds of repeated runs: median and spread. */
 export interface Timing {
@@ -7,13 +8,6 @@ export interface Timing {
   readonly minMs: number;
   readonly maxMs: number;
   readonly runs: number;
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 export function timingOf(times: readonly number[]): Timing {
@@ -53,7 +47,8 @@ export async function alternate(
     const [r, rCpu] = await withCpu(ring);
     const s = single ? await withCpu(single) : undefined;
     progress(
-      `${label} ${tag}: ring ${r.toFixed(0)} ms (cpu ${rCpu.toFixed(0)} ms)${s ? `, single device ${s[0].toFixed(0)} ms (cpu ${s[1].toFixed(0)} ms)` : ''}`,
+      `${label} ${tag}: ring ${r.toFixed(0)} ms (cpu ${rCpu.toFixed(0)} ` +
+        `ms)${s ? `, single device ${s[0].toFixed(0)} ms (cpu ${s[1].toFixed(0)} ms)` : ''}`,
     );
     if (!timed) continue;
     out.ring.push(r);

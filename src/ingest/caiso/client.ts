@@ -4,7 +4,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher } from 'undici';
 import { describeCause, networkFaultKind, retryAfterMs } from '../client.ts';
-import { EiaError } from '../errors.ts';
+import type { EiaError } from '../errors.ts';
 import { formatHour, HOUR_MS } from '../hours.ts';
 import {
   CaisoApiError,

@@ -33,7 +33,8 @@ export class CaisoParamError extends EiaError {
   constructor(where: string, parameter: string, description: string) {
     super(
       'CAISO_BAD_PARAMETER',
-      `CAISO OASIS rejected parameter "${parameter}" on ${where} (ERR_CODE 1002: ${description}); it must be YYYYMMDDTHH:MM-0000.`,
+      `CAISO OASIS rejected parameter "${parameter}" on ${where} (ERR_CODE 1002: ${description}); it must be ` +
+        `YYYYMMDDTHH:MM-0000.`,
       'fatal',
       { exitCode: ExitCode.remote },
     );

@@ -60,7 +60,8 @@ export async function runCaisoExtract(options: CaisoExtractOptions): Promise<Cai
   const plan = planCaiso(options.plan);
   if (existing && existing.plan !== plan.fingerprint) {
     throw new OutputError(
-      `${options.outDir} holds a run planned differently (plan ${existing.plan}, these flags give ${plan.fingerprint}); resume with the original flags or use another --out.`,
+      `${options.outDir} holds a run planned differently (plan ${existing.plan}, these flags give ` +
+        `${plan.fingerprint}); resume with the original flags or use another --out.`,
     );
   }
   const k = options.timeScale;

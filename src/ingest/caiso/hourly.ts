@@ -65,7 +65,10 @@ export function hourlyRows(text: string, run: CaisoReportRun, startMs: number, e
     seen.add(intervalKey);
     const key = `${period}|${respondent}|${series}`;
     let cell = cells.get(key);
-    if (cell === undefined) cells.set(key, (cell = { mw: [], period, respondent, series }));
+    if (cell === undefined) {
+      cell = { mw: [], period, respondent, series };
+      cells.set(key, cell);
+    }
     const mwText = line[mwCol] ?? '';
     const mw = Number(mwText);
     if (mwText.trim() === '') continue; // a blank MW is a missing interval: the hour's count shows it
@@ -77,8 +80,8 @@ export function hourlyRows(text: string, run: CaisoReportRun, startMs: number, e
 
 /**
  * csv-parse reads any CSV (quoted fields included); a reply without a single quote character is
- * split directly, which gives the same cells ~15× faster (measured on a 4,320-row SLD_FCST reply:
- * 55-65 ms of CPU with csv-parse, 3-4 ms split), so a year of 5-minute data costs little CPU.
+ * split directly, which gives the same cells at a fraction of the CPU (docs/measurements.md,
+ * "CAISO: splitting unquoted CSV directly"), so a year of 5-minute data costs little CPU.
  */
 function readCsv(text: string): string[][] {
   if (!text.includes('"')) return plainSplit(text);

@@ -21,7 +21,8 @@ export function parseRedisUrl(text: string, flag: string): URL {
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
     throw new RedisUnavailableError(
       'REDIS_BAD_URL',
-      `${flag}: ${shown(text)} must start with redis:// or rediss:// (got ${url.protocol}); e.g. redis://127.0.0.1:6379`,
+      `${flag}: ${shown(text)} must start with redis:// or rediss:// (got ${url.protocol}); e.g. ` +
+        `redis://127.0.0.1:6379`,
     );
   }
   if (url.hostname === '' || !/^(\/\d*)?$/.test(url.pathname)) {
@@ -55,7 +56,8 @@ export async function connectRedis(url: URL, flag: string): Promise<Redis> {
     const why = error instanceof Error ? error.message : String(error);
     throw new RedisUnavailableError(
       'REDIS_UNREACHABLE',
-      `${flag}: no Redis server answered at ${shown(url.toString())} (${why}); start one (scripts/setup-redis.sh installs redis-server) or fix the URL`,
+      `${flag}: no Redis server answered at ${shown(url.toString())} (${why}); start one (scripts/setup-redis.sh ` +
+        `installs redis-server) or fix the URL`,
       { cause: error },
     );
   }

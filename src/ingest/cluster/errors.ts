@@ -26,7 +26,8 @@ export class RedisLostError extends EiaError {
     const detail = cause instanceof Error ? cause.message : String(cause);
     super(
       'REDIS_LOST',
-      `lost the Redis cluster connection while ${what} (${detail}); no new windows are taken. Restart Redis and rerun with --resume: landed windows are kept.`,
+      `lost the Redis cluster connection while ${what} (${detail}); no new windows are taken. Restart Redis and ` +
+        `rerun with --resume: landed windows are kept.`,
       'fatal',
       { exitCode: ExitCode.environment, cause },
     );

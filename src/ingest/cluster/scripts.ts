@@ -8,11 +8,14 @@
 export const JOIN = `
 local cur = redis.call('HMGET', KEYS[1], 'plan', 'budget', 'runId')
 if cur[1] then
-  if cur[1] ~= ARGV[1] or cur[2] ~= ARGV[3] then return {'mismatch', cur[1], cur[2], tostring(redis.call('PTTL', KEYS[1]))} end
+  if cur[1] ~= ARGV[1] or cur[2] ~= ARGV[3] then
+    return {'mismatch', cur[1], cur[2], tostring(redis.call('PTTL', KEYS[1]))}
+  end
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
   return {'joined', cur[3]}
 end
-redis.call('HSET', KEYS[1], 'plan', ARGV[1], 'windows', ARGV[2], 'budget', ARGV[3], 'runId', ARGV[5], 'startedAt', ARGV[6])
+redis.call('HSET', KEYS[1], 'plan', ARGV[1], 'windows', ARGV[2], 'budget', ARGV[3],
+  'runId', ARGV[5], 'startedAt', ARGV[6])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return {'created', ARGV[5]}
 `;
@@ -41,7 +44,11 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
 local lost = {}
 for i = 3, #KEYS do
-  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('PEXPIRE', KEYS[i], ARGV[2]) else table.insert(lost, i - 2) end
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2])
+  else
+    table.insert(lost, i - 2)
+  end
 end
 return lost
 `;

@@ -33,7 +33,10 @@ export interface MemberInfo extends MemberCounters {
   readonly updatedAt: string;
 }
 
-/** Waiting for the manifest lock gives up after this many lock lifetimes (its holder must have died and the lock expired by then). */
+/**
+ * Waiting for the manifest lock gives up after this many lock lifetimes (its holder must have died and the lock
+ * expired by then).
+ */
 const LOCK_WAITS = 5;
 
 export class ClusterSession {
@@ -43,7 +46,9 @@ export class ClusterSession {
   private connection: Bottleneck.IORedisConnection | undefined;
   private lostError: RedisLostError | undefined;
   private rejectLost: (e: RedisLostError) => void = () => {};
-  /** Rejects (RedisLostError) once Redis is gone for this worker: a command failed, or the client gave up reconnecting. */
+  /**
+   * Rejects (RedisLostError) once Redis is gone for this worker: a command failed, or the client gave up reconnecting.
+   */
   readonly lost: Promise<never>;
 
   private constructor(
@@ -86,7 +91,8 @@ export class ClusterSession {
       );
       if (typeof other === 'string' && other !== '') {
         throw new ClusterPlanError(
-          `${options.flag}: this key's cluster runs with budget ${other}, this worker with ${budget}; give every worker the same --rate, --burst and --time-scale, or wait until that run ends.`,
+          `${options.flag}: this key's cluster runs with budget ${other}, this worker with ${budget}; give every ` +
+            `worker the same --rate, --burst and --time-scale, or wait until that run ends.`,
         );
       }
     } catch (error) {
@@ -151,7 +157,9 @@ export class ClusterSession {
     const [kind, a, b, pttl] = Array.isArray(reply) ? reply.map(String) : [];
     if (kind === 'mismatch') {
       throw new ClusterPlanError(
-        `--redis: this key's cluster is running plan ${a} (budget ${b}); this worker's flags give plan ${plan}. Start it with the same --preset/--routes/--respondents/--series/--start/--end, or wait until that run ends (its record expires ${Math.ceil(Number(pttl) / 1000)} s after its last worker stops).`,
+        `--redis: this key's cluster is running plan ${a} (budget ${b}); this worker's flags give plan ${plan}. ` +
+          `Start it with the same --preset/--routes/--respondents/--series/--start/--end, or wait until that run ` +
+          `ends (its record expires ${Math.ceil(Number(pttl) / 1000)} s after its last worker stops).`,
       );
     }
     if ((kind !== 'created' && kind !== 'joined') || a === undefined)

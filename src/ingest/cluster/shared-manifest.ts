@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OutputError } from '../errors.ts';
 import { MANIFEST_FILE, readManifest, type LandedWindow, type Manifest } from '../manifest.ts';
-import { commitTempFile, writeFileAtomic, writeTempFile } from '../store.ts';
+import { commitTempFile, writeFileAtomic, writeTempFile } from '../../core/index.ts';
 import type { ClusterSession } from './session.ts';
 
 export type LandResult = 'recorded' | 'duplicate';
@@ -64,7 +64,9 @@ export class SharedManifestLander implements WindowLander {
       this.pending = [];
       try {
         const results = await this.session.withManifestLock(() => this.commit(batch));
-        batch.forEach((p, i) => p.resolve(results[i] ?? 'duplicate'));
+        batch.forEach((p, i) => {
+          p.resolve(results[i] ?? 'duplicate');
+        });
       } catch (error) {
         for (const p of batch) p.reject(error);
       }
@@ -100,7 +102,8 @@ export class SharedManifestLander implements WindowLander {
     if (!disk) return;
     if (disk.plan !== this.manifest.plan) {
       throw new OutputError(
-        `${join(this.outDir, MANIFEST_FILE)} now holds plan ${disk.plan}, not this cluster's ${this.manifest.plan}; another run writes to this --out. Stop it, or use another --out.`,
+        `${join(this.outDir, MANIFEST_FILE)} now holds plan ${disk.plan}, not this cluster's ${this.manifest.plan}; ` +
+          `another run writes to this --out. Stop it, or use another --out.`,
       );
     }
     for (const [id, entry] of Object.entries(disk.windows)) {

@@ -102,11 +102,13 @@ export function formatClusterStatus(s: ClusterStatus, budgetPerHour?: number): s
   const share = budgetPerHour ? ` (${(s.requestsPerHour / budgetPerHour).toFixed(3)} of ${budgetPerHour}/h)` : '';
   const lines = [
     `cluster run ${s.run.id} plan ${s.run.plan} (budget ${s.run.budget}) since ${s.run.startedAt}`,
-    `windows: landed ${s.windowsLanded}, leased ${s.windowsLeased}, left ${s.windowsLeft} of ${s.run.windows} (settled ${s.windowsSettled}); fetched twice and discarded ${s.fetchedTwice}`,
+    `windows: landed ${s.windowsLanded}, leased ${s.windowsLeased}, left ${s.windowsLeft} of ${s.run.windows} ` +
+      `(settled ${s.windowsSettled}); fetched twice and discarded ${s.fetchedTwice}`,
     `shared request rate ${Math.round(s.requestsPerHour)}/h server time${share}; ${s.workers.length} live workers`,
     ...s.workers.map(
       (w) =>
-        `  ${w.worker}: landed ${w.windowsLanded} windows (${w.rowsLanded.toLocaleString('en-US')} rows), ${w.requests} requests, ${Math.round(w.requestsPerHour)}/h, ${w.leases} leases`,
+        `  ${w.worker}: landed ${w.windowsLanded} windows (${w.rowsLanded.toLocaleString('en-US')} rows), ` +
+        `${w.requests} requests, ${Math.round(w.requestsPerHour)}/h, ${w.leases} leases`,
     ),
   ];
   return `${lines.join('\n')}\n`;

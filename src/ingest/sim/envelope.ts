@@ -10,7 +10,8 @@ const INCOMPLETE = JSON.stringify([
   {
     warning: 'incomplete return',
     description:
-      'The API can only return 5000 rows in JSON format.  Please consider constraining your query with facets or by using the offset/length parameters.',
+      'The API can only return 5000 rows in JSON format.  Please consider constraining your query with facets or by ' +
+      'using the offset/length parameters.',
   },
 ]);
 
@@ -93,7 +94,8 @@ export const replies = {
       error: {
         code: 'OVER_RATE_LIMIT',
         message:
-          'You have exceeded your rate limit. Try again later or contact us at https://api.eia.gov:443/contact/ for assistance',
+          'You have exceeded your rate limit. Try again later or contact us at https://api.eia.gov:443/contact/ for ' +
+          'assistance',
       },
     }),
     headers: { 'retry-after': retryAfter },
@@ -105,7 +107,9 @@ export const replies = {
   badGateway: (): ErrorReply => ({
     status: 502,
     contentType: 'text/html',
-    body: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n',
+    body:
+      '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad ' +
+      'Gateway</h1></center>\r\n</body>\r\n</html>\r\n',
   }),
   unavailable: (): ErrorReply =>
     json(503, { error: 'Service temporarily unavailable. Please try again later.', code: 503 }),

@@ -1,6 +1,7 @@
 // Public entry of the simulated EIA API v2 server (re-exported by src/ingest/index.ts).
 export { startEiaSimServer } from './server.ts';
 export type { EiaSimServer } from './server.ts';
+export type { SimServer } from './loop.ts';
 export { FAULT_KINDS, parseFaults, parseRate, resolveSimOptions } from './options.ts';
 export type { EiaSimOptions, FaultKind, FaultRates, ResolvedSimOptions } from './options.ts';
 export type { SimStats } from './stats.ts';

@@ -136,7 +136,8 @@ export function parseFaults(text: string, flag = '--faults'): FaultRates {
     if (kind === undefined || rest.length > 0 || value.trim() === '' || !(p >= 0 && p <= 1)) {
       throw new UsageError(
         'BAD_FAULTS',
-        `${flag} takes name=probability pairs (names 5xx, reset, truncated, stall; probabilities 0..1), e.g. 5xx=0.1,reset=0.02; got ${JSON.stringify(part)}.`,
+        `${flag} takes name=probability pairs (names 5xx, reset, truncated, stall; probabilities 0..1), e.g. ` +
+          `5xx=0.1,reset=0.02; got ${JSON.stringify(part)}.`,
       );
     }
     rates[kind] = p;

@@ -40,7 +40,8 @@ function collect(search: URLSearchParams, route: SimRouteSpec): Raw {
       const facetName = facet[1] ?? '';
       if (facetName !== 'respondent' && facetName !== route.seriesFacet) {
         throw new ParamError(
-          `Invalid facet '${facetName}' in parameter '${name}'. The facets of ${route.command} are respondent, ${route.seriesFacet}.`,
+          `Invalid facet '${facetName}' in parameter '${name}'. The facets of ${route.command} are respondent, ` +
+            `${route.seriesFacet}.`,
         );
       }
       raw.facets.set(facetName, [...(raw.facets.get(facetName) ?? []), value]);
@@ -77,7 +78,8 @@ function wholeParam(search: URLSearchParams, name: 'offset' | 'length', fallback
   const n = Number(text);
   if (name === 'length' && n > MAX_LENGTH) {
     throw new ParamError(
-      `Invalid length '${text}': the API returns at most ${MAX_LENGTH} rows per request in JSON format; page with offset.`,
+      `Invalid length '${text}': the API returns at most ${MAX_LENGTH} rows per request in JSON format; page with ` +
+        `offset.`,
     );
   }
   return n;

@@ -16,6 +16,7 @@ import {
 import { minContext, type SkipReason } from './plan.ts';
 import { checkQuantiles, type Predictor } from './predictor.ts';
 import { respondentSeries } from './series.ts';
+import { HOUR_MS } from '../../core/index.ts';
 
 export interface EvaluateOptions {
   readonly split: SplitName;
@@ -173,7 +174,7 @@ function buildReport(
 
 function issueHours(f: RespondentForecasts): IssueHours {
   const p = f.plan;
-  const iso = (row: number): string => new Date((f.firstHour + row) * 3_600_000).toISOString().slice(0, 13);
+  const iso = (row: number): string => new Date((f.firstHour + row) * HOUR_MS).toISOString().slice(0, 13);
   return {
     respondent: f.respondent,
     issueHours: Math.max(0, p.last - p.first + 1),
@@ -220,7 +221,8 @@ function checkHorizon(store: FeatureStore): number {
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > DAY_HOURS) {
     throw new EvaluationError(
       'TRAIN_EVAL_STORE',
-      `feature store horizon ${horizon}: evaluation needs 1 … ${DAY_HOURS} hours (naive-24 h must be known at issue time); rebuild with --horizon 24`,
+      `feature store horizon ${horizon}: evaluation needs 1 … ${DAY_HOURS} hours (naive-24 h must be known at issue ` +
+        `time); rebuild with --horizon 24`,
     );
   }
   return horizon;

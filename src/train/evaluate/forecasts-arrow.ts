@@ -18,9 +18,9 @@ import {
 import { writeFileAtomic } from './atomic-write.ts';
 import type { Evaluation } from './evaluate.ts';
 import type { RespondentForecasts } from './forecasts.ts';
+import { HOUR_MS } from '../../core/index.ts';
 
 export const FORECASTS_SCHEMA = 'wattring.forecasts/2';
-const HOUR_MS = 3_600_000;
 
 /** Writes `file` atomically; returns the rows written. */
 export function writeForecastsArrow(file: string, evaluation: Evaluation): { rows: number; bytes: number } {

@@ -5,10 +5,11 @@ import { linearFitted, linearForecast, type LinearBaseline } from './linear-base
 import { planForecasts, type ForecastPlan, type PlannedWindow } from './plan.ts';
 import { predictWindow, type Predictor } from './predictor.ts';
 import { denormalise, type RespondentSeries } from './series.ts';
+import { DAY_HOURS, WEEK_HOURS } from '../../core/index.ts';
 
 /** Hours back of the seasonal-naive (same hour one week earlier) and naive-24 h baselines. */
-export const SEASON_HOURS = 168;
-export const DAY_HOURS = 24;
+export const SEASON_HOURS = WEEK_HOURS;
+export { DAY_HOURS };
 
 /** Every forecast of one respondent in a split. Arrays are [forecasts, horizon] row-major; NaN = none. */
 export interface RespondentForecasts {

@@ -8,7 +8,7 @@ export { minContext, planForecasts, RECENT_HOURS } from './plan.ts';
 export type { ForecastPlan, PlanInput, PlannedWindow, SkippedRun, SkipReason } from './plan.ts';
 export { DAY_HOURS, forecastRespondent, SEASON_HOURS } from './forecasts.ts';
 export type { RespondentForecasts, RespondentInputs } from './forecasts.ts';
-export { byMethod, maseScale, mean, median, METHODS, respondentMetrics, viewMetrics } from './metrics.ts';
+export { byMethod, maseScale, mean, METHODS, respondentMetrics, viewMetrics } from './metrics.ts';
 export type {
   ByMethod,
   ByMethodByLead,
@@ -23,7 +23,7 @@ export { pinball, QuantileSums } from './probabilistic.ts';
 export type { PinballMetrics } from './probabilistic.ts';
 export { dieboldMariano, logGamma, regularizedBeta, studentTTwoSided } from './diebold-mariano.ts';
 export type { DieboldMariano } from './diebold-mariano.ts';
-export { HUBER_K, huberFit, leastSquares, LEVERAGE_K, medianOf, predictRow } from './robust-fit.ts';
+export { HUBER_K, huberFit, leastSquares, LEVERAGE_K, predictRow } from './robust-fit.ts';
 export type { Design, RobustFit } from './robust-fit.ts';
 export {
   dfKnownAt,

@@ -8,6 +8,7 @@
 import { dfKnownFrom, type SplitRange } from '../../features/index.ts';
 import { huberFit, predictRow, type RobustFit } from './robust-fit.ts';
 import { denormalise, type RespondentSeries } from './series.ts';
+import { DAY_HOURS, WEEK_HOURS } from '../../core/index.ts';
 
 /** One input of the design, read relative to the issue row i and the target row j = i + h. */
 export type LinearInput =
@@ -37,12 +38,10 @@ export interface LinearBaseline {
 
 /** Rows per coefficient a fit needs at least. */
 const MIN_ROWS_PER_INPUT = 10;
-const WEEK = 168;
-const DAY = 24;
 
 /** The inputs of a variant at lead h; a lag that coincides with another (h = 24, h = 23) enters once. */
 export function linearInputs(variant: LinearVariant, h: number): LinearInput[] {
-  const offsets = variant === 'withDf' ? [h - DAY, h - WEEK, 0] : [0, -1, h - DAY, h - WEEK];
+  const offsets = variant === 'withDf' ? [h - DAY_HOURS, h - WEEK_HOURS, 0] : [0, -1, h - DAY_HOURS, h - WEEK_HOURS];
   const unique = offsets.filter((o, k) => offsets.indexOf(o) === k);
   const demand = unique.map((offset): LinearInput => ({ kind: 'demand', offset }));
   const df: LinearInput[] = variant === 'withDf' ? [{ kind: 'dfTarget' }, { kind: 'dfError' }] : [];

@@ -7,6 +7,7 @@ import { dieboldMariano, type DieboldMariano } from './diebold-mariano.ts';
 import { SEASON_HOURS, type RespondentForecasts } from './forecasts.ts';
 import { QuantileSums, type PinballMetrics } from './probabilistic.ts';
 import type { RespondentSeries } from './series.ts';
+import { median } from '../../core/index.ts';
 
 export const METHODS = ['model', 'dayAhead', 'linear', 'naive24h', 'seasonalNaive'] as const;
 export type Method = (typeof METHODS)[number];
@@ -234,9 +235,9 @@ export function viewMetrics(perRespondent: readonly RespondentMetrics[]): ViewMe
     },
     pinballRelativePercent: meanOf((r) => r.pinball?.relativePercent ?? null),
     coverage: meanOf((r) => r.coverage),
-    medianMape: over((r) => r.mape, median),
-    medianMae: over((r) => r.mae, median),
-    medianMase: over((r) => r.mase, median),
+    medianMape: over((r) => r.mape, medianOrNull),
+    medianMae: over((r) => r.mae, medianOrNull),
+    medianMase: over((r) => r.mase, medianOrNull),
     perRespondent,
   };
 }
@@ -245,9 +246,7 @@ export function mean(xs: readonly number[]): number | null {
   return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-export function median(xs: readonly number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] ?? null) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+/** Median over respondents; null when none has the figure (as mean()). */
+function medianOrNull(xs: readonly number[]): number | null {
+  return xs.length === 0 ? null : median(xs);
 }

@@ -5,6 +5,7 @@ import type { Evaluation } from './evaluate.ts';
 import { DAY_HOURS, type RespondentForecasts } from './forecasts.ts';
 import { METHODS, type Method, type ViewMetrics } from './metrics.ts';
 import { lineChartSvg, type BandSeries, type LineSeries, type Point } from './svg.ts';
+import { HOUR_MS } from '../../core/index.ts';
 
 export interface LossPoint {
   readonly step: number;
@@ -26,7 +27,6 @@ const COLORS = {
   linear: '#d62728',
   naive24h: '#8c564b',
 } as const;
-const HOUR_MS = 3_600_000;
 const WEEK_DAYS = 7;
 
 export function lossCurveSvg(curves: LossCurves, title = 'Training loss'): string {
@@ -77,7 +77,8 @@ export function forecastWeekSvg(evaluation: Evaluation, respondent: string, opti
   const span =
     first === undefined
       ? 'no day-ahead forecasts'
-      : `${days.length} days from ${new Date((f.firstHour + (f.issued[first] ?? 0)) * HOUR_MS).toISOString().slice(0, 10)}`;
+      : `${days.length} days from ` +
+        `${new Date((f.firstHour + (f.issued[first] ?? 0)) * HOUR_MS).toISOString().slice(0, 10)}`;
   return lineChartSvg({
     title: `${respondent}: day-ahead forecasts (issued 00 UTC), ${evaluation.report.split} split, ${span}`,
     xLabel: 'hour ending (UTC)',

@@ -33,7 +33,8 @@ export function checkQuantiles(quantiles: readonly number[]): number {
 /**
  * Calls the predictor and checks the shape and that every value is finite. Quantiles may cross
  * (nothing in a pinball-trained head forbids P10 > P50 at some hour), so each (position, horizon)
- * row of the returned array is sorted ascending in place here, before anything is scored: the reported P10 is then the lowest of the
+ * row of the returned array is sorted ascending in place here, before anything is scored: the reported P10 is then the
+ * lowest of the
  * Q values (Chernozhukov et al. 2010, "Quantile and probability curves without crossing": sorting never
  * raises the pinball loss).
  */

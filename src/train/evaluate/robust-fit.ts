@@ -7,6 +7,7 @@
 //  - Huber's residual weight min(1, k·s / |r|) (Huber 1964), found by iteratively reweighted least
 //    squares (Holland & Welsch 1977), the scale s re-estimated at each step as MAD / 0.6745.
 // Also plain least squares, the comparison the tests make.
+import { median } from '../../core/index.ts';
 
 /** A design matrix: `rows` × `cols`, row-major, f64. */
 export interface Design {
@@ -80,7 +81,7 @@ function leverageWeights(d: Design): Float64Array {
   const column = new Float64Array(d.rows);
   for (let c = 0; c < d.cols; c++) {
     for (let i = 0; i < d.rows; i++) column[i] = d.x[i * d.cols + c] ?? 0;
-    const center = medianOf(column);
+    const center = median(column);
     const spread = mad(column) / MAD_TO_SIGMA;
     if (!(spread > 0)) continue; // the intercept, or an input constant on most rows
     for (let i = 0; i < d.rows; i++) {
@@ -104,48 +105,8 @@ function residuals(d: Design, beta: Float64Array): Float64Array {
 
 /** Median absolute deviation about the median. */
 function mad(r: Float64Array): number {
-  const m = medianOf(r);
-  return medianOf(r.map((v) => Math.abs(v - m)));
-}
-
-/** Median by quickselect (Hoare's FIND) on a copy: O(n), the fits take many of them. */
-export function medianOf(values: Float64Array): number {
-  const a = Float64Array.from(values);
-  const n = a.length;
-  if (n === 0) return Number.NaN;
-  const hi = select(a, n >> 1);
-  return n % 2 === 1 ? hi : (hi + maxBelow(a, n >> 1)) / 2;
-}
-
-/** Rearranges a so that a[k] is the k-th smallest and a[0 … k − 1] ≤ a[k]; returns a[k]. */
-function select(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1] ?? 0;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((a[i] ?? 0) < pivot) i++;
-      while ((a[j] ?? 0) > pivot) j--;
-      if (i <= j) {
-        const t = a[i] ?? 0;
-        a[i++] = a[j] ?? 0;
-        a[j--] = t;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k] ?? Number.NaN;
-}
-
-/** The largest of a[0 … k − 1] (after select(a, k): the (k − 1)-th smallest). */
-function maxBelow(a: Float64Array, k: number): number {
-  let m = -Infinity;
-  for (let i = 0; i < k; i++) m = Math.max(m, a[i] ?? -Infinity);
-  return m;
+  const m = median(r);
+  return median(r.map((v) => Math.abs(v - m)));
 }
 
 /** Solves (XᵀWX) β = XᵀWy by Gaussian elimination with partial pivoting; null when singular. */

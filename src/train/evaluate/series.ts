@@ -8,6 +8,7 @@ import {
   type RespondentMeta,
 } from '../../features/index.ts';
 import { EvaluationError } from './errors.ts';
+import { HOUR_MS } from '../../core/index.ts';
 
 export interface RespondentSeries {
   readonly code: string;
@@ -49,7 +50,7 @@ export function respondentSeries(store: FeatureStore, r: RespondentData): Respon
   }
   return {
     code: r.code,
-    firstHour: r.firstPeriodMs / 3_600_000,
+    firstHour: r.firstPeriodMs / HOUR_MS,
     rows: r.hours,
     norm,
     actual: r.demand,

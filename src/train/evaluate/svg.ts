@@ -1,6 +1,7 @@
 // A small dependency-free SVG line chart: axes with "nice" ticks and labels, a legend, a title,
 // escaped text, shaded bands (e.g. a P10–P90 interval) behind the lines, and gaps where a series
 // has no value (no NaN ever reaches the markup).
+import { DAY_MS } from '../../core/index.ts';
 
 export interface Point {
   readonly x: number;
@@ -39,7 +40,6 @@ export interface LineChartOptions {
 }
 
 const MARGIN = { left: 78, right: 40, top: 58, bottom: 52 } as const;
-const DAY_MS = 86_400_000;
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -58,14 +58,17 @@ export function lineChartSvg(o: LineChartOptions): string {
   const sx = scale(xt.lo, xt.hi, plot.x0, plot.x1);
   const sy = scale(yt.lo, yt.hi, plot.y0, plot.y1);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+      `font-family="sans-serif" font-size="12">`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="white"/>`,
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(o.title)}</text>`,
     ...xt.ticks.map((t) => xTick(sx(t), plot, o.xAxis === 'time' ? dayLabel(t) : numberLabel(t, xt.step))),
     ...yt.ticks.map((t) => yTick(sy(t), plot, numberLabel(t, yt.step))),
-    `<rect x="${plot.x0}" y="${plot.y1}" width="${plot.x1 - plot.x0}" height="${plot.y0 - plot.y1}" fill="none" stroke="#333"/>`,
+    `<rect x="${plot.x0}" y="${plot.y1}" width="${plot.x1 - plot.x0}" height="${plot.y0 - plot.y1}" fill="none" ` +
+      `stroke="#333"/>`,
     `<text x="${(plot.x0 + plot.x1) / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`,
-    `<text x="16" y="${(plot.y0 + plot.y1) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(plot.y0 + plot.y1) / 2})">${escapeXml(o.yLabel)}</text>`,
+    `<text x="16" y="${(plot.y0 + plot.y1) / 2}" text-anchor="middle" transform="rotate(-90 16 ` +
+      `${(plot.y0 + plot.y1) / 2})">${escapeXml(o.yLabel)}</text>`,
     ...bands.map((b) => bandPath(b, sx, sy)),
     ...o.series.map((s) => seriesPath(s, sx, sy)),
     legend(o.series, bands, plot.x0),
@@ -164,7 +167,10 @@ function seriesPath(s: LineSeries, sx: (v: number) => number, sy: (v: number) =>
           .map((p) => `<circle cx="${f(sx(p.x))}" cy="${f(sy(p.y))}" r="2.5" fill="${color}"/>`)
           .join('')
       : '';
-  return `<path d="${d.join(' ')}" fill="none" stroke="${color}" stroke-width="1.6"${dash}><title>${escapeXml(s.name)}</title></path>${dots}`;
+  return (
+    `<path d="${d.join(' ')}" fill="none" stroke="${color}" ` +
+    `stroke-width="1.6"${dash}><title>${escapeXml(s.name)}</title></path>${dots}`
+  );
 }
 
 /** One closed polygon per run of points where both curves are finite: upper left to right, lower back. */

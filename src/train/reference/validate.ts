@@ -47,7 +47,8 @@ export function checkConfig(c: ModelConfig): void {
     !q.includes(0.5)
   ) {
     throw new ReferenceShapeError(
-      `config.quantiles = [${q.join(', ')}]: expected 1–4 ascending levels in (0, 1), 0.5 among them (the point forecast)`,
+      `config.quantiles = [${q.join(', ')}]: expected 1–4 ascending levels in (0, 1), 0.5 among them (the point ` +
+        `forecast)`,
     );
   }
   if (!Number.isInteger(headDim(c))) {

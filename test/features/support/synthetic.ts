@@ -2,8 +2,9 @@
 // seasonal cycles, a day-ahead forecast, generation by fuel) written as raw Arrow files.
 import { join } from 'node:path';
 import { FUELS, writeRawFile, type RawRows, type Route } from './raw-writer.ts';
+import { HOUR_MS } from '../../../src/core/index.ts';
 
-export const HOUR_MS = 3_600_000;
+export { HOUR_MS };
 
 export interface SyntheticOptions {
   readonly respondents: readonly string[];

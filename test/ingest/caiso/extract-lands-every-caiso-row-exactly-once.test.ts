@@ -91,21 +91,25 @@ describe('CAISO extract on the twin', () => {
     expect(faulty.result.duplicates).toBe(0);
   });
 
-  it('splits a window OASIS calls too long (1004) and retries "GroupZip in processing" (1015), landing the same rows', async () => {
-    const runs = [{ report: 'SLD_FCST' as const, marketRun: 'DAM' }];
-    const [start, end] = [hour('2024-01-01T01'), hour('2024-04-01T00')];
-    const split = await extract({ maxSpanDays: 10, busy: 0.2 }, runs, [start, end]);
-    const s = split.result.stats.byOutcome;
-    expect(s['too-long']).toBeGreaterThan(0); // each 1004 answer, before its halves are asked
-    expect(s.busy).toBeGreaterThan(0);
-    expect(s.fatal).toBe(0);
-    const truth = twinTruth(1, runs, start, end);
-    expect(split.result.rowsOnDisk).toBe(truth.size);
-    expect(split.result.duplicates).toBe(0);
-    expect(
-      landedRows(split.outDir).filter((r) => truth.get(`${r.period}|${r.respondent}|${r.series}`) !== r.value),
-    ).toEqual([]);
-  });
+  it(
+    'splits a window OASIS calls too long (1004) and retries "GroupZip in processing" (1015), landing the same ' +
+      'rows',
+    async () => {
+      const runs = [{ report: 'SLD_FCST' as const, marketRun: 'DAM' }];
+      const [start, end] = [hour('2024-01-01T01'), hour('2024-04-01T00')];
+      const split = await extract({ maxSpanDays: 10, busy: 0.2 }, runs, [start, end]);
+      const s = split.result.stats.byOutcome;
+      expect(s['too-long']).toBeGreaterThan(0); // each 1004 answer, before its halves are asked
+      expect(s.busy).toBeGreaterThan(0);
+      expect(s.fatal).toBe(0);
+      const truth = twinTruth(1, runs, start, end);
+      expect(split.result.rowsOnDisk).toBe(truth.size);
+      expect(split.result.duplicates).toBe(0);
+      expect(
+        landedRows(split.outDir).filter((r) => truth.get(`${r.period}|${r.respondent}|${r.series}`) !== r.value),
+      ).toEqual([]);
+    },
+  );
 
   it('reports a range the twin has no data for as empty windows and no-data requests, not success', async () => {
     const none = await extract(

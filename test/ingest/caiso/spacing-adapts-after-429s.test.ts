@@ -29,7 +29,8 @@ describe('adaptive spacing', () => {
     expect(m.ms).toBeCloseTo(10, 6); // back to the floor within 1e-6 ms
   });
 
-  it('against the twin, a client planning 30 % over the budget is throttled only a few times: the margin grows to cover it', async () => {
+  it('against the twin, a client planning 30 % over the budget is throttled only a few times: the margin grows to ' +
+    'cover it', async () => {
     const sim = await startCaisoSimServer({ timeScale: K, latencyMedianMs: 0 });
     const outDir = mkdtempSync(join(tmpdir(), 'wattring-caiso-spacing-'));
     dirs.push(outDir);

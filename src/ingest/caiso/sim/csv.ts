@@ -11,16 +11,18 @@ import {
   type TwinSeries,
   type TwinValues,
 } from './values.ts';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '../../../core/index.ts';
 
 const COLUMNS: Readonly<Record<CaisoReportRun['report'], string>> = {
   SLD_FCST:
-    'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,MARKET_RUN_ID,TAC_AREA_NAME,LABEL,XML_DATA_ITEM,POS,MW,EXECUTION_TYPE,GROUP',
+    'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,' +
+    'MARKET_RUN_ID,TAC_AREA_NAME,LABEL,XML_DATA_ITEM,POS,MW,EXECUTION_TYPE,GROUP',
   SLD_REN_FCST:
-    'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,TRADING_HUB,RENEWABLE_TYPE,LABEL,XML_DATA_ITEM,MARKET_RUN_ID,MW,GROUP',
+    'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,' +
+    'TRADING_HUB,RENEWABLE_TYPE,LABEL,XML_DATA_ITEM,MARKET_RUN_ID,MW,GROUP',
   ENE_SLRS:
-    'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,SLRS_TYPE,OPR_DT,OPR_HR,OPR_INTERVAL,MARKET_RUN_ID,TAC_ZONE_NAME,SCHEDULE,XML_DATA_ITEM,POS,MW,GROUP',
+    'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,SLRS_TYPE,OPR_DT,OPR_HR,OPR_INTERVAL,' +
+    'MARKET_RUN_ID,TAC_ZONE_NAME,SCHEDULE,XML_DATA_ITEM,POS,MW,GROUP',
 };
 
 export interface TwinCsv {
@@ -61,7 +63,10 @@ function stampsOf(t: number, step: number): string {
 function line(run: CaisoReportRun, s: TwinSeries, head: string, mw: number): string {
   const [stamps = '', opr = ''] = head.split('|');
   if (run.report === 'SLD_FCST') {
-    return `${stamps},${opr},${run.marketRun},${s.respondent},Demand Forecast,${s.xmlItem},3.8,${mw},${run.marketRun === 'RTM' ? 'RTD' : run.marketRun},1`;
+    return (
+      `${stamps},${opr},${run.marketRun},${s.respondent},Demand ` +
+      `Forecast,${s.xmlItem},3.8,${mw},${run.marketRun === 'RTM' ? 'RTD' : run.marketRun},1`
+    );
   }
   if (run.report === 'SLD_REN_FCST')
     return `${stamps},${opr},${s.respondent},${s.part},Renewable Forecast,${s.xmlItem},${run.marketRun},${mw},1`;

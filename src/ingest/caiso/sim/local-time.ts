@@ -1,8 +1,6 @@
 // Pacific prevailing time for the twin's OPR_DT / OPR_HR columns: US rules since 2007 (PDT from the
 // second Sunday of March, 02:00 PST, to the first Sunday of November, 02:00 PDT).
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS } from '../../../core/index.ts';
 
 /** UTC ms of the n-th Sunday (1-based) of a month at `utcHour`. */
 function nthSunday(year: number, month: number, n: number, utcHour: number): number {

@@ -1,13 +1,12 @@
-// The simulated CAISO OASIS twin on loopback: `GET /oasisapi/SingleZip` with the real parameters,
-// one request per 5 s (429 HTML page over it), ERR_CODE documents, latency, faults, a time scale.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { Delivery, type Reply } from '../../sim/delivery.ts';
-import { faultVariant, latencyMs, pickFault, stallMs } from '../../sim/faults.ts';
-import { RateGate } from '../../sim/limiter.ts';
+// The simulated CAISO OASIS twin on loopback (the shared loop of ../../sim/loop.ts): `GET
+// /oasisapi/SingleZip` with the real parameters, one request per 5 s (429 HTML page over it),
+// ERR_CODE documents, latency, faults, a time scale.
+import { DAY_MS } from '../../../core/index.ts';
+import type { Reply } from '../../sim/delivery.ts';
+import type { Admission } from '../../sim/limiter.ts';
+import { serveSim, type SimBackend, type SimServer } from '../../sim/loop.ts';
 import { uniform, Stream } from '../../sim/noise.ts';
 import { resolveSimOptions, type FaultRates, type ResolvedSimOptions } from '../../sim/options.ts';
-import { StatsRecorder, type SimStats } from '../../sim/stats.ts';
 import { parseOasisTime } from '../oasis-time.ts';
 import { CAISO_REPORTS, isCaisoReport, type CaisoReportRun } from '../reports.ts';
 import { twinCsv } from './csv.ts';
@@ -30,54 +29,26 @@ export interface CaisoSimOptions {
   readonly maxSpanDays?: number;
 }
 
-export interface CaisoSimServer {
-  /** API base, e.g. `http://127.0.0.1:41234/oasisapi`. */
-  readonly url: string;
-  stats(): SimStats;
-  close(): Promise<void>;
-}
+/** API base, e.g. `http://127.0.0.1:41234/oasisapi`. */
+export type CaisoSimServer = SimServer;
 
-class TwinHandler {
-  readonly stats: StatsRecorder;
-  private readonly gate: RateGate;
-  private readonly delivery: Delivery;
+class TwinBackend implements SimBackend {
   private readonly values: TwinValues;
-  private backendRequests = 0;
 
   constructor(
     private readonly o: ResolvedSimOptions,
     private readonly busy: number,
     private readonly maxSpanMs: number,
   ) {
-    this.gate = new RateGate(o.rateLimitPerHour, o.burstPerSecond, o.timeScale);
-    this.stats = new StatsRecorder(1000 / o.timeScale);
-    this.delivery = new Delivery(this.stats);
     this.values = new TwinValues(o.seed);
   }
 
-  handle(req: IncomingMessage, res: ServerResponse): void {
-    const now = performance.now();
-    this.stats.request(now);
-    const url = new URL(req.url ?? '/', 'http://twin.invalid');
-    // OASIS limits per client address, before looking at the query; every client of a twin shares it.
-    if (this.gate.admit('client', now).kind === 'limited') {
-      this.delivery.send(res, throttledReply());
-      return;
-    }
-    const n = this.backendRequests++;
-    const fault = pickFault(this.o.seed, n, this.o.faults);
-    if (fault !== undefined) this.stats.fault(fault);
-    if (fault === 'stall') {
-      this.delivery.later(res, stallMs(this.o.timeScale), () => req.socket.destroy());
-      return;
-    }
-    let reply = this.answer(req.method ?? 'GET', url, n);
-    if (fault === 'http5xx') reply = badGatewayReply(faultVariant(this.o.seed, n) === 0 ? 502 : 503);
-    const delay = latencyMs(this.o.seed, n, this.o.latencyMedianMs, Math.min(5000, reply.rows / 10), this.o.timeScale);
-    this.delivery.later(res, delay, () => this.delivery.deliver(req, res, reply, fault, faultVariant(this.o.seed, n)));
+  /** OASIS limits per client address, before looking at the query; every client of a twin shares it. */
+  gateway(_method: string, _url: URL, admit: (client: string) => Admission): Reply | undefined {
+    return admit('client').kind === 'limited' ? throttledReply() : undefined;
   }
 
-  private answer(method: string, url: URL, n: number): Reply {
+  answer(method: string, url: URL, n: number): Reply {
     if (method !== 'GET' || url.pathname.replace(/\/+$/, '') !== '/oasisapi/SingleZip') {
       return {
         status: 404,
@@ -102,6 +73,15 @@ class TwinHandler {
     return zipReply(`${day(start)}_${day(end)}_${run.report}_${run.marketRun}_v1.csv`, csv.text, csv.rows);
   }
 
+  serverError(variant: number): Reply {
+    return badGatewayReply(variant === 0 ? 502 : 503);
+  }
+
+  /** The latency model's size term for a zipped CSV: a tenth of its rows, at most 5000. */
+  latencyRows(reply: Reply): number {
+    return Math.min(5000, reply.rows / 10);
+  }
+
   /** queryname, version and market_run_id as the report needs them; resultformat 6 (CSV). */
   private reportRun(q: URLSearchParams): CaisoReportRun | undefined {
     const name = q.get('queryname') ?? '';
@@ -111,22 +91,6 @@ class TwinHandler {
     if (q.get('version') !== String(spec.version) || !spec.marketRuns.includes(marketRun)) return undefined;
     return { report: name, marketRun };
   }
-
-  cancelPending(): void {
-    this.delivery.cancelPending();
-  }
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      if (address === null || typeof address === 'string') reject(new Error('server has no TCP address'));
-      else resolve(address.port);
-    });
-  });
 }
 
 /** Starts the twin; defaults: OASIS's one request per 5 s in bursts of one, 1 s median latency. */
@@ -140,26 +104,5 @@ export async function startCaisoSimServer(options: CaisoSimOptions = {}): Promis
   if (!(busy >= 0 && busy <= 1)) throw new RangeError(`CAISO twin option busy must be a probability 0..1, got ${busy}`);
   const maxSpanDays = options.maxSpanDays ?? 31;
   if (!(maxSpanDays > 0)) throw new RangeError(`CAISO twin option maxSpanDays must be > 0, got ${maxSpanDays}`);
-  const handler = new TwinHandler(o, busy, maxSpanDays * 86_400_000);
-  const server = createServer({ keepAlive: true }, (req, res) => handler.handle(req, res));
-  server.keepAliveTimeout = 65_000;
-  server.on('connection', (socket) => {
-    handler.stats.connection();
-    socket.on('error', () => {}); // resets we inject must not crash the server
-  });
-  const port = await listen(server, o.port, o.host);
-  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${host}:${port}/oasisapi`,
-    stats: () => handler.stats.snapshot(),
-    close: () => {
-      closing ??= new Promise<void>((resolve) => {
-        handler.cancelPending();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
-  };
+  return serveSim(o, new TwinBackend(o, busy, maxSpanDays * DAY_MS), '/oasisapi');
 }

@@ -10,8 +10,7 @@ import {
   type CaisoReportName,
   type CaisoReportRun,
 } from '../reports.ts';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '../../../core/index.ts';
 
 /** First and last hour (hour-ending, ms) the twin has data for: the EIA twin's region-data span. */
 export const TWIN_FIRST_MS = SIM_ROUTES['region-data'].firstHour * HOUR_MS;
