@@ -169,5 +169,13 @@ export function encodeBackwardBlock(
     rowGroups(p, a.kRows, kSegment, p.rows.dkdv),
     lim.heads,
   );
-  dispatch(gpu, encoder, 'attention dQ', p.dq, { ...shared, 9: a.dq }, rowGroups(p, a.qRows, qSegment, p.rows.dq), lim.heads);
+  dispatch(
+    gpu,
+    encoder,
+    'attention dQ',
+    p.dq,
+    { ...shared, 9: a.dq },
+    rowGroups(p, a.qRows, qSegment, p.rows.dq),
+    lim.heads,
+  );
 }

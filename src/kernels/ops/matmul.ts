@@ -191,7 +191,8 @@ function checkLimits(
   grid.forEach((groups, i) => {
     if (groups > maxGroups) {
       throw new ShapeError(
-        `matmul ${describeShape(s)} needs ${groups} workgroups along ${axes[i]}, over maxComputeWorkgroupsPerDimension ${maxGroups}`,
+        `matmul ${describeShape(s)} needs ${groups} workgroups along ${axes[i]}, ` +
+          `over maxComputeWorkgroupsPerDimension ${maxGroups}`,
       );
     }
   });
@@ -359,7 +360,8 @@ export async function matmul(gpu: Gpu, a: Tensor, b: Tensor, options: MatmulOpti
   const batch = Math.max(da.batch, db.batch);
   if (Ka !== Kb || (da.batch !== db.batch && Math.min(da.batch, db.batch) !== 1)) {
     throw new ShapeError(
-      `matmul shapes do not fit: A [${a.shape.join(', ')}]${options.transA ? 'ᵀ' : ''} · B [${b.shape.join(', ')}]${options.transB ? 'ᵀ' : ''}` +
+      `matmul shapes do not fit: A [${a.shape.join(', ')}]${options.transA ? 'ᵀ' : ''}` +
+        ` · B [${b.shape.join(', ')}]${options.transB ? 'ᵀ' : ''}` +
         ` (inner ${Ka} vs ${Kb}, batch ${da.batch} vs ${db.batch})`,
     );
   }

@@ -64,7 +64,8 @@ export function requireGroups(gpu: Gpu, groups: number, what: string): void {
   const limit = gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535;
   if (groups > limit) {
     throw new ShapeError(
-      `${what} needs ${groups} workgroups in one dimension, over this adapter's maxComputeWorkgroupsPerDimension ${limit}`,
+      `${what} needs ${groups} workgroups in one dimension, ` +
+        `over this adapter's maxComputeWorkgroupsPerDimension ${limit}`,
     );
   }
 }
