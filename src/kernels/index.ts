@@ -111,9 +111,13 @@ export {
   describeShape as describeMatmulShape,
   matmul,
   matmulExtents,
+  MATMUL_F16_PARAMS,
+  MATMUL_PARAMS,
+  MATMUL_SUBGROUP_PARAMS,
   matmulVariants,
   resolveMatmulShape,
 } from './ops/matmul.ts';
+export { MATMUL_F16_PACK_PARAMS, MATMUL_PACK_PARAMS } from './ops/matmul-pack.ts';
 export type {
   MatmulBuffers,
   MatmulKernel,

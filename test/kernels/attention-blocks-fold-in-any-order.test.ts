@@ -59,7 +59,8 @@ describeGpu('attention blocks fold in any order', (gpu) => {
   const denseGrads = attentionBackwardRef(cfg, { q, k, v, qPos: allPos, kPos: allPos }, dO);
 
   for (const [order, segmentRows] of [[[0, 1, 2, 3]], [[3, 1, 0, 2]], [[2, 3, 1, 0]], [[3, 1, 0, 2], CHUNK]] as const) {
-    it(`forward: K/V blocks in order ${order.join(',')}${segmentRows ? ` in ${segmentRows}-row query segments` : ''} equal dense attention`, async () => {
+    const segments = segmentRows ? ` in ${segmentRows}-row query segments` : '';
+    it(`forward: K/V blocks in order ${order.join(',')}${segments} equal dense attention`, async () => {
       const out = await foldBlocks(gpu(), attn, order, segmentRows);
       blocks.forEach((pos, r) => {
         expectAllClose(out[r]!.o, gather(Float32Array.from(dense.o), pos), TOL, `o of block ${r}`);
@@ -69,7 +70,8 @@ describeGpu('attention blocks fold in any order', (gpu) => {
   }
 
   for (const segmentRows of [undefined, CHUNK]) {
-    it(`backward: per-pair blocks${segmentRows ? ` in ${segmentRows}-row segments` : ''} accumulate to the dense dQ, dK, dV`, async () => {
+    const segments = segmentRows ? ` in ${segmentRows}-row segments` : '';
+    it(`backward: per-pair blocks${segments} accumulate to the dense dQ, dK, dV`, async () => {
       const g = gpu();
       const fwd = await foldBlocks(g, attn, [0, 1, 2, 3], segmentRows);
       const up = blocks.map((pos, r) =>
@@ -124,7 +126,7 @@ describeGpu('attention blocks fold in any order', (gpu) => {
           expectAllClose(await read(g, b[name]!, pos.length * W), want, TOL, `${name} of block ${r}`);
         }
       }
-      up.forEach((u) => u.destroy());
+      for (const u of up) u.destroy();
     });
   }
 

@@ -16,7 +16,8 @@ export interface AttentionCase {
 }
 
 export function describeCase(c: AttentionCase): string {
-  return `T=${c.T} H=${c.H} D=${c.D} ${c.causal ? 'causal' : 'non-causal'}${c.padEvery ? ` pad every ${c.padEvery}` : ''}`;
+  const pad = c.padEvery ? ` pad every ${c.padEvery}` : '';
+  return `T=${c.T} H=${c.H} D=${c.D} ${c.causal ? 'causal' : 'non-causal'}${pad}`;
 }
 
 export interface CaseData {
@@ -46,7 +47,12 @@ export function upload(
   const b: Record<string, GPUBuffer> = {};
   for (const [name, arr] of Object.entries(data))
     b[name] = arr instanceof Uint32Array ? uploadU32(gpu, arr, name) : uploadF32(gpu, arr, name);
-  return { b, destroy: () => Object.values(b).forEach((x) => x.destroy()) };
+  return {
+    b,
+    destroy: () => {
+      for (const x of Object.values(b)) x.destroy();
+    },
+  };
 }
 
 export function read(gpu: Gpu, buffer: GPUBuffer, count: number): Promise<Float32Array> {

@@ -105,7 +105,8 @@ describeGpu('attention rejects bad shapes', (gpu) => {
     expect(() =>
       attn.encodeFold(encoder, { q: tiny, qPos: pos, qRows: 4, k: tiny, v: tiny, kPos: pos, kRows: rows, state }),
     ).toThrow(
-      `attention fold kRows: [${rows}, H=2, D=16] f32 = ${rows * 128} bytes exceeds maxStorageBufferBindingSize ${limit}`,
+      `attention fold kRows: [${rows}, H=2, D=16] f32 = ${rows * 128} bytes ` +
+        `exceeds maxStorageBufferBindingSize ${limit}`,
     );
     tiny.destroy();
     pos.destroy();

@@ -1,66 +1,15 @@
 // Layer norm forward (y, mean, rstd) and backward (dx, dgamma, dbeta) match the f64 reference on
-// odd shapes; the reference backward passes a finite-difference check of all three gradients.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LayerNorm, layerNormBackwardRef, layerNormForwardRef } from '../../src/kernels/index.ts';
-import { expectAllClose } from '../support/allclose.ts';
+// every checked case of src/bench/kernels/layernorm.case.ts (odd shapes, and the quick cases the
+// gate times); the reference backward passes a finite-difference check of all three gradients.
+import { expect, it } from 'vitest';
+import { seededF32 } from '../../src/core/index.ts';
+import { layerNormBackwardRef, layerNormForwardRef } from '../../src/kernels/index.ts';
+import cases from '../../src/bench/kernels/layernorm.case.ts';
 import { describeGpu } from '../support/gpu.ts';
 import { gradCheck } from '../support/gradcheck.ts';
-import { FP32_TOLERANCE, seededF32 } from '../../src/core/index.ts';
-import { TestBuffers } from './training-ops-support.ts';
+import { checkCases } from './kernel-cases.ts';
 
-describeGpu('layer norm matches reference', (gpu) => {
-  let ln: LayerNorm;
-  let bufs: TestBuffers;
-  beforeAll(async () => {
-    ln = await LayerNorm.prepare(gpu());
-    bufs = new TestBuffers(gpu());
-  });
-  afterAll(() => {
-    ln.destroy();
-    bufs.destroy();
-  });
-
-  // 4,194,319 rows × 1 col: more row lanes than 65,535 workgroups of 64 hold, so the grid folds to 2-D.
-  for (const [rows, cols] of [
-    [1, 7],
-    [67, 33],
-    [130, 64],
-    [2003, 24],
-    [301, 21],
-    [4_194_319, 1],
-  ] as const) {
-    it(`forward and backward over [${rows}, ${cols}]`, async () => {
-      const n = rows * cols;
-      const x = seededF32(n, 11, -2, 3);
-      const gamma = seededF32(cols, 12, 0.5, 1.5);
-      const beta = seededF32(cols, 13);
-      const dy = seededF32(n, 14);
-      const io = {
-        x: bufs.upload(x, 'x'),
-        gamma: bufs.upload(gamma, 'gamma'),
-        beta: bufs.upload(beta, 'beta'),
-        y: bufs.zeros(n, 'y'),
-        mean: bufs.zeros(rows, 'mean'),
-        rstd: bufs.zeros(rows, 'rstd'),
-      };
-      await ln.run(io, { rows, cols });
-      const ref = layerNormForwardRef(x, gamma, beta, rows, cols);
-      expectAllClose(await bufs.read(io.y, n), ref.y, FP32_TOLERANCE, 'y'); // atol 1e-5, rtol 1e-4
-      expectAllClose(await bufs.read(io.mean, rows), ref.mean, FP32_TOLERANCE, 'mean'); // atol 1e-5, rtol 1e-4
-      expectAllClose(await bufs.read(io.rstd, rows), ref.rstd, FP32_TOLERANCE, 'rstd'); // atol 1e-5, rtol 1e-4
-
-      const grads = { dx: bufs.zeros(n, 'dx'), dgamma: bufs.zeros(cols, 'dgamma'), dbeta: bufs.zeros(cols, 'dbeta') };
-      await ln.runBackward(
-        { x: io.x, gamma: io.gamma, mean: io.mean, rstd: io.rstd, dy: bufs.upload(dy, 'dy'), ...grads },
-        { rows, cols },
-      );
-      const back = layerNormBackwardRef(x, gamma, ref.mean, ref.rstd, dy, rows, cols);
-      expectAllClose(await bufs.read(grads.dx, n), back.dx, FP32_TOLERANCE, 'dx'); // atol 1e-5, rtol 1e-4
-      expectAllClose(await bufs.read(grads.dgamma, cols), back.dgamma, FP32_TOLERANCE, 'dgamma'); // atol 1e-5, rtol 1e-4
-      expectAllClose(await bufs.read(grads.dbeta, cols), back.dbeta, FP32_TOLERANCE, 'dbeta'); // atol 1e-5, rtol 1e-4
-    });
-  }
-});
+describeGpu('layer norm matches reference', (gpu) => checkCases(gpu, cases));
 
 it('layer norm backward reference passes a finite-difference check (f64)', () => {
   const [rows, cols] = [5, 9];

@@ -1,80 +1,31 @@
-// The matmul kernel matches the f64 reference for A·B, Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ and batched products,
-// for sizes that are and are not multiples of its 8×8 block, and refuses shapes it cannot run.
+// The matmul kernel matches the f64 reference on every checked case of
+// src/bench/kernels/matmul.case.ts (A·B, Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ, batched and broadcast products, sizes
+// that are and are not multiples of its 8×8 block, each variant; the quick cases the gate times),
+// broadcasts on tensors, and refuses shapes it cannot run.
 import { describe, expect, it } from 'vitest';
 import { FP32_TOLERANCE, seededF32 } from '../../src/core/index.ts';
 import {
   createMatmul,
   matmul,
   matmulVariants,
-  MissingFeatureError,
-  readF32,
   readTensor,
   ShapeError,
   tensorFromArray,
-  uploadF32,
   zerosF32,
-  type MatmulShape,
-  type MatmulVariant,
 } from '../../src/kernels/index.ts';
 import { matmulMismatch, matmulRef } from '../../src/kernels/ops/matmul.ref.ts';
+import cases from '../../src/bench/kernels/matmul.case.ts';
 import { describeGpu } from '../support/gpu.ts';
+import { checkCases } from './kernel-cases.ts';
 
 // fp32 tolerance from the project standard, scaled by Σ|a·b| instead of |ref| (see matmulMismatch:
 // f32 dot-product error grows with Σ|a·b|, and cancellation can make |ref| arbitrarily small).
 const TOL = FP32_TOLERANCE; // atol 1e-5, rtol 1e-4
 
-const cases: readonly MatmulShape[] = [
-  { M: 1, N: 1, K: 1 },
-  { M: 8, N: 8, K: 8 },
-  { M: 33, N: 17, K: 65 },
-  { M: 127, N: 129, K: 31 },
-  { M: 64, N: 96, K: 300 },
-  { M: 33, N: 17, K: 65, transA: true },
-  { M: 33, N: 17, K: 65, transB: true },
-  { M: 20, N: 24, K: 9, transA: true, transB: true },
-  { M: 19, N: 36, K: 23, batch: 3 },
-  { M: 19, N: 13, K: 23, batch: 3, transB: true },
-  { M: 17, N: 12, K: 5, batch: 4, batchStrideB: 0 },
-  { M: 5, N: 7, K: 11, batch: 2, batchStrideA: 0, transA: true },
-];
-
-function name(s: MatmulShape): string {
-  const t = `${s.transA ? 'Aᵀ' : 'A'}·${s.transB ? 'Bᵀ' : 'B'}`;
-  const strides = s.batchStrideA === 0 ? ' shared A' : s.batchStrideB === 0 ? ' shared B' : '';
-  return `${t} ${s.batch ?? 1}×${s.M}×${s.N}×${s.K}${strides}`;
-}
-
-const variants: readonly MatmulVariant[] = ['tiled', 'subgroup'];
-
 describeGpu('matmul matches the reference', (gpu) => {
-  const table = variants.flatMap((v) => cases.map((c) => [v, name(c), c] as const));
-  it.each(table)('%s: %s', async (variant, _, shape) => {
-    const g = gpu();
-    if (!matmulVariants(g).includes(variant)) {
-      // The adapter lacks subgroups of >= 8 lanes: asking for the variant must say so.
-      await expect(createMatmul(g, shape, { variant })).rejects.toThrow(MissingFeatureError);
-      return;
-    }
-    const batch = shape.batch ?? 1;
-    const aCount = (shape.batchStrideA ?? shape.M * shape.K) * (batch - 1) + shape.M * shape.K;
-    const bCount = (shape.batchStrideB ?? shape.K * shape.N) * (batch - 1) + shape.K * shape.N;
-    const a = seededF32(aCount, 1 + shape.M);
-    const b = seededF32(bCount, 7 + shape.N);
-    const kernel = await createMatmul(g, shape, { variant });
-    expect(kernel.variant).toBe(variant);
-    const [ga, gb] = [uploadF32(g, a), uploadF32(g, b)];
-    const gc = zerosF32(g, batch * shape.M * shape.N);
-    const encoder = g.device.createCommandEncoder();
-    kernel.encode(encoder, { a: ga, b: gb, c: gc });
-    g.device.queue.submit([encoder.finish()]);
-    const got = await readF32(g, gc, batch * shape.M * shape.N);
-    const worst = matmulMismatch(got, matmulRef(a, b, shape), TOL);
-    expect(
-      worst,
-      worst && `C[${worst.index}] = ${worst.got}, expected ${worst.expected} ± ${worst.bound}`,
-    ).toBeUndefined();
-    kernel.destroy();
-    for (const buffer of [ga, gb, gc]) buffer.destroy();
+  // The cases of src/bench/kernels/matmul.case.ts; a variant the adapter lacks must be refused by name.
+  checkCases(gpu, cases, {
+    unavailable: (c, g) => c.shape.endsWith(' subgroup') && !matmulVariants(g).includes('subgroup'),
   });
 
   it('matmul() on tensors broadcasts a single B over a batch of A', async () => {

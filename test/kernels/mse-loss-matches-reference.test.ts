@@ -1,48 +1,31 @@
 // MSE loss forward (mean over all elements, or over a mask) and backward match the f64 reference
-// on odd lengths, one-workgroup and many-workgroup; the reference backward passes gradcheck.
+// on every checked case of src/bench/kernels/mse.case.ts (odd lengths, one-workgroup and
+// many-workgroup, and the quick cases the gate times); an empty mask gives exact zeros; the
+// reference backward passes gradcheck.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Mse, mseBackwardRef, mseRef } from '../../src/kernels/index.ts';
-import { expectAllClose } from '../support/allclose.ts';
+import cases from '../../src/bench/kernels/mse.case.ts';
+import { CaseBuffers } from '../../src/bench/kernels/training-ops-support.ts';
 import { describeGpu } from '../support/gpu.ts';
 import { gradCheck } from '../support/gradcheck.ts';
-import { FP32_TOLERANCE, seededF32 } from '../../src/core/index.ts';
-import { TestBuffers } from './training-ops-support.ts';
+import { seededF32 } from '../../src/core/index.ts';
+import { checkCases } from './kernel-cases.ts';
 
 const maskOf = (n: number, seed: number): Float32Array => seededF32(n, seed).map((v) => (v > -0.3 ? 1 : 0));
 
 describeGpu('mse loss matches reference', (gpu) => {
+  checkCases(gpu, cases);
+
   let mse: Mse;
-  let bufs: TestBuffers;
+  let bufs: CaseBuffers;
   beforeAll(async () => {
     mse = await Mse.prepare(gpu());
-    bufs = new TestBuffers(gpu());
+    bufs = new CaseBuffers(gpu());
   });
   afterAll(() => {
     mse.destroy();
     bufs.destroy();
   });
-
-  for (const n of [1, 1001, 210_241]) {
-    for (const masked of [false, true]) {
-      it(`loss and gradient over ${n} values${masked ? ' with a mask' : ''}`, async () => {
-        const pred = seededF32(n, 41, -2, 2);
-        const target = seededF32(n, 42, -2, 2);
-        const mask = masked ? maskOf(n, 43) : undefined;
-        const io = {
-          pred: bufs.upload(pred, 'pred'),
-          target: bufs.upload(target, 'target'),
-          stats: bufs.zeros(2, 'stats'),
-          dpred: bufs.zeros(n, 'dpred'),
-          ...(mask ? { mask: bufs.upload(mask, 'mask') } : {}),
-        };
-        await mse.run(io, n);
-        await mse.runBackward(io, n, 0.5);
-        const ref = mseRef(pred, target, mask);
-        expectAllClose(await bufs.read(io.stats, 2), [ref.loss, ref.weight], FP32_TOLERANCE, 'stats'); // atol 1e-5, rtol 1e-4
-        expectAllClose(await bufs.read(io.dpred, n), mseBackwardRef(pred, target, mask, 0.5), FP32_TOLERANCE, 'dpred'); // atol 1e-5, rtol 1e-4
-      });
-    }
-  }
 
   it('gives loss 0 and zero gradients when the mask keeps nothing', async () => {
     const n = 333;

@@ -1,51 +1,31 @@
-// Pinball (quantile) loss forward and backward match the f64 reference for 1–3 quantiles, on odd
-// row counts, one-workgroup and many-workgroup; the reference backward passes gradcheck.
+// Pinball (quantile) loss forward and backward match the f64 reference on every checked case of
+// src/bench/kernels/pinball.case.ts (1 and 3 quantiles, odd row counts, one-workgroup and
+// many-workgroup, and the quick cases the gate times); an empty mask gives exact zeros; bad levels
+// are refused; the reference backward passes gradcheck.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FP32_TOLERANCE, seededF32 } from '../../src/core/index.ts';
+import { seededF32 } from '../../src/core/index.ts';
 import { Pinball, pinballBackwardRef, pinballRef } from '../../src/kernels/index.ts';
-import { expectAllClose } from '../support/allclose.ts';
+import cases from '../../src/bench/kernels/pinball.case.ts';
+import { CaseBuffers } from '../../src/bench/kernels/training-ops-support.ts';
 import { describeGpu } from '../support/gpu.ts';
 import { gradCheck } from '../support/gradcheck.ts';
-import { TestBuffers } from './training-ops-support.ts';
+import { checkCases } from './kernel-cases.ts';
 
 const maskOf = (n: number, seed: number): Float32Array => seededF32(n, seed).map((v) => (v > -0.3 ? 1 : 0));
 
 describeGpu('pinball loss matches reference', (gpu) => {
+  checkCases(gpu, cases);
+
   let op: Pinball;
-  let bufs: TestBuffers;
+  let bufs: CaseBuffers;
   beforeAll(async () => {
     op = await Pinball.prepare(gpu());
-    bufs = new TestBuffers(gpu());
+    bufs = new CaseBuffers(gpu());
   });
   afterAll(() => {
     op.destroy();
     bufs.destroy();
   });
-
-  for (const rows of [1, 1001, 210_241]) {
-    for (const taus of [[0.5], [0.1, 0.5, 0.9]]) {
-      it(`loss and gradient over ${rows} rows × ${taus.length} quantiles`, async () => {
-        const Q = taus.length;
-        const pred = seededF32(rows * Q, 51, -2, 2);
-        const target = seededF32(rows, 52, -2, 2);
-        const mask = maskOf(rows, 53);
-        if (rows === 1) mask[0] = 1;
-        const io = {
-          pred: bufs.upload(pred, 'pred'),
-          target: bufs.upload(target, 'target'),
-          mask: bufs.upload(mask, 'mask'),
-          stats: bufs.zeros(2, 'stats'),
-          dpred: bufs.zeros(rows * Q, 'dpred'),
-        };
-        await op.run(io, { rows, taus });
-        await op.runBackward(io, { rows, taus }, 0.5);
-        const ref = pinballRef(pred, target, mask, taus);
-        expectAllClose(await bufs.read(io.stats, 2), [ref.loss, ref.weight], FP32_TOLERANCE, 'stats'); // atol 1e-5, rtol 1e-4
-        const dref = pinballBackwardRef(pred, target, mask, taus, 0.5);
-        expectAllClose(await bufs.read(io.dpred, rows * Q), dref, FP32_TOLERANCE, 'dpred'); // atol 1e-5, rtol 1e-4
-      });
-    }
-  }
 
   it('gives loss 0 and zero gradients when the mask keeps nothing', async () => {
     const rows = 333;

@@ -1,4 +1,4 @@
-// Each kernel's TS uniform description (training ops and attention) names the same fields, in the
+// Each kernel's TS uniform description (training ops, attention and matmul) names the same fields, in the
 // same order and types, as the WGSL struct it fills; one that disagrees is reported field by field.
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +10,11 @@ import {
   GELU_PARAMS,
   GRAD_NORM_PARAMS,
   LAYER_NORM_PARAMS,
+  MATMUL_F16_PACK_PARAMS,
+  MATMUL_F16_PARAMS,
+  MATMUL_PACK_PARAMS,
+  MATMUL_PARAMS,
+  MATMUL_SUBGROUP_PARAMS,
   MSE_PARAMS,
   PINBALL_PARAMS,
   RESIDUAL_ADD_PARAMS,
@@ -31,9 +36,14 @@ const STRUCTS = [
   GRAD_NORM_PARAMS,
   ATTENTION_FORWARD_PARAMS,
   ATTENTION_BACKWARD_PARAMS,
+  MATMUL_PARAMS,
+  MATMUL_F16_PARAMS,
+  MATMUL_SUBGROUP_PARAMS,
+  MATMUL_PACK_PARAMS,
+  MATMUL_F16_PACK_PARAMS,
 ];
 
-describe('training-op uniforms match their shaders', () => {
+describe('kernel uniforms match their shaders', () => {
   for (const s of STRUCTS) {
     it(`${s.name} in shaders/${s.shader}.wgsl`, () => {
       const layout = uniformLayout(s.shader, s.name);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AdamW, BiasAdd, Gelu, GradNorm, LayerNorm, Mse, ResidualAdd, ShapeError } from '../../src/kernels/index.ts';
 import { describeGpu } from '../support/gpu.ts';
-import { TestBuffers } from './training-ops-support.ts';
+import { CaseBuffers } from '../../src/bench/kernels/training-ops-support.ts';
 
 async function refused(run: () => Promise<void>, ...parts: (string | RegExp)[]): Promise<void> {
   const error: unknown = await run().then(
@@ -17,9 +17,9 @@ async function refused(run: () => Promise<void>, ...parts: (string | RegExp)[]):
 }
 
 describeGpu('training ops reject bad shapes', (gpu) => {
-  let bufs: TestBuffers;
+  let bufs: CaseBuffers;
   beforeAll(() => {
-    bufs = new TestBuffers(gpu());
+    bufs = new CaseBuffers(gpu());
   });
   afterAll(() => bufs.destroy());
 

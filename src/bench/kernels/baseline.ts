@@ -70,7 +70,8 @@ export function readBaseline(file: string): Baseline {
     const issue = parsed.error.issues[0];
     throw new UsageError(
       'BENCH_BAD_BASELINE',
-      `--baseline ${file}: ${issue ? `${issuePath(issue.path)}: ${issue.message}` : 'invalid'} (expected schema '${BASELINE_SCHEMA}')`,
+      `--baseline ${file}: ${issue ? `${issuePath(issue.path)}: ${issue.message}` : 'invalid'}` +
+        ` (expected schema '${BASELINE_SCHEMA}')`,
     );
   }
   return parsed.data;
@@ -116,7 +117,8 @@ export function formatComparison(comparisons: readonly Comparison[], threshold: 
   const lines = comparisons.map((c) =>
     c.kind === 'missing'
       ? `  ${c.kernel} ${c.shape}: ${c.reason}`
-      : `  ${c.kind === 'regressed' ? 'REGRESSED' : 'ok       '} ${c.kernel} ${c.shape}: ratio ${c.ratio.toFixed(3)} vs ${c.baseline.toFixed(3)} (${(c.change * 100).toFixed(0)}%)`,
+      : `  ${c.kind === 'regressed' ? 'REGRESSED' : 'ok       '} ${c.kernel} ${c.shape}: ` +
+        `ratio ${c.ratio.toFixed(3)} vs ${c.baseline.toFixed(3)} (${(c.change * 100).toFixed(0)}%)`,
   );
   return [
     `baseline comparison (regression = ratio more than ${(threshold * 100).toFixed(0)}% below baseline):`,

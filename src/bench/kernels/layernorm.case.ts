@@ -1,7 +1,9 @@
-// Benchmarks of layer norm forward and backward over [T = 8,760, C] activations (GB/s).
+// Layer norm forward and backward: timed over [T = 8,760, C] activations (GB/s), and checked on
+// odd shapes, forward then backward from the GPU's own mean and rstd (4,194,319 rows × 1 col: more
+// row lanes than 65,535 workgroups of 64 hold, so the grid folds to 2-D).
+import { seededF32 } from '../../core/index.ts';
 import { LayerNorm, layerNormBackwardRef, layerNormForwardRef } from '../../kernels/index.ts';
 import type { KernelBenchCase } from './case.ts';
-import { seededF32 } from '../../core/index.ts';
 import { memoryBoundCase } from './training-ops-support.ts';
 
 function inputs(
@@ -36,7 +38,13 @@ function forwardCase(rows: number, cols: number, quick: boolean): KernelBenchCas
       };
       return {
         encode: (e) => op.encode(e, io, { rows, cols }),
-        outputs: async () => [await bufs.read(io.y, n), layerNormForwardRef(d.x, d.gamma, d.beta, rows, cols).y],
+        outputs: async () => [
+          {
+            name: 'y',
+            actual: await bufs.read(io.y, n),
+            expected: layerNormForwardRef(d.x, d.gamma, d.beta, rows, cols).y,
+          },
+        ],
         destroy: () => op.destroy(),
       };
     },
@@ -69,13 +77,62 @@ function backwardCase(rows: number, cols: number, quick: boolean): KernelBenchCa
         encode: (e) => op.encodeBackward(e, io, { rows, cols }),
         async outputs() {
           const ref = layerNormBackwardRef(d.x, d.gamma, fwd.mean, fwd.rstd, d.dy, rows, cols);
-          const got = [await bufs.read(io.dx, n), await bufs.read(io.dgamma, cols), await bufs.read(io.dbeta, cols)];
           // dgamma, dbeta are sums over rows: judged relative to Σ|terms| (allClose's scale).
           const mag = paramGradMagnitudes(d.x, d.dy, fwd.mean, fwd.rstd, rows, cols);
           return [
-            concat(got),
-            concat([ref.dx, ref.dgamma, ref.dbeta]),
-            concat([new Float64Array(n), mag.dgamma, mag.dbeta]),
+            { name: 'dx', actual: await bufs.read(io.dx, n), expected: ref.dx },
+            { name: 'dgamma', actual: await bufs.read(io.dgamma, cols), expected: ref.dgamma, scale: mag.dgamma },
+            { name: 'dbeta', actual: await bufs.read(io.dbeta, cols), expected: ref.dbeta, scale: mag.dbeta },
+          ];
+        },
+        destroy: () => op.destroy(),
+      };
+    },
+  });
+}
+
+/** Correctness: forward, then backward from the GPU's mean and rstd; every output at plain fp32. */
+function roundTripCase(rows: number, cols: number): KernelBenchCase {
+  const n = rows * cols;
+  return memoryBoundCase({
+    kernel: 'layernorm',
+    shape: `${rows}x${cols} forward and backward`,
+    quick: false,
+    timed: false,
+    bytes: 0,
+    async setup(bufs) {
+      const op = await LayerNorm.prepare(bufs.gpu);
+      const d = inputs(rows, cols);
+      const io = {
+        x: bufs.upload(d.x, 'x'),
+        gamma: bufs.upload(d.gamma, 'gamma'),
+        beta: bufs.upload(d.beta, 'beta'),
+        y: bufs.zeros(n, 'y'),
+        mean: bufs.zeros(rows, 'mean'),
+        rstd: bufs.zeros(rows, 'rstd'),
+      };
+      const g = {
+        dy: bufs.upload(d.dy, 'dy'),
+        dx: bufs.zeros(n, 'dx'),
+        dgamma: bufs.zeros(cols, 'dgamma'),
+        dbeta: bufs.zeros(cols, 'dbeta'),
+      };
+      return {
+        encode(e) {
+          op.encode(e, io, { rows, cols });
+          op.encodeBackward(e, { x: io.x, gamma: io.gamma, mean: io.mean, rstd: io.rstd, ...g }, { rows, cols });
+        },
+        async outputs() {
+          const ref = layerNormForwardRef(d.x, d.gamma, d.beta, rows, cols);
+          const back = layerNormBackwardRef(d.x, d.gamma, ref.mean, ref.rstd, d.dy, rows, cols);
+          const read = (b: GPUBuffer, count: number): Promise<Float32Array> => bufs.read(b, count);
+          return [
+            { name: 'y', actual: await read(io.y, n), expected: ref.y },
+            { name: 'mean', actual: await read(io.mean, rows), expected: ref.mean },
+            { name: 'rstd', actual: await read(io.rstd, rows), expected: ref.rstd },
+            { name: 'dx', actual: await read(g.dx, n), expected: back.dx },
+            { name: 'dgamma', actual: await read(g.dgamma, cols), expected: back.dgamma },
+            { name: 'dbeta', actual: await read(g.dbeta, cols), expected: back.dbeta },
           ];
         },
         destroy: () => op.destroy(),
@@ -105,20 +162,20 @@ function paramGradMagnitudes(
   return { dgamma, dbeta };
 }
 
-function concat(parts: readonly ArrayLike<number>[]): Float64Array {
-  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(Array.from(p), at);
-    at += p.length;
-  }
-  return out;
-}
+const ODD_SHAPES: readonly (readonly [number, number])[] = [
+  [1, 7],
+  [67, 33],
+  [130, 64],
+  [2003, 24],
+  [301, 21],
+  [4_194_319, 1],
+];
 
 const cases: KernelBenchCase[] = [
   forwardCase(8760, 64, true),
   forwardCase(8760, 256, false),
   backwardCase(8760, 64, true),
   backwardCase(8760, 256, false),
+  ...ODD_SHAPES.map(([rows, cols]) => roundTripCase(rows, cols)),
 ];
 export default cases;

@@ -17,7 +17,8 @@ function isCase(value: unknown): value is KernelBenchCase {
   return typeof c.kernel === 'string' && typeof c.shape === 'string' && typeof c.setup === 'function';
 }
 
-/** Every case of every *.case.ts file, in file order then declaration order. */
+/** Every timed case of every *.case.ts file, in file order then declaration order (`timed: false` ones are
+ * the vitest suite's only). */
 export async function loadCases(): Promise<LoadedCase[]> {
   const files = readdirSync(fileURLToPath(casesDir))
     .filter((f) => f.endsWith('.case.ts'))
@@ -28,7 +29,7 @@ export async function loadCases(): Promise<LoadedCase[]> {
     if (!Array.isArray(mod.default) || !mod.default.every(isCase)) {
       throw new WattringError('BENCH_BAD_CASE_FILE', `src/bench/kernels/${file} must default-export KernelBenchCase[]`);
     }
-    for (const c of mod.default) loaded.push({ file, case: c });
+    for (const c of mod.default) if (c.timed !== false) loaded.push({ file, case: c });
   }
   return loaded;
 }

@@ -1,5 +1,7 @@
-// Benchmarks of the matmul kernel: square sizes (the calibration of every `bench kernels` run),
-// the transposed and batched forms training uses, and an odd shape with edge tiles. The
+// The matmul kernel's cases: timed square sizes (the calibration of every `bench kernels` run),
+// the transposed and batched forms training uses, and an odd shape with edge tiles; and, for
+// correctness only, A·B, Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ, batched and broadcast products on sizes that are and
+// are not multiples of the 8×8 block, under each variant, every element of C compared. The
 // `matmul-f16` kernel (f16 storage, f32 accumulation; `--features f16`) reports its error against
 // the unrounded inputs, judged by F16_STORAGE_TOLERANCE, and must also be exact to f32 rounding on
 // the f16 values it stored.
@@ -10,8 +12,10 @@ import {
   fromF16Array,
   toF16Array,
   uploadF16,
+  matmulExtents,
   matmulRef,
   readF32,
+  resolveMatmulShape,
   uploadF32,
   zerosF32,
   type Gpu,
@@ -19,7 +23,8 @@ import {
   type MatmulStorage,
   type MatmulVariant,
 } from '../../kernels/index.ts';
-import type { KernelBenchCase, KernelBenchRun } from './case.ts';
+import type { CaseCheck, KernelBenchCase, KernelBenchRun } from './case.ts';
+import { checkOutputs } from './training-ops-support.ts';
 
 /** Rows of C compared with the f64 reference (all of them would take seconds at 1024³ in JS). */
 const CHECKED_ROWS = 12;
@@ -73,16 +78,39 @@ function checkStorage(
   return { maxAbsError: given.maxAbsError, withinTolerance: stored.withinTolerance && given.withinTolerance };
 }
 
+/** Every element of C vs the f64 reference, at fp32 tolerance scaled by Σ|a·b| (matmulRef's absSum). */
+function checkAll(c: Float32Array, a: Float32Array, b: Float32Array, s: MatmulShape): CaseCheck {
+  const ref = matmulRef(a, b, s);
+  return checkOutputs([{ name: 'C', actual: c, expected: ref.out, scale: ref.absSum }]);
+}
+
+/** The correctness cases' inputs: A and B hold exactly the elements their strides reach, seeded by M and N. */
+interface Inputs {
+  readonly a: Float32Array;
+  readonly b: Float32Array;
+}
+
+function timedInputs(s: MatmulShape): Inputs {
+  const batch = s.batch ?? 1;
+  return { a: seededF32(batch * s.M * s.K, 11), b: seededF32(batch * s.K * s.N, 23) };
+}
+
+function oddInputs(s: MatmulShape): Inputs {
+  const ext = matmulExtents(resolveMatmulShape(s));
+  return { a: seededF32(ext.a, 1 + s.M), b: seededF32(ext.b, 7 + s.N) };
+}
+
 async function setupMatmul(
   gpu: Gpu,
   s: MatmulShape,
   variant: MatmulVariant | undefined,
   storage: MatmulStorage,
+  full = false,
 ): Promise<KernelBenchRun> {
   const kernel = await createMatmul(gpu, s, { ...(variant ? { variant } : {}), storage });
+  if (variant && kernel.variant !== variant) throw new Error(`matmul asked for '${variant}', got '${kernel.variant}'`);
   const batch = s.batch ?? 1;
-  const a = seededF32(batch * s.M * s.K, 11);
-  const b = seededF32(batch * s.K * s.N, 23);
+  const { a, b } = full ? oddInputs(s) : timedInputs(s);
   const up = storage === 'f16' ? uploadF16 : uploadF32;
   const [ga, gb, gc] = [up(gpu, a, 'A'), up(gpu, b, 'B'), zerosF32(gpu, batch * s.M * s.N, 'C')];
   const element = storage === 'f16' ? 2 : 4;
@@ -99,7 +127,8 @@ async function setupMatmul(
       await gpu.device.queue.onSubmittedWorkDone();
     },
     async check() {
-      return checkStorage(await readF32(gpu, gc, batch * s.M * s.N), a, b, s, storage);
+      const c = await readF32(gpu, gc, batch * s.M * s.N);
+      return full ? checkAll(c, a, b, s) : checkStorage(c, a, b, s, storage);
     },
     destroy() {
       kernel.destroy();
@@ -113,6 +142,34 @@ function matmulCase(shape: MatmulShape, quick: boolean, variant?: MatmulVariant)
   const shown = `${label(shape)}${variant ? ` ${variant}` : ''}`;
   return { kernel: 'matmul', shape: shown, quick, setup: (gpu) => setupMatmul(gpu, shape, variant, 'f32') };
 }
+
+/** Correctness only: every element of C under `variant` (refused where the adapter lacks it). */
+function oddCase(shape: MatmulShape, variant: MatmulVariant): KernelBenchCase {
+  const t = `${shape.transA ? 'Aᵀ' : 'A'}·${shape.transB ? 'Bᵀ' : 'B'}`;
+  const strides = shape.batchStrideA === 0 ? ' shared A' : shape.batchStrideB === 0 ? ' shared B' : '';
+  return {
+    kernel: 'matmul',
+    shape: `${t} ${shape.batch ?? 1}×${shape.M}×${shape.N}×${shape.K}${strides} ${variant}`,
+    quick: false,
+    timed: false,
+    setup: (gpu) => setupMatmul(gpu, shape, variant, 'f32', true),
+  };
+}
+
+const ODD_SHAPES: readonly MatmulShape[] = [
+  { M: 1, N: 1, K: 1 },
+  { M: 8, N: 8, K: 8 },
+  { M: 33, N: 17, K: 65 },
+  { M: 127, N: 129, K: 31 },
+  { M: 64, N: 96, K: 300 },
+  { M: 33, N: 17, K: 65, transA: true },
+  { M: 33, N: 17, K: 65, transB: true },
+  { M: 20, N: 24, K: 9, transA: true, transB: true },
+  { M: 19, N: 36, K: 23, batch: 3 },
+  { M: 19, N: 13, K: 23, batch: 3, transB: true },
+  { M: 17, N: 12, K: 5, batch: 4, batchStrideB: 0 },
+  { M: 5, N: 7, K: 11, batch: 2, batchStrideA: 0, transA: true },
+];
 
 /** The f16-storage kernel: a kernel name of its own, so it never becomes the f32 calibration. */
 function matmulF16Case(shape: MatmulShape): KernelBenchCase {
@@ -141,5 +198,6 @@ const cases: KernelBenchCase[] = [
   matmulF16Case({ M: 512, N: 512, K: 512 }),
   matmulF16Case({ M: 1024, N: 1024, K: 1024 }),
   matmulF16Case({ M: 127, N: 129, K: 31 }),
+  ...(['tiled', 'subgroup'] as const).flatMap((v) => ODD_SHAPES.map((shape) => oddCase(shape, v))),
 ];
 export default cases;

@@ -1,8 +1,9 @@
-// Shared set-up of the training-op benchmark cases: seeded inputs, and a case builder for
-// memory-bound kernels whose check() resets the inputs, runs once and compares with the reference.
-import { allClose, FP32_TOLERANCE } from '../../core/index.ts';
+// Shared set-up of the training ops' cases: seeded inputs in buffers that check() can restore, and
+// a case builder for memory-bound kernels whose check() resets the inputs, runs once and compares
+// every named output with the reference.
+import { allClose, FP32_TOLERANCE, type Tolerance } from '../../core/index.ts';
 import { readF32, submitAndWait, uploadF32, zerosF32, type Gpu } from '../../kernels/index.ts';
-import type { KernelBenchCase, KernelBenchRun } from './case.ts';
+import type { CheckedPart, KernelBenchCase, KernelBenchRun } from './case.ts';
 
 /** Buffers of one case: uploads remember their data so check() can restore them. */
 export class CaseBuffers {
@@ -42,23 +43,50 @@ export class CaseBuffers {
   }
 }
 
+/** One output to compare: the GPU's values, the reference's, and optionally Σ|terms| (see CheckedPart). */
+export interface Output {
+  readonly name: string;
+  readonly actual: ArrayLike<number>;
+  readonly expected: ArrayLike<number>;
+  /** An f32 sum of n terms is only accurate relative to Σ|terms|: a column sum of 8,760 rows that
+   * cancels to ≈ 0 is judged against that magnitude, not |ref| alone. */
+  readonly scale?: ArrayLike<number>;
+  /** Default FP32_TOLERANCE (atol 1e-5, rtol 1e-4). */
+  readonly tolerance?: Tolerance;
+}
+
 export interface MemoryBoundSpec {
   readonly kernel: string;
   readonly shape: string;
   readonly quick: boolean;
+  /** false: checked by the vitest suite only (see KernelBenchCase.timed). */
+  readonly timed?: boolean;
   /** Minimum bytes one run reads + writes. */
   readonly bytes: number;
-  /** Prepares the kernel and buffers; returns the recording step and the check's comparison. */
+  /** Prepares the kernel and buffers; returns the recording step and the check's comparisons. */
   setup(bufs: CaseBuffers): Promise<{
     encode(encoder: GPUCommandEncoder): void;
-    /**
-     * After one run from the initial state: [gpu values, reference values, optional Σ|terms|]. An f32
-     * sum of n terms is only accurate relative to Σ|terms|, so a column sum of 8,760 rows that
-     * cancels to ≈ 0 is judged against that magnitude (allClose's `scale`), not |ref| alone.
-     */
-    outputs(): Promise<readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>?]>;
+    /** One run when it is not one submit of encode() (e.g. a submit per step). */
+    run?(): Promise<void>;
+    /** After one run from the initial state: every output and its reference. */
+    outputs(): Promise<readonly Output[]>;
     destroy?(): void;
   }>;
+}
+
+/** The comparisons of `outputs`, each at its own tolerance. */
+export function checkOutputs(outputs: readonly Output[]): {
+  maxAbsError: number;
+  withinTolerance: boolean;
+  parts: CheckedPart[];
+} {
+  const parts = outputs.map((o) => ({ tolerance: FP32_TOLERANCE, ...o }));
+  const reports = parts.map((p) => allClose(p.actual, p.expected, p.tolerance, p.scale));
+  return {
+    maxAbsError: Math.max(0, ...reports.map((r) => r.maxAbsError)),
+    withinTolerance: reports.every((r) => r.withinTolerance),
+    parts,
+  };
 }
 
 /** A KernelBenchCase for a memory-bound kernel (flops 0; GB/s from `bytes`). */
@@ -67,10 +95,11 @@ export function memoryBoundCase(spec: MemoryBoundSpec): KernelBenchCase {
     kernel: spec.kernel,
     shape: spec.shape,
     quick: spec.quick,
+    ...(spec.timed === false ? { timed: false } : {}),
     async setup(gpu: Gpu): Promise<KernelBenchRun> {
       const bufs = new CaseBuffers(gpu);
       const op = await spec.setup(bufs);
-      const run = (): Promise<void> => submitAndWait(gpu, (e) => op.encode(e));
+      const run = op.run ?? ((): Promise<void> => submitAndWait(gpu, (e) => op.encode(e)));
       return {
         flops: 0,
         bytes: spec.bytes,
@@ -79,9 +108,7 @@ export function memoryBoundCase(spec: MemoryBoundSpec): KernelBenchCase {
         async check() {
           bufs.reset();
           await run();
-          const [actual, expected, magnitude] = await op.outputs();
-          const { maxAbsError, withinTolerance } = allClose(actual, expected, FP32_TOLERANCE, magnitude);
-          return { maxAbsError, withinTolerance };
+          return checkOutputs(await op.outputs());
         },
         destroy() {
           op.destroy?.();

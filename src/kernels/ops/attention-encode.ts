@@ -3,28 +3,24 @@
 import type { Gpu } from '../runtime/device.ts';
 import type { BackwardBlockArgs, BackwardPrepArgs, FinalizeArgs, FoldArgs } from './attention-types.ts';
 import { ShapeError } from '../runtime/errors.ts';
+import { encodePass } from '../runtime/op-support.ts';
 import type { AttentionPipelines, PassRows } from './attention-pipelines.ts';
 import { checkBuffer, checkRows, type AttentionLimits } from './attention-shapes.ts';
 
 type Bindings = Readonly<Record<number, GPUBuffer>>;
 
+/** One dispatch in a pass of its own (each attention step is ordered after the previous one's writes). */
 function dispatch(
   gpu: Gpu,
   encoder: GPUCommandEncoder,
+  label: string,
   pipeline: GPUComputePipeline,
   bindings: Bindings,
   x: number,
   y: number,
 ): void {
-  const bindGroup = gpu.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: Object.entries(bindings).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })),
-  });
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bindGroup);
-  pass.dispatchWorkgroups(x, y);
-  pass.end();
+  const pairs = Object.entries(bindings).map(([binding, buffer]) => [Number(binding), buffer] as const);
+  encodePass(gpu, encoder, label, [{ pipeline, bindings: pairs, groups: [x, y] }]);
 }
 
 /**
@@ -100,7 +96,7 @@ export function encodeFold(
     kSegment: Math.max(a.kRows, 1),
   });
   const b = { 0: params, 1: a.q, 2: a.qPos, 3: a.k, 4: a.v, 5: a.kPos, 6: a.state.m, 7: a.state.l, 8: a.state.acc };
-  dispatch(gpu, encoder, p.fold, b, rowGroups(p, a.qRows, qSegment, p.rows.forward), lim.heads);
+  dispatch(gpu, encoder, 'attention fold', p.fold, b, rowGroups(p, a.qRows, qSegment, p.rows.forward), lim.heads);
 }
 
 /** Params of a per-row pass (finalize, prep): `rows` query rows, no keys, one segment. */
@@ -119,7 +115,7 @@ export function encodeFinalize(
   checkBuffer('finalize', 'o', a.o, rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('finalize', 'lse', a.lse, rows, 0, [lim.heads]);
   const b = { 0: p.params('forward', wholeRows(rows)), 6: a.state.m, 7: a.state.l, 8: a.state.acc, 9: a.o, 10: a.lse };
-  dispatch(gpu, encoder, p.finalize, b, Math.ceil((rows * lim.heads) / p.workgroupSize), 1);
+  dispatch(gpu, encoder, 'attention finalize', p.finalize, b, Math.ceil((rows * lim.heads) / p.workgroupSize), 1);
 }
 
 export function encodeBackwardPrep(
@@ -134,7 +130,7 @@ export function encodeBackwardPrep(
   checkBuffer('backward prep', 'dO', a.dO, a.rows, 0, [lim.heads, lim.headDim]);
   checkBuffer('backward prep', 'delta', a.delta, a.rows, 0, [lim.heads]);
   const b = { 0: p.params('backward', wholeRows(a.rows)), 6: a.dO, 8: a.delta, 12: a.o };
-  dispatch(gpu, encoder, p.prep, b, Math.ceil((a.rows * lim.heads) / p.workgroupSize), 1);
+  dispatch(gpu, encoder, 'attention backward prep', p.prep, b, Math.ceil((a.rows * lim.heads) / p.workgroupSize), 1);
 }
 
 export function encodeBackwardBlock(
@@ -167,10 +163,19 @@ export function encodeBackwardBlock(
   dispatch(
     gpu,
     encoder,
+    'attention dK dV',
     p.dkdv,
     { ...shared, 10: a.dk, 11: a.dv },
     rowGroups(p, a.kRows, kSegment, p.rows.dkdv),
     lim.heads,
   );
-  dispatch(gpu, encoder, p.dq, { ...shared, 9: a.dq }, rowGroups(p, a.qRows, qSegment, p.rows.dq), lim.heads);
+  dispatch(
+    gpu,
+    encoder,
+    'attention dQ',
+    p.dq,
+    { ...shared, 9: a.dq },
+    rowGroups(p, a.qRows, qSegment, p.rows.dq),
+    lim.heads,
+  );
 }

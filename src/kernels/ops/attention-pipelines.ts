@@ -16,7 +16,7 @@ export interface AttentionPipelines {
   readonly rows: RowsPerInvocation;
   /** Invocations per workgroup (the WGSL's WG override) of every attention pass. */
   readonly workgroupSize: number;
-  /** A uniform buffer holding the pass's `Params { q_rows, k_rows, q_offset, k_offset, q_seg, k_seg }` (cached by value). */
+  /** A uniform buffer holding the pass's `Params { q_rows, k_rows, q_offset, k_offset, q_seg, k_seg }` (by value). */
   params(pass: AttentionPass, rows: PassRows): GPUBuffer;
   /** Frees the cached uniform buffers (the compiled modules are shared per device). */
   destroy(): void;

@@ -50,7 +50,8 @@ export function checkConfig(gpu: Gpu, c: Required<AttentionConfig>): void {
   const buffers = gpu.device.limits.maxStorageBuffersPerShaderStage;
   if (buffers < STORAGE_BUFFERS_NEEDED) {
     throw new ShapeError(
-      `attention backward binds ${STORAGE_BUFFERS_NEEDED} storage buffers; this device allows maxStorageBuffersPerShaderStage ${buffers}`,
+      `attention backward binds ${STORAGE_BUFFERS_NEEDED} storage buffers; ` +
+        `this device allows maxStorageBuffersPerShaderStage ${buffers}`,
     );
   }
 }
@@ -64,13 +65,15 @@ export function checkRows(lim: AttentionLimits, what: string, rows: number, offs
   const bytes = (rows + offset) * lim.heads * lim.headDim * 4;
   if (bytes > lim.maxBindingBytes) {
     throw new ShapeError(
-      `attention ${what}: [${rows + offset}, H=${lim.heads}, D=${lim.headDim}] f32 = ${bytes} bytes exceeds maxStorageBufferBindingSize ${lim.maxBindingBytes}`,
+      `attention ${what}: [${rows + offset}, H=${lim.heads}, D=${lim.headDim}] f32 = ${bytes} bytes ` +
+        `exceeds maxStorageBufferBindingSize ${lim.maxBindingBytes}`,
     );
   }
   const groups = Math.ceil((rows * lim.heads) / lim.workgroupSize);
   if (groups > lim.maxWorkgroups) {
     throw new ShapeError(
-      `attention ${what}: ${rows} rows × ${lim.heads} heads needs ${groups} workgroups > maxComputeWorkgroupsPerDimension ${lim.maxWorkgroups}`,
+      `attention ${what}: ${rows} rows × ${lim.heads} heads needs ${groups} workgroups ` +
+        `> maxComputeWorkgroupsPerDimension ${lim.maxWorkgroups}`,
     );
   }
 }

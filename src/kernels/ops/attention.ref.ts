@@ -86,7 +86,7 @@ export function attentionRowRef(
   const o = new Float64Array(D);
   p.forEach((pj, j) => {
     if (pj === 0) return;
-    for (let d = 0; d < D; d++) o[d]! += pj * (x.v[(j * H + h) * D + d] ?? 0);
+    for (let d = 0; d < D; d++) o[d] = (o[d] ?? 0) + pj * (x.v[(j * H + h) * D + d] ?? 0);
   });
   return { o, lse, p };
 }
@@ -134,15 +134,17 @@ function backwardRow(
   const qi = (i * H + h) * D;
   const dp = Array.from(p, (_, j) => dotRows(dO, qi, x.v, (j * H + h) * D, D));
   let delta = 0; // Σ_j p·dp = dO·O
-  p.forEach((pj, j) => (delta += pj * (dp[j] ?? 0)));
+  p.forEach((pj, j) => {
+    delta += pj * (dp[j] ?? 0);
+  });
   p.forEach((pj, j) => {
     if (pj === 0) return;
     const kj = (j * H + h) * D;
     const ds = pj * ((dp[j] ?? 0) - delta) * scale;
     for (let d = 0; d < D; d++) {
-      g.dq[g.dqBase + d]! += ds * (x.k[kj + d] ?? 0);
-      if (g.dv) g.dv[kj + d]! += pj * (dO[qi + d] ?? 0);
-      if (g.dk) g.dk[kj + d]! += ds * (x.q[qi + d] ?? 0);
+      g.dq[g.dqBase + d] = (g.dq[g.dqBase + d] ?? 0) + ds * (x.k[kj + d] ?? 0);
+      if (g.dv) g.dv[kj + d] = (g.dv[kj + d] ?? 0) + pj * (dO[qi + d] ?? 0);
+      if (g.dk) g.dk[kj + d] = (g.dk[kj + d] ?? 0) + ds * (x.q[qi + d] ?? 0);
     }
   });
 }
@@ -247,9 +249,9 @@ export function refBackwardBlock(
         const p = Math.exp(s - (t.lse[i * H + h] ?? 0));
         const ds = p * (dotRows(t.dO, qi, x.v, kj, D) - (t.delta[i * H + h] ?? 0)) * scale;
         for (let d = 0; d < D; d++) {
-          g.dv[kj + d]! += p * (t.dO[qi + d] ?? 0);
-          g.dq[qi + d]! += ds * (x.k[kj + d] ?? 0);
-          g.dk[kj + d]! += ds * (x.q[qi + d] ?? 0);
+          g.dv[kj + d] = (g.dv[kj + d] ?? 0) + p * (t.dO[qi + d] ?? 0);
+          g.dq[qi + d] = (g.dq[qi + d] ?? 0) + ds * (x.k[kj + d] ?? 0);
+          g.dk[kj + d] = (g.dk[kj + d] ?? 0) + ds * (x.q[qi + d] ?? 0);
         }
       });
     });

@@ -2,7 +2,20 @@
 // the matmul kernels read: [batches, rows, ceil(cols/4)] vec4, zero-padded past `cols`.
 // One `pack_b` dispatch of shaders/matmul.wgsl; O(rows·cols) next to the O(M·N·K) product.
 import type { Gpu } from '../runtime/device.ts';
-import { createUniformBuffer, uniformLayout } from '../runtime/uniforms.ts';
+import type { DispatchSpec } from '../runtime/op-support.ts';
+import { paramStruct, UniformCache } from '../runtime/uniforms.ts';
+
+const PACK_FIELDS = [
+  ['K', 'u32'],
+  ['N', 'u32'],
+  ['N4', 'u32'],
+  ['b_row', 'u32'],
+  ['b_col', 'u32'],
+  ['b_batch', 'u32'],
+  ['batches', 'u32'],
+] as const;
+export const MATMUL_PACK_PARAMS = paramStruct('matmul', 'PackParams', PACK_FIELDS);
+export const MATMUL_F16_PACK_PARAMS = paramStruct('matmul-f16', 'PackParams', PACK_FIELDS);
 
 const PACK_WORKGROUP = 64;
 
@@ -25,12 +38,8 @@ export interface Pack {
   readonly cols4: number;
   readonly batchVec4: number;
   readonly allocatedBytes: number;
-  /** Records the repack of `source` into `scratch` into an open compute pass. */
-  encode(
-    pass: GPUComputePassEncoder,
-    source: GPUBuffer,
-    bind: (pipeline: GPUComputePipeline, buffers: GPUBuffer[]) => GPUBindGroup,
-  ): void;
+  /** The dispatch repacking `source` into `scratch` (recorded by the caller's encodePass). */
+  dispatch(source: GPUBuffer): DispatchSpec;
   destroy(): void;
 }
 
@@ -52,7 +61,9 @@ export async function createPack(
   const shader = element === 'f16' ? 'matmul-f16' : 'matmul';
   const cols4 = Math.ceil(spec.cols / 4);
   const batches = spec.batchStride === 0 ? 1 : spec.batch;
-  const params = createUniformBuffer(gpu, uniformLayout(shader, 'PackParams'), {
+  // Owned by the pack (freed by destroy()), so its allocatedBytes counts it.
+  const uniforms = new UniformCache(gpu);
+  const params = uniforms.buffer(element === 'f16' ? MATMUL_F16_PACK_PARAMS : MATMUL_PACK_PARAMS, {
     K: spec.rows,
     N: spec.cols,
     N4: cols4,
@@ -70,13 +81,17 @@ export async function createPack(
     cols4,
     batchVec4: spec.batchStride === 0 ? 0 : spec.rows * cols4,
     allocatedBytes: scratch.size + params.size,
-    encode(pass, source, bind) {
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bind(pipeline, [params, source, scratch]));
-      pass.dispatchWorkgroups(gx, Math.ceil(total / gx));
-    },
+    dispatch: (source) => ({
+      pipeline,
+      bindings: [
+        [0, params],
+        [1, source],
+        [2, scratch],
+      ],
+      groups: [gx, Math.ceil(total / gx)],
+    }),
     destroy() {
-      params.destroy();
+      uniforms.destroy();
       gpu.pool.release(scratch);
     },
   };

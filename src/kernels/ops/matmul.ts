@@ -10,7 +10,32 @@ import { isCpuAdapter, type Gpu } from '../runtime/device.ts';
 import { MissingFeatureError, ShapeError } from '../runtime/errors.ts';
 import { emptyTensor, type Tensor } from '../runtime/tensor.ts';
 import { createPack, packedBytes, type Pack, type PackSpec } from './matmul-pack.ts';
-import { createUniformBuffer, uniformLayout } from '../runtime/uniforms.ts';
+import { encodePass } from '../runtime/op-support.ts';
+import { paramStruct, UniformCache } from '../runtime/uniforms.ts';
+
+const TILED_FIELDS = [
+  ['M', 'u32'],
+  ['N', 'u32'],
+  ['K', 'u32'],
+  ['N4', 'u32'],
+  ['a_row', 'u32'],
+  ['a_col', 'u32'],
+  ['a_batch', 'u32'],
+  ['b_batch4', 'u32'],
+  ['c_batch', 'u32'],
+] as const;
+export const MATMUL_PARAMS = paramStruct('matmul', 'MatmulParams', TILED_FIELDS);
+export const MATMUL_F16_PARAMS = paramStruct('matmul-f16', 'MatmulParams', TILED_FIELDS);
+export const MATMUL_SUBGROUP_PARAMS = paramStruct('matmul-subgroup', 'MatmulParams', [
+  ['M', 'u32'],
+  ['N', 'u32'],
+  ['K', 'u32'],
+  ['N4', 'u32'],
+  ['MP2', 'u32'],
+  ['a_batch2', 'u32'],
+  ['b_batch4', 'u32'],
+  ['c_batch', 'u32'],
+]);
 
 export interface MatmulShape {
   readonly M: number;
@@ -166,7 +191,8 @@ function checkLimits(
   grid.forEach((groups, i) => {
     if (groups > maxGroups) {
       throw new ShapeError(
-        `matmul ${describeShape(s)} needs ${groups} workgroups along ${axes[i]}, over maxComputeWorkgroupsPerDimension ${maxGroups}`,
+        `matmul ${describeShape(s)} needs ${groups} workgroups along ${axes[i]}, ` +
+          `over maxComputeWorkgroupsPerDimension ${maxGroups}`,
       );
     }
   });
@@ -228,11 +254,11 @@ interface Operands {
   readonly params: GPUBuffer;
 }
 
-/** Packs what the variant needs and writes the kernel's uniforms (layout from its own struct). */
+/** Packs what the variant needs and writes the kernel's uniforms into its own cache (typed by the shader's struct). */
 async function prepareOperands(
   gpu: Gpu,
+  uniforms: UniformCache,
   s: ResolvedMatmulShape,
-  plan: VariantPlan,
   variant: MatmulVariant,
   storage: MatmulStorage,
 ): Promise<Operands> {
@@ -240,14 +266,14 @@ async function prepareOperands(
   const packB = bIsPacked(s) ? undefined : await createPack(gpu, bSpec(s), 'matmul packed B', storage);
   const b_batch4 = packB ? packB.batchVec4 : s.batchStrideB / 4;
   const common = { M: s.M, N: s.N, K: s.K, N4, b_batch4, c_batch: s.M * s.N };
-  const layout = uniformLayout(plan.shader, 'MatmulParams');
   if (variant === 'subgroup') {
     const packA = await createPack(gpu, aTSpec(s), 'matmul packed Aᵀ');
-    const params = createUniformBuffer(gpu, layout, { ...common, MP2: packA.cols4 * 2, a_batch2: packA.batchVec4 * 2 });
-    return { packA, packB, params };
+    const sub = { MP2: packA.cols4 * 2, a_batch2: packA.batchVec4 * 2 };
+    return { packA, packB, params: uniforms.buffer(MATMUL_SUBGROUP_PARAMS, { ...common, ...sub }) };
   }
   const a = { a_row: s.transA ? 1 : s.K, a_col: s.transA ? s.M : 1, a_batch: s.batchStrideA };
-  return { packA: undefined, packB, params: createUniformBuffer(gpu, layout, { ...common, ...a }) };
+  const struct = storage === 'f16' ? MATMUL_F16_PARAMS : MATMUL_PARAMS;
+  return { packA: undefined, packB, params: uniforms.buffer(struct, { ...common, ...a }) };
 }
 
 /** Bytes of the packed copies a variant will allocate (checked against the binding limit first). */
@@ -273,11 +299,11 @@ export async function createMatmul(
   const plan = planVariant(gpu, variant, storage);
   const grid = [Math.ceil(Math.ceil(s.N / 4) / plan.blockVec4), Math.ceil(s.M / plan.blockRows), s.batch] as const;
   checkLimits(gpu, s, grid, packedSizes(s, variant, storage), storage);
-  const { packA, packB, params } = await prepareOperands(gpu, s, plan, variant, storage);
+  // Owned by this kernel (freed by destroy()), so allocatedBytes counts its uniform.
+  const uniforms = new UniformCache(gpu);
+  const { packA, packB, params } = await prepareOperands(gpu, uniforms, s, variant, storage);
   const pipeline = await gpu.pipelines.pipeline(plan.shader, 'main', plan.overrides);
   const ext = matmulExtents(s);
-  const binds = new BindCache(gpu);
-  const bind = (p: GPUComputePipeline, buffers: GPUBuffer[]): GPUBindGroup => binds.get(p, buffers);
   return {
     shape: s,
     variant,
@@ -288,39 +314,22 @@ export async function createMatmul(
       checkBuffer('a', a, ext.a, s, storage);
       checkBuffer('b', b, ext.b, s, storage);
       checkBuffer('c', c, ext.c, s);
-      const pass = encoder.beginComputePass({ label: `matmul ${describeShape(s)}` });
-      packA?.encode(pass, a, bind);
-      packB?.encode(pass, b, bind);
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bind(pipeline, [params, packA ? packA.scratch : a, packB ? packB.scratch : b, c]));
-      pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
-      pass.end();
+      const bindings = [
+        [0, params],
+        [1, packA ? packA.scratch : a],
+        [2, packB ? packB.scratch : b],
+        [3, c],
+      ] as const;
+      const product = { pipeline, bindings, groups: grid };
+      const packs = [packA?.dispatch(a), packB?.dispatch(b)].filter((d) => d !== undefined);
+      encodePass(gpu, encoder, `matmul ${describeShape(s)}`, [...packs, product]);
     },
     destroy() {
-      params.destroy();
+      uniforms.destroy();
       packA?.destroy();
       packB?.destroy();
     },
   };
-}
-
-/** Bind groups by (pipeline, buffers): repeated encodes with the same buffers reuse them. */
-class BindCache {
-  private readonly entries: { pipeline: GPUComputePipeline; buffers: readonly GPUBuffer[]; group: GPUBindGroup }[] = [];
-  constructor(private readonly gpu: Gpu) {}
-
-  get(pipeline: GPUComputePipeline, buffers: readonly GPUBuffer[]): GPUBindGroup {
-    const hit = this.entries.find((e) => e.pipeline === pipeline && e.buffers.every((b, i) => b === buffers[i]));
-    if (hit) return hit.group;
-    const group = this.gpu.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    // A kernel binds at most 3 pipelines × a few buffer sets; keep the last 8.
-    this.entries.push({ pipeline, buffers: [...buffers], group });
-    if (this.entries.length > 8) this.entries.shift();
-    return group;
-  }
 }
 
 export interface MatmulOptions {
@@ -351,7 +360,8 @@ export async function matmul(gpu: Gpu, a: Tensor, b: Tensor, options: MatmulOpti
   const batch = Math.max(da.batch, db.batch);
   if (Ka !== Kb || (da.batch !== db.batch && Math.min(da.batch, db.batch) !== 1)) {
     throw new ShapeError(
-      `matmul shapes do not fit: A [${a.shape.join(', ')}]${options.transA ? 'ᵀ' : ''} · B [${b.shape.join(', ')}]${options.transB ? 'ᵀ' : ''}` +
+      `matmul shapes do not fit: A [${a.shape.join(', ')}]${options.transA ? 'ᵀ' : ''}` +
+        ` · B [${b.shape.join(', ')}]${options.transB ? 'ᵀ' : ''}` +
         ` (inner ${Ka} vs ${Kb}, batch ${da.batch} vs ${db.batch})`,
     );
   }

@@ -1,5 +1,8 @@
-// Shared steps of the training ops' dispatch code: input checks that raise ShapeError naming the
-// buffer, shape and limit; bind groups by binding number; recording passes; submit-and-wait.
+// The one dispatch path of every op: an op describes its dispatches (pipeline, [binding, buffer]
+// pairs with a typed uniform at binding 0, grid) and encodePass records them with bind groups
+// cached by buffer identity (bind-groups.ts). Also the shared input checks, which raise ShapeError
+// naming the buffer, shape and limit, and submit-and-wait.
+import { bindGroup, type Bindings } from './bind-groups.ts';
 import type { Gpu } from './device.ts';
 import { ShapeError } from './errors.ts';
 
@@ -7,7 +10,7 @@ import { ShapeError } from './errors.ts';
 export interface DispatchSpec {
   readonly pipeline: GPUComputePipeline;
   /** [binding, buffer]; binding 0 is the op's uniform by convention. */
-  readonly bindings: readonly (readonly [number, GPUBuffer])[];
+  readonly bindings: Bindings;
   readonly groups: readonly [number, number?, number?];
 }
 
@@ -20,12 +23,8 @@ export function encodePass(
 ): void {
   const pass = encoder.beginComputePass({ label });
   for (const d of dispatches) {
-    const bindGroup = gpu.device.createBindGroup({
-      layout: d.pipeline.getBindGroupLayout(0),
-      entries: d.bindings.map(([binding, buffer]) => ({ binding, resource: { buffer } })),
-    });
     pass.setPipeline(d.pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setBindGroup(0, bindGroup(gpu, d.pipeline, d.bindings));
     pass.dispatchWorkgroups(d.groups[0], d.groups[1] ?? 1, d.groups[2] ?? 1);
   }
   pass.end();
@@ -65,7 +64,8 @@ export function requireGroups(gpu: Gpu, groups: number, what: string): void {
   const limit = gpu.adapter.limits['maxComputeWorkgroupsPerDimension'] ?? 65535;
   if (groups > limit) {
     throw new ShapeError(
-      `${what} needs ${groups} workgroups in one dimension, over this adapter's maxComputeWorkgroupsPerDimension ${limit}`,
+      `${what} needs ${groups} workgroups in one dimension, ` +
+        `over this adapter's maxComputeWorkgroupsPerDimension ${limit}`,
     );
   }
 }

@@ -44,7 +44,8 @@ export function emptyTensor(gpu: Gpu, shape: readonly number[], dtype: DType = '
   const limit = gpu.adapter.limits['maxStorageBufferBindingSize'] ?? Number.POSITIVE_INFINITY;
   if (byteLength > limit) {
     throw new ShapeError(
-      `${label} shape [${shape.join(', ')}] ${dtype} needs ${byteLength} bytes, over maxStorageBufferBindingSize ${limit}`,
+      `${label} shape [${shape.join(', ')}] ${dtype} needs ${byteLength} bytes, ` +
+        `over maxStorageBufferBindingSize ${limit}`,
     );
   }
   const buffer = gpu.pool.acquire(Math.max(4, byteLength), undefined, label);

@@ -109,7 +109,9 @@ export function packUniforms(layout: UniformLayout, values: UniformValues): Arra
         `uniform ${layout.struct}.${field.name} (${field.type}) needs ${field.components} values, got ${list.length}`,
       );
     }
-    list.forEach((v, i) => writeScalar(view, field, i, v));
+    list.forEach((v, i) => {
+      writeScalar(view, field, i, v);
+    });
   }
   return bytes;
 }
@@ -118,17 +120,21 @@ function writeScalar(view: DataView, field: UniformField, index: number, value: 
   const where = `uniform ${field.name}`;
   switch (field.scalar) {
     case 'f32':
-      return view.setFloat32(field.offset + 4 * index, value, true);
+      view.setFloat32(field.offset + 4 * index, value, true);
+      return;
     case 'f16':
-      return view.setUint16(field.offset + 2 * index, f16Bits(value), true);
+      view.setUint16(field.offset + 2 * index, f16Bits(value), true);
+      return;
     case 'u32':
       if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
         throw new RangeError(`${where} = ${value} is not a u32`);
-      return view.setUint32(field.offset + 4 * index, value, true);
+      view.setUint32(field.offset + 4 * index, value, true);
+      return;
     case 'i32':
       if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff)
         throw new RangeError(`${where} = ${value} is not an i32`);
-      return view.setInt32(field.offset + 4 * index, value, true);
+      view.setInt32(field.offset + 4 * index, value, true);
+      return;
   }
 }
 
