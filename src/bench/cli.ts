@@ -46,7 +46,10 @@ function refuseRepeatedFlags(y: Argv): Argv {
     const arrays = new Set((y as unknown as DeclaredOptions).getOptions().array);
     for (const [key, value] of Object.entries(args)) {
       if (key === '_' || key === '$0' || !Array.isArray(value) || arrays.has(key)) continue;
-      throw new UsageError('CLI_REPEATED_FLAG', `--${key} was given ${value.length} times (${value.join(', ')}); give it once`);
+      throw new UsageError(
+        'CLI_REPEATED_FLAG',
+        `--${key} was given ${value.length} times (${value.join(', ')}); give it once`,
+      );
     }
     return true;
   });

@@ -4,6 +4,7 @@
 // is usually compared with (same hour a day and a week before, and now). Past-only inputs stay in
 // x; nothing here reads a demand value after row i or a DF value not yet published at i
 // (docs/train.md, "Known-future head"; test/train/forecasts-never-read-what-was-not-known.test.ts).
+import { HOUR_MS } from '../core/index.ts';
 import {
   CALENDAR_FEATURES,
   DEFAULT_DF_PUBLICATION,
@@ -76,8 +77,6 @@ export function futureFeatureNames(store: FeatureStore): string[] {
 }
 
 const COLUMN: Readonly<Record<string, number>> = Object.fromEntries(FUTURE_FEATURES.map((n, i) => [n, i]));
-
-const HOUR_MS = 3_600_000;
 
 /** Per-respondent columns the tensor reads, computed once per store and respondent. */
 interface RespondentColumns {

@@ -64,7 +64,9 @@ function perRank(
   rec: StepRecorder,
   body: (e: GPUCommandEncoder, ops: DeviceOps, rb: RankBuffers) => void,
 ): void {
-  ctx.ranks.forEach((rb, r) => body(rec.encoder(r), at(ctx.ops, r, 'ops'), rb));
+  ctx.ranks.forEach((rb, r) => {
+    body(rec.encoder(r), at(ctx.ops, r, 'ops'), rb);
+  });
 }
 
 /** Forward pass of the window in input slot `slot`; leaves pred and the loss stats on every rank. */

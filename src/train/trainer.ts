@@ -3,6 +3,7 @@
 // --checkpoint-every steps and at the end; bit-exact resume from the latest checkpoint.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { median } from '../core/index.ts';
 import { openFeatureStore, type FeatureStore } from '../features/index.ts';
 import type { AdapterChoice, FeatureReport, Gpu } from '../kernels/index.ts';
 import { matmulPeak } from './calibrate.ts';
@@ -68,14 +69,7 @@ export interface TrainResult {
   readonly features?: FeatureReport;
 }
 
-export interface Progress {
-  (line: string): void;
-}
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : ((s[(s.length - 1) >> 1] ?? 0) + (s[s.length >> 1] ?? 0)) / 2;
-};
+export type Progress = (line: string) => void;
 
 /** Masked mean loss over the validation windows (forward only). */
 async function validationLoss(

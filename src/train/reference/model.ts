@@ -41,7 +41,9 @@ export function referenceLossAndGrads(
 ): ReferenceLoss {
   checkConfig(config);
   checkParams(config, params);
-  windows.forEach((win, i) => checkWindow(config, win, `windows[${i}]`));
+  windows.forEach((win, i) => {
+    checkWindow(config, win, `windows[${i}]`);
+  });
   const w = weightViews(config, Float64Array.from(params));
   const grads = new Float64Array(paramLayout(config).total);
   const g = weightViews(config, grads);
