@@ -98,7 +98,8 @@ function checkModel(c: ModelConfig, seqLen: number): void {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`model ${name} must be a positive integer, got ${v}`);
   if (c.dModel % c.heads !== 0 || headDim(c) % 4 !== 0) {
     throw new RangeError(
-      `model dModel ${c.dModel} / heads ${c.heads} = ${c.dModel / c.heads}: the head size must be an integer multiple of 4`,
+      `model dModel ${c.dModel} / heads ${c.heads} = ${c.dModel / c.heads}: ` +
+        'the head size must be an integer multiple of 4',
     );
   }
 }

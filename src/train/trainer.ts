@@ -147,7 +147,9 @@ export async function train(o: TrainOptions, adapter: AdapterChoice, say: Progre
   let failure: unknown;
   try {
     say(
-      `train: ${run.train.length} train windows, ${run.validation.length} validation windows, T=${o.seqLen}, R=${o.ranks} ${run.layout} ${o.mode}, L=${o.layers} d=${o.dModel} H=${o.heads} on ${gpu.adapter.description}`,
+      `train: ${run.train.length} train windows, ${run.validation.length} validation windows, ` +
+        `T=${o.seqLen}, R=${o.ranks} ${run.layout} ${o.mode}, L=${o.layers} d=${o.dModel} H=${o.heads} ` +
+        `on ${gpu.adapter.description}`,
     );
     const model = await createGpuModel(transport, { config: run.config, seqLen: o.seqLen, layout: run.layout });
     try {
@@ -206,7 +208,8 @@ async function loop(
         ? `the last good checkpoint is ${state.latest.file} (step ${state.latest.step})`
         : 'no checkpoint was written yet';
       throw new TrainDivergedError(
-        `step ${step}: the loss is ${r.loss} (grad norm ${r.gradNorm}); training stopped and wrote nothing more — ${kept}. Lower --lr or raise --warmup`,
+        `step ${step}: the loss is ${r.loss} (grad norm ${r.gradNorm}); training stopped and wrote nothing ` +
+          `more — ${kept}. Lower --lr or raise --warmup`,
       );
     }
     const tokensPerSecond = (o.batch * o.seqLen) / (ms / 1e3);
@@ -220,7 +223,10 @@ async function loop(
       mfuVsMatmul: mfu(tokensPerSecond, matmulFlops),
     });
     say(
-      `step ${String(step).padStart(5)}/${run.steps} | loss ${r.loss.toFixed(6)} | norm ${r.gradNorm.toFixed(4)} | lr ${lr.toExponential(2)} | ${ms.toFixed(0)} ms | ${tokensPerSecond.toFixed(0)} tok/s | MFU ${(100 * mfu(tokensPerSecond, matmulFlops)).toFixed(1)}% vs matmul${peak ? `, ${(100 * mfu(tokensPerSecond, peak.flops)).toFixed(2)}% of ${peak.name}` : ''}`,
+      `step ${String(step).padStart(5)}/${run.steps} | loss ${r.loss.toFixed(6)} | ` +
+        `norm ${r.gradNorm.toFixed(4)} | lr ${lr.toExponential(2)} | ${ms.toFixed(0)} ms | ` +
+        `${tokensPerSecond.toFixed(0)} tok/s | MFU ${(100 * mfu(tokensPerSecond, matmulFlops)).toFixed(1)}% vs matmul` +
+        (peak ? `, ${(100 * mfu(tokensPerSecond, peak.flops)).toFixed(2)}% of ${peak.name}` : ''),
     );
     ringBytes = r.ringLog.reduce((n, x) => n + x.bytesSent, 0);
     allReduceBytes = r.allReduceBytes;
@@ -242,10 +248,9 @@ async function loop(
     }
   }
   const latest = state.latest ?? (await checkpoint(o, run, model, state));
-  // Calibrated again after the steps: a busy host at start-up alone raised MFU (the T = 8,760 run in
-  // bench/results/train-2026-12-02 read 26.7 GFLOP/s before its steps and 34.0 after). The summary
-  // and the log it keeps divide by the better of the two; the step lines printed during the run by
-  // the first.
+  // Calibrated again after the steps: a busy host at start-up alone raised MFU (docs/measurements.md,
+  // "Training: matmul calibrated before and after the steps"). The summary and the log it keeps
+  // divide by the better of the two; the step lines printed during the run by the first.
   const matmulEnd = await matmulPeak(gpu);
   const bestMatmul = Math.max(matmulFlops, matmulEnd);
   const steadyLog = log.slice(1);
