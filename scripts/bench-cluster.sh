@@ -9,22 +9,31 @@ cd "$(dirname "$0")/.."
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 k=10 n=3 faults='' kill_after='' redis_stop='' preset=backfill-2019-2025 dir='' single=''
 while getopts k:n:f:x:r:p:o:s opt; do
-  case $opt in s) single=1 n=1 ;; k) k=$OPTARG ;; n) n=$OPTARG ;; f) faults=$OPTARG ;; x) kill_after=$OPTARG ;; r) redis_stop=$OPTARG ;; p) preset=$OPTARG ;; o) dir=$OPTARG ;; *) exit 2 ;; esac
+  case $opt in
+    s) single=1 n=1 ;; k) k=$OPTARG ;; n) n=$OPTARG ;; f) faults=$OPTARG ;; x) kill_after=$OPTARG ;;
+    r) redis_stop=$OPTARG ;; p) preset=$OPTARG ;; o) dir=$OPTARG ;; *) exit 2 ;;
+  esac
 done
 dir=${dir:-$(mktemp -d /tmp/wattring-cluster-XXXX)}
 mkdir -p "$dir"
 key="bench-cluster-$RANDOM$RANDOM"
 port=$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-start_redis() { redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >>"$dir/redis.log" 2>&1 & redis_pid=$!; sleep 0.5; }
+start_redis() {
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >>"$dir/redis.log" 2>&1 &
+  redis_pid=$!
+  sleep 0.5
+}
 start_redis
-node bin/bench.mjs serve eia --time-scale "$k" --keys "$key" ${faults:+--faults "$faults"} --json >"$dir/serve.jsonl" 2>"$dir/serve.err" &
+node bin/bench.mjs serve eia --time-scale "$k" --keys "$key" ${faults:+--faults "$faults"} --json \
+  >"$dir/serve.jsonl" 2>"$dir/serve.err" &
 serve_pid=$!
 until [[ -s "$dir/serve.jsonl" ]]; do sleep 0.1; done
 url=$(head -1 "$dir/serve.jsonl" | node -e 'process.stdin.on("data",d=>console.log(JSON.parse(d).url))')
 worker() {
   local cluster=(--redis "redis://127.0.0.1:$port")
   [[ -n "$single" ]] && cluster=()
-  exec node bin/bench.mjs extract --preset "$preset" --base-url "$url" --api-key "$key" --time-scale "$k" "${cluster[@]}" --out "$dir/out" --json "$@"
+  exec node bin/bench.mjs extract --preset "$preset" --base-url "$url" --api-key "$key" --time-scale "$k" \
+    "${cluster[@]}" --out "$dir/out" --json "$@"
 }
 run_workers() {
   local tag=$1; shift
@@ -33,8 +42,12 @@ run_workers() {
 }
 t0=$(date +%s.%N)
 run_workers w
-if [[ -n "$kill_after" ]]; then sleep "$kill_after"; kill -9 "${pids[0]}"; echo "kill -9 worker 1 (pid ${pids[0]}) after ${kill_after} s"; fi
-if [[ -n "$redis_stop" ]]; then sleep "$redis_stop"; kill "$redis_pid"; echo "redis-server stopped after ${redis_stop} s"; fi
+if [[ -n "$kill_after" ]]; then
+  sleep "$kill_after"; kill -9 "${pids[0]}"; echo "kill -9 worker 1 (pid ${pids[0]}) after ${kill_after} s"
+fi
+if [[ -n "$redis_stop" ]]; then
+  sleep "$redis_stop"; kill "$redis_pid"; echo "redis-server stopped after ${redis_stop} s"
+fi
 codes=()
 for p in "${pids[@]}"; do set +e; wait "$p"; codes+=($?); set -e; done
 t1=$(date +%s.%N)

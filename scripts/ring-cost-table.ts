@@ -31,13 +31,15 @@ for (const T of [...new Set([...runs.values()].map((r) => r.config.seqLen))].sor
     const m = ringCost(shaped);
     const backward = m.backward + cal.backwardExtra;
     console.log(
-      `| ${name} | ${run.ring.forward.minMs.toFixed(1)} (${run.ring.forward.medianMs.toFixed(1)}) | ${ms(m.forward)} | ` +
+      `| ${name} | ${run.ring.forward.minMs.toFixed(1)} (${run.ring.forward.medianMs.toFixed(1)}) | ` +
+        `${ms(m.forward)} | ` +
         `${run.ring.backward.minMs.toFixed(1)} (${run.ring.backward.medianMs.toFixed(1)}) | ` +
         `${ms(backward)} | ${m.kvHiddenForward ? 'yes' : 'no'} |`,
     );
   }
   console.log(
-    `| (T=${T} calibration) | compute/step fwd ${ms(ringCost(cal).forwardCompute)} ms, bwd ${ms(ringCost(cal).backwardCompute)} ms; ` +
+    `| (T=${T} calibration) | compute/step fwd ${ms(ringCost(cal).forwardCompute)} ms, ` +
+      `bwd ${ms(ringCost(cal).backwardCompute)} ms; ` +
       `unshaped transfer ${ms(cal.latency)} ms; host/step fwd ${ms(cal.stepOverhead)} ms, ` +
       `bwd ${ms(cal.stepOverhead + cal.backwardExtra / cal.ranks)} ms | | | | |`,
   );
@@ -68,10 +70,12 @@ for (const s of systems)
     const c = ringCost({ ...gpu, seqLen: T, ranks: s.ranks, bandwidth: s.bandwidth, latency: s.latency });
     const one = c.singleForward + c.singleBackward;
     console.log(
-      `| ${s.name} | ${T} | ${c.rows} | ${ms(c.forwardCompute)} ms | ${ms(c.kvTransfer)} ms | ${c.kvHiddenForward ? 'yes' : 'no'} | ` +
-        `${ms(c.forward)} ms | ${ms(c.backward)} ms | ${ms(one)} ms | ${(one / (c.forward + c.backward)).toFixed(1)}× |`,
+      `| ${s.name} | ${T} | ${c.rows} | ${ms(c.forwardCompute)} ms | ${ms(c.kvTransfer)} ms | ` +
+        `${c.kvHiddenForward ? 'yes' : 'no'} | ${ms(c.forward)} ms | ${ms(c.backward)} ms | ${ms(one)} ms | ` +
+        `${(one / (c.forward + c.backward)).toFixed(1)}× |`,
     );
   }
 console.log(
-  `\nGPU rates used: forward ${(gpu.forwardFlops / 1e12).toFixed(2)} TFLOP/s, backward ${(gpu.backwardFlops / 1e12).toFixed(2)} TFLOP/s; host 0.5 ms per step (assumed)`,
+  `\nGPU rates used: forward ${(gpu.forwardFlops / 1e12).toFixed(2)} TFLOP/s, ` +
+    `backward ${(gpu.backwardFlops / 1e12).toFixed(2)} TFLOP/s; host 0.5 ms per step (assumed)`,
 );

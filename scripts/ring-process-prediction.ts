@@ -43,10 +43,12 @@ const kv = run.steps.filter((s) => s.pass === 'forward' && s.bytesSent > 0);
 const dkv = run.steps.filter((s) => s.pass === 'backward' && s.bytesSent > 0);
 console.log(
   `T = ${c.seqLen}, R = ${c.ranks}, H = ${c.heads}, D = ${c.headDim}, ${c.reps} timed rounds; ` +
-    `calibration ${calFile} (host/step ${(cal.stepOverhead * 1e3).toFixed(1)} ms, latency ${(cal.latency * 1e3).toFixed(1)} ms)`,
+    `calibration ${calFile} (host/step ${(cal.stepOverhead * 1e3).toFixed(1)} ms, ` +
+    `latency ${(cal.latency * 1e3).toFixed(1)} ms)`,
 );
 console.log(
-  '| pass | process fastest (median) | model | shared fastest (median) | process/shared − 1 (fastest) | model/shared − 1 |',
+  '| pass | process fastest (median) | model | shared fastest (median) | ' +
+    'process/shared − 1 (fastest) | model/shared − 1 |',
 );
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const [pass, m] of [
@@ -56,7 +58,8 @@ for (const [pass, m] of [
   const p = run.ring[pass];
   const s = run.shared[pass];
   console.log(
-    `| ${pass} | ${fmt(p.minMs)} (${fmt(p.medianMs)}) ms | ${fmt(m * 1e3)} ms | ${fmt(s.minMs)} (${fmt(s.medianMs)}) ms | ` +
+    `| ${pass} | ${fmt(p.minMs)} (${fmt(p.medianMs)}) ms | ${fmt(m * 1e3)} ms | ` +
+      `${fmt(s.minMs)} (${fmt(s.medianMs)}) ms | ` +
       `${pct(p.minMs, s.minMs)} | ${pct(m * 1e3, s.minMs)} |`,
   );
 }
@@ -65,12 +68,15 @@ console.log(
     `(measured median ${fmt(median(run.steps.filter((s) => s.pass === 'forward').map((s) => s.computeMs)))} / ` +
     `${fmt(median(run.steps.filter((s) => s.pass === 'backward').map((s) => s.computeMs)))} ms); ` +
     `K/V block ${(model.kvTransfer * 1e3).toFixed(1)} ms in the model, measured median ` +
-    `${median(kv.map((s) => s.transferMs)).toFixed(1)} ms (${(median(kv.map((s) => s.bytesSent)) / 2 ** 20).toFixed(2)} MiB); ` +
-    `dK/dV ${median(dkv.map((s) => s.transferMs)).toFixed(1)} ms; K/V hidden in the model: ${model.kvHiddenForward ? 'yes' : 'no'}`,
+    `${median(kv.map((s) => s.transferMs)).toFixed(1)} ms ` +
+    `(${(median(kv.map((s) => s.bytesSent)) / 2 ** 20).toFixed(2)} MiB); ` +
+    `dK/dV ${median(dkv.map((s) => s.transferMs)).toFixed(1)} ms; ` +
+    `K/V hidden in the model: ${model.kvHiddenForward ? 'yes' : 'no'}`,
 );
 const comm = run.communication;
 console.log(
   `moved ${(comm.forward.bytesMoved / 2 ** 20).toFixed(2)} + ${(comm.backward.bytesMoved / 2 ** 20).toFixed(2)} MiB; ` +
-    `overlap fwd ${(100 * comm.forward.overlapFraction).toFixed(1)} %, bwd ${(100 * comm.backward.overlapFraction).toFixed(1)} %; ` +
+    `overlap fwd ${(100 * comm.forward.overlapFraction).toFixed(1)} %, ` +
+    `bwd ${(100 * comm.backward.overlapFraction).toFixed(1)} %; ` +
     `exposed fwd ${fmt(comm.forward.exposedMs)} ms, bwd ${fmt(comm.backward.exposedMs)} ms`,
 );

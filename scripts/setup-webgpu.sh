@@ -13,7 +13,8 @@ installed_major() {
 
 major=$(installed_major)
 if [[ -n "$major" && "$major" -ge $min_major ]] && compgen -G "$icd_glob" >/dev/null; then
-  echo "setup-webgpu: lavapipe from mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers) already installed" >&2
+  echo "setup-webgpu: lavapipe from mesa-vulkan-drivers" \
+    "$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers) already installed" >&2
   exit 0
 fi
 
@@ -37,11 +38,13 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${apt_args[@]}" mesa-vulkan-drivers libvulkan1 >/dev/null
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${apt_args[@]}" \
+  mesa-vulkan-drivers libvulkan1 >/dev/null
 
 major=$(installed_major)
 if [[ -z "$major" || "$major" -lt $min_major ]]; then
   echo "setup-webgpu: installed mesa-vulkan-drivers $major is older than $min_major; Dawn will reject it" >&2
   exit 1
 fi
-echo "setup-webgpu: installed lavapipe from mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)" >&2
+echo "setup-webgpu: installed lavapipe from mesa-vulkan-drivers" \
+  "$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)" >&2

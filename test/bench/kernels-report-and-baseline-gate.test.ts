@@ -69,7 +69,8 @@ describe('kernel report', () => {
       measured('gelu-fwd', 'n', 0, 2e9, [1, 1, 1, 1]), // 2 GB/s, memory-bound
     ];
     const r = report(outcomes);
-    expect(r.calibration).toEqual({ kernel: 'matmul', shape: 'large', gflops: 4, gflopsBest: 4 }); // best runs: 2 and 4 GFLOP/s
+    // best runs: 2 and 4 GFLOP/s
+    expect(r.calibration).toEqual({ kernel: 'matmul', shape: 'large', gflops: 4, gflopsBest: 4 });
     const [small, large, gelu] = r.results;
     expect(small?.kind === 'measured' && small.medianMs).toBe(1500);
     expect(small?.kind === 'measured' && small.ratio).toBeCloseTo(1.333 / 4, 3);

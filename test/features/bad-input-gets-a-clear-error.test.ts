@@ -175,7 +175,10 @@ describe('content', () => {
     const e = thrown(build(dir));
     expect(e.code).toBe('FEATURES_DUPLICATE_ROW');
     expect(e.message).toMatch(
-      /arrow: row \(period 2023-03-01T01, respondent PACW, series [a-z-]+:[A-Z]+\) also appears in .*\.arrow; rows must be unique/,
+      new RegExp(
+        String.raw`arrow: row \(period 2023-03-01T01, respondent PACW, series [a-z-]+:[A-Z]+\) ` +
+          String.raw`also appears in .*\.arrow; rows must be unique`,
+      ),
     );
     expect(e.message).toContain('again/fuel-type-data/2023-03-01T01_2023-03-01T02.arrow');
     expect(e.message).toContain('2023-02-20T01_2023-03-02T00.arrow');

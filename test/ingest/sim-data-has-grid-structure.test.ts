@@ -116,7 +116,8 @@ describe('simulated EIA data structure', () => {
     expect(lag1(daily)).toBeGreaterThan(0.4); // heat waves last days
     const sun = fuel.filter((r) => r.respondent === 'CISO' && r.series === 'SUN');
     const byHour = meanBy(sun, (r) => localStart(r, -8).getUTCHours());
-    expect(Math.max(byHour.get(0) ?? 1, byHour.get(2) ?? 1, byHour.get(23) ?? 1)).toBeLessThanOrEqual(0); // night: nothing or a small draw
+    // night: nothing or a small draw
+    expect(Math.max(byHour.get(0) ?? 1, byHour.get(2) ?? 1, byHour.get(23) ?? 1)).toBeLessThanOrEqual(0);
     const sunAt = (h: number): number => byHour.get(h) ?? Number.NaN;
     expect(sunAt(12)).toBeGreaterThan(sunAt(9));
     expect(sunAt(9)).toBeGreaterThan(sunAt(6));

@@ -22,7 +22,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 describe('simulated EIA rate limit', () => {
   it('admits a burst of 5 and answers the rest with 429 OVER_RATE_LIMIT and a whole-second Retry-After', async () => {
-    const s = await start({ rateLimitPerHour: 360, burstPerSecond: 5 }); // one token per 10 s: none refills during the burst
+    // one token per 10 s: none refills during the burst
+    const s = await start({ rateLimitPerHour: 360, burstPerSecond: 5 });
     const replies = await Promise.all(Array.from({ length: 8 }, () => fetch(url(s))));
     const statuses = replies.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);

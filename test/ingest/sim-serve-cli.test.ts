@@ -22,7 +22,8 @@ describe('bench serve eia', () => {
     expect(first).toMatchObject({ event: 'listening', seed: 2 });
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v2\/$/);
     const res = await fetch(
-      `${first.url}electricity/rto/region-data/data/?api_key=k&data[0]=value&facets[respondent][]=PACW&start=2023-01-01&end=2023-01-01`,
+      `${first.url}electricity/rto/region-data/data/?api_key=k&data[0]=value` +
+        '&facets[respondent][]=PACW&start=2023-01-01&end=2023-01-01',
     );
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ response: { total: '4' } });

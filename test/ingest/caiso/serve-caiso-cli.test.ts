@@ -26,7 +26,8 @@ describe('bench serve caiso', () => {
     expect(first).toMatchObject({ event: 'listening', ratePerHour: 720, burstPerSecond: 1 });
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oasisapi$/);
     const query =
-      'queryname=SLD_REN_FCST&version=1&market_run_id=DAM&startdatetime=20240601T00:00-0000&enddatetime=20240602T00:00-0000&resultformat=6';
+      'queryname=SLD_REN_FCST&version=1&market_run_id=DAM' +
+      '&startdatetime=20240601T00:00-0000&enddatetime=20240602T00:00-0000&resultformat=6';
     const [a, b] = [await fetch(`${first.url}/SingleZip?${query}`), await fetch(`${first.url}/SingleZip?${query}`)];
     expect(a.status).toBe(200);
     expect(readPayload(new Uint8Array(await a.arrayBuffer()))).toMatchObject({ kind: 'csv' });

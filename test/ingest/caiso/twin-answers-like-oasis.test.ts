@@ -49,7 +49,8 @@ describe('CAISO twin', () => {
     const text = strFromU8(Object.values(unzipSync(r.body))[0] ?? new Uint8Array());
     const lines = text.trim().split('\n');
     expect(lines[0]).toBe(
-      'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,MARKET_RUN_ID,TAC_AREA_NAME,LABEL,XML_DATA_ITEM,POS,MW,EXECUTION_TYPE,GROUP',
+      'INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,MARKET_RUN_ID,' +
+        'TAC_AREA_NAME,LABEL,XML_DATA_ITEM,POS,MW,EXECUTION_TYPE,GROUP',
     );
     expect(lines.length - 1).toBe(30 * 24 * 6); // 30 days × 24 h × 6 TAC areas
     const starts = lines.slice(1).map((l) => l.split(',')[0] ?? '');
