@@ -1,4 +1,4 @@
-// Spawns and talks to the gate's two resident worker processes (worker.ts), one per tree.
+// Spawns and talks to the gate's resident worker processes (worker.ts), each hosting the trees it is given.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -19,13 +19,13 @@ export class GateWorker {
   private stderrTail: string[] = [];
   private exited: string | undefined;
 
-  /** `label` names the tree in messages (candidate, reference); `root` is the tree measured. */
+  /** `label` names the worker in messages; `roots` are the trees it hosts (measure's `tree` indexes them). */
   constructor(
     readonly label: string,
-    readonly root: string,
+    ...roots: readonly string[]
   ) {
-    // tsx from the candidate's node_modules runs the worker; the worker imports `root`'s sources.
-    this.child = spawn(process.execPath, ['--import', 'tsx', WORKER, root], {
+    // tsx from the candidate's node_modules runs the worker; the worker imports each root's sources.
+    this.child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...roots], {
       cwd: CANDIDATE_ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
