@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, w
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, UsageError } from '../../core/index.ts';
-import { formatAdapter, isCpuAdapter, openGpu } from '../../kernels/index.ts';
+import { formatAdapter, isCpuAdapter, openGpu, POLLER_NICE_ENV } from '../../kernels/index.ts';
 import { defineCommand } from '../command.ts';
 import {
   BASELINE_SCHEMA,
@@ -392,6 +392,10 @@ export default defineCommand({
     const started = performance.now();
     const work = mkdtempSync(join(tmpdir(), 'wattring-gate-'));
     try {
+      // The gate's own device leaves this thread's priority alone unless asked: the worker processes
+      // it spawns inherit it, and at nice 19 on a loaded machine they crawl (a worker got 11 s of CPU
+      // in 8 minutes at load 30 on 2026-12-07).
+      process.env[POLLER_NICE_ENV] ??= '0';
       const gpu = await openGpu({
         ...(a.adapter ? { name: a.adapter } : {}),
         ...(a.backend ? { backend: a.backend } : {}),

@@ -3,6 +3,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { isDawnInfoLine } from '../../core/index.ts';
+import { POLLER_NICE_ENV } from '../../kernels/index.ts';
 import { get, ProtocolError } from './protocol.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -28,7 +29,10 @@ export class GateWorker {
     this.child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...roots], {
       cwd: CANDIDATE_ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
+      // Dawn's event poll keeps this process's priority: a worker that lowered its thread after its
+      // first tree's device would start the second tree's adapter threads at nice 19 (they inherit
+      // it), and the two trees would not be timed alike.
+      env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', [POLLER_NICE_ENV]: '0' },
     });
     createInterface({ input: this.child.stdout }).on('line', (line) => this.onLine(line));
     createInterface({ input: this.child.stderr }).on('line', (line) => {
