@@ -7,7 +7,8 @@
 # silent slowdowns (same results, same dispatches) only the paired timings can see. `kernel-faster`
 # checks the other way: HEAD against a reference with the matmul slowdown must pass, matmul faster.
 # LOG_DIR=<dir> keeps each run's whole output as <dir>/<case>-<run>.log; ONLY=<substrings> passes
-# --only (time only those metrics; counts and quality are still all gated).
+# --only (time only those metrics; counts and quality are still all gated); GATE_ARGS=<flags> adds
+# flags to every gate run (e.g. --no-counts for a timing case of the ingest or kernels stage).
 # Usage: bash bench/gate-regressions.sh [case ...]   cases: matmul-twice attention-slower
 #        half-pages lr-x100 wrong-values kernel-work parser-slower train-step-slower kernel-faster
 #        (default: all). Commit first: the worktrees are made from HEAD. One line per run; exit 1 on a miss.
@@ -100,7 +101,8 @@ for c in "${CASES[@]}"; do
     set +e
     t0=$SECONDS
     only=(); [ -n "${ONLY:-}" ] && only=(--only "$ONLY")
-    out="$(cd "$tree" && node bin/bench.mjs gate --stages "$(stages "$c")" --report-dir "$tree/out/gate" "${args[@]}" "${only[@]}" 2>&1)"; rc=$?
+    extra=(); [ -n "${GATE_ARGS:-}" ] && read -r -a extra <<<"$GATE_ARGS"
+    out="$(cd "$tree" && node bin/bench.mjs gate --stages "$(stages "$c")" --report-dir "$tree/out/gate" "${args[@]}" "${only[@]}" "${extra[@]}" 2>&1)"; rc=$?
     [ -n "${LOG_DIR:-}" ] && printf '%s\n' "$out" > "$LOG_DIR/$c-$i.log"
     named="$(grep -E "gate: ($(expect "$c"))" <<<"$out" | head -3 | sed 's/^/    /')"
     set -e

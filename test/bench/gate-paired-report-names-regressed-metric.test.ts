@@ -25,6 +25,8 @@ const judged = (id: string, decision: 'regressed' | 'faster' | 'same', ratio: nu
   confirmed: decision === 'regressed',
   reps: 4,
   seconds: { candidate: ratio, reference: 1 },
+  byWorker: [ratio * 1.01, ratio * 0.99],
+  batches: [],
 });
 const verdicts: PairedVerdict[] = [
   judged('kernels.matmul 512x512x512', 'regressed', 1.5),

@@ -2,7 +2,7 @@
 // interval agree with the textbook example, and the verdict needs both significance and the
 // minimum effect; a speed-up is `faster`, a change inside the minimum effect `same`.
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../src/bench/gate/paired-verdict.ts';
+import { judge, judgeSides } from '../../src/bench/gate/paired-verdict.ts';
 import { hodgesLehmann, signedRankTest } from '../../src/bench/gate/signed-rank.ts';
 
 // Hollander & Wolfe, depression scale before/after (R's ?wilcox.test example): V = 40, p = 0.01953.
@@ -73,5 +73,52 @@ describe('paired verdict', () => {
 
   it('stays undecided when the pairs are too few or too noisy to say', () => {
     expect(judge(times(noise(8, 0.4, 3), 1.2), ref.slice(0, 8), rule).decision).toBe('undecided');
+  });
+});
+
+describe('verdict over the two worker-to-tree assignments', () => {
+  const rule = { minEffect: 0.15, alpha: 0.01, level: 0.95 };
+  const ones = Array.from({ length: 10 }, () => 1);
+  const times = (logs: number[], factor: number): number[] => logs.map((l) => factor * Math.exp(l));
+
+  it('fails a slowdown of the candidate that both assignments show', () => {
+    const v = judgeSides(
+      [
+        { candidate: times(noise(10, 0.05, 21), 1.5), reference: ones },
+        { candidate: times(noise(10, 0.05, 22), 1.5), reference: ones },
+      ],
+      rule,
+    );
+    expect(v.decision).toBe('regressed');
+    expect(v.confirmed).toBe(true);
+  });
+
+  it('does not fail a bias of one worker: slower in one assignment, as slow as the reference in the other', () => {
+    // worker 1 reads its candidate 1.6× in the first assignment only (the A/A bias of one process)
+    const v = judgeSides(
+      [
+        { candidate: times(noise(10, 0.05, 23), 1.6), reference: ones },
+        { candidate: times(noise(10, 0.05, 24), 1.0), reference: ones },
+      ],
+      rule,
+    );
+    expect(v.decision).not.toBe('regressed');
+    expect(v.confirmed).toBe(false);
+  });
+
+  it('leaves one assignment alone undecided, however slow it reads', () => {
+    const v = judgeSides([{ candidate: times(noise(10, 0.05, 25), 2), reference: ones }], rule);
+    expect(v.decision).toBe('undecided');
+  });
+
+  it('reports a speed-up seen over both assignments as faster', () => {
+    const v = judgeSides(
+      [
+        { candidate: times(noise(10, 0.05, 26), 1 / 1.5), reference: ones },
+        { candidate: times(noise(10, 0.05, 27), 1 / 1.5), reference: ones },
+      ],
+      rule,
+    );
+    expect(v.decision).toBe('faster');
   });
 });

@@ -56,6 +56,33 @@ it('answers NOT_COMPARABLE for what the tree lacks, and keeps serving', async ()
   expect(again.ok).toBe(true);
 }, 60_000);
 
+it('hosts several trees, each timed on its own device by its tree index', async () => {
+  const two = new GateWorker('two trees', root, root);
+  try {
+    await two.ask({
+      op: 'setup',
+      work: join(work, 'two'),
+      raw: join(work, 'no-raw'),
+      page: join(work, 'page.json'),
+      pageMeta: PAGE_META,
+      splits: '',
+      seqLen: 96,
+      train: QUICK_TRAIN,
+      adapter: {},
+    });
+    for (const tree of [0, 1]) {
+      const body = await two.ask({ op: 'measure', tree, metric: 'kernels.gelu-fwd 8760x256', reps: 2, samples: 2 });
+      const seconds = get(body, 'seconds');
+      expect(Array.isArray(seconds) && seconds.length).toBe(2);
+      for (const s of Array.isArray(seconds) ? seconds : []) expect(s).toBeGreaterThan(0);
+    }
+    const none = await two.request({ op: 'measure', tree: 2, metric: 'ingest.Arrow write', reps: 1, samples: 1 });
+    expect(none).toMatchObject({ ok: false });
+  } finally {
+    await two.close();
+  }
+}, 180_000);
+
 it('times a quick kernel case on the adapter', async () => {
   const body = await worker.ask({ op: 'measure', metric: 'kernels.gelu-fwd 8760x256', reps: 2, samples: 2 });
   const seconds = get(body, 'seconds');

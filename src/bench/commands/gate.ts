@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, w
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, UsageError } from '../../core/index.ts';
-import { formatAdapter, isCpuAdapter, openGpu } from '../../kernels/index.ts';
+import { formatAdapter, isCpuAdapter, openGpu, POLLER_NICE_ENV } from '../../kernels/index.ts';
 import { defineCommand } from '../command.ts';
 import {
   BASELINE_SCHEMA,
@@ -48,6 +48,7 @@ interface GateArgs {
   'advance-reference': boolean;
   reason: string | undefined;
   timings: boolean;
+  counts: boolean;
   'min-effect': number;
   alpha: number;
   pairs: number;
@@ -91,6 +92,19 @@ function checkArgs(a: GateArgs): void {
     throw new UsageError('GATE_BAD_FLAG', `--alpha ${a.alpha}: expected a level between 0 and 0.5, e.g. 0.01`);
   if (a['advance-reference'] && !a.timings)
     throw new UsageError('GATE_BAD_FLAG', '--advance-reference needs the timings: drop --no-timings');
+  if (!a.counts) {
+    if (!a.timings) throw new UsageError('GATE_BAD_FLAG', '--no-counts with --no-timings leaves nothing to gate');
+    if (a['advance-reference'] || a['write-baseline'])
+      throw new UsageError('GATE_BAD_FLAG', '--no-counts: --advance-reference and --write-baseline need the counts');
+    // the feature build and training are timed on the counts half's extract
+    const needRaw = [...stagesOf(a.stages)].filter((s) => s !== 'ingest' && s !== 'kernels');
+    if (needRaw.length)
+      throw new UsageError(
+        'GATE_BAD_FLAG',
+        `--no-counts times only the ingest and kernels stages; --stages has ${needRaw.join(', ')} ` +
+          "(their timings need the counts half's extract)",
+      );
+  }
 }
 
 /** Adapter class: the adapter's name before its driver details (`llvmpipe`, `NVIDIA H200`). */
@@ -338,6 +352,11 @@ export default defineCommand({
         describe: 'After gating, record HEAD as the new reference with this verdict (a failed gate needs --reason)',
       })
       .option('reason', { type: 'string', describe: 'Why the reference advances (required when the gate failed)' })
+      .option('counts', {
+        type: 'boolean',
+        default: true,
+        describe: 'Measure and gate counts and quality (--no-counts: paired timings of ingest and kernels only)',
+      })
       .option('timings', {
         type: 'boolean',
         default: true,
@@ -375,6 +394,10 @@ export default defineCommand({
     const started = performance.now();
     const work = mkdtempSync(join(tmpdir(), 'wattring-gate-'));
     try {
+      // The gate's own device leaves this thread's priority alone unless asked: the worker processes
+      // it spawns inherit it, and at nice 19 on a loaded machine they crawl (a worker got 11 s of CPU
+      // in 8 minutes at load 30 on 2026-12-07).
+      process.env[POLLER_NICE_ENV] ??= '0';
       const gpu = await openGpu({
         ...(a.adapter ? { name: a.adapter } : {}),
         ...(a.backend ? { backend: a.backend } : {}),
@@ -386,7 +409,9 @@ export default defineCommand({
         process.stderr.write(`gate: adapter ${formatAdapter(gpu.adapter)}\n`);
         const counter = new DispatchCounter(gpu);
         if (!baseline) return await writeBaseline(a, { gpu, counter, stages }, description);
-        first = await runSuite({ gpu, counter, stages, workDir: work });
+        first = a.counts
+          ? await runSuite({ gpu, counter, stages, workDir: work })
+          : { measurements: [], stageErrors: new Map() };
       } finally {
         gpu.destroy();
       }
@@ -396,11 +421,10 @@ export default defineCommand({
           `gate: adapter class ${cls} differs from the baseline's ${baseline.adapter.class}: ` +
             'kernel counts are not gated; other counts and quality are\n',
         );
-      const verdicts = compare(baseline, first.measurements, {
-        adapterClass: cls,
-        stageErrors: first.stageErrors,
-        stages,
-      });
+      const verdicts = a.counts
+        ? compare(baseline, first.measurements, { adapterClass: cls, stageErrors: first.stageErrors, stages })
+        : [];
+      if (!a.counts) process.stderr.write('gate: counts and quality not measured (--no-counts): timings only\n');
       const rule: Rule = { minEffect: a['min-effect'], alpha: a.alpha, level: 0.95 };
       const paired = spec ? await timings(a, spec, stages, work, rule) : undefined;
       const seconds = (performance.now() - started) / 1e3;

@@ -42,7 +42,8 @@ export function pairedFailureLines(verdicts: readonly PairedVerdict[], rule: Rul
       ? [
           `regressed: ${v.id}: candidate ${r3(v.ratio)}× the reference's time [${r3(v.lower)}, ${r3(v.upper)}] ` +
             `over ${v.pairs} pairs (${v.clock} clock), p(slower) ${v.pSlower.toPrecision(2)} < ${rule.alpha}, ` +
-            `minimum effect ${r3(1 + rule.minEffect)}×`,
+            `minimum effect ${r3(1 + rule.minEffect)}×; candidate in worker 1: ${r3(v.byWorker[0])}×, ` +
+            `in worker 2: ${r3(v.byWorker[1])}×`,
         ]
       : [],
   );
@@ -53,7 +54,7 @@ export function pairedMarkdown(verdicts: readonly PairedVerdict[], rule: Rule, r
     `### Timings: candidate vs reference ${reference}, paired`,
     '',
     `A regression: median ratio ≥ ${r3(1 + rule.minEffect)} and one-sided Wilcoxon signed-rank ` +
-      `p < ${rule.alpha}, repeated by an independent batch of pairs.`,
+      `p < ${rule.alpha}, in all pairs and in each worker-to-tree assignment's pairs on their own.`,
     '',
     `| ${HEAD.join(' | ')} |`,
     '|---|---:|---|---:|---:|---|',

@@ -56,3 +56,28 @@ export function judge(candidate: readonly number[], reference: readonly number[]
             : 'undecided';
   return { decision, pairs: xs.length, ratio, lower, upper, pSlower: test.greater, pFaster: test.less };
 }
+
+/** The pairs of one worker-to-tree assignment (the candidate timed in worker 1, or in worker 2). */
+export interface Side {
+  readonly candidate: readonly number[];
+  readonly reference: readonly number[];
+}
+
+/**
+ * The verdict of pairs drawn in two assignments: `judge` of all pairs, except that a regression
+ * stands only when each assignment's pairs, on their own, are regressed too (`confirmed`); until
+ * both are, it reads `undecided`. A bias of one worker process or set-up favours the candidate in
+ * one assignment and the reference in the other, so it cannot pass both; slower code shows in both.
+ */
+export function judgeSides(sides: readonly Side[], rule: Rule): PairStats & { readonly confirmed: boolean } {
+  const all = judge(
+    sides.flatMap((s) => s.candidate),
+    sides.flatMap((s) => s.reference),
+    rule,
+  );
+  const confirmed =
+    all.decision === 'regressed' &&
+    sides.length >= 2 &&
+    sides.every((s) => judge(s.candidate, s.reference, rule).decision === 'regressed');
+  return { ...all, decision: all.decision === 'regressed' && !confirmed ? 'undecided' : all.decision, confirmed };
+}

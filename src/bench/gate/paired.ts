@@ -1,11 +1,16 @@
-// The timed half of `bench gate`: the candidate's and the reference's workers measure every timed
-// metric in interleaved pairs (ABBA: A B, B A, A B, …) so both see the same contention, and each
-// metric is judged from its pairs (paired-verdict.ts), drawing more pairs while undecided.
+// The timed half of `bench gate`: two resident worker processes, each hosting both trees, measure
+// every timed metric in interleaved pairs (ABBA: A B, B A, A B, …) so both trees see the same
+// contention, and each metric is judged from its pairs (paired-verdict.ts), drawing more pairs
+// while undecided. Within a batch the candidate is timed in one worker and the reference in the
+// other; the next batch swaps them. A bias of one process or one set-up (measured in A/A runs:
+// one worker's gradnorm-clip 2.2× another's until set up anew, whole batches 1.4–1.6× on identical
+// code, docs/gate.md) then reads as a regression in one assignment and a speed-up in the other, and
+// a regression counts only when the pairs of each assignment show it on their own.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GateStage } from './metric.ts';
-import { judge, type PairStats, type Rule } from './paired-verdict.ts';
+import { judge, judgeSides, type PairStats, type Rule } from './paired-verdict.ts';
 import { get } from './protocol.ts';
 import { GateWorker } from './workers.ts';
 import { samplePage, PAGE_META, QUICK_TRAIN } from './paired-inputs.ts';
@@ -35,6 +40,10 @@ export type PairedVerdict =
         readonly confirmed: boolean;
         readonly reps: number;
         readonly seconds: { readonly candidate: number; readonly reference: number };
+        /** Median ratio of the pairs with the candidate in worker 1, and in worker 2 (NaN: none drawn). */
+        readonly byWorker: readonly [number, number];
+        /** Every batch's seconds per repetition, pair by pair, and which worker timed the candidate. */
+        readonly batches: readonly Batch[];
       })
   | { readonly kind: 'not comparable'; readonly id: string; readonly stage: GateStage; readonly reason: string };
 
@@ -45,11 +54,24 @@ export type PairedVerdict =
  */
 const DUET = new Set(['train.steady step']);
 
+/** Steady training steps per duet batch, per pair of the other metrics' batches (steps are cheap; the call is not). */
+const DUET_STEPS_PER_PAIR = 2;
+
 /** CPU seconds a kernel or ingest sample lasts at least (repetitions back to back). */
 const SAMPLE_SECONDS = 0.015;
 
+export interface Batch {
+  /** The worker (1 or 2) that timed the candidate; the other timed the reference. */
+  readonly candidateWorker: 1 | 2;
+  readonly candidate: readonly number[];
+  readonly reference: readonly number[];
+}
+
+/** One tree as hosted by one worker (`index`: 0 the candidate, 1 the reference). */
 interface Tree {
   readonly worker: GateWorker;
+  readonly index: 0 | 1;
+  readonly label: string;
   kernels: string[];
   /** The prepare reply: metric → `ok` or why it cannot be measured. */
   prepared: unknown;
@@ -67,42 +89,47 @@ async function sample(
   reps: number,
   fresh = false,
 ): Promise<{ seconds: number; clock: string }> {
-  const body = await t.worker.ask({ op: 'measure', metric, reps, samples: 1, fresh });
+  const body = await t.worker.ask({ op: 'measure', tree: t.index, metric, reps, samples: 1, fresh });
   const s = get(body, 'seconds');
   const v = Array.isArray(s) ? s[0] : undefined;
-  if (typeof v !== 'number' || !(v > 0)) throw new Error(`${t.worker.label} worker: ${metric} gave ${String(v)} s`);
+  if (typeof v !== 'number' || !(v > 0)) throw new Error(`${t.label}: ${metric} gave ${String(v)} s`);
   return { seconds: v, clock: String(get(body, 'clock')) };
 }
 
 async function warm(t: Tree, metric: string): Promise<{ seconds: number; clock: string } | string> {
-  const r = await t.worker.request({ op: 'measure', metric, reps: 1, samples: 1 });
-  if (!r.ok) return `${t.worker.label}: ${r.message}`;
+  const r = await t.worker.request({ op: 'measure', tree: t.index, metric, reps: 1, samples: 1 });
+  if (!r.ok) return `${t.label}: ${r.message}`;
   const s = get(r.body, 'seconds');
   const v = Array.isArray(s) ? s[0] : undefined;
-  return typeof v === 'number' && v > 0
-    ? { seconds: v, clock: String(get(r.body, 'clock')) }
-    : `${t.worker.label}: no time`;
+  return typeof v === 'number' && v > 0 ? { seconds: v, clock: String(get(r.body, 'clock')) } : `${t.label}: no time`;
 }
 
 /** A duet metric's probe is set up (prepare did it) but not run: one run is a whole batch. */
 async function ready(t: Tree, metric: string): Promise<{ seconds: number; clock: string } | string> {
   const status = get(t.prepared, metric);
-  return status === 'ok' ? { seconds: 1, clock: 'process' } : `${t.worker.label}: ${String(status)}`;
+  return status === 'ok' ? { seconds: 1, clock: 'process' } : `${t.label}: ${String(status)}`;
 }
 
 /** `n` samples of `metric` from one request to each tree at once (duet: same moment, same contention). */
 async function duet(cand: Tree, ref: Tree, metric: string, n: number): Promise<{ c: number[]; r: number[] }> {
   const ask = async (t: Tree): Promise<number[]> => {
-    const s = get(await t.worker.ask({ op: 'measure', metric, reps: 1, samples: n, fresh: false }), 'seconds');
+    const s = get(
+      await t.worker.ask({ op: 'measure', tree: t.index, metric, reps: 1, samples: n, fresh: false }),
+      'seconds',
+    );
     if (!Array.isArray(s) || s.length !== n || !s.every((v): v is number => typeof v === 'number' && v > 0))
-      throw new Error(`${t.worker.label} worker: ${metric} gave ${JSON.stringify(s)}`);
+      throw new Error(`${t.label}: ${metric} gave ${JSON.stringify(s)}`);
     return s;
   };
   const [c, r] = await Promise.all([ask(cand), ask(ref)]);
   return { c, r };
 }
 
-/** `n` pairs in ABBA order; returns the candidate's and the reference's seconds, pair by pair. */
+/**
+ * `n` pairs in ABBA order, strictly alternating (the idle worker waits for its next request);
+ * returns the candidate's and the reference's seconds, pair by pair. `fresh`: both trees set the
+ * metric up anew first (new buffers and closures), when these two have timed it in an earlier batch.
+ */
 async function pairs(
   cand: Tree,
   ref: Tree,
@@ -110,16 +137,14 @@ async function pairs(
   reps: number,
   n: number,
   start: number,
+  fresh: boolean,
 ): Promise<{ c: number[]; r: number[] }> {
-  if (DUET.has(metric)) return duet(cand, ref, metric, n);
+  if (DUET.has(metric)) return duet(cand, ref, metric, n * DUET_STEPS_PER_PAIR);
   const c: number[] = [];
   const r: number[] = [];
-  if (start > 0) {
-    // a later batch gets its own set-up (new buffers and closures) and one unkept warm-up sample
-    // in each tree, so an effect of one allocation's placement does not repeat batch after batch
-    await sample(cand, metric, reps, true);
-    await sample(ref, metric, reps, true);
-  }
+  // one unkept warm-up sample in each tree: this worker pair may not have run the metric yet
+  await sample(cand, metric, reps, fresh);
+  await sample(ref, metric, reps, fresh);
   for (let i = 0; i < n; i++) {
     if ((start + i) % 2 === 0) {
       c.push((await sample(cand, metric, reps)).seconds);
@@ -132,13 +157,19 @@ async function pairs(
   return { c, r };
 }
 
+/** The two workers' trees: `trees[w][0]` the candidate in worker w + 1, `trees[w][1]` the reference. */
+type Hosts = readonly [readonly [Tree, Tree], readonly [Tree, Tree]];
+
 /**
- * Judges one metric: a first batch; while undecided, more batches up to the cap. A regression
- * counts only when an independent batch drawn after it is regressed on its own too, and all pairs
- * together still are (contention that hit one tree's samples in one batch does not repeat).
+ * Judges one metric: batches of pairs, the candidate in worker 1 and the reference in worker 2,
+ * then swapped, and so on, while undecided, up to the cap. A regression counts only when all pairs
+ * together are regressed AND the pairs of each assignment are, each on their own: a bias of one
+ * worker process (or one set-up) favours the candidate in one assignment and the reference in the
+ * other, so it cannot pass both; a slowdown of the candidate's code shows in both.
  */
-async function judgeMetric(o: PairedOptions, cand: Tree, ref: Tree, id: string): Promise<PairedVerdict> {
+async function judgeMetric(o: PairedOptions, hosts: Hosts, id: string): Promise<PairedVerdict> {
   const stage = stageOf(id);
+  const [cand, ref] = [hosts[0][0], hosts[1][1]];
   const [wc, wr] = DUET.has(id)
     ? [await ready(cand, id), await ready(ref, id)]
     : [await warm(cand, id), await warm(ref, id)];
@@ -148,34 +179,51 @@ async function judgeMetric(o: PairedOptions, cand: Tree, ref: Tree, id: string):
     return { kind: 'not comparable', id, stage, reason: `clocks differ: candidate ${wc.clock}, reference ${wr.clock}` };
   const slow = Math.max(wc.seconds, wr.seconds);
   const reps = stage === 'kernels' || stage === 'ingest' ? Math.min(1000, Math.ceil(SAMPLE_SECONDS / slow)) : 1;
-  const all = await pairs(cand, ref, id, reps, o.batch, 0);
-  let stats = judge(all.c, all.r, o.rule);
-  let confirmed = false;
+  const sides = [
+    { candidate: [] as number[], reference: [] as number[] },
+    { candidate: [] as number[], reference: [] as number[] },
+  ] as const;
+  const batches: Batch[] = [];
+  let stats: (PairStats & { readonly confirmed: boolean }) | undefined;
+  let drawn = 0;
   const t0 = performance.now();
-  for (let b = 1; b < o.maxBatches; b++) {
-    if (stats.decision === 'same' || stats.decision === 'faster') break;
-    if (stats.decision === 'regressed' && confirmed) break;
-    // a metric that cannot be decided within its time stays undecided (the gate's time is bounded)
-    if (stats.decision === 'undecided' && (performance.now() - t0) / 1e3 > o.maxSecondsPerMetric) break;
-    const more = await pairs(cand, ref, id, reps, o.batch, all.c.length);
-    all.c.push(...more.c);
-    all.r.push(...more.r);
-    const alone = judge(more.c, more.r, o.rule);
-    const before = stats.decision;
-    stats = judge(all.c, all.r, o.rule);
-    confirmed = before === 'regressed' && alone.decision === 'regressed' && stats.decision === 'regressed';
+  for (let b = 0; b < o.maxBatches; b++) {
+    if (stats) {
+      if (stats.decision !== 'undecided') break;
+      // a metric that cannot be decided within its time stays undecided (the gate's time is bounded),
+      // but one regressed in all pairs still gets the other assignment's batch, to confirm or not
+      const unconfirmed = judge(
+        [...sides[0].candidate, ...sides[1].candidate],
+        [...sides[0].reference, ...sides[1].reference],
+        o.rule,
+      );
+      if (unconfirmed.decision !== 'regressed' && (performance.now() - t0) / 1e3 > o.maxSecondsPerMetric) break;
+    }
+    const [w, v] = b % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const);
+    const more = await pairs(hosts[w][0], hosts[v][1], id, reps, o.batch, drawn, b >= 2);
+    drawn += more.c.length;
+    batches.push({ candidateWorker: w === 0 ? 1 : 2, candidate: more.c, reference: more.r });
+    sides[w].candidate.push(...more.c);
+    sides[w].reference.push(...more.r);
+    stats = judgeSides(
+      sides.filter((s) => s.candidate.length > 0),
+      o.rule,
+    );
   }
-  // an unconfirmed regression at the cap is reported as undecided: it did not repeat
-  if (stats.decision === 'regressed' && !confirmed) stats = { ...stats, decision: 'undecided' };
+  if (!stats) throw new Error(`${id}: no batch drawn (--max-batches must be at least 1)`);
+  const byWorker = sides.map((s) => (s.candidate.length ? judge(s.candidate, s.reference, o.rule).ratio : Number.NaN));
+  const c = sides.flatMap((s) => s.candidate);
+  const r = sides.flatMap((s) => s.reference);
   return {
     kind: 'judged',
     id,
     stage,
     clock: wc.clock,
     ...stats,
-    confirmed,
     reps,
-    seconds: { candidate: median(all.c), reference: median(all.r) },
+    seconds: { candidate: median(c), reference: median(r) },
+    byWorker: [byWorker[0] ?? Number.NaN, byWorker[1] ?? Number.NaN],
+    batches,
   };
 }
 
@@ -192,11 +240,12 @@ function metricIds(o: PairedOptions, cand: Tree, ref: Tree): string[] {
   return only.length ? ids.filter((id) => only.some((s) => id.includes(s))) : ids;
 }
 
-async function startTree(label: string, root: string, work: string, o: PairedOptions, page: string): Promise<Tree> {
-  const worker = new GateWorker(label, root);
+/** A worker hosting both trees (candidate first), set up; its two trees. */
+async function startWorker(n: 1 | 2, work: string, o: PairedOptions, page: string): Promise<[Tree, Tree]> {
+  const worker = new GateWorker(`worker ${n}`, o.candidateRoot, o.referenceRoot);
   const body = await worker.ask({
     op: 'setup',
-    work: join(work, label),
+    work: join(work, `worker-${n}`),
     raw: o.raw,
     page,
     pageMeta: PAGE_META,
@@ -206,11 +255,18 @@ async function startTree(label: string, root: string, work: string, o: PairedOpt
     adapter: o.adapter,
   });
   const k = get(body, 'kernels');
-  return {
-    worker,
-    kernels: Array.isArray(k) ? k.filter((x): x is string => typeof x === 'string') : [],
-    prepared: undefined,
+  const names = (i: number): string[] => {
+    const l: unknown = Array.isArray(k) ? k[i] : undefined;
+    return Array.isArray(l) ? l.filter((x): x is string => typeof x === 'string') : [];
   };
+  const tree = (index: 0 | 1): Tree => ({
+    worker,
+    index,
+    label: `${index === 0 ? 'candidate' : 'reference'} (worker ${n})`,
+    kernels: names(index),
+    prepared: undefined,
+  });
+  return [tree(0), tree(1)];
 }
 
 /** Measures and judges every timed metric; `say` gets one progress line per metric. */
@@ -218,26 +274,29 @@ export async function runPaired(o: PairedOptions, say: (line: string) => void): 
   const work = mkdtempSync(join(tmpdir(), 'wattring-gate-pairs-'));
   const page = join(work, 'page.json');
   writeFileSync(page, samplePage());
-  const trees: Tree[] = [];
+  const workers: GateWorker[] = [];
   try {
-    trees.push(await startTree('candidate', o.candidateRoot, work, o, page));
-    trees.push(await startTree('reference', o.referenceRoot, work, o, page));
-    const [cand, ref] = trees;
-    if (!cand || !ref) throw new Error('workers did not start');
-    const ids = metricIds(o, cand, ref);
+    const first = startWorker(1, work, o, page);
+    const second = startWorker(2, work, o, page);
+    for (const s of [first, second]) void s.then((t) => workers.push(t[0].worker)).catch(() => undefined);
+    const hosts: Hosts = [await first, await second];
+    const ids = metricIds(o, hosts[0][0], hosts[0][1]);
     const t0 = performance.now();
     await Promise.all(
-      trees.map(async (t) => {
-        t.prepared = get(await t.worker.ask({ op: 'prepare', metrics: ids }), 'status');
+      hosts.map(async (trees) => {
+        const status = get(await trees[0].worker.ask({ op: 'prepare', metrics: ids }), 'status');
+        for (const t of trees) t.prepared = Array.isArray(status) ? status[t.index] : undefined;
       }),
     );
-    say(`set up ${ids.length} metrics in both trees (${((performance.now() - t0) / 1e3).toFixed(0)} s)`);
+    say(
+      `set up ${ids.length} metrics in both trees in both workers (${((performance.now() - t0) / 1e3).toFixed(0)} s)`,
+    );
     const out: PairedVerdict[] = [];
     for (const id of ids) {
       const t0 = performance.now();
       // a worker that cannot time a metric (it threw, or its clock read nothing) makes that metric
       // not comparable, stated with the reason; the other metrics are still judged
-      const v = await judgeMetric(o, cand, ref, id).catch(
+      const v = await judgeMetric(o, hosts, id).catch(
         (error: unknown): PairedVerdict => ({
           kind: 'not comparable',
           id,
@@ -249,14 +308,15 @@ export async function runPaired(o: PairedOptions, say: (line: string) => void): 
       say(
         v.kind === 'judged'
           ? `${id}: ${v.decision}, ratio ${v.ratio.toFixed(3)} [${v.lower.toFixed(3)}, ${v.upper.toFixed(3)}], ` +
-              `${v.pairs} pairs × ${v.reps}, p(slower) ${v.pSlower.toPrecision(2)} ` +
+              `${v.pairs} pairs × ${v.reps}, p(slower) ${v.pSlower.toPrecision(2)}, ` +
+              `by worker ${v.byWorker.map((x) => x.toFixed(3)).join(' / ')} ` +
               `(${((performance.now() - t0) / 1e3).toFixed(0)} s)`
           : `${id}: not comparable: ${v.reason}`,
       );
     }
     return out;
   } finally {
-    await Promise.all(trees.map((t) => t.worker.close()));
+    await Promise.all(workers.map((w) => w.close()));
     rmSync(work, { recursive: true, force: true });
   }
 }

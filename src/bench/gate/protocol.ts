@@ -1,4 +1,4 @@
-// The line protocol between `bench gate` and its two worker processes (worker.ts): one JSON
+// The line protocol between `bench gate` and its worker processes (worker.ts): one JSON
 // object per line each way. Requests carry an id that the reply repeats. A metric the tree cannot
 // measure (its API is missing or changed) is answered with code NOT_COMPARABLE, not an error.
 import { WattringError } from '../../core/index.ts';
@@ -24,6 +24,8 @@ export interface SetupRequest {
 export interface MeasureRequest {
   readonly op: 'measure';
   readonly id: number;
+  /** Which of the worker's trees (its argv order); 0 when absent. */
+  readonly tree: number;
   /** `stage.name`, e.g. `kernels.matmul 512x512x512`, `ingest.parse + validate`. */
   readonly metric: string;
   /** Back-to-back repetitions per sample; a sample reports seconds per repetition. */
@@ -93,6 +95,7 @@ export function parseRequest(o: unknown): Request {
     return {
       op,
       id,
+      tree: get(o, 'tree') === undefined ? 0 : numberField(o, 'tree'),
       metric: stringField(o, 'metric'),
       reps: numberField(o, 'reps'),
       samples: numberField(o, 'samples'),

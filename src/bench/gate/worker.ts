@@ -1,8 +1,12 @@
-// The gate's measuring process: one per tree (candidate, reference), resident for the whole gate so
-// both stay warm. It is always the candidate's harness, but it imports the measured code from the
-// tree root it is given (argv[2]) through each stage's public entry, so the reference commit needs
-// no gate code of its own. Protocol: one JSON request per stdin line, one JSON reply per stdout
-// line (src/bench/gate/protocol.ts). Run as `node --import tsx worker.ts <tree root>`.
+// The gate's measuring process, resident for the whole gate so it stays warm. It hosts every tree
+// it is given (argv[2..]: the candidate's root and the reference's), each with its own modules,
+// device, set-ups and scratch folder, so the gate can swap which process times which tree (a bias
+// of one process — its device, its pipelines' machine code, its heap — then falls on both trees).
+// It is always the candidate's harness, but it imports the measured code from each tree root
+// through each stage's public entry, so the reference commit needs no gate code of its own.
+// Protocol: one JSON request per stdin line, one JSON reply per stdout line
+// (src/bench/gate/protocol.ts; `tree` picks the root by index). Run as
+// `node --import tsx worker.ts <tree root> [<tree root> …]`.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,9 +32,14 @@ interface Probe {
   readonly release?: () => void;
 }
 
-/** A probe timing `reps` back-to-back calls of `run` by `clock`. */
-function timed(clock: ClockName, run: () => Promise<void> | void, release?: () => void): Probe {
-  const read = clockReader(clock);
+/** A probe timing `reps` back-to-back calls of `run` by `clock` (`threads`: the adapter clock's). */
+function timed(
+  clock: ClockName,
+  run: () => Promise<void> | void,
+  release?: () => void,
+  threads?: ReadonlySet<string>,
+): Probe {
+  const read = clockReader(clock, threads);
   const sample = async (reps: number): Promise<number> => {
     const c0 = read();
     for (let k = 0; k < reps; k++) await run();
@@ -41,22 +50,26 @@ function timed(clock: ClockName, run: () => Promise<void> | void, release?: () =
 
 type Module = Record<string, unknown>;
 
-const root = process.argv[2] ?? '';
+const roots = process.argv.slice(2);
 
-async function load(rel: string): Promise<Module> {
+async function load(root: string, rel: string): Promise<Module> {
   const mod: unknown = await import(pathToFileURL(join(root, rel)).href);
   if (typeof mod !== 'object' || mod === null) throw new NotComparable(`${rel} is not a module`);
   return Object.fromEntries(Object.entries(mod));
 }
 
 /** The tree's exported function `name` of `rel`, or NotComparable naming what is missing. */
-async function entry(rel: string, name: string): Promise<(...args: unknown[]) => unknown> {
-  return method(await load(rel), name, rel);
+async function entry(root: string, rel: string, name: string): Promise<(...args: unknown[]) => unknown> {
+  return method(await load(root, rel), name, rel);
 }
 
+/** One hosted tree: its root, its device (and that device's threads), set-ups and scratch folder. */
 interface State {
+  readonly root: string;
+  /** The setup request, with `work` this tree's own scratch folder. */
   setup: SetupRequest;
   gpu: unknown;
+  readonly threads: Set<string>;
   cases: Map<string, unknown>;
   probes: Map<string, Probe>;
   store: string | undefined;
@@ -64,13 +77,13 @@ interface State {
 
 async function openGpu(s: State): Promise<unknown> {
   if (s.gpu !== undefined) return s.gpu;
-  const open = await entry('src/kernels/index.ts', 'openGpu');
-  s.gpu = await openRecordingThreads(async () => await open(s.setup.adapter));
+  const open = await entry(s.root, 'src/kernels/index.ts', 'openGpu');
+  s.gpu = await openRecordingThreads(async () => await open(s.setup.adapter), s.threads);
   return s.gpu;
 }
 
-async function kernelCases(): Promise<Map<string, unknown>> {
-  const loaded = await (await entry('src/bench/kernels/load.ts', 'loadCases'))();
+async function kernelCases(root: string): Promise<Map<string, unknown>> {
+  const loaded = await (await entry(root, 'src/bench/kernels/load.ts', 'loadCases'))();
   const out = new Map<string, unknown>();
   if (!Array.isArray(loaded)) throw new NotComparable('src/bench/kernels/load.ts: loadCases() gave no list');
   for (const l of loaded) {
@@ -90,15 +103,16 @@ async function kernelProbe(s: State, name: string): Promise<Probe> {
   // No adapter threads (a GPU driver): its CPU seconds would not be the kernel's work, so the wall
   // clock of submit → done, which the pairing still protects from drift.
   return timed(
-    adapterClockReady() ? 'adapter' : 'wall',
+    adapterClockReady(s.threads) ? 'adapter' : 'wall',
     async () => void (await once()),
     () => void method(run, 'destroy', name)(),
+    s.threads,
   );
 }
 
 /** Parse + validate of one EIA page (JSON → columns), as the extract's fetch path does it. */
 async function ingestProbes(s: State): Promise<{ parse: () => unknown; write: () => void }> {
-  const ingest = await load('src/ingest/index.ts');
+  const ingest = await load(s.root, 'src/ingest/index.ts');
   const schema = get(ingest, 'EnvelopeSchema');
   const parseEnvelope = method(schema, 'parse', 'EnvelopeSchema');
   const RowColumns = get(ingest, 'RowColumns');
@@ -128,7 +142,7 @@ function buildOptions(s: State, output: string): Record<string, unknown> {
 }
 
 async function featuresProbe(s: State): Promise<Probe> {
-  const build = await entry('src/features/index.ts', 'buildFeatureStore');
+  const build = await entry(s.root, 'src/features/index.ts', 'buildFeatureStore');
   const out = join(s.setup.work, 'features-scratch');
   const run = (): void => {
     rmSync(out, { recursive: true, force: true });
@@ -144,7 +158,7 @@ async function storeFor(s: State): Promise<string> {
   if (s.store) return s.store;
   const store = join(s.setup.work, 'store');
   rmSync(store, { recursive: true, force: true });
-  (await entry('src/features/index.ts', 'buildFeatureStore'))(buildOptions(s, store));
+  (await entry(s.root, 'src/features/index.ts', 'buildFeatureStore'))(buildOptions(s, store));
   s.store = store;
   return store;
 }
@@ -162,7 +176,7 @@ const TRAIN_WARM_STEPS = 3;
  * once (duet, see paired.ts), pairing step i with step i. Checkpoints only after the last step.
  */
 async function trainProbe(s: State): Promise<Probe> {
-  const train = await entry('src/train/index.ts', 'train');
+  const train = await entry(s.root, 'src/train/index.ts', 'train');
   const store = await storeFor(s);
   const clock = clockReader('process');
   let round = 0;
@@ -219,37 +233,51 @@ async function measure(s: State, r: MeasureRequest): Promise<{ seconds: number[]
   return { seconds: out, clock: probe.clock };
 }
 
-async function handle(s: State | undefined, r: Request): Promise<{ state: State | undefined; reply: unknown }> {
+function hosted(trees: readonly State[], index: number): State {
+  const s = trees[index];
+  if (!s) throw new Error(index === 0 && !trees.length ? 'setup must come first' : `no tree ${index} in this worker`);
+  return s;
+}
+
+async function handle(trees: State[], r: Request): Promise<{ trees: State[]; reply: unknown }> {
   if (r.op === 'setup') {
-    mkdirSync(r.work, { recursive: true });
-    const state: State = { setup: r, gpu: undefined, cases: new Map(), probes: new Map(), store: undefined };
-    state.cases = await kernelCases().catch(() => new Map<string, unknown>());
-    return { state, reply: { kernels: [...state.cases.keys()], pid: process.pid } };
+    const out: State[] = [];
+    for (const [i, root] of roots.entries()) {
+      const setup = { ...r, work: join(r.work, `tree-${i}`) };
+      mkdirSync(setup.work, { recursive: true });
+      const cases = await kernelCases(root).catch(() => new Map<string, unknown>());
+      out.push({ root, setup, gpu: undefined, threads: new Set(), cases, probes: new Map(), store: undefined });
+    }
+    return { trees: out, reply: { kernels: out.map((t) => [...t.cases.keys()]), pid: process.pid } };
   }
-  if (!s) throw new Error('setup must come first');
   if (r.op === 'measure') {
     const started = performance.now();
-    const m = await measure(s, r);
-    return { state: s, reply: { ...m, wall: (performance.now() - started) / 1e3 } };
+    const m = await measure(hosted(trees, r.tree), r);
+    return { trees, reply: { ...m, wall: (performance.now() - started) / 1e3 } };
   }
   if (r.op === 'prepare') {
-    // Sets up every metric now (compiling its pipelines), so the two workers compile at once.
-    const status: Record<string, string> = {};
-    for (const metric of r.metrics) {
-      try {
-        await probeFor(s, metric);
-        status[metric] = 'ok';
-      } catch (error) {
-        status[metric] = error instanceof Error ? error.message : String(error);
+    // Sets up every metric of every hosted tree now (compiling its pipelines), while the other
+    // worker does the same, so no pipeline is compiled between samples.
+    const status: Record<string, string>[] = [];
+    for (const s of trees) {
+      const mine: Record<string, string> = {};
+      for (const metric of r.metrics) {
+        try {
+          await probeFor(s, metric);
+          mine[metric] = 'ok';
+        } catch (error) {
+          mine[metric] = error instanceof Error ? error.message : String(error);
+        }
       }
+      status.push(mine);
     }
-    return { state: s, reply: { status } };
+    return { trees, reply: { status } };
   }
-  return { state: s, reply: {} };
+  return { trees, reply: {} };
 }
 
 async function main(): Promise<void> {
-  let state: State | undefined;
+  let trees: State[] = [];
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
     if (!line.trim()) continue;
@@ -261,8 +289,8 @@ async function main(): Promise<void> {
         process.stdout.write(`${JSON.stringify({ id, ok: true })}\n`);
         break;
       }
-      const done = await handle(state, r);
-      state = done.state;
+      const done = await handle(trees, r);
+      trees = done.trees;
       process.stdout.write(`${JSON.stringify({ id, ok: true, ...Object(done.reply) })}\n`);
     } catch (error) {
       const code = error instanceof NotComparable ? 'NOT_COMPARABLE' : 'WORKER_ERROR';
@@ -270,7 +298,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify({ id, ok: false, code, message })}\n`);
     }
   }
-  for (const p of state?.probes.values() ?? []) p.release?.();
+  for (const s of trees) for (const p of s.probes.values()) p.release?.();
   process.exit(0);
 }
 

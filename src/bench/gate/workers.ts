@@ -1,8 +1,9 @@
-// Spawns and talks to the gate's two resident worker processes (worker.ts), one per tree.
+// Spawns and talks to the gate's resident worker processes (worker.ts), each hosting the trees it is given.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { isDawnInfoLine } from '../../core/index.ts';
+import { POLLER_NICE_ENV } from '../../kernels/index.ts';
 import { get, ProtocolError } from './protocol.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -19,16 +20,19 @@ export class GateWorker {
   private stderrTail: string[] = [];
   private exited: string | undefined;
 
-  /** `label` names the tree in messages (candidate, reference); `root` is the tree measured. */
+  /** `label` names the worker in messages; `roots` are the trees it hosts (measure's `tree` indexes them). */
   constructor(
     readonly label: string,
-    readonly root: string,
+    ...roots: readonly string[]
   ) {
-    // tsx from the candidate's node_modules runs the worker; the worker imports `root`'s sources.
-    this.child = spawn(process.execPath, ['--import', 'tsx', WORKER, root], {
+    // tsx from the candidate's node_modules runs the worker; the worker imports each root's sources.
+    this.child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...roots], {
       cwd: CANDIDATE_ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
+      // Dawn's event poll keeps this process's priority: a worker that lowered its thread after its
+      // first tree's device would start the second tree's adapter threads at nice 19 (they inherit
+      // it), and the two trees would not be timed alike.
+      env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', [POLLER_NICE_ENV]: '0' },
     });
     createInterface({ input: this.child.stdout }).on('line', (line) => this.onLine(line));
     createInterface({ input: this.child.stderr }).on('line', (line) => {
