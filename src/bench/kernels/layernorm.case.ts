@@ -4,7 +4,7 @@
 import { seededF32 } from '../../core/index.ts';
 import { LayerNorm, layerNormBackwardRef, layerNormForwardRef } from '../../kernels/index.ts';
 import type { KernelBenchCase } from './case.ts';
-import { memoryBoundCase } from './training-ops-support.ts';
+import { type CaseBuffers, memoryBoundCase } from './training-ops-support.ts';
 
 function inputs(
   rows: number,
@@ -18,6 +18,18 @@ function inputs(
   };
 }
 
+/** The forward pass's buffers: the inputs uploaded, the outputs zeroed. */
+function forwardBuffers(bufs: CaseBuffers, d: ReturnType<typeof inputs>, rows: number, cols: number) {
+  return {
+    x: bufs.upload(d.x, 'x'),
+    gamma: bufs.upload(d.gamma, 'gamma'),
+    beta: bufs.upload(d.beta, 'beta'),
+    y: bufs.zeros(rows * cols, 'y'),
+    mean: bufs.zeros(rows, 'mean'),
+    rstd: bufs.zeros(rows, 'rstd'),
+  };
+}
+
 function forwardCase(rows: number, cols: number, quick: boolean): KernelBenchCase {
   const n = rows * cols;
   return memoryBoundCase({
@@ -28,14 +40,7 @@ function forwardCase(rows: number, cols: number, quick: boolean): KernelBenchCas
     async setup(bufs) {
       const op = await LayerNorm.prepare(bufs.gpu);
       const d = inputs(rows, cols);
-      const io = {
-        x: bufs.upload(d.x, 'x'),
-        gamma: bufs.upload(d.gamma, 'gamma'),
-        beta: bufs.upload(d.beta, 'beta'),
-        y: bufs.zeros(n, 'y'),
-        mean: bufs.zeros(rows, 'mean'),
-        rstd: bufs.zeros(rows, 'rstd'),
-      };
+      const io = forwardBuffers(bufs, d, rows, cols);
       return {
         encode: (e) => op.encode(e, io, { rows, cols }),
         outputs: async () => [
@@ -103,14 +108,7 @@ function roundTripCase(rows: number, cols: number): KernelBenchCase {
     async setup(bufs) {
       const op = await LayerNorm.prepare(bufs.gpu);
       const d = inputs(rows, cols);
-      const io = {
-        x: bufs.upload(d.x, 'x'),
-        gamma: bufs.upload(d.gamma, 'gamma'),
-        beta: bufs.upload(d.beta, 'beta'),
-        y: bufs.zeros(n, 'y'),
-        mean: bufs.zeros(rows, 'mean'),
-        rstd: bufs.zeros(rows, 'rstd'),
-      };
+      const io = forwardBuffers(bufs, d, rows, cols);
       const g = {
         dy: bufs.upload(d.dy, 'dy'),
         dx: bufs.zeros(n, 'dx'),
