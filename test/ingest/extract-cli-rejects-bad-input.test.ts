@@ -108,7 +108,7 @@ describe('bench extract input checks', () => {
     const out = join(dir, 'twice');
     const r = await bench(['extract', '--preset', 'q1-2024', '--out', out, '--out', join(dir, 'twice-b')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--out: expected one string');
+    expect(r.stderr).toContain('--out was given 2 times');
     expect(existsSync(out)).toBe(false);
   });
 
