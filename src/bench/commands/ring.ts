@@ -9,6 +9,7 @@ import { measureRing, type RingBenchOptions, type RingBenchResult } from '../rin
 import { measureRank, measureRingProcesses, type ProcessRingResult } from '../ring/process.ts';
 import { defineCommand } from '../command.ts';
 import { adapterChoice, FEATURES_OPTION } from '../features-flag.ts';
+import { withProcessFlags } from '../process-flags.ts';
 
 interface RingArgs {
   'seq-len': number;
@@ -37,7 +38,7 @@ interface RingArgs {
 }
 
 function options(y: Argv) {
-  return y
+  return withProcessFlags(y, 'measure as this rank')
     .option('seq-len', { type: 'number', default: 8760, describe: 'Sequence length T (hours)' })
     .option('ranks', { type: 'number', default: 4, describe: 'Simulated devices R (1 <= R <= T)' })
     .option('layout', { type: 'string', default: 'zigzag', describe: `Rows per rank: ${RING_LAYOUTS.join(' | ')}` })
@@ -77,29 +78,7 @@ function options(y: Argv) {
     .option('latency-us', { type: 'number', describe: 'isolated mode: add this link latency per transfer (µs)' })
     .option('adapter', { type: 'string', describe: 'WebGPU adapter name substring (see bench adapters)' })
     .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' })
-    .option('features', FEATURES_OPTION)
-    .option('rank', {
-      type: 'number',
-      describe: '--transport process: measure as this rank (else launch --ranks local ranks)',
-    })
-    .option('world', { type: 'number', describe: '--transport process: ranks in the run (= --ranks)' })
-    .option('rendezvous', {
-      type: 'string',
-      describe: '--transport process: Redis URL where the ranks meet (default: a private local redis-server)',
-    })
-    .option('run-id', {
-      type: 'string',
-      describe: '--transport process: the run every rank joins (default: a fresh id)',
-    })
-    .option('host', {
-      type: 'string',
-      describe: '--transport process: address this rank listens on (default 127.0.0.1)',
-    })
-    .option('loopback-hosts', {
-      type: 'boolean',
-      default: false,
-      describe: '--transport process launch: rank r listens on 127.0.0.(r+1), as if each were its own host',
-    });
+    .option('features', FEATURES_OPTION);
 }
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;

@@ -17,6 +17,7 @@ import {
 import { formatFeatureReport, type AdapterChoice } from '../../kernels/index.ts';
 import { defineCommand } from '../command.ts';
 import { adapterChoice, FEATURES_OPTION } from '../features-flag.ts';
+import { withProcessFlags } from '../process-flags.ts';
 import { launchLocal, rankJoin, type ProcessFlags } from '../train/process.ts';
 
 interface TrainArgs {
@@ -94,7 +95,7 @@ const QUICK = {
 };
 
 function options(y: Argv) {
-  return y
+  return withProcessFlags(y, 'join a run as this rank')
     .option('store', { type: 'string', demandOption: true, describe: 'Feature store folder (bench features --out)' })
     .option('out', {
       type: 'string',
@@ -159,28 +160,6 @@ function options(y: Argv) {
     .option('adapter', { type: 'string', describe: 'WebGPU adapter name substring (see bench adapters)' })
     .option('backend', { type: 'string', describe: 'Dawn backend: vulkan, metal, d3d12, …' })
     .option('features', FEATURES_OPTION)
-    .option('rank', {
-      type: 'number',
-      describe: '--transport process: join a run as this rank (else launch --ranks local ranks)',
-    })
-    .option('world', { type: 'number', describe: '--transport process: ranks in the run (= --ranks)' })
-    .option('rendezvous', {
-      type: 'string',
-      describe: '--transport process: Redis URL where the ranks meet (default: a private local redis-server)',
-    })
-    .option('run-id', {
-      type: 'string',
-      describe: '--transport process: the run every rank joins (default: a fresh id)',
-    })
-    .option('host', {
-      type: 'string',
-      describe: '--transport process: address this rank listens on (default 127.0.0.1)',
-    })
-    .option('loopback-hosts', {
-      type: 'boolean',
-      default: false,
-      describe: '--transport process launch: rank r listens on 127.0.0.(r+1), as if each were its own host',
-    })
     .option('bandwidth-gbps', {
       type: 'number',
       describe: '--transport process: emulated link bandwidth, GB/s per peer',
