@@ -161,9 +161,10 @@ function anchorAt(future: Float32Array, base: number): number {
 }
 
 /**
- * The latest row ≤ issue row + horizon whose DF is published at `issueHour`, and DF there minus
- * the demand a day before it (target units; NaN when either is missing). Every read is known at the
- * issue hour: the DF by the publication rule, the demand because the row a day before is ≤ i.
+ * The latest row whose DF is published at `issueHour`, and DF minus the demand a day before it at
+ * the latest row at or below it (searched back LATEST_DF_SEARCH_HOURS) where both exist (target
+ * units; NaN when none). Every read is known at the issue hour: the DF by the publication rule, the
+ * demand because only rows a day before that are ≤ i are read.
  */
 function latestDfChange(
   c: RespondentColumns,
@@ -205,6 +206,9 @@ function futureTensor(store: FeatureStore, index: number, start: number, seqLen:
   const rows = c.df.length;
   const out = new Float32Array(seqLen * H * K);
   const at = (row: number, a: Float32Array): number => (row >= 0 && row < rows ? (a[row] ?? Number.NaN) : Number.NaN);
+  // The anchor error's lead decays, per lead (the same for every issue row).
+  const fast = Float64Array.from({ length: H }, (_, h) => Math.exp(-(h + 1) / ERROR_DECAY_HOURS.fast));
+  const slow = Float64Array.from({ length: H }, (_, h) => Math.exp(-(h + 1) / ERROR_DECAY_HOURS.slow));
   for (let t = 0; t < seqLen; t++) {
     const i = start + t;
     const issueHour = c.firstHour + i;
@@ -230,8 +234,8 @@ function futureTensor(store: FeatureStore, index: number, start: number, seqLen:
       const anchorError = dfTarget ? errorNow : out[base + 3 + C] === 1 ? dayChangeNow : Number.NaN;
       known(out, base + 11 + C, anchorError);
       const e = out[base + 11 + C] ?? 0;
-      out[base + 13 + C] = e * Math.exp(-(h + 1) / ERROR_DECAY_HOURS.fast);
-      out[base + 14 + C] = e * Math.exp(-(h + 1) / ERROR_DECAY_HOURS.slow);
+      out[base + 13 + C] = e * (fast[h] ?? 0);
+      out[base + 14 + C] = e * (slow[h] ?? 0);
       // Where the target's own DF is not out yet, the BA's latest published view of the change from
       // a day before (the end of today's DF against yesterday's demand) carries into the night ahead.
       known(out, base + 15 + C, dfTarget || j <= latestChange.row ? Number.NaN : latestChange.value);
