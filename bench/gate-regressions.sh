@@ -40,7 +40,7 @@ elif case == 'attention-slower':  # extra fold of the first T/sqrt(2) query rows
 elif case == 'half-pages':       # the extract plan sizes windows for half-full pages
     edit('src/ingest/plan.ts', 'Math.floor((PAGE_LENGTH * (input.pagesPerWindow ?? 1)) / rowsPerHour)', 'Math.floor(((PAGE_LENGTH / 2) * (input.pagesPerWindow ?? 1)) / rowsPerHour)')
 elif case == 'lr-x100':          # --quick learning rate 1e-2 -> 1
-    edit('src/bench/commands/train.ts', "  batch: 2,\n  lr: 1e-2,\n", "  batch: 2,\n  lr: 1,\n")
+    edit('src/bench/train/presets.ts', "  batch: 2,\n  lr: 1e-2,\n", "  batch: 2,\n  lr: 1,\n")
 elif case == 'wrong-values':     # GELU forward off by 1 %
     edit('shaders/gelu.wgsl', 'return 0.5 * v * (1.0 + tanh_stable(SQRT_2_OVER_PI * (v + K * v * v * v)));', 'return 1.01 * 0.5 * v * (1.0 + tanh_stable(SQRT_2_OVER_PI * (v + K * v * v * v)));')
 elif case in ('kernel-work', 'kernel-faster'):  # matmul's k loop run again over half of K into accumulators times a runtime zero: ~1.5x the work, same output and dispatches

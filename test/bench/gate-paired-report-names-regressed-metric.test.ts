@@ -1,5 +1,6 @@
 // The paired timings in the gate's output: the failing line names the regressed metric with its
-// ratio and interval; a speed-up and a not-comparable metric are reported but never fail.
+// ratio and interval; a metric the candidate's own code could not be timed on fails, with the reason;
+// a speed-up and a not-comparable metric are reported but never fail.
 import { expect, it } from 'vitest';
 import type { PairedVerdict } from '../../src/bench/gate/paired.ts';
 import {
@@ -34,6 +35,12 @@ const verdicts: PairedVerdict[] = [
   judged('kernels.mse-fwd 8760x24', 'same', 1.01),
   { kind: 'not comparable', id: 'kernels.new-op 8x8', stage: 'kernels', reason: 'reference: no quick kernel case' },
 ];
+const failed: PairedVerdict = {
+  kind: 'failed',
+  id: 'train.steady step',
+  stage: 'train',
+  reason: 'candidate (worker 1): WORKER_ERROR: --head-hidden must be a positive integer, got undefined',
+};
 
 it('fails only the regressed metric, naming it with ratio, interval and pairs', () => {
   const lines = pairedFailureLines(verdicts, rule);
@@ -53,4 +60,12 @@ it('tabulates every verdict, speed-ups and not-comparable metrics included', () 
 it('draws one row per metric of the stage and none for another stage', () => {
   expect(pairedSvgRows('kernels', verdicts, rule, 0).parts.filter((p) => p.startsWith('<circle'))).toHaveLength(3);
   expect(pairedSvgRows('ingest', verdicts, rule, 0).height).toBe(0);
+});
+
+it('fails a metric the candidate could not be timed on, with the reason, and draws it as failed', () => {
+  const lines = pairedFailureLines([...verdicts, failed], rule);
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toBe(`failed: train.steady step: the candidate could not be timed: ${failed.reason}`);
+  expect(formatPairedTable([failed])).toMatch(/train\.steady step .*FAILED: candidate \(worker 1\): WORKER_ERROR/);
+  expect(pairedSvgRows('train', [failed], rule, 0).parts.join('')).toContain('>FAILED</text>');
 });

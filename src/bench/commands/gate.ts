@@ -291,6 +291,7 @@ function advance(a: GateArgs, passed: boolean, paired: Paired, adapter: string):
       faster: names('faster'),
       undecided: names('undecided'),
       notComparable: paired.verdicts.filter((v) => v.kind === 'not comparable').map((v) => v.id),
+      failed: paired.verdicts.filter((v) => v.kind === 'failed').map((v) => v.id),
       adapter,
       minEffect: paired.rule.minEffect,
     },
@@ -452,7 +453,7 @@ export default defineCommand({
               regressed: [
                 ...verdicts.filter((v) => v.kind === 'regressed' || v.kind === 'missing').map((v) => v.id),
                 ...(paired?.verdicts ?? [])
-                  .filter((v) => v.kind === 'judged' && v.decision === 'regressed')
+                  .filter((v) => v.kind === 'failed' || (v.kind === 'judged' && v.decision === 'regressed'))
                   .map((v) => v.id),
               ],
               verdicts: verdicts.map(jsonVerdict),

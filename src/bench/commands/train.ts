@@ -18,6 +18,7 @@ import { formatFeatureReport, type AdapterChoice } from '../../kernels/index.ts'
 import { defineCommand } from '../command.ts';
 import { adapterChoice, FEATURES_OPTION } from '../features-flag.ts';
 import { withProcessFlags } from '../process-flags.ts';
+import { TRAIN_FLAG_DEFAULTS as FLAGS, TRAIN_FULL as FULL, TRAIN_QUICK as QUICK } from '../train/presets.ts';
 import { launchLocal, rankJoin, type ProcessFlags } from '../train/process.ts';
 
 interface TrainArgs {
@@ -58,42 +59,6 @@ interface TrainArgs {
   'latency-us': number | undefined;
 }
 
-/**
- * Defaults: a full run, and --quick (a tiny model and budget for CI and smoke tests). The full
- * run is the documented recipe for a multi-year store (docs/train.md, "Defaults"): four-week
- * windows, four of them per step, 600 steps — within 20 minutes on a 2-core CPU adapter at R = 4.
- */
-const FULL = {
-  seqLen: 672,
-  layers: 2,
-  dModel: 64,
-  heads: 2,
-  mlpRatio: 4,
-  headHidden: 32,
-  steps: 600,
-  batch: 4,
-  lr: 3e-3,
-  warmup: 20,
-  checkpointEvery: 150,
-  valWindows: 4,
-  evaluate: true,
-};
-const QUICK = {
-  seqLen: 96,
-  layers: 1,
-  dModel: 16,
-  heads: 2,
-  mlpRatio: 2,
-  headHidden: 8,
-  steps: 8,
-  batch: 2,
-  lr: 1e-2,
-  warmup: 2,
-  checkpointEvery: 4,
-  valWindows: 2,
-  evaluate: false,
-};
-
 function options(y: Argv) {
   return withProcessFlags(y, 'join a run as this rank')
     .option('store', { type: 'string', demandOption: true, describe: 'Feature store folder (bench features --out)' })
@@ -106,12 +71,16 @@ function options(y: Argv) {
       type: 'number',
       describe: `Hours per training window (default ${FULL.seqLen}; --quick ${QUICK.seqLen})`,
     })
-    .option('ranks', { type: 'number', default: 4, describe: 'Simulated devices R of the ring (sequence parallel)' })
-    .option('layout', { type: 'string', default: 'zigzag', describe: `Rows per rank: ${RING_LAYOUTS.join(' | ')}` })
+    .option('ranks', {
+      type: 'number',
+      default: FLAGS.ranks,
+      describe: 'Simulated devices R of the ring (sequence parallel)',
+    })
+    .option('layout', { type: 'string', default: FLAGS.layout, describe: `Rows per rank: ${RING_LAYOUTS.join(' | ')}` })
     .option('mode', {
       alias: 'transport',
       type: 'string',
-      default: 'shared',
+      default: FLAGS.mode,
       describe: `Transport: ${TRANSPORT_MODES.join(' | ')} (process: one process and device per rank, docs/ring.md)`,
     })
     .option('layers', { type: 'number', describe: `Transformer blocks L (default ${FULL.layers})` })
@@ -136,9 +105,13 @@ function options(y: Argv) {
       type: 'number',
       describe: `Linear warm-up steps, then cosine decay to 0.1·lr (default ${FULL.warmup})`,
     })
-    .option('weight-decay', { type: 'number', default: 0.01, describe: 'AdamW decoupled weight decay' })
-    .option('clip', { type: 'number', default: 1, describe: 'Global gradient-norm clip (0 = none)' })
-    .option('seed', { type: 'number', default: 1, describe: 'Seed of the initialisation and the window order' })
+    .option('weight-decay', { type: 'number', default: FLAGS.weightDecay, describe: 'AdamW decoupled weight decay' })
+    .option('clip', { type: 'number', default: FLAGS.clip, describe: 'Global gradient-norm clip (0 = none)' })
+    .option('seed', {
+      type: 'number',
+      default: FLAGS.seed,
+      describe: 'Seed of the initialisation and the window order',
+    })
     .option('checkpoint-every', {
       type: 'number',
       describe: `Checkpoint (and validation) every N steps, and at the end (default ${FULL.checkpointEvery})`,

@@ -2,6 +2,8 @@
 // one EIA fuel-type-data page as the API sends it (as `bench ingest-suite` builds it), and the
 // `train --quick` options (as src/bench/commands/train.ts sets them, with 4 simulated ranks).
 import { parseHour, SIM_RESPONDENTS, simulatedRows } from '../../ingest/index.ts';
+import type { TrainOptions } from '../../train/index.ts';
+import { TRAIN_FLAG_DEFAULTS, TRAIN_QUICK } from '../train/presets.ts';
 
 /** 5 respondents × 138 h × 8 fuels, string values, names: 5,520 rows. */
 export function samplePage(): string {
@@ -39,22 +41,11 @@ export const PAGE_META: Record<string, unknown> = {
   apiVersion: '2.1.8',
 };
 
-export const QUICK_TRAIN: Record<string, unknown> = {
-  seqLen: 96,
-  ranks: 4,
-  layout: 'zigzag',
-  mode: 'shared',
-  layers: 1,
-  dModel: 16,
-  heads: 2,
-  mlpRatio: 2,
-  batch: 2,
-  lr: 1e-2,
-  warmup: 2,
-  weightDecay: 0.01,
-  clip: 1,
-  seed: 1,
-  resume: false,
-  valWindows: 2,
-  evaluate: false,
-};
+/** What the gate's training probe passes to each tree's `train()`, less the store, run folder and budget. */
+export type QuickTrainOptions = Omit<TrainOptions, 'store' | 'out' | 'steps' | 'epochs' | 'checkpointEvery' | 'join'>;
+
+/** `train --quick --ranks 4` as the CLI resolves it; typed, so a new required option cannot be missed here. */
+export const QUICK_TRAIN: QuickTrainOptions = (() => {
+  const { steps: _steps, checkpointEvery: _every, ...quick } = TRAIN_QUICK;
+  return { ...quick, ...TRAIN_FLAG_DEFAULTS, ranks: 4, resume: false };
+})();

@@ -10,7 +10,7 @@ const MARK = { regressed: 'REGRESSED', faster: 'faster', same: 'ok', undecided: 
 const r3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
 function cells(v: PairedVerdict): string[] {
-  if (v.kind === 'not comparable') return [v.id, '—', '—', '—', '—', `not comparable: ${v.reason}`];
+  if (v.kind !== 'judged') return [v.id, '—', '—', '—', '—', `${v.kind === 'failed' ? 'FAILED' : v.kind}: ${v.reason}`];
   return [
     v.id,
     r3(v.ratio),
@@ -38,14 +38,16 @@ export function formatPairedTable(verdicts: readonly PairedVerdict[]): string {
 
 export function pairedFailureLines(verdicts: readonly PairedVerdict[], rule: Rule): string[] {
   return verdicts.flatMap((v) =>
-    v.kind === 'judged' && v.decision === 'regressed'
-      ? [
-          `regressed: ${v.id}: candidate ${r3(v.ratio)}× the reference's time [${r3(v.lower)}, ${r3(v.upper)}] ` +
-            `over ${v.pairs} pairs (${v.clock} clock), p(slower) ${v.pSlower.toPrecision(2)} < ${rule.alpha}, ` +
-            `minimum effect ${r3(1 + rule.minEffect)}×; candidate in worker 1: ${r3(v.byWorker[0])}×, ` +
-            `in worker 2: ${r3(v.byWorker[1])}×`,
-        ]
-      : [],
+    v.kind === 'failed'
+      ? [`failed: ${v.id}: the candidate could not be timed: ${v.reason}`]
+      : v.kind === 'judged' && v.decision === 'regressed'
+        ? [
+            `regressed: ${v.id}: candidate ${r3(v.ratio)}× the reference's time [${r3(v.lower)}, ${r3(v.upper)}] ` +
+              `over ${v.pairs} pairs (${v.clock} clock), p(slower) ${v.pSlower.toPrecision(2)} < ${rule.alpha}, ` +
+              `minimum effect ${r3(1 + rule.minEffect)}×; candidate in worker 1: ${r3(v.byWorker[0])}×, ` +
+              `in worker 2: ${r3(v.byWorker[1])}×`,
+          ]
+        : [],
   );
 }
 
@@ -87,8 +89,9 @@ export function pairedSvgRows(
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;');
     parts.push(`<text x="4" y="${y + 14}">${name}</text>`);
-    if (v.kind === 'not comparable') {
-      parts.push(`<text x="${left}" y="${y + 14}" fill="#999">not comparable</text>`);
+    if (v.kind !== 'judged') {
+      const [text, fill] = v.kind === 'failed' ? ['FAILED', '#c0392b'] : ['not comparable', '#999'];
+      parts.push(`<text x="${left}" y="${y + 14}" fill="${fill}">${text}</text>`);
       return;
     }
     const color =

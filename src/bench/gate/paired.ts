@@ -45,7 +45,37 @@ export type PairedVerdict =
         /** Every batch's seconds per repetition, pair by pair, and which worker timed the candidate. */
         readonly batches: readonly Batch[];
       })
-  | { readonly kind: 'not comparable'; readonly id: string; readonly stage: GateStage; readonly reason: string };
+  | { readonly kind: 'not comparable'; readonly id: string; readonly stage: GateStage; readonly reason: string }
+  /** The candidate's own code threw or its worker died while timing it: the gate fails, naming why. */
+  | { readonly kind: 'failed'; readonly id: string; readonly stage: GateStage; readonly reason: string };
+
+/**
+ * The candidate tree could not be timed for a reason other than a missing API: its measured code
+ * threw, or its worker exited. Unlike a reference that cannot run the candidate's inputs (an older
+ * API: not comparable), this fails the gate; else a probe broken by a change (e.g. an option the
+ * training call now requires) would silently stop timing that stage.
+ */
+class CandidateFailed extends Error {}
+
+/**
+ * A failed request's reply as the verdict treats it: NOT_COMPARABLE, or any failure of the
+ * reference, is a reason (not comparable); any other failure of the candidate throws.
+ */
+function failure(t: Tree, reply: { readonly code: string; readonly message: string }): string {
+  const reason = `${t.label}: ${reply.code}: ${reply.message}`;
+  if (t.index === 0 && reply.code !== 'NOT_COMPARABLE') throw new CandidateFailed(reason);
+  return reason;
+}
+
+/** Thrown by a sample that cannot be drawn from a tree, with the reason (not comparable). */
+class NoSample extends Error {}
+
+/** One measure request; its reply's body, or CandidateFailed / NoSample. */
+async function measureReply(t: Tree, body: Record<string, unknown>): Promise<unknown> {
+  const r = await t.worker.request({ op: 'measure', tree: t.index, ...body });
+  if (!r.ok) throw new NoSample(failure(t, r));
+  return r.body;
+}
 
 /**
  * Metrics measured as a duet: both trees at once, sample i paired with sample i. Training is one
@@ -89,7 +119,7 @@ async function sample(
   reps: number,
   fresh = false,
 ): Promise<{ seconds: number; clock: string }> {
-  const body = await t.worker.ask({ op: 'measure', tree: t.index, metric, reps, samples: 1, fresh });
+  const body = await measureReply(t, { metric, reps, samples: 1, fresh });
   const s = get(body, 'seconds');
   const v = Array.isArray(s) ? s[0] : undefined;
   if (typeof v !== 'number' || !(v > 0)) throw new Error(`${t.label}: ${metric} gave ${String(v)} s`);
@@ -98,7 +128,7 @@ async function sample(
 
 async function warm(t: Tree, metric: string): Promise<{ seconds: number; clock: string } | string> {
   const r = await t.worker.request({ op: 'measure', tree: t.index, metric, reps: 1, samples: 1 });
-  if (!r.ok) return `${t.label}: ${r.message}`;
+  if (!r.ok) return failure(t, r);
   const s = get(r.body, 'seconds');
   const v = Array.isArray(s) ? s[0] : undefined;
   return typeof v === 'number' && v > 0 ? { seconds: v, clock: String(get(r.body, 'clock')) } : `${t.label}: no time`;
@@ -107,16 +137,15 @@ async function warm(t: Tree, metric: string): Promise<{ seconds: number; clock: 
 /** A duet metric's probe is set up (prepare did it) but not run: one run is a whole batch. */
 async function ready(t: Tree, metric: string): Promise<{ seconds: number; clock: string } | string> {
   const status = get(t.prepared, metric);
-  return status === 'ok' ? { seconds: 1, clock: 'process' } : `${t.label}: ${String(status)}`;
+  if (status === 'ok') return { seconds: 1, clock: 'process' };
+  const [code, ...rest] = String(status).split(': ');
+  return failure(t, { code: code ?? 'WORKER_ERROR', message: rest.join(': ') });
 }
 
 /** `n` samples of `metric` from one request to each tree at once (duet: same moment, same contention). */
 async function duet(cand: Tree, ref: Tree, metric: string, n: number): Promise<{ c: number[]; r: number[] }> {
   const ask = async (t: Tree): Promise<number[]> => {
-    const s = get(
-      await t.worker.ask({ op: 'measure', tree: t.index, metric, reps: 1, samples: n, fresh: false }),
-      'seconds',
-    );
+    const s = get(await measureReply(t, { metric, reps: 1, samples: n, fresh: false }), 'seconds');
     if (!Array.isArray(s) || s.length !== n || !s.every((v): v is number => typeof v === 'number' && v > 0))
       throw new Error(`${t.label}: ${metric} gave ${JSON.stringify(s)}`);
     return s;
@@ -294,11 +323,12 @@ export async function runPaired(o: PairedOptions, say: (line: string) => void): 
     const out: PairedVerdict[] = [];
     for (const id of ids) {
       const t0 = performance.now();
-      // a worker that cannot time a metric (it threw, or its clock read nothing) makes that metric
-      // not comparable, stated with the reason; the other metrics are still judged
+      // a reference that cannot time a metric (an older API, or its clock read nothing) makes that
+      // metric not comparable, stated with the reason; a candidate whose code fails fails the gate;
+      // the other metrics are still judged
       const v = await judgeMetric(o, hosts, id).catch(
         (error: unknown): PairedVerdict => ({
-          kind: 'not comparable',
+          kind: error instanceof CandidateFailed ? 'failed' : 'not comparable',
           id,
           stage: stageOf(id),
           reason: error instanceof Error ? error.message : String(error),
@@ -311,7 +341,7 @@ export async function runPaired(o: PairedOptions, say: (line: string) => void): 
               `${v.pairs} pairs × ${v.reps}, p(slower) ${v.pSlower.toPrecision(2)}, ` +
               `by worker ${v.byWorker.map((x) => x.toFixed(3)).join(' / ')} ` +
               `(${((performance.now() - t0) / 1e3).toFixed(0)} s)`
-          : `${id}: not comparable: ${v.reason}`,
+          : `${id}: ${v.kind}: ${v.reason}`,
       );
     }
     return out;

@@ -20,6 +20,8 @@ const VerdictSchema = z.object({
   faster: z.array(z.string()),
   undecided: z.array(z.string()),
   notComparable: z.array(z.string()),
+  /** Metrics the candidate's own code could not be timed on (absent in files written before it existed). */
+  failed: z.array(z.string()).optional(),
   adapter: z.string(),
   minEffect: z.number(),
 });

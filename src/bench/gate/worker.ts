@@ -266,7 +266,9 @@ async function handle(trees: State[], r: Request): Promise<{ trees: State[]; rep
           await probeFor(s, metric);
           mine[metric] = 'ok';
         } catch (error) {
-          mine[metric] = error instanceof Error ? error.message : String(error);
+          // the code first, as a failed request's reply has it: the lead tells a missing API from a failure
+          const code = error instanceof NotComparable ? 'NOT_COMPARABLE' : 'WORKER_ERROR';
+          mine[metric] = `${code}: ${error instanceof Error ? error.message : String(error)}`;
         }
       }
       status.push(mine);
