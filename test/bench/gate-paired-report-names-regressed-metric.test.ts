@@ -24,6 +24,7 @@ const judged = (id: string, decision: 'regressed' | 'faster' | 'same', ratio: nu
   pSlower: decision === 'regressed' ? 0.001 : 0.9,
   pFaster: decision === 'faster' ? 0.001 : 0.9,
   confirmed: decision === 'regressed',
+  balanced: ratio,
   reps: 4,
   seconds: { candidate: ratio, reference: 1 },
   byWorker: [ratio * 1.01, ratio * 0.99],

@@ -106,6 +106,45 @@ describe('verdict over the two worker-to-tree assignments', () => {
     expect(v.confirmed).toBe(false);
   });
 
+  it('fails a slowdown seen through a process bias: 1.51× in one assignment, 1.14× in the other', () => {
+    // a 1.31× slowdown; the worker that times the candidate in the first assignment reads it 1.15× slow
+    const v = judgeSides(
+      [
+        { candidate: times(noise(10, 0.03, 31), 1.51), reference: ones },
+        { candidate: times(noise(10, 0.03, 32), 1.14), reference: ones },
+      ],
+      rule,
+    );
+    expect(v.decision).toBe('regressed');
+    expect(v.balanced).toBeGreaterThan(1.25);
+    expect(v.balanced).toBeLessThan(1.37);
+  });
+
+  it('does not fail a process bias alone: 1.3× in one assignment, 1/1.3× in the other', () => {
+    const v = judgeSides(
+      [
+        { candidate: times(noise(10, 0.03, 33), 1.3), reference: ones },
+        { candidate: times(noise(10, 0.03, 34), 1 / 1.3), reference: ones },
+      ],
+      rule,
+    );
+    expect(v.decision).not.toBe('regressed');
+    expect(v.balanced).toBeGreaterThan(0.93);
+    expect(v.balanced).toBeLessThan(1.07);
+  });
+
+  it('does not fail a significant slowdown in both assignments below the minimum effect', () => {
+    const v = judgeSides(
+      [
+        { candidate: times(noise(10, 0.01, 35), 1.08), reference: ones },
+        { candidate: times(noise(10, 0.01, 36), 1.1), reference: ones },
+      ],
+      rule,
+    );
+    expect(v.pSlower).toBeLessThan(rule.alpha);
+    expect(v.decision).not.toBe('regressed');
+  });
+
   it('leaves one assignment alone undecided, however slow it reads', () => {
     const v = judgeSides([{ candidate: times(noise(10, 0.05, 25), 2), reference: ones }], rule);
     expect(v.decision).toBe('undecided');

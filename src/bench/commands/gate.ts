@@ -372,7 +372,7 @@ export default defineCommand({
       .option('pairs', { type: 'number', default: 10, describe: 'Pairs per batch of a timed metric' })
       .option('max-batches', {
         type: 'number',
-        default: 3,
+        default: 4,
         describe: 'Batches of pairs a timed metric may draw while undecided or to confirm a regression',
       })
       .option('only', {

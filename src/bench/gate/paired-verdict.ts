@@ -65,19 +65,31 @@ export interface Side {
 
 /**
  * The verdict of pairs drawn in two assignments: `judge` of all pairs, except that a regression
- * stands only when each assignment's pairs, on their own, are regressed too (`confirmed`); until
- * both are, it reads `undecided`. A bias of one worker process or set-up favours the candidate in
- * one assignment and the reference in the other, so it cannot pass both; slower code shows in both.
+ * stands only when it is `confirmed`: each assignment's pairs, on their own, are significantly
+ * slower (one-sided signed-rank p < alpha), and the balanced ratio — the geometric mean of the two
+ * assignments' Hodges–Lehmann ratios — is at least 1 + minEffect. Until then a regression of all
+ * pairs reads `undecided` (more pairs). A bias of one worker process multiplies the candidate's
+ * ratio by b in one assignment and by 1/b in the other: it cannot make both significantly slower,
+ * and the balanced ratio cancels it, so slower code whose two assignments read, say, 1.51× and
+ * 1.14× (a 1.31× slowdown seen through a 1.15× process bias, docs/gate.md) is caught, while 1.6×
+ * in one assignment and 1.0× in the other is not.
  */
-export function judgeSides(sides: readonly Side[], rule: Rule): PairStats & { readonly confirmed: boolean } {
+export function judgeSides(
+  sides: readonly Side[],
+  rule: Rule,
+): PairStats & { readonly confirmed: boolean; readonly balanced: number } {
   const all = judge(
     sides.flatMap((s) => s.candidate),
     sides.flatMap((s) => s.reference),
     rule,
   );
+  const each = sides.map((s) => judge(s.candidate, s.reference, rule));
+  const balanced = Math.exp(each.reduce((sum, e) => sum + Math.log(e.ratio), 0) / Math.max(1, each.length));
   const confirmed =
-    all.decision === 'regressed' &&
     sides.length >= 2 &&
-    sides.every((s) => judge(s.candidate, s.reference, rule).decision === 'regressed');
-  return { ...all, decision: all.decision === 'regressed' && !confirmed ? 'undecided' : all.decision, confirmed };
+    all.pSlower < rule.alpha &&
+    each.every((e) => e.pSlower < rule.alpha) &&
+    balanced >= 1 + rule.minEffect;
+  const decision = confirmed ? 'regressed' : all.decision === 'regressed' ? 'undecided' : all.decision;
+  return { ...all, decision, confirmed, balanced };
 }

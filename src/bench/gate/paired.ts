@@ -38,6 +38,8 @@ export interface PairedOptions {
 export type PairedVerdict =
   | ({ readonly kind: 'judged'; readonly id: string; readonly stage: GateStage; readonly clock: string } & PairStats & {
         readonly confirmed: boolean;
+        /** Geometric mean of the two assignments' ratios (a process bias cancels); the one ratio while one is drawn. */
+        readonly balanced: number;
         readonly reps: number;
         readonly seconds: { readonly candidate: number; readonly reference: number };
         /** Median ratio of the pairs with the candidate in worker 1, and in worker 2 (NaN: none drawn). */
@@ -213,7 +215,7 @@ async function judgeMetric(o: PairedOptions, hosts: Hosts, id: string): Promise<
     { candidate: [] as number[], reference: [] as number[] },
   ] as const;
   const batches: Batch[] = [];
-  let stats: (PairStats & { readonly confirmed: boolean }) | undefined;
+  let stats: (PairStats & { readonly confirmed: boolean; readonly balanced: number }) | undefined;
   let drawn = 0;
   const t0 = performance.now();
   for (let b = 0; b < o.maxBatches; b++) {
