@@ -1,6 +1,7 @@
 // The gate's worker processes: each imports the measured code from the tree it is given, answers
 // measure requests with positive seconds per repetition on the stated clock, and answers a metric
-// its tree cannot measure with NOT_COMPARABLE rather than failing.
+// its tree cannot measure with NOT_COMPARABLE rather than failing. Kernels are timed by the CPU
+// adapter's threads, or by the GPU's timestamp queries (the clock a GPU gets) when asked.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,4 +89,33 @@ it('times a quick kernel case on the adapter', async () => {
   const seconds = get(body, 'seconds');
   expect(['adapter', 'wall']).toContain(get(body, 'clock'));
   for (const s of Array.isArray(seconds) ? seconds : []) expect(s).toBeGreaterThan(0);
+}, 120_000);
+
+it('times a kernel case by the GPU clock (timestamp queries) when asked', async () => {
+  const w = new GateWorker('timestamps', root);
+  try {
+    await w.ask({
+      op: 'setup',
+      work: join(work, 'ts'),
+      raw: join(work, 'no-raw'),
+      page: join(work, 'page.json'),
+      pageMeta: PAGE_META,
+      splits: '',
+      seqLen: 96,
+      train: QUICK_TRAIN,
+      adapter: {},
+      kernelClock: 'timestamps',
+    });
+    const r = await w.request({ op: 'measure', metric: 'kernels.gelu-fwd 8760x256', reps: 3, samples: 2 });
+    if (!r.ok) throw new Error(r.message);
+    // Dawn offers timestamp-query on llvmpipe (CI) as on GPUs
+    expect(get(r.body, 'clock')).toBe('gpu');
+    const seconds = get(r.body, 'seconds');
+    for (const s of Array.isArray(seconds) ? seconds : []) {
+      expect(s).toBeGreaterThan(0);
+      expect(s).toBeLessThan(5);
+    }
+  } finally {
+    await w.close();
+  }
 }, 120_000);

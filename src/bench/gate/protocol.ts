@@ -19,6 +19,12 @@ export interface SetupRequest {
   /** `train()` options of `train --quick` (store, out and steps are the worker's). */
   readonly train: Record<string, unknown>;
   readonly adapter: Record<string, unknown>;
+  /**
+   * How kernels are timed: `auto` (the adapter threads' CPU time on a CPU adapter; on a GPU the
+   * GPU's own timestamp queries where the adapter has them, else wall time), or `timestamps`
+   * (timestamp queries wherever the adapter has them: the GPU path, exercised on a CPU adapter).
+   */
+  readonly kernelClock: 'auto' | 'timestamps';
 }
 
 export interface MeasureRequest {
@@ -119,6 +125,7 @@ export function parseRequest(o: unknown): Request {
       seqLen: numberField(o, 'seqLen'),
       train: record(o, 'train'),
       adapter: record(o, 'adapter'),
+      kernelClock: get(o, 'kernelClock') === 'timestamps' ? 'timestamps' : 'auto',
     };
   throw new ProtocolError(`unknown op ${JSON.stringify(op)}`);
 }

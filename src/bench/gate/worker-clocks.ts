@@ -9,7 +9,8 @@
 // from other processes moves them far less than the wall clock. Linux /proc for `adapter`.
 import { readdirSync, readFileSync } from 'node:fs';
 
-export type ClockName = 'process' | 'thread' | 'adapter' | 'wall';
+/** `gpu`: the GPU's timestamp queries around one run's commands (read by the kernel probe, not here). */
+export type ClockName = 'process' | 'thread' | 'adapter' | 'wall' | 'gpu';
 
 function threadIds(): string[] {
   try {
@@ -43,6 +44,7 @@ export function adapterClockReady(threads: ReadonlySet<string>): boolean {
 /** A clock; `adapter` reads the given device threads (openRecordingThreads). */
 export function clockReader(name: ClockName, threads: ReadonlySet<string> = new Set()): () => number {
   if (name === 'wall') return () => performance.now() / 1e3;
+  if (name === 'gpu') throw new Error('the gpu clock is read from timestamp queries, not from a thread');
   if (name === 'thread') return () => threadSeconds(String(process.pid));
   if (name === 'adapter') return () => [...threads].reduce((s, t) => s + threadSeconds(t), 0);
   // threads that ended since the last read drop out of the sum; training keeps its threads alive

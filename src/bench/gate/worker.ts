@@ -100,14 +100,48 @@ async function kernelProbe(s: State, name: string): Promise<Probe> {
   const once = method(run, 'run', name);
   await once(); // the CPU Vulkan driver compiles pipelines on the first dispatch
   await once();
-  // No adapter threads (a GPU driver): its CPU seconds would not be the kernel's work, so the wall
-  // clock of submit → done, which the pairing still protects from drift.
+  const gpu = await openGpu(s);
+  const encode = get(run, 'encode');
+  const cpuAdapter = adapterClockReady(s.threads);
+  if (
+    typeof encode === 'function' &&
+    get(gpu, 'hasTimestamps') === true &&
+    (!cpuAdapter || s.setup.kernelClock === 'timestamps')
+  )
+    return timestampProbe(s, gpu, run, name);
+  // A CPU adapter: its threads' CPU seconds. A GPU without timestamp queries (or a case that cannot
+  // record into an encoder): the wall clock of submit → done, which the pairing protects from drift.
   return timed(
     adapterClockReady(s.threads) ? 'adapter' : 'wall',
     async () => void (await once()),
     () => void method(run, 'destroy', name)(),
     s.threads,
   );
+}
+
+/**
+ * A kernel case timed by the GPU's own clock: timestamp queries around one run's commands
+ * (`createGpuTimer` of the tree's kernels stage, as `bench kernels` times a GPU), averaged over
+ * `reps` runs. The GPU's time for the work excludes the host's encoding, submit and wake-up, which
+ * on a GPU are most of a short kernel's wall time and none of its code.
+ */
+async function timestampProbe(s: State, gpu: unknown, run: unknown, name: string): Promise<Probe> {
+  const timer = (await entry(s.root, 'src/kernels/index.ts', 'createGpuTimer'))(gpu, 'timestamp-query');
+  if (get(timer, 'method') !== 'timestamp-query') throw new NotComparable(`${name}: no timestamp timer`);
+  const time = method(timer, 'time', 'GpuTimer');
+  const encode = get(run, 'encode');
+  return {
+    clock: 'gpu',
+    sample: async (reps) => {
+      let total = 0;
+      for (let k = 0; k < reps; k++) total += Number(await time(encode));
+      return total / reps;
+    },
+    release: () => {
+      method(run, 'destroy', name)();
+      method(timer, 'destroy', 'GpuTimer')();
+    },
+  };
 }
 
 /** Parse + validate of one EIA page (JSON → columns), as the extract's fetch path does it. */

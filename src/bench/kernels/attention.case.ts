@@ -115,13 +115,16 @@ async function forwardRun(gpu: Gpu, s: Shape, storage: Storage): Promise<KernelB
   // State m, l, acc plus m's constant init copy (same size as m).
   const owned = [x.q, x.k, x.v, x.dO, o, lse, state.m, state.m, state.l, state.acc, attn.positions(s.T)];
   const rows = checkRows(s.T);
+  const encode = (encoder: GPUCommandEncoder): void =>
+    attn.encodeForward(encoder, { q: x.q, k: x.k, v: x.v, T: s.T, o, lse, state });
   return {
     flops: 4 * s.D * s.H * causalPairs(s.T),
     bytes: 3 * qkvBytes(s, storage) + (s.T * s.H * s.D + s.T * s.H) * 4,
     allocatedBytes: bytesOf(owned),
+    encode,
     async run() {
       const encoder = gpu.device.createCommandEncoder();
-      attn.encodeForward(encoder, { q: x.q, k: x.k, v: x.v, T: s.T, o, lse, state });
+      encode(encoder);
       gpu.device.queue.submit([encoder.finish()]);
       await gpu.device.queue.onSubmittedWorkDone();
     },
@@ -150,14 +153,18 @@ async function backwardRun(gpu: Gpu, s: Shape, storage: Storage): Promise<Kernel
   const make = (count: number) => gpu.device.createBuffer({ size: count * 4, usage: STORAGE_USAGE });
   const g = { dq: make(n), dk: make(n), dv: make(n), delta: make(s.T * s.H) };
   const rows = checkRows(s.T);
+  const encode = (encoder: GPUCommandEncoder): void => {
+    for (const b of [g.dq, g.dk, g.dv]) encoder.clearBuffer(b); // the passes accumulate
+    attn.encodeBackward(encoder, { q: x.q, k: x.k, v: x.v, T: s.T, o, lse, dO: x.dO, ...g });
+  };
   return {
     flops: 2.5 * 4 * s.D * s.H * causalPairs(s.T),
     bytes: 3 * qkvBytes(s, storage) + (5 * n + 2 * s.T * s.H) * 4,
     allocatedBytes: bytesOf([x.q, x.k, x.v, x.dO, o, lse, g.dq, g.dk, g.dv, g.delta, attn.positions(s.T)]),
+    encode,
     async run() {
       const encoder = gpu.device.createCommandEncoder();
-      for (const b of [g.dq, g.dk, g.dv]) encoder.clearBuffer(b); // the passes accumulate
-      attn.encodeBackward(encoder, { q: x.q, k: x.k, v: x.v, T: s.T, o, lse, dO: x.dO, ...g });
+      encode(encoder);
       gpu.device.queue.submit([encoder.finish()]);
       await gpu.device.queue.onSubmittedWorkDone();
     },
