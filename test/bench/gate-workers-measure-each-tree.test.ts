@@ -13,15 +13,12 @@ import { GateWorker } from '../../src/bench/gate/workers.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 let work = '';
-let worker: GateWorker;
 
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'wattring-gate-worker-test-'));
-  writeFileSync(join(work, 'page.json'), samplePage());
-  worker = new GateWorker('candidate', root);
-  await worker.ask({
+/** The gate's setup request for a worker with scratch folder `name` (no extract: no feature or train metric). */
+function setupRequest(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
     op: 'setup',
-    work: join(work, 'w'),
+    work: join(work, name),
     raw: join(work, 'no-raw'),
     page: join(work, 'page.json'),
     pageMeta: PAGE_META,
@@ -29,7 +26,16 @@ beforeAll(async () => {
     seqLen: 96,
     train: QUICK_TRAIN,
     adapter: {},
-  });
+    ...extra,
+  };
+}
+let worker: GateWorker;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'wattring-gate-worker-test-'));
+  writeFileSync(join(work, 'page.json'), samplePage());
+  worker = new GateWorker('candidate', root);
+  await worker.ask(setupRequest('w'));
 }, 60_000);
 
 afterAll(async () => {
@@ -60,17 +66,7 @@ it('answers NOT_COMPARABLE for what the tree lacks, and keeps serving', async ()
 it('hosts several trees, each timed on its own device by its tree index', async () => {
   const two = new GateWorker('two trees', root, root);
   try {
-    await two.ask({
-      op: 'setup',
-      work: join(work, 'two'),
-      raw: join(work, 'no-raw'),
-      page: join(work, 'page.json'),
-      pageMeta: PAGE_META,
-      splits: '',
-      seqLen: 96,
-      train: QUICK_TRAIN,
-      adapter: {},
-    });
+    await two.ask(setupRequest('two'));
     for (const tree of [0, 1]) {
       const body = await two.ask({ op: 'measure', tree, metric: 'kernels.gelu-fwd 8760x256', reps: 2, samples: 2 });
       const seconds = get(body, 'seconds');
@@ -94,18 +90,7 @@ it('times a quick kernel case on the adapter', async () => {
 it('times a kernel case by the GPU clock (timestamp queries) when asked', async () => {
   const w = new GateWorker('timestamps', root);
   try {
-    await w.ask({
-      op: 'setup',
-      work: join(work, 'ts'),
-      raw: join(work, 'no-raw'),
-      page: join(work, 'page.json'),
-      pageMeta: PAGE_META,
-      splits: '',
-      seqLen: 96,
-      train: QUICK_TRAIN,
-      adapter: {},
-      kernelClock: 'timestamps',
-    });
+    await w.ask(setupRequest('ts', { kernelClock: 'timestamps' }));
     const r = await w.request({ op: 'measure', metric: 'kernels.gelu-fwd 8760x256', reps: 3, samples: 2 });
     if (!r.ok) throw new Error(r.message);
     // Dawn offers timestamp-query on llvmpipe (CI) as on GPUs
