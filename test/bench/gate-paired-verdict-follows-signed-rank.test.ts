@@ -145,6 +145,22 @@ describe('verdict over the two worker-to-tree assignments', () => {
     expect(v.decision).not.toBe('regressed');
   });
 
+  it('does not call a process bias faster: 0.5× in one assignment, 1.0× in the other', () => {
+    const v = judgeSides(
+      [
+        { candidate: times(noise(10, 0.05, 37), 0.5), reference: ones },
+        { candidate: times(noise(10, 0.05, 38), 1.0), reference: ones },
+      ],
+      rule,
+    );
+    expect(v.decision).not.toBe('faster');
+  });
+
+  it('leaves one assignment alone undecided, however fast it reads', () => {
+    const v = judgeSides([{ candidate: times(noise(10, 0.05, 39), 0.5), reference: ones }], rule);
+    expect(v.decision).toBe('undecided');
+  });
+
   it('leaves one assignment alone undecided, however slow it reads', () => {
     const v = judgeSides([{ candidate: times(noise(10, 0.05, 25), 2), reference: ones }], rule);
     expect(v.decision).toBe('undecided');

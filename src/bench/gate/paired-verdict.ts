@@ -72,7 +72,7 @@ export interface Side {
  * ratio by b in one assignment and by 1/b in the other: it cannot make both significantly slower,
  * and the balanced ratio cancels it, so slower code whose two assignments read, say, 1.51× and
  * 1.14× (a 1.31× slowdown seen through a 1.15× process bias, docs/gate.md) is caught, while 1.6×
- * in one assignment and 1.0× in the other is not.
+ * in one assignment and 1.0× in the other is not. `faster` follows the same rule the other way.
  */
 export function judgeSides(
   sides: readonly Side[],
@@ -90,6 +90,19 @@ export function judgeSides(
     all.pSlower < rule.alpha &&
     each.every((e) => e.pSlower < rule.alpha) &&
     balanced >= 1 + rule.minEffect;
-  const decision = confirmed ? 'regressed' : all.decision === 'regressed' ? 'undecided' : all.decision;
+  // A speed-up is reported only when confirmed the same way: one process's bias read identical code
+  // 0.475× in one assignment (gradnorm-clip, A/A, docs/gate.md); reported as faster, that misleads.
+  const faster =
+    sides.length >= 2 &&
+    all.pFaster < rule.alpha &&
+    each.every((e) => e.pFaster < rule.alpha) &&
+    balanced <= 1 / (1 + rule.minEffect);
+  const decision = confirmed
+    ? 'regressed'
+    : faster
+      ? 'faster'
+      : all.decision === 'regressed' || all.decision === 'faster'
+        ? 'undecided'
+        : all.decision;
   return { ...all, decision, confirmed, balanced };
 }
