@@ -226,12 +226,37 @@ export function asDiscreteGpu(g: Gpu): Gpu {
   return { ...g, adapter: { ...g.adapter, description: 'discrete GPU (tuning under test)', architecture: 'test' } };
 }
 
+/**
+ * The correctness cases' kernels: one set per (heads, head size, causal, storage, tuning) and
+ * device, kept for the device's life. Several cases share a configuration and differ only in T and
+ * padding; compiling the pipelines is what costs (llvmpipe JIT-compiles each new pipeline on first
+ * dispatch), so they compile once per configuration, as the dense-reference test grouped them
+ * before this list existed. Each case destroys only its own buffers and state. The timed cases
+ * keep their own kernels: the gate sets a timed case up anew per batch.
+ */
+const sharedKernels = new WeakMap<GPUDevice, Map<string, Promise<AttentionKernels>>>();
+
+function kernelsFor(gpu: Gpu, s: FullShape, storage: Storage): Promise<AttentionKernels> {
+  let byConfig = sharedKernels.get(gpu.device);
+  if (!byConfig) {
+    byConfig = new Map();
+    sharedKernels.set(gpu.device, byConfig);
+  }
+  const key = `${s.H} ${s.D} ${s.causal} ${storage} ${s.gpuTuning === true}`;
+  const known = byConfig.get(key);
+  if (known) return known;
+  const cfg = { heads: s.H, headDim: s.D, causal: s.causal, storage };
+  const made = createAttentionKernels(s.gpuTuning ? asDiscreteGpu(gpu) : gpu, cfg);
+  byConfig.set(key, made);
+  made.catch(() => byConfig.delete(key)); // a failed compile (e.g. no shader-f16) is not cached
+  return made;
+}
+
 /** Forward then backward over all T rows; check() compares every output in full with the dense reference. */
 async function fullRun(gpu: Gpu, s: FullShape, storage: Storage, seed: number): Promise<KernelBenchRun> {
   const cfg = { heads: s.H, headDim: s.D, causal: s.causal };
-  const attn = await createAttentionKernels(s.gpuTuning ? asDiscreteGpu(gpu) : gpu, { ...cfg, storage });
+  const attn = await kernelsFor(gpu, s, storage);
   if (s.gpuTuning && (attn.tuning.workgroupSize !== 32 || Object.values(attn.tuning.rows).some((r) => r !== 1))) {
-    attn.destroy();
     throw new Error(`attention asked for the GPU tuning, got ${JSON.stringify(attn.tuning)}`);
   }
   const n = s.T * s.H * s.D;
@@ -316,7 +341,7 @@ async function fullRun(gpu: Gpu, s: FullShape, storage: Storage, seed: number): 
     },
     destroy() {
       for (const buffer of owned) buffer.destroy();
-      attn.destroy(); // and the state it created
+      state.destroy(); // the kernels are shared with the other cases of this configuration
     },
   };
 }
