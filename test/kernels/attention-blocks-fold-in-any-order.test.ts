@@ -6,11 +6,18 @@
 // Tolerance fp32: atol 1e-5, rtol 1e-4.
 import { beforeAll, it } from 'vitest';
 import { FP32_TOLERANCE, seededF32 } from '../../src/core/index.ts';
-import { createAttentionKernels, OUTPUT_USAGE, type AttentionKernels, type Gpu } from '../../src/kernels/index.ts';
+import {
+  createAttentionKernels,
+  OUTPUT_USAGE,
+  readF32,
+  uploadF32,
+  uploadU32,
+  type AttentionKernels,
+  type Gpu,
+} from '../../src/kernels/index.ts';
 import { attentionBackwardRef, attentionForwardRef } from '../../src/kernels/ops/attention.ref.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { describeGpu } from '../support/gpu.ts';
-import { read, upload } from './attention-inputs.ts';
 
 const TOL = FP32_TOLERANCE; // atol 1e-5, rtol 1e-4
 const H = 2;
@@ -123,7 +130,7 @@ describeGpu('attention blocks fold in any order', (gpu) => {
         const b = up[r]!.b;
         for (const name of ['dq', 'dk', 'dv'] as const) {
           const want = gather(Float32Array.from(denseGrads[name]), pos);
-          expectAllClose(await read(g, b[name]!, pos.length * W), want, TOL, `${name} of block ${r}`);
+          expectAllClose(await readF32(g, b[name]!, pos.length * W), want, TOL, `${name} of block ${r}`);
         }
       }
       for (const u of up) u.destroy();
@@ -166,11 +173,27 @@ describeGpu('attention blocks fold in any order', (gpu) => {
       qPos,
       kPos,
     });
-    expectAllClose(await read(g, o, qPos.length * W), partial.o, TOL, 'o from offset halves');
+    expectAllClose(await readF32(g, o, qPos.length * W), partial.o, TOL, 'o from offset halves');
     state.destroy();
     destroy();
   });
 });
+
+/** Uploads tensors (u32 arrays as positions); returns the buffers and a disposer. */
+function upload(
+  gpu: Gpu,
+  data: Readonly<Record<string, Float32Array | Uint32Array>>,
+): { b: Record<string, GPUBuffer>; destroy(): void } {
+  const b: Record<string, GPUBuffer> = {};
+  for (const [name, arr] of Object.entries(data))
+    b[name] = arr instanceof Uint32Array ? uploadU32(gpu, arr, name) : uploadF32(gpu, arr, name);
+  return {
+    b,
+    destroy: () => {
+      for (const x of Object.values(b)) x.destroy();
+    },
+  };
+}
 
 /** Gathers the entries of `src` [T, H] at `positions` (−1e30, the kernels' −∞, for padded rows). */
 function gather1(src: Float32Array, positions: Uint32Array): Float32Array {
@@ -216,7 +239,10 @@ async function foldBlocks(
   g.device.queue.submit([encoder.finish()]);
   const result = [];
   for (const [r, pos] of blocks.entries()) {
-    result.push({ o: await read(g, outs[r]!.o, pos.length * W), lse: await read(g, outs[r]!.lse, pos.length * H) });
+    result.push({
+      o: await readF32(g, outs[r]!.o, pos.length * W),
+      lse: await readF32(g, outs[r]!.lse, pos.length * H),
+    });
     outs[r]!.o.destroy();
     outs[r]!.lse.destroy();
     states[r]!.destroy();

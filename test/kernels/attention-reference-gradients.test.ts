@@ -14,7 +14,7 @@ import {
 } from '../../src/kernels/ops/attention.ref.ts';
 import { expectAllClose } from '../support/allclose.ts';
 import { gradCheck } from '../support/gradcheck.ts';
-import { positionsWithPadding } from './attention-inputs.ts';
+import { positionsWithPadding } from '../../src/bench/kernels/attention.case.ts';
 
 const T = 7;
 const H = 2;
