@@ -70,3 +70,17 @@ it('fails a metric the candidate could not be timed on, with the reason, and dra
   expect(formatPairedTable([failed])).toMatch(/train\.steady step .*FAILED: candidate \(worker 1\): WORKER_ERROR/);
   expect(pairedSvgRows('train', [failed], rule, 0).parts.join('')).toContain('>FAILED</text>');
 });
+
+it('passes a regression that two fresh workers did not reproduce, saying so', () => {
+  const first = judged('kernels.gelu-bwd 8760x256', 'regressed', 1.17);
+  if (first.kind !== 'judged') throw new Error('judged');
+  const v: PairedVerdict = { ...first, decision: 'undecided', retry: { ...first, decision: 'same', ratio: 1.01 } };
+  expect(pairedFailureLines([v], rule)).toEqual([]);
+  expect(formatPairedTable([v])).toMatch(
+    /gelu-bwd 8760x256 .*undecided \(passes\): not reproduced in fresh workers \(1\.010\)/,
+  );
+  const again: PairedVerdict = { ...first, retry: { ...first, ratio: 1.4, balanced: 1.41 } };
+  expect(pairedFailureLines([again], rule)[0]).toMatch(
+    /again in fresh workers: 1\.400× over 20 pairs, balanced 1\.410×$/,
+  );
+});

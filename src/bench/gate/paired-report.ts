@@ -17,7 +17,9 @@ function cells(v: PairedVerdict): string[] {
     `[${r3(v.lower)}, ${r3(v.upper)}]`,
     `${v.pairs}×${v.reps}`,
     v.pSlower.toPrecision(2),
-    MARK[v.decision],
+    v.retry && v.decision === 'undecided'
+      ? `${MARK[v.decision]}: not reproduced in fresh workers (${r3(v.retry.ratio)})`
+      : MARK[v.decision],
   ];
 }
 
@@ -45,7 +47,11 @@ export function pairedFailureLines(verdicts: readonly PairedVerdict[], rule: Rul
             `regressed: ${v.id}: candidate ${r3(v.ratio)}× the reference's time [${r3(v.lower)}, ${r3(v.upper)}] ` +
               `over ${v.pairs} pairs (${v.clock} clock), p(slower) ${v.pSlower.toPrecision(2)} < ${rule.alpha}, ` +
               `minimum effect ${r3(1 + rule.minEffect)}×; candidate in worker 1: ${r3(v.byWorker[0])}×, ` +
-              `in worker 2: ${r3(v.byWorker[1])}×, balanced ${r3(v.balanced)}×`,
+              `in worker 2: ${r3(v.byWorker[1])}×, balanced ${r3(v.balanced)}×` +
+              (v.retry
+                ? `; again in fresh workers: ${r3(v.retry.ratio)}× over ${v.retry.pairs} pairs, ` +
+                  `balanced ${r3(v.retry.balanced)}×`
+                : ''),
           ]
         : [],
   );
@@ -57,7 +63,7 @@ export function pairedMarkdown(verdicts: readonly PairedVerdict[], rule: Rule, r
     '',
     `A regression: one-sided Wilcoxon signed-rank p < ${rule.alpha} in all pairs and in each ` +
       "worker-to-tree assignment's pairs on their own, and the balanced ratio (geometric mean of the " +
-      `two assignments' ratios) ≥ ${r3(1 + rule.minEffect)}.`,
+      `two assignments' ratios) ≥ ${r3(1 + rule.minEffect)}; then the same again in two fresh workers.`,
     '',
     `| ${HEAD.join(' | ')} |`,
     '|---|---:|---|---:|---:|---|',
