@@ -41,12 +41,32 @@ export function adapterClockReady(threads: ReadonlySet<string>): boolean {
   return [...threads].some((t) => threadSeconds(t) > 0);
 }
 
+const napCell = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Sleeps the calling thread ~50 µs, so that the scheduler books its run time. schedstat of a thread
+ * that is running is brought up to date only at a timer tick (4 ms here: CONFIG_HZ=250) or a
+ * context switch: read without the nap, a 5 ms busy loop reads 4.00 or 8.00 ms; after it, 5.05–5.20
+ * ms (docs/gate.md, "The thread clock's tick"). The adapter's threads are asleep when read (their
+ * work is done), so they need none.
+ */
+function bookOwnTime(): void {
+  Atomics.wait(napCell, 0, 0, 0.05);
+}
+
 /** A clock; `adapter` reads the given device threads (openRecordingThreads). */
 export function clockReader(name: ClockName, threads: ReadonlySet<string> = new Set()): () => number {
   if (name === 'wall') return () => performance.now() / 1e3;
   if (name === 'gpu') throw new Error('the gpu clock is read from timestamp queries, not from a thread');
-  if (name === 'thread') return () => threadSeconds(String(process.pid));
   if (name === 'adapter') return () => [...threads].reduce((s, t) => s + threadSeconds(t), 0);
+  if (name === 'thread')
+    return () => {
+      bookOwnTime();
+      return threadSeconds(String(process.pid));
+    };
   // threads that ended since the last read drop out of the sum; training keeps its threads alive
-  return () => threadIds().reduce((s, t) => s + threadSeconds(t), 0);
+  return () => {
+    bookOwnTime();
+    return threadIds().reduce((s, t) => s + threadSeconds(t), 0);
+  };
 }
