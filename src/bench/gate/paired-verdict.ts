@@ -85,18 +85,13 @@ export function judgeSides(
   );
   const each = sides.map((s) => judge(s.candidate, s.reference, rule));
   const balanced = Math.exp(each.reduce((sum, e) => sum + Math.log(e.ratio), 0) / Math.max(1, each.length));
-  const confirmed =
-    sides.length >= 2 &&
-    all.pSlower < rule.alpha &&
-    each.every((e) => e.pSlower < rule.alpha) &&
-    balanced >= 1 + rule.minEffect;
+  /** Significant in all pairs and in each assignment alone, and the balanced ratio past the effect. */
+  const shown = (p: (s: PairStats) => number, past: boolean): boolean =>
+    sides.length >= 2 && p(all) < rule.alpha && each.every((e) => p(e) < rule.alpha) && past;
+  const confirmed = shown((s) => s.pSlower, balanced >= 1 + rule.minEffect);
   // A speed-up is reported only when confirmed the same way: one process's bias read identical code
   // 0.475× in one assignment (gradnorm-clip, A/A, docs/gate.md); reported as faster, that misleads.
-  const faster =
-    sides.length >= 2 &&
-    all.pFaster < rule.alpha &&
-    each.every((e) => e.pFaster < rule.alpha) &&
-    balanced <= 1 / (1 + rule.minEffect);
+  const faster = shown((s) => s.pFaster, balanced <= 1 / (1 + rule.minEffect));
   const decision = confirmed
     ? 'regressed'
     : faster

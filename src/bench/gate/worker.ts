@@ -96,11 +96,11 @@ async function kernelCases(root: string): Promise<Map<string, unknown>> {
 async function kernelProbe(s: State, name: string): Promise<Probe> {
   const c = s.cases.get(name);
   if (c === undefined) throw new NotComparable(`no quick kernel case '${name}' in this tree`);
-  const run = await method(c, 'setup', name)(await openGpu(s));
+  const gpu = await openGpu(s);
+  const run = await method(c, 'setup', name)(gpu);
   const once = method(run, 'run', name);
   await once(); // the CPU Vulkan driver compiles pipelines on the first dispatch
   await once();
-  const gpu = await openGpu(s);
   const encode = get(run, 'encode');
   const cpuAdapter = adapterClockReady(s.threads);
   if (
@@ -112,7 +112,7 @@ async function kernelProbe(s: State, name: string): Promise<Probe> {
   // A CPU adapter: its threads' CPU seconds. A GPU without timestamp queries (or a case that cannot
   // record into an encoder): the wall clock of submit → done, which the pairing protects from drift.
   return timed(
-    adapterClockReady(s.threads) ? 'adapter' : 'wall',
+    cpuAdapter ? 'adapter' : 'wall',
     async () => void (await once()),
     () => void method(run, 'destroy', name)(),
     s.threads,
@@ -301,8 +301,7 @@ async function handle(trees: State[], r: Request): Promise<{ trees: State[]; rep
           mine[metric] = 'ok';
         } catch (error) {
           // the code first, as a failed request's reply has it: the lead tells a missing API from a failure
-          const code = error instanceof NotComparable ? 'NOT_COMPARABLE' : 'WORKER_ERROR';
-          mine[metric] = `${code}: ${error instanceof Error ? error.message : String(error)}`;
+          mine[metric] = `${errorCode(error)}: ${error instanceof Error ? error.message : String(error)}`;
         }
       }
       status.push(mine);
@@ -310,6 +309,11 @@ async function handle(trees: State[], r: Request): Promise<{ trees: State[]; rep
     return { trees, reply: { status } };
   }
   return { trees, reply: {} };
+}
+
+/** A failure's code in replies: a missing or changed API of the tree, or its code failing. */
+function errorCode(error: unknown): 'NOT_COMPARABLE' | 'WORKER_ERROR' {
+  return error instanceof NotComparable ? 'NOT_COMPARABLE' : 'WORKER_ERROR';
 }
 
 async function main(): Promise<void> {
@@ -329,7 +333,7 @@ async function main(): Promise<void> {
       trees = done.trees;
       process.stdout.write(`${JSON.stringify({ id, ok: true, ...Object(done.reply) })}\n`);
     } catch (error) {
-      const code = error instanceof NotComparable ? 'NOT_COMPARABLE' : 'WORKER_ERROR';
+      const code = errorCode(error);
       const message = error instanceof Error ? error.message : String(error);
       process.stdout.write(`${JSON.stringify({ id, ok: false, code, message })}\n`);
     }
